@@ -1,0 +1,8 @@
+namespace Commet.Server.Catalog;
+
+public static class CatalogEndpoints
+{
+    public static void MapCatalog(this IEndpointRouteBuilder api)
+    {
+    }
+}

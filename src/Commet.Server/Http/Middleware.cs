@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Commet.Domain;
+using Commet.Server.Organizations;
+using Commet.Server.Persistence;
+
+namespace Commet.Server.Http;
+
+/// <summary>
+/// Gives every response an <c>x-request-id</c>, turns anything thrown into the error envelope (never a stack
+/// trace), and writes one access-log line without headers or bodies (so no keys or personal data).
+/// </summary>
+public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<RequestEnvelopeMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var requestId = "req_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
+        context.TraceIdentifier = requestId;
+        context.Response.Headers["x-request-id"] = requestId;
+        var started = Stopwatch.GetTimestamp();
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
+        try
+        {
+            await next(context);
+        }
+        catch (ApiException ex) when (!context.Response.HasStarted)
+        {
+            await Api.WriteErrorAsync(context, ex.Error);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            var error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiErrors.PayloadTooLarge : ApiErrors.InvalidJson;
+            await Api.WriteErrorAsync(context, error);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody is listening for an answer.
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+            await Api.WriteErrorAsync(context, ApiErrors.Internal);
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var status = context.Response.StatusCode;
+            logger.Log(status >= 500 ? LogLevel.Warning : LogLevel.Debug,
+                "{Method} {Path} answered {Status} in {ElapsedMs:F1} ms", context.Request.Method, context.Request.Path.Value, status, elapsed);
+        }
+    }
+}
+
+/// <summary>Resolves <c>x-api-key</c> for <c>/api</c> routes and scopes the request's database context to the key's organization and mode.</summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, ApiKeyService keys, ApiCaller caller, CommetDb db)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context);
+            return;
+        }
+        var header = context.Request.Headers["x-api-key"].ToString();
+        if (header.Length == 0 && context.Request.Headers.Authorization.ToString() is { } auth
+            && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            header = auth[7..].Trim();
+        }
+        var resolved = header.Length == 0 ? null : await keys.ResolveAsync(header, context.RequestAborted);
+        if (resolved is null)
+        {
+            await Api.WriteErrorAsync(context, ApiErrors.Unauthorized);
+            return;
+        }
+        caller.Set(resolved.Id, resolved.OrganizationId, resolved.Livemode);
+        db.ScopeTo(resolved.OrganizationId, resolved.Livemode);
+        await next(context);
+    }
+}
+
+/// <summary>
+/// <c>Idempotency-Key</c> on writes: the first request with a key runs and its answer is kept for 24 hours; a
+/// repeat with the same body gets that answer again without the work being redone; a repeat with another body
+/// is 409 <c>idempotency_key_mismatch</c>; a repeat while the first still runs is 409 <c>idempotency_in_progress</c>.
+/// Server errors are not kept, so a retry after one runs again.
+/// </summary>
+public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clock)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    public async Task InvokeAsync(HttpContext context, ApiCaller caller, Microsoft.EntityFrameworkCore.IDbContextFactory<CommetDb> dbFactory)
+    {
+        var method = context.Request.Method;
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        if (!caller.IsAuthenticated || key.Length == 0 || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
+        {
+            await next(context);
+            return;
+        }
+        if (key.Length > 255)
+        {
+            await Api.WriteErrorAsync(context, Error.Validation("Idempotency-Key", "Idempotency-Key must be at most 255 characters."));
+            return;
+        }
+
+        var body = await ReadBodyAsync(context);
+        var hash = RequestHash(method, context.Request.Path + context.Request.QueryString.Value, body);
+        context.Request.Body = new MemoryStream(body, writable: false);
+
+        var store = new IdempotencyStore(dbFactory, clock);
+        var claim = await store.ClaimAsync(caller.OrganizationId, caller.Livemode, key, hash, context.RequestAborted);
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Mismatch:
+                await Api.WriteErrorAsync(context, Error.Conflict("idempotency_key_mismatch",
+                    "This Idempotency-Key was already used with a different request. Use a new key for a new request."));
+                return;
+            case ClaimOutcome.InProgress:
+                await Api.WriteErrorAsync(context, Error.Conflict("idempotency_in_progress",
+                    "A request with this Idempotency-Key is still being processed. Retry after it finishes."));
+                return;
+            case ClaimOutcome.Replay:
+                context.Response.StatusCode = claim.Record!.StatusCode;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                await context.Response.Body.WriteAsync(claim.Record.ResponseBody ?? [], context.RequestAborted);
+                return;
+        }
+
+        var original = context.Response.Body;
+        using var captured = new MemoryStream();
+        context.Response.Body = captured;
+        var completed = false;
+        try
+        {
+            await next(context);
+            completed = true;
+        }
+        finally
+        {
+            context.Response.Body = original;
+            var status = context.Response.StatusCode;
+            if (completed && status < 500)
+            {
+                await store.CompleteAsync(caller.OrganizationId, caller.Livemode, key, status, captured.ToArray(), CancellationToken.None);
+            }
+            else
+            {
+                await store.ReleaseAsync(caller.OrganizationId, caller.Livemode, key, CancellationToken.None);
+            }
+            if (completed)
+            {
+                captured.Position = 0;
+                await captured.CopyToAsync(original, context.RequestAborted);
+            }
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            return buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new ApiException(ApiErrors.PayloadTooLarge);
+        }
+    }
+
+    private static string RequestHash(string method, string pathAndQuery, byte[] body)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(method + " " + pathAndQuery + "\n"));
+        sha.AppendData(body);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}

@@ -1,0 +1,52 @@
+namespace Commet.Server.Http;
+
+/// <summary>
+/// Routes of <c>@commet/node</c> 7.10.0 that this server does not implement yet answer
+/// 501 <c>endpoint_not_available</c> (after authentication), so that SDK calls fail clearly instead of with a 404.
+/// </summary>
+public static class NotAvailable
+{
+    private static readonly (string Method, string Pattern, string What)[] Routes =
+    [
+        ("GET", "/payouts", "Payouts"), ("POST", "/payouts", "Payouts"),
+        ("POST", "/payouts/bank-accounts", "Payouts"), ("POST", "/payouts/verification", "Payouts"),
+        ("GET", "/promo-codes", "Promo codes"), ("POST", "/promo-codes", "Promo codes"),
+        ("GET", "/promo-codes/{id}", "Promo codes"), ("PUT", "/promo-codes/{id}", "Promo codes"),
+        ("POST", "/claim-link", "Claim links"),
+        ("GET", "/usage/quota", "Quota features"), ("POST", "/usage/quota", "Quota features"),
+        ("PUT", "/usage/quota", "Quota features"), ("DELETE", "/usage/quota", "Quota features"),
+        ("GET", "/usage/quota/all", "Quota features"),
+        ("GET", "/payments", "Payment links"), ("POST", "/payments", "Payment links"),
+        ("POST", "/payments/charge", "Payment links"), ("GET", "/payments/{id}", "Payment links"),
+        ("POST", "/payments/{id}/cancel", "Payment links"),
+        ("PUT", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
+        ("DELETE", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
+        ("PUT", "/plans/{id}/regional", "Regional pricing"),
+        // Built by the billing-engine, usage, portal and webhook work; until then they say so.
+        ("GET", "/subscriptions", "Subscriptions"), ("POST", "/subscriptions", "Subscriptions"),
+        ("GET", "/subscriptions/active", "Subscriptions"), ("GET", "/subscriptions/{id}", "Subscriptions"),
+        ("POST", "/subscriptions/{id}/{action}", "Subscriptions"), ("DELETE", "/subscriptions/{id}/addons/{addonId}", "Subscriptions"),
+        ("GET", "/active-addons", "Subscriptions"),
+        ("GET", "/invoices", "Invoices"), ("POST", "/invoices", "Invoices"), ("GET", "/invoices/{id}", "Invoices"),
+        ("GET", "/invoices/{id}/download", "Invoices"), ("POST", "/invoices/{id}/send", "Invoices"), ("PUT", "/invoices/{id}/status", "Invoices"),
+        ("GET", "/transactions", "Transactions"), ("GET", "/transactions/{id}", "Transactions"),
+        ("POST", "/transactions/{id}/refund", "Transactions"), ("POST", "/transactions/{id}/retry", "Transactions"),
+        ("GET", "/test-clock", "The test clock"), ("POST", "/test-clock", "The test clock"), ("POST", "/test-clock/process-billing", "The test clock"),
+        ("POST", "/usage/events", "Usage"), ("POST", "/usage/events/batch", "Usage"), ("POST", "/usage/check", "Usage"), ("PUT", "/usage", "Usage"),
+        ("POST", "/seats", "Seats"), ("PUT", "/seats", "Seats"), ("DELETE", "/seats", "Seats"), ("PUT", "/seats/bulk", "Seats"),
+        ("GET", "/seats/balance", "Seats"), ("GET", "/seats/balances", "Seats"),
+        ("GET", "/feature-access", "Feature access"), ("GET", "/feature-access/{code}", "Feature access"),
+        ("POST", "/portal/request-access", "The customer portal"),
+        ("GET", "/webhooks", "Webhooks"), ("POST", "/webhooks", "Webhooks"), ("GET", "/webhooks/{id}", "Webhooks"),
+        ("PUT", "/webhooks/{id}", "Webhooks"), ("DELETE", "/webhooks/{id}", "Webhooks"), ("POST", "/webhooks/{id}/test", "Webhooks"),
+    ];
+
+    public static void MapNotAvailable(this IEndpointRouteBuilder api)
+    {
+        foreach (var (method, pattern, what) in Routes)
+        {
+            api.MapMethods(pattern, [method], () => Api.Error(ApiErrors.EndpointNotAvailable(what)))
+                .ExcludeFromDescription();
+        }
+    }
+}

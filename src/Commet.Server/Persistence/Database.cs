@@ -1,0 +1,126 @@
+using Commet.Server.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Npgsql;
+
+namespace Commet.Server.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Chooses the provider from configuration and registers the contexts.</summary>
+public static class Database
+{
+    public static (DatabaseProvider Provider, string ConnectionString) Resolve(CommetOptions options, IConfiguration configuration)
+    {
+        var url = options.DatabaseUrl;
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            url = configuration.GetConnectionString("Commet");
+        }
+        if (!string.IsNullOrWhiteSpace(url))
+        {
+            return (DatabaseProvider.Postgres, ToNpgsqlConnectionString(url));
+        }
+
+        var dataDir = Path.GetFullPath(options.DataDir);
+        Directory.CreateDirectory(dataDir);
+        var sqlite = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDir, "commet.db"),
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        return (DatabaseProvider.Sqlite, sqlite.ToString());
+    }
+
+    /// <summary>Accepts both <c>postgres://user:pass@host:port/db</c> and Npgsql key=value strings.</summary>
+    public static string ToNpgsqlConnectionString(string value)
+    {
+        if (!value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            && !value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return value;
+        }
+        var uri = new Uri(value);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } db ? db : "postgres",
+        };
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length > 1)
+            {
+                builder.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            builder[Uri.UnescapeDataString(kv[0])] = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
+        }
+        return builder.ToString();
+    }
+
+    public static IServiceCollection AddCommetDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning));
+            services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
+                new Upcast<PostgresCommetDb>(sp.GetRequiredService<IDbContextFactory<PostgresCommetDb>>()));
+        }
+        else
+        {
+            services.AddDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning));
+            services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
+                new Upcast<SqliteCommetDb>(sp.GetRequiredService<IDbContextFactory<SqliteCommetDb>>()));
+        }
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CommetDb>>().CreateDbContext());
+        return services;
+    }
+
+    // Plans and the features they use always share one tenant, so the tenant filter on Feature cannot hide a plan's feature.
+    private static void IgnoreFilterWarning(Microsoft.EntityFrameworkCore.Diagnostics.WarningsConfigurationBuilder w) =>
+        w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning);
+
+    /// <summary>Brings the schema up to date and sets SQLite to write-ahead logging (readers never wait for the writer).</summary>
+    public static async Task MigrateAsync(CommetDb db, CancellationToken ct)
+    {
+        if (!db.IsPostgres)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+
+    private sealed class Upcast<T>(IDbContextFactory<T> inner) : IDbContextFactory<CommetDb>
+        where T : CommetDb
+    {
+        public CommetDb CreateDbContext() => inner.CreateDbContext();
+    }
+}
+
+/// <summary>Used by <c>dotnet ef</c> to build the SQLite migrations.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteCommetDb>
+{
+    public SqliteCommetDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteCommetDb>().UseSqlite("Data Source=design.db").Options);
+}
+
+/// <summary>Used by <c>dotnet ef</c> to build the PostgreSQL migrations.</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresCommetDb>
+{
+    public PostgresCommetDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresCommetDb>().UseNpgsql("Host=localhost;Database=design").Options);
+}

@@ -1,0 +1,411 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Commet.Server.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "credit_packs",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    Credits = table.Column<long>(type: "INTEGER", nullable: false),
+                    Price = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_credit_packs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "customers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    FullName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    TaxDocument = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    DocumentType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Timezone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    MetadataJson = table.Column<string>(type: "TEXT", nullable: true),
+                    address_line1 = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    address_line2 = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    address_city = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    address_state = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    address_postal_code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    address_country = table.Column<string>(type: "TEXT", maxLength: 2, nullable: true),
+                    address_region = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_customers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "features",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    UnitName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_features", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "TEXT", nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    RequestHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Completed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: false),
+                    ResponseBody = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_records", x => new { x.OrganizationId, x.Livemode, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "organizations",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_organizations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "plan_groups",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    IsPublic = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_plan_groups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "addons",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Slug = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    BasePrice = table.Column<long>(type: "INTEGER", nullable: false),
+                    FeatureId = table.Column<string>(type: "TEXT", nullable: false),
+                    ConsumptionModel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    IncludedUnits = table.Column<long>(type: "INTEGER", nullable: true),
+                    OverageRate = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreditCost = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_addons", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_addons_features_FeatureId",
+                        column: x => x.FeatureId,
+                        principalTable: "features",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_keys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_api_keys_organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "plans",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    ConsumptionModel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    IsPublic = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsFree = table.Column<bool>(type: "INTEGER", nullable: false),
+                    BlockOnExhaustion = table.Column<bool>(type: "INTEGER", nullable: true),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    PlanGroupId = table.Column<string>(type: "TEXT", nullable: true),
+                    MetadataJson = table.Column<string>(type: "TEXT", nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_plans", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_plans_plan_groups_PlanGroupId",
+                        column: x => x.PlanGroupId,
+                        principalTable: "plan_groups",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "plan_features",
+                columns: table => new
+                {
+                    PlanId = table.Column<string>(type: "TEXT", nullable: false),
+                    FeatureId = table.Column<string>(type: "TEXT", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IncludedAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Unlimited = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OverageEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OverageUnitPrice = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreditsPerUnit = table.Column<long>(type: "INTEGER", nullable: true),
+                    PricingMode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Margin = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_plan_features", x => new { x.PlanId, x.FeatureId });
+                    table.ForeignKey(
+                        name: "FK_plan_features_features_FeatureId",
+                        column: x => x.FeatureId,
+                        principalTable: "features",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_plan_features_plans_PlanId",
+                        column: x => x.PlanId,
+                        principalTable: "plans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "plan_prices",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PlanId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    BillingInterval = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Price = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TrialDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    IncludedBalance = table.Column<long>(type: "INTEGER", nullable: true),
+                    IncludedCredits = table.Column<long>(type: "INTEGER", nullable: true),
+                    IntroOfferEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IntroOfferDiscountType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    IntroOfferDiscountValue = table.Column<long>(type: "INTEGER", nullable: true),
+                    IntroOfferDurationCycles = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_plan_prices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_plan_prices_plans_PlanId",
+                        column: x => x.PlanId,
+                        principalTable: "plans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_addons_FeatureId",
+                table: "addons",
+                column: "FeatureId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_addons_OrganizationId_Livemode_FeatureId",
+                table: "addons",
+                columns: new[] { "OrganizationId", "Livemode", "FeatureId" },
+                unique: true,
+                filter: "\"DeletedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_addons_OrganizationId_Livemode_Slug",
+                table: "addons",
+                columns: new[] { "OrganizationId", "Livemode", "Slug" },
+                unique: true,
+                filter: "\"DeletedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_keys_Hash",
+                table: "api_keys",
+                column: "Hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_keys_OrganizationId_Livemode_Id",
+                table: "api_keys",
+                columns: new[] { "OrganizationId", "Livemode", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_credit_packs_OrganizationId_Livemode_Name",
+                table: "credit_packs",
+                columns: new[] { "OrganizationId", "Livemode", "Name" },
+                unique: true,
+                filter: "\"DeletedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_customers_OrganizationId_Livemode_Email",
+                table: "customers",
+                columns: new[] { "OrganizationId", "Livemode", "Email" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_customers_OrganizationId_Livemode_ExternalId",
+                table: "customers",
+                columns: new[] { "OrganizationId", "Livemode", "ExternalId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_customers_OrganizationId_Livemode_Id",
+                table: "customers",
+                columns: new[] { "OrganizationId", "Livemode", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_features_OrganizationId_Livemode_Code",
+                table: "features",
+                columns: new[] { "OrganizationId", "Livemode", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_idempotency_records_CreatedAt",
+                table: "idempotency_records",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_plan_features_FeatureId",
+                table: "plan_features",
+                column: "FeatureId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_plan_prices_PlanId_BillingInterval",
+                table: "plan_prices",
+                columns: new[] { "PlanId", "BillingInterval" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_plans_OrganizationId_Livemode_Code",
+                table: "plans",
+                columns: new[] { "OrganizationId", "Livemode", "Code" },
+                unique: true,
+                filter: "\"DeletedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_plans_PlanGroupId",
+                table: "plans",
+                column: "PlanGroupId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "addons");
+
+            migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "credit_packs");
+
+            migrationBuilder.DropTable(
+                name: "customers");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "plan_features");
+
+            migrationBuilder.DropTable(
+                name: "plan_prices");
+
+            migrationBuilder.DropTable(
+                name: "organizations");
+
+            migrationBuilder.DropTable(
+                name: "features");
+
+            migrationBuilder.DropTable(
+                name: "plans");
+
+            migrationBuilder.DropTable(
+                name: "plan_groups");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Commet.Server.Catalog;
+using Commet.Server.Customers;
+using Commet.Server.Http;
+using Commet.Server.Infrastructure;
+using Commet.Server.Organizations;
+using Commet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddCommetEnvironment();
+builder.WebHost.UseCommetUrls(args, builder.Configuration);
+
+var options = builder.Configuration.GetSection(CommetOptions.Section).Get<CommetOptions>() ?? new CommetOptions();
+builder.Services.AddOptions<CommetOptions>().Bind(builder.Configuration.GetSection(CommetOptions.Section))
+    .Validate(o => o.MaxRequestBodyBytes > 0, "Commet:MaxRequestBodyBytes must be positive.")
+    .ValidateOnStart();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+
+var (provider, connectionString) = Database.Resolve(options, builder.Configuration);
+builder.Services.AddCommetDatabase(provider, connectionString);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddMemoryCache();
+builder.Services.AddSingleton<ApiKeyService>();
+builder.Services.AddSingleton<Bootstrap>();
+builder.Services.AddScoped<ApiCaller>();
+builder.Services.AddHostedService<IdempotencyPurgeService>();
+builder.Services.AddCommetOpenApi();
+
+var app = builder.Build();
+
+await app.Services.GetRequiredService<Bootstrap>().RunAsync(CancellationToken.None);
+app.Logger.LogInformation("Storage: {Provider}", provider);
+
+app.UseMiddleware<RequestEnvelopeMiddleware>();
+app.UseStatusCodePages(ApiStatusCodePages.WriteAsync);
+app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<IdempotencyMiddleware>();
+
+app.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
+app.MapGet("/readyz", async (CommetDb db, CancellationToken ct) =>
+    await db.Database.CanConnectAsync(ct) ? Results.Text("ready") : Results.Text("database unreachable", statusCode: 503))
+    .ExcludeFromDescription();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/docs", o => o.WithTitle("Commet for .NET API").AddPreferredSecuritySchemes("ApiKey"));
+
+var v1 = app.MapGroup("/api/v1");
+v1.MapCustomers();
+v1.MapApiKeys();
+v1.MapCatalog();
+v1.MapNotAvailable();
+app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
+
+app.Run();
+
+/// <summary>The entry point, visible to <c>WebApplicationFactory</c> in tests.</summary>
+public partial class Program;
