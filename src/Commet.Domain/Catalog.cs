@@ -54,7 +54,9 @@ public static partial class CatalogRules
     /// <summary>Turns a display name into a URL-safe slug ("Extra Storage!" → "extra-storage").</summary>
     public static string Slugify(string name)
     {
-        var lower = name.Trim().ToLowerInvariant();
+        // Letters with accents keep their base letter ("Ünïcödé" → "unicode").
+        var decomposed = name.Trim().ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormD);
+        var lower = new string(decomposed.Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark).ToArray());
         var slug = NonSlugChars().Replace(lower, "-").Trim('-');
         if (slug.Length > 80)
         {

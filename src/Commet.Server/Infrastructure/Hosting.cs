@@ -42,11 +42,14 @@ public static class Hosting
             return;
         }
         var urls = Environment.GetEnvironmentVariable("COMMET_URLS");
-        if (string.IsNullOrEmpty(urls))
+        if (!string.IsNullOrEmpty(urls))
         {
-            urls = configuration["urls"];
+            webHost.UseUrls(urls);
         }
-        webHost.UseUrls(string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
+        else if (string.IsNullOrEmpty(configuration["urls"]))
+        {
+            webHost.UseUrls(DefaultUrl);
+        }
     }
 
     public static IServiceCollection AddCommetOpenApi(this IServiceCollection services) =>
