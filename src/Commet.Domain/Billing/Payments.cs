@@ -69,18 +69,27 @@ public sealed class TestClock
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A single-purpose link to a hosted payment page (checkout, card update, recovery). Only the token's hash is kept.</summary>
+/// <summary>
+/// A hosted payment page session (checkout, card update, recovery). The link carries a signed, time-limited
+/// token naming this row; nothing secret is stored here.
+/// </summary>
 public sealed class HostedSession : ITenantOwned
 {
     public required string Id { get; set; }
     public required string OrganizationId { get; set; }
     public bool Livemode { get; set; }
     public required string Kind { get; set; }
-    public required string TokenHash { get; set; }
     public required string CustomerId { get; set; }
     public string? SubscriptionId { get; set; }
     public string? InvoiceId { get; set; }
     public string? ReturnUrl { get; set; }
+
+    /// <summary>For a checkout that completes a plan change (free → paid without a card): the plan to move to.</summary>
+    public string? TargetPlanId { get; set; }
+    public string? TargetInterval { get; set; }
+
+    /// <summary>For a checkout that completes a purchase (credit pack, top-up, add-on) once a card is added.</summary>
+    public string? PurchaseJson { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime? CompletedAt { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -10,7 +10,7 @@ namespace Commet.Server.Persistence;
 /// if a query forgets to say so. Provider-specific subclasses exist only to keep one migration set
 /// per provider.
 /// </summary>
-public abstract class CommetDb(DbContextOptions options) : DbContext(options)
+public abstract partial class CommetDb(DbContextOptions options) : DbContext(options)
 {
     /// <summary>The organization of the current request; null outside one, where tenant tables read as empty.</summary>
     public string? TenantOrganizationId { get; private set; }
@@ -189,6 +189,8 @@ public abstract class CommetDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.RequestHash).HasMaxLength(64);
             e.HasIndex(x => x.CreatedAt);
         });
+
+        ConfigureBilling(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";

@@ -63,6 +63,40 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "events",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    DataJson = table.Column<string>(type: "TEXT", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: true),
+                    CustomerId = table.Column<string>(type: "TEXT", nullable: true),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DispatchedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "features",
                 columns: table => new
                 {
@@ -80,6 +114,30 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_features", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "hosted_sessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: true),
+                    InvoiceId = table.Column<string>(type: "TEXT", nullable: true),
+                    ReturnUrl = table.Column<string>(type: "TEXT", nullable: true),
+                    TargetPlanId = table.Column<string>(type: "TEXT", nullable: true),
+                    TargetInterval = table.Column<string>(type: "TEXT", nullable: true),
+                    PurchaseJson = table.Column<string>(type: "TEXT", nullable: true),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_hosted_sessions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -101,6 +159,53 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "invoice_sequences",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "TEXT", nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Next = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invoice_sequences", x => new { x.OrganizationId, x.Livemode });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "invoices",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: true),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", nullable: false),
+                    Subtotal = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiscountAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    TaxAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Total = table.Column<long>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    IssueDate = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DueDate = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PlanName = table.Column<string>(type: "TEXT", nullable: true),
+                    Memo = table.Column<string>(type: "TEXT", nullable: true),
+                    MetadataJson = table.Column<string>(type: "TEXT", nullable: true),
+                    PaidAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    BillingKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invoices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "organizations",
                 columns: table => new
                 {
@@ -112,6 +217,30 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_organizations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_methods",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderReference = table.Column<string>(type: "TEXT", nullable: false),
+                    Brand = table.Column<string>(type: "TEXT", nullable: false),
+                    Last4 = table.Column<string>(type: "TEXT", nullable: false),
+                    ExpMonth = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpYear = table.Column<int>(type: "INTEGER", nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", nullable: false),
+                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DetachedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_payment_methods", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -130,6 +259,113 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_plan_groups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "subscription_addons",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: false),
+                    AddonId = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", nullable: false),
+                    ActivatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DeactivatedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_subscription_addons", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "subscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PlanId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PlanPriceId = table.Column<string>(type: "TEXT", nullable: true),
+                    BillingInterval = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    BasePrice = table.Column<long>(type: "INTEGER", nullable: false),
+                    PaidForCurrentPeriod = table.Column<long>(type: "INTEGER", nullable: false),
+                    BillingAnchor = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Cycle = table.Column<int>(type: "INTEGER", nullable: false),
+                    CurrentPeriodStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CurrentPeriodEnd = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartDate = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TrialEndsAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CancelAtPeriodEnd = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CancelRequestedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CancelReason = table.Column<string>(type: "TEXT", nullable: true),
+                    CancelFeedback = table.Column<string>(type: "TEXT", nullable: true),
+                    CanceledAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ScheduledChangeType = table.Column<string>(type: "TEXT", nullable: true),
+                    ScheduledPlanId = table.Column<string>(type: "TEXT", nullable: true),
+                    ScheduledInterval = table.Column<string>(type: "TEXT", nullable: true),
+                    ScheduledFor = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    OutstandingInvoiceId = table.Column<string>(type: "TEXT", nullable: true),
+                    PaymentFailedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DunningRetries = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextRetryAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    NextActionAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    TrialWillEndSentFor = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UpcomingSentFor = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "TEXT", nullable: true),
+                    LeaseUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    InitialSeats = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_subscriptions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "test_clocks",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "TEXT", nullable: false),
+                    SimulatedTime = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_test_clocks", x => x.OrganizationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "transactions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", nullable: false),
+                    InvoiceId = table.Column<string>(type: "TEXT", nullable: true),
+                    PaymentMethodId = table.Column<string>(type: "TEXT", nullable: true),
+                    Amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    TaxAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", nullable: false),
+                    FailureCode = table.Column<string>(type: "TEXT", nullable: true),
+                    FailureMessage = table.Column<string>(type: "TEXT", nullable: true),
+                    AttemptKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PaidAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RefundedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_transactions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -161,6 +397,37 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         principalTable: "features",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "invoice_lines",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    InvoiceId = table.Column<string>(type: "TEXT", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    LineType = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    FeatureName = table.Column<string>(type: "TEXT", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: false),
+                    Quantity = table.Column<decimal>(type: "TEXT", precision: 20, scale: 6, nullable: false),
+                    UnitAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    UnitAmountIsRate = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    IncludedAmount = table.Column<decimal>(type: "TEXT", precision: 20, scale: 6, nullable: true),
+                    UsedAmount = table.Column<decimal>(type: "TEXT", precision: 20, scale: 6, nullable: true),
+                    OverageAmount = table.Column<decimal>(type: "TEXT", precision: 20, scale: 6, nullable: true),
+                    ChargeType = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invoice_lines", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_invoice_lines_invoices_InvoiceId",
+                        column: x => x.InvoiceId,
+                        principalTable: "invoices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -337,6 +604,16 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 columns: new[] { "OrganizationId", "Livemode", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_events_DispatchedAt",
+                table: "events",
+                column: "DispatchedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_events_OrganizationId_Livemode_Type",
+                table: "events",
+                columns: new[] { "OrganizationId", "Livemode", "Type" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_features_OrganizationId_Livemode_Code",
                 table: "features",
                 columns: new[] { "OrganizationId", "Livemode", "Code" },
@@ -346,6 +623,38 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
                 column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoice_lines_InvoiceId_Position",
+                table: "invoice_lines",
+                columns: new[] { "InvoiceId", "Position" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_OrganizationId_Livemode_BillingKey",
+                table: "invoices",
+                columns: new[] { "OrganizationId", "Livemode", "BillingKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_OrganizationId_Livemode_CustomerId",
+                table: "invoices",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_OrganizationId_Livemode_Number",
+                table: "invoices",
+                columns: new[] { "OrganizationId", "Livemode", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invoices_SubscriptionId",
+                table: "invoices",
+                column: "SubscriptionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_payment_methods_OrganizationId_Livemode_CustomerId",
+                table: "payment_methods",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_plan_features_FeatureId",
@@ -369,6 +678,46 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 name: "IX_plans_PlanGroupId",
                 table: "plans",
                 column: "PlanGroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_subscription_addons_AddonId",
+                table: "subscription_addons",
+                column: "AddonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_subscription_addons_SubscriptionId_AddonId",
+                table: "subscription_addons",
+                columns: new[] { "SubscriptionId", "AddonId" },
+                unique: true,
+                filter: "\"Status\" = 'active'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_subscriptions_Livemode_NextActionAt",
+                table: "subscriptions",
+                columns: new[] { "Livemode", "NextActionAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_subscriptions_one_live_per_customer",
+                table: "subscriptions",
+                column: "CustomerId",
+                unique: true,
+                filter: "\"Status\" IN ('pending_payment', 'trialing', 'active', 'past_due')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_subscriptions_OrganizationId_Livemode_CustomerId",
+                table: "subscriptions",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transactions_InvoiceId",
+                table: "transactions",
+                column: "InvoiceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transactions_OrganizationId_Livemode_AttemptKey",
+                table: "transactions",
+                columns: new[] { "OrganizationId", "Livemode", "AttemptKey" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -387,7 +736,25 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 name: "customers");
 
             migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "events");
+
+            migrationBuilder.DropTable(
+                name: "hosted_sessions");
+
+            migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "invoice_lines");
+
+            migrationBuilder.DropTable(
+                name: "invoice_sequences");
+
+            migrationBuilder.DropTable(
+                name: "payment_methods");
 
             migrationBuilder.DropTable(
                 name: "plan_features");
@@ -396,7 +763,22 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 name: "plan_prices");
 
             migrationBuilder.DropTable(
+                name: "subscription_addons");
+
+            migrationBuilder.DropTable(
+                name: "subscriptions");
+
+            migrationBuilder.DropTable(
+                name: "test_clocks");
+
+            migrationBuilder.DropTable(
+                name: "transactions");
+
+            migrationBuilder.DropTable(
                 name: "organizations");
+
+            migrationBuilder.DropTable(
+                name: "invoices");
 
             migrationBuilder.DropTable(
                 name: "features");

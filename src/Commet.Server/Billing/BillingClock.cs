@@ -1,0 +1,30 @@
+using Commet.Domain.Billing;
+using Commet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Billing;
+
+/// <summary>
+/// The time billing runs on. Live mode uses the real clock; sandbox mode uses the organization's test clock
+/// when one is set, so API answers, the engine and the portal all see the same simulated moment.
+/// </summary>
+public sealed class BillingClock(TimeProvider time)
+{
+    public DateTime RealNow => time.GetUtcNow().UtcDateTime;
+
+    public async Task<DateTime> NowAsync(CommetDb db, string organizationId, bool livemode, CancellationToken ct)
+    {
+        if (livemode)
+        {
+            return RealNow;
+        }
+        var simulated = await db.TestClocks.AsNoTracking()
+            .Where(c => c.OrganizationId == organizationId)
+            .Select(c => c.SimulatedTime)
+            .FirstOrDefaultAsync(ct);
+        return simulated ?? RealNow;
+    }
+}
+
+/// <summary>The organization and mode a piece of billing work belongs to.</summary>
+public sealed record Tenant(string OrganizationId, bool Livemode);

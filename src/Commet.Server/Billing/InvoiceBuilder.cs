@@ -1,0 +1,80 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+
+namespace Commet.Server.Billing;
+
+/// <summary>Makes invoices with their number, in the scope's unit of work.</summary>
+public static class InvoiceBuilder
+{
+    public static async Task<Invoice> NewAsync(BillingScope scope, string customerId, string? subscriptionId, string type, string currency,
+        DateTime periodStart, DateTime periodEnd, string? billingKey, string? planName, CancellationToken ct)
+    {
+        var number = await InvoiceNumbering.NextAsync(scope.Db, scope.Tenant, ct);
+        var invoice = new Invoice
+        {
+            Id = Ids.New(Ids.Invoice),
+            OrganizationId = scope.Tenant.OrganizationId,
+            Livemode = scope.Tenant.Livemode,
+            CustomerId = customerId,
+            SubscriptionId = subscriptionId,
+            Number = number,
+            Type = type,
+            Status = InvoiceStatus.Outstanding,
+            Currency = currency,
+            PeriodStart = periodStart,
+            PeriodEnd = periodEnd,
+            IssueDate = scope.Now,
+            DueDate = scope.Now,
+            PlanName = planName,
+            BillingKey = billingKey,
+            CreatedAt = scope.Now,
+            UpdatedAt = scope.Now,
+        };
+        scope.Db.Invoices.Add(invoice);
+        return invoice;
+    }
+
+    public static void RecordCreated(BillingScope scope, Invoice invoice) =>
+        EventRecorder.Record(scope.Db, scope.Tenant, "invoice.created", new
+        {
+            invoiceId = invoice.Id,
+            invoiceNumber = invoice.Number,
+            invoiceStatus = invoice.Status,
+            periodStart = EventRecorder.Iso(invoice.PeriodStart),
+            periodEnd = EventRecorder.Iso(invoice.PeriodEnd),
+            issueDate = EventRecorder.Iso(invoice.IssueDate),
+            dueDate = EventRecorder.Iso(invoice.DueDate),
+            currency = invoice.Currency,
+            subtotal = invoice.Subtotal,
+            total = invoice.Total,
+            customerId = invoice.CustomerId,
+            subscriptionId = invoice.SubscriptionId,
+        }, scope.Now, invoice.SubscriptionId, invoice.CustomerId);
+
+    public static InvoiceLine PlanBase(string planName, long amount, DateTime start, DateTime end) => new()
+    {
+        LineType = LineTypes.PlanBase,
+        Description = $"{planName} ({start:MMM d, yyyy} – {end:MMM d, yyyy})",
+        Quantity = 1,
+        UnitAmount = amount,
+        Amount = amount,
+        ChargeType = "advance",
+    };
+}
+
+/// <summary>
+/// Adds lines to a renewal invoice for what the period that ended used (metered overage, seat true-up,
+/// balance overage). The usage work registers its sources; the engine asks every one of them.
+/// </summary>
+public interface IRenewalLineSource
+{
+    Task AddLinesAsync(BillingScope scope, Subscription subscription, Invoice invoice, DateTime endedPeriodStart, DateTime endedPeriodEnd, CancellationToken ct);
+}
+
+/// <summary>Hooks the consumption side into subscription changes (reset allowances, zero plan credits on cancel…).</summary>
+public interface ISubscriptionLifecycleHook
+{
+    Task OnPeriodStartedAsync(BillingScope scope, Subscription subscription, CancellationToken ct);
+
+    Task OnCanceledAsync(BillingScope scope, Subscription subscription, CancellationToken ct);
+}

@@ -1,0 +1,135 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Payments;
+
+/// <summary>Cards on file and charges for invoices, in the caller's unit of work.</summary>
+public sealed class PaymentService(IPaymentProvider provider)
+{
+    public string ProviderName => provider.Name;
+
+    /// <summary>Attaches a card as the customer's default payment method (the previous default stays on file).</summary>
+    public async Task<Result<PaymentMethod>> AttachCardAsync(CommetDb db, Tenant tenant, Customer customer, CardInput card, DateTime now,
+        string? subscriptionId, CancellationToken ct)
+    {
+        var attached = provider.Attach(card, tenant.Livemode, now);
+        if (!attached.IsSuccess)
+        {
+            return attached.Error!;
+        }
+        var previous = await db.PaymentMethods.Where(m => m.CustomerId == customer.Id && m.IsDefault).ToListAsync(ct);
+        foreach (var old in previous)
+        {
+            old.IsDefault = false;
+        }
+        var a = attached.Value;
+        var method = new PaymentMethod
+        {
+            Id = Ids.New(Ids.PaymentMethod),
+            OrganizationId = tenant.OrganizationId,
+            Livemode = tenant.Livemode,
+            CustomerId = customer.Id,
+            Provider = provider.Name,
+            ProviderReference = a.Reference,
+            Brand = a.Brand,
+            Last4 = a.Last4,
+            ExpMonth = a.ExpMonth,
+            ExpYear = a.ExpYear,
+            Fingerprint = a.Fingerprint,
+            IsDefault = true,
+            CreatedAt = now,
+        };
+        db.PaymentMethods.Add(method);
+        var cardInfo = new { brand = a.Brand, last4 = a.Last4, expMonth = a.ExpMonth, expYear = a.ExpYear };
+        if (previous.Count == 0 && subscriptionId is not null)
+        {
+            EventRecorder.Record(db, tenant, "payment_method.attached", new { subscriptionId, customerId = customer.Id, card = cardInfo }, now, subscriptionId, customer.Id);
+        }
+        else
+        {
+            EventRecorder.Record(db, tenant, previous.Count == 0 ? "payment_method.attached" : "payment_method.updated",
+                new { subscriptionId, customerId = customer.Id, card = cardInfo }, now, subscriptionId, customer.Id);
+        }
+        return method;
+    }
+
+    public static Task<PaymentMethod?> DefaultMethodAsync(CommetDb db, string customerId, CancellationToken ct) =>
+        db.PaymentMethods.Where(m => m.CustomerId == customerId && m.IsDefault && m.DetachedAt == null).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// Charges an invoice's total to the customer's default card. <paramref name="attemptKey"/> names the attempt
+    /// (e.g. <c>inv_…:retry:2</c>): an attempt already made is not made again, and a unique index on it backs
+    /// that up. On success the invoice is paid. Zero totals are paid without a charge.
+    /// </summary>
+    public async Task<ChargeOutcome> ChargeInvoiceAsync(CommetDb db, Tenant tenant, Invoice invoice, string attemptKey, DateTime now,
+        CancellationToken ct, PaymentMethod? method = null)
+    {
+        var previous = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.AttemptKey == attemptKey, ct);
+        if (previous is not null)
+        {
+            return previous.Status == TransactionStatus.Succeeded
+                ? ChargeOutcome.Success(previous.Id)
+                : ChargeOutcome.Failure(previous.FailureCode ?? "card_declined", previous.FailureMessage ?? "The charge failed.");
+        }
+        if (invoice.Total <= 0)
+        {
+            invoice.MarkPaid(now);
+            return ChargeOutcome.Success("free");
+        }
+        method ??= await DefaultMethodAsync(db, invoice.CustomerId, ct);
+        var transaction = new PaymentTransaction
+        {
+            Id = Ids.New(Ids.Transaction),
+            OrganizationId = tenant.OrganizationId,
+            Livemode = tenant.Livemode,
+            CustomerId = invoice.CustomerId,
+            InvoiceId = invoice.Id,
+            PaymentMethodId = method?.Id,
+            Amount = invoice.Total,
+            TaxAmount = invoice.TaxAmount,
+            Currency = invoice.Currency,
+            Provider = provider.Name,
+            AttemptKey = attemptKey,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Transactions.Add(transaction);
+
+        var outcome = method is null
+            ? ChargeOutcome.Failure("no_payment_method", "The customer has no payment method on file.")
+            : await provider.ChargeAsync(method, new Money(invoice.Total, Currency.Of(invoice.Currency)), attemptKey, tenant.Livemode, now, ct);
+
+        transaction.UpdatedAt = now;
+        if (outcome.Succeeded)
+        {
+            transaction.Status = TransactionStatus.Succeeded;
+            transaction.PaidAt = now;
+            invoice.MarkPaid(now);
+            EventRecorder.Record(db, tenant, "payment.received", new
+            {
+                invoiceId = invoice.Id,
+                invoiceNumber = invoice.Number,
+                invoiceTotal = invoice.Total,
+                customerId = invoice.CustomerId,
+                subscriptionId = invoice.SubscriptionId,
+                paymentTransactionId = transaction.Id,
+                provider = provider.Name,
+                grossAmount = invoice.Total,
+                currency = invoice.Currency,
+                orgNetAmount = invoice.Total,
+                customerEmail = (string?)null,
+                paidAt = EventRecorder.Iso(now),
+            }, now, invoice.SubscriptionId, invoice.CustomerId);
+        }
+        else
+        {
+            transaction.Status = TransactionStatus.Failed;
+            transaction.FailureCode = outcome.FailureCode;
+            transaction.FailureMessage = outcome.FailureMessage;
+        }
+        return outcome;
+    }
+}

@@ -1,0 +1,149 @@
+using Commet.Domain.Billing;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Persistence;
+
+/// <summary>The billing engine's tables: subscriptions, invoices, payments, the event outbox, the test clock.</summary>
+public abstract partial class CommetDb : IDataProtectionKeyContext
+{
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<SubscriptionAddon> SubscriptionAddons => Set<SubscriptionAddon>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+    public DbSet<InvoiceSequence> InvoiceSequences => Set<InvoiceSequence>();
+    public DbSet<PaymentMethod> PaymentMethods => Set<PaymentMethod>();
+    public DbSet<PaymentTransaction> Transactions => Set<PaymentTransaction>();
+    public DbSet<BillingEvent> Events => Set<BillingEvent>();
+    public DbSet<TestClock> TestClocks => Set<TestClock>();
+    public DbSet<HostedSession> HostedSessions => Set<HostedSession>();
+
+    /// <summary>Bumps the concurrency token of every changed subscription, so two writers cannot both win.</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in ChangeTracker.Entries<Subscription>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version++;
+            }
+        }
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void ConfigureBilling(ModelBuilder b)
+    {
+        var liveStatuses = string.Join(", ", SubscriptionStatus.Live.Select(s => $"'{s}'"));
+
+        b.Entity<Subscription>(e =>
+        {
+            e.ToTable("subscriptions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.PlanId).HasMaxLength(40);
+            e.Property(x => x.Status).HasMaxLength(20);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            // One live subscription per customer, enforced by the database.
+            e.HasIndex(x => x.CustomerId).IsUnique().HasFilter($"\"Status\" IN ({liveStatuses})").HasDatabaseName("IX_subscriptions_one_live_per_customer");
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
+            // The billing engine's work queue.
+            e.HasIndex(x => new { x.Livemode, x.NextActionAt });
+            Tenant(e);
+        });
+
+        b.Entity<SubscriptionAddon>(e =>
+        {
+            e.ToTable("subscription_addons");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.SubscriptionId, x.AddonId }).IsUnique().HasFilter("\"Status\" = 'active'");
+            e.HasIndex(x => x.AddonId);
+        });
+
+        b.Entity<Invoice>(e =>
+        {
+            e.ToTable("invoices");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.Number).HasMaxLength(20);
+            e.Property(x => x.Type).HasMaxLength(30);
+            e.Property(x => x.Status).HasMaxLength(20);
+            e.Property(x => x.BillingKey).HasMaxLength(200);
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Number }).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.BillingKey }).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
+            e.HasIndex(x => x.SubscriptionId);
+            e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.InvoiceId).OnDelete(DeleteBehavior.Cascade);
+            Tenant(e);
+        });
+
+        b.Entity<InvoiceLine>(e =>
+        {
+            e.ToTable("invoice_lines");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.LineType).HasMaxLength(30);
+            e.Property(x => x.Quantity).HasPrecision(20, 6);
+            e.Property(x => x.IncludedAmount).HasPrecision(20, 6);
+            e.Property(x => x.UsedAmount).HasPrecision(20, 6);
+            e.Property(x => x.OverageAmount).HasPrecision(20, 6);
+            e.HasIndex(x => new { x.InvoiceId, x.Position });
+        });
+
+        b.Entity<InvoiceSequence>(e =>
+        {
+            e.ToTable("invoice_sequences");
+            e.HasKey(x => new { x.OrganizationId, x.Livemode });
+        });
+
+        b.Entity<PaymentMethod>(e =>
+        {
+            e.ToTable("payment_methods");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
+            Tenant(e);
+        });
+
+        b.Entity<PaymentTransaction>(e =>
+        {
+            e.ToTable("transactions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.AttemptKey).HasMaxLength(200);
+            // One charge per attempt, however often the attempt is made.
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.AttemptKey }).IsUnique();
+            e.HasIndex(x => x.InvoiceId);
+            Tenant(e);
+        });
+
+        b.Entity<BillingEvent>(e =>
+        {
+            e.ToTable("events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.Type).HasMaxLength(60);
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Type });
+            e.HasIndex(x => x.DispatchedAt);
+            Tenant(e);
+        });
+
+        b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
+        b.Entity<TestClock>(e =>
+        {
+            e.ToTable("test_clocks");
+            e.HasKey(x => x.OrganizationId);
+        });
+
+        b.Entity<HostedSession>(e =>
+        {
+            e.ToTable("hosted_sessions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            Tenant(e);
+        });
+    }
+}

@@ -1,0 +1,124 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Subscriptions;
+
+public sealed record AddonActivation(SubscriptionAddon Activation, Addon Addon, long ProratedCharge, Invoice? Invoice);
+
+public sealed partial class SubscriptionOps
+{
+    public static async Task<Addon?> FindAddonAsync(Persistence.CommetDb db, string idOrSlug, CancellationToken ct) =>
+        await db.Addons.Include(a => a.Feature).FirstOrDefaultAsync(a => a.DeletedAt == null && (a.Id == idOrSlug || a.Slug == idOrSlug), ct);
+
+    /// <summary>The prorated price of an add-on for the rest of the current period.</summary>
+    public static (Money Amount, int DaysRemaining, int TotalDays) AddonProration(Subscription s, Addon addon, DateTime now) =>
+        Proration.RestOfPeriod(new Money(addon.BasePrice, Currency.Of(s.Currency)), s.CurrentPeriodStart, s.CurrentPeriodEnd, now);
+
+    /// <summary>Activates an add-on with a prorated charge now (invoice <c>addon_activation</c>); its full price renews with the plan.</summary>
+    public async Task<Result<AddonActivation>> ActivateAddonAsync(BillingScope scope, string id, string? addonId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(addonId))
+        {
+            return Error.Validation("addonId", "addonId is required.");
+        }
+        return await InTransactionAsync<AddonActivation>(scope, async () =>
+        {
+            var s = await LockAsync(scope, id, ct);
+            if (s is null)
+            {
+                return NotFound(id);
+            }
+            if (s.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
+            {
+                return s.Status == SubscriptionStatus.PastDue
+                    ? Error.Invalid("subscription_not_active", "Purchases are paused while a payment is overdue. Pay the outstanding invoice first.")
+                    : Error.Invalid("subscription_not_active", "Add-ons can be added to active or trialing subscriptions only.");
+            }
+            var addon = await FindAddonAsync(scope.Db, addonId, ct);
+            if (addon is null)
+            {
+                return Error.NotFound("addon", $"No add-on with ID or slug '{addonId}'.");
+            }
+            var plan = await PlanOfAsync(scope.Db, s.PlanId, ct);
+            if (addon.ConsumptionModel != "boolean" && addon.ConsumptionModel != (plan?.ConsumptionModel ?? "metered"))
+            {
+                return Error.Invalid("addon_incompatible", $"This add-on is for {addon.ConsumptionModel} plans; the subscription's plan is {plan?.ConsumptionModel}.");
+            }
+            if (await scope.Db.SubscriptionAddons.AnyAsync(a => a.SubscriptionId == s.Id && a.AddonId == addon.Id && a.Status == "active", ct))
+            {
+                return Error.Conflict("addon_already_active", "This add-on is already active on the subscription.");
+            }
+            var now = scope.Now;
+            Invoice? invoice = null;
+            long charged = 0;
+            if (s.Status == SubscriptionStatus.Active && !s.IsFree)
+            {
+                var (amount, remaining, total) = AddonProration(s, addon, now);
+                charged = amount.MinorUnits;
+                var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
+                if (method is null && charged > 0)
+                {
+                    return Error.Invalid("no_payment_method", "The customer has no payment method on file.");
+                }
+                invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, InvoiceTypes.AddonActivation, s.Currency, now, s.CurrentPeriodEnd,
+                    $"addon:{s.Id}:{addon.Id}:{EventRecorder.Iso(now)}", plan?.Name, ct);
+                invoice.AddLine(new InvoiceLine
+                {
+                    LineType = LineTypes.AddonBase,
+                    FeatureName = addon.Feature?.Name,
+                    Description = $"{addon.Name} ({remaining} of {total} days)",
+                    Quantity = 1,
+                    UnitAmount = charged,
+                    Amount = charged,
+                    ChargeType = "advance",
+                });
+                InvoiceBuilder.RecordCreated(scope, invoice);
+                var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
+                if (!outcome.Succeeded)
+                {
+                    return PaymentFailed(outcome, null);
+                }
+            }
+            var activation = new SubscriptionAddon { Id = Ids.New("sad"), SubscriptionId = s.Id, AddonId = addon.Id, ActivatedAt = now };
+            scope.Db.SubscriptionAddons.Add(activation);
+            EventRecorder.Record(scope.Db, scope.Tenant, "addon.activated", new
+            {
+                subscriptionId = s.Id,
+                customerId = s.CustomerId,
+                addon = new { id = addon.Id, name = addon.Name },
+                proratedCharge = charged,
+            }, now, s.Id, s.CustomerId);
+            return new AddonActivation(activation, addon, charged, invoice);
+        }, ct);
+    }
+
+    /// <summary>Deactivates an add-on at once; no refund (it benefits no one to charge less for what was used).</summary>
+    public async Task<Result<SubscriptionAddon>> DeactivateAddonAsync(BillingScope scope, string id, string addonId, CancellationToken ct) =>
+        await InTransactionAsync<SubscriptionAddon>(scope, async () =>
+        {
+            var s = await LockAsync(scope, id, ct);
+            if (s is null)
+            {
+                return NotFound(id);
+            }
+            var addon = await scope.Db.Addons.FirstOrDefaultAsync(a => a.Id == addonId || a.Slug == addonId, ct);
+            var activation = addon is null ? null
+                : await scope.Db.SubscriptionAddons.FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.AddonId == addon.Id && a.Status == "active", ct);
+            if (activation is null)
+            {
+                return Error.Invalid("addon_not_active", "This add-on is not active on the subscription.");
+            }
+            activation.Status = "inactive";
+            activation.DeactivatedAt = scope.Now;
+            EventRecorder.Record(scope.Db, scope.Tenant, "addon.deactivated", new
+            {
+                subscriptionId = s.Id,
+                customerId = s.CustomerId,
+                addon = new { id = addon!.Id, name = addon.Name },
+            }, scope.Now, s.Id, s.CustomerId);
+            return activation;
+        }, ct);
+}

@@ -1,0 +1,325 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Http;
+using Commet.Server.Payments;
+
+namespace Commet.Server.Subscriptions;
+
+public sealed class ChangePlanRequest
+{
+    public string? NewPlanId { get; set; }
+    public string? NewBillingInterval { get; set; }
+    public string? SuccessUrl { get; set; }
+}
+
+public sealed class PreviewChangeRequest
+{
+    public string? PlanId { get; set; }
+    public string? BillingInterval { get; set; }
+}
+
+public enum ChangeKind
+{
+    /// <summary>Higher in the group, or a longer interval: now, prorated.</summary>
+    Upgrade,
+
+    /// <summary>Free → paid: now, full price, needs a card.</summary>
+    FreeToPaid,
+
+    /// <summary>Lower in the group, a shorter interval, or paid → free: at period end.</summary>
+    Downgrade,
+
+    /// <summary>Within a trial: switch now, nothing to charge until the trial ends.</summary>
+    DuringTrial,
+}
+
+/// <summary>A change worked out but not applied: the preview and the change share it, so they agree to the cent.</summary>
+public sealed record PlannedChange(Subscription Subscription, Plan Current, Plan Target, PlanPrice? TargetPrice, string? TargetInterval, ChangeKind Kind,
+    ProrationQuote? Quote);
+
+/// <summary>What <c>changePlan</c> did.</summary>
+public sealed record ChangeResult(PlannedChange Plan, Invoice? Invoice, bool Scheduled, bool Revoked, string? CheckoutUrl);
+
+public sealed partial class SubscriptionOps
+{
+    public async Task<Result<PlannedChange>> PlanChangeAsync(BillingScope scope, Subscription s, string? newPlanId, string? newInterval, CancellationToken ct)
+    {
+        var check = new Check().OneOf("billingInterval", newInterval, BillingIntervals.All, required: false).MaxLength("planId", newPlanId, 100);
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+        if (!SubscriptionStatus.IsLive(s.Status) || s.Status == SubscriptionStatus.PendingPayment)
+        {
+            return Error.Invalid("subscription_not_active", "Only an active, trialing or past-due subscription can change plan.");
+        }
+        var current = await PlanOfAsync(scope.Db, s.PlanId, ct);
+        var target = newPlanId is null ? current : await FindPlanAsync(scope.Db, newPlanId, ct);
+        if (current is null || target is null)
+        {
+            return Error.NotFound("plan", $"No plan with ID or code '{newPlanId}'.");
+        }
+        if (target.Id != current.Id && (current.PlanGroupId is null || current.PlanGroupId != target.PlanGroupId))
+        {
+            return new Error("plans_not_in_same_group", "A subscription can only move between plans of the same plan group.", 400, "invalid_request_error", "planId");
+        }
+
+        PlanPrice? price = null;
+        string? interval = null;
+        if (!target.IsFree)
+        {
+            interval = newInterval ?? (target.Prices.Any(p => p.BillingInterval == s.BillingInterval) ? s.BillingInterval : null);
+            price = PriceFor(target, interval);
+            if (price is null)
+            {
+                return newInterval is null
+                    ? Error.Invalid("no_prices_configured", $"{target.Name} has no prices.", "planId")
+                    : Error.Validation("billingInterval", $"{target.Name} has no {newInterval} price.");
+            }
+            interval = price.BillingInterval;
+        }
+        if (target.Id == current.Id && interval == s.BillingInterval)
+        {
+            return new PlannedChange(s, current, target, price, interval, ChangeKind.Downgrade, null) with { Kind = ChangeKind.Downgrade };
+        }
+
+        ChangeKind kind;
+        if (s.Status == SubscriptionStatus.Trialing)
+        {
+            kind = target.IsFree ? ChangeKind.Downgrade : ChangeKind.DuringTrial;
+        }
+        else if (target.IsFree)
+        {
+            kind = ChangeKind.Downgrade;
+        }
+        else if (current.IsFree)
+        {
+            kind = ChangeKind.FreeToPaid;
+        }
+        else if (target.Id != current.Id)
+        {
+            kind = target.SortOrder > current.SortOrder ? ChangeKind.Upgrade : ChangeKind.Downgrade;
+        }
+        else
+        {
+            kind = BillingIntervals.Rank(interval!) > BillingIntervals.Rank(s.BillingInterval!) ? ChangeKind.Upgrade : ChangeKind.Downgrade;
+        }
+
+        ProrationQuote? quote = null;
+        var currency = Currency.Of(s.Currency);
+        if (kind == ChangeKind.Upgrade)
+        {
+            quote = Proration.Upgrade(new Money(s.PaidForCurrentPeriod, currency), new Money(price!.Price, currency), s.CurrentPeriodStart, s.CurrentPeriodEnd, scope.Now);
+        }
+        else if (kind == ChangeKind.FreeToPaid)
+        {
+            var full = new Money(price!.Price, currency);
+            var end = BillingCalendar.Boundary(scope.Now, interval!, 1);
+            quote = new ProrationQuote(Money.Zero(currency), full, full, BillingCalendar.WholeDays(scope.Now, end), BillingCalendar.WholeDays(scope.Now, end), scope.Now);
+        }
+        return new PlannedChange(s, current, target, price, interval, kind, quote);
+    }
+
+    /// <summary>The numbers <see cref="ChangePlanAsync"/> would charge; a downgrade answers <c>plan_change_scheduled</c>.</summary>
+    public async Task<Result<PlannedChange>> PreviewChangeAsync(BillingScope scope, string id, PreviewChangeRequest r, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(r.PlanId))
+        {
+            return Error.Validation("planId", "planId is required.");
+        }
+        var s = await scope.Db.Subscriptions.FindAsync([id], ct);
+        if (s is null)
+        {
+            return NotFound(id);
+        }
+        var planned = await PlanChangeAsync(scope, s, r.PlanId, r.BillingInterval, ct);
+        if (!planned.IsSuccess)
+        {
+            return planned.Error!;
+        }
+        if (planned.Value.Kind == ChangeKind.Downgrade)
+        {
+            return new Error("plan_change_scheduled", "This change is a downgrade: it is scheduled for the end of the billing period, not prorated. Apply it with change-plan.", 400, "invalid_request_error", "planId");
+        }
+        return planned;
+    }
+
+    public async Task<Result<ChangeResult>> ChangePlanAsync(BillingScope scope, string id, ChangePlanRequest r, CancellationToken ct)
+    {
+        if (r.NewPlanId is null && r.NewBillingInterval is null)
+        {
+            return Error.Invalid("no_change_requested", "Send newPlanId, newBillingInterval or both.");
+        }
+        if (r.SuccessUrl is not null && !Portal.ReturnUrls.IsSafe(r.SuccessUrl))
+        {
+            return Error.Validation("successUrl", "successUrl must be an absolute http or https URL.");
+        }
+        return await InTransactionAsync<ChangeResult>(scope, async () =>
+        {
+            var s = await LockAsync(scope, id, ct);
+            if (s is null)
+            {
+                return NotFound(id);
+            }
+            var planned = await PlanChangeAsync(scope, s, r.NewPlanId, r.NewBillingInterval, ct);
+            if (!planned.IsSuccess)
+            {
+                return planned.Error!;
+            }
+            var p = planned.Value;
+            var now = scope.Now;
+
+            // Asking for what the subscription already has revokes a scheduled change, if there is one.
+            if (p.Target.Id == p.Current.Id && p.TargetInterval == s.BillingInterval)
+            {
+                if (s.ScheduledChangeType is null)
+                {
+                    return Error.Invalid("no_change_requested", "The subscription is already on this plan and interval.");
+                }
+                return await RevokeScheduledChangeCoreAsync(scope, s, p, ct);
+            }
+
+            switch (p.Kind)
+            {
+                case ChangeKind.Downgrade:
+                    if (s.CancelAtPeriodEnd)
+                    {
+                        return Error.Conflict("already_scheduled", "The subscription is scheduled to cancel; undo the cancellation first.");
+                    }
+                    var changeType = p.Target.Id == p.Current.Id ? "interval_change" : "plan_downgrade";
+                    s.ScheduleChange(changeType, p.Target.Id, p.TargetInterval, now);
+                    EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_change_scheduled", new
+                    {
+                        subscriptionId = s.Id,
+                        customerId = s.CustomerId,
+                        status = s.Status,
+                        currentPlan = new { id = p.Current.Id, name = p.Current.Name },
+                        scheduledPlan = new { id = p.Target.Id, name = p.Target.Name },
+                        billingInterval = s.BillingInterval,
+                        scheduledBillingInterval = p.TargetInterval,
+                        effectiveAt = EventRecorder.Iso(s.CurrentPeriodEnd),
+                    }, now, s.Id, s.CustomerId);
+                    return new ChangeResult(p, null, true, false, null);
+
+                case ChangeKind.DuringTrial:
+                    SwitchPlan(s, p);
+                    s.BasePrice = p.TargetPrice!.Price;
+                    s.BillingInterval = p.TargetInterval;
+                    RecordPlanChanged(scope, s, p, 0, 0);
+                    return new ChangeResult(p, null, false, false, null);
+
+                default:
+                    var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
+                    if (method is null)
+                    {
+                        var session = links.Create(scope.Db, scope.Tenant, HostedKinds.Checkout, s.CustomerId, s.Id, null, r.SuccessUrl, now);
+                        session.TargetPlanId = p.Target.Id;
+                        session.TargetInterval = p.TargetInterval;
+                        return new ChangeResult(p, null, false, false, links.Url(session, scope.BaseUrl));
+                    }
+                    var applied = await ApplyImmediateChangeAsync(scope, s, p, method, ct);
+                    return applied.IsSuccess ? new ChangeResult(p, applied.Value, false, false, null) : applied.Error!;
+            }
+        }, ct);
+    }
+
+    /// <summary>Charges the prorated difference, restarts the period and switches the plan; on a decline nothing changes.</summary>
+    internal async Task<Result<Invoice>> ApplyImmediateChangeAsync(BillingScope scope, Subscription s, PlannedChange p, Domain.Billing.PaymentMethod method, CancellationToken ct)
+    {
+        var now = scope.Now;
+        var quote = p.Quote!;
+        var periodEnd = BillingCalendar.Boundary(now, p.TargetInterval!, 1);
+        var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, InvoiceTypes.PlanChange, s.Currency, now, periodEnd,
+            $"change:{s.Id}:{s.Version}:{EventRecorder.Iso(now)}", p.Target.Name, ct);
+        invoice.AddLine(InvoiceBuilder.PlanBase(p.Target.Name, quote.NewCharge.MinorUnits, now, periodEnd));
+        if (!quote.Credit.IsZero)
+        {
+            invoice.AddLine(new InvoiceLine
+            {
+                LineType = LineTypes.Credit,
+                Description = $"Unused time on {p.Current.Name} ({quote.DaysRemaining} of {quote.TotalDays} days)",
+                Quantity = 1,
+                UnitAmount = -quote.Credit.MinorUnits,
+                Amount = -quote.Credit.MinorUnits,
+            });
+        }
+        foreach (var source in lineSources)
+        {
+            // Overage accrued so far in the period being cut short is billed with the change.
+            await source.AddLinesAsync(scope, s, invoice, s.CurrentPeriodStart, now, ct);
+        }
+        InvoiceBuilder.RecordCreated(scope, invoice);
+        var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
+        if (!outcome.Succeeded)
+        {
+            return PaymentFailed(outcome, null);
+        }
+        var wasFree = p.Current.IsFree;
+        SwitchPlan(s, p);
+        s.StartPeriod(now, p.TargetInterval!, p.TargetPrice!.Price, p.TargetPrice.Price);
+        if (wasFree)
+        {
+            s.Status = SubscriptionStatus.Active;
+        }
+        RecordPlanChanged(scope, s, p, quote.Credit.MinorUnits, invoice.Total);
+        await StartedPeriodAsync(scope, s, ct);
+        return invoice;
+    }
+
+    private static void SwitchPlan(Subscription s, PlannedChange p)
+    {
+        s.PlanId = p.Target.Id;
+        s.PlanPriceId = p.TargetPrice?.Id;
+        s.ClearScheduledChange(s.UpdatedAt);
+    }
+
+    private static void RecordPlanChanged(BillingScope scope, Subscription s, PlannedChange p, long credit, long total) =>
+        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_changed", new
+        {
+            subscriptionId = s.Id,
+            customerId = s.CustomerId,
+            previousPlan = new { id = p.Current.Id, name = p.Current.Name },
+            currentPlan = new { id = p.Target.Id, name = p.Target.Name },
+            billingInterval = p.TargetInterval,
+            credit,
+            charge = p.TargetPrice?.Price ?? 0,
+            totalCharged = total,
+        }, scope.Now, s.Id, s.CustomerId);
+
+    /// <summary>Undoes a scheduled downgrade or interval change before it happens.</summary>
+    public async Task<Result<Subscription>> RevokeScheduledChangeAsync(BillingScope scope, string id, CancellationToken ct) =>
+        await InTransactionAsync<Subscription>(scope, async () =>
+        {
+            var s = await LockAsync(scope, id, ct);
+            if (s is null)
+            {
+                return NotFound(id);
+            }
+            if (s.ScheduledChangeType is null)
+            {
+                return Error.Invalid("no_scheduled_change", "This subscription has no scheduled plan change.");
+            }
+            var current = await PlanOfAsync(scope.Db, s.PlanId, ct);
+            var revoked = await RevokeScheduledChangeCoreAsync(scope, s, new PlannedChange(s, current!, current!, null, s.BillingInterval, ChangeKind.Downgrade, null), ct);
+            return revoked.IsSuccess ? s : revoked.Error!;
+        }, ct);
+
+    private static async Task<Result<ChangeResult>> RevokeScheduledChangeCoreAsync(BillingScope scope, Subscription s, PlannedChange p, CancellationToken ct)
+    {
+        var revokedPlan = s.ScheduledPlanId is null ? null : await PlanOfAsync(scope.Db, s.ScheduledPlanId, ct);
+        var revokedInterval = s.ScheduledInterval;
+        s.ClearScheduledChange(scope.Now);
+        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_change_revoked", new
+        {
+            subscriptionId = s.Id,
+            customerId = s.CustomerId,
+            status = s.Status,
+            currentPlan = new { id = p.Current.Id, name = p.Current.Name },
+            revokedPlan = new { id = revokedPlan?.Id ?? p.Current.Id, name = revokedPlan?.Name ?? p.Current.Name },
+            billingInterval = s.BillingInterval,
+            revokedBillingInterval = revokedInterval,
+        }, scope.Now, s.Id, s.CustomerId);
+        return new ChangeResult(p, null, false, true, null);
+    }
+}

@@ -1,0 +1,204 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Customers;
+using Commet.Server.Http;
+using Commet.Server.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Subscriptions;
+
+public sealed class CreateSubscriptionRequest
+{
+    public string? CustomerId { get; set; }
+    public string? PlanId { get; set; }
+    public string? PlanCode { get; set; }
+    public string? BillingInterval { get; set; }
+    public Dictionary<string, int>? InitialSeats { get; set; }
+    public bool? SkipTrial { get; set; }
+    public int? CustomTrialDays { get; set; }
+    public string? Name { get; set; }
+    public string? SuccessUrl { get; set; }
+}
+
+public sealed partial class SubscriptionOps
+{
+    /// <summary>
+    /// Free plan: active at once, no invoice. Trial: trialing, a card captured without a charge (or the saved one
+    /// used). Paid with a saved card: charged now and active on success; a decline leaves it pending_payment with
+    /// a checkout link and charges nothing. Paid without a card: pending_payment with a checkout link.
+    /// </summary>
+    public async Task<Result<Subscription>> CreateAsync(BillingScope scope, CreateSubscriptionRequest r, CancellationToken ct)
+    {
+        var check = new Check()
+            .Required("customerId", r.CustomerId)
+            .OneOf("billingInterval", r.BillingInterval, BillingIntervals.All, required: false)
+            .Range("customTrialDays", r.CustomTrialDays, 0, 730)
+            .MaxLength("name", r.Name, 255)
+            .MaxLength("planId", r.PlanId, 100)
+            .MaxLength("planCode", r.PlanCode, 100);
+        if (r.PlanId is null && r.PlanCode is null)
+        {
+            check.Add("planId", "planId or planCode is required.");
+        }
+        if (r.InitialSeats is not null && r.InitialSeats.Values.Any(v => v < 0 || v > 1_000_000))
+        {
+            check.Add("initialSeats", "initialSeats counts must be between 0 and 1000000.");
+        }
+        if (r.SuccessUrl is not null && !Portal.ReturnUrls.IsSafe(r.SuccessUrl))
+        {
+            check.Add("successUrl", "successUrl must be an absolute http or https URL.");
+        }
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+
+        return await InTransactionAsync<Subscription>(scope, async () =>
+        {
+            var db = scope.Db;
+            var customer = await CustomerRules.FindAsync(db, r.CustomerId!, ct, track: false);
+            if (customer is null)
+            {
+                return CustomerRules.NotFound(r.CustomerId!);
+            }
+            var plan = await FindPlanAsync(db, (r.PlanId ?? r.PlanCode)!, ct);
+            if (plan is null)
+            {
+                return Error.NotFound("plan", $"No plan with ID or code '{r.PlanId ?? r.PlanCode}'.");
+            }
+            if (await db.Subscriptions.AnyAsync(s => s.CustomerId == customer.Id && SubscriptionStatus.Live.Contains(s.Status), ct))
+            {
+                return Error.Conflict("already_has_active_subscription", "This customer already has a live subscription. Change its plan instead.");
+            }
+
+            var now = scope.Now;
+            var subscription = new Subscription
+            {
+                Id = Ids.New(Ids.Subscription),
+                OrganizationId = scope.Tenant.OrganizationId,
+                Livemode = scope.Tenant.Livemode,
+                CustomerId = customer.Id,
+                PlanId = plan.Id,
+                Status = SubscriptionStatus.Active,
+                StartDate = now,
+                InitialSeats = r.InitialSeats?.Values.Sum() ?? 0,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Subscriptions.Add(subscription);
+            EventRecorder.Record(db, scope.Tenant, "subscription.created", new
+            {
+                subscriptionId = subscription.Id,
+                customerId = customer.Id,
+                planId = plan.Id,
+                planName = plan.Name,
+                status = subscription.Status,
+                startDate = EventRecorder.Iso(now),
+                name = r.Name,
+            }, now, subscription.Id, customer.Id);
+
+            if (plan.IsFree)
+            {
+                subscription.StartFree(now);
+                await StartedPeriodAsync(scope, subscription, ct);
+                return subscription;
+            }
+
+            var price = PriceFor(plan, r.BillingInterval);
+            if (price is null)
+            {
+                return r.BillingInterval is null
+                    ? Error.Invalid("no_prices_configured", "This plan has no prices yet.", "planId")
+                    : Error.Validation("billingInterval", $"This plan has no {r.BillingInterval} price.");
+            }
+            subscription.PlanPriceId = price.Id;
+            var trialDays = r.SkipTrial == true ? 0 : r.CustomTrialDays ?? price.TrialDays;
+            var method = await PaymentService.DefaultMethodAsync(db, customer.Id, ct);
+
+            if (trialDays > 0)
+            {
+                var trialEnd = now.AddDays(trialDays);
+                subscription.Status = SubscriptionStatus.Trialing;
+                subscription.TrialEndsAt = trialEnd;
+                subscription.BillingAnchor = now;
+                subscription.BillingInterval = price.BillingInterval;
+                subscription.BasePrice = price.Price;
+                subscription.CurrentPeriodStart = now;
+                subscription.CurrentPeriodEnd = trialEnd;
+                subscription.NextActionAt = trialDays > 3 ? trialEnd.AddDays(-3) : trialEnd;
+                EventRecorder.Record(db, scope.Tenant, "trial.started", new
+                {
+                    subscriptionId = subscription.Id,
+                    customerId = customer.Id,
+                    status = subscription.Status,
+                    planId = plan.Id,
+                    planName = plan.Name,
+                    trialEndsAt = EventRecorder.Iso(trialEnd),
+                }, now, subscription.Id, customer.Id);
+                if (method is null)
+                {
+                    links.Create(db, scope.Tenant, HostedKinds.Checkout, customer.Id, subscription.Id, null, r.SuccessUrl, now);
+                }
+                await StartedPeriodAsync(scope, subscription, ct);
+                return subscription;
+            }
+
+            subscription.Status = SubscriptionStatus.PendingPayment;
+            subscription.StartPeriod(now, price.BillingInterval, price.Price, 0);
+            subscription.NextActionAt = null; // nothing to bill until the first payment arrives
+            var invoice = await InvoiceBuilder.NewAsync(scope, customer.Id, subscription.Id, InvoiceTypes.Recurring, subscription.Currency,
+                subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, $"first:{subscription.Id}", plan.Name, ct);
+            invoice.AddLine(InvoiceBuilder.PlanBase(plan.Name, price.Price, subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd));
+            InvoiceBuilder.RecordCreated(scope, invoice);
+            subscription.OutstandingInvoiceId = invoice.Id;
+
+            if (method is not null)
+            {
+                var outcome = await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:first", now, ct, method);
+                if (outcome.Succeeded)
+                {
+                    await ActivateAfterFirstPaymentAsync(scope, subscription, invoice, ct);
+                    return subscription;
+                }
+            }
+            links.Create(db, scope.Tenant, HostedKinds.Checkout, customer.Id, subscription.Id, invoice.Id, r.SuccessUrl, now);
+            EventRecorder.Record(db, scope.Tenant, "checkout.ready", new
+            {
+                subscriptionId = subscription.Id,
+                customerId = customer.Id,
+                invoiceId = invoice.Id,
+                invoiceNumber = invoice.Number,
+                invoiceTotal = invoice.Total,
+                invoiceCurrency = invoice.Currency,
+                checkoutUrl = (string?)null,
+            }, now, subscription.Id, customer.Id);
+            return subscription;
+        }, ct);
+    }
+
+    /// <summary>The first payment arrived: active, with the period starting now.</summary>
+    internal async Task ActivateAfterFirstPaymentAsync(BillingScope scope, Subscription subscription, Invoice invoice, CancellationToken ct)
+    {
+        var now = scope.Now;
+        subscription.StartPeriod(now, subscription.BillingInterval!, subscription.BasePrice, invoice.Total);
+        invoice.PeriodStart = subscription.CurrentPeriodStart;
+        invoice.PeriodEnd = subscription.CurrentPeriodEnd;
+        subscription.MarkPaid(now);
+        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.activated", new
+        {
+            subscriptionId = subscription.Id,
+            customerId = subscription.CustomerId,
+            status = subscription.Status,
+            currentPeriodStart = EventRecorder.Iso(subscription.CurrentPeriodStart),
+            currentPeriodEnd = EventRecorder.Iso(subscription.CurrentPeriodEnd),
+            name = (string?)null,
+            invoiceId = invoice.Id,
+            invoiceNumber = invoice.Number,
+            invoiceTotal = invoice.Total,
+            invoiceCurrency = invoice.Currency,
+            provider = payments.ProviderName,
+        }, now, subscription.Id, subscription.CustomerId);
+        await StartedPeriodAsync(scope, subscription, ct);
+    }
+}

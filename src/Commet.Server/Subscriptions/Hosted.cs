@@ -1,0 +1,117 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Customers;
+using Commet.Server.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Subscriptions;
+
+/// <summary>What a hosted page did, for the page to tell the customer.</summary>
+public sealed record HostedOutcome(string Message, string? ReturnUrl);
+
+public sealed partial class SubscriptionOps
+{
+    /// <summary>The open session a token names, or an error page's reason.</summary>
+    public async Task<Result<HostedSession>> OpenSessionAsync(Persistence.CommetDb db, string token, DateTime realNow, CancellationToken ct)
+    {
+        var sessionId = links.SessionIdOf(token);
+        var session = sessionId is null ? null : await db.HostedSessions.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null || session.ExpiresAt <= realNow)
+        {
+            return Error.NotFound("hosted_session", "This payment link is not valid or has expired. Ask for a new one.");
+        }
+        if (session.CompletedAt is not null)
+        {
+            return Error.Conflict("hosted_session_completed", "This payment link was already used.");
+        }
+        return session;
+    }
+
+    /// <summary>
+    /// The customer typed a card on a hosted page. The card is saved as the default; then, depending on the
+    /// page: the first invoice of a pending subscription is paid, a plan change waiting for a card is made,
+    /// an overdue invoice is paid, or (card update) nothing more unless the subscription is past due, in which
+    /// case the outstanding invoice is retried at once with the new card.
+    /// </summary>
+    public async Task<Result<HostedOutcome>> CompleteHostedAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct) =>
+        await InTransactionAsync<HostedOutcome>(scope, async () =>
+        {
+            var db = scope.Db;
+            var session = await db.HostedSessions.FirstOrDefaultAsync(x => x.Id == sessionId, ct);
+            if (session is null || session.CompletedAt is not null)
+            {
+                return Error.Conflict("hosted_session_completed", "This payment link was already used.");
+            }
+            var customer = await CustomerRules.FindAsync(db, session.CustomerId, ct);
+            if (customer is null)
+            {
+                return CustomerRules.NotFound(session.CustomerId);
+            }
+            Domain.Billing.PaymentMethod? method;
+            if (card is not null)
+            {
+                var attached = await payments.AttachCardAsync(db, scope.Tenant, customer, card, scope.Now, session.SubscriptionId, ct);
+                if (!attached.IsSuccess)
+                {
+                    return attached.Error!;
+                }
+                method = attached.Value;
+            }
+            else
+            {
+                method = await PaymentService.DefaultMethodAsync(db, customer.Id, ct);
+                if (method is null)
+                {
+                    return Error.Invalid("no_payment_method", "Add a card to continue.");
+                }
+            }
+            var s = session.SubscriptionId is null ? null : await LockAsync(scope, session.SubscriptionId, ct);
+            session.CompletedAt = scope.Now;
+            var message = "Your card was saved.";
+
+            if (s is not null && session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null)
+            {
+                var planned = await PlanChangeAsync(scope, s, session.TargetPlanId, session.TargetInterval, ct);
+                if (!planned.IsSuccess)
+                {
+                    return planned.Error!;
+                }
+                var applied = await ApplyImmediateChangeAsync(scope, s, planned.Value, method, ct);
+                if (!applied.IsSuccess)
+                {
+                    return applied.Error!;
+                }
+                message = $"You are now on {planned.Value.Target.Name}.";
+            }
+            else if (s is not null && session.Kind == HostedKinds.Checkout && s.Status == SubscriptionStatus.PendingPayment)
+            {
+                var invoice = await db.Invoices.FirstAsync(i => i.Id == s.OutstandingInvoiceId, ct);
+                var outcome = await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:checkout:{session.Id}", scope.Now, ct, method);
+                if (!outcome.Succeeded)
+                {
+                    return PaymentFailed(outcome, null);
+                }
+                await ActivateAfterFirstPaymentAsync(scope, s, invoice, ct);
+                message = "Payment received. Your subscription is active.";
+            }
+            else if (s is not null && s.Status == SubscriptionStatus.PastDue
+                && session.Kind is HostedKinds.Recovery or HostedKinds.PaymentMethod)
+            {
+                var outcome = await RetryOutstandingAsync(scope, s, $"hosted:{session.Id}", method, ct);
+                if (!outcome.Succeeded)
+                {
+                    if (session.Kind == HostedKinds.Recovery)
+                    {
+                        return PaymentFailed(outcome, null);
+                    }
+                    message = "Your card was saved, but the overdue payment failed. Try another card.";
+                }
+                else
+                {
+                    message = "Payment received. Your subscription is active again.";
+                }
+            }
+            return new HostedOutcome(message, session.ReturnUrl);
+        }, ct);
+}

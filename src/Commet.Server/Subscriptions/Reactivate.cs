@@ -1,0 +1,172 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Subscriptions;
+
+/// <summary>What reactivate did. A failed retry of a past_due charge is kept (the attempt is part of the record) and reported in <see cref="Failure"/>.</summary>
+public sealed record ReactivateResult(Subscription Subscription, bool RetryInitiated, Invoice? Invoice, ChargeOutcome? Failure = null, string? RecoveryUrl = null);
+
+public sealed partial class SubscriptionOps
+{
+    /// <summary>
+    /// past_due: retry the outstanding charge now (active again on success). canceled: a fresh
+    /// <c>reactivation</c> invoice at today's price, charged to the saved card, with the period anchored to now.
+    /// A decline changes nothing and answers <c>payment_failed</c> with a link where the customer can fix it.
+    /// </summary>
+    public async Task<Result<ReactivateResult>> ReactivateAsync(BillingScope scope, string id, CancellationToken ct) =>
+        await InTransactionAsync<ReactivateResult>(scope, async () =>
+        {
+            var s = await LockAsync(scope, id, ct);
+            if (s is null)
+            {
+                return NotFound(id);
+            }
+            if (s.Status == SubscriptionStatus.PastDue)
+            {
+                var recovered = await RetryOutstandingAsync(scope, s, $"manual:{scope.Now.Ticks}", null, ct);
+                if (!recovered.Succeeded)
+                {
+                    var session = links.Create(scope.Db, scope.Tenant, HostedKinds.Recovery, s.CustomerId, s.Id, s.OutstandingInvoiceId, null, scope.Now);
+                    return new ReactivateResult(s, true, null, recovered, links.Url(session, scope.BaseUrl));
+                }
+                return new ReactivateResult(s, true, null);
+            }
+            if (s.Status != SubscriptionStatus.Canceled)
+            {
+                return Error.Invalid("invalid_subscription_status", $"Only a canceled or past-due subscription can be reactivated; this one is {s.Status}.");
+            }
+            if (await scope.Db.Subscriptions.AnyAsync(o => o.CustomerId == s.CustomerId && o.Id != s.Id && SubscriptionStatus.Live.Contains(o.Status), ct))
+            {
+                return Error.Conflict("already_has_active_subscription", "The customer already has another live subscription.");
+            }
+            var plan = await PlanOfAsync(scope.Db, s.PlanId, ct);
+            if (plan is null || plan.DeletedAt is not null)
+            {
+                return Error.Invalid("plan_unavailable", "The plan of this subscription is no longer available.");
+            }
+            var now = scope.Now;
+            s.Status = SubscriptionStatus.Active;
+            s.CanceledAt = null;
+            s.EndedAt = null;
+            s.CancelAtPeriodEnd = false;
+            s.CancelReason = null;
+            s.CancelFeedback = null;
+            s.CancelRequestedAt = null;
+            s.TrialEndsAt = null;
+            if (plan.IsFree)
+            {
+                s.StartFree(now);
+                await StartedPeriodAsync(scope, s, ct);
+                RecordReactivated(scope, s, null);
+                return new ReactivateResult(s, false, null);
+            }
+            var price = PriceFor(plan, s.BillingInterval);
+            if (price is null)
+            {
+                return Error.Invalid("plan_unavailable", "The plan of this subscription has no price for its interval any more.");
+            }
+            var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
+            if (method is null)
+            {
+                return Error.Invalid("no_payment_method", "The customer has no payment method on file.");
+            }
+            s.PlanPriceId = price.Id;
+            s.StartPeriod(now, price.BillingInterval, price.Price, price.Price);
+            var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, InvoiceTypes.Reactivation, s.Currency, s.CurrentPeriodStart,
+                s.CurrentPeriodEnd, $"reactivation:{s.Id}:{EventRecorder.Iso(now)}", plan.Name, ct);
+            invoice.AddLine(InvoiceBuilder.PlanBase(plan.Name, price.Price, s.CurrentPeriodStart, s.CurrentPeriodEnd));
+            InvoiceBuilder.RecordCreated(scope, invoice);
+            var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
+            if (!outcome.Succeeded)
+            {
+                return PaymentFailed(outcome, null);
+            }
+            await StartedPeriodAsync(scope, s, ct);
+            RecordReactivated(scope, s, invoice);
+            return new ReactivateResult(s, false, invoice);
+        }, ct);
+
+    private void RecordReactivated(BillingScope scope, Subscription s, Invoice? invoice) =>
+        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.reactivated", new
+        {
+            subscriptionId = s.Id,
+            customerId = s.CustomerId,
+            status = s.Status,
+            currentPeriodStart = EventRecorder.Iso(s.CurrentPeriodStart),
+            currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
+            name = (string?)null,
+            invoiceId = invoice?.Id,
+            invoiceNumber = invoice?.Number,
+            invoiceTotal = invoice?.Total ?? 0,
+            invoiceCurrency = invoice?.Currency ?? s.Currency,
+            provider = payments.ProviderName,
+        }, scope.Now, s.Id, s.CustomerId);
+
+    /// <summary>
+    /// Charges the outstanding invoice of a past_due subscription once more. On success: paid, active,
+    /// <c>payment.recovered</c>. The caller decides what a failure means (the engine counts it as a retry).
+    /// </summary>
+    internal async Task<ChargeOutcome> RetryOutstandingAsync(BillingScope scope, Subscription s, string attempt, Domain.Billing.PaymentMethod? method, CancellationToken ct)
+    {
+        var invoice = await scope.Db.Invoices.FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, ct);
+        if (invoice is null || invoice.Status != InvoiceStatus.Outstanding)
+        {
+            s.MarkPaid(scope.Now);
+            return ChargeOutcome.Success("nothing-outstanding");
+        }
+        var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:{attempt}", scope.Now, ct, method);
+        if (outcome.Succeeded)
+        {
+            s.MarkPaid(scope.Now);
+            EventRecorder.Record(scope.Db, scope.Tenant, "payment.recovered", new
+            {
+                invoiceId = invoice.Id,
+                invoiceNumber = invoice.Number,
+                invoiceTotal = invoice.Total,
+                customerId = s.CustomerId,
+                subscriptionId = s.Id,
+            }, scope.Now, s.Id, s.CustomerId);
+        }
+        return outcome;
+    }
+
+    /// <summary>A hosted, signed link where the customer pays a past_due subscription's outstanding invoice.</summary>
+    public async Task<Result<(string Url, string Token)>> CreateRecoveryLinkAsync(BillingScope scope, string id, CancellationToken ct) =>
+        await InTransactionAsync<(string, string)>(scope, async () =>
+        {
+            var s = await scope.Db.Subscriptions.FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (s is null)
+            {
+                return NotFound(id);
+            }
+            if (s.Status != SubscriptionStatus.PastDue || s.OutstandingInvoiceId is null)
+            {
+                return Error.Invalid("no_outstanding_invoice", "This subscription has no outstanding renewal to recover.");
+            }
+            var session = links.Create(scope.Db, scope.Tenant, HostedKinds.Recovery, s.CustomerId, s.Id, s.OutstandingInvoiceId, null, scope.Now);
+            var token = links.Token(session);
+            return ($"{links.Base(scope.BaseUrl)}/pay/{token}", token);
+        }, ct);
+
+    /// <summary>A hosted page where the customer replaces the subscription's default card.</summary>
+    public async Task<Result<string>> UpdatePaymentMethodLinkAsync(BillingScope scope, string id, string? successUrl, CancellationToken ct)
+    {
+        if (successUrl is not null && !Portal.ReturnUrls.IsSafe(successUrl))
+        {
+            return Error.Validation("successUrl", "successUrl must be an absolute http or https URL.");
+        }
+        return await InTransactionAsync<string>(scope, async () =>
+        {
+            var s = await scope.Db.Subscriptions.FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (s is null)
+            {
+                return NotFound(id);
+            }
+            var session = links.Create(scope.Db, scope.Tenant, HostedKinds.PaymentMethod, s.CustomerId, s.Id, null, successUrl, scope.Now);
+            return links.Url(session, scope.BaseUrl);
+        }, ct);
+    }
+}

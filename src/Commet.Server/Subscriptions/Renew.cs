@@ -1,0 +1,346 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Subscriptions;
+
+public enum DueKind
+{
+    DunningRetry,
+    TrialWillEnd,
+    TrialEnd,
+    Upcoming,
+    PeriodEnd,
+}
+
+public sealed record StepOutcome(BillingRun Counts, bool More);
+
+public sealed partial class SubscriptionOps
+{
+    public static readonly TimeSpan NoticeAhead = TimeSpan.FromDays(3);
+
+    /// <summary>The earliest thing the engine has to do for a subscription, and when.</summary>
+    public static (DateTime At, DueKind Kind)? NextDue(Subscription s)
+    {
+        var candidates = new List<(DateTime, DueKind)>();
+        switch (s.Status)
+        {
+            case SubscriptionStatus.PastDue:
+                if (s.NextRetryAt is { } retry)
+                {
+                    candidates.Add((retry, DueKind.DunningRetry));
+                }
+                candidates.Add((s.CurrentPeriodEnd, DueKind.PeriodEnd));
+                break;
+            case SubscriptionStatus.Trialing when s.TrialEndsAt is { } trialEnd:
+                if (s.TrialWillEndSentFor != trialEnd && trialEnd - NoticeAhead > s.StartDate)
+                {
+                    candidates.Add((trialEnd - NoticeAhead, DueKind.TrialWillEnd));
+                }
+                candidates.Add((trialEnd, DueKind.TrialEnd));
+                break;
+            case SubscriptionStatus.Active:
+                if (!s.IsFree && !s.CancelAtPeriodEnd && s.UpcomingSentFor != s.CurrentPeriodEnd
+                    && s.CurrentPeriodEnd - NoticeAhead > s.CurrentPeriodStart)
+                {
+                    candidates.Add((s.CurrentPeriodEnd - NoticeAhead, DueKind.Upcoming));
+                }
+                candidates.Add((s.CurrentPeriodEnd, DueKind.PeriodEnd));
+                break;
+            default:
+                return null;
+        }
+        // Ties go to the order of DueKind: a retry before the period end, a notice before the renewal.
+        return candidates.OrderBy(c => c.Item1).ThenBy(c => c.Item2).First();
+    }
+
+    /// <summary>Does the earliest due step of one subscription, if it is due, in one transaction.</summary>
+    public async Task<StepOutcome> RunDueStepAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
+    {
+        var counts = BillingRun.None;
+        var more = false;
+        var result = await InTransactionAsync<bool>(scope, async () =>
+        {
+            var s = await LockAsync(scope, subscriptionId, ct);
+            if (s is null)
+            {
+                return false;
+            }
+            var due = NextDue(s);
+            if (due is null || due.Value.At > scope.Now)
+            {
+                s.NextActionAt = due?.At;
+                return true;
+            }
+            // Each step happens at the moment it was due, so a clock advanced by three months bills three
+            // renewals dated at their own period boundaries.
+            var at = scope with { Now = due.Value.At };
+            switch (due.Value.Kind)
+            {
+                case DueKind.DunningRetry:
+                    counts = await DunningRetryAsync(at, s, ct);
+                    break;
+                case DueKind.TrialWillEnd:
+                    s.TrialWillEndSentFor = s.TrialEndsAt;
+                    var trialPlan = await PlanOfAsync(at.Db, s.PlanId, ct);
+                    EventRecorder.Record(at.Db, at.Tenant, "trial.will_end", new
+                    {
+                        subscriptionId = s.Id,
+                        customerId = s.CustomerId,
+                        status = s.Status,
+                        planId = s.PlanId,
+                        planName = trialPlan?.Name,
+                        trialEndsAt = EventRecorder.Iso(s.TrialEndsAt!.Value),
+                    }, at.Now, s.Id, s.CustomerId);
+                    break;
+                case DueKind.Upcoming:
+                    s.UpcomingSentFor = s.CurrentPeriodEnd;
+                    var plan = await PlanOfAsync(at.Db, s.ScheduledPlanId ?? s.PlanId, ct);
+                    EventRecorder.Record(at.Db, at.Tenant, "invoice.upcoming", new
+                    {
+                        subscriptionId = s.Id,
+                        customerId = s.CustomerId,
+                        status = s.Status,
+                        planId = plan?.Id,
+                        planName = plan?.Name,
+                        billingInterval = s.ScheduledInterval ?? s.BillingInterval,
+                        currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
+                    }, at.Now, s.Id, s.CustomerId);
+                    break;
+                case DueKind.TrialEnd:
+                    counts = await EndTrialAsync(at, s, ct);
+                    break;
+                case DueKind.PeriodEnd:
+                    counts = await EndPeriodAsync(at, s, ct);
+                    break;
+            }
+            var next = NextDue(s);
+            s.NextActionAt = next?.At;
+            more = next is not null && next.Value.At <= scope.Now;
+            return true;
+        }, ct);
+        return new StepOutcome(counts, result.IsSuccess && more);
+    }
+
+    private async Task<BillingRun> DunningRetryAsync(BillingScope at, Subscription s, CancellationToken ct)
+    {
+        var outcome = await RetryOutstandingAsync(at, s, $"retry:{s.DunningRetries + 1}", null, ct);
+        if (outcome.Succeeded)
+        {
+            return BillingRun.None with { DunningRetried = 1 };
+        }
+        if (s.RetryFailed(at.Now) is not null)
+        {
+            return BillingRun.None with { DunningRetried = 1 };
+        }
+        // The last retry failed: the invoice cannot be collected and the subscription ends.
+        var invoice = await at.Db.Invoices.FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, ct);
+        invoice?.MarkUncollectible(at.Now);
+        EventRecorder.Record(at.Db, at.Tenant, "payment.retry_failed", new
+        {
+            invoiceId = invoice?.Id,
+            invoiceNumber = invoice?.Number,
+            customerId = s.CustomerId,
+            subscriptionId = s.Id,
+            reason = CancelReasons.DunningExhausted,
+        }, at.Now, s.Id, s.CustomerId);
+        s.CancelNow(at.Now, CancelReasons.DunningExhausted, null);
+        RecordCanceled(at, s);
+        await CanceledAsync(at, s, ct);
+        return BillingRun.None with { DunningRetried = 1, DunningFailed = 1 };
+    }
+
+    private async Task<BillingRun> EndTrialAsync(BillingScope at, Subscription s, CancellationToken ct)
+    {
+        var plan = await PlanOfAsync(at.Db, s.PlanId, ct);
+        var method = await PaymentService.DefaultMethodAsync(at.Db, s.CustomerId, ct);
+        var trialEnd = s.TrialEndsAt!.Value;
+        if (method is null)
+        {
+            // No card was ever given: the trial simply ends.
+            EventRecorder.Record(at.Db, at.Tenant, "trial.expired", new
+            {
+                subscriptionId = s.Id,
+                customerId = s.CustomerId,
+                status = SubscriptionStatus.Canceled,
+                planId = s.PlanId,
+                planName = plan?.Name,
+                trialEndsAt = EventRecorder.Iso(trialEnd),
+            }, at.Now, s.Id, s.CustomerId);
+            s.CancelNow(at.Now, "trial_expired", null);
+            RecordCanceled(at, s);
+            await CanceledAsync(at, s, ct);
+            return BillingRun.None;
+        }
+        var price = plan is null ? null : PriceFor(plan, s.BillingInterval);
+        var amount = price?.Price ?? s.BasePrice;
+        s.Status = SubscriptionStatus.Active;
+        s.StartPeriod(trialEnd, s.BillingInterval!, amount, 0);
+        var invoice = await RenewalInvoiceAsync(at, s, plan, amount, null, ct);
+        var outcome = await payments.ChargeInvoiceAsync(at.Db, at.Tenant, invoice, $"{invoice.Id}:charge", at.Now, ct, method);
+        if (outcome.Succeeded)
+        {
+            s.PaidForCurrentPeriod = invoice.Total >= amount ? amount : invoice.Total;
+            s.MarkPaid(at.Now);
+            EventRecorder.Record(at.Db, at.Tenant, "trial.converted", new
+            {
+                subscriptionId = s.Id,
+                customerId = s.CustomerId,
+                status = s.Status,
+                planId = s.PlanId,
+                planName = plan?.Name,
+            }, at.Now, s.Id, s.CustomerId);
+        }
+        else
+        {
+            PastDue(at, s, invoice, outcome);
+        }
+        await StartedPeriodAsync(at, s, ct);
+        return BillingRun.None with { InvoicesCreated = 1 };
+    }
+
+    private async Task<BillingRun> EndPeriodAsync(BillingScope at, Subscription s, CancellationToken ct)
+    {
+        if (s.CancelAtPeriodEnd)
+        {
+            s.CancelNow(at.Now, s.CancelReason, s.CancelFeedback);
+            RecordCanceled(at, s);
+            await CanceledAsync(at, s, ct);
+            return BillingRun.None;
+        }
+
+        var endedStart = s.CurrentPeriodStart;
+        var endedEnd = s.CurrentPeriodEnd;
+        var plan = await PlanOfAsync(at.Db, s.PlanId, ct);
+        if (s.ScheduledChangeType is not null)
+        {
+            var target = s.ScheduledPlanId is null ? plan : await PlanOfAsync(at.Db, s.ScheduledPlanId, ct);
+            if (target is not null)
+            {
+                var previous = plan;
+                var price = target.IsFree ? null : PriceFor(target, s.ScheduledInterval);
+                s.PlanId = target.Id;
+                s.PlanPriceId = price?.Id;
+                if (target.IsFree)
+                {
+                    s.StartFree(at.Now);
+                }
+                else
+                {
+                    s.StartPeriod(at.Now, price!.BillingInterval, price.Price, 0);
+                }
+                EventRecorder.Record(at.Db, at.Tenant, "subscription.plan_changed", new
+                {
+                    subscriptionId = s.Id,
+                    customerId = s.CustomerId,
+                    previousPlan = new { id = previous?.Id, name = previous?.Name },
+                    currentPlan = new { id = target.Id, name = target.Name },
+                    billingInterval = s.BillingInterval,
+                    credit = 0,
+                    charge = price?.Price ?? 0,
+                    totalCharged = 0,
+                }, at.Now, s.Id, s.CustomerId);
+                plan = target;
+            }
+            s.ClearScheduledChange(at.Now);
+        }
+        else if (s.IsFree)
+        {
+            s.AdvanceFreeMonth();
+        }
+        else
+        {
+            s.AdvancePeriod();
+        }
+
+        if (s.IsFree || s.Status == SubscriptionStatus.PastDue)
+        {
+            // Free plans are never invoiced for time; a past_due subscription keeps its one outstanding invoice
+            // while dunning runs, and is not billed again on top of it.
+            await StartedPeriodAsync(at, s, ct);
+            return BillingRun.None;
+        }
+
+        var currentPrice = plan is null ? null : PriceFor(plan, s.BillingInterval);
+        var amount = currentPrice?.Price ?? s.BasePrice;
+        s.BasePrice = amount;
+        var invoice = await RenewalInvoiceAsync(at, s, plan, amount, (endedStart, endedEnd), ct);
+        var outcome = await payments.ChargeInvoiceAsync(at.Db, at.Tenant, invoice, $"{invoice.Id}:charge", at.Now, ct);
+        if (outcome.Succeeded)
+        {
+            s.PaidForCurrentPeriod = amount;
+            s.MarkPaid(at.Now);
+        }
+        else
+        {
+            s.PaidForCurrentPeriod = 0;
+            PastDue(at, s, invoice, outcome);
+        }
+        await StartedPeriodAsync(at, s, ct);
+        return BillingRun.None with { InvoicesCreated = 1 };
+    }
+
+    /// <summary>
+    /// One <c>recurring</c> invoice: the base price of the new period (in advance), what the period that ended
+    /// used beyond its allowances (in arrears, from the usage line sources), and every active add-on.
+    /// </summary>
+    private async Task<Invoice> RenewalInvoiceAsync(BillingScope at, Subscription s, Plan? plan, long amount, (DateTime Start, DateTime End)? ended, CancellationToken ct)
+    {
+        var name = plan?.Name ?? "Subscription";
+        var invoice = await InvoiceBuilder.NewAsync(at, s.CustomerId, s.Id, InvoiceTypes.Recurring, s.Currency, s.CurrentPeriodStart, s.CurrentPeriodEnd,
+            $"renewal:{s.Id}:{EventRecorder.Iso(s.CurrentPeriodStart)}", name, ct);
+        invoice.AddLine(InvoiceBuilder.PlanBase(name, amount, s.CurrentPeriodStart, s.CurrentPeriodEnd));
+        if (ended is { } e)
+        {
+            foreach (var source in lineSources)
+            {
+                await source.AddLinesAsync(at, s, invoice, e.Start, e.End, ct);
+            }
+        }
+        var addons = await (from sa in at.Db.SubscriptionAddons
+                            join a in at.Db.Addons on sa.AddonId equals a.Id
+                            where sa.SubscriptionId == s.Id && sa.Status == "active"
+                            orderby sa.ActivatedAt
+                            select a).ToListAsync(ct);
+        foreach (var addon in addons)
+        {
+            invoice.AddLine(new InvoiceLine
+            {
+                LineType = LineTypes.AddonBase,
+                Description = addon.Name,
+                Quantity = 1,
+                UnitAmount = addon.BasePrice,
+                Amount = addon.BasePrice,
+                ChargeType = "advance",
+            });
+        }
+        InvoiceBuilder.RecordCreated(at, invoice);
+        return invoice;
+    }
+
+    private void PastDue(BillingScope at, Subscription s, Invoice invoice, ChargeOutcome outcome)
+    {
+        s.MarkPastDue(invoice.Id, at.Now);
+        var session = links.Create(at.Db, at.Tenant, HostedKinds.Recovery, s.CustomerId, s.Id, invoice.Id, null, at.Now);
+        EventRecorder.Record(at.Db, at.Tenant, "subscription.past_due", new
+        {
+            subscriptionId = s.Id,
+            customerId = s.CustomerId,
+            status = s.Status,
+            invoiceId = invoice.Id,
+            invoiceNumber = invoice.Number,
+        }, at.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(at.Db, at.Tenant, "payment.failed", new
+        {
+            invoiceId = invoice.Id,
+            invoiceNumber = invoice.Number,
+            customerId = s.CustomerId,
+            subscriptionId = s.Id,
+            failureCode = outcome.FailureCode ?? "card_declined",
+            failureMessage = outcome.FailureMessage ?? "The payment failed.",
+            recoveryUrl = links.Url(session, at.BaseUrl),
+        }, at.Now, s.Id, s.CustomerId);
+    }
+}
