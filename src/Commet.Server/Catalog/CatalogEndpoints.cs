@@ -6,5 +6,6 @@ public static class CatalogEndpoints
     public static void MapCatalog(this IEndpointRouteBuilder api)
     {
         api.MapFeatures();
+        api.MapPlans();
     }
 }
