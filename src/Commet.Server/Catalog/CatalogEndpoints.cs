@@ -7,5 +7,6 @@ public static class CatalogEndpoints
     {
         api.MapFeatures();
         api.MapPlans();
+        api.MapPlanGroups();
     }
 }
