@@ -8,5 +8,6 @@ public static class CatalogEndpoints
         api.MapFeatures();
         api.MapPlans();
         api.MapPlanGroups();
+        api.MapCreditPacks();
     }
 }
