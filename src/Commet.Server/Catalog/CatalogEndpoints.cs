@@ -9,5 +9,6 @@ public static class CatalogEndpoints
         api.MapPlans();
         api.MapPlanGroups();
         api.MapCreditPacks();
+        api.MapAddons();
     }
 }

@@ -26,7 +26,6 @@ public static class NotAvailable
         ("GET", "/subscriptions", "Subscriptions"), ("POST", "/subscriptions", "Subscriptions"),
         ("GET", "/subscriptions/active", "Subscriptions"), ("GET", "/subscriptions/{id}", "Subscriptions"),
         ("POST", "/subscriptions/{id}/{action}", "Subscriptions"), ("DELETE", "/subscriptions/{id}/addons/{addonId}", "Subscriptions"),
-        ("GET", "/active-addons", "Subscriptions"),
         ("GET", "/invoices", "Invoices"), ("POST", "/invoices", "Invoices"), ("GET", "/invoices/{id}", "Invoices"),
         ("GET", "/invoices/{id}/download", "Invoices"), ("POST", "/invoices/{id}/send", "Invoices"), ("PUT", "/invoices/{id}/status", "Invoices"),
         ("GET", "/transactions", "Transactions"), ("GET", "/transactions/{id}", "Transactions"),
