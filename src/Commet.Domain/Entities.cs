@@ -79,6 +79,12 @@ public sealed class Feature : ITenantOwned
     public required string Type { get; set; }
     public string? Description { get; set; }
     public string? UnitName { get; set; }
+
+    /// <summary>
+    /// Set when deleted. Features are never removed, because deleted plans (whose subscribers keep billing) and
+    /// deleted add-ons still point at them; a deleted feature frees its code.
+    /// </summary>
+    public DateTime? DeletedAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
@@ -95,7 +101,7 @@ public sealed class PlanGroup : ITenantOwned
     public DateTime UpdatedAt { get; set; }
 }
 
-public sealed class Plan : ITenantOwned
+public sealed partial class Plan : ITenantOwned
 {
     public required string Id { get; set; }
     public required string OrganizationId { get; set; }

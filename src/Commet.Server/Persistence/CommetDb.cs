@@ -105,7 +105,8 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
             e.Property(x => x.Name).HasMaxLength(255);
             e.Property(x => x.Type).HasMaxLength(20);
             e.Property(x => x.UnitName).HasMaxLength(100);
-            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Code }).IsUnique();
+            // A deleted feature frees its code: uniqueness holds among features that are not deleted.
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Code }).IsUnique().HasFilter(DeletedFilter);
             Tenant(e);
         });
 

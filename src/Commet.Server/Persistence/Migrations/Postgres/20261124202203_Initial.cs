@@ -109,6 +109,7 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     Type = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Description = table.Column<string>(type: "text", nullable: true),
                     UnitName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
@@ -618,7 +619,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 name: "IX_features_OrganizationId_Livemode_Code",
                 table: "features",
                 columns: new[] { "OrganizationId", "Livemode", "Code" },
-                unique: true);
+                unique: true,
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_CreatedAt",

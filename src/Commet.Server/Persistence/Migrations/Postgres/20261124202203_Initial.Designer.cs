@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Commet.Server.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCommetDb))]
-    [Migration("20261124202123_Initial")]
+    [Migration("20261124202203_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -887,6 +887,9 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
@@ -918,7 +921,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "Livemode", "Code")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("features", (string)null);
                 });

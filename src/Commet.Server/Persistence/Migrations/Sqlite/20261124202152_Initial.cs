@@ -108,6 +108,7 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     Type = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Description = table.Column<string>(type: "TEXT", nullable: true),
                     UnitName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
@@ -617,7 +618,8 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 name: "IX_features_OrganizationId_Livemode_Code",
                 table: "features",
                 columns: new[] { "OrganizationId", "Livemode", "Code" },
-                unique: true);
+                unique: true,
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_CreatedAt",

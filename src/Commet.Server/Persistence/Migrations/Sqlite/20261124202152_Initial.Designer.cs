@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Commet.Server.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCommetDb))]
-    [Migration("20261124202113_Initial")]
+    [Migration("20261124202152_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -880,6 +880,9 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
 
@@ -911,7 +914,8 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "Livemode", "Code")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("features", (string)null);
                 });
