@@ -69,7 +69,7 @@ public sealed partial class SubscriptionOps
             }
             if (await db.Subscriptions.AnyAsync(s => s.CustomerId == customer.Id && SubscriptionStatus.Live.Contains(s.Status), ct))
             {
-                return Error.Conflict("already_has_active_subscription", "This customer already has a live subscription. Change its plan instead.");
+                return AlreadyHasActive;
             }
 
             var now = scope.Now;
@@ -174,8 +174,11 @@ public sealed partial class SubscriptionOps
                 checkoutUrl = (string?)null,
             }, now, subscription.Id, customer.Id);
             return subscription;
-        }, ct);
+        }, ct, AlreadyHasActive);
     }
+
+    private static readonly Error AlreadyHasActive =
+        Error.Conflict("already_has_active_subscription", "This customer already has a live subscription. Change its plan instead.");
 
     /// <summary>The first payment arrived: active, with the period starting now.</summary>
     internal async Task ActivateAfterFirstPaymentAsync(BillingScope scope, Subscription subscription, Invoice invoice, CancellationToken ct)

@@ -87,7 +87,7 @@ public sealed partial class SubscriptionOps
             await StartedPeriodAsync(scope, s, ct);
             RecordReactivated(scope, s, invoice);
             return new ReactivateResult(s, false, invoice);
-        }, ct);
+        }, ct, Error.Conflict("already_has_active_subscription", "The customer already has another live subscription."));
 
     private void RecordReactivated(BillingScope scope, Subscription s, Invoice? invoice) =>
         EventRecorder.Record(scope.Db, scope.Tenant, "subscription.reactivated", new

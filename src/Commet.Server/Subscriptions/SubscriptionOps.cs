@@ -25,8 +25,11 @@ public sealed partial class SubscriptionOps(PaymentService payments, HostedLinks
         new("payment_failed", outcome.FailureMessage ?? "The payment failed.", 402, "card_error", null,
             new { failureCode = outcome.FailureCode, recoveryUrl });
 
-    /// <summary>Runs <paramref name="work"/> in a transaction that commits on success and rolls back on an error.</summary>
-    public static async Task<Result<T>> InTransactionAsync<T>(BillingScope scope, Func<Task<Result<T>>> work, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction that commits on success and rolls back on an error. When a
+    /// unique index refuses the commit (a concurrent request won the race), the answer is <paramref name="onConflict"/>.
+    /// </summary>
+    public static async Task<Result<T>> InTransactionAsync<T>(BillingScope scope, Func<Task<Result<T>>> work, CancellationToken ct, Error? onConflict = null)
     {
         var db = scope.Db;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -44,6 +47,11 @@ public sealed partial class SubscriptionOps(PaymentService payments, HostedLinks
                 db.ChangeTracker.Clear();
             }
             return result;
+        }
+        catch (DbUpdateException ex) when (onConflict is not null && DbErrors.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            return onConflict;
         }
         catch
         {

@@ -30,6 +30,11 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>Extra service registrations (a fake clock, for instance).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         var settings = await PrepareDatabaseAsync();
@@ -37,12 +42,15 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Commet:BootstrapLiveKey"] = LiveKey;
         settings["Logging:LogLevel:Default"] = "Warning";
         settings["urls"] = "http://127.0.0.1:0";
+        // The engine runs when a test asks (test clock process-billing), not on a timer behind its back.
+        settings["Commet:Billing:Worker"] = "false";
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             foreach (var (key, value) in settings)
             {
                 b.UseSetting(key, value);
             }
+            b.ConfigureServices(ConfigureServices);
         });
         factory.UseKestrel();
         factory.StartServer();
@@ -138,5 +146,26 @@ public sealed class PostgresServer : ServerFixture
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
         await drop.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>SQLite with a <see cref="Microsoft.Extensions.Time.Testing.FakeTimeProvider"/> as the server's clock.</summary>
+public sealed class FakeClockSqliteServer : ServerFixture
+{
+    private readonly SqliteServer inner = new();
+
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2028, 1, 31, 0, 0, 0, TimeSpan.Zero));
+
+    public override string Name => "sqlite-fake-clock";
+
+    protected override Task<IDictionary<string, string?>> PrepareDatabaseAsync() =>
+        Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>
+        {
+            ["Commet:DataDir"] = Path.Combine(Path.GetTempPath(), "commet-tests", Guid.NewGuid().ToString("N")),
+        });
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<TimeProvider>(Clock);
     }
 }
