@@ -3,44 +3,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { client, listAll, live, sandbox, server, useServer } from '../helpers/sdk.mjs';
 import {
-  assertDeleted, assertList, assertObject, assertShape, assertSuccess, expectApiError, expectValidationError, unique,
+  assertDeleted, assertList, assertSuccess, expectApiError, expectValidationError, unique,
 } from '../helpers/assertions.mjs';
+import { assertApiKey, assertCreatedApiKey } from '../helpers/shapes.mjs';
 
 useServer();
-
-/** The SDK's `ApiKey` type: never the secret. */
-function assertApiKey(k, livemode, label = 'apiKey') {
-  assertShape(k, {
-    id: 'string',
-    name: 'string',
-    prefix: 'string',
-    expiresAt: 'date|null',
-    lastUsedAt: 'date|null',
-    createdAt: 'date',
-  }, label);
-  assertObject(k, 'api_key', livemode, label);
-  for (const secretField of ['apiKey', 'key', 'secret', 'hash', 'token']) {
-    assert.ok(!Object.hasOwn(k, secretField), `${label} must not carry ${secretField}`);
-  }
-  assert.ok(k.prefix.length >= 3 && k.prefix.length < 20, `${label}.prefix should be a short prefix, got ${k.prefix}`);
-}
-
-/** The SDK's `CreatedApiKey` type: the only time the full key is shown. */
-function assertCreatedApiKey(k, livemode) {
-  assertShape(k, {
-    id: 'string',
-    name: 'string',
-    apiKey: 'string',
-    prefix: 'string',
-    expiresAt: 'date|null',
-    createdAt: 'date',
-  }, 'createdApiKey');
-  assertObject(k, 'api_key', livemode, 'createdApiKey');
-  assert.ok(k.apiKey.startsWith(livemode ? 'ck_live_' : 'ck_test_'), `apiKey should start with ck_${livemode ? 'live' : 'test'}_, got ${k.apiKey.slice(0, 8)}…`);
-  assert.ok(k.apiKey.length >= 32, 'apiKey should be long enough to be unguessable');
-  assert.ok(k.apiKey.startsWith(k.prefix), 'prefix is the start of the key');
-  assert.ok(k.prefix.length < k.apiKey.length - 16, 'prefix must not give away the key');
-}
 
 /** Polls until the key is refused (keys may be cached for a short while). */
 async function waitUntilRefused(key, timeoutMs = 25_000) {

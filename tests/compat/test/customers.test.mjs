@@ -5,26 +5,9 @@ import { listAll, sandbox, useServer } from '../helpers/sdk.mjs';
 import {
   assertId, assertList, assertObject, assertShape, assertSuccess, expectApiError, expectValidationError, unique,
 } from '../helpers/assertions.mjs';
+import { assertCustomer } from '../helpers/shapes.mjs';
 
 useServer();
-
-/** The SDK's `Customer` type. */
-function assertCustomer(c, livemode = false, label = 'customer') {
-  assertShape(c, {
-    id: 'string',
-    externalId: 'string|null',
-    fullName: 'string|null',
-    email: 'string',
-    taxDocument: 'string|null',
-    documentType: 'string|null',
-    timezone: 'string|null',
-    metadata: 'object|null',
-    createdAt: 'date',
-    updatedAt: 'date',
-  }, label);
-  assertId(c.id, 'cus', `${label}.id`);
-  assertObject(c, 'customer', livemode, label);
-}
 
 describe('customers', () => {
   test('list pages through 60 customers 25 at a time with nextCursor', async () => {
