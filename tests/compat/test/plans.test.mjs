@@ -256,7 +256,7 @@ describe('plans', () => {
     assert.equal(updated.name, 'Renamed');
     assert.equal(updated.description, 'Old');
     assert.deepEqual(updated.metadata, { b: 2 });
-    const cleared = assertSuccess(await commet.plans.update({ id: plan.code, description: null }));
+    const cleared = assertSuccess(await commet.plans.update({ id: plan.id, description: null }));
     assert.equal(cleared.description, null);
     assert.equal(cleared.name, 'Renamed');
   });
