@@ -30,13 +30,23 @@ globalThis.fetch = function commetCompatFetch(input, init) {
   return realFetch(input, init);
 };
 
+let startError = null;
+
 /**
  * Starts the server before the tests of the calling file and stops it after them.
  * Call once, at the top level of a test file.
+ *
+ * A server that fails to start does not fail the hook: node --test would then report every test as "cancelled"
+ * and the summary as "# fail 0". Instead the error is kept and every test that asks for the server fails with it.
  */
 export function useServer() {
   before(async () => {
-    current = await startServer();
+    try {
+      current = await startServer();
+    } catch (err) {
+      startError = err;
+      process.stderr.write(`\n[compat] the server did not start: ${err.message}\n`);
+    }
   }, { timeout: 360_000 });
   after(async () => {
     const s = current;
@@ -47,6 +57,7 @@ export function useServer() {
 
 /** The running server: `{url, sandboxKey, liveKey, database}`. */
 export function server() {
+  if (startError) throw new Error(`the server did not start: ${startError.message.split('\n')[0]}`, { cause: startError });
   if (!current) throw new Error('the server is not running (call useServer() at the top of the test file)');
   return current;
 }
