@@ -58,6 +58,16 @@ describe('api keys', () => {
     assert.ok(!JSON.stringify(listed).includes(created.apiKey), 'the secret is not in the list');
   });
 
+  test('lastUsedAt is set once a key has been used', async () => {
+    const created = assertSuccess(await sandbox().apiKeys.create({ name: unique('used') }));
+    let mine = (await listAll((p) => sandbox().apiKeys.list(p))).find((k) => k.id === created.id);
+    assert.equal(mine.lastUsedAt, null, 'never used yet');
+    await client(created.apiKey).customers.list({ limit: 1 });
+    mine = (await listAll((p) => sandbox().apiKeys.list(p))).find((k) => k.id === created.id);
+    assert.equal(typeof mine.lastUsedAt, 'string', 'lastUsedAt after a request');
+    assert.ok(Math.abs(Date.parse(mine.lastUsedAt) - Date.now()) < 5 * 60_000, `lastUsedAt is about now: ${mine.lastUsedAt}`);
+  });
+
   test('a key made by a key sees the same organization and mode', async () => {
     const ext = unique('shared');
     const made = assertSuccess(await sandbox().apiKeys.create({ name: 'shared data' }));

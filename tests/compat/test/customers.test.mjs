@@ -122,6 +122,33 @@ describe('customers', () => {
     assert.equal(listed.length, 1, 'still one customer with that id');
   });
 
+  test('your own ids may hold @, +, spaces and non-ASCII characters', async () => {
+    const commet = sandbox();
+    const tag = unique('odd');
+    for (const ext of [`${tag}@example.com`, `${tag}+1`, `${tag} José Ñandú`, `${tag}_ümlaut`, `${tag}:42`]) {
+      const created = assertSuccess(await commet.customers.create({ id: ext, email: `${tag}@example.com` }));
+      assert.equal(created.externalId, ext);
+      const got = assertSuccess(await commet.customers.get({ id: ext }));
+      assert.equal(got.id, created.id, `get by ${JSON.stringify(ext)}`);
+      const updated = assertSuccess(await commet.customers.update({ id: ext, fullName: 'Renamed' }));
+      assert.equal(updated.id, created.id, `update by ${JSON.stringify(ext)}`);
+      const listed = assertList(await commet.customers.list({ externalId: ext }));
+      assert.deepEqual(listed.map((c) => c.id), [created.id], `list filtered by ${JSON.stringify(ext)}`);
+    }
+  });
+
+  test('text round-trips unchanged (accents, emoji, markup characters)', async () => {
+    const ext = unique('text');
+    const fullName = 'José 🚀 Ñandú <b>&amp;</b> "quoted" \\ back';
+    const metadata = { note: 'ünïcödé ✓', html: '<script>alert(1)</script>', empty: '', zero: 0, neg: -1.5, nil: null, list: ['a', 1, false] };
+    const created = assertSuccess(await sandbox().customers.create({ id: ext, email: `${ext}@example.com`, fullName, metadata }));
+    assert.equal(created.fullName, fullName);
+    assert.deepEqual(created.metadata, metadata);
+    const got = assertSuccess(await sandbox().customers.get({ id: ext }));
+    assert.equal(got.fullName, fullName);
+    assert.deepEqual(got.metadata, metadata);
+  });
+
   test('update fullName, metadata, timezone and address', async () => {
     const commet = sandbox();
     const ext = unique('user');

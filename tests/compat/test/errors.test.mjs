@@ -73,6 +73,17 @@ describe('envelopes and request IDs', () => {
     assertErrorEnvelope(res, res.status);
   });
 
+  test('limit outside 1..100 or a cursor this API did not make is a validation error', async () => {
+    for (const limit of ['0', '101', 'abc', '-1']) {
+      const error = assertErrorEnvelope(await api(`/api/v1/customers?limit=${limit}`), 422, 'validation_error');
+      assert.ok(error.details.some((d) => d.field === 'limit'), `limit=${limit}: ${JSON.stringify(error.details)}`);
+    }
+    const error = assertErrorEnvelope(await api('/api/v1/customers?cursor=garbage'), 422, 'validation_error');
+    assert.ok(error.details.some((d) => d.field === 'cursor'), JSON.stringify(error.details));
+    const ok = await api('/api/v1/customers?limit=100');
+    assert.equal(ok.status, 200);
+  });
+
   test('no API key is 401 unauthorized', async () => {
     const res = await api('/api/v1/customers', { key: null });
     assertErrorEnvelope(res, 401, 'unauthorized');
@@ -150,6 +161,20 @@ describe('out-of-scope SDK calls', () => {
   });
 });
 
+describe('legacy alias', () => {
+  test('POST /api/portal/request-access answers like POST /api/v1/portal/request-access', async () => {
+    // The seed documentation's curl example uses the legacy path (WIRE.md); both must behave the same, whether
+    // the portal is built (404 customer_not_found for an unknown customer) or not yet (501).
+    const body = { customerId: unique('nobody') };
+    const v1 = await api('/api/v1/portal/request-access', { method: 'POST', body });
+    const legacy = await api('/api/portal/request-access', { method: 'POST', body });
+    assert.equal(legacy.status, v1.status, `legacy ${legacy.status} ${legacy.text} vs v1 ${v1.status} ${v1.text}`);
+    assert.equal(legacy.json?.error?.code, v1.json?.error?.code);
+    const noKey = await api('/api/portal/request-access', { method: 'POST', body, key: null });
+    assertErrorEnvelope(noKey, 401, 'unauthorized');
+  });
+});
+
 describe('idempotency', () => {
   test('same Idempotency-Key and same body twice: one customer, byte-identical answer', async () => {
     const key = randomUUID();
@@ -183,6 +208,34 @@ describe('idempotency', () => {
     assert.equal(second.id, first.id);
     await expectApiError(commet.customers.create({ email: `x${email}` }, { idempotencyKey: key }),
       { status: 409, code: 'idempotency_key_mismatch' });
+  });
+
+  test('concurrent requests with one key: one customer; every answer is the stored one or idempotency_in_progress', async () => {
+    const key = randomUUID();
+    const email = `${unique('conc')}@example.com`;
+    const body = JSON.stringify({ email });
+    const answers = await Promise.all(Array.from({ length: 8 }, () =>
+      api('/api/v1/customers', { method: 'POST', body, headers: { 'Idempotency-Key': key } })));
+    const successes = answers.filter((a) => a.status < 300);
+    assert.ok(successes.length >= 1, answers.map((a) => `${a.status} ${a.text}`).join('\n'));
+    for (const a of successes) assert.equal(a.text, successes[0].text, 'every success is the same stored answer');
+    for (const a of answers.filter((x) => x.status >= 300)) assertErrorEnvelope(a, 409, 'idempotency_in_progress');
+    const all = await listAll((p) => sandbox().customers.list({ ...p, limit: 100 }));
+    assert.equal(all.filter((c) => c.email === email).length, 1, 'exactly one customer was created');
+    const later = await api('/api/v1/customers', { method: 'POST', body, headers: { 'Idempotency-Key': key } });
+    assert.equal(later.text, successes[0].text, 'after the race, the stored answer is replayed');
+  });
+
+  test('an Idempotency-Key on DELETE replays the first answer', async () => {
+    const made = assertSuccess(await sandbox().apiKeys.create({ name: unique('idem delete') }));
+    const key = randomUUID();
+    const first = await api(`/api/v1/api-keys/${made.id}`, { method: 'DELETE', headers: { 'Idempotency-Key': key } });
+    assert.equal(first.status, 200, first.text);
+    const second = await api(`/api/v1/api-keys/${made.id}`, { method: 'DELETE', headers: { 'Idempotency-Key': key } });
+    assert.equal(second.status, 200, 'a replay, not a 404');
+    assert.equal(second.text, first.text);
+    const fresh = await api(`/api/v1/api-keys/${made.id}`, { method: 'DELETE', headers: { 'Idempotency-Key': randomUUID() } });
+    assertErrorEnvelope(fresh, 404, 'api_key_not_found');
   });
 
   test('an Idempotency-Key is scoped to its mode: the live key can reuse a sandbox key', async () => {
