@@ -167,4 +167,15 @@ describe('add-ons', () => {
       { status: 404, code: 'feature_not_found' });
     assert.ok(!assertList(await live().addons.list()).some((a) => a.id === addon.id));
   });
+
+  test('after an add-on is deleted, its feature can get a new one', async () => {
+    const commet = sandbox();
+    const feature = await newFeature(commet, 'boolean');
+    const first = assertSuccess(await commet.addons.create({ name: unique('First'), basePrice: 100, featureId: feature.id, consumptionModel: 'boolean' }));
+    await commet.addons.delete({ id: first.id });
+    const second = assertSuccess(await commet.addons.create({ name: unique('Second'), basePrice: 200, featureId: feature.id, consumptionModel: 'boolean' }));
+    assertAddon(second);
+    assert.notEqual(second.id, first.id);
+    assert.equal(second.featureCode, feature.code);
+  });
 });

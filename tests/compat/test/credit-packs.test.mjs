@@ -115,4 +115,13 @@ describe('credit packs', () => {
     const livePack = assertSuccess(await live().creditPacks.create({ name: pack.name, credits: 10, price: 10 }));
     assertCreditPack(livePack, true);
   });
+
+  test("a deleted pack's name can be used again", async () => {
+    const commet = sandbox();
+    const first = await newPack(commet);
+    await commet.creditPacks.delete({ id: first.id });
+    const second = assertSuccess(await commet.creditPacks.create({ name: first.name, credits: 10, price: 10 }));
+    assertCreditPack(second);
+    assert.notEqual(second.id, first.id);
+  });
 });

@@ -159,4 +159,38 @@ describe('features', () => {
     assert.equal(assertSuccess(await live().features.get({ code: c })).name, 'Live one');
     for (const f of assertList(await live().features.list())) assertFeature(f, true);
   });
+
+  test('a feature granted by an add-on cannot be deleted: 409 feature_in_use', async () => {
+    const commet = sandbox();
+    const c = code('addon_inuse');
+    const feature = assertSuccess(await commet.features.create({ name: 'Add-on feature', code: c, type: 'boolean' }));
+    const addon = assertSuccess(await commet.addons.create({ name: unique('Grants it'), basePrice: 100, featureId: feature.id, consumptionModel: 'boolean' }));
+    await expectApiError(commet.features.delete({ code: c }), { status: 409, code: 'feature_in_use' });
+    assertSuccess(await commet.addons.delete({ id: addon.id }));
+    assertDeleted(assertSuccess(await commet.features.delete({ code: c })), feature.id, 'feature', false);
+  });
+
+  test('once removed from every plan, a feature can be deleted', async () => {
+    const commet = sandbox();
+    const c = code('freed');
+    const feature = assertSuccess(await commet.features.create({ name: 'Freed', code: c, type: 'usage' }));
+    const plan = assertSuccess(await commet.plans.create({ name: 'Frees it', code: code('plan_frees') }));
+    await commet.plans.addFeature({ id: plan.id, featureId: feature.id, includedAmount: 1 });
+    await expectApiError(commet.features.delete({ code: c }), { status: 409, code: 'feature_in_use' });
+    await commet.plans.removeFeature({ id: plan.id, featureId: feature.id });
+    assertDeleted(assertSuccess(await commet.features.delete({ code: c })), feature.id, 'feature', false);
+  });
+
+  test("a deleted feature's code can be used again", async () => {
+    const commet = sandbox();
+    const c = code('reuse');
+    const first = assertSuccess(await commet.features.create({ name: 'First life', code: c, type: 'usage' }));
+    await commet.features.delete({ code: c });
+    const second = assertSuccess(await commet.features.create({ name: 'Second life', code: c, type: 'boolean' }));
+    assertFeature(second);
+    assert.notEqual(second.id, first.id);
+    const got = assertSuccess(await commet.features.get({ code: c }));
+    assert.equal(got.id, second.id);
+    assert.equal(got.type, 'boolean');
+  });
 });

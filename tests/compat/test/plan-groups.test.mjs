@@ -219,4 +219,33 @@ describe('plan groups', () => {
     const livePlan = assertSuccess(await live().plans.create({ name: 'Live', code: code('live') }));
     await expectApiError(live().planGroups.addPlan({ id: group.id, planId: livePlan.id }), { status: 404, code: 'plan_group_not_found' });
   });
+
+  test('a plan is in at most one group', async () => {
+    const commet = sandbox();
+    const first = await newGroup(commet);
+    const second = await newGroup(commet);
+    const plan = await newPlan(commet);
+    await commet.planGroups.addPlan({ id: first.id, planId: plan.id });
+    await expectRefused(commet.planGroups.addPlan({ id: second.id, planId: plan.id }));
+    assert.deepEqual(await planIdsOf(commet, first.id), [plan.id]);
+    assert.deepEqual(await planIdsOf(commet, second.id), []);
+    assert.equal(assertSuccess(await commet.plans.get({ id: plan.id })).planGroupId, first.id);
+  });
+
+  test('a deleted plan leaves its group', async () => {
+    const commet = sandbox();
+    const group = await newGroup(commet);
+    const stays = await newPlan(commet);
+    const goes = await newPlan(commet);
+    await commet.planGroups.addPlan({ id: group.id, planId: stays.id });
+    await commet.planGroups.addPlan({ id: group.id, planId: goes.id });
+    await commet.plans.delete({ id: goes.id });
+    assert.deepEqual(await planIdsOf(commet, group.id), [stays.id]);
+  });
+
+  test("plans.create with the other mode's group is plan_group_not_found", async () => {
+    const group = await newGroup(sandbox());
+    await expectApiError(live().plans.create({ name: 'Live', code: code('cross'), planGroupId: group.id }),
+      { status: 404, code: 'plan_group_not_found' });
+  });
 });

@@ -349,4 +349,14 @@ describe('plans', () => {
     await expectApiError(live().plans.addFeature({ id: livePlan.id, featureId: sandboxFeature.id, includedAmount: 1 }),
       { status: 404, code: 'feature_not_found' });
   });
+
+  test("a deleted plan's code can be used again", async () => {
+    const commet = sandbox();
+    const first = await newPlan(commet);
+    await commet.plans.delete({ id: first.id });
+    const second = assertSuccess(await commet.plans.create({ name: 'Second life', code: first.code }));
+    assertPlan(second);
+    assert.notEqual(second.id, first.id);
+    assert.equal(assertSuccess(await commet.plans.get({ id: first.code })).id, second.id);
+  });
 });
