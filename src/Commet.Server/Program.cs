@@ -71,6 +71,7 @@ v1.MapSubscriptions();
 v1.MapTestClock();
 v1.MapSandbox();
 v1.MapNotAvailable();
+app.MapPost("/api/portal/request-access", () => Api.Error(ApiErrors.EndpointNotAvailable("The customer portal"))).ExcludeFromDescription();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
 
 app.Run();
