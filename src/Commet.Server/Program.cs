@@ -44,6 +44,8 @@ builder.Services.AddScoped<SubscriptionCall>();
 builder.Services.AddSingleton<BillingEngine>();
 builder.Services.AddHostedService<BillingWorker>();
 builder.Services.AddCommetOpenApi();
+builder.Services.AddRazorPages();
+builder.Services.AddSingleton<Commet.Server.HostedPages.PayAttempts>();
 
 var app = builder.Build();
 
@@ -71,6 +73,7 @@ v1.MapSubscriptions();
 v1.MapTestClock();
 v1.MapSandbox();
 v1.MapNotAvailable();
+app.MapRazorPages();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
 
 app.Run();
