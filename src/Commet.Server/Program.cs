@@ -46,6 +46,7 @@ builder.Services.AddSingleton<IRenewalLineSource>(sp => sp.GetRequiredService<Co
 builder.Services.AddSingleton<ISubscriptionLifecycleHook>(sp => sp.GetRequiredService<ConsumptionHooks>());
 builder.Services.AddSingleton<ISubscriptionReadOut>(sp => sp.GetRequiredService<ConsumptionHooks>());
 builder.Services.AddScoped<UsageCall>();
+builder.Services.AddSingleton<IHostedPurchaseCompleter, HostedPurchases>();
 builder.Services.AddSingleton<SubscriptionOps>();
 builder.Services.AddSingleton<SubscriptionViews>();
 builder.Services.AddScoped<SubscriptionCall>();
