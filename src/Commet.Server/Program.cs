@@ -1,5 +1,6 @@
 using Commet.Server.Billing;
 using Commet.Server.Catalog;
+using Commet.Server.Invoices;
 using Commet.Server.Payments;
 using Commet.Server.Subscriptions;
 using Commet.Server.TestClocks;
@@ -41,6 +42,9 @@ builder.Services.AddSingleton<HostedLinks>();
 builder.Services.AddSingleton<SubscriptionOps>();
 builder.Services.AddSingleton<SubscriptionViews>();
 builder.Services.AddScoped<SubscriptionCall>();
+builder.Services.AddSingleton<InvoiceOps>();
+builder.Services.AddSingleton<InvoiceLinks>();
+builder.Services.AddScoped<InvoiceCall>();
 builder.Services.AddSingleton<BillingEngine>();
 builder.Services.AddHostedService<BillingWorker>();
 builder.Services.AddCommetOpenApi();
@@ -68,9 +72,11 @@ v1.MapCustomers();
 v1.MapApiKeys();
 v1.MapCatalog();
 v1.MapSubscriptions();
+v1.MapInvoices();
 v1.MapTestClock();
 v1.MapSandbox();
 v1.MapNotAvailable();
+app.MapInvoicePdf();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
 
 app.Run();

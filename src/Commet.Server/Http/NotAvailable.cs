@@ -25,8 +25,6 @@ public static class NotAvailable
         // Built by the billing-engine, usage, portal and webhook work; until then they say so.
         ("POST", "/subscriptions/{id}/credits", "Credit purchases"), ("POST", "/subscriptions/{id}/balance/adjust", "Balance adjustments"),
         ("POST", "/subscriptions/{id}/balance/topup", "Balance top-ups"),
-        ("GET", "/invoices", "Invoices"), ("POST", "/invoices", "Invoices"), ("GET", "/invoices/{id}", "Invoices"),
-        ("GET", "/invoices/{id}/download", "Invoices"), ("POST", "/invoices/{id}/send", "Invoices"), ("PUT", "/invoices/{id}/status", "Invoices"),
         ("GET", "/transactions", "Transactions"), ("GET", "/transactions/{id}", "Transactions"),
         ("POST", "/transactions/{id}/refund", "Transactions"), ("POST", "/transactions/{id}/retry", "Transactions"),
         ("POST", "/usage/events", "Usage"), ("POST", "/usage/events/batch", "Usage"), ("POST", "/usage/check", "Usage"), ("PUT", "/usage", "Usage"),
