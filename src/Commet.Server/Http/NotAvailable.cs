@@ -25,8 +25,6 @@ public static class NotAvailable
         // Built by the billing-engine, usage, portal and webhook work; until then they say so.
         ("POST", "/subscriptions/{id}/credits", "Credit purchases"), ("POST", "/subscriptions/{id}/balance/adjust", "Balance adjustments"),
         ("POST", "/subscriptions/{id}/balance/topup", "Balance top-ups"),
-        ("GET", "/transactions", "Transactions"), ("GET", "/transactions/{id}", "Transactions"),
-        ("POST", "/transactions/{id}/refund", "Transactions"), ("POST", "/transactions/{id}/retry", "Transactions"),
         ("POST", "/usage/events", "Usage"), ("POST", "/usage/events/batch", "Usage"), ("POST", "/usage/check", "Usage"), ("PUT", "/usage", "Usage"),
         ("POST", "/seats", "Seats"), ("PUT", "/seats", "Seats"), ("DELETE", "/seats", "Seats"), ("PUT", "/seats/bulk", "Seats"),
         ("GET", "/seats/balance", "Seats"), ("GET", "/seats/balances", "Seats"),
