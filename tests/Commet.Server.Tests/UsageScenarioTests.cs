@@ -215,6 +215,33 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task InitialSeats_BeyondTheIncluded_AreBilledOnTheFirstInvoice_AndEveryRenewal()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        await Feature(api, "members", "seats");
+        await PlanWith(api, "team", new { code = "team", name = "Team" }, new { billingInterval = "monthly", price = 4900 },
+            new { featureId = "members", includedAmount = 1, overage = new { enabled = true, unitPrice = 100000 } });
+        await api.Customer("ini");
+        await api.Customer("other");
+
+        var sub = await api.PostJson("/api/v1/subscriptions", new { customerId = "ini", planCode = "team", initialSeats = new { members = 3 } }).Ok();
+        var bad = await api.PostJson("/api/v1/subscriptions", new { customerId = "other", planCode = "team", initialSeats = new { nope = 1 } });
+        await api.RunUntil(Utc(2027, 5, 1));
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "validation_error"), (bad.Status, bad.ErrorCode));
+        Assert.Equal(["initialSeats"], bad.ErrorFields);
+        await using var db = t.Db();
+        var invoices = await db.Invoices.Include(i => i.Lines).Where(i => i.SubscriptionId == sub.Str("id")).OrderBy(i => i.Number).ToListAsync();
+        // 3 seats, 1 included, $10.00 a seat: 2 × 1000 = 2000 on top of 4900, in advance, every period.
+        Assert.Equal([6900L, 6900L], invoices.Select(i => i.Total));
+        Assert.All(invoices, i => Assert.Equal(2000, i.Lines.Single(l => l.LineType == LineTypes.FeatureSeats).Amount));
+        var balance = await api.GetJson("/api/v1/seats/balance?customerId=ini&featureCode=members").Ok();
+        Assert.Equal(3, balance["current"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Credits_200ConcurrentUsesOf1_Against100Left_Exactly100Accepted()
     {
         var t = await server.NewTenantAsync();

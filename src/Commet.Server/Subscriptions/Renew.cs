@@ -329,12 +329,13 @@ public sealed partial class SubscriptionOps
         var invoice = await InvoiceBuilder.NewAsync(at, s.CustomerId, s.Id, InvoiceTypes.Recurring, s.Currency, s.CurrentPeriodStart, s.CurrentPeriodEnd,
             $"renewal:{s.Id}:{EventRecorder.Iso(s.CurrentPeriodStart)}", name, ct);
         invoice.AddLine(InvoiceBuilder.PlanBase(name, amount, s.CurrentPeriodStart, s.CurrentPeriodEnd));
-        if (ended is { } e)
+        foreach (var source in lineSources)
         {
-            foreach (var source in lineSources)
+            if (ended is { } e)
             {
                 await source.AddLinesAsync(at, s, invoice, e.PlanId, e.Start, e.End, ct);
             }
+            await source.AddAdvanceLinesAsync(at, s, invoice, ct);
         }
         var addons = await (from sa in at.Db.SubscriptionAddons
                             join a in at.Db.Addons on sa.AddonId equals a.Id
