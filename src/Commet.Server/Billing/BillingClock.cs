@@ -10,7 +10,10 @@ namespace Commet.Server.Billing;
 /// </summary>
 public sealed class BillingClock(TimeProvider time)
 {
-    public DateTime RealNow => time.GetUtcNow().UtcDateTime;
+    /// <summary>Real time, to the millisecond: what the wire shows is exactly what is stored and compared.</summary>
+    public DateTime RealNow => Truncate(time.GetUtcNow().UtcDateTime);
+
+    public static DateTime Truncate(DateTime at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 
     public async Task<DateTime> NowAsync(CommetDb db, string organizationId, bool livemode, CancellationToken ct)
     {
@@ -22,7 +25,7 @@ public sealed class BillingClock(TimeProvider time)
             .Where(c => c.OrganizationId == organizationId)
             .Select(c => c.SimulatedTime)
             .FirstOrDefaultAsync(ct);
-        return simulated ?? RealNow;
+        return simulated is { } s ? Truncate(s) : RealNow;
     }
 }
 
