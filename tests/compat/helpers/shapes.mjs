@@ -607,7 +607,7 @@ export function assertUsageEvent(e, livemode = false, label = 'usageEvent') {
     organizationId: 'string',
     customerId: 'string',
     feature: 'string',
-    'idempotencyKey?': 'string|null',
+    'idempotencyKey?': 'string',
     ts: 'date',
     'properties?': 'array',
     createdAt: 'date',
