@@ -52,6 +52,8 @@ builder.Services.AddScoped<SubscriptionCall>();
 builder.Services.AddSingleton<BillingEngine>();
 builder.Services.AddHostedService<BillingWorker>();
 builder.Services.AddCommetOpenApi();
+builder.Services.AddRazorPages();
+builder.Services.AddSingleton<Commet.Server.HostedPages.PayAttempts>();
 
 var app = builder.Build();
 
@@ -81,6 +83,7 @@ v1.MapTestClock();
 v1.MapSandbox();
 v1.MapNotAvailable();
 app.MapPost("/api/portal/request-access", () => Api.Error(ApiErrors.EndpointNotAvailable("The customer portal"))).ExcludeFromDescription();
+app.MapRazorPages();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
 
 app.Run();
