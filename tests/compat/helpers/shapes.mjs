@@ -303,7 +303,7 @@ export function assertSubscription(s, livemode = false, label = 'subscription') 
   (s.features ?? []).forEach((f, i) => {
     assertShape(f, { code: 'string', name: 'string', type: 'string', 'enabled?': 'boolean', 'usage?': 'object' }, `${label}.features[${i}]`);
     assert.ok(featureTypes.includes(f.type), `${label}.features[${i}].type, got ${f.type}`);
-    if (f.usage !== undefined) {
+    if (f.usage != null) {
       assertShape(f.usage, { current: 'number', included: 'number', overageQuantity: 'number', 'overageUnitPrice?': 'number' },
         `${label}.features[${i}].usage`);
     }
@@ -647,7 +647,7 @@ export function assertUsageCheckResult(r, label = 'usageCheck') {
     'message?': 'string',
   }, label);
   assert.ok(consumptionModels.includes(r.consumptionModel), `${label}.consumptionModel, got ${r.consumptionModel}`);
-  if (r.reason !== undefined) {
+  if (r.reason != null) {
     assert.ok(['included_limit_reached', 'insufficient_credits', 'insufficient_balance'].includes(r.reason), `${label}.reason, got ${r.reason}`);
   }
 }
@@ -730,7 +730,7 @@ export function assertFeatureLookup(f, livemode = false, label = 'featureLookup'
     'willBeCharged?': 'boolean',
     'reason?': 'string',
   }, label);
-  if (f.type !== undefined) assert.ok(featureTypes.includes(f.type), `${label}.type, got ${f.type}`);
+  if (f.type != null) assert.ok(featureTypes.includes(f.type), `${label}.type, got ${f.type}`);
   assertObject(f, 'feature', livemode, label);
 }
 
