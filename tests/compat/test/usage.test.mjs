@@ -447,7 +447,8 @@ describe('metered overage at renewal (test clock)', () => {
     const end = new Date(sub.currentPeriod.end);
     const now = await clockNow(commet);
     assert.ok(now < end, 'this file has not moved the clock past the period yet');
-    await freezeAt(commet, end);
+    // One second past the end: the API prints instants to the millisecond, the server keeps them finer.
+    await freezeAt(commet, new Date(end.getTime() + 1000));
     await processBilling(commet);
     const invoices = await listAll((p) => commet.invoices.list(p), { subscriptionId: sub.id });
     const renewal = invoices.find((i) => Date.parse(i.periodStart) === end.getTime());
