@@ -1,5 +1,7 @@
 using Commet.Server.Billing;
 using Commet.Server.Catalog;
+using Commet.Server.Invoices;
+using Commet.Server.Transactions;
 using Commet.Server.Payments;
 using Commet.Server.Subscriptions;
 using Commet.Server.TestClocks;
@@ -46,9 +48,15 @@ builder.Services.AddSingleton<IRenewalLineSource>(sp => sp.GetRequiredService<Co
 builder.Services.AddSingleton<ISubscriptionLifecycleHook>(sp => sp.GetRequiredService<ConsumptionHooks>());
 builder.Services.AddSingleton<ISubscriptionReadOut>(sp => sp.GetRequiredService<ConsumptionHooks>());
 builder.Services.AddScoped<UsageCall>();
+builder.Services.AddSingleton<IHostedPurchaseCompleter, HostedPurchases>();
 builder.Services.AddSingleton<SubscriptionOps>();
 builder.Services.AddSingleton<SubscriptionViews>();
 builder.Services.AddScoped<SubscriptionCall>();
+builder.Services.AddSingleton<InvoiceOps>();
+builder.Services.AddSingleton<InvoiceLinks>();
+builder.Services.AddScoped<InvoiceCall>();
+builder.Services.AddSingleton<TransactionOps>();
+builder.Services.AddScoped<TransactionCall>();
 builder.Services.AddSingleton<BillingEngine>();
 builder.Services.AddHostedService<BillingWorker>();
 builder.Services.AddCommetOpenApi();
@@ -79,10 +87,13 @@ v1.MapApiKeys();
 v1.MapCatalog();
 v1.MapSubscriptions();
 v1.MapUsage();
+v1.MapInvoices();
+v1.MapTransactions();
 v1.MapTestClock();
 v1.MapSandbox();
 v1.MapNotAvailable();
 app.MapPost("/api/portal/request-access", () => Api.Error(ApiErrors.EndpointNotAvailable("The customer portal"))).ExcludeFromDescription();
+app.MapInvoicePdf();
 app.MapRazorPages();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
 

@@ -23,10 +23,6 @@ public static class NotAvailable
         ("DELETE", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
         ("PUT", "/plans/{id}/regional", "Regional pricing"),
         // Built by the billing-engine, usage, portal and webhook work; until then they say so.
-        ("GET", "/invoices", "Invoices"), ("POST", "/invoices", "Invoices"), ("GET", "/invoices/{id}", "Invoices"),
-        ("GET", "/invoices/{id}/download", "Invoices"), ("POST", "/invoices/{id}/send", "Invoices"), ("PUT", "/invoices/{id}/status", "Invoices"),
-        ("GET", "/transactions", "Transactions"), ("GET", "/transactions/{id}", "Transactions"),
-        ("POST", "/transactions/{id}/refund", "Transactions"), ("POST", "/transactions/{id}/retry", "Transactions"),
         ("POST", "/portal/request-access", "The customer portal"),
         ("GET", "/webhooks", "Webhooks"), ("POST", "/webhooks", "Webhooks"), ("GET", "/webhooks/{id}", "Webhooks"),
         ("PUT", "/webhooks/{id}", "Webhooks"), ("DELETE", "/webhooks/{id}", "Webhooks"), ("POST", "/webhooks/{id}/test", "Webhooks"),

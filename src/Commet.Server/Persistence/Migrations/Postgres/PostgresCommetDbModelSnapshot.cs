@@ -304,6 +304,9 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("PlanName")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -554,6 +557,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Livemode", "AttemptKey")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Livemode", "CustomerId");
 
                     b.ToTable("transactions", (string)null);
                 });

@@ -299,6 +299,9 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<string>("PlanName")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -547,6 +550,8 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Livemode", "AttemptKey")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Livemode", "CustomerId");
 
                     b.ToTable("transactions", (string)null);
                 });

@@ -215,6 +215,7 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     Memo = table.Column<string>(type: "text", nullable: true),
                     MetadataJson = table.Column<string>(type: "text", nullable: true),
                     PaidAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     BillingKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
@@ -858,6 +859,11 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 table: "transactions",
                 columns: new[] { "OrganizationId", "Livemode", "AttemptKey" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transactions_OrganizationId_Livemode_CustomerId",
+                table: "transactions",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_usage_events_OrganizationId_Livemode_IdempotencyKey",

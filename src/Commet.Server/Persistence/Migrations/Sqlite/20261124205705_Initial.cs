@@ -214,6 +214,7 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     Memo = table.Column<string>(type: "TEXT", nullable: true),
                     MetadataJson = table.Column<string>(type: "TEXT", nullable: true),
                     PaidAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     BillingKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
@@ -857,6 +858,11 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 table: "transactions",
                 columns: new[] { "OrganizationId", "Livemode", "AttemptKey" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transactions_OrganizationId_Livemode_CustomerId",
+                table: "transactions",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_usage_events_OrganizationId_Livemode_IdempotencyKey",
