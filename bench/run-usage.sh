@@ -276,7 +276,7 @@ jq -s -c --arg started "$STAMP" --arg commit "$commit" --argjson dirty "$dirty" 
   --arg cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" --argjson cpus "$(nproc)" \
   --argjson mem "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" --arg dotnet "$(dotnet --version)" \
   --arg pg "$(psql --version | awk '{print $3}')" --arg la_end "$(loadavg)" \
-  --arg params "threads=$THREADS conns=$CONNS batch_conns=$BATCH_CONNS duration=$DURATION warmup=$WARMUP customers=$CUSTOMERS spread=$SPREAD copy_rows=$COPY_ROWS server_env=${BENCH_SERVER_ENV:-}" \
+  --arg params "server_dll=${BENCH_SERVER_DLL:-build of this tree} threads=$THREADS conns=$CONNS batch_conns=$BATCH_CONNS duration=$DURATION warmup=$WARMUP customers=$CUSTOMERS spread=$SPREAD copy_rows=$COPY_ROWS server_env=${BENCH_SERVER_ENV:-}" \
   '{started_utc:$started, commit:$commit, src_dirty:$dirty, loadavg_end:$la_end, params:$params,
     machine:{cpu:$cpu, cpus:$cpus, mem_mb:$mem, dotnet_sdk:$dotnet, postgres:$pg}, ok:true, databases:.}' \
   $(for db in $DBS; do echo "$WORK/$db.json"; done) >"$RESULT_FILE"
