@@ -262,6 +262,34 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Batch_ConcurrentBatchesNamingTheSameCustomersInOppositeOrders_AllSucceed_WithExactCredits()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await Feature(api, "ord");
+        await PlanWith(api, "ord", new { code = "ord", name = "Ord", consumptionModel = "credits" },
+            new { billingInterval = "monthly", price = 100, includedCredits = 1000 }, new { featureId = "ord", creditsPerUnit = 1 });
+        var customers = Enumerable.Range(0, 6).Select(i => $"ord{i}").ToList();
+        var subscriptions = new List<string>();
+        foreach (var c in customers)
+        {
+            await api.Customer(c);
+            subscriptions.Add((await api.Subscribe(c, "ord")).Str("id"));
+        }
+        object Batch(IEnumerable<string> order) => new { events = order.Select(c => new { customerId = c, feature = "ord", value = 1 }).ToArray() };
+
+        // Each batch locks six subscriptions; half name them in the opposite order.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            server.Client(t.SandboxKey).PostJson("/api/v1/usage/events/batch", Batch(i % 2 == 0 ? customers : Enumerable.Reverse(customers)))));
+
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK && a.Data["succeeded"]!.GetValue<int>() == 6, a.ToString()));
+        foreach (var id in subscriptions)
+        {
+            Assert.Equal((980L, 0L), await Account(t, id, AccountKinds.Credits));
+        }
+    }
+
+    [Fact]
     public async Task PurchaseCredits_50ConcurrentCallsWithOneIdempotencyKey_ChargeOnce()
     {
         var t = await server.NewTenantAsync();
