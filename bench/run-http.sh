@@ -333,15 +333,16 @@ for db in $DBS; do bench_db "$db"; done
 
 # ---------------------------------------------------------------- results
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+src_commit=$(git log -1 --format=%H -- src 2>/dev/null || echo unknown)
 dirty=$([[ -n $(git status --porcelain -- src 2>/dev/null) ]] && echo true || echo false)
 jq -s -c \
-  --arg started "$STAMP" --arg commit "$commit" --argjson dirty "$dirty" \
+  --arg started "$STAMP" --arg commit "$commit" --arg src_commit "$src_commit" --argjson dirty "$dirty" \
   --arg cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" --argjson cpus "$(nproc)" \
   --argjson mem "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" --arg kernel "$(uname -r)" \
   --arg dotnet "$(dotnet --version)" --arg wrk "$(wrk -v 2>&1 | head -1)" \
   --arg server_env "${BENCH_SERVER_ENV:-}" --arg pg_extra "${BENCH_PG_EXTRA:-}" --arg only "${BENCH_ONLY:-}" \
   --arg threads "$THREADS" --arg conns "$CONNS" --arg duration "$DURATION" --arg warmup "$WARMUP" \
-  '{started_utc:$started, commit:$commit, src_dirty:$dirty,
+  '{started_utc:$started, commit:$commit, src_commit:$src_commit, src_dirty:$dirty,
     machine:{cpu:$cpu, cpus:$cpus, mem_mb:$mem, kernel:$kernel, dotnet_sdk:$dotnet, wrk:$wrk},
     params:{threads:($threads|tonumber), connections:($conns|tonumber), duration:$duration, warmup:$warmup, wrk_timeout:"10s",
             server_env:$server_env, pg_connection_extra:$pg_extra, only:$only},
