@@ -38,7 +38,7 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+            logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, Portal.LogPaths.Redact(context.Request.Path.Value));
             await Api.WriteErrorAsync(context, ApiErrors.Internal);
         }
         finally
@@ -46,7 +46,7 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var status = context.Response.StatusCode;
             logger.Log(status >= 500 ? LogLevel.Warning : LogLevel.Debug,
-                "{Method} {Path} answered {Status} in {ElapsedMs:F1} ms", context.Request.Method, context.Request.Path.Value, status, elapsed);
+                "{Method} {Path} answered {Status} in {ElapsedMs:F1} ms", context.Request.Method, Portal.LogPaths.Redact(context.Request.Path.Value), status, elapsed);
         }
     }
 }
@@ -93,7 +93,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
     {
         var method = context.Request.Method;
         var key = context.Request.Headers["Idempotency-Key"].ToString();
-        if (!caller.IsAuthenticated || key.Length == 0 || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
+        if (!caller.IsAuthenticated || key.Length == 0 || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
+            || context.GetEndpoint()?.Metadata.GetMetadata<Portal.NoIdempotencyStorage>() is not null)
         {
             await next(context);
             return;

@@ -33,7 +33,6 @@ public static class NotAvailable
         ("POST", "/seats", "Seats"), ("PUT", "/seats", "Seats"), ("DELETE", "/seats", "Seats"), ("PUT", "/seats/bulk", "Seats"),
         ("GET", "/seats/balance", "Seats"), ("GET", "/seats/balances", "Seats"),
         ("GET", "/feature-access", "Feature access"), ("GET", "/feature-access/{code}", "Feature access"),
-        ("POST", "/portal/request-access", "The customer portal"),
         ("GET", "/webhooks", "Webhooks"), ("POST", "/webhooks", "Webhooks"), ("GET", "/webhooks/{id}", "Webhooks"),
         ("PUT", "/webhooks/{id}", "Webhooks"), ("DELETE", "/webhooks/{id}", "Webhooks"), ("POST", "/webhooks/{id}/test", "Webhooks"),
     ];

@@ -1,0 +1,140 @@
+using Commet.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Commet.Server.Persistence;
+
+namespace Commet.Server.Portal;
+
+/// <summary>What opening a portal link came to.</summary>
+public sealed record Redemption(PortalSession? Session, string? CookieToken, string? OrganizationId, bool Livemode, string? ReturnUrl)
+{
+    public bool Succeeded => Session is not null && CookieToken is not null;
+}
+
+/// <summary>
+/// Portal links and sessions. A link is a random token whose hash is stored; opening it swaps it, in one
+/// conditional UPDATE (so two nodes cannot both win), for a session cookie whose hash is stored. All times
+/// are real time from the injected <see cref="TimeProvider"/>, never the sandbox test clock.
+/// </summary>
+public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimeProvider time, IOptions<PortalOptions> options)
+{
+    public const string CookieName = "commet_portal";
+    public const string CookiePath = "/portal";
+
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Adds a link for the customer to the caller's unit of work and returns its token.</summary>
+    public string CreateLink(CommetDb db, Customer customer, string? returnUrl, PortalSettings? settings)
+    {
+        var now = Now;
+        var o = options.Value;
+        var idle = settings?.IdleTimeoutMinutes ?? o.IdleTimeoutMinutes;
+        var absolute = settings?.AbsoluteTimeoutHours ?? o.AbsoluteTimeoutHours;
+        var token = PortalTokens.New();
+        db.PortalSessions.Add(new PortalSession
+        {
+            Id = Ids.New("pts"),
+            OrganizationId = customer.OrganizationId,
+            Livemode = customer.Livemode,
+            CustomerId = customer.Id,
+            LinkHash = PortalTokens.Hash(token),
+            ReturnUrl = returnUrl,
+            CreatedAt = now,
+            LinkExpiresAt = now.AddMinutes(o.LinkLifetimeMinutes),
+            IdleTimeoutSeconds = idle * 60,
+            // The cap counts from when the link was made, so an unopened link cannot stretch it.
+            AbsoluteExpiresAt = now.AddHours(absolute),
+        });
+        return token;
+    }
+
+    /// <summary>Opens a link once. A second opening, an expired link or an unknown token gets no session.</summary>
+    public async Task<Redemption> RedeemAsync(string token, CancellationToken ct)
+    {
+        if (!PortalTokens.LooksValid(token))
+        {
+            return new Redemption(null, null, null, false, null);
+        }
+        var linkHash = PortalTokens.Hash(token);
+        var cookie = PortalTokens.New();
+        var sessionHash = PortalTokens.Hash(cookie);
+        var now = Now;
+        await using var db = dbFactory.CreateDbContext();
+        var won = await db.PortalSessions.IgnoreQueryFilters()
+            .Where(s => s.LinkHash == linkHash && s.RedeemedAt == null && s.EndedAt == null && s.LinkExpiresAt > now)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.RedeemedAt, now)
+                .SetProperty(s => s.LastSeenAt, now)
+                .SetProperty(s => s.SessionHash, sessionHash), ct);
+        var row = await db.PortalSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.LinkHash == linkHash, ct);
+        if (row is null)
+        {
+            return new Redemption(null, null, null, false, null);
+        }
+        return won == 1
+            ? new Redemption(row, cookie, row.OrganizationId, row.Livemode, row.ReturnUrl)
+            : new Redemption(null, null, row.OrganizationId, row.Livemode, row.ReturnUrl);
+    }
+
+    /// <summary>The live session a cookie names, sliding its idle expiry; null when there is none.</summary>
+    public async Task<PortalSession?> ResolveAsync(CommetDb db, string? cookie, CancellationToken ct)
+    {
+        if (!PortalTokens.LooksValid(cookie))
+        {
+            return null;
+        }
+        var hash = PortalTokens.Hash(cookie!);
+        var session = await db.PortalSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.SessionHash == hash, ct);
+        var now = Now;
+        if (session is null || !session.IsAlive(now))
+        {
+            return null;
+        }
+        if (session.NeedsTouch(now))
+        {
+            await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == session.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
+            session.LastSeenAt = now;
+        }
+        return session;
+    }
+
+    /// <summary>What an ended or unknown session cookie still says about where the customer came from (never customer data).</summary>
+    public async Task<PortalSession?> FindEndedAsync(CommetDb db, string? cookie, CancellationToken ct)
+    {
+        if (!PortalTokens.LooksValid(cookie))
+        {
+            return null;
+        }
+        var hash = PortalTokens.Hash(cookie!);
+        return await db.PortalSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.SessionHash == hash, ct);
+    }
+
+    /// <summary>Signs out: the session cookie stops working on every node at once.</summary>
+    public async Task EndAsync(CommetDb db, string sessionId, CancellationToken ct)
+    {
+        var now = Now;
+        await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == sessionId && s.EndedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now), ct);
+    }
+
+    /// <summary>Deletes links and sessions that died more than a day ago.</summary>
+    public async Task<int> PurgeAsync(CancellationToken ct)
+    {
+        var cutoff = Now.AddDays(-1);
+        await using var db = dbFactory.CreateDbContext();
+        return await db.PortalSessions.IgnoreQueryFilters()
+            .Where(s => s.AbsoluteExpiresAt < cutoff || (s.RedeemedAt == null && s.LinkExpiresAt < cutoff))
+            .ExecuteDeleteAsync(ct);
+    }
+
+    public CookieOptions CookieOptions(HttpRequest request) => new()
+    {
+        HttpOnly = true,
+        Secure = request.IsHttps,
+        SameSite = SameSiteMode.Lax,
+        Path = CookiePath,
+        // No Domain: the cookie is host-only. No Expires: it lives with the browser session; the server decides expiry.
+        IsEssential = true,
+    };
+}
