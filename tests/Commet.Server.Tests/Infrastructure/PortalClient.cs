@@ -76,6 +76,29 @@ public sealed partial class PortalClient : IDisposable
         return Last = await ReadAsync(response);
     }
 
+    /// <summary>Loads a page and submits its first form as it stands (hidden fields included), plus <paramref name="extra"/>.</summary>
+    public async Task<PortalPage> ConfirmAsync(string formPage, string action, IDictionary<string, string?>? extra = null)
+    {
+        var page = await GetAsync(formPage);
+        if (page.Status != HttpStatusCode.OK)
+        {
+            throw new Xunit.Sdk.XunitException($"The form page {formPage} did not load: {page}");
+        }
+        var fields = new Dictionary<string, string?>();
+        foreach (Match m in HiddenPattern().Matches(page.Html))
+        {
+            if (m.Groups[1].Value != "__RequestVerificationToken")
+            {
+                fields[m.Groups[1].Value] = WebUtility.HtmlDecode(m.Groups[2].Value);
+            }
+        }
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            fields[key] = value;
+        }
+        return await PostAsync(action, fields, Token(page.Html));
+    }
+
     public static string Token(string html) =>
         TokenPattern().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value)
             : throw new Xunit.Sdk.XunitException("No antiforgery token on the page.");
@@ -88,6 +111,9 @@ public sealed partial class PortalClient : IDisposable
     }
 
     public void Dispose() => http.Dispose();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial Regex HiddenPattern();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
