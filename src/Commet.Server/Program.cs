@@ -1,8 +1,11 @@
 using Commet.Server.Billing;
 using Commet.Server.Catalog;
+using Commet.Server.Invoices;
+using Commet.Server.Transactions;
 using Commet.Server.Payments;
 using Commet.Server.Subscriptions;
 using Commet.Server.TestClocks;
+using Commet.Server.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Commet.Server.Customers;
 using Commet.Server.Http;
@@ -43,9 +46,22 @@ builder.Services.AddSingleton<BillingScopes>();
 builder.Services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
 builder.Services.AddSingleton<PaymentService>();
 builder.Services.AddSingleton<HostedLinks>();
+builder.Services.AddOptions<UsageOptions>().Bind(builder.Configuration.GetSection(UsageOptions.Section));
+builder.Services.AddSingleton<ConsumptionOps>();
+builder.Services.AddSingleton<ConsumptionHooks>();
+builder.Services.AddSingleton<IRenewalLineSource>(sp => sp.GetRequiredService<ConsumptionHooks>());
+builder.Services.AddSingleton<ISubscriptionLifecycleHook>(sp => sp.GetRequiredService<ConsumptionHooks>());
+builder.Services.AddSingleton<ISubscriptionReadOut>(sp => sp.GetRequiredService<ConsumptionHooks>());
+builder.Services.AddScoped<UsageCall>();
+builder.Services.AddSingleton<IHostedPurchaseCompleter, HostedPurchases>();
 builder.Services.AddSingleton<SubscriptionOps>();
 builder.Services.AddSingleton<SubscriptionViews>();
 builder.Services.AddScoped<SubscriptionCall>();
+builder.Services.AddSingleton<InvoiceOps>();
+builder.Services.AddSingleton<InvoiceLinks>();
+builder.Services.AddScoped<InvoiceCall>();
+builder.Services.AddSingleton<TransactionOps>();
+builder.Services.AddScoped<TransactionCall>();
 builder.Services.AddSingleton<BillingEngine>();
 builder.Services.AddHostedService<BillingWorker>();
 builder.Services.AddCommetOpenApi();
@@ -63,6 +79,7 @@ builder.Services.AddRazorPages();
 // Pages show names and addresses in any script; encode only what HTML needs encoded.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
     o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+builder.Services.AddSingleton<Commet.Server.HostedPages.PayAttempts>();
 
 var app = builder.Build();
 
@@ -93,12 +110,16 @@ v1.MapCustomers();
 v1.MapApiKeys();
 v1.MapCatalog();
 v1.MapSubscriptions();
+v1.MapUsage();
+v1.MapInvoices();
+v1.MapTransactions();
 v1.MapTestClock();
 v1.MapSandbox();
 v1.MapPortalSettings();
 v1.MapRequestAccess("/portal/request-access");
 v1.MapNotAvailable();
 app.MapRequestAccess("/api/portal/request-access").ExcludeFromDescription();
+app.MapInvoicePdf();
 app.MapRazorPages();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
 

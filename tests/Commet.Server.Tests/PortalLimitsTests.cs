@@ -129,7 +129,7 @@ public sealed class PortalLogTests(LoggedPortalServer server) : IClassFixture<Lo
         var cookie = browser.Cookies.GetCookies(new Uri(server.BaseAddress, "/portal")).SingleOrDefault(c => c.Name == "commet_portal")?.Value;
         await browser.GetAsync(link);
 
-        Assert.Contains(server.Logs, l => l.Contains("/portal/access/***", StringComparison.Ordinal));
+        Assert.Contains(server.Logs, l => l.Contains("/portal/access/[redacted]", StringComparison.Ordinal));
         Assert.DoesNotContain(server.Logs, l => l.Contains(token, StringComparison.Ordinal));
         Assert.NotNull(cookie);
         Assert.DoesNotContain(server.Logs, l => l.Contains(cookie, StringComparison.Ordinal));

@@ -26,6 +26,9 @@ public sealed class Invoice : ITenantOwned
     public string? MetadataJson { get; set; }
     public DateTime? PaidAt { get; set; }
 
+    /// <summary>When the invoice was last sent to the customer (there is no email transport yet; the time is recorded).</summary>
+    public DateTime? SentAt { get; set; }
+
     /// <summary>
     /// What this invoice bills, e.g. <c>renewal:sub_…:2026-02-28T00:00:00Z</c>. Unique per organization and mode,
     /// so that the billing engine cannot bill the same thing twice, however often it runs and on however many nodes.
@@ -63,6 +66,18 @@ public sealed class Invoice : ITenantOwned
             return Error.Invalid("invalid_invoice_status", $"An invoice that is {Status} cannot be voided.");
         }
         Status = InvoiceStatus.Void;
+        UpdatedAt = at;
+        return null;
+    }
+
+    /// <summary>Records that the invoice went to the customer. A void invoice is not sent.</summary>
+    public Error? MarkSent(DateTime at)
+    {
+        if (Status == InvoiceStatus.Void)
+        {
+            return Error.Invalid("invalid_invoice_status", "A void invoice cannot be sent.");
+        }
+        SentAt = at;
         UpdatedAt = at;
         return null;
     }

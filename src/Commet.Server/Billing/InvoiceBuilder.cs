@@ -68,7 +68,8 @@ public static class InvoiceBuilder
 /// </summary>
 public interface IRenewalLineSource
 {
-    Task AddLinesAsync(BillingScope scope, Subscription subscription, Invoice invoice, DateTime endedPeriodStart, DateTime endedPeriodEnd, CancellationToken ct);
+    /// <remarks><c>endedPlanId</c> is the plan the subscription was on during the period being billed (a scheduled change may already have moved it).</remarks>
+    Task AddLinesAsync(BillingScope scope, Subscription subscription, Invoice invoice, string endedPlanId, DateTime endedPeriodStart, DateTime endedPeriodEnd, CancellationToken ct);
 }
 
 /// <summary>Hooks the consumption side into subscription changes (reset allowances, zero plan credits on cancel…).</summary>

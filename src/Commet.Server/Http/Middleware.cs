@@ -12,6 +12,10 @@ namespace Commet.Server.Http;
 /// </summary>
 public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<RequestEnvelopeMiddleware> logger)
 {
+    /// <summary>Path segments long enough to be tokens (portal links, hosted pages, PDF links) never reach the log.</summary>
+    public static string RedactedPath(string? path) =>
+        path is null ? "" : string.Join('/', path.Split('/').Select(segment => segment.Length > 40 ? "[redacted]" : segment));
+
     public async Task InvokeAsync(HttpContext context)
     {
         var requestId = "req_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
@@ -38,7 +42,7 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, Portal.LogPaths.Redact(context.Request.Path.Value));
+            logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, RedactedPath(context.Request.Path.Value));
             await Api.WriteErrorAsync(context, ApiErrors.Internal);
         }
         finally
@@ -46,7 +50,7 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var status = context.Response.StatusCode;
             logger.Log(status >= 500 ? LogLevel.Warning : LogLevel.Debug,
-                "{Method} {Path} answered {Status} in {ElapsedMs:F1} ms", context.Request.Method, Portal.LogPaths.Redact(context.Request.Path.Value), status, elapsed);
+                "{Method} {Path} answered {Status} in {ElapsedMs:F1} ms", context.Request.Method, RedactedPath(context.Request.Path.Value), status, elapsed);
         }
     }
 }

@@ -23,16 +23,6 @@ public static class NotAvailable
         ("DELETE", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
         ("PUT", "/plans/{id}/regional", "Regional pricing"),
         // Built by the billing-engine, usage, portal and webhook work; until then they say so.
-        ("POST", "/subscriptions/{id}/credits", "Credit purchases"), ("POST", "/subscriptions/{id}/balance/adjust", "Balance adjustments"),
-        ("POST", "/subscriptions/{id}/balance/topup", "Balance top-ups"),
-        ("GET", "/invoices", "Invoices"), ("POST", "/invoices", "Invoices"), ("GET", "/invoices/{id}", "Invoices"),
-        ("GET", "/invoices/{id}/download", "Invoices"), ("POST", "/invoices/{id}/send", "Invoices"), ("PUT", "/invoices/{id}/status", "Invoices"),
-        ("GET", "/transactions", "Transactions"), ("GET", "/transactions/{id}", "Transactions"),
-        ("POST", "/transactions/{id}/refund", "Transactions"), ("POST", "/transactions/{id}/retry", "Transactions"),
-        ("POST", "/usage/events", "Usage"), ("POST", "/usage/events/batch", "Usage"), ("POST", "/usage/check", "Usage"), ("PUT", "/usage", "Usage"),
-        ("POST", "/seats", "Seats"), ("PUT", "/seats", "Seats"), ("DELETE", "/seats", "Seats"), ("PUT", "/seats/bulk", "Seats"),
-        ("GET", "/seats/balance", "Seats"), ("GET", "/seats/balances", "Seats"),
-        ("GET", "/feature-access", "Feature access"), ("GET", "/feature-access/{code}", "Feature access"),
         ("GET", "/webhooks", "Webhooks"), ("POST", "/webhooks", "Webhooks"), ("GET", "/webhooks/{id}", "Webhooks"),
         ("PUT", "/webhooks/{id}", "Webhooks"), ("DELETE", "/webhooks/{id}", "Webhooks"), ("POST", "/webhooks/{id}/test", "Webhooks"),
     ];

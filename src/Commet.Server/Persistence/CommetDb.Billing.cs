@@ -116,6 +116,7 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             // One charge per attempt, however often the attempt is made.
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.AttemptKey }).IsUnique();
             e.HasIndex(x => x.InvoiceId);
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
             Tenant(e);
         });
 

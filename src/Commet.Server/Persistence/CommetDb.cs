@@ -192,6 +192,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         });
 
         ConfigureBilling(b);
+        ConfigureUsage(b);
         ConfigurePortal(b);
     }
 

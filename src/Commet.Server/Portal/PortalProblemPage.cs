@@ -43,33 +43,11 @@ public sealed class PortalErrorMiddleware(RequestDelegate next, ILogger<PortalEr
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            logger.LogError(ex, "Portal page failed: {Method} {Path}", context.Request.Method, LogPaths.Redact(context.Request.Path.Value));
+            logger.LogError(ex, "Portal page failed: {Method} {Path}", context.Request.Method, Http.RequestEnvelopeMiddleware.RedactedPath(context.Request.Path.Value));
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             await PortalProblemPage.WriteAsync(context, "Something went wrong",
                 "We could not finish that, and nothing was changed. Please try again in a moment.", "/portal", "Back to billing");
         }
-    }
-}
-
-/// <summary>Paths as they may appear in logs: link tokens are replaced by "***".</summary>
-public static class LogPaths
-{
-    private static readonly string[] SecretPrefixes = ["/portal/access/", "/pay/"];
-
-    public static string? Redact(string? path)
-    {
-        if (path is null)
-        {
-            return null;
-        }
-        foreach (var prefix in SecretPrefixes)
-        {
-            if (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && path.Length > prefix.Length)
-            {
-                return prefix + "***";
-            }
-        }
-        return path;
     }
 }

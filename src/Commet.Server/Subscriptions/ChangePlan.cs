@@ -247,7 +247,7 @@ public sealed partial class SubscriptionOps
         foreach (var source in lineSources)
         {
             // Overage accrued so far in the period being cut short is billed with the change.
-            await source.AddLinesAsync(scope, s, invoice, s.CurrentPeriodStart, now, ct);
+            await source.AddLinesAsync(scope, s, invoice, p.Current.Id, s.CurrentPeriodStart, now, ct);
         }
         InvoiceBuilder.RecordCreated(scope, invoice);
         var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);

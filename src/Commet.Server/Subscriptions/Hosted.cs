@@ -34,15 +34,22 @@ public sealed partial class SubscriptionOps
     /// an overdue invoice is paid, or (card update) nothing more unless the subscription is past due, in which
     /// case the outstanding invoice is retried at once with the new card.
     /// </summary>
-    public async Task<Result<HostedOutcome>> CompleteHostedAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct) =>
-        await InTransactionAsync<HostedOutcome>(scope, async () =>
+    public async Task<Result<HostedOutcome>> CompleteHostedAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct)
+    {
+        string? purchase = null;
+        var done = await InTransactionAsync<HostedOutcome>(scope, async () =>
         {
             var db = scope.Db;
-            var session = await db.HostedSessions.FirstOrDefaultAsync(x => x.Id == sessionId, ct);
-            if (session is null || session.CompletedAt is not null)
+            // Claim the session first: of two simultaneous submits, one claims it (the other waits for the row and
+            // then finds it taken), so a card is never attached twice.
+            var claimed = await db.HostedSessions.Where(x => x.Id == sessionId && x.CompletedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.CompletedAt, scope.Now), ct);
+            var session = claimed == 1 ? await db.HostedSessions.FirstOrDefaultAsync(x => x.Id == sessionId, ct) : null;
+            if (session is null)
             {
                 return Error.Conflict("hosted_session_completed", "This payment link was already used.");
             }
+            purchase = session.PurchaseJson;
             var customer = await CustomerRules.FindAsync(db, session.CustomerId, ct);
             if (customer is null)
             {
@@ -67,7 +74,6 @@ public sealed partial class SubscriptionOps
                 }
             }
             var s = session.SubscriptionId is null ? null : await LockAsync(scope, session.SubscriptionId, ct);
-            session.CompletedAt = scope.Now;
             var message = "Your card was saved.";
 
             if (s is not null && session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null)
@@ -114,4 +120,26 @@ public sealed partial class SubscriptionOps
             }
             return new HostedOutcome(message, session.ReturnUrl);
         }, ct);
+        if (!done.IsSuccess || purchase is null)
+        {
+            return done;
+        }
+        // A purchase that waited for a card: the card is saved (committed above, kept for next time); now buy.
+        foreach (var completer in purchaseCompleters)
+        {
+            var bought = await completer.CompleteAsync(scope, sessionId, purchase, ct);
+            if (bought is not null)
+            {
+                return bought.Value.IsSuccess ? new HostedOutcome(bought.Value.Value, done.Value.ReturnUrl) : bought.Value.Error!;
+            }
+        }
+        return done;
+    }
+}
+
+/// <summary>Finishes a purchase (credit pack, top-up, add-on) that waited for the customer to add a card.</summary>
+public interface IHostedPurchaseCompleter
+{
+    /// <summary>Null when this completer does not know the purchase; otherwise a message for the customer or the error.</summary>
+    Task<Result<string>?> CompleteAsync(BillingScope scope, string sessionId, string purchaseJson, CancellationToken ct);
 }

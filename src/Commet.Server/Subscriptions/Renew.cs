@@ -213,6 +213,7 @@ public sealed partial class SubscriptionOps
 
         var endedStart = s.CurrentPeriodStart;
         var endedEnd = s.CurrentPeriodEnd;
+        var endedPlanId = s.PlanId;
         var plan = await PlanOfAsync(at.Db, s.PlanId, ct);
         if (s.ScheduledChangeType is not null)
         {
@@ -266,7 +267,7 @@ public sealed partial class SubscriptionOps
         var currentPrice = plan is null ? null : PriceFor(plan, s.BillingInterval);
         var amount = currentPrice?.Price ?? s.BasePrice;
         s.BasePrice = amount;
-        var invoice = await RenewalInvoiceAsync(at, s, plan, amount, (endedStart, endedEnd), ct);
+        var invoice = await RenewalInvoiceAsync(at, s, plan, amount, (endedPlanId, endedStart, endedEnd), ct);
         var outcome = await payments.ChargeInvoiceAsync(at.Db, at.Tenant, invoice, $"{invoice.Id}:charge", at.Now, ct);
         if (outcome.Succeeded)
         {
@@ -286,7 +287,7 @@ public sealed partial class SubscriptionOps
     /// One <c>recurring</c> invoice: the base price of the new period (in advance), what the period that ended
     /// used beyond its allowances (in arrears, from the usage line sources), and every active add-on.
     /// </summary>
-    private async Task<Invoice> RenewalInvoiceAsync(BillingScope at, Subscription s, Plan? plan, long amount, (DateTime Start, DateTime End)? ended, CancellationToken ct)
+    private async Task<Invoice> RenewalInvoiceAsync(BillingScope at, Subscription s, Plan? plan, long amount, (string PlanId, DateTime Start, DateTime End)? ended, CancellationToken ct)
     {
         var name = plan?.Name ?? "Subscription";
         var invoice = await InvoiceBuilder.NewAsync(at, s.CustomerId, s.Id, InvoiceTypes.Recurring, s.Currency, s.CurrentPeriodStart, s.CurrentPeriodEnd,
@@ -296,7 +297,7 @@ public sealed partial class SubscriptionOps
         {
             foreach (var source in lineSources)
             {
-                await source.AddLinesAsync(at, s, invoice, e.Start, e.End, ct);
+                await source.AddLinesAsync(at, s, invoice, e.PlanId, e.Start, e.End, ct);
             }
         }
         var addons = await (from sa in at.Db.SubscriptionAddons

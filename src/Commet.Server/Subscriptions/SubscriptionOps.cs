@@ -13,7 +13,7 @@ namespace Commet.Server.Subscriptions;
 /// subscription row locked, writes its invoices and events in that transaction, and returns a value or a coded error.
 /// </summary>
 public sealed partial class SubscriptionOps(PaymentService payments, HostedLinks links, IEnumerable<IRenewalLineSource> lineSources,
-    IEnumerable<ISubscriptionLifecycleHook> hooks)
+    IEnumerable<ISubscriptionLifecycleHook> hooks, IEnumerable<IHostedPurchaseCompleter> purchaseCompleters)
 {
     public PaymentService Payments => payments;
 

@@ -13,6 +13,23 @@ namespace Commet.Server.Persistence.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "consumption_accounts",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<string>(type: "text", nullable: false),
+                    Kind = table.Column<string>(type: "text", nullable: false),
+                    PlanAmount = table.Column<long>(type: "bigint", nullable: false),
+                    PurchasedAmount = table.Column<long>(type: "bigint", nullable: false),
+                    Allowance = table.Column<long>(type: "bigint", nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consumption_accounts", x => new { x.SubscriptionId, x.Kind });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "credit_packs",
                 columns: table => new
                 {
@@ -198,6 +215,7 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     Memo = table.Column<string>(type: "text", nullable: true),
                     MetadataJson = table.Column<string>(type: "text", nullable: true),
                     PaidAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     BillingKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
@@ -205,6 +223,27 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_invoices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_entries",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "boolean", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "text", nullable: false),
+                    Kind = table.Column<string>(type: "text", nullable: false),
+                    Bucket = table.Column<string>(type: "text", nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    Reason = table.Column<string>(type: "text", nullable: false),
+                    Reference = table.Column<string>(type: "text", nullable: true),
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ledger_entries", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -261,6 +300,41 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_plan_groups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "seat_balances",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<string>(type: "text", nullable: false),
+                    FeatureId = table.Column<string>(type: "text", nullable: false),
+                    Current = table.Column<long>(type: "bigint", nullable: false),
+                    PaidThrough = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_seat_balances", x => new { x.SubscriptionId, x.FeatureId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "seat_events",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "boolean", nullable: false),
+                    CustomerId = table.Column<string>(type: "text", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "text", nullable: false),
+                    FeatureCode = table.Column<string>(type: "text", nullable: false),
+                    PreviousBalance = table.Column<long>(type: "bigint", nullable: false),
+                    NewBalance = table.Column<long>(type: "bigint", nullable: false),
+                    Ts = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_seat_events", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -368,6 +442,60 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_transactions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_counters",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<string>(type: "text", nullable: false),
+                    FeatureId = table.Column<string>(type: "text", nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Quantity = table.Column<decimal>(type: "numeric(28,6)", precision: 28, scale: 6, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_usage_counters", x => new { x.SubscriptionId, x.FeatureId, x.WindowStart });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_daily",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<string>(type: "text", nullable: false),
+                    FeatureId = table.Column<string>(type: "text", nullable: false),
+                    Day = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Quantity = table.Column<decimal>(type: "numeric(28,6)", precision: 28, scale: 6, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_usage_daily", x => new { x.SubscriptionId, x.FeatureId, x.Day });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_events",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "boolean", nullable: false),
+                    CustomerId = table.Column<string>(type: "text", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "text", nullable: true),
+                    FeatureId = table.Column<string>(type: "text", nullable: false),
+                    FeatureCode = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Value = table.Column<decimal>(type: "numeric(28,6)", precision: 28, scale: 6, nullable: false),
+                    Timestamp = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    PropertiesJson = table.Column<string>(type: "text", nullable: true),
+                    Kind = table.Column<string>(type: "text", nullable: false),
+                    PreviousValue = table.Column<decimal>(type: "numeric(28,6)", precision: 28, scale: 6, nullable: true),
+                    Reason = table.Column<string>(type: "text", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_usage_events", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -655,6 +783,11 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 column: "SubscriptionId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ledger_entries_SubscriptionId_Kind_Bucket",
+                table: "ledger_entries",
+                columns: new[] { "SubscriptionId", "Kind", "Bucket" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_payment_methods_OrganizationId_Livemode_CustomerId",
                 table: "payment_methods",
                 columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
@@ -681,6 +814,11 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 name: "IX_plans_PlanGroupId",
                 table: "plans",
                 column: "PlanGroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_seat_events_SubscriptionId_FeatureCode",
+                table: "seat_events",
+                columns: new[] { "SubscriptionId", "FeatureCode" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_subscription_addons_AddonId",
@@ -721,6 +859,23 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 table: "transactions",
                 columns: new[] { "OrganizationId", "Livemode", "AttemptKey" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transactions_OrganizationId_Livemode_CustomerId",
+                table: "transactions",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_usage_events_OrganizationId_Livemode_IdempotencyKey",
+                table: "usage_events",
+                columns: new[] { "OrganizationId", "Livemode", "IdempotencyKey" },
+                unique: true,
+                filter: "\"IdempotencyKey\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_usage_events_SubscriptionId_FeatureId_Timestamp",
+                table: "usage_events",
+                columns: new[] { "SubscriptionId", "FeatureId", "Timestamp" });
         }
 
         /// <inheritdoc />
@@ -731,6 +886,9 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "consumption_accounts");
 
             migrationBuilder.DropTable(
                 name: "credit_packs");
@@ -757,6 +915,9 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 name: "invoice_sequences");
 
             migrationBuilder.DropTable(
+                name: "ledger_entries");
+
+            migrationBuilder.DropTable(
                 name: "payment_methods");
 
             migrationBuilder.DropTable(
@@ -764,6 +925,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "plan_prices");
+
+            migrationBuilder.DropTable(
+                name: "seat_balances");
+
+            migrationBuilder.DropTable(
+                name: "seat_events");
 
             migrationBuilder.DropTable(
                 name: "subscription_addons");
@@ -776,6 +943,15 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "transactions");
+
+            migrationBuilder.DropTable(
+                name: "usage_counters");
+
+            migrationBuilder.DropTable(
+                name: "usage_daily");
+
+            migrationBuilder.DropTable(
+                name: "usage_events");
 
             migrationBuilder.DropTable(
                 name: "organizations");

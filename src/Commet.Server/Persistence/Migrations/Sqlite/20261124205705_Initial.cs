@@ -12,6 +12,23 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "consumption_accounts",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    PlanAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    PurchasedAmount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Allowance = table.Column<long>(type: "INTEGER", nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consumption_accounts", x => new { x.SubscriptionId, x.Kind });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "credit_packs",
                 columns: table => new
                 {
@@ -197,6 +214,7 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     Memo = table.Column<string>(type: "TEXT", nullable: true),
                     MetadataJson = table.Column<string>(type: "TEXT", nullable: true),
                     PaidAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     BillingKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
@@ -204,6 +222,27 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_invoices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_entries",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    Bucket = table.Column<string>(type: "TEXT", nullable: false),
+                    Amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false),
+                    Reference = table.Column<string>(type: "TEXT", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ledger_entries", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -260,6 +299,41 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_plan_groups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "seat_balances",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: false),
+                    FeatureId = table.Column<string>(type: "TEXT", nullable: false),
+                    Current = table.Column<long>(type: "INTEGER", nullable: false),
+                    PaidThrough = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_seat_balances", x => new { x.SubscriptionId, x.FeatureId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "seat_events",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: false),
+                    FeatureCode = table.Column<string>(type: "TEXT", nullable: false),
+                    PreviousBalance = table.Column<long>(type: "INTEGER", nullable: false),
+                    NewBalance = table.Column<long>(type: "INTEGER", nullable: false),
+                    Ts = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_seat_events", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -367,6 +441,60 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_transactions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_counters",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: false),
+                    FeatureId = table.Column<string>(type: "TEXT", nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Quantity = table.Column<decimal>(type: "TEXT", precision: 28, scale: 6, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_usage_counters", x => new { x.SubscriptionId, x.FeatureId, x.WindowStart });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_daily",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: false),
+                    FeatureId = table.Column<string>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Quantity = table.Column<decimal>(type: "TEXT", precision: 28, scale: 6, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_usage_daily", x => new { x.SubscriptionId, x.FeatureId, x.Day });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_events",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", nullable: true),
+                    FeatureId = table.Column<string>(type: "TEXT", nullable: false),
+                    FeatureCode = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Value = table.Column<decimal>(type: "TEXT", precision: 28, scale: 6, nullable: false),
+                    Timestamp = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    PropertiesJson = table.Column<string>(type: "TEXT", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    PreviousValue = table.Column<decimal>(type: "TEXT", precision: 28, scale: 6, nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_usage_events", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -654,6 +782,11 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 column: "SubscriptionId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ledger_entries_SubscriptionId_Kind_Bucket",
+                table: "ledger_entries",
+                columns: new[] { "SubscriptionId", "Kind", "Bucket" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_payment_methods_OrganizationId_Livemode_CustomerId",
                 table: "payment_methods",
                 columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
@@ -680,6 +813,11 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 name: "IX_plans_PlanGroupId",
                 table: "plans",
                 column: "PlanGroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_seat_events_SubscriptionId_FeatureCode",
+                table: "seat_events",
+                columns: new[] { "SubscriptionId", "FeatureCode" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_subscription_addons_AddonId",
@@ -720,6 +858,23 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 table: "transactions",
                 columns: new[] { "OrganizationId", "Livemode", "AttemptKey" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transactions_OrganizationId_Livemode_CustomerId",
+                table: "transactions",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_usage_events_OrganizationId_Livemode_IdempotencyKey",
+                table: "usage_events",
+                columns: new[] { "OrganizationId", "Livemode", "IdempotencyKey" },
+                unique: true,
+                filter: "\"IdempotencyKey\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_usage_events_SubscriptionId_FeatureId_Timestamp",
+                table: "usage_events",
+                columns: new[] { "SubscriptionId", "FeatureId", "Timestamp" });
         }
 
         /// <inheritdoc />
@@ -730,6 +885,9 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "consumption_accounts");
 
             migrationBuilder.DropTable(
                 name: "credit_packs");
@@ -756,6 +914,9 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 name: "invoice_sequences");
 
             migrationBuilder.DropTable(
+                name: "ledger_entries");
+
+            migrationBuilder.DropTable(
                 name: "payment_methods");
 
             migrationBuilder.DropTable(
@@ -763,6 +924,12 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "plan_prices");
+
+            migrationBuilder.DropTable(
+                name: "seat_balances");
+
+            migrationBuilder.DropTable(
+                name: "seat_events");
 
             migrationBuilder.DropTable(
                 name: "subscription_addons");
@@ -775,6 +942,15 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "transactions");
+
+            migrationBuilder.DropTable(
+                name: "usage_counters");
+
+            migrationBuilder.DropTable(
+                name: "usage_daily");
+
+            migrationBuilder.DropTable(
+                name: "usage_events");
 
             migrationBuilder.DropTable(
                 name: "organizations");

@@ -1,0 +1,135 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Customers;
+using Commet.Server.Http;
+using Commet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Invoices;
+
+public static class InvoiceEndpoints
+{
+    public static readonly string[] Statuses =
+        [InvoiceStatus.Draft, InvoiceStatus.Outstanding, InvoiceStatus.Paid, InvoiceStatus.Void, InvoiceStatus.Uncollectible];
+
+    public static void MapInvoices(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/invoices").WithTags("Invoices");
+
+        group.MapGet("/", async (string? customerId, string? status, string? subscriptionId, string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
+        {
+            var page = PageRequest.From(limit, cursor);
+            if (!page.IsSuccess)
+            {
+                return Api.Error(page.Error!);
+            }
+            var check = new Check().OneOf("status", string.IsNullOrEmpty(status) ? null : status, Statuses, required: false)
+                .MaxLength("subscriptionId", subscriptionId, 100);
+            if (check.Failed)
+            {
+                return Api.Error(check.ToError());
+            }
+            var query = db.Invoices.AsNoTracking();
+            if (!string.IsNullOrEmpty(customerId))
+            {
+                var customer = await CustomerRules.FindAsync(db, customerId, ct);
+                if (customer is null)
+                {
+                    return Api.Error(CustomerRules.NotFound(customerId));
+                }
+                query = query.Where(i => i.CustomerId == customer.Id);
+            }
+            if (!string.IsNullOrEmpty(status))
+            {
+                query = query.Where(i => i.Status == status);
+            }
+            if (!string.IsNullOrEmpty(subscriptionId))
+            {
+                query = query.Where(i => i.SubscriptionId == subscriptionId);
+            }
+            var result = await query.ToPageAsync(page.Value, ct);
+            return Api.Page(result.Map(i => InvoiceDto.From(i, withLines: false)));
+        }).WithSummary("List invoices, newest first; filter by customer (our ID or yours), status or subscription.")
+        .Produces<ApiListEnvelope<InvoiceDto>>();
+
+        group.MapGet("/{id}", async (string id, CommetDb db, CancellationToken ct) =>
+        {
+            var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == id, ct);
+            return invoice is null ? Api.Error(InvoiceOps.NotFound(id)) : Api.Ok(InvoiceDto.From(invoice, withLines: true));
+        }).WithSummary("Get an invoice with its line items.").Produces<ApiEnvelope<InvoiceDto>>();
+
+        group.MapPost("/", async (Json<CreateAdjustmentRequest> body, InvoiceCall call) =>
+            await call.Run(s => call.Ops.CreateAdjustmentAsync(s, body.Value, call.Ct), (_, i) => Api.Created(CreatedInvoiceDto.From(i))))
+            .WithSummary("Create a one-off adjustment invoice: positive amounts are charged to the default card if there is one; negative amounts are credit notes.")
+            .Produces<ApiEnvelope<CreatedInvoiceDto>>(201);
+
+        group.MapGet("/{id}/download", async (string id, CommetDb db, ApiCaller caller, InvoiceLinks links, HttpRequest request, CancellationToken ct) =>
+        {
+            var exists = await db.Invoices.AsNoTracking().AnyAsync(i => i.Id == id, ct);
+            if (!exists)
+            {
+                return Api.Error(InvoiceOps.NotFound(id));
+            }
+            var (url, expiresAt) = links.Create(new Tenant(caller.OrganizationId, caller.Livemode), id, BillingScopes.BaseUrlOf(request));
+            return Api.Ok(new InvoiceDownloadDto(url, expiresAt, caller.Livemode));
+        }).WithSummary("A signed link to the invoice PDF, valid for 7 days; no API key is needed to open it.")
+        .Produces<ApiEnvelope<InvoiceDownloadDto>>();
+
+        group.MapPost("/{id}/send", async (string id, InvoiceCall call) =>
+            await call.Run(s => InvoiceOps.SendAsync(s, id, call.Ct), (s, i) => Api.Ok(new SentInvoiceDto(true, i.SentAt!.Value, s.Tenant.Livemode))))
+            .WithSummary("Send the invoice to the customer (no email transport yet: records sentAt).").Produces<ApiEnvelope<SentInvoiceDto>>();
+
+        group.MapPut("/{id}/status", async (string id, Json<UpdateInvoiceStatusRequest> body, InvoiceCall call) =>
+            await call.Run(s => call.Ops.UpdateStatusAsync(s, id, body.Value, call.Ct), (s, i) => Api.Ok(new InvoiceStatusDto(i.Id, i.Status, i.UpdatedAt, s.Tenant.Livemode))))
+            .WithSummary("Mark an outstanding invoice paid, void or uncollectible (our addition). Paid, void and uncollectible invoices are final.")
+            .Produces<ApiEnvelope<InvoiceStatusDto>>();
+    }
+
+    /// <summary>
+    /// <c>GET /invoices/pdf/{token}</c>: the PDF behind a signed download link. Outside <c>/api</c>, because the
+    /// link itself is the credential; a forged, altered or expired token is a plain 404.
+    /// </summary>
+    public static void MapInvoicePdf(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/invoices/pdf/{token}", async (string token, CommetDb db, InvoiceLinks links, HttpResponse response, CancellationToken ct) =>
+        {
+            var named = links.Open(token);
+            if (named is null)
+            {
+                return LinkNotFound();
+            }
+            var (tenant, invoiceId) = named.Value;
+            db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
+            var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == invoiceId, ct);
+            if (invoice is null)
+            {
+                return LinkNotFound();
+            }
+            var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == invoice.CustomerId, ct);
+            var merchant = await db.Organizations.AsNoTracking().Where(o => o.Id == tenant.OrganizationId).Select(o => o.Name).FirstOrDefaultAsync(ct);
+            var pdf = InvoicePdf.Render(invoice, new InvoicePdfParties(merchant ?? "Commet", customer?.FullName, customer?.Email, customer?.Address));
+            response.Headers.CacheControl = "private, no-store";
+            response.Headers["X-Content-Type-Options"] = "nosniff";
+            return Results.File(pdf, "application/pdf", InvoiceLinks.FileName(invoice.Number), enableRangeProcessing: false);
+        }).ExcludeFromDescription();
+    }
+
+    private static IResult LinkNotFound() =>
+        Results.Text("This invoice link is not valid or has expired. Ask for a new one.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+}
+
+/// <summary>The parts every invoice write needs, bound once per request.</summary>
+public sealed class InvoiceCall(CommetDb db, ApiCaller caller, BillingScopes scopes, InvoiceOps ops, IHttpContextAccessor http)
+{
+    public InvoiceOps Ops => ops;
+
+    public CancellationToken Ct => http.HttpContext?.RequestAborted ?? CancellationToken.None;
+
+    public async Task<IResult> Run<T>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, IResult> answer)
+    {
+        var scope = await scopes.ForCallerAsync(db, caller, http.HttpContext!.Request, Ct);
+        var result = await work(scope);
+        return result.IsSuccess ? answer(scope, result.Value) : Api.Error(result.Error!);
+    }
+}

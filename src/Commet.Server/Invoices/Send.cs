@@ -1,0 +1,26 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Subscriptions;
+
+namespace Commet.Server.Invoices;
+
+public sealed partial class InvoiceOps
+{
+    /// <summary>
+    /// "Send the invoice to the customer." There is no email transport on this server yet, so sending records
+    /// the time on the invoice (<c>sentAt</c>) and answers <c>sent: true</c>; no event is recorded (the SDK's event
+    /// list has none for it). A void invoice is not sent (422 <c>invalid_invoice_status</c>).
+    /// </summary>
+    public static async Task<Result<Invoice>> SendAsync(BillingScope scope, string id, CancellationToken ct) =>
+        await SubscriptionOps.InTransactionAsync<Invoice>(scope, async () =>
+        {
+            var invoice = await LockAsync(scope, id, ct);
+            if (invoice is null)
+            {
+                return NotFound(id);
+            }
+            var error = invoice.MarkSent(scope.Now);
+            return error is null ? invoice : error;
+        }, ct);
+}

@@ -1,0 +1,211 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.HostedPages;
+using Commet.Server.Payments;
+using Commet.Server.Persistence;
+using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Pages.Pay;
+
+public enum NoticeTone
+{
+    Problem,
+    Info,
+    Good,
+}
+
+/// <summary>A page with a message instead of a form: success, a dead link, an expired form, a failure.</summary>
+public sealed record PayNotice(string Heading, string Message, string? Merchant = null, string? ReturnUrl = null, NoticeTone Tone = NoticeTone.Problem,
+    IReadOnlyList<string>? Details = null, string? RetryUrl = null);
+
+/// <summary>
+/// The hosted payment page at <c>/pay/{token}</c>: checkout, card update and recovery. GET shows what is
+/// being paid and a card form; POST hands the card to <see cref="SubscriptionOps.CompleteHostedAsync"/>.
+/// Antiforgery is checked by hand (not by the automatic filter) so a failure gets a readable page.
+/// </summary>
+[IgnoreAntiforgeryToken(Order = 1001)]
+public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes scopes, BillingClock clock, IAntiforgery antiforgery,
+    PayAttempts attempts, ILogger<IndexModel> logger) : PageModel
+{
+    public PayView? View { get; private set; }
+
+    public PayNotice? Notice { get; private set; }
+
+    public CardForm Form { get; } = new();
+
+    /// <summary>Whether the sandbox banner shows; false when the page does not know the link's mode.</summary>
+    public bool Sandbox { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
+    {
+        PayHeaders.Apply(Response);
+        var opened = await ops.OpenSessionAsync(db, token, clock.RealNow, ct);
+        if (!opened.IsSuccess)
+        {
+            return await LinkProblemAsync(token, opened.Error!, ct);
+        }
+        View = await PayViews.LoadAsync(db, opened.Value, ct);
+        Sandbox = View.Sandbox;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string token, CancellationToken ct)
+    {
+        PayHeaders.Apply(Response);
+        if (!await AntiforgeryValidAsync() || !Request.HasFormContentType)
+        {
+            return Show(StatusCodes.Status400BadRequest, new PayNotice("Please try again",
+                "This form was open too long or was sent from somewhere else, so nothing was charged. Open the payment page again and resubmit.",
+                RetryUrl: Request.Path.Value));
+        }
+        var opened = await ops.OpenSessionAsync(db, token, clock.RealNow, ct);
+        if (!opened.IsSuccess)
+        {
+            return await LinkProblemAsync(token, opened.Error!, ct);
+        }
+        var session = opened.Value;
+        View = await PayViews.LoadAsync(db, session, ct);
+        Sandbox = View.Sandbox;
+        if (View.NothingDue is not null)
+        {
+            return Page();
+        }
+        if (attempts.IsBlocked(session.Id))
+        {
+            return Show(StatusCodes.Status429TooManyRequests, new PayNotice("Too many attempts",
+                "Too many cards were refused on this link. Wait an hour and try again, or contact the merchant.", View.Merchant, View.ReturnUrl));
+        }
+
+        var form = await Request.ReadFormAsync(ct);
+        var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, BillingScopes.BaseUrlOf(Request), ct);
+        // No card: the operation charges the card on file (offered on recovery pages only).
+        CardInput? card = null;
+        var useSaved = form["use"] == "saved" && View.SavedCard is not null;
+        if (!useSaved)
+        {
+            card = Form.Read(form, scope.Now.Year);
+            if (card is null)
+            {
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                return Page();
+            }
+        }
+
+        Result<HostedOutcome> done;
+        try
+        {
+            done = await ops.CompleteHostedAsync(scope, session.Id, card, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The operation rolled back; its exception never carries card data (cards are not written anywhere).
+            logger.LogError(ex, "Hosted page {SessionId} ({Kind}) failed", session.Id, session.Kind);
+            db.ChangeTracker.Clear();
+            return await AfterFailureAsync(token, session, ct);
+        }
+
+        if (!done.IsSuccess)
+        {
+            var error = done.Error!;
+            if (error.Code == "hosted_session_completed")
+            {
+                return await LinkProblemAsync(token, error, ct);
+            }
+            attempts.Refused(session.Id);
+            logger.LogInformation("Hosted page {SessionId} ({Kind}): refused with {Code}", session.Id, session.Kind, error.Code);
+            Form.Refused(error.Message, error.Param);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
+        logger.LogInformation("Hosted page {SessionId} ({Kind}) completed", session.Id, session.Kind);
+        return Show(StatusCodes.Status200OK, await SuccessAsync(session, done.Value, ct));
+    }
+
+    private async Task<bool> AntiforgeryValidAsync()
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(HttpContext);
+        }
+        catch (Exception ex) when (ex is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<PayNotice> SuccessAsync(HostedSession session, HostedOutcome outcome, CancellationToken ct)
+    {
+        var view = View!;
+        var card = await db.PaymentMethods.AsNoTracking()
+            .Where(m => m.CustomerId == session.CustomerId && m.IsDefault && m.DetachedAt == null)
+            .FirstOrDefaultAsync(ct);
+        var subscription = session.SubscriptionId is null ? null
+            : await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == session.SubscriptionId, ct);
+        var stillOverdue = subscription?.Status == SubscriptionStatus.PastDue;
+
+        var paid = view.Purpose is PayPurpose.PayInvoice or PayPurpose.Recovery or PayPurpose.ChangePlan;
+        var details = new List<string>();
+        if (paid && view.Reference is not null)
+        {
+            details.Add($"{view.Reference}: {view.Total} paid to {view.Merchant}");
+        }
+        else if (paid && view.Lines.Count > 0)
+        {
+            details.Add($"{view.Lines[0].Description}: {view.Total}");
+        }
+        if (card is not null)
+        {
+            details.Add($"{(paid ? "Paid with" : "Card on file:")} {PayViews.CardText(card)}");
+        }
+        var returnUrl = ReturnUrls.IsSafe(outcome.ReturnUrl) ? outcome.ReturnUrl : view.ReturnUrl;
+        return new PayNotice(paid ? "Thank you" : "Card saved", outcome.Message, view.Merchant, returnUrl,
+            stillOverdue ? NoticeTone.Problem : NoticeTone.Good, details);
+    }
+
+    /// <summary>A failure that was not the card's fault. If a parallel submit completed the link meanwhile, say so.</summary>
+    private async Task<IActionResult> AfterFailureAsync(string token, HostedSession session, CancellationToken ct)
+    {
+        var completed = await db.HostedSessions.IgnoreQueryFilters().AsNoTracking()
+            .AnyAsync(s => s.Id == session.Id && s.CompletedAt != null, ct);
+        if (completed)
+        {
+            return await LinkProblemAsync(token, Error.Conflict("hosted_session_completed", "This payment link was already used."), ct);
+        }
+        return Show(StatusCodes.Status500InternalServerError, new PayNotice("Something went wrong",
+            "We could not finish this payment, and nothing was charged. Please try again in a moment.", View?.Merchant, View?.ReturnUrl,
+            RetryUrl: Request.Path.Value));
+    }
+
+    /// <summary>A forged, expired or used link: a page that names at most the merchant, never the customer or what they owe.</summary>
+    private async Task<IActionResult> LinkProblemAsync(string token, Error error, CancellationToken ct)
+    {
+        if (error.Code == "hosted_session_completed")
+        {
+            // The token is genuine, so the merchant's name and return link may be shown; nothing about the customer.
+            var id = ops.Links.SessionIdOf(token);
+            var session = id is null ? null : await db.HostedSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+            var merchant = session is null ? null : await PayViews.MerchantNameAsync(db, session.OrganizationId, ct);
+            Sandbox = session is { Livemode: false };
+            return Show(StatusCodes.Status410Gone, new PayNotice("This link was already used",
+                "This payment link has already been used, so there is nothing more to do here. If you need to pay again or change your card, ask "
+                + (merchant ?? "the merchant") + " for a new link.",
+                merchant, ReturnUrls.IsSafe(session?.ReturnUrl) ? session!.ReturnUrl : null, NoticeTone.Info));
+        }
+        return Show(StatusCodes.Status404NotFound, new PayNotice("This link is not valid",
+            "This payment link is not valid or has expired. Ask the merchant for a new link."));
+    }
+
+    private PageResult Show(int status, PayNotice notice)
+    {
+        Response.StatusCode = status;
+        Notice = notice;
+        return Page();
+    }
+}

@@ -1,0 +1,85 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Transactions;
+
+public sealed partial class TransactionOps
+{
+    /// <summary>Cancel reason the SDK documents for a subscription ended by a full refund.</summary>
+    public const string CancelReasonRefund = "refund";
+
+    /// <summary>Invoice types that pay for a subscription's time: refunding one in full ends the subscription.</summary>
+    public static readonly string[] SubscriptionInvoiceTypes = [InvoiceTypes.Recurring, InvoiceTypes.PlanChange, InvoiceTypes.Reactivation];
+
+    /// <summary>
+    /// A full refund of a succeeded transaction: the provider refunds it, the transaction becomes
+    /// <c>refunded</c> and <c>payment.refunded</c> is recorded. The invoice stays paid. As the SDK documents, a
+    /// full refund of a subscription invoice (recurring, plan change, reactivation) also cancels the subscription
+    /// immediately (<c>subscription.canceled</c> with reason <c>refund</c>). A second refund is 409
+    /// <c>transaction_already_refunded</c>; a transaction that never succeeded is 422 <c>transaction_not_refundable</c>.
+    /// </summary>
+    public async Task<Result<PaymentTransaction>> RefundAsync(BillingScope scope, string id, CancellationToken ct)
+    {
+        var db = scope.Db;
+        var found = await db.Transactions.AsNoTracking().Where(t => t.Id == id).Select(t => new { t.InvoiceId }).FirstOrDefaultAsync(ct);
+        if (found is null)
+        {
+            return NotFound(id);
+        }
+        var subscriptionId = found.InvoiceId is null ? null
+            : await db.Invoices.AsNoTracking().Where(i => i.Id == found.InvoiceId).Select(i => i.SubscriptionId).FirstOrDefaultAsync(ct);
+
+        return await SubscriptionOps.InTransactionAsync<PaymentTransaction>(scope, async () =>
+        {
+            var now = scope.Now;
+            var s = subscriptionId is null ? null : await SubscriptionOps.LockAsync(scope, subscriptionId, ct);
+            // Claim the refund with a conditional update, so two refunds at once cannot both go to the provider.
+            var claimed = await db.Transactions
+                .Where(t => t.Id == id && t.Status == TransactionStatus.Succeeded)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(t => t.Status, TransactionStatus.Refunded)
+                    .SetProperty(t => t.RefundedAt, now)
+                    .SetProperty(t => t.UpdatedAt, now), ct);
+            var transaction = await db.Transactions.FirstOrDefaultAsync(t => t.Id == id, ct);
+            if (transaction is null)
+            {
+                return NotFound(id);
+            }
+            if (claimed == 0)
+            {
+                return transaction.Status == TransactionStatus.Refunded
+                    ? Error.Conflict("transaction_already_refunded", "This transaction was already refunded.")
+                    : Error.Invalid("transaction_not_refundable", $"Only a succeeded transaction can be refunded; this one is {transaction.Status}.");
+            }
+            if (!await provider.RefundAsync(transaction, ct))
+            {
+                return new Error("refund_failed", "The payment provider did not accept the refund. Try again later.", 502, "api_error");
+            }
+
+            var invoice = transaction.InvoiceId is null ? null : await db.Invoices.FirstOrDefaultAsync(i => i.Id == transaction.InvoiceId, ct);
+            EventRecorder.Record(db, scope.Tenant, "payment.refunded", new
+            {
+                paymentTransactionId = transaction.Id,
+                provider = transaction.Provider,
+                paymentLinkId = (string?)null,
+                invoiceId = invoice?.Id,
+                invoiceNumber = invoice?.Number,
+                customerId = transaction.CustomerId,
+                subscriptionId = invoice?.SubscriptionId,
+                refundAmount = transaction.Amount,
+                currency = transaction.Currency,
+            }, now, invoice?.SubscriptionId, transaction.CustomerId);
+
+            if (s is not null && invoice is not null && SubscriptionInvoiceTypes.Contains(invoice.Type) && s.Status != SubscriptionStatus.Canceled)
+            {
+                s.CancelNow(now, CancelReasonRefund, null);
+                SubscriptionOps.RecordCanceled(scope, s);
+                await subscriptions.NotifyCanceledAsync(scope, s, ct);
+            }
+            return transaction;
+        }, ct);
+    }
+}

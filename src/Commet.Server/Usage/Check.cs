@@ -1,0 +1,102 @@
+using Commet.Domain;
+using Commet.Domain.Usage;
+using Commet.Server.Billing;
+using Commet.Server.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Usage;
+
+public sealed class CheckUsageRequest
+{
+    public string? CustomerId { get; set; }
+    public string? FeatureCode { get; set; }
+    public decimal? Quantity { get; set; }
+}
+
+/// <summary>The SDK's <c>UsageCheckResult</c>: would this be allowed, and what would it cost.</summary>
+public sealed record UsageCheckDto(
+    bool Allowed, string ConsumptionModel, string Feature, decimal Quantity,
+    decimal? Current, decimal? Remaining, bool? Unlimited, decimal? Included, bool? OverageEnabled, long? OverageUnitPrice,
+    long? CreditsPerUnit, long? EstimatedCredits, long? PlanCredits, long? PurchasedCredits, long? TotalCredits,
+    long? UnitPrice, long? EstimatedAmount, long? CurrentBalance, bool? BlockOnExhaustion, string? Currency,
+    string? Reason, string? Message);
+
+public sealed partial class ConsumptionOps
+{
+    /// <summary>A dry run of <see cref="TrackAsync"/>: nothing is written, the answer says what would happen.</summary>
+    public async Task<Result<UsageCheckDto>> CheckAsync(BillingScope scope, CheckUsageRequest r, CancellationToken ct)
+    {
+        var check = new Check().Required("customerId", r.CustomerId).Required("featureCode", r.FeatureCode, 100);
+        if (r.Quantity is { } q && (q < 0 || q > 1_000_000_000_000m))
+        {
+            check.Add("quantity", "quantity must be zero or more.");
+        }
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+        var quantity = r.Quantity ?? 1m;
+        var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+        var (_, s, plan) = found.Value;
+        var pf = plan.Features.FirstOrDefault(f => f.Feature?.Code == r.FeatureCode);
+        if (pf?.Feature is null)
+        {
+            return Error.Forbidden("feature_not_in_plan", $"The customer's plan does not include '{r.FeatureCode}'.");
+        }
+        var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
+        var (windowStart, _) = Window(s, scope.Now);
+        switch (model)
+        {
+            case ConsumptionModels.Credits:
+            {
+                var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Credits, ct);
+                var cost = CreditCost(pf, quantity);
+                var allowed = account.Total >= cost;
+                return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, null, null, null, null, null, null,
+                    pf.CreditsPerUnit ?? 1, cost, account.PlanAmount, account.PurchasedAmount, account.Total, null, null, null, null, null,
+                    allowed ? null : "insufficient_credits", allowed ? null : "Not enough credits.");
+            }
+            case ConsumptionModels.Balance:
+            {
+                var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
+                var cost = BalanceCost(pf, quantity);
+                var block = plan.BlockOnExhaustion == true;
+                var allowed = !block || account.Total >= cost;
+                return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, null, null, null, null, null, null,
+                    null, null, null, null, null, pf.OverageUnitPrice, cost, account.Total, block, s.Currency,
+                    allowed ? null : "insufficient_balance", allowed ? null : "Not enough balance.");
+            }
+            default:
+            {
+                var current = await scope.Db.UsageCounters.AsNoTracking()
+                    .Where(c => c.SubscriptionId == s.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart)
+                    .Select(c => c.Quantity).FirstOrDefaultAsync(ct);
+                var overage = OverageAllowed(plan, s, pf);
+                var allowed = pf.Unlimited || overage || current + quantity <= pf.IncludedAmount;
+                return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, current, pf.Unlimited ? null : Math.Max(0, pf.IncludedAmount - current),
+                    pf.Unlimited, pf.IncludedAmount, pf.OverageEnabled, pf.OverageEnabled ? pf.OverageUnitPrice : null,
+                    null, null, null, null, null, null, null, null, null, null,
+                    allowed ? null : "included_limit_reached", allowed ? null : "The included amount is used up.");
+            }
+        }
+    }
+
+    /// <summary>The account as it stands now (window reset applied in memory, nothing written).</summary>
+    public static async Task<ConsumptionAccount> ReadAccountAsync(BillingScope scope, Domain.Billing.Subscription s, Plan plan, string kind, CancellationToken ct)
+    {
+        var stored = await scope.Db.ConsumptionAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.Kind == kind, ct);
+        var (windowStart, _) = Window(s, scope.Now);
+        var account = stored ?? new ConsumptionAccount { SubscriptionId = s.Id, Kind = kind };
+        if (stored is null || stored.WindowStart != windowStart)
+        {
+            account.PlanAmount = AllowanceOf(s, plan, kind);
+            account.Allowance = account.PlanAmount;
+            account.WindowStart = windowStart;
+        }
+        return account;
+    }
+}

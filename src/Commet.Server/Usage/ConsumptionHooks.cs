@@ -1,0 +1,181 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Domain.Usage;
+using Commet.Server.Billing;
+using Commet.Server.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Usage;
+
+/// <summary>
+/// What the consumption side adds to the billing engine: renewal lines for the period that ended (metered
+/// overage, seats in advance, balance overspend), allowance resets when a period starts, plan credits ending
+/// with the subscription, and the usage read-out of a subscription.
+/// </summary>
+public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycleHook, ISubscriptionReadOut
+{
+    public async Task AddLinesAsync(BillingScope scope, Subscription s, Invoice invoice, string endedPlanId, DateTime endedStart, DateTime endedEnd, CancellationToken ct)
+    {
+        var db = scope.Db;
+        var plan = await SubscriptionOps.PlanOfAsync(db, endedPlanId, ct);
+        if (plan is null)
+        {
+            return;
+        }
+        var currency = Currency.Of(s.Currency);
+        var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
+
+        if (model == ConsumptionModels.Metered && !plan.IsFree)
+        {
+            var billable = plan.Features.Where(f => f.Feature?.Type == FeatureTypes.Usage && f.OverageEnabled && !f.Unlimited).ToList();
+            if (billable.Count > 0)
+            {
+                var featureIds = billable.Select(f => f.FeatureId).ToList();
+                var counters = await db.UsageCounters.AsNoTracking()
+                    .Where(c => c.SubscriptionId == s.Id && featureIds.Contains(c.FeatureId) && c.WindowStart >= endedStart && c.WindowStart < endedEnd)
+                    .ToListAsync(ct);
+                foreach (var pf in billable)
+                {
+                    var windows = counters.Where(c => c.FeatureId == pf.FeatureId).ToList();
+                    var used = windows.Sum(w => w.Quantity);
+                    // The allowance is monthly: each window's overage is what it used beyond the included amount.
+                    var overage = windows.Sum(w => Math.Max(0, w.Quantity - pf.IncludedAmount));
+                    if (overage <= 0)
+                    {
+                        continue;
+                    }
+                    var amount = Money.FromRate(pf.OverageUnitPrice, overage, currency);
+                    invoice.AddLine(new InvoiceLine
+                    {
+                        LineType = LineTypes.FeatureOverage,
+                        FeatureName = pf.Feature!.Name,
+                        Description = $"{pf.Feature.Name}: {overage:0.######} beyond the {pf.IncludedAmount:N0} included",
+                        Quantity = overage,
+                        UnitAmount = pf.OverageUnitPrice,
+                        UnitAmountIsRate = true,
+                        Amount = amount.MinorUnits,
+                        IncludedAmount = pf.IncludedAmount * Math.Max(1, windows.Count),
+                        UsedAmount = used,
+                        OverageAmount = overage,
+                        ChargeType = "true_up",
+                    });
+                }
+            }
+        }
+
+        if (model == ConsumptionModels.Balance)
+        {
+            var account = await db.ConsumptionAccounts.FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.Kind == AccountKinds.Balance, ct);
+            if (account is { Total: < 0 })
+            {
+                var overspent = -account.Total;
+                var amount = ConsumptionOps.MinorOfRate(overspent, currency);
+                invoice.AddLine(new InvoiceLine
+                {
+                    LineType = LineTypes.BalanceOverage,
+                    Description = $"Usage beyond your balance ({new Money(amount, currency).Format()})",
+                    Quantity = 1,
+                    UnitAmount = amount,
+                    Amount = amount,
+                    ChargeType = "true_up",
+                });
+                // Billed now, so the balance starts the new period at zero before the allowance is granted.
+                ConsumptionOps.Entry(scope, s, account, Buckets.Purchased, overspent, "overage_billed", invoice.Id);
+            }
+        }
+
+        if (invoice.Type == InvoiceTypes.Recurring && !plan.IsFree)
+        {
+            var seatFeatures = plan.Features.Where(f => f.Feature?.Type == FeatureTypes.Seats && !f.Unlimited && f.OverageUnitPrice > 0).ToList();
+            foreach (var pf in seatFeatures)
+            {
+                var balance = await db.SeatBalances.FirstOrDefaultAsync(b => b.SubscriptionId == s.Id && b.FeatureId == pf.FeatureId, ct);
+                if (balance is null)
+                {
+                    continue;
+                }
+                var extra = Math.Max(0, balance.Current - pf.IncludedAmount);
+                // The new period pays for the seats in use now; seats removed last period stop costing from here.
+                balance.PaidThrough = balance.Current;
+                if (extra == 0)
+                {
+                    continue;
+                }
+                var amount = Money.FromRate(pf.OverageUnitPrice, extra, currency);
+                invoice.AddLine(new InvoiceLine
+                {
+                    LineType = LineTypes.FeatureSeats,
+                    FeatureName = pf.Feature!.Name,
+                    Description = $"{extra} × {pf.Feature.Name} beyond the {pf.IncludedAmount:N0} included",
+                    Quantity = extra,
+                    UnitAmount = pf.OverageUnitPrice,
+                    UnitAmountIsRate = true,
+                    Amount = amount.MinorUnits,
+                    IncludedAmount = pf.IncludedAmount,
+                    UsedAmount = balance.Current,
+                    OverageAmount = extra,
+                    ChargeType = "advance",
+                });
+            }
+        }
+    }
+
+    public async Task OnPeriodStartedAsync(BillingScope scope, Subscription s, CancellationToken ct)
+    {
+        var plan = await SubscriptionOps.PlanOfAsync(scope.Db, s.PlanId, ct);
+        if (plan is not null && ConsumptionOps.AccountKindOf(plan) is { } kind)
+        {
+            await ConsumptionOps.AccountAsync(scope, s, plan, kind, ct);
+        }
+    }
+
+    public async Task OnCanceledAsync(BillingScope scope, Subscription s, CancellationToken ct)
+    {
+        var accounts = await scope.Db.ConsumptionAccounts.Where(a => a.SubscriptionId == s.Id).ToListAsync(ct);
+        foreach (var account in accounts.Where(a => a.PlanAmount != 0))
+        {
+            // Plan credits (and included balance) end with the subscription; purchased ones are kept.
+            ConsumptionOps.Entry(scope, s, account, Buckets.Plan, -account.PlanAmount, "cancel", null);
+        }
+    }
+
+    public async Task<(IReadOnlyList<SubscriptionFeatureDto> Features, CreditsDto? Credits, BalanceDto? Balance)> ReadAsync(BillingScope scope, Subscription s, Plan plan, CancellationToken ct)
+    {
+        var db = scope.Db;
+        var (windowStart, _) = ConsumptionOps.Window(s, scope.Now);
+        var counters = await db.UsageCounters.AsNoTracking().Where(c => c.SubscriptionId == s.Id && c.WindowStart == windowStart)
+            .ToDictionaryAsync(c => c.FeatureId, c => c.Quantity, ct);
+        var seats = await ConsumptionOps.SeatCountsAsync(db, s.Id, ct);
+        var features = new List<SubscriptionFeatureDto>();
+        foreach (var pf in plan.Features.Where(f => f.Feature is not null))
+        {
+            var f = pf.Feature!;
+            UsageDto? usage = f.Type switch
+            {
+                FeatureTypes.Usage => new UsageDto(counters.GetValueOrDefault(pf.FeatureId), pf.IncludedAmount,
+                    Math.Max(0, counters.GetValueOrDefault(pf.FeatureId) - pf.IncludedAmount), pf.OverageEnabled ? pf.OverageUnitPrice : null),
+                FeatureTypes.Seats => new UsageDto(seats.GetValueOrDefault(pf.FeatureId), pf.IncludedAmount,
+                    Math.Max(0, seats.GetValueOrDefault(pf.FeatureId) - pf.IncludedAmount), pf.OverageEnabled ? pf.OverageUnitPrice : null),
+                _ => null,
+            };
+            features.Add(new SubscriptionFeatureDto(f.Code, f.Name, f.Type, pf.Enabled, usage));
+        }
+        CreditsDto? credits = null;
+        BalanceDto? balance = null;
+        if (SubscriptionStatus.IsLive(s.Status) || s.Status == SubscriptionStatus.Canceled)
+        {
+            switch (ConsumptionOps.AccountKindOf(plan))
+            {
+                case AccountKinds.Credits:
+                    var c = await ConsumptionOps.ReadAccountAsync(scope, s, plan, AccountKinds.Credits, ct);
+                    credits = new CreditsDto(c.Total, c.Allowance, c.PurchasedAmount);
+                    break;
+                case AccountKinds.Balance:
+                    var b = await ConsumptionOps.ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
+                    balance = new BalanceDto(b.Total, b.Allowance, s.Currency);
+                    break;
+            }
+        }
+        return (features, credits, balance);
+    }
+}

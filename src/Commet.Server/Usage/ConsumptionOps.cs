@@ -1,0 +1,191 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Domain.Usage;
+using Commet.Server.Billing;
+using Commet.Server.Customers;
+using Commet.Server.Payments;
+using Commet.Server.Persistence;
+using Commet.Server.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Commet.Server.Usage;
+
+public sealed class UsageOptions
+{
+    public const string Section = "Commet:Usage";
+
+    /// <summary>Record a <c>usage.recorded</c> event per usage event (opt-in: it doubles the writes of ingestion).</summary>
+    public bool EmitRecordedEvents { get; set; }
+}
+
+/// <summary>A customer's live subscription with its plan, resolved for consumption.</summary>
+public sealed record LiveSubscription(Customer Customer, Subscription Subscription, Plan Plan);
+
+/// <summary>
+/// The consumption side of billing, one verb per file (Track.cs, Check.cs, Seats.cs, Purchases.cs, …): what a
+/// merchant's product reports and what the customer spends. Credits and balance are append-only ledgers whose
+/// running totals live in <see cref="ConsumptionAccount"/> rows, changed only with the row locked.
+/// </summary>
+public sealed partial class ConsumptionOps(PaymentService payments, IOptions<UsageOptions> options)
+{
+    public static Error NoSubscription(string customerId) =>
+        Error.NotFound("subscription", $"Customer '{customerId}' has no live subscription.") with { Code = "no_active_subscription" };
+
+    public static async Task<Result<LiveSubscription>> LiveAsync(CommetDb db, string customerId, CancellationToken ct, bool track = false)
+    {
+        var customer = await CustomerRules.FindAsync(db, customerId, ct);
+        if (customer is null)
+        {
+            return CustomerRules.NotFound(customerId);
+        }
+        var query = track ? db.Subscriptions : db.Subscriptions.AsNoTracking();
+        var s = await query.FirstOrDefaultAsync(x => x.CustomerId == customer.Id && SubscriptionStatus.Live.Contains(x.Status), ct);
+        if (s is null)
+        {
+            return NoSubscription(customerId);
+        }
+        var plan = await SubscriptionOps.PlanOfAsync(db, s.PlanId, ct);
+        return plan is null ? NoSubscription(customerId) : new LiveSubscription(customer, s, plan);
+    }
+
+    public static (DateTime Start, DateTime End) Window(Subscription s, DateTime at) => BillingCalendar.AllowanceWindow(s.BillingAnchor, at);
+
+    /// <summary>The plan's monthly allowance of credits or balance, from the subscription's price.</summary>
+    public static long AllowanceOf(Subscription s, Plan plan, string kind)
+    {
+        var price = plan.Prices.FirstOrDefault(p => p.Id == s.PlanPriceId) ?? SubscriptionOps.PriceFor(plan, s.BillingInterval);
+        if (s.Status is SubscriptionStatus.Canceled)
+        {
+            return 0;
+        }
+        return kind == AccountKinds.Credits ? price?.IncludedCredits ?? 0 : price?.IncludedBalance ?? 0;
+    }
+
+    public static string? AccountKindOf(Plan plan) => plan.ConsumptionModel switch
+    {
+        ConsumptionModels.Credits => AccountKinds.Credits,
+        ConsumptionModels.Balance => AccountKinds.Balance,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Loads (locking it on PostgreSQL) or opens the account, and brings its plan bucket into the current
+    /// monthly window: what was left of the old allowance expires, the new allowance is granted.
+    /// </summary>
+    public static async Task<ConsumptionAccount> AccountAsync(BillingScope scope, Subscription s, Plan plan, string kind, CancellationToken ct)
+    {
+        var db = scope.Db;
+        ConsumptionAccount? account;
+        if (db.IsPostgres)
+        {
+            account = (await db.ConsumptionAccounts
+                .FromSql($"""SELECT * FROM consumption_accounts WHERE "SubscriptionId" = {s.Id} AND "Kind" = {kind} FOR UPDATE""")
+                .ToListAsync(ct)).SingleOrDefault();
+        }
+        else
+        {
+            account = await db.ConsumptionAccounts.FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.Kind == kind, ct);
+        }
+        var (windowStart, _) = Window(s, scope.Now);
+        if (account is null)
+        {
+            account = new ConsumptionAccount { SubscriptionId = s.Id, Kind = kind, WindowStart = DateTime.MinValue.ToUniversalTime(), UpdatedAt = scope.Now };
+            db.ConsumptionAccounts.Add(account);
+        }
+        if (account.WindowStart != windowStart)
+        {
+            ResetPlanBucket(scope, s, account, AllowanceOf(s, plan, kind), windowStart);
+        }
+        return account;
+    }
+
+    /// <summary>Expires what is left of the plan bucket and grants a fresh allowance.</summary>
+    public static void ResetPlanBucket(BillingScope scope, Subscription s, ConsumptionAccount account, long allowance, DateTime windowStart)
+    {
+        var left = account.PlanAmount;
+        if (left != 0)
+        {
+            Entry(scope, s, account, Buckets.Plan, -left, "expire", null);
+            if (account.Kind == AccountKinds.Credits && left > 0)
+            {
+                EventRecorder.Record(scope.Db, scope.Tenant, "credits.expired", new { subscriptionId = s.Id, customerId = s.CustomerId, expiredCredits = left },
+                    scope.Now, s.Id, s.CustomerId);
+            }
+        }
+        if (allowance > 0)
+        {
+            Entry(scope, s, account, Buckets.Plan, allowance, "grant", null);
+            if (account.Kind == AccountKinds.Credits)
+            {
+                EventRecorder.Record(scope.Db, scope.Tenant, "credits.granted", new { subscriptionId = s.Id, customerId = s.CustomerId, credits = allowance, reason = "plan_allowance" },
+                    scope.Now, s.Id, s.CustomerId);
+            }
+        }
+        account.Allowance = allowance;
+        account.WindowStart = windowStart;
+    }
+
+    /// <summary>Appends a ledger entry and moves the account's running total with it.</summary>
+    public static void Entry(BillingScope scope, Subscription s, ConsumptionAccount account, string bucket, long amount, string reason, string? reference, string? note = null)
+    {
+        if (bucket == Buckets.Plan)
+        {
+            account.PlanAmount += amount;
+        }
+        else
+        {
+            account.PurchasedAmount += amount;
+        }
+        account.UpdatedAt = scope.Now;
+        scope.Db.Ledger.Add(new LedgerEntry
+        {
+            Id = Ids.New("led"),
+            OrganizationId = scope.Tenant.OrganizationId,
+            Livemode = scope.Tenant.Livemode,
+            SubscriptionId = s.Id,
+            Kind = account.Kind,
+            Bucket = bucket,
+            Amount = amount,
+            Reason = reason,
+            Reference = reference,
+            Note = note,
+            At = scope.Now,
+        });
+    }
+
+    /// <summary>Records a spend already taken from the account (see <see cref="ConsumptionAccount.Spend"/>) in the ledger.</summary>
+    public static void RecordSpend(BillingScope scope, Subscription s, ConsumptionAccount account, (long FromPlan, long FromPurchased) split, string reference)
+    {
+        // Spend() already moved the totals; the entries record the same movement.
+        foreach (var (bucket, amount) in new[] { (Buckets.Plan, split.FromPlan), (Buckets.Purchased, split.FromPurchased) })
+        {
+            if (amount == 0)
+            {
+                continue;
+            }
+            scope.Db.Ledger.Add(new LedgerEntry
+            {
+                Id = Ids.New("led"),
+                OrganizationId = scope.Tenant.OrganizationId,
+                Livemode = scope.Tenant.Livemode,
+                SubscriptionId = s.Id,
+                Kind = account.Kind,
+                Bucket = bucket,
+                Amount = -amount,
+                Reason = "usage",
+                Reference = reference,
+                At = scope.Now,
+            });
+        }
+        account.UpdatedAt = scope.Now;
+    }
+
+    /// <summary>Rate-scale units (10000 = 1.00) of a minor-unit amount in the given currency.</summary>
+    public static long RateOfMinor(long minor, Currency currency) => checked(minor * Money.RateScale / Pow10(currency.Digits));
+
+    /// <summary>Minor units of a rate-scale amount, rounded half away from zero.</summary>
+    public static long MinorOfRate(long rate, Currency currency) => Money.FromRate(rate, 1, currency).MinorUnits;
+
+    private static long Pow10(int digits) => digits switch { 0 => 1, 1 => 10, 2 => 100, 3 => 1000, _ => (long)Math.Pow(10, digits) };
+}

@@ -1,0 +1,205 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Domain.Usage;
+using Commet.Server.Billing;
+using Commet.Server.Http;
+using Commet.Server.Payments;
+using Commet.Server.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Usage;
+
+public sealed class SeatsRequest
+{
+    public string? CustomerId { get; set; }
+    public string? FeatureCode { get; set; }
+    public long? Count { get; set; }
+}
+
+public sealed class BulkSeatsRequest
+{
+    public string? CustomerId { get; set; }
+    public Dictionary<string, long>? Seats { get; set; }
+}
+
+public sealed record SeatChange(SeatEvent Event, Invoice? Invoice);
+
+public sealed partial class ConsumptionOps
+{
+    public const long MaxSeats = 1_000_000;
+
+    public enum SeatVerb
+    {
+        Add,
+        Remove,
+        Set,
+    }
+
+    public async Task<Result<SeatChange>> SeatsAsync(BillingScope scope, SeatsRequest r, SeatVerb verb, CancellationToken ct)
+    {
+        var check = new Check().Required("customerId", r.CustomerId).Required("featureCode", r.FeatureCode, 100);
+        if (r.Count is null || r.Count < (verb == SeatVerb.Set ? 0 : 1) || r.Count > MaxSeats)
+        {
+            check.Add("count", verb == SeatVerb.Set ? "count must be between 0 and 1000000." : "count must be between 1 and 1000000.");
+        }
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+        return await SubscriptionOps.InTransactionAsync<SeatChange>(scope, async () =>
+        {
+            var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
+            if (!found.IsSuccess)
+            {
+                return found.Error!;
+            }
+            var s = await SubscriptionOps.LockAsync(scope, found.Value.Subscription.Id, ct);
+            return await ChangeSeatsAsync(scope, s!, found.Value.Plan, r.FeatureCode!, verb, r.Count!.Value, ct);
+        }, ct);
+    }
+
+    public async Task<Result<IReadOnlyList<SeatChange>>> SetAllSeatsAsync(BillingScope scope, BulkSeatsRequest r, CancellationToken ct)
+    {
+        var check = new Check().Required("customerId", r.CustomerId);
+        if (r.Seats is null || r.Seats.Count == 0 || r.Seats.Count > 100)
+        {
+            check.Add("seats", "seats must map 1 to 100 feature codes to counts.");
+        }
+        else if (r.Seats.Values.Any(v => v < 0 || v > MaxSeats))
+        {
+            check.Add("seats", "Seat counts must be between 0 and 1000000.");
+        }
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+        return await SubscriptionOps.InTransactionAsync<IReadOnlyList<SeatChange>>(scope, async () =>
+        {
+            var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
+            if (!found.IsSuccess)
+            {
+                return found.Error!;
+            }
+            var s = await SubscriptionOps.LockAsync(scope, found.Value.Subscription.Id, ct);
+            var changes = new List<SeatChange>();
+            foreach (var (code, count) in r.Seats!.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var one = await ChangeSeatsAsync(scope, s!, found.Value.Plan, code, SeatVerb.Set, count, ct);
+                if (!one.IsSuccess)
+                {
+                    return one.Error!;
+                }
+                changes.Add(one.Value);
+            }
+            return changes;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Adding seats charges the new ones beyond what the period already paid for, pro rata for the rest of the
+    /// period; removing takes effect for billing at the period end, with no refund.
+    /// </summary>
+    private async Task<Result<SeatChange>> ChangeSeatsAsync(BillingScope scope, Subscription s, Plan plan, string featureCode, SeatVerb verb, long count, CancellationToken ct)
+    {
+        var pf = plan.Features.FirstOrDefault(f => f.Feature?.Code == featureCode);
+        if (pf?.Feature is null)
+        {
+            return Error.Forbidden("feature_not_in_plan", $"The customer's plan does not include '{featureCode}'.");
+        }
+        if (pf.Feature.Type != FeatureTypes.Seats)
+        {
+            return Error.Invalid("invalid_feature_type", $"'{featureCode}' is not a seats feature.", "featureCode");
+        }
+        var balance = await scope.Db.SeatBalances.FirstOrDefaultAsync(b => b.SubscriptionId == s.Id && b.FeatureId == pf.FeatureId, ct);
+        if (balance is null)
+        {
+            balance = new SeatBalance { SubscriptionId = s.Id, FeatureId = pf.FeatureId, PaidThrough = 0 };
+            scope.Db.SeatBalances.Add(balance);
+        }
+        var previous = balance.Current;
+        var next = verb switch
+        {
+            SeatVerb.Add => previous + count,
+            SeatVerb.Remove => previous - count,
+            _ => count,
+        };
+        if (next < 0)
+        {
+            return new Error("insufficient_seats", $"Cannot remove {count} seats: only {previous} are in use.", 422, "invalid_request_error", "count");
+        }
+        if (next > MaxSeats)
+        {
+            return Error.Validation("count", "At most 1000000 seats.");
+        }
+        if (!pf.Unlimited && !pf.OverageEnabled && next > pf.IncludedAmount)
+        {
+            return new Error("seat_limit_exceeded", $"The plan includes {pf.IncludedAmount} seats and allows no more.", 422, "invalid_request_error", "count");
+        }
+
+        Invoice? invoice = null;
+        var covered = Math.Max(balance.PaidThrough, (long)pf.IncludedAmount);
+        var chargeable = Math.Max(0, next - covered);
+        if (chargeable > 0 && s.Status == SubscriptionStatus.Active && !s.IsFree && !pf.Unlimited && pf.OverageUnitPrice > 0)
+        {
+            var currency = Currency.Of(s.Currency);
+            var full = Money.FromRate(pf.OverageUnitPrice, chargeable, currency);
+            var (amount, remaining, total) = Proration.RestOfPeriod(full, s.CurrentPeriodStart, s.CurrentPeriodEnd, scope.Now);
+            if (amount.MinorUnits > 0)
+            {
+                var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
+                if (method is null)
+                {
+                    return Error.Invalid("no_payment_method", "The customer has no payment method on file.");
+                }
+                invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, InvoiceTypes.Adjustment, s.Currency, scope.Now, s.CurrentPeriodEnd,
+                    $"seats:{s.Id}:{pf.FeatureId}:{EventRecorder.Iso(scope.Now)}:{next}", plan.Name, ct);
+                invoice.AddLine(new InvoiceLine
+                {
+                    LineType = LineTypes.FeatureSeats,
+                    FeatureName = pf.Feature.Name,
+                    Description = $"{chargeable} × {pf.Feature.Name} ({remaining} of {total} days)",
+                    Quantity = chargeable,
+                    UnitAmount = pf.OverageUnitPrice,
+                    UnitAmountIsRate = true,
+                    Amount = amount.MinorUnits,
+                    ChargeType = "advance",
+                });
+                InvoiceBuilder.RecordCreated(scope, invoice);
+                var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", scope.Now, ct, method);
+                if (!outcome.Succeeded)
+                {
+                    return SubscriptionOps.PaymentFailed(outcome, null);
+                }
+            }
+        }
+        balance.Current = next;
+        balance.PaidThrough = Math.Max(balance.PaidThrough, next);
+        balance.UpdatedAt = scope.Now;
+        var evt = new SeatEvent
+        {
+            Id = Ids.New("seat"),
+            OrganizationId = scope.Tenant.OrganizationId,
+            Livemode = scope.Tenant.Livemode,
+            CustomerId = s.CustomerId,
+            SubscriptionId = s.Id,
+            FeatureCode = featureCode,
+            PreviousBalance = previous,
+            NewBalance = next,
+            Ts = scope.Now,
+            CreatedAt = scope.Now,
+        };
+        scope.Db.SeatEvents.Add(evt);
+        EventRecorder.Record(scope.Db, scope.Tenant, "seats.updated", new
+        {
+            customerId = s.CustomerId,
+            subscriptionId = s.Id,
+            featureCode,
+            previousSeats = previous,
+            currentSeats = next,
+        }, scope.Now, s.Id, s.CustomerId);
+        return new SeatChange(evt, invoice);
+    }
+
+    public static async Task<Dictionary<string, long>> SeatCountsAsync(Persistence.CommetDb db, string subscriptionId, CancellationToken ct) =>
+        await db.SeatBalances.AsNoTracking().Where(b => b.SubscriptionId == subscriptionId).ToDictionaryAsync(b => b.FeatureId, b => b.Current, ct);
+}

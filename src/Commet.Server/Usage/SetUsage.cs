@@ -1,0 +1,98 @@
+using Commet.Domain;
+using Commet.Domain.Usage;
+using Commet.Server.Billing;
+using Commet.Server.Http;
+using Commet.Server.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Usage;
+
+public sealed class SetUsageRequest
+{
+    public string? CustomerId { get; set; }
+    public string? Feature { get; set; }
+    public decimal? Value { get; set; }
+    public string? IdempotencyKey { get; set; }
+    public string? Reason { get; set; }
+}
+
+public sealed partial class ConsumptionOps
+{
+    /// <summary>
+    /// Sets a metered feature's total for the current period; the difference is recorded as an adjustment
+    /// event, so the event log still explains the counter.
+    /// </summary>
+    public async Task<Result<UsageEvent>> SetUsageAsync(BillingScope scope, SetUsageRequest r, CancellationToken ct)
+    {
+        var check = new Check().Required("customerId", r.CustomerId).Required("feature", r.Feature, 100)
+            .MaxLength("idempotencyKey", r.IdempotencyKey, 255).MaxLength("reason", r.Reason, 500);
+        if (r.Value is null || r.Value < 0 || r.Value > 1_000_000_000_000m)
+        {
+            check.Add("value", "value is required and must be zero or more.");
+        }
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+        if (r.IdempotencyKey is not null && await scope.Db.UsageEvents.AsNoTracking().FirstOrDefaultAsync(e => e.IdempotencyKey == r.IdempotencyKey, ct) is { } earlier)
+        {
+            return earlier;
+        }
+        return await SubscriptionOps.InTransactionAsync<UsageEvent>(scope, async () =>
+        {
+            var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
+            if (!found.IsSuccess)
+            {
+                return found.Error!;
+            }
+            var s = await SubscriptionOps.LockAsync(scope, found.Value.Subscription.Id, ct);
+            var plan = found.Value.Plan;
+            var pf = plan.Features.FirstOrDefault(f => f.Feature?.Code == r.Feature);
+            if (pf?.Feature is null)
+            {
+                return Error.Forbidden("feature_not_in_plan", $"The customer's plan does not include '{r.Feature}'.");
+            }
+            if ((plan.ConsumptionModel ?? ConsumptionModels.Metered) != ConsumptionModels.Metered || pf.Feature.Type != FeatureTypes.Usage)
+            {
+                return Error.Invalid("invalid_feature_type", "Only metered usage features can be set to a total; credits and balance are adjusted with balance/adjust.", "feature");
+            }
+            var (windowStart, _) = Window(s!, scope.Now);
+            var counter = await scope.Db.UsageCounters.FirstOrDefaultAsync(c => c.SubscriptionId == s!.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart, ct);
+            if (counter is null)
+            {
+                counter = new UsageCounter { SubscriptionId = s!.Id, FeatureId = pf.FeatureId, WindowStart = windowStart };
+                scope.Db.UsageCounters.Add(counter);
+            }
+            var previous = counter.Quantity;
+            var adjustment = r.Value!.Value - previous;
+            counter.Quantity = r.Value.Value;
+            counter.UpdatedAt = scope.Now;
+            var evt = new UsageEvent
+            {
+                Id = Ids.New(Ids.Event),
+                OrganizationId = scope.Tenant.OrganizationId,
+                Livemode = scope.Tenant.Livemode,
+                CustomerId = s!.CustomerId,
+                SubscriptionId = s.Id,
+                FeatureId = pf.FeatureId,
+                FeatureCode = pf.Feature.Code,
+                Value = adjustment,
+                PreviousValue = previous,
+                Kind = "adjustment",
+                Reason = r.Reason,
+                Timestamp = scope.Now,
+                IdempotencyKey = r.IdempotencyKey,
+                CreatedAt = scope.Now,
+            };
+            scope.Db.UsageEvents.Add(evt);
+            var day = await scope.Db.UsageDaily.FirstOrDefaultAsync(d => d.SubscriptionId == s.Id && d.FeatureId == pf.FeatureId && d.Day == scope.Now.Date, ct);
+            if (day is null)
+            {
+                day = new UsageDaily { SubscriptionId = s.Id, FeatureId = pf.FeatureId, Day = scope.Now.Date };
+                scope.Db.UsageDaily.Add(day);
+            }
+            day.Quantity += adjustment;
+            return evt;
+        }, ct);
+    }
+}

@@ -1,0 +1,318 @@
+using System.Text.Json;
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Domain.Usage;
+using Commet.Server.Billing;
+using Commet.Server.Http;
+using Commet.Server.Persistence;
+using Commet.Server.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Usage;
+
+public sealed class UsagePropertyInput
+{
+    public string? Property { get; set; }
+    public JsonElement Value { get; set; }
+}
+
+public sealed class TrackRequest
+{
+    public string? Feature { get; set; }
+    public string? CustomerId { get; set; }
+    public decimal? Value { get; set; }
+    public string? IdempotencyKey { get; set; }
+    public DateTime? Timestamp { get; set; }
+    public List<UsagePropertyInput>? Properties { get; set; }
+    public string? Model { get; set; }
+}
+
+/// <summary>What a tracked event did: the event, and whether it was a repeat of an earlier idempotency key.</summary>
+public sealed record Tracked(UsageEvent Event, bool Duplicate);
+
+/// <summary>
+/// State shared by the events of one transaction (one event, or a batch): each subscription is locked once,
+/// and its counters and accounts are loaded once.
+/// </summary>
+internal sealed class TrackSession(BillingScope scope)
+{
+    public BillingScope Scope { get; } = scope;
+    public Dictionary<string, LiveSubscription?> ByCustomer { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> Locked { get; } = new(StringComparer.Ordinal);
+    public Dictionary<(string, string, DateTime), UsageCounter> Counters { get; } = [];
+    public Dictionary<(string, string, DateTime), UsageDaily> Daily { get; } = [];
+    public Dictionary<(string, string), ConsumptionAccount> Accounts { get; } = [];
+    public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+}
+
+public sealed partial class ConsumptionOps
+{
+    public const int MaxBatch = 100;
+    public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
+
+    public static Check Validate(TrackRequest r, string prefix, DateTime now)
+    {
+        var check = new Check()
+            .Required(prefix + "feature", r.Feature, 100)
+            .Required(prefix + "customerId", r.CustomerId)
+            .MaxLength(prefix + "idempotencyKey", r.IdempotencyKey, 255);
+        if (r.Model is not null)
+        {
+            check.Add(prefix + "model", "AI model token pricing is not available on this server yet.");
+        }
+        if (r.Value is { } v && (v < 0 || v > 1_000_000_000_000m))
+        {
+            check.Add(prefix + "value", "value must be zero or more (and at most 10^12).");
+        }
+        if (r.Timestamp is { } ts && ts.ToUniversalTime() > now + MaxFutureSkew)
+        {
+            check.Add(prefix + "timestamp", "timestamp may be at most 5 minutes in the future.");
+        }
+        if (r.Properties is { Count: > 50 })
+        {
+            check.Add(prefix + "properties", "At most 50 properties per event.");
+        }
+        else if (r.Properties?.Any(p => string.IsNullOrWhiteSpace(p.Property) || p.Property.Length > 100) == true)
+        {
+            check.Add(prefix + "properties", "Every property needs a name of at most 100 characters.");
+        }
+        return check;
+    }
+
+    /// <summary>Records one usage event and applies its consumption, in one transaction.</summary>
+    public async Task<Result<Tracked>> TrackAsync(BillingScope scope, TrackRequest r, CancellationToken ct)
+    {
+        var check = Validate(r, "", scope.Now);
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+        var duplicate = await ExistingAsync(scope.Db, r.IdempotencyKey, ct);
+        if (duplicate is not null)
+        {
+            return new Tracked(duplicate, true);
+        }
+        var result = await SubscriptionOps.InTransactionAsync<Tracked>(scope, () => ApplyAsync(new TrackSession(scope), r, ct), ct,
+            onConflict: Error.Conflict("duplicate_event", "An event with this idempotencyKey was recorded at the same moment."));
+        if (!result.IsSuccess && result.Error!.Code == "duplicate_event" && await ExistingAsync(scope.Db, r.IdempotencyKey, ct) is { } winner)
+        {
+            return new Tracked(winner, true);
+        }
+        return result;
+    }
+
+    private static Task<UsageEvent?> ExistingAsync(CommetDb db, string? key, CancellationToken ct) =>
+        key is null ? Task.FromResult<UsageEvent?>(null) : db.UsageEvents.AsNoTracking().FirstOrDefaultAsync(e => e.IdempotencyKey == key, ct);
+
+    internal async Task<Result<Tracked>> ApplyAsync(TrackSession session, TrackRequest r, CancellationToken ct)
+    {
+        var scope = session.Scope;
+        var db = scope.Db;
+        if (!session.ByCustomer.TryGetValue(r.CustomerId!, out var live))
+        {
+            var found = await LiveAsync(db, r.CustomerId!, ct);
+            if (!found.IsSuccess)
+            {
+                session.ByCustomer[r.CustomerId!] = null;
+                return found.Error!;
+            }
+            live = found.Value;
+            session.ByCustomer[r.CustomerId!] = live;
+        }
+        if (live is null)
+        {
+            return ConsumptionOps.NoSubscription(r.CustomerId!);
+        }
+        if (session.Locked.Add(live.Subscription.Id))
+        {
+            // Serializes consumption per subscription: limits, credits and balance are checked and taken under
+            // this lock, on the subscription as it is now (not as it was read before the lock).
+            var locked = await SubscriptionOps.LockAsync(scope, live.Subscription.Id, ct);
+            if (locked is null || !SubscriptionStatus.IsLive(locked.Status))
+            {
+                session.ByCustomer[r.CustomerId!] = null;
+                return ConsumptionOps.NoSubscription(r.CustomerId!);
+            }
+            live = live with { Subscription = locked };
+            session.ByCustomer[r.CustomerId!] = live;
+        }
+        var s = live.Subscription;
+        var planFeature = live.Plan.Features.FirstOrDefault(f => f.Feature?.Code == r.Feature);
+        if (planFeature?.Feature is null)
+        {
+            var exists = await db.Features.AnyAsync(f => f.Code == r.Feature && f.DeletedAt == null, ct);
+            return exists
+                ? Error.Forbidden("feature_not_in_plan", $"The customer's plan does not include '{r.Feature}'.")
+                : Error.NotFound("feature", $"No feature with code '{r.Feature}'.");
+        }
+        if (!planFeature.Enabled)
+        {
+            return Error.Forbidden("feature_disabled", $"'{r.Feature}' is disabled on the customer's plan.");
+        }
+        var feature = planFeature.Feature;
+        if (feature.Type != FeatureTypes.Usage)
+        {
+            return Error.Invalid("invalid_feature_type", $"'{feature.Code}' is a {feature.Type} feature; track usage features only (seats have their own endpoints).", "feature");
+        }
+        if (r.IdempotencyKey is not null && !session.Keys.Add(r.IdempotencyKey))
+        {
+            var earlier = db.UsageEvents.Local.First(e => e.IdempotencyKey == r.IdempotencyKey);
+            return new Tracked(earlier, true);
+        }
+
+        var value = r.Value ?? 1m;
+        var now = scope.Now;
+        var (windowStart, _) = Window(s, now);
+        var counter = await CounterAsync(session, s.Id, feature.Id, windowStart, ct);
+        var model = live.Plan.ConsumptionModel ?? ConsumptionModels.Metered;
+        var evt = new UsageEvent
+        {
+            Id = Ids.New(Ids.Event),
+            OrganizationId = scope.Tenant.OrganizationId,
+            Livemode = scope.Tenant.Livemode,
+            CustomerId = live.Customer.Id,
+            SubscriptionId = s.Id,
+            FeatureId = feature.Id,
+            FeatureCode = feature.Code,
+            Value = value,
+            Timestamp = r.Timestamp?.ToUniversalTime() ?? now,
+            IdempotencyKey = r.IdempotencyKey,
+            PropertiesJson = r.Properties is { Count: > 0 } ? JsonSerializer.Serialize(r.Properties.ToDictionary(p => p.Property!, p => p.Value), Api.Json) : null,
+            CreatedAt = now,
+        };
+
+        switch (model)
+        {
+            case ConsumptionModels.Credits:
+            {
+                var cost = CreditCost(planFeature, value);
+                var account = await AccountCachedAsync(session, s, live.Plan, AccountKinds.Credits, ct);
+                var split = account.Spend(cost, mayGoNegative: false);
+                if (split is null)
+                {
+                    return InsufficientCredits(account, cost);
+                }
+                RecordSpend(scope, s, account, split.Value, evt.Id);
+                if (account.Total == 0 && cost > 0)
+                {
+                    EventRecorder.Record(db, scope.Tenant, "credits.depleted", new { subscriptionId = s.Id, customerId = s.CustomerId, remainingCredits = 0 }, now, s.Id, s.CustomerId);
+                }
+                break;
+            }
+            case ConsumptionModels.Balance:
+            {
+                var cost = BalanceCost(planFeature, value);
+                var account = await AccountCachedAsync(session, s, live.Plan, AccountKinds.Balance, ct);
+                var block = live.Plan.BlockOnExhaustion == true;
+                var before = account.Total;
+                var split = account.Spend(cost, mayGoNegative: !block);
+                if (split is null)
+                {
+                    return InsufficientBalance(account, cost, s.Currency);
+                }
+                RecordSpend(scope, s, account, split.Value, evt.Id);
+                if (before > 0 && account.Total <= 0)
+                {
+                    EventRecorder.Record(db, scope.Tenant, "balance.depleted", new { subscriptionId = s.Id, customerId = s.CustomerId, currentBalance = account.Total, currency = s.Currency },
+                        now, s.Id, s.CustomerId);
+                }
+                break;
+            }
+            default:
+            {
+                // Metered: free plans, trials and plans without overage stop at the included amount.
+                if (!planFeature.Unlimited && !OverageAllowed(live.Plan, s, planFeature) && counter.Quantity + value > planFeature.IncludedAmount)
+                {
+                    return IncludedLimitReached(planFeature, counter.Quantity);
+                }
+                break;
+            }
+        }
+
+        counter.Quantity += value;
+        counter.UpdatedAt = now;
+        var day = await DailyAsync(session, s.Id, feature.Id, now.Date, ct);
+        day.Quantity += value;
+        db.UsageEvents.Add(evt);
+        if (options.Value.EmitRecordedEvents)
+        {
+            EventRecorder.Record(db, scope.Tenant, "usage.recorded", new
+            {
+                subscriptionId = s.Id,
+                customerId = s.CustomerId,
+                usageEventId = evt.Id,
+                featureCode = feature.Code,
+                value,
+                ts = EventRecorder.Iso(evt.Timestamp),
+            }, now, s.Id, s.CustomerId);
+        }
+        return new Tracked(evt, false);
+    }
+
+    public static bool OverageAllowed(Plan plan, Subscription s, PlanFeature pf) =>
+        pf.OverageEnabled && !plan.IsFree && s.Status != SubscriptionStatus.Trialing;
+
+    /// <summary>Credits for <paramref name="value"/> units: whole credits, a fraction of one rounded up.</summary>
+    public static long CreditCost(PlanFeature pf, decimal value) => (long)Math.Ceiling(value * (pf.CreditsPerUnit ?? 1));
+
+    /// <summary>Balance (rate scale) for <paramref name="value"/> units, rounded half away from zero.</summary>
+    public static long BalanceCost(PlanFeature pf, decimal value) => (long)Math.Round(value * pf.OverageUnitPrice, MidpointRounding.AwayFromZero);
+
+    public static Error InsufficientCredits(ConsumptionAccount account, long cost) =>
+        new("insufficient_credits", $"Not enough credits: this needs {cost} and {Math.Max(0, account.Total)} are left.", 402, "invalid_request_error", null,
+            new { required = cost, planCredits = account.PlanAmount, purchasedCredits = account.PurchasedAmount, totalCredits = account.Total });
+
+    public static Error InsufficientBalance(ConsumptionAccount account, long cost, string currency) =>
+        new("insufficient_balance", "Not enough balance left for this use.", 402, "invalid_request_error", null,
+            new { required = cost, currentBalance = account.Total, currency });
+
+    public static Error IncludedLimitReached(PlanFeature pf, decimal current) =>
+        new("included_limit_reached", $"The plan's included {pf.IncludedAmount} of '{pf.Feature?.Code}' is used up ({current} used).", 403, "invalid_request_error", null,
+            new { included = pf.IncludedAmount, current });
+
+    private static async Task<UsageCounter> CounterAsync(TrackSession session, string subscriptionId, string featureId, DateTime windowStart, CancellationToken ct)
+    {
+        var key = (subscriptionId, featureId, windowStart);
+        if (session.Counters.TryGetValue(key, out var counter))
+        {
+            return counter;
+        }
+        var db = session.Scope.Db;
+        counter = await db.UsageCounters.FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.WindowStart == windowStart, ct);
+        if (counter is null)
+        {
+            counter = new UsageCounter { SubscriptionId = subscriptionId, FeatureId = featureId, WindowStart = windowStart };
+            db.UsageCounters.Add(counter);
+        }
+        session.Counters[key] = counter;
+        return counter;
+    }
+
+    private static async Task<UsageDaily> DailyAsync(TrackSession session, string subscriptionId, string featureId, DateTime day, CancellationToken ct)
+    {
+        var key = (subscriptionId, featureId, day);
+        if (session.Daily.TryGetValue(key, out var row))
+        {
+            return row;
+        }
+        var db = session.Scope.Db;
+        row = await db.UsageDaily.FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.Day == day, ct);
+        if (row is null)
+        {
+            row = new UsageDaily { SubscriptionId = subscriptionId, FeatureId = featureId, Day = day };
+            db.UsageDaily.Add(row);
+        }
+        session.Daily[key] = row;
+        return row;
+    }
+
+    private static async Task<ConsumptionAccount> AccountCachedAsync(TrackSession session, Subscription s, Plan plan, string kind, CancellationToken ct)
+    {
+        if (!session.Accounts.TryGetValue((s.Id, kind), out var account))
+        {
+            account = await AccountAsync(session.Scope, s, plan, kind, ct);
+            session.Accounts[(s.Id, kind)] = account;
+        }
+        return account;
+    }
+}
