@@ -278,11 +278,97 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
         Assert.Equal(Mask(a.ToJsonString()), Mask(b.ToJsonString()));
     }
 
-    /// <summary>What the hosted card page does when the customer types a card: the same operation, on the link's session.</summary>
-    private async Task CompleteHostedAsync(TestTenant t, string url, string card)
+    private static async Task FreeCreditsPlan(HttpClient api)
     {
-        var links = server.Services.GetRequiredService<HostedLinks>();
-        var sessionId = links.SessionIdOf(url[(url.LastIndexOf('/') + 1)..])!;
+        await api.PostJson("/api/v1/features/manage", new { code = "gen", name = "Generations", type = "usage", unitName = "generation" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "free", name = "Free", consumptionModel = "credits", isFree = true }).Ok();
+        await api.PostJson("/api/v1/plans/free/features", new { featureId = "gen", creditsPerUnit = 1 }).Ok();
+        await api.PostJson("/api/v1/credit-packs/manage", new { name = "Starter pack", credits = 250, price = 900 }).Ok();
+        await api.Customer("ann", card: null);
+        await api.Subscribe("ann", "free");
+    }
+
+    [Fact]
+    public async Task CreditPack_FirstPurchaseWithoutACard_AsksForOne_DeclineChargesNothing_ThenBuysAndKeepsTheCard()
+    {
+        var twin = await TwinsAsync(FreeCreditsPlan);
+        var apiSub = await SubId(twin.Api.Api, "ann");
+        var apiPack = (await twin.Api.Api.GetJson("/api/v1/credit-packs").Ok())[0]!.Str("id");
+        var pack = (await twin.Portal.Api.GetJson("/api/v1/credit-packs").Ok())[0]!.Str("id");
+
+        // The hosted page's way: a checkout holding the purchase, completed with a card; then a second purchase.
+        string sessionId;
+        await using (var db = twin.Api.Db())
+        {
+            var scope = await server.Services.GetRequiredService<BillingScopes>().ForAsync(db, twin.Api.OrganizationId, false, server.BaseAddress.ToString(), CancellationToken.None);
+            var session = server.Services.GetRequiredService<HostedLinks>().Create(db, scope.Tenant, Commet.Server.Portal.PortalActions.IntentKind,
+                (await twin.Api.Api.GetJson("/api/v1/customers/ann").Ok()).Str("id"), apiSub, null, null, scope.Now);
+            session.PurchaseJson = new Commet.Server.Usage.PendingPurchase(Commet.Server.Usage.PendingPurchase.Credits, apiSub, apiPack, null, null).ToJson();
+            await db.SaveChangesAsync();
+            sessionId = session.Id;
+        }
+        await CompleteSessionAsync(twin.Api, sessionId, "4242424242424242");
+        await twin.Api.Api.PostJson($"/api/v1/subscriptions/{apiSub}/credits", new { creditPackId = apiPack }).Ok();
+
+        using var ann = await PortalClient.OpenAsync(server, twin.Portal.Api, "ann");
+        var first = await ann.ConfirmAsync($"/portal/purchases/confirm?kind=credit_pack&id={pack}", "/portal/purchases/confirm");
+        Assert.Equal(HttpStatusCode.Found, first.Status);
+        Assert.StartsWith("/portal/card/", first.Location, StringComparison.Ordinal);
+        var cardPage = await ann.GetAsync(first.Location!);
+        Assert.Contains("Due now: $9.00", cardPage.Html, StringComparison.Ordinal);
+        var declined = await ann.PostAsync(first.Location!, new Dictionary<string, string?> { ["cardNumber"] = "4000 0000 0000 0002", ["expiry"] = "12/29", ["cvc"] = "123" }, PortalClient.Token(cardPage.Html));
+        Assert.Equal(HttpStatusCode.OK, declined.Status);
+        Assert.Contains("Your card was declined and nothing was charged", declined.Html, StringComparison.Ordinal);
+        await using (var db = twin.Portal.Db())
+        {
+            Assert.Equal(0, await db.PaymentMethods.CountAsync());
+            Assert.Equal(0, await db.Invoices.CountAsync());
+            Assert.Equal(0, await db.Transactions.CountAsync());
+        }
+        var bought = await ann.PostAsync(first.Location!, new Dictionary<string, string?> { ["cardNumber"] = "4242 4242 4242 4242", ["expiry"] = "12/29", ["cvc"] = "123" }, PortalClient.Token(declined.Html));
+        var second = await ann.ConfirmAsync($"/portal/purchases/confirm?kind=credit_pack&id={pack}", "/portal/purchases/confirm");
+        var usage = await ann.GetAsync("/portal/usage");
+
+        Assert.Equal("/portal/purchases?m=credits_bought", bought.Location);
+        Assert.Equal("/portal/purchases?m=credits_bought", second.Location);
+        Assert.Contains("Purchased credits: <strong>500</strong>", usage.Html, StringComparison.Ordinal);
+        await AssertSameRowsAsync(twin, expectInvoices: 2);
+    }
+
+    [Fact]
+    public async Task BalanceTopup_SameAsTheApi_WithinTheOrganizationsLimits()
+    {
+        var twin = await TwinsAsync(async api =>
+        {
+            await api.PostJson("/api/v1/features/manage", new { code = "calls", name = "Calls", type = "usage" }).Ok();
+            await api.PostJson("/api/v1/plans/manage", new { code = "payg", name = "Pay as you go", consumptionModel = "balance", blockOnExhaustion = false }).Ok();
+            await api.PostJson("/api/v1/plans/payg/prices", new { billingInterval = "monthly", price = 1000, includedBalance = 50000 }).Ok();
+            await api.PostJson("/api/v1/plans/payg/features", new { featureId = "calls", overage = new { enabled = true, unitPrice = 100 } }).Ok();
+            await api.PutJson("/api/v1/portal/settings", new { topupMinimum = 1000, topupMaximum = 20000 }).Ok();
+            await api.Customer("ann");
+            await api.Subscribe("ann", "payg");
+        });
+
+        await twin.Api.Api.PostJson($"/api/v1/subscriptions/{await SubId(twin.Api.Api, "ann")}/balance/topup", new { amount = 2550 }).Ok();
+        using var ann = await PortalClient.OpenAsync(server, twin.Portal.Api, "ann");
+        var tooSmall = await ann.GetAsync("/portal/purchases/confirm?kind=topup&amount=5");
+        var confirm = await ann.GetAsync("/portal/purchases/confirm?kind=topup&amount=25.50");
+        var topped = await ann.ConfirmAsync("/portal/purchases/confirm?kind=topup&amount=25.50", "/portal/purchases/confirm");
+        var usage = await ann.GetAsync("/portal/usage");
+
+        Assert.Contains("Choose an amount from $10.00 to $200.00", tooSmall.Html, StringComparison.Ordinal);
+        Assert.Contains("Pay $25.50", confirm.Html, StringComparison.Ordinal);
+        Assert.Equal("/portal/purchases?m=topped_up", topped.Location);
+        Assert.Contains("$30.50", usage.Html, StringComparison.Ordinal);
+        await AssertSameRowsAsync(twin, expectInvoices: 2);
+    }
+
+    /// <summary>What the hosted card page does when the customer types a card: the same operation, on the link's session.</summary>
+    private Task CompleteHostedAsync(TestTenant t, string url, string card) =>
+        CompleteSessionAsync(t, server.Services.GetRequiredService<HostedLinks>().SessionIdOf(url[(url.LastIndexOf('/') + 1)..])!, card);
+
+    private async Task CompleteSessionAsync(TestTenant t, string sessionId, string card)
+    {
         await using var db = t.Db();
         var scope = await server.Services.GetRequiredService<BillingScopes>().ForAsync(db, t.OrganizationId, false, server.BaseAddress.ToString(), CancellationToken.None);
         var done = await server.Services.GetRequiredService<SubscriptionOps>().CompleteHostedAsync(scope, sessionId, new CardInput(card, 12, 2029, "123"), CancellationToken.None);
@@ -302,6 +388,7 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
         Assert.Equal(a.Cards, b.Cards);
         Assert.Equal(a.Subscriptions, b.Subscriptions);
         Assert.Equal(a.Addons, b.Addons);
+        Assert.Equal(a.Ledger, b.Ledger);
         for (var i = 0; i < Math.Max(a.Events.Count, b.Events.Count); i++)
         {
             Assert.Equal(a.Events.ElementAtOrDefault(i), b.Events.ElementAtOrDefault(i));
@@ -309,7 +396,7 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
         _ = ignoreHostedSessions;
     }
 
-    private sealed record Snapshot(List<string> Invoices, List<string> Transactions, List<string> Cards, List<string> Subscriptions, List<string> Addons, List<string> Events);
+    private sealed record Snapshot(List<string> Invoices, List<string> Transactions, List<string> Cards, List<string> Subscriptions, List<string> Addons, List<string> Events, List<string> Ledger);
 
     private static async Task<Snapshot> SnapshotAsync(TestTenant t)
     {
@@ -321,6 +408,7 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
         var subIds = subs.Select(s => s.Id).ToList();
         var addons = await db.SubscriptionAddons.Where(x => subIds.Contains(x.SubscriptionId)).OrderBy(x => x.Id).ToListAsync();
         var events = await db.Events.OrderBy(x => x.Id).ToListAsync();
+        var ledger = await db.Ledger.OrderBy(x => x.Id).ToListAsync();
         return new Snapshot(
             invoices.Select(i => Mask($"{i.Number} {i.Type} {i.Status} {i.Currency} {i.Subtotal} {i.DiscountAmount} {i.TaxAmount} {i.Total} {i.PeriodStart:O} {i.PeriodEnd:O} {i.IssueDate:O} {i.PaidAt:O} {i.PlanName} {i.BillingKey} | "
                 + string.Join(" | ", i.Lines.OrderBy(l => l.Position).Select(l => $"{l.LineType} {l.Description} {l.Quantity} {l.UnitAmount} {l.Amount} {l.ChargeType}")))).ToList(),
@@ -328,11 +416,19 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
             cards.Select(x => Mask($"{x.Brand} {x.Last4} {x.ExpMonth}/{x.ExpYear} {x.IsDefault} {x.Fingerprint} {x.DetachedAt:O}")).ToList(),
             subs.Select(s => Mask($"{s.Status} {s.PlanId} {s.BillingInterval} {s.BasePrice} {s.PaidForCurrentPeriod} {s.CurrentPeriodStart:O} {s.CurrentPeriodEnd:O} {s.CancelAtPeriodEnd} {s.CancelReason} {s.CancelFeedback} {s.CanceledAt:O} {s.ScheduledChangeType} {s.ScheduledPlanId} {s.ScheduledInterval} {s.OutstandingInvoiceId} {s.DunningRetries} {s.NextActionAt:O}")).ToList(),
             addons.Select(x => Mask($"{x.AddonId} {x.Status} {x.ActivatedAt:O} {x.DeactivatedAt:O}")).ToList(),
-            events.Select(e => Mask($"{e.Type} {e.OccurredAt:O} {e.SubscriptionId} {e.CustomerId} {e.DataJson}")).ToList());
+            events.Select(e => Mask($"{e.Type} {e.OccurredAt:O} {e.SubscriptionId} {e.CustomerId} {e.DataJson}")).ToList(),
+            ledger.Select(e => Mask(System.Text.Json.JsonSerializer.Serialize(e) is var json ? LedgerNoise().Replace(json, "") : "")).ToList());
     }
 
     /// <summary>Generated IDs differ between the two organizations; everything else must not.</summary>
-    private static string Mask(string text) => SignedTokenPattern().Replace(IdPattern().Replace(text, m => m.Groups[1].Value + "_*"), "CfDJ8*");
+    private static string Mask(string text) => RawIdPattern().Replace(SignedTokenPattern().Replace(IdPattern().Replace(text, m => m.Groups[1].Value + "_*"), "CfDJ8*"), "*");
+
+    /// <summary>A bare generated ID (26 Crockford base32 characters), as in billing keys.</summary>
+    [GeneratedRegex("[0-9A-HJKMNP-TV-Z]{26}")]
+    private static partial Regex RawIdPattern();
+
+    [GeneratedRegex("\"(Id|OrganizationId|CreatedAt)\":\"[^\"]*\",?")]
+    private static partial Regex LedgerNoise();
 
     [GeneratedRegex(@"CfDJ8[0-9A-Za-z_-]+")]
     private static partial Regex SignedTokenPattern();

@@ -3,6 +3,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Payments;
 using Commet.Server.Subscriptions;
+using Commet.Server.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Portal;
@@ -20,7 +21,17 @@ public sealed record PortalIntent(string Action, string? Id = null, long? Amount
     public const string Reactivate = "reactivate";
     public const string Start = "start";
 
-    public string ToJson() => JsonSerializer.Serialize(this, Http.Api.Json);
+    /// <summary>
+    /// Credit packs and add-ons are kept in the usage work's <see cref="PendingPurchase"/> shape, so that the card
+    /// step (<see cref="SubscriptionOps.CompleteHostedAsync"/>) completes them exactly as a hosted page would. Top-ups
+    /// stay in the portal's shape, because the portal checks them against the organization's own minimum and maximum.
+    /// </summary>
+    public bool CompletedByCardStep => Action is CreditPack or Addon;
+
+    public string ToJson(string? subscriptionId) => CompletedByCardStep && subscriptionId is not null
+        ? new PendingPurchase(Action == CreditPack ? PendingPurchase.Credits : PendingPurchase.Addon,
+            subscriptionId, Action == CreditPack ? Id : null, null, Action == Addon ? Id : null).ToJson()
+        : JsonSerializer.Serialize(this, Http.Api.Json);
 
     public static PortalIntent? FromJson(string? json)
     {
@@ -30,12 +41,22 @@ public sealed record PortalIntent(string Action, string? Id = null, long? Amount
         }
         try
         {
-            return JsonSerializer.Deserialize<PortalIntent>(json, Http.Api.Json);
+            var own = JsonSerializer.Deserialize<PortalIntent>(json, Http.Api.Json);
+            if (own?.Action is not null)
+            {
+                return own;
+            }
         }
         catch (JsonException)
         {
-            return null;
         }
+        return PendingPurchase.FromJson(json) switch
+        {
+            { Kind: PendingPurchase.Credits } p => new PortalIntent(CreditPack, p.CreditPackId),
+            { Kind: PendingPurchase.Topup } p => new PortalIntent(Topup, null, p.Amount),
+            { Kind: PendingPurchase.Addon } p => new PortalIntent(Addon, p.AddonId),
+            _ => null,
+        };
     }
 }
 
@@ -55,7 +76,7 @@ public sealed record PortalOutcome(string? Notice, Error? Error, string? CardSte
 /// The portal's verbs. Each one calls the same <see cref="SubscriptionOps"/> (and consumption) operation as the
 /// API, on the portal session's billing scope, so it writes the same invoices, ledger entries and events.
 /// </summary>
-public sealed class PortalActions(SubscriptionOps ops, HostedLinks links)
+public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumption, HostedLinks links)
 {
     /// <summary>Hosted-session kind of a portal intent waiting for a card (never handed out as a /pay link).</summary>
     public const string IntentKind = "portal_intent";
@@ -72,7 +93,7 @@ public sealed class PortalActions(SubscriptionOps ops, HostedLinks links)
         if (amountDue > 0 && await p.CardAsync(ct) is null)
         {
             var session = links.Create(p.Db, p.Scope.Tenant, IntentKind, p.Customer.Id, IntentSubscription(p, intent), null, null, p.Now);
-            session.PurchaseJson = intent.ToJson();
+            session.PurchaseJson = intent.ToJson(session.SubscriptionId);
             await p.Db.SaveChangesAsync(ct);
             return PortalOutcome.NeedsCard(session.Id);
         }
@@ -115,18 +136,18 @@ public sealed class PortalActions(SubscriptionOps ops, HostedLinks links)
                     ? PortalOutcome.Failed(Error.Invalid("payment_failed", "The first payment failed."))
                     : PortalOutcome.Ok("started");
 
-            case PortalIntent.CreditPack:
-            case PortalIntent.Topup:
-                return await RunConsumptionAsync(p, intent, ct);
+            case PortalIntent.CreditPack when s is not null:
+                var credits = await consumption.PurchaseCreditsAsync(p.Scope, s.Id, intent.Id, ct);
+                return credits.IsSuccess ? PortalOutcome.Ok("credits_bought") : PortalOutcome.Failed(credits.Error!);
+
+            case PortalIntent.Topup when s is not null:
+                var topup = await consumption.TopupBalanceAsync(p.Scope, s.Id, intent.Amount, ct, p.Branding.TopupMinimum, p.Branding.TopupMaximum);
+                return topup.IsSuccess ? PortalOutcome.Ok("topped_up") : PortalOutcome.Failed(topup.Error!);
 
             default:
                 return PortalOutcome.Failed(Error.Invalid("subscription_not_active", "Nothing to do."));
         }
     }
-
-    /// <summary>Credit packs and balance top-ups go through the consumption operations (the usage work).</summary>
-    private static Task<PortalOutcome> RunConsumptionAsync(PortalContext p, PortalIntent intent, CancellationToken ct) =>
-        Task.FromResult(PortalOutcome.Failed(Error.Invalid("purchase_unavailable", "Purchases of credits and balance are not available yet.")));
 
     /// <summary>
     /// The customer typed a card on a portal card page for the given hosted session. The card is saved exactly as
@@ -152,8 +173,10 @@ public sealed class PortalActions(SubscriptionOps ops, HostedLinks links)
         await p.RefreshAsync(ct);
         if (session.Kind == IntentKind && PortalIntent.FromJson(session.PurchaseJson) is { } intent)
         {
-            var done = await RunAsync(p, intent, ct);
-            return done;
+            // Credit packs and add-ons were completed by the card step itself (as on a hosted page); the rest is done here.
+            return intent.CompletedByCardStep
+                ? PortalOutcome.Ok(intent.Action == PortalIntent.CreditPack ? "credits_bought" : "addon_on")
+                : await RunAsync(p, intent, ct);
         }
         return session.Kind switch
         {

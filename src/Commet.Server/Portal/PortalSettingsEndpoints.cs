@@ -58,7 +58,7 @@ public sealed record PortalSettingsDto(
 /// <summary><c>GET/PUT /api/v1/portal/settings</c>: branding, limits and sections of the customer portal (our addition).</summary>
 public static class PortalSettingsEndpoints
 {
-    public const int MaxTopup = 100_000_000;
+    public const long MaxTopup = 100_000_000;
 
     public static void MapPortalSettings(this IEndpointRouteBuilder api)
     {

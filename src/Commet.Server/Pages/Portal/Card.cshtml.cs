@@ -84,7 +84,8 @@ public sealed class CardModel(PortalActions actions, SubscriptionOps ops, Portal
             CurrentCard = await Portal.CardAsync(Ct);
             return Page();
         }
-        return Done("/portal", outcome.Notice ?? "card_saved");
+        var notice = outcome.Notice ?? "card_saved";
+        return Done(notice is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal", notice);
     }
 
     /// <summary>Sets what the page says for the given purpose; an answer other than null ends the request.</summary>

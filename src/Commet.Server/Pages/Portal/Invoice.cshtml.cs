@@ -1,6 +1,8 @@
 using Commet.Domain.Billing;
+using Commet.Server.Invoices;
 using Commet.Server.Portal;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Pages.Portal;
@@ -22,5 +24,21 @@ public sealed class InvoiceModel : PortalPageModel
         }
         Invoice = invoice;
         return Page();
+    }
+
+    /// <summary>
+    /// The PDF, rendered by the invoices work, served within the portal session (the same check as the page), so
+    /// no long-lived signed download link ends up in the browser's history.
+    /// </summary>
+    public async Task<IActionResult> OnGetPdfAsync(string id)
+    {
+        if (await OnGetAsync(id) is not PageResult)
+        {
+            return NotFound();
+        }
+        var c = Portal.Customer;
+        var merchant = Portal.Branding.DisplayName;
+        var pdf = InvoicePdf.Render(Invoice, new InvoicePdfParties(merchant, c.FullName, c.Email, c.Address));
+        return File(pdf, "application/pdf", InvoiceLinks.FileName(Invoice.Number));
     }
 }
