@@ -53,18 +53,21 @@ public sealed class PortalCardForm
         return Errors.Count > 0 ? null : new CardInput(digits, month, year, cvc);
     }
 
-    /// <summary>Puts a refusal from the provider next to the field it is about.</summary>
-    public void Refused(string code, string sentence)
+    /// <summary>Marks the field a refusal from the provider is about (the full sentence is at the top of the page).</summary>
+    public void Refused(string code)
     {
-        var field = code switch
+        var (field, note) = code switch
         {
-            "invalid_card_number" or "card_declined" or "insufficient_funds" => "cardNumber",
-            "expired_card" or "invalid_expiry" => "expiry",
-            _ => null,
+            "card_declined" => ("cardNumber", "This card was declined."),
+            "insufficient_funds" => ("cardNumber", "This card has insufficient funds."),
+            "invalid_card_number" => ("cardNumber", "Check the card number."),
+            "expired_card" => ("expiry", "This card has expired."),
+            "invalid_expiry" => ("expiry", "Check the expiry date."),
+            _ => ((string?)null, ""),
         };
         if (field is not null)
         {
-            Errors[field] = sentence;
+            Errors[field] = note;
         }
     }
 

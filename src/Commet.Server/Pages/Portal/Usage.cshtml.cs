@@ -110,7 +110,8 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
         var rows = await Portal.Db.UsageDaily.AsNoTracking()
             .Where(d => d.SubscriptionId == s.Id && ids.Contains(d.FeatureId) && d.Day >= start && d.Day < end)
             .ToListAsync(Ct);
-        var last = Portal.Now.Date < end ? Portal.Now.Date : end.AddDays(-1).Date;
+        // The whole month is drawn, days still to come empty, so the chart reads as "how far into the month".
+        var last = end.AddDays(-1).Date;
         var series = new List<DailySeries>();
         foreach (var f in metered)
         {
