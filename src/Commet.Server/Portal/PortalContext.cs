@@ -50,7 +50,8 @@ public sealed class PortalContext
         return plan;
     }
 
-    public Task<PaymentMethod?> CardAsync(CancellationToken ct) => PaymentService.DefaultMethodAsync(Db, Customer.Id, ct);
+    public Task<PaymentMethod?> CardAsync(CancellationToken ct) =>
+        Db.PaymentMethods.AsNoTracking().Where(m => m.CustomerId == Customer.Id && m.IsDefault && m.DetachedAt == null).FirstOrDefaultAsync(ct);
 
     /// <summary>Reloads the subscription after an operation changed it.</summary>
     public async Task RefreshAsync(CancellationToken ct)
@@ -60,9 +61,11 @@ public sealed class PortalContext
         plan = null;
     }
 
-    public static async Task<Subscription?> CurrentSubscriptionAsync(CommetDb db, string customerId, CancellationToken ct) =>
-        await db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId && SubscriptionStatus.Live.Contains(s.Status)).FirstOrDefaultAsync(ct)
-        ?? await db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId).OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
+    /// <summary>The live subscription if there is one, else the latest: one query either way.</summary>
+    public static Task<Subscription?> CurrentSubscriptionAsync(CommetDb db, string customerId, CancellationToken ct) =>
+        db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId)
+            .OrderBy(s => SubscriptionStatus.Live.Contains(s.Status) ? 0 : 1).ThenByDescending(s => s.Id)
+            .FirstOrDefaultAsync(ct);
 
     public string Money(long minor) => PortalFormat.Money(minor, Subscription?.Currency ?? Branding.Currency);
 
@@ -76,7 +79,7 @@ public sealed class PortalContext
 }
 
 /// <summary>Builds the <see cref="PortalContext"/> of a request from its session cookie.</summary>
-public sealed class PortalContexts(PortalSessions sessions, PortalBrandings brandings, BillingScopes scopes, Payments.HostedLinks links)
+public sealed class PortalContexts(PortalSessions sessions, PortalBrandings brandings, BillingClock clock, Payments.HostedLinks links)
 {
     public async Task<PortalContext?> ResolveAsync(HttpContext http, CommetDb db, CancellationToken ct)
     {
@@ -84,20 +87,20 @@ public sealed class PortalContexts(PortalSessions sessions, PortalBrandings bran
         {
             return done;
         }
-        var session = await sessions.ResolveAsync(db, http.Request.Cookies[PortalSessions.CookieName], ct);
-        if (session is null)
+        // One connection for the whole page rather than one per query.
+        await db.Database.OpenConnectionAsync(ct);
+        var resolved = await sessions.ResolveAsync(db, http.Request.Cookies[PortalSessions.CookieName], ct);
+        if (resolved is null)
         {
             return null;
         }
+        var (session, customer, simulated) = resolved;
         // From here on every query of this request sees this organization and mode only.
         db.ScopeTo(session.OrganizationId, session.Livemode);
-        var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == session.CustomerId, ct);
-        if (customer is null)
-        {
-            return null;
-        }
         var branding = await brandings.GetAsync(db, session.OrganizationId, session.Livemode, ct);
-        var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, links.Base(BillingScopes.BaseUrlOf(http.Request)), ct);
+        // The billing scope the API would build (BillingScopes.ForAsync), with the test clock read along with the session.
+        var scope = new BillingScope(db, new Tenant(session.OrganizationId, session.Livemode), clock.NowFrom(session.Livemode, simulated),
+            links.Base(BillingScopes.BaseUrlOf(http.Request)));
         var accentCss = PortalStyles.AccentCss(branding.Accent, branding.OnAccent);
         var context = new PortalContext
         {

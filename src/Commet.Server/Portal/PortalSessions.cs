@@ -5,6 +5,9 @@ using Commet.Server.Persistence;
 
 namespace Commet.Server.Portal;
 
+/// <summary>A live session with what every page needs alongside it: its customer and the organization's test clock.</summary>
+public sealed record ResolvedSession(PortalSession Session, Customer Customer, DateTime? SimulatedTime);
+
 /// <summary>What opening a portal link came to.</summary>
 public sealed record Redemption(PortalSession? Session, string? CookieToken, string? OrganizationId, bool Livemode, string? ReturnUrl)
 {
@@ -60,12 +63,16 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         var sessionHash = PortalTokens.Hash(cookie);
         var now = Now;
         await using var db = dbFactory.CreateDbContext();
-        var won = await db.PortalSessions.IgnoreQueryFilters()
-            .Where(s => s.LinkHash == linkHash && s.RedeemedAt == null && s.EndedAt == null && s.LinkExpiresAt > now)
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.RedeemedAt, now)
-                .SetProperty(s => s.LastSeenAt, now)
-                .SetProperty(s => s.SessionHash, sessionHash), ct);
+        int won;
+        using (await SqliteWrites.EnterAsync(db, ct))
+        {
+            won = await db.PortalSessions.IgnoreQueryFilters()
+                .Where(s => s.LinkHash == linkHash && s.RedeemedAt == null && s.EndedAt == null && s.LinkExpiresAt > now)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.RedeemedAt, now)
+                    .SetProperty(s => s.LastSeenAt, now)
+                    .SetProperty(s => s.SessionHash, sessionHash), ct);
+        }
         var row = await db.PortalSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.LinkHash == linkHash, ct);
         if (row is null)
         {
@@ -76,27 +83,46 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             : new Redemption(null, null, row.OrganizationId, row.Livemode, row.ReturnUrl);
     }
 
-    /// <summary>The live session a cookie names, sliding its idle expiry; null when there is none.</summary>
-    public async Task<PortalSession?> ResolveAsync(CommetDb db, string? cookie, CancellationToken ct)
+    /// <summary>
+    /// The live session a cookie names, sliding its idle expiry; null when there is none. The session, its customer
+    /// (same organization and mode) and the organization's test clock come back in one query: every page asks.
+    /// </summary>
+    public async Task<ResolvedSession?> ResolveAsync(CommetDb db, string? cookie, CancellationToken ct)
     {
         if (!PortalTokens.LooksValid(cookie))
         {
             return null;
         }
         var hash = PortalTokens.Hash(cookie!);
-        var session = await db.PortalSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.SessionHash == hash, ct);
+        var row = await (
+                from s in db.PortalSessions.IgnoreQueryFilters()
+                where s.SessionHash == hash
+                join c in db.Customers.IgnoreQueryFilters()
+                    on new { Id = s.CustomerId, s.OrganizationId, s.Livemode } equals new { c.Id, c.OrganizationId, c.Livemode }
+                select new
+                {
+                    Session = s,
+                    Customer = c,
+                    Clock = db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault(),
+                })
+            .AsNoTracking()
+            .FirstOrDefaultAsync(ct);
         var now = Now;
-        if (session is null || !session.IsAlive(now))
+        if (row is null || !row.Session.IsAlive(now))
         {
             return null;
         }
+        var session = row.Session;
         if (session.NeedsTouch(now))
         {
-            await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == session.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
+            using (await SqliteWrites.EnterAsync(db, ct))
+            {
+                await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == session.Id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
+            }
             session.LastSeenAt = now;
         }
-        return session;
+        return new ResolvedSession(session, row.Customer, row.Clock);
     }
 
     /// <summary>What an ended or unknown session cookie still says about where the customer came from (never customer data).</summary>
@@ -114,8 +140,11 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
     public async Task EndAsync(CommetDb db, string sessionId, CancellationToken ct)
     {
         var now = Now;
-        await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == sessionId && s.EndedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now), ct);
+        using (await SqliteWrites.EnterAsync(db, ct))
+        {
+            await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == sessionId && s.EndedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now), ct);
+        }
     }
 
     /// <summary>Deletes links and sessions that died more than a day ago.</summary>

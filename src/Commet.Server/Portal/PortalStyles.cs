@@ -120,7 +120,8 @@ public static class PortalHeaders
     public static void Apply(HttpResponse response, string accentCssHash)
     {
         var h = response.Headers;
-        h.CacheControl = "no-store";
+        // Exactly what antiforgery sets on pages with a form, so it has nothing to override (and to warn about).
+        h.CacheControl = "no-cache, no-store";
         h.Pragma = "no-cache";
         h.ContentSecurityPolicy = $"default-src 'none'; style-src {PortalStyles.CssHash} {accentCssHash}; img-src https: http: data:; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -101,7 +101,10 @@ public static class RequestAccess
 
         var branding = await brandings.GetAsync(db, caller.OrganizationId, caller.Livemode, ct);
         var token = sessions.CreateLink(db, customer, r.ReturnUrl, branding.Settings);
-        await db.SaveChangesAsync(ct);
+        using (await SqliteWrites.EnterAsync(db, ct))
+        {
+            await db.SaveChangesAsync(ct);
+        }
         var baseUrl = (options.Value.PublicUrl is { Length: > 0 } p ? p : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
         return Api.Ok(new PortalAccessDto(baseUrl + AccessPath + token, caller.Livemode));
     }

@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Pages.Portal;
 
+public sealed record PlanSummary(string Name, string? Description, string? PlanGroupId);
+
 /// <summary>The overview: the subscription and its billing cycle, what is scheduled, the card, the latest invoices.</summary>
 public sealed class IndexModel : PortalPageModel
 {
@@ -13,7 +15,8 @@ public sealed class IndexModel : PortalPageModel
 
     public Subscription? Subscription => Portal.Subscription;
 
-    public Plan? Plan { get; private set; }
+    /// <summary>What the overview shows of the plan (no prices or features: they are not shown here).</summary>
+    public PlanSummary? Plan { get; private set; }
 
     public string? ScheduledPlanName { get; private set; }
 
@@ -32,7 +35,8 @@ public sealed class IndexModel : PortalPageModel
     {
         var db = Portal.Db;
         var s = Subscription;
-        Plan = await Portal.PlanAsync(Ct);
+        Plan = s is null ? null : await db.Plans.AsNoTracking().Where(p => p.Id == s.PlanId)
+            .Select(p => new PlanSummary(p.Name, p.Description, p.PlanGroupId)).FirstOrDefaultAsync(Ct);
         Card = await Portal.CardAsync(Ct);
         if (s?.ScheduledPlanId is { } scheduled && scheduled != s.PlanId)
         {

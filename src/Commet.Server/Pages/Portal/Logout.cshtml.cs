@@ -14,7 +14,7 @@ public sealed class LogoutModel(PortalSessions sessions, CommetDb db) : PageMode
         var session = await sessions.ResolveAsync(db, Request.Cookies[PortalSessions.CookieName], ct);
         if (session is not null)
         {
-            await sessions.EndAsync(db, session.Id, ct);
+            await sessions.EndAsync(db, session.Session.Id, ct);
         }
         // The cookie stays until the "signed out" page has read where to send the customer back; it is dead now.
         return Redirect("/portal/ended?reason=signed_out");
