@@ -510,3 +510,70 @@ public abstract class BillingScenarioTests<TServer>(TServer server) : IClassFixt
 public sealed class BillingScenarioTests_Sqlite(SqliteServer server) : BillingScenarioTests<SqliteServer>(server);
 
 public sealed class BillingScenarioTests_Postgres(PostgresServer server) : BillingScenarioTests<PostgresServer>(server);
+
+/// <summary>Trials that end in a cancellation or a move to a free plan, and plan changes while past due.</summary>
+public abstract class TrialEdgeTests<TServer>(TServer server) : IClassFixture<TServer>
+    where TServer : ServerFixture
+{
+    [Fact]
+    public async Task CanceledDuringTheTrial_EndsWithTheTrial_WithoutACharge()
+    {
+        var t = await server.NewTenantAsync();
+        await t.Api.SetClock(Utc(2027, 3, 1));
+        await t.Api.Plan("trial", 4900, trialDays: 14);
+        await t.Api.Customer("tc");
+        var id = (await t.Api.Subscribe("tc", "trial")).Str("id");
+
+        var canceled = await t.Api.PostJson($"/api/v1/subscriptions/{id}/cancel", new { reason = "unused" }).Ok();
+        Assert.Equal(Utc(2027, 3, 15), canceled.Date("scheduledCancellationDate"));
+        await t.Api.RunUntil(Utc(2027, 3, 20));
+
+        Assert.Equal("canceled", (await t.Api.Subscription(id)).Str("status"));
+        await using var db = t.Db();
+        Assert.Equal(0, await db.Invoices.CountAsync());
+        Assert.Equal(0, await db.Transactions.CountAsync());
+    }
+
+    [Fact]
+    public async Task DowngradeToFreeDuringTheTrial_AppliesWhenTheTrialEnds_WithoutACharge()
+    {
+        var t = await server.NewTenantAsync();
+        await t.Api.SetClock(Utc(2027, 3, 1));
+        var group = await t.Api.Group();
+        await t.Api.PostJson("/api/v1/plans/manage", new { code = "free", name = "Free", isFree = true, planGroupId = group, sortOrder = 0 }).Ok();
+        await t.Api.Plan("trial", 4900, group, sortOrder: 1, trialDays: 14);
+        await t.Api.Customer("tf");
+        var id = (await t.Api.Subscribe("tf", "trial")).Str("id");
+
+        var change = await t.Api.PostJson($"/api/v1/subscriptions/{id}/change-plan", new { newPlanId = "free" }).Ok();
+        Assert.True(change["scheduled"]!.GetValue<bool>());
+        await t.Api.RunUntil(Utc(2027, 3, 16));
+
+        var after = await t.Api.Subscription(id);
+        Assert.Equal(("active", "Free"), (after.Str("status"), after["plan"]!.Str("name")));
+        await using var db = t.Db();
+        Assert.Equal(0, await db.Invoices.CountAsync());
+    }
+
+    [Fact]
+    public async Task PlanChange_WhilePastDue_IsRefused()
+    {
+        var t = await server.NewTenantAsync();
+        await t.Api.SetClock(Utc(2027, 4, 1));
+        var group = await t.Api.Group();
+        await t.Api.Plan("starter", 2900, group, sortOrder: 0);
+        await t.Api.Plan("pro", 9900, group, sortOrder: 1);
+        await t.Api.Customer("pdc");
+        var id = (await t.Api.Subscribe("pdc", "starter")).Str("id");
+        await t.Api.Card("pdc", "4000000000000341");
+        await t.Api.RunUntil(Utc(2027, 5, 1));
+
+        var answer = await t.Api.PostJson($"/api/v1/subscriptions/{id}/change-plan", new { newPlanId = "pro" });
+
+        Assert.Equal("subscription_past_due", answer.ErrorCode);
+    }
+}
+
+public sealed class TrialEdgeTests_Sqlite(SqliteServer server) : TrialEdgeTests<SqliteServer>(server);
+
+public sealed class TrialEdgeTests_Postgres(PostgresServer server) : TrialEdgeTests<PostgresServer>(server);

@@ -215,6 +215,33 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task InitialSeats_BeyondTheIncluded_AreBilledOnTheFirstInvoice_AndEveryRenewal()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        await Feature(api, "members", "seats");
+        await PlanWith(api, "team", new { code = "team", name = "Team" }, new { billingInterval = "monthly", price = 4900 },
+            new { featureId = "members", includedAmount = 1, overage = new { enabled = true, unitPrice = 100000 } });
+        await api.Customer("ini");
+        await api.Customer("other");
+
+        var sub = await api.PostJson("/api/v1/subscriptions", new { customerId = "ini", planCode = "team", initialSeats = new { members = 3 } }).Ok();
+        var bad = await api.PostJson("/api/v1/subscriptions", new { customerId = "other", planCode = "team", initialSeats = new { nope = 1 } });
+        await api.RunUntil(Utc(2027, 5, 1));
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "validation_error"), (bad.Status, bad.ErrorCode));
+        Assert.Equal(["initialSeats"], bad.ErrorFields);
+        await using var db = t.Db();
+        var invoices = await db.Invoices.Include(i => i.Lines).Where(i => i.SubscriptionId == sub.Str("id")).OrderBy(i => i.Number).ToListAsync();
+        // 3 seats, 1 included, $10.00 a seat: 2 × 1000 = 2000 on top of 4900, in advance, every period.
+        Assert.Equal([6900L, 6900L], invoices.Select(i => i.Total));
+        Assert.All(invoices, i => Assert.Equal(2000, i.Lines.Single(l => l.LineType == LineTypes.FeatureSeats).Amount));
+        var balance = await api.GetJson("/api/v1/seats/balance?customerId=ini&featureCode=members").Ok();
+        Assert.Equal(3, balance["current"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Credits_200ConcurrentUsesOf1_Against100Left_Exactly100Accepted()
     {
         var t = await server.NewTenantAsync();
@@ -232,6 +259,34 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
         Assert.Equal((0L, 0L), await Account(t, id, AccountKinds.Credits));
         await using var db = t.Db();
         Assert.Equal(100, await db.UsageEvents.CountAsync(e => e.SubscriptionId == id));
+    }
+
+    [Fact]
+    public async Task Batch_ConcurrentBatchesNamingTheSameCustomersInOppositeOrders_AllSucceed_WithExactCredits()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await Feature(api, "ord");
+        await PlanWith(api, "ord", new { code = "ord", name = "Ord", consumptionModel = "credits" },
+            new { billingInterval = "monthly", price = 100, includedCredits = 1000 }, new { featureId = "ord", creditsPerUnit = 1 });
+        var customers = Enumerable.Range(0, 6).Select(i => $"ord{i}").ToList();
+        var subscriptions = new List<string>();
+        foreach (var c in customers)
+        {
+            await api.Customer(c);
+            subscriptions.Add((await api.Subscribe(c, "ord")).Str("id"));
+        }
+        object Batch(IEnumerable<string> order) => new { events = order.Select(c => new { customerId = c, feature = "ord", value = 1 }).ToArray() };
+
+        // Each batch locks six subscriptions; half name them in the opposite order.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            server.Client(t.SandboxKey).PostJson("/api/v1/usage/events/batch", Batch(i % 2 == 0 ? customers : Enumerable.Reverse(customers)))));
+
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK && a.Data["succeeded"]!.GetValue<int>() == 6, a.ToString()));
+        foreach (var id in subscriptions)
+        {
+            Assert.Equal((980L, 0L), await Account(t, id, AccountKinds.Credits));
+        }
     }
 
     [Fact]

@@ -10,7 +10,10 @@ namespace Commet.Server.Billing;
 /// </summary>
 public sealed class BillingClock(TimeProvider time)
 {
-    public DateTime RealNow => time.GetUtcNow().UtcDateTime;
+    /// <summary>Real time, to the millisecond: what the wire shows is exactly what is stored and compared.</summary>
+    public DateTime RealNow => Truncate(time.GetUtcNow().UtcDateTime);
+
+    public static DateTime Truncate(DateTime at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 
     public async Task<DateTime> NowAsync(CommetDb db, string organizationId, bool livemode, CancellationToken ct)
     {
@@ -26,7 +29,7 @@ public sealed class BillingClock(TimeProvider time)
     }
 
     /// <summary>The billing time, given the organization's test clock as read along with something else (one query instead of two).</summary>
-    public DateTime NowFrom(bool livemode, DateTime? simulated) => livemode ? RealNow : simulated ?? RealNow;
+    public DateTime NowFrom(bool livemode, DateTime? simulated) => !livemode && simulated is { } s ? Truncate(s) : RealNow;
 }
 
 /// <summary>The organization and mode a piece of billing work belongs to.</summary>

@@ -70,6 +70,9 @@ public interface IRenewalLineSource
 {
     /// <remarks><c>endedPlanId</c> is the plan the subscription was on during the period being billed (a scheduled change may already have moved it).</remarks>
     Task AddLinesAsync(BillingScope scope, Subscription subscription, Invoice invoice, string endedPlanId, DateTime endedPeriodStart, DateTime endedPeriodEnd, CancellationToken ct);
+
+    /// <summary>Lines billed in advance for the period an invoice opens (seats beyond the included ones).</summary>
+    Task AddAdvanceLinesAsync(BillingScope scope, Subscription subscription, Invoice invoice, CancellationToken ct);
 }
 
 /// <summary>Hooks the consumption side into subscription changes (reset allowances, zero plan credits on cancel…).</summary>

@@ -34,6 +34,7 @@ public sealed class IdempotencyStore(IDbContextFactory<CommetDb> dbFactory, Time
                 RequestHash = hash,
                 CreatedAt = now,
             });
+            var gate = await SqliteWriteGate.WaitAsync(db, ct);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -42,6 +43,10 @@ public sealed class IdempotencyStore(IDbContextFactory<CommetDb> dbFactory, Time
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
                 db.ChangeTracker.Clear();
+            }
+            finally
+            {
+                gate?.Release();
             }
 
             var existing = await db.IdempotencyRecords.AsNoTracking()
@@ -70,17 +75,33 @@ public sealed class IdempotencyStore(IDbContextFactory<CommetDb> dbFactory, Time
     public async Task CompleteAsync(string organizationId, bool livemode, string key, int status, byte[] body, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.IdempotencyRecords
-            .Where(r => r.OrganizationId == organizationId && r.Livemode == livemode && r.Key == key)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body), ct);
+        var gate = await SqliteWriteGate.WaitAsync(db, ct);
+        try
+        {
+            await db.IdempotencyRecords
+                .Where(r => r.OrganizationId == organizationId && r.Livemode == livemode && r.Key == key)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body), ct);
+        }
+        finally
+        {
+            gate?.Release();
+        }
     }
 
     public async Task ReleaseAsync(string organizationId, bool livemode, string key, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.IdempotencyRecords
-            .Where(r => r.OrganizationId == organizationId && r.Livemode == livemode && r.Key == key && !r.Completed)
-            .ExecuteDeleteAsync(ct);
+        var gate = await SqliteWriteGate.WaitAsync(db, ct);
+        try
+        {
+            await db.IdempotencyRecords
+                .Where(r => r.OrganizationId == organizationId && r.Livemode == livemode && r.Key == key && !r.Completed)
+                .ExecuteDeleteAsync(ct);
+        }
+        finally
+        {
+            gate?.Release();
+        }
     }
 
     /// <summary>Deletes answers older than the retention period.</summary>

@@ -64,7 +64,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         var now = Now;
         await using var db = dbFactory.CreateDbContext();
         int won;
-        using (await SqliteWrites.EnterAsync(db, ct))
+        using (await PortalWrites.EnterAsync(db, ct))
         {
             won = await db.PortalSessions.IgnoreQueryFilters()
                 .Where(s => s.LinkHash == linkHash && s.RedeemedAt == null && s.EndedAt == null && s.LinkExpiresAt > now)
@@ -115,7 +115,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         var session = row.Session;
         if (session.NeedsTouch(now))
         {
-            using (await SqliteWrites.EnterAsync(db, ct))
+            using (await PortalWrites.EnterAsync(db, ct))
             {
                 await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == session.Id)
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
@@ -140,7 +140,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
     public async Task EndAsync(CommetDb db, string sessionId, CancellationToken ct)
     {
         var now = Now;
-        using (await SqliteWrites.EnterAsync(db, ct))
+        using (await PortalWrites.EnterAsync(db, ct))
         {
             await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == sessionId && s.EndedAt == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now), ct);

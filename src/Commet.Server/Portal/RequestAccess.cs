@@ -101,7 +101,7 @@ public static class RequestAccess
 
         var branding = await brandings.GetAsync(db, caller.OrganizationId, caller.Livemode, ct);
         var token = sessions.CreateLink(db, customer, r.ReturnUrl, branding.Settings);
-        using (await SqliteWrites.EnterAsync(db, ct))
+        using (await PortalWrites.EnterAsync(db, ct))
         {
             await db.SaveChangesAsync(ct);
         }

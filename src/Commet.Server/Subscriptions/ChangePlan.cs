@@ -52,7 +52,11 @@ public sealed partial class SubscriptionOps
         }
         if (!SubscriptionStatus.IsLive(s.Status) || s.Status == SubscriptionStatus.PendingPayment)
         {
-            return Error.Invalid("subscription_not_active", "Only an active, trialing or past-due subscription can change plan.");
+            return Error.Invalid("subscription_not_active", "Only an active or trialing subscription can change plan.");
+        }
+        if (s.Status == SubscriptionStatus.PastDue)
+        {
+            return Error.Invalid("subscription_past_due", "Plan changes are paused while a payment is overdue. Pay the outstanding invoice first.");
         }
         var current = await PlanOfAsync(scope.Db, s.PlanId, ct);
         var target = newPlanId is null ? current : await FindPlanAsync(scope.Db, newPlanId, ct);

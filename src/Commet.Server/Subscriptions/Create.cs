@@ -98,6 +98,19 @@ public sealed partial class SubscriptionOps
                 name = r.Name,
             }, now, subscription.Id, customer.Id);
 
+            if (r.InitialSeats is { Count: > 0 })
+            {
+                foreach (var (code, count) in r.InitialSeats)
+                {
+                    var seatFeature = plan.Features.FirstOrDefault(f => f.Feature?.Code == code && f.Feature.Type == FeatureTypes.Seats);
+                    if (seatFeature is null)
+                    {
+                        return Error.Validation("initialSeats", $"'{code}' is not a seats feature of {plan.Name}.");
+                    }
+                    db.SeatBalances.Add(new Domain.Usage.SeatBalance { SubscriptionId = subscription.Id, FeatureId = seatFeature.FeatureId, Current = count, UpdatedAt = now });
+                }
+            }
+
             if (plan.IsFree)
             {
                 subscription.StartFree(now);
@@ -150,6 +163,10 @@ public sealed partial class SubscriptionOps
             var invoice = await InvoiceBuilder.NewAsync(scope, customer.Id, subscription.Id, InvoiceTypes.Recurring, subscription.Currency,
                 subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, $"first:{subscription.Id}", plan.Name, ct);
             invoice.AddLine(InvoiceBuilder.PlanBase(plan.Name, price.Price, subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd));
+            foreach (var source in lineSources)
+            {
+                await source.AddAdvanceLinesAsync(scope, subscription, invoice, ct);
+            }
             InvoiceBuilder.RecordCreated(scope, invoice);
             subscription.OutstandingInvoiceId = invoice.Id;
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace Commet.Server.Subscriptions;
 
 public sealed record PlanChangeBillingDto(long Credit, long CreditsApplied, long Charge, long TaxAmount, long NetAmount, long TotalCharged, long RemainingCreditBalance);
@@ -8,20 +9,20 @@ public sealed record PlanChangePlanDto(string Id, string Name, long? Price);
 public sealed record PlanChangeDto(
     string Id,
     string CustomerId,
-    bool? RequiresCheckout,
-    string? CheckoutUrl,
-    bool? Scheduled,
-    DateTime? ScheduledFor,
-    string? ChangeType,
-    string? NewPlanId,
-    string? NewPlanName,
-    string? NewBillingInterval,
-    PlanChangePlanDto? PreviousPlan,
-    PlanChangePlanDto? CurrentPlan,
-    string? BillingInterval,
-    PlanChangeBillingDto? Billing,
-    string? InvoiceId,
-    bool? Revoked,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? RequiresCheckout,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CheckoutUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Scheduled,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ScheduledFor,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ChangeType,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NewPlanId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NewPlanName,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NewBillingInterval,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanChangePlanDto? PreviousPlan,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanChangePlanDto? CurrentPlan,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BillingInterval,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanChangeBillingDto? Billing,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvoiceId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Revoked,
     bool Livemode)
 {
     public string Object => "subscription";

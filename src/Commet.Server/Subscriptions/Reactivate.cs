@@ -26,7 +26,8 @@ public sealed partial class SubscriptionOps
             }
             if (s.Status == SubscriptionStatus.PastDue)
             {
-                var recovered = await RetryOutstandingAsync(scope, s, $"manual:{scope.Now.Ticks}", null, ct);
+                // Each call is its own attempt (a frozen test clock gives two calls the same time).
+                var recovered = await RetryOutstandingAsync(scope, s, $"manual:{Ids.New("try")}", null, ct);
                 if (!recovered.Succeeded)
                 {
                     var session = links.Create(scope.Db, scope.Tenant, HostedKinds.Recovery, s.CustomerId, s.Id, s.OutstandingInvoiceId, null, scope.Now);

@@ -154,6 +154,42 @@ public sealed partial class SubscriptionOps
 
     private async Task<BillingRun> EndTrialAsync(BillingScope at, Subscription s, CancellationToken ct)
     {
+        if (s.CancelAtPeriodEnd)
+        {
+            // Canceled during the trial: it ends with the trial, and nothing is charged.
+            s.CancelNow(at.Now, s.CancelReason, s.CancelFeedback);
+            RecordCanceled(at, s);
+            await CanceledAsync(at, s, ct);
+            return BillingRun.None;
+        }
+        if (s.ScheduledChangeType is not null && s.ScheduledPlanId is not null)
+        {
+            // A move to a free plan scheduled during the trial happens when the trial ends, without a charge.
+            var target = await PlanOfAsync(at.Db, s.ScheduledPlanId, ct);
+            if (target is { IsFree: true })
+            {
+                var previous = await PlanOfAsync(at.Db, s.PlanId, ct);
+                s.PlanId = target.Id;
+                s.PlanPriceId = null;
+                s.Status = SubscriptionStatus.Active;
+                s.TrialEndsAt = null;
+                s.StartFree(at.Now);
+                s.ClearScheduledChange(at.Now);
+                EventRecorder.Record(at.Db, at.Tenant, "subscription.plan_changed", new
+                {
+                    subscriptionId = s.Id,
+                    customerId = s.CustomerId,
+                    previousPlan = new { id = previous?.Id, name = previous?.Name },
+                    currentPlan = new { id = target.Id, name = target.Name },
+                    billingInterval = (string?)null,
+                    credit = 0,
+                    charge = 0,
+                    totalCharged = 0,
+                }, at.Now, s.Id, s.CustomerId);
+                await StartedPeriodAsync(at, s, ct);
+                return BillingRun.None;
+            }
+        }
         var plan = await PlanOfAsync(at.Db, s.PlanId, ct);
         var method = await PaymentService.DefaultMethodAsync(at.Db, s.CustomerId, ct);
         var trialEnd = s.TrialEndsAt!.Value;
@@ -293,12 +329,13 @@ public sealed partial class SubscriptionOps
         var invoice = await InvoiceBuilder.NewAsync(at, s.CustomerId, s.Id, InvoiceTypes.Recurring, s.Currency, s.CurrentPeriodStart, s.CurrentPeriodEnd,
             $"renewal:{s.Id}:{EventRecorder.Iso(s.CurrentPeriodStart)}", name, ct);
         invoice.AddLine(InvoiceBuilder.PlanBase(name, amount, s.CurrentPeriodStart, s.CurrentPeriodEnd));
-        if (ended is { } e)
+        foreach (var source in lineSources)
         {
-            foreach (var source in lineSources)
+            if (ended is { } e)
             {
                 await source.AddLinesAsync(at, s, invoice, e.PlanId, e.Start, e.End, ct);
             }
+            await source.AddAdvanceLinesAsync(at, s, invoice, ct);
         }
         var addons = await (from sa in at.Db.SubscriptionAddons
                             join a in at.Db.Addons on sa.AddonId equals a.Id

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
@@ -10,9 +11,9 @@ public sealed record PlanRef(string Id, string Name, long? BasePrice);
 
 public sealed record PeriodDto(DateTime Start, DateTime End, int DaysRemaining);
 
-public sealed record UsageDto(decimal Current, decimal Included, decimal OverageQuantity, long? OverageUnitPrice);
+public sealed record UsageDto(decimal Current, decimal Included, decimal OverageQuantity, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? OverageUnitPrice);
 
-public sealed record SubscriptionFeatureDto(string Code, string Name, string Type, bool? Enabled, UsageDto? Usage);
+public sealed record SubscriptionFeatureDto(string Code, string Name, string Type, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Enabled, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UsageDto? Usage);
 
 public sealed record CreditsDto(long Remaining, long Included, long Purchased);
 

@@ -32,6 +32,27 @@ public sealed partial class SubscriptionOps(PaymentService payments, HostedLinks
     public static async Task<Result<T>> InTransactionAsync<T>(BillingScope scope, Func<Task<Result<T>>> work, CancellationToken ct, Error? onConflict = null)
     {
         var db = scope.Db;
+        var gate = await SqliteWriteGate.WaitAsync(db, ct);
+        if (gate is not null)
+        {
+            SqliteWriteGate.MarkHeld(true);
+        }
+        try
+        {
+            return await InTransactionCoreAsync(db, work, onConflict, ct);
+        }
+        finally
+        {
+            if (gate is not null)
+            {
+                SqliteWriteGate.MarkHeld(false);
+                gate.Release();
+            }
+        }
+    }
+
+    private static async Task<Result<T>> InTransactionCoreAsync<T>(CommetDb db, Func<Task<Result<T>>> work, Error? onConflict, CancellationToken ct)
+    {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {

@@ -35,6 +35,9 @@ public sealed partial class ConsumptionOps
         var applied = await SubscriptionOps.InTransactionAsync<bool>(scope, async () =>
         {
             var session = new TrackSession(scope);
+            await PrepareAsync(session, r.Events
+                .Where(e => e is not null && !Validate(e, "", scope.Now).Failed && (e.IdempotencyKey is null || !seen.ContainsKey(e.IdempotencyKey)))
+                .ToList(), ct);
             for (var i = 0; i < r.Events.Count; i++)
             {
                 var item = r.Events[i] ?? new TrackRequest();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Commet.Domain;
 using Commet.Domain.Usage;
 using Commet.Server.Billing;
@@ -16,10 +17,24 @@ public sealed class CheckUsageRequest
 /// <summary>The SDK's <c>UsageCheckResult</c>: would this be allowed, and what would it cost.</summary>
 public sealed record UsageCheckDto(
     bool Allowed, string ConsumptionModel, string Feature, decimal Quantity,
-    decimal? Current, decimal? Remaining, bool? Unlimited, decimal? Included, bool? OverageEnabled, long? OverageUnitPrice,
-    long? CreditsPerUnit, long? EstimatedCredits, long? PlanCredits, long? PurchasedCredits, long? TotalCredits,
-    long? UnitPrice, long? EstimatedAmount, long? CurrentBalance, bool? BlockOnExhaustion, string? Currency,
-    string? Reason, string? Message);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Current,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Remaining,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Unlimited,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Included,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? OverageEnabled,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? OverageUnitPrice,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? CreditsPerUnit,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? EstimatedCredits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PlanCredits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PurchasedCredits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TotalCredits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? UnitPrice,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? EstimatedAmount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? CurrentBalance,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? BlockOnExhaustion,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message);
 
 public sealed partial class ConsumptionOps
 {

@@ -84,39 +84,53 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             }
         }
 
-        if (invoice.Type == InvoiceTypes.Recurring && !plan.IsFree)
+    }
+
+    public async Task AddAdvanceLinesAsync(BillingScope scope, Subscription s, Invoice invoice, CancellationToken ct)
+    {
+        var db = scope.Db;
+        var plan = await SubscriptionOps.PlanOfAsync(db, s.PlanId, ct);
+        if (plan is null || plan.IsFree)
         {
-            var seatFeatures = plan.Features.Where(f => f.Feature?.Type == FeatureTypes.Seats && !f.Unlimited && f.OverageUnitPrice > 0).ToList();
-            foreach (var pf in seatFeatures)
+            return;
+        }
+        var currency = Currency.Of(s.Currency);
+        var seatFeatures = plan.Features.Where(f => f.Feature?.Type == FeatureTypes.Seats && !f.Unlimited && f.OverageUnitPrice > 0).ToList();
+        if (seatFeatures.Count == 0)
+        {
+            return;
+        }
+        var stored = await db.SeatBalances.Where(b => b.SubscriptionId == s.Id).ToListAsync(ct);
+        var balances = stored.Concat(db.SeatBalances.Local.Where(b => b.SubscriptionId == s.Id && !stored.Contains(b))).ToList();
+        foreach (var pf in seatFeatures)
+        {
+            var balance = balances.FirstOrDefault(b => b.FeatureId == pf.FeatureId);
+            if (balance is null)
             {
-                var balance = await db.SeatBalances.FirstOrDefaultAsync(b => b.SubscriptionId == s.Id && b.FeatureId == pf.FeatureId, ct);
-                if (balance is null)
-                {
-                    continue;
-                }
-                var extra = Math.Max(0, balance.Current - pf.IncludedAmount);
-                // The new period pays for the seats in use now; seats removed last period stop costing from here.
-                balance.PaidThrough = balance.Current;
-                if (extra == 0)
-                {
-                    continue;
-                }
-                var amount = Money.FromRate(pf.OverageUnitPrice, extra, currency);
-                invoice.AddLine(new InvoiceLine
-                {
-                    LineType = LineTypes.FeatureSeats,
-                    FeatureName = pf.Feature!.Name,
-                    Description = $"{extra} × {pf.Feature.Name} beyond the {pf.IncludedAmount:N0} included",
-                    Quantity = extra,
-                    UnitAmount = pf.OverageUnitPrice,
-                    UnitAmountIsRate = true,
-                    Amount = amount.MinorUnits,
-                    IncludedAmount = pf.IncludedAmount,
-                    UsedAmount = balance.Current,
-                    OverageAmount = extra,
-                    ChargeType = "advance",
-                });
+                continue;
             }
+            var extra = Math.Max(0, balance.Current - pf.IncludedAmount);
+            // The new period pays for the seats in use now; seats removed last period stop costing from here.
+            balance.PaidThrough = balance.Current;
+            if (extra == 0)
+            {
+                continue;
+            }
+            var amount = Money.FromRate(pf.OverageUnitPrice, extra, currency);
+            invoice.AddLine(new InvoiceLine
+            {
+                LineType = LineTypes.FeatureSeats,
+                FeatureName = pf.Feature!.Name,
+                Description = $"{extra} × {pf.Feature.Name} beyond the {pf.IncludedAmount:N0} included",
+                Quantity = extra,
+                UnitAmount = pf.OverageUnitPrice,
+                UnitAmountIsRate = true,
+                Amount = amount.MinorUnits,
+                IncludedAmount = pf.IncludedAmount,
+                UsedAmount = balance.Current,
+                OverageAmount = extra,
+                ChargeType = "advance",
+            });
         }
     }
 

@@ -87,11 +87,20 @@ public sealed partial class ConsumptionOps(PaymentService payments, IOptions<Usa
         {
             account = await db.ConsumptionAccounts.FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.Kind == kind, ct);
         }
+        return Current(scope, s, plan, kind, account);
+    }
+
+    /// <summary>
+    /// The account as loaded (null when it does not exist yet: it is opened), brought into the current monthly
+    /// window. The caller has locked it (<see cref="AccountAsync"/>, or the batch load of <c>PrepareAsync</c>).
+    /// </summary>
+    internal static ConsumptionAccount Current(BillingScope scope, Subscription s, Plan plan, string kind, ConsumptionAccount? account)
+    {
         var (windowStart, _) = Window(s, scope.Now);
         if (account is null)
         {
             account = new ConsumptionAccount { SubscriptionId = s.Id, Kind = kind, WindowStart = DateTime.MinValue.ToUniversalTime(), UpdatedAt = scope.Now };
-            db.ConsumptionAccounts.Add(account);
+            scope.Db.ConsumptionAccounts.Add(account);
         }
         if (account.WindowStart != windowStart)
         {

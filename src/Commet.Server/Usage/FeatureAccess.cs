@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Domain.Usage;
@@ -8,9 +9,19 @@ namespace Commet.Server.Usage;
 
 /// <summary>The SDK's <c>FeatureAccess</c> / <c>FeatureLookup</c>: what a customer may use now.</summary>
 public sealed record FeatureAccessDto(
-    string Code, string Name, string Type, bool Allowed, bool? Enabled, decimal? Current, decimal? Included, decimal? Remaining,
-    decimal? OverageQuantity, long? OverageUnitPrice, bool? Unlimited, bool? OverageEnabled, decimal? BilledQuantity,
-    bool? WillBeCharged, string? Reason, bool Livemode)
+    string Code, string Name, string Type, bool Allowed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Enabled,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Current,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Included,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Remaining,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? OverageQuantity,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? OverageUnitPrice,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Unlimited,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? OverageEnabled,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? BilledQuantity,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? WillBeCharged,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
+    bool Livemode)
 {
     public string Object => "feature";
 }

@@ -43,6 +43,10 @@ internal sealed class TrackSession(BillingScope scope)
     public Dictionary<(string, string, DateTime), UsageDaily> Daily { get; } = [];
     public Dictionary<(string, string), ConsumptionAccount> Accounts { get; } = [];
     public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Counter and daily keys already looked up by <c>PrepareAsync</c>: a key not in the maps above has no row yet.</summary>
+    public HashSet<(string, string, DateTime)> CountersLoaded { get; } = [];
+    public HashSet<(string, string, DateTime)> DailyLoaded { get; } = [];
 }
 
 public sealed partial class ConsumptionOps
@@ -92,7 +96,12 @@ public sealed partial class ConsumptionOps
         {
             return new Tracked(duplicate, true);
         }
-        var result = await SubscriptionOps.InTransactionAsync<Tracked>(scope, () => ApplyAsync(new TrackSession(scope), r, ct), ct,
+        var result = await SubscriptionOps.InTransactionAsync<Tracked>(scope, async () =>
+        {
+            var session = new TrackSession(scope);
+            await PrepareAsync(session, [r], ct);
+            return await ApplyAsync(session, r, ct);
+        }, ct,
             onConflict: Error.Conflict("duplicate_event", "An event with this idempotencyKey was recorded at the same moment."));
         if (!result.IsSuccess && result.Error!.Code == "duplicate_event" && await ExistingAsync(scope.Db, r.IdempotencyKey, ct) is { } winner)
         {
@@ -278,7 +287,8 @@ public sealed partial class ConsumptionOps
             return counter;
         }
         var db = session.Scope.Db;
-        counter = await db.UsageCounters.FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.WindowStart == windowStart, ct);
+        counter = session.CountersLoaded.Contains(key) ? null
+            : await db.UsageCounters.FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.WindowStart == windowStart, ct);
         if (counter is null)
         {
             counter = new UsageCounter { SubscriptionId = subscriptionId, FeatureId = featureId, WindowStart = windowStart };
@@ -296,7 +306,8 @@ public sealed partial class ConsumptionOps
             return row;
         }
         var db = session.Scope.Db;
-        row = await db.UsageDaily.FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.Day == day, ct);
+        row = session.DailyLoaded.Contains(key) ? null
+            : await db.UsageDaily.FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.Day == day, ct);
         if (row is null)
         {
             row = new UsageDaily { SubscriptionId = subscriptionId, FeatureId = featureId, Day = day };

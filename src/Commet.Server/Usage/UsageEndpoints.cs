@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using Commet.Domain;
 using Commet.Domain.Usage;
@@ -12,8 +13,8 @@ namespace Commet.Server.Usage;
 public sealed record UsagePropertyDto(string Id, string UsageEventId, string Property, string Value, DateTime CreatedAt);
 
 /// <summary>The SDK's <c>UsageEvent</c>.</summary>
-public sealed record UsageEventDto(string Id, bool Livemode, string OrganizationId, string CustomerId, string Feature, decimal Value, string? IdempotencyKey,
-    DateTime Ts, IReadOnlyList<UsagePropertyDto>? Properties, DateTime CreatedAt, bool Duplicate)
+public sealed record UsageEventDto(string Id, bool Livemode, string OrganizationId, string CustomerId, string Feature, decimal Value,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IdempotencyKey, DateTime Ts, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<UsagePropertyDto>? Properties, DateTime CreatedAt, bool Duplicate)
 {
     public string Object => "usage_event";
 
@@ -127,8 +128,17 @@ public static class UsageEndpoints
                 : Api.Ok(list[0])))
             .WithSummary("Seats in use for one seat type.").Produces<ApiEnvelope<SeatBalanceDto>>();
         seats.MapGet("/balances", async (string? customerId, UsageCall call) =>
-            await call.RunAsync(async s => await SeatBalancesAsync(s, customerId, null, call.Ct), (_, list) => Api.Ok(list)))
-            .WithSummary("Seats in use for every seat type of the customer's plan.");
+            await call.RunAsync(async s => await SeatBalancesAsync(s, customerId, null, call.Ct), (s, list) =>
+            {
+                // The SDK's SeatBalanceListItem: one object keyed by seat type, each with its count.
+                var body = new Dictionary<string, object> { ["object"] = "seat", ["livemode"] = s.Tenant.Livemode };
+                foreach (var b in list)
+                {
+                    body[b.FeatureCode] = new { current = b.Current, included = b.Included, asOf = b.AsOf };
+                }
+                return Api.Ok(body);
+            }))
+            .WithSummary("Seats in use for every seat type of the customer's plan, keyed by seat type.");
 
         var access = api.MapGroup("/feature-access").WithTags("Feature access");
         access.MapGet("/", async (string? customerId, UsageCall call) =>

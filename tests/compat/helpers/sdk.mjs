@@ -34,15 +34,16 @@ let startError = null;
 
 /**
  * Starts the server before the tests of the calling file and stops it after them.
- * Call once, at the top level of a test file.
+ * Call once, at the top level of a test file. `options.env` adds environment variables for the server process
+ * (for example `{Commet__Billing__Worker: 'false'}` so that only the test clock's process-billing runs billing).
  *
  * A server that fails to start does not fail the hook: node --test would then report every test as "cancelled"
  * and the summary as "# fail 0". Instead the error is kept and every test that asks for the server fails with it.
  */
-export function useServer() {
+export function useServer(options = {}) {
   before(async () => {
     try {
-      current = await startServer();
+      current = await startServer(options);
     } catch (err) {
       startError = err;
       process.stderr.write(`\n[compat] the server did not start: ${err.message}\n`);

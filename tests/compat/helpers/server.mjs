@@ -159,10 +159,10 @@ async function waitForHealth(url, child, output, timeoutMs) {
 }
 
 /**
- * Starts a server and resolves once it answers /healthz.
+ * Starts a server and resolves once it answers /healthz. `env` adds environment variables for the server process.
  * @returns {Promise<{url: string, sandboxKey: string, liveKey: string, database: string, stop: () => Promise<void>}>}
  */
-export async function startServer() {
+export async function startServer({ env: extraEnv = {} } = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'commet-compat-'));
@@ -179,6 +179,7 @@ export async function startServer() {
     ASPNETCORE_ENVIRONMENT: process.env.ASPNETCORE_ENVIRONMENT ?? 'Production',
     DOTNET_NOLOGO: '1',
     DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+    ...extraEnv,
   };
   delete env.COMMET_DATABASE_URL;
   delete env.COMMET_URLS;

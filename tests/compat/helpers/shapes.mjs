@@ -247,3 +247,507 @@ export function assertAddon(a, livemode = false, label = 'addon') {
   assert.ok(['boolean', 'metered', 'credits', 'balance'].includes(a.consumptionModel), `${label}.consumptionModel, got ${a.consumptionModel}`);
   assertObject(a, 'addon', livemode, label);
 }
+
+// ---- Subscriptions -------------------------------------------------------------------------------------------
+
+const subscriptionStatuses = ['draft', 'pending_payment', 'trialing', 'active', 'past_due', 'canceled'];
+const invoiceStatuses = ['draft', 'outstanding', 'paid', 'void', 'uncollectible'];
+const invoiceTypes = ['recurring', 'overage', 'plan_change', 'adjustment', 'credit_purchase', 'balance_topup', 'addon_activation',
+  'one_time_payment', 'reactivation'];
+const lineTypes = ['plan_base', 'feature_overage', 'feature_seats', 'feature_quota', 'discount', 'promo_code_discount', 'credit',
+  'balance_overage', 'addon_base', 'one_time'];
+const transactionStatuses = ['pending', 'succeeded', 'failed', 'refunded', 'disputed'];
+const providers = ['stripe', 'commet', 'dlocal'];
+
+/** `Subscription`. */
+export function assertSubscription(s, livemode = false, label = 'subscription') {
+  assertShape(s, {
+    id: 'string',
+    customerId: 'string',
+    plan: 'object',
+    name: 'string',
+    description: 'string|null',
+    status: 'string',
+    billingInterval: 'string|null',
+    'consumptionModel?': 'string|null',
+    trialEndsAt: 'date|null',
+    currentPeriod: 'object|null',
+    'features?': 'array',
+    'credits?': 'object|null',
+    'balance?': 'object|null',
+    cancellation: 'object|null',
+    cancelAtPeriodEnd: 'boolean',
+    scheduledPlanChange: 'object|null',
+    discount: 'object|null',
+    startDate: 'date',
+    endDate: 'date|null',
+    billingDayOfMonth: 'integer|null',
+    nextBillingDate: 'date|null',
+    checkoutUrl: 'string|null',
+    'checkoutProvider?': 'string|null',
+    createdAt: 'date',
+    updatedAt: 'date',
+  }, label);
+  assertId(s.id, 'sub', `${label}.id`);
+  assertId(s.customerId, 'cus', `${label}.customerId`);
+  assert.ok(subscriptionStatuses.includes(s.status), `${label}.status is a SubscriptionStatus, got ${s.status}`);
+  if (s.billingInterval !== null) assert.ok(billingIntervals.includes(s.billingInterval), `${label}.billingInterval, got ${s.billingInterval}`);
+  if (s.consumptionModel != null) assert.ok(consumptionModels.includes(s.consumptionModel), `${label}.consumptionModel, got ${s.consumptionModel}`);
+  assertShape(s.plan, { id: 'string', name: 'string', 'basePrice?': 'integer' }, `${label}.plan`);
+  assertId(s.plan.id, 'plan', `${label}.plan.id`);
+  if (s.currentPeriod !== null) {
+    assertShape(s.currentPeriod, { start: 'date', end: 'date', daysRemaining: 'integer' }, `${label}.currentPeriod`);
+    assert.ok(Date.parse(s.currentPeriod.start) < Date.parse(s.currentPeriod.end), `${label}.currentPeriod starts before it ends`);
+    assert.ok(s.currentPeriod.daysRemaining >= 0, `${label}.currentPeriod.daysRemaining >= 0`);
+  }
+  (s.features ?? []).forEach((f, i) => {
+    assertShape(f, { code: 'string', name: 'string', type: 'string', 'enabled?': 'boolean', 'usage?': 'object' }, `${label}.features[${i}]`);
+    assert.ok(featureTypes.includes(f.type), `${label}.features[${i}].type, got ${f.type}`);
+    if (f.usage != null) {
+      assertShape(f.usage, { current: 'number', included: 'number', overageQuantity: 'number', 'overageUnitPrice?': 'number' },
+        `${label}.features[${i}].usage`);
+    }
+  });
+  if (s.credits != null) assertShape(s.credits, { remaining: 'number', included: 'number', purchased: 'number' }, `${label}.credits`);
+  if (s.balance != null) assertShape(s.balance, { remaining: 'number', included: 'number', currency: 'string' }, `${label}.balance`);
+  if (s.cancellation !== null) {
+    assertShape(s.cancellation, { scheduledAt: 'date', reason: 'string|null', effectiveAt: 'date' }, `${label}.cancellation`);
+  }
+  if (s.scheduledPlanChange !== null) {
+    assertShape(s.scheduledPlanChange, {
+      changeType: 'string', newPlanId: 'string|null', newPlanName: 'string|null', newBillingInterval: 'string|null', scheduledFor: 'date',
+    }, `${label}.scheduledPlanChange`);
+    assert.ok(['plan_downgrade', 'interval_change'].includes(s.scheduledPlanChange.changeType),
+      `${label}.scheduledPlanChange.changeType, got ${s.scheduledPlanChange.changeType}`);
+  }
+  if (s.discount !== null) {
+    assertShape(s.discount, { type: 'string', value: 'number', name: 'string|null', endsAt: 'string|null' }, `${label}.discount`);
+  }
+  if (s.checkoutProvider != null) assert.ok(providers.includes(s.checkoutProvider), `${label}.checkoutProvider, got ${s.checkoutProvider}`);
+  assertObject(s, 'subscription', livemode, label);
+}
+
+/** `CanceledSubscription`. */
+export function assertCanceledSubscription(c, livemode = false, label = 'canceledSubscription') {
+  assertShape(c, {
+    id: 'string',
+    customerId: 'string',
+    status: 'string',
+    canceledAt: 'date',
+    cancelReason: 'string|null',
+    scheduledCancellationDate: 'date',
+    updatedAt: 'date',
+  }, label);
+  assertId(c.id, 'sub', `${label}.id`);
+  assert.ok(subscriptionStatuses.includes(c.status), `${label}.status, got ${c.status}`);
+  assertObject(c, 'subscription', livemode, label);
+}
+
+/** `UncanceledSubscription`. */
+export function assertUncanceledSubscription(u, livemode = false, label = 'uncanceledSubscription') {
+  assertShape(u, { id: 'string', customerId: 'string', status: 'string', updatedAt: 'date' }, label);
+  assertId(u.id, 'sub', `${label}.id`);
+  assert.ok(subscriptionStatuses.includes(u.status), `${label}.status, got ${u.status}`);
+  assertObject(u, 'subscription', livemode, label);
+}
+
+/** `PlanChange`: every field but `object`/`livemode` is optional; the present ones have their declared types. */
+export function assertPlanChange(p, livemode = false, label = 'planChange') {
+  assertShape(p, {
+    'requiresCheckout?': 'boolean',
+    'checkoutUrl?': 'string',
+    'id?': 'string',
+    'scheduled?': 'boolean',
+    'scheduledFor?': 'date',
+    'changeType?': 'string',
+    'customerId?': 'string',
+    'newPlanId?': 'string',
+    'newPlanName?': 'string',
+    'newBillingInterval?': 'string',
+    'previousPlan?': 'object',
+    'currentPlan?': 'object',
+    'billingInterval?': 'string',
+    'billing?': 'object',
+    'invoiceId?': 'string',
+    'seatLimitWarning?': 'object',
+  }, label);
+  if (p.changeType != null) {
+    assert.ok(['subscription.plan_downgrade', 'subscription.interval_change', 'subscription.cancel'].includes(p.changeType),
+      `${label}.changeType, got ${p.changeType}`);
+  }
+  if (p.previousPlan != null) assertShape(p.previousPlan, { id: 'string', name: 'string' }, `${label}.previousPlan`);
+  if (p.currentPlan != null) assertShape(p.currentPlan, { id: 'string', name: 'string', price: 'number' }, `${label}.currentPlan`);
+  if (p.billing != null) {
+    assertShape(p.billing, {
+      credit: 'integer', creditsApplied: 'number', charge: 'integer', taxAmount: 'integer', netAmount: 'integer', totalCharged: 'integer',
+      remainingCreditBalance: 'number',
+    }, `${label}.billing`);
+  }
+  if (p.invoiceId != null) assertId(p.invoiceId, 'inv', `${label}.invoiceId`);
+  if (p.seatLimitWarning != null) {
+    assertShape(p.seatLimitWarning, {
+      featureCode: 'string', featureName: 'string', currentSeats: 'number', included: 'number', newPlanName: 'string', effectiveDate: 'date',
+    }, `${label}.seatLimitWarning`);
+  }
+  assertObject(p, 'subscription', livemode, label);
+}
+
+/** `PreviewChange`. */
+export function assertPreviewChange(p, livemode = false, label = 'previewChange') {
+  assertShape(p, {
+    currency: 'string',
+    currentPlanCredit: 'integer',
+    newPlanCharge: 'integer',
+    estimatedTotal: 'integer',
+    effectiveDate: 'date',
+    daysRemaining: 'integer',
+    totalDays: 'integer',
+    isUpgrade: 'boolean',
+  }, label);
+  assertObject(p, 'subscription', livemode, label);
+}
+
+/** `ReactivatedSubscription`. */
+export function assertReactivatedSubscription(r, livemode = false, label = 'reactivatedSubscription') {
+  assertShape(r, { id: 'string', retryInitiated: 'boolean' }, label);
+  assertId(r.id, 'sub', `${label}.id`);
+  assertObject(r, 'subscription', livemode, label);
+}
+
+/** `RecoveryLink`. */
+export function assertRecoveryLink(r, livemode = false, label = 'recoveryLink') {
+  assertShape(r, { url: 'string', token: 'string' }, label);
+  assert.match(r.url, /^https?:\/\//, `${label}.url is an absolute URL`);
+  assert.ok(r.token.length >= 16, `${label}.token is long enough to be unguessable`);
+  assertObject(r, 'subscription', livemode, label);
+}
+
+/** `PaymentMethodUpdateCheckout`. */
+export function assertPaymentMethodUpdateCheckout(c, livemode = false, label = 'paymentMethodUpdateCheckout') {
+  assertShape(c, { checkoutUrl: 'string' }, label);
+  assert.match(c.checkoutUrl, /^https?:\/\//, `${label}.checkoutUrl is an absolute URL`);
+  assertObject(c, 'subscription', livemode, label);
+}
+
+/** `SubscriptionAddon`. */
+export function assertSubscriptionAddon(a, livemode = false, label = 'subscriptionAddon') {
+  assertShape(a, { addonId: 'string', status: 'string', proratedCharge: 'integer' }, label);
+  assert.equal(a.status, 'active', `${label}.status`);
+  assertObject(a, 'subscription', livemode, label);
+}
+
+/** `DeletedSubscriptionAddon`. */
+export function assertDeletedSubscriptionAddon(a, livemode = false, label = 'deletedSubscriptionAddon') {
+  assertShape(a, { id: 'string', status: 'string', deactivatedAt: 'date|null' }, label);
+  assert.equal(a.status, 'inactive', `${label}.status`);
+  assertObject(a, 'subscription', livemode, label);
+}
+
+// ---- Test clock ---------------------------------------------------------------------------------------------
+
+/** `TestClock`. */
+export function assertTestClock(c, label = 'testClock') {
+  assertShape(c, { simulatedTime: 'date|null', isActive: 'boolean', now: 'date' }, label);
+  assertObject(c, 'test_clock', false, label);
+}
+
+/** `TestClockBilling`. */
+export function assertTestClockBilling(b, label = 'testClockBilling') {
+  assertShape(b, { customersFound: 'integer', enqueued: 'integer', failed: 'integer', dunningRetried: 'integer', dunningFailed: 'integer' }, label);
+  assertObject(b, 'test_clock', false, label);
+}
+
+// ---- Invoices and transactions --------------------------------------------------------------------------------
+
+/** `Invoice`; `lineItems` is checked when present (the list may leave it out; get includes it). */
+export function assertInvoice(i, livemode = false, label = 'invoice') {
+  assertShape(i, {
+    id: 'string',
+    customerId: 'string',
+    subscriptionId: 'string|null',
+    invoiceNumber: 'string',
+    status: 'string',
+    invoiceType: 'string',
+    currency: 'string',
+    subtotal: 'integer',
+    discountAmount: 'integer',
+    'creditApplied?': 'integer',
+    taxAmount: 'integer',
+    total: 'integer',
+    periodStart: 'date',
+    periodEnd: 'date',
+    issueDate: 'date',
+    dueDate: 'date',
+    'planName?': 'string|null',
+    memo: 'string|null',
+    'poNumber?': 'string|null',
+    'reference?': 'string|null',
+    metadata: 'object',
+    createdAt: 'date',
+    updatedAt: 'date',
+    'lineItems?': 'array',
+  }, label);
+  assertId(i.id, 'inv', `${label}.id`);
+  assert.ok(invoiceStatuses.includes(i.status), `${label}.status, got ${i.status}`);
+  assert.ok(invoiceTypes.includes(i.invoiceType), `${label}.invoiceType, got ${i.invoiceType}`);
+  if (i.subscriptionId !== null) assertId(i.subscriptionId, 'sub', `${label}.subscriptionId`);
+  (i.lineItems ?? []).forEach((l, n) => assertLineItem(l, `${label}.lineItems[${n}]`));
+  assertObject(i, 'invoice', livemode, label);
+}
+
+/** An element of `Invoice.lineItems`. */
+export function assertLineItem(l, label) {
+  assertShape(l, {
+    lineType: 'string',
+    featureName: 'string|null',
+    description: 'string',
+    quantity: 'number',
+    unitAmount: 'number',
+    amount: 'integer',
+    includedAmount: 'number|null',
+    usedAmount: 'number|null',
+    overageAmount: 'number|null',
+    discountType: 'string|null',
+    discountValue: 'number|null',
+    discountName: 'string|null',
+    chargeType: 'string',
+  }, label);
+  assert.ok(lineTypes.includes(l.lineType), `${label}.lineType, got ${l.lineType}`);
+  assert.ok(['standard', 'advance', 'true_up'].includes(l.chargeType), `${label}.chargeType, got ${l.chargeType}`);
+}
+
+/** `CreatedInvoice`. */
+export function assertCreatedInvoice(i, livemode = false, label = 'createdInvoice') {
+  assertShape(i, {
+    id: 'string',
+    customerId: 'string',
+    invoiceNumber: 'string',
+    status: 'string',
+    invoiceType: 'string',
+    currency: 'string',
+    subtotal: 'integer',
+    taxAmount: 'integer',
+    total: 'integer',
+    issueDate: 'date',
+    dueDate: 'date',
+    memo: 'string|null',
+    metadata: 'object',
+    createdAt: 'date',
+    updatedAt: 'date',
+  }, label);
+  assertId(i.id, 'inv', `${label}.id`);
+  assert.ok(invoiceStatuses.includes(i.status), `${label}.status, got ${i.status}`);
+  assert.ok(invoiceTypes.includes(i.invoiceType), `${label}.invoiceType, got ${i.invoiceType}`);
+  assertObject(i, 'invoice', livemode, label);
+}
+
+/** `InvoiceDownload`. */
+export function assertInvoiceDownload(d, livemode = false, label = 'invoiceDownload') {
+  assertShape(d, { url: 'string', expiresAt: 'date' }, label);
+  assert.match(d.url, /^https?:\/\//, `${label}.url is an absolute URL`);
+  assertObject(d, 'invoice', livemode, label);
+}
+
+/** `InvoiceStatus`. */
+export function assertInvoiceStatus(s, livemode = false, label = 'invoiceStatus') {
+  assertShape(s, { id: 'string', status: 'string', updatedAt: 'date' }, label);
+  assertId(s.id, 'inv', `${label}.id`);
+  assert.ok(invoiceStatuses.includes(s.status), `${label}.status, got ${s.status}`);
+  assertObject(s, 'invoice', livemode, label);
+}
+
+/** `Transaction`. */
+export function assertTransaction(t, livemode = false, label = 'transaction') {
+  assertShape(t, {
+    id: 'string',
+    invoiceId: 'string|null',
+    grossAmount: 'integer|null',
+    subtotal: 'integer|null',
+    taxAmount: 'integer|null',
+    presentmentAmount: 'integer|null',
+    currency: 'string',
+    provider: 'string',
+    status: 'string',
+    customerEmail: 'string|null',
+    customerName: 'string|null',
+    paidAt: 'date|null',
+    createdAt: 'date',
+    updatedAt: 'date',
+    'availableAt?': 'date|null',
+  }, label);
+  assertId(t.id, 'txn', `${label}.id`);
+  if (t.invoiceId !== null) assertId(t.invoiceId, 'inv', `${label}.invoiceId`);
+  assert.ok(providers.includes(t.provider), `${label}.provider, got ${t.provider}`);
+  assert.ok(transactionStatuses.includes(t.status), `${label}.status, got ${t.status}`);
+  assertObject(t, 'transaction', livemode, label);
+}
+
+/** `TransactionRefund`. */
+export function assertTransactionRefund(r, livemode = false, label = 'transactionRefund') {
+  assertShape(r, { id: 'string', status: 'string' }, label);
+  assertId(r.id, 'txn', `${label}.id`);
+  assert.equal(r.status, 'refunded', `${label}.status`);
+  assertObject(r, 'transaction', livemode, label);
+}
+
+/** `TransactionRetry`. */
+export function assertTransactionRetry(r, livemode = false, label = 'transactionRetry') {
+  assertShape(r, { id: 'string', status: 'string' }, label);
+  assertId(r.id, 'txn', `${label}.id`);
+  assert.equal(r.status, 'processing', `${label}.status`);
+  assertObject(r, 'transaction', livemode, label);
+}
+
+// ---- Usage, seats, feature access, purchases --------------------------------------------------------------
+
+/** `UsageEvent`. */
+export function assertUsageEvent(e, livemode = false, label = 'usageEvent') {
+  assertShape(e, {
+    id: 'string',
+    organizationId: 'string',
+    customerId: 'string',
+    feature: 'string',
+    'idempotencyKey?': 'string',
+    ts: 'date',
+    'properties?': 'array',
+    createdAt: 'date',
+  }, label);
+  assertId(e.id, 'evt', `${label}.id`);
+  (e.properties ?? []).forEach((p, i) => {
+    assertShape(p, { id: 'string', usageEventId: 'string', property: 'string', value: 'string', createdAt: 'date' }, `${label}.properties[${i}]`);
+    assert.equal(p.usageEventId, e.id, `${label}.properties[${i}].usageEventId`);
+  });
+  assertObject(e, 'usage_event', livemode, label);
+}
+
+/** `UsageCheckResult` (the type declares no `object`/`livemode`). */
+export function assertUsageCheckResult(r, label = 'usageCheck') {
+  assertShape(r, {
+    allowed: 'boolean',
+    consumptionModel: 'string',
+    feature: 'string',
+    quantity: 'number',
+    'current?': 'number',
+    'remaining?': 'number',
+    'unlimited?': 'boolean',
+    'included?': 'number',
+    'overageEnabled?': 'boolean',
+    'overageUnitPrice?': 'number|null',
+    'creditsPerUnit?': 'number',
+    'estimatedCredits?': 'number',
+    'planCredits?': 'number',
+    'purchasedCredits?': 'number',
+    'totalCredits?': 'number',
+    'unitPrice?': 'number',
+    'estimatedAmount?': 'number',
+    'currentBalance?': 'number',
+    'blockOnExhaustion?': 'boolean',
+    'currency?': 'string',
+    'reason?': 'string',
+    'message?': 'string',
+  }, label);
+  assert.ok(consumptionModels.includes(r.consumptionModel), `${label}.consumptionModel, got ${r.consumptionModel}`);
+  if (r.reason != null) {
+    assert.ok(['included_limit_reached', 'insufficient_credits', 'insufficient_balance'].includes(r.reason), `${label}.reason, got ${r.reason}`);
+  }
+}
+
+/** `UsageAdjustment`. */
+export function assertUsageAdjustment(a, livemode = false, label = 'usageAdjustment') {
+  assertShape(a, {
+    id: 'string',
+    feature: 'string',
+    value: 'number',
+    previousValue: 'number',
+    adjustment: 'number',
+    customerId: 'string',
+    idempotencyKey: 'string|null',
+    reason: 'string|null',
+    ts: 'date',
+    createdAt: 'date',
+  }, label);
+  assertId(a.id, 'evt', `${label}.id`);
+  assertObject(a, 'usage_event', livemode, label);
+}
+
+/** `SeatEvent`. */
+export function assertSeatEvent(e, livemode = false, label = 'seatEvent') {
+  assertShape(e, {
+    id: 'string', customerId: 'string', featureCode: 'string', previousBalance: 'integer', newBalance: 'integer', ts: 'date', createdAt: 'date',
+  }, label);
+  assertObject(e, 'seat', livemode, label);
+}
+
+/** `BulkSeatUpdate`. */
+export function assertBulkSeatUpdate(e, livemode = false, label = 'bulkSeatUpdate') {
+  assertShape(e, { id: 'string', featureCode: 'string', previousBalance: 'integer', newBalance: 'integer', ts: 'date', createdAt: 'date' }, label);
+  assertObject(e, 'seat', livemode, label);
+}
+
+/** `SeatBalance`. */
+export function assertSeatBalance(b, livemode = false, label = 'seatBalance') {
+  assertShape(b, { current: 'integer', asOf: 'date' }, label);
+  assertObject(b, 'seat', livemode, label);
+}
+
+/** `FeatureAccess`. */
+export function assertFeatureAccess(f, livemode = false, label = 'featureAccess') {
+  assertShape(f, {
+    code: 'string',
+    name: 'string',
+    type: 'string',
+    allowed: 'boolean',
+    'enabled?': 'boolean',
+    'current?': 'number',
+    'included?': 'number',
+    'remaining?': 'number',
+    'overageQuantity?': 'number',
+    'overageUnitPrice?': 'number',
+    'unlimited?': 'boolean',
+    'overageEnabled?': 'boolean',
+    'billedQuantity?': 'number',
+  }, label);
+  assert.ok(featureTypes.includes(f.type), `${label}.type, got ${f.type}`);
+  assertObject(f, 'feature', livemode, label);
+}
+
+/** `FeatureLookup`. */
+export function assertFeatureLookup(f, livemode = false, label = 'featureLookup') {
+  assertShape(f, {
+    allowed: 'boolean',
+    'code?': 'string',
+    'name?': 'string',
+    'type?': 'string',
+    'enabled?': 'boolean',
+    'current?': 'number',
+    'included?': 'number',
+    'remaining?': 'number',
+    'overageQuantity?': 'number',
+    'overageUnitPrice?': 'number',
+    'unlimited?': 'boolean',
+    'overageEnabled?': 'boolean',
+    'billedQuantity?': 'number',
+    'willBeCharged?': 'boolean',
+    'reason?': 'string',
+  }, label);
+  if (f.type != null) assert.ok(featureTypes.includes(f.type), `${label}.type, got ${f.type}`);
+  assertObject(f, 'feature', livemode, label);
+}
+
+/** `CreditGrant`. */
+export function assertCreditGrant(g, livemode = false, label = 'creditGrant') {
+  assertShape(g, { credits: 'integer' }, label);
+  assertObject(g, 'subscription', livemode, label);
+}
+
+/** `BalanceTopup`. */
+export function assertBalanceTopup(t, livemode = false, label = 'balanceTopup') {
+  assertShape(t, { amount: 'integer' }, label);
+  assertObject(t, 'subscription', livemode, label);
+}
+
+/** `BalanceAdjustment`. */
+export function assertBalanceAdjustment(a, livemode = false, label = 'balanceAdjustment') {
+  assertShape(a, { amount: 'number', newBalance: 'number', reason: 'string|null' }, label);
+  assertObject(a, 'subscription', livemode, label);
+}
