@@ -12,12 +12,17 @@ using Commet.Server.Http;
 using Commet.Server.Infrastructure;
 using Commet.Server.Organizations;
 using Commet.Server.Persistence;
+using Commet.Server.Portal;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommetEnvironment();
 builder.WebHost.UseCommetUrls(args, builder.Configuration);
+
+// The host's request log would write full URLs, and portal and payment links carry their secret in the path;
+// the server's own access log (RequestEnvelopeMiddleware) redacts them instead.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
 var options = builder.Configuration.GetSection(CommetOptions.Section).Get<CommetOptions>() ?? new CommetOptions();
 builder.Services.AddOptions<CommetOptions>().Bind(builder.Configuration.GetSection(CommetOptions.Section))
@@ -60,7 +65,20 @@ builder.Services.AddScoped<TransactionCall>();
 builder.Services.AddSingleton<BillingEngine>();
 builder.Services.AddHostedService<BillingWorker>();
 builder.Services.AddCommetOpenApi();
+builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section))
+    .Validate(o => o.IsValid(out _), "Commet:Portal settings are out of range (see PortalOptions).")
+    .ValidateOnStart();
+builder.Services.AddSingleton<PortalSessions>();
+builder.Services.AddSingleton<PortalBrandings>();
+builder.Services.AddSingleton<PortalContexts>();
+builder.Services.AddScoped<PortalActions>();
+builder.Services.AddSingleton<PortalCardAttempts>();
+builder.Services.AddHostedService<PortalPurgeService>();
+builder.Services.AddPortalRateLimits();
 builder.Services.AddRazorPages();
+// Pages show names and addresses in any script; encode only what HTML needs encoded.
+builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+    o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 builder.Services.AddSingleton<Commet.Server.HostedPages.PayAttempts>();
 
 var app = builder.Build();
@@ -70,7 +88,13 @@ app.Logger.LogInformation("Storage: {Provider}", provider);
 
 app.UseMiddleware<RequestEnvelopeMiddleware>();
 app.UseStatusCodePages(ApiStatusCodePages.WriteAsync);
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/portal"), portal =>
+{
+    portal.UseMiddleware<PortalErrorMiddleware>();
+    portal.UseStatusCodePages(PortalStatusPages.WriteAsync);
+});
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
@@ -91,8 +115,10 @@ v1.MapInvoices();
 v1.MapTransactions();
 v1.MapTestClock();
 v1.MapSandbox();
+v1.MapPortalSettings();
+v1.MapRequestAccess("/portal/request-access");
 v1.MapNotAvailable();
-app.MapPost("/api/portal/request-access", () => Api.Error(ApiErrors.EndpointNotAvailable("The customer portal"))).ExcludeFromDescription();
+app.MapRequestAccess("/api/portal/request-access").ExcludeFromDescription();
 app.MapInvoicePdf();
 app.MapRazorPages();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();

@@ -25,8 +25,11 @@ public sealed class BillingClock(TimeProvider time)
             .Where(c => c.OrganizationId == organizationId)
             .Select(c => c.SimulatedTime)
             .FirstOrDefaultAsync(ct);
-        return simulated is { } s ? Truncate(s) : RealNow;
+        return NowFrom(livemode, simulated);
     }
+
+    /// <summary>The billing time, given the organization's test clock as read along with something else (one query instead of two).</summary>
+    public DateTime NowFrom(bool livemode, DateTime? simulated) => !livemode && simulated is { } s ? Truncate(s) : RealNow;
 }
 
 /// <summary>The organization and mode a piece of billing work belongs to.</summary>

@@ -42,7 +42,7 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+            logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, RedactedPath(context.Request.Path.Value));
             await Api.WriteErrorAsync(context, ApiErrors.Internal);
         }
         finally
@@ -97,7 +97,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
     {
         var method = context.Request.Method;
         var key = context.Request.Headers["Idempotency-Key"].ToString();
-        if (!caller.IsAuthenticated || key.Length == 0 || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
+        if (!caller.IsAuthenticated || key.Length == 0 || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
+            || context.GetEndpoint()?.Metadata.GetMetadata<Portal.NoIdempotencyStorage>() is not null)
         {
             await next(context);
             return;

@@ -23,7 +23,6 @@ public static class NotAvailable
         ("DELETE", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
         ("PUT", "/plans/{id}/regional", "Regional pricing"),
         // Built by the billing-engine, usage, portal and webhook work; until then they say so.
-        ("POST", "/portal/request-access", "The customer portal"),
         ("GET", "/webhooks", "Webhooks"), ("POST", "/webhooks", "Webhooks"), ("GET", "/webhooks/{id}", "Webhooks"),
         ("PUT", "/webhooks/{id}", "Webhooks"), ("DELETE", "/webhooks/{id}", "Webhooks"), ("POST", "/webhooks/{id}/test", "Webhooks"),
     ];

@@ -193,6 +193,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
 
         ConfigureBilling(b);
         ConfigureUsage(b);
+        ConfigurePortal(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";

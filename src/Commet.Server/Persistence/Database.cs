@@ -80,7 +80,7 @@ public static class Database
         }
         else
         {
-            services.AddDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning));
+            services.AddDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning).AddInterceptors(new SqlitePragmas()));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<SqliteCommetDb>(sp.GetRequiredService<IDbContextFactory<SqliteCommetDb>>()));
         }

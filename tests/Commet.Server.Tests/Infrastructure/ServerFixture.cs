@@ -30,6 +30,11 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>Settings of a particular fixture (tighter rate limits, for instance), applied last.</summary>
+    protected virtual void AdjustSettings(IDictionary<string, string?> settings)
+    {
+    }
+
     /// <summary>Extra service registrations (a fake clock, for instance).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -44,6 +49,10 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["urls"] = "http://127.0.0.1:0";
         // The engine runs when a test asks (test clock process-billing), not on a timer behind its back.
         settings["Commet:Billing:Worker"] = "false";
+        // Tests open many portal links from one address in a short time; the limits have tests of their own.
+        settings["Commet:Portal:RedemptionsPerMinutePerIp"] = "100000";
+        settings["Commet:Portal:LinkRequestBurst"] = "100000";
+        AdjustSettings(settings);
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             foreach (var (key, value) in settings)

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Commet.Domain;
+using Commet.Server.Customers;
+using Commet.Server.Http;
+using Commet.Server.Portal;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Commet.Server.Pages.Portal;
+
+/// <summary>Name, billing email, address and tax ID, saved with the API's customer update; errors next to their fields.</summary>
+public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
+{
+    public override PortalSection Section => PortalSection.BillingDetails;
+
+    [BindProperty] public string? FullName { get; set; }
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? TaxId { get; set; }
+    [BindProperty] public string? Line1 { get; set; }
+    [BindProperty] public string? Line2 { get; set; }
+    [BindProperty] public string? City { get; set; }
+    [BindProperty] public string? State { get; set; }
+    [BindProperty] public string? PostalCode { get; set; }
+    [BindProperty] public string? Country { get; set; }
+
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    public static readonly IReadOnlyList<(string Code, string Name)> Countries = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return new RegionInfo(c.Name); } catch (ArgumentException) { return null; } })
+        .Where(r => r is not null && r.TwoLetterISORegionName.Length == 2 && r.TwoLetterISORegionName.All(char.IsAsciiLetterUpper))
+        .Select(r => (r!.TwoLetterISORegionName, r.EnglishName))
+        .DistinctBy(r => r.TwoLetterISORegionName)
+        .OrderBy(r => r.EnglishName, StringComparer.Ordinal)
+        .ToList();
+
+    public void OnGet()
+    {
+        var c = Portal.Customer;
+        FullName = c.FullName;
+        Email = c.Email;
+        TaxId = c.TaxDocument;
+        Line1 = c.Address?.Line1;
+        Line2 = c.Address?.Line2;
+        City = c.Address?.City;
+        State = c.Address?.State;
+        PostalCode = c.Address?.PostalCode;
+        Country = c.Address?.Country;
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        Trim();
+        if (string.IsNullOrEmpty(Email))
+        {
+            Errors["Email"] = "Enter the email address for receipts and invoices.";
+        }
+        var hasAddress = new[] { Line1, Line2, City, State, PostalCode, Country }.Any(v => !string.IsNullOrEmpty(v));
+        if (!hasAddress && Portal.Customer.Address is not null)
+        {
+            Errors["Line1"] = "Enter your address.";
+        }
+        if (Errors.Count == 0)
+        {
+            var request = new UpdateCustomerRequest
+            {
+                FullName = FullName ?? "",
+                Email = Email,
+                TaxDocument = TaxId ?? "",
+                Address = hasAddress ? new AddressInput { Line1 = Line1, Line2 = Line2, City = City, State = State, PostalCode = PostalCode, Country = Country } : null,
+            };
+            var result = await UpdateCustomer.HandleAsync(Portal.Customer.Id, request, Portal.Db, clock, Ct);
+            if (result.IsSuccess)
+            {
+                return Done("/portal/billing-details", "details_saved");
+            }
+            MapErrors(result.Error!);
+        }
+        Problem = Errors.Count == 1 ? "Check the highlighted field and try again." : "Check the highlighted fields and try again.";
+        return Page();
+    }
+
+    private void Trim()
+    {
+        static string? T(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
+        FullName = T(FullName);
+        Email = T(Email);
+        TaxId = T(TaxId);
+        Line1 = T(Line1);
+        Line2 = T(Line2);
+        City = T(City);
+        State = T(State);
+        PostalCode = T(PostalCode);
+        Country = T(Country)?.ToUpperInvariant();
+    }
+
+    /// <summary>The API's field names, put next to the form's fields in words for people.</summary>
+    private void MapErrors(Error error)
+    {
+        if (error.Details is not IEnumerable<FieldError> fields)
+        {
+            Errors["Email"] = PortalMessages.For(error);
+            return;
+        }
+        foreach (var f in fields)
+        {
+            var (field, sentence) = f.Field switch
+            {
+                "email" => ("Email", "Enter a valid email address, like name@example.com."),
+                "fullName" => ("FullName", "Use at most 255 characters."),
+                "taxDocument" => ("TaxId", "Use at most 100 characters."),
+                "address.line1" => ("Line1", "Enter the street address."),
+                "address.line2" => ("Line2", "Use at most 255 characters."),
+                "address.city" => ("City", "Enter the city."),
+                "address.state" => ("State", "Use at most 255 characters."),
+                "address.postalCode" => ("PostalCode", "Enter the postal code (at most 32 characters)."),
+                "address.country" => ("Country", "Choose the country."),
+                _ => ("Email", "Check this field."),
+            };
+            Errors.TryAdd(field, sentence);
+        }
+    }
+
+    public string? Invalid(string field) => Errors.ContainsKey(field) ? "true" : null;
+
+    public string? Describe(string field) => Errors.ContainsKey(field) ? field + "-err" : null;
+}

@@ -1,0 +1,181 @@
+using Commet.Domain.Billing;
+using Commet.Server.Payments;
+using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Pages.Portal;
+
+/// <summary>
+/// The portal's card form. It saves the card with the same operation as the hosted payment pages
+/// (<see cref="SubscriptionOps.CompleteHostedAsync"/>) and then does what was waiting for a card: a purchase,
+/// a plan change, the first payment, an overdue payment. <c>{id}</c> is an open hosted session of this customer,
+/// or <c>replace</c> (replace or add the card) or <c>recover</c> (pay an overdue invoice with a new card).
+/// </summary>
+public sealed class CardModel(PortalActions actions, SubscriptionOps ops, PortalCardAttempts attempts) : PortalPageModel
+{
+    public const string Replace = "replace";
+    public const string Recover = "recover";
+
+    public override PortalSection Section => PortalSection.Overview;
+
+    public string Heading { get; private set; } = "Add a card";
+
+    public string? Intro { get; private set; }
+
+    public string? AmountLabel { get; private set; }
+
+    public string SubmitLabel { get; private set; } = "Save card";
+
+    public PaymentMethod? CurrentCard { get; private set; }
+
+    public PortalCardForm Form { get; } = new();
+
+    /// <summary>Where the form posts: the session the first attempt created, so retries do not make new ones.</summary>
+    public string FormId { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(string id)
+    {
+        var session = await DescribeAsync(id);
+        return session ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id)
+    {
+        if (await DescribeAsync(id) is { } stop)
+        {
+            return stop;
+        }
+        if (attempts.IsBlocked(Portal.Session.Id))
+        {
+            Problem = "Too many cards were refused. For your security, wait an hour before trying again.";
+            return Page();
+        }
+        var card = Form.Read(Request.Form, Portal.Now.Year);
+        if (card is null)
+        {
+            Problem = Form.Errors.Count == 1 ? "Check the highlighted field and try again." : "Check the highlighted fields and try again.";
+            return Page();
+        }
+        HostedSession? session = id switch
+        {
+            Replace => await actions.NewCardSessionAsync(Portal, HostedKinds.PaymentMethod, Ct),
+            Recover => await actions.NewCardSessionAsync(Portal, HostedKinds.Recovery, Ct),
+            _ => await PortalActions.OpenSessionAsync(Portal, id, Ct),
+        };
+        if (session is null)
+        {
+            return NotFound();
+        }
+        FormId = session.Id;
+        var outcome = await actions.CompleteCardAsync(Portal, session, card, Ct);
+        if (outcome.Error is { } error)
+        {
+            if (error.Code is not "too_many_attempts")
+            {
+                attempts.Refused(Portal.Session.Id);
+            }
+            Problem = PortalMessages.For(error);
+            var code = error.Code == "payment_failed" ? error.Details?.GetType().GetProperty("failureCode")?.GetValue(error.Details) as string ?? error.Code : error.Code;
+            Form.Refused(code);
+            // The card may have been saved even though what followed failed (for example a purchase declined later).
+            await Portal.RefreshAsync(Ct);
+            CurrentCard = await Portal.CardAsync(Ct);
+            return Page();
+        }
+        var notice = outcome.Notice ?? "card_saved";
+        return Done(notice is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal", notice);
+    }
+
+    /// <summary>Sets what the page says for the given purpose; an answer other than null ends the request.</summary>
+    private async Task<IActionResult?> DescribeAsync(string id)
+    {
+        var p = Portal;
+        var s = p.Subscription;
+        FormId = id;
+        CurrentCard = await p.CardAsync(Ct);
+        if (id == Replace)
+        {
+            Heading = CurrentCard is null ? "Add a card" : "Replace your card";
+            Intro = s?.Status == SubscriptionStatus.PastDue
+                ? "Your new card becomes the default and the overdue amount is charged to it right away."
+                : "Your new card becomes the default for every future payment. Nothing is charged now.";
+            SubmitLabel = s?.Status == SubscriptionStatus.PastDue ? "Save card and pay" : "Save card";
+            return null;
+        }
+        if (id == Recover)
+        {
+            if (s is null || s.Status != SubscriptionStatus.PastDue)
+            {
+                return Redirect("/portal");
+            }
+            var overdue = await p.Db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, Ct);
+            Heading = "Pay the overdue amount with a new card";
+            Intro = "Your new card becomes the default and is charged right away.";
+            if (overdue is not null)
+            {
+                AmountLabel = $"Due now: {p.Money(overdue.Total, overdue.Currency)} (invoice {overdue.Number})";
+                SubmitLabel = $"Pay {p.Money(overdue.Total, overdue.Currency)}";
+            }
+            return null;
+        }
+
+        var session = await PortalActions.OpenSessionAsync(p, id, Ct);
+        if (session is null)
+        {
+            return NotFound();
+        }
+        if (session.Kind == PortalActions.IntentKind)
+        {
+            var intent = PortalIntent.FromJson(session.PurchaseJson);
+            var preview = intent is null ? null : await PortalCharges.PreviewAsync(p, intent, Ct);
+            if (preview is null)
+            {
+                return NotFound();
+            }
+            Heading = "Add a card to continue";
+            Intro = $"{preview.What}: {preview.Detail} Your card is saved for future payments.";
+            AmountLabel = $"Due now: {p.Money(preview.AmountNow, preview.Currency)}";
+            SubmitLabel = $"Save card and pay {p.Money(preview.AmountNow, preview.Currency)}";
+            return null;
+        }
+        if (session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null && s is not null)
+        {
+            var planned = await ops.PlanChangeAsync(p.Scope, s, session.TargetPlanId, session.TargetInterval, Ct);
+            Heading = "Add a card to change plan";
+            if (planned.IsSuccess && planned.Value.Quote is { } q)
+            {
+                Intro = $"You are moving to {planned.Value.Target.Name}. Your card is saved for future payments.";
+                AmountLabel = $"Due now: {p.Money(q.Total.MinorUnits)}";
+                SubmitLabel = $"Save card and pay {p.Money(q.Total.MinorUnits)}";
+            }
+            return null;
+        }
+        if (session.Kind == HostedKinds.Checkout && s is not null && s.Id == session.SubscriptionId && s.Status == SubscriptionStatus.PendingPayment)
+        {
+            var invoice = await p.Db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, Ct);
+            Heading = "Pay to start your subscription";
+            Intro = "Your card is saved for future payments.";
+            if (invoice is not null)
+            {
+                AmountLabel = $"Due now: {p.Money(invoice.Total, invoice.Currency)}";
+                SubmitLabel = $"Pay {p.Money(invoice.Total, invoice.Currency)}";
+            }
+            return null;
+        }
+        if (session.Kind == HostedKinds.Checkout && s is not null && s.Status == SubscriptionStatus.Trialing)
+        {
+            Heading = "Add a card for after your trial";
+            Intro = $"Nothing is charged now. Your trial ends on {p.Format.Date(s.TrialEndsAt)}; after that your card is charged for each billing period.";
+            return null;
+        }
+        if (session.Kind == HostedKinds.Recovery)
+        {
+            return Redirect("/portal/card/recover");
+        }
+        Heading = CurrentCard is null ? "Add a card" : "Replace your card";
+        Intro = "Your new card becomes the default for future payments.";
+        return null;
+    }
+}

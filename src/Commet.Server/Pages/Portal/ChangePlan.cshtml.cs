@@ -1,0 +1,156 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Payments;
+using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Commet.Server.Pages.Portal;
+
+/// <summary>
+/// The preview of one plan change, with the exact amounts the change will charge (the API's preview), the
+/// date it takes effect, and warnings when what is in use exceeds the new plan; then the confirmation.
+/// </summary>
+public sealed class ChangePlanModel(SubscriptionOps ops, SubscriptionViews views) : PortalPageModel
+{
+    public override PortalSection Section => PortalSection.Plans;
+
+    public PlannedChange? Planned { get; private set; }
+
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
+    public string? TargetInterval { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? plan, string? interval)
+    {
+        var ready = await PlanAsync(plan, interval);
+        return ready ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? subscriptionId, string? plan, string? interval, long? expectedTotal)
+    {
+        if (!Portal.OwnsSubscription(subscriptionId))
+        {
+            return NotFound();
+        }
+        var ready = await PlanAsync(plan, interval);
+        if (ready is not null || Planned is null)
+        {
+            return ready ?? Page();
+        }
+        if (Planned.Quote is { } quote && quote.Total.MinorUnits != expectedTotal)
+        {
+            // A day went by (or the price moved) since the customer looked: they confirm the amount they see.
+            Problem = "The amount changed since you opened this page. Check the new amount and confirm again.";
+            return Page();
+        }
+        // The preview above read the subscription; the change locks and reads it afresh.
+        Portal.Db.ChangeTracker.Clear();
+        var result = await ops.ChangePlanAsync(Portal.Scope, subscriptionId!, new ChangePlanRequest
+        {
+            NewPlanId = Planned.Target.Id,
+            NewBillingInterval = TargetInterval,
+        }, Ct);
+        if (!result.IsSuccess)
+        {
+            Problem = PortalMessages.For(result.Error!);
+            return Page();
+        }
+        var r = result.Value;
+        if (r.CheckoutUrl is not null)
+        {
+            // No card on file: the change waits in a checkout for one (the API's checkoutUrl); the portal asks for it here.
+            var checkout = await HostedLinks.OpenCheckoutAsync(Portal.Db, subscriptionId!, Ct);
+            return checkout is null ? Done("/portal", "card_saved") : Redirect($"/portal/card/{checkout.Id}");
+        }
+        if (r.Scheduled)
+        {
+            return Done("/portal", "change_scheduled");
+        }
+        if (r.Revoked)
+        {
+            return Done("/portal", "change_revoked");
+        }
+        return Done("/portal", Planned.Kind == ChangeKind.DuringTrial ? "trial_changed" : "upgraded");
+    }
+
+    /// <summary>Works the change out; an answer other than null ends the request (redirect or not found).</summary>
+    private async Task<IActionResult?> PlanAsync(string? planId, string? interval)
+    {
+        var s = Portal.Subscription;
+        if (!Portal.HasLiveSubscription || s is null || s.Status is SubscriptionStatus.PastDue or SubscriptionStatus.PendingPayment)
+        {
+            return Redirect("/portal/plans");
+        }
+        var current = await Portal.PlanAsync(Ct);
+        if (current is null || string.IsNullOrEmpty(planId))
+        {
+            return NotFound();
+        }
+        // Only the public plans of the subscription's own group are offered; any other ID is "not found".
+        var target = (await PlanChoices.GroupPlansAsync(Portal, current, Ct)).FirstOrDefault(p => p.Id == planId);
+        if (target is null)
+        {
+            return NotFound();
+        }
+        TargetInterval = target.IsFree ? null : string.IsNullOrEmpty(interval) ? s.BillingInterval : interval;
+        if (target.Id == current.Id && TargetInterval == s.BillingInterval)
+        {
+            return Redirect("/portal/plans");
+        }
+        var planned = await ops.PlanChangeAsync(Portal.Scope, s, target.Id, TargetInterval, Ct);
+        if (!planned.IsSuccess)
+        {
+            Problem = PortalMessages.For(planned.Error!);
+            return Page();
+        }
+        Planned = planned.Value;
+        if (Planned.Kind is ChangeKind.Upgrade or ChangeKind.FreeToPaid)
+        {
+            // The amounts shown are the API's preview-change, which is what the change charges.
+            var preview = await ops.PreviewChangeAsync(Portal.Scope, s.Id, new PreviewChangeRequest { PlanId = target.Id, BillingInterval = TargetInterval }, Ct);
+            if (!preview.IsSuccess)
+            {
+                Problem = PortalMessages.For(preview.Error!);
+                return Page();
+            }
+            Planned = preview.Value;
+        }
+        Warnings = await WarningsAsync(s, current, target);
+        return null;
+    }
+
+    /// <summary>What the customer would lose or exceed on the target plan: seats and usage over its limits, features it lacks.</summary>
+    private async Task<IReadOnlyList<string>> WarningsAsync(Subscription s, Plan current, Plan target)
+    {
+        var warnings = new List<string>();
+        var dto = await views.ToDtoAsync(Portal.Scope, s, Ct);
+        var byCode = dto.Features.ToDictionary(f => f.Code, StringComparer.Ordinal);
+        foreach (var f in current.Features.Where(f => f.Enabled && f.Feature is not null))
+        {
+            var feature = f.Feature!;
+            var to = target.Features.FirstOrDefault(t => t.FeatureId == f.FeatureId);
+            if (to is null || !to.Enabled)
+            {
+                warnings.Add($"{target.Name} does not include {feature.Name}.");
+                continue;
+            }
+            if (to.Unlimited || feature.Type == FeatureTypes.Boolean || !byCode.TryGetValue(feature.Code, out var used) || used.Usage is null)
+            {
+                continue;
+            }
+            var unit = PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
+            if (feature.Type == FeatureTypes.Seats && used.Usage.Current > to.IncludedAmount)
+            {
+                warnings.Add($"You have {PortalFormat.Quantity(used.Usage.Current)} {unit} in use; {target.Name} includes {PortalFormat.Quantity(to.IncludedAmount)}."
+                    + (to.OverageEnabled ? " Extra seats are charged." : " Remove some before the change."));
+            }
+            else if (feature.Type == FeatureTypes.Usage && used.Usage.Current > to.IncludedAmount)
+            {
+                warnings.Add($"You have used {PortalFormat.Quantity(used.Usage.Current)} {unit} this period; {target.Name} includes {PortalFormat.Quantity(to.IncludedAmount)}."
+                    + (to.OverageEnabled ? $" Usage above that costs {PortalFormat.Rate(to.OverageUnitPrice, s.Currency)} each." : " Usage above that will be blocked."));
+            }
+        }
+        return warnings;
+    }
+}

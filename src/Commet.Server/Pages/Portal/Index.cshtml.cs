@@ -1,0 +1,64 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Payments;
+using Commet.Server.Portal;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Pages.Portal;
+
+public sealed record PlanSummary(string Name, string? Description, string? PlanGroupId);
+
+/// <summary>The overview: the subscription and its billing cycle, what is scheduled, the card, the latest invoices.</summary>
+public sealed class IndexModel : PortalPageModel
+{
+    public override PortalSection Section => PortalSection.Overview;
+
+    public Subscription? Subscription => Portal.Subscription;
+
+    /// <summary>What the overview shows of the plan (no prices or features: they are not shown here).</summary>
+    public PlanSummary? Plan { get; private set; }
+
+    public string? ScheduledPlanName { get; private set; }
+
+    public PaymentMethod? Card { get; private set; }
+
+    public IReadOnlyList<Invoice> RecentInvoices { get; private set; } = [];
+
+    public Invoice? Overdue { get; private set; }
+
+    /// <summary>The open checkout of a subscription waiting for a first payment or for a card before its trial ends.</summary>
+    public HostedSession? Checkout { get; private set; }
+
+    public IReadOnlyList<PlanChoice> StartChoices { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        var db = Portal.Db;
+        var s = Subscription;
+        Plan = s is null ? null : await db.Plans.AsNoTracking().Where(p => p.Id == s.PlanId)
+            .Select(p => new PlanSummary(p.Name, p.Description, p.PlanGroupId)).FirstOrDefaultAsync(Ct);
+        Card = await Portal.CardAsync(Ct);
+        if (s?.ScheduledPlanId is { } scheduled && scheduled != s.PlanId)
+        {
+            ScheduledPlanName = await db.Plans.AsNoTracking().Where(p => p.Id == scheduled).Select(p => p.Name).FirstOrDefaultAsync(Ct);
+        }
+        if (Portal.Branding.ShowInvoices)
+        {
+            RecentInvoices = await db.Invoices.AsNoTracking()
+                .Where(i => i.CustomerId == Portal.Customer.Id && i.Status != InvoiceStatus.Draft)
+                .OrderByDescending(i => i.Id).Take(3).ToListAsync(Ct);
+        }
+        if (s is { Status: SubscriptionStatus.PastDue or SubscriptionStatus.PendingPayment, OutstandingInvoiceId: { } overdue })
+        {
+            Overdue = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == overdue, Ct);
+        }
+        if (s is not null && (s.Status == SubscriptionStatus.PendingPayment || (s.Status == SubscriptionStatus.Trialing && Card is null)))
+        {
+            Checkout = await HostedLinks.OpenCheckoutAsync(db, s.Id, Ct);
+        }
+        if (!Portal.HasLiveSubscription)
+        {
+            StartChoices = await PlanChoices.PublicPlansAsync(Portal, Ct);
+        }
+    }
+}

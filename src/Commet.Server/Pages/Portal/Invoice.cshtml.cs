@@ -1,0 +1,44 @@
+using Commet.Domain.Billing;
+using Commet.Server.Invoices;
+using Commet.Server.Portal;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Pages.Portal;
+
+/// <summary>One invoice with its lines. An invoice of anyone else (or of another organization or mode) is "not found".</summary>
+public sealed class InvoiceModel : PortalPageModel
+{
+    public override PortalSection Section => PortalSection.Invoices;
+
+    public Invoice Invoice { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string id)
+    {
+        var invoice = await Portal.Db.Invoices.AsNoTracking().Include(i => i.Lines)
+            .FirstOrDefaultAsync(i => i.Id == id && i.CustomerId == Portal.Customer.Id && i.Status != InvoiceStatus.Draft, Ct);
+        if (invoice is null)
+        {
+            return NotFound();
+        }
+        Invoice = invoice;
+        return Page();
+    }
+
+    /// <summary>
+    /// The PDF, rendered by the invoices work, served within the portal session (the same check as the page), so
+    /// no long-lived signed download link ends up in the browser's history.
+    /// </summary>
+    public async Task<IActionResult> OnGetPdfAsync(string id)
+    {
+        if (await OnGetAsync(id) is not PageResult)
+        {
+            return NotFound();
+        }
+        var c = Portal.Customer;
+        var merchant = Portal.Branding.DisplayName;
+        var pdf = InvoicePdf.Render(Invoice, new InvoicePdfParties(merchant, c.FullName, c.Email, c.Address));
+        return File(pdf, "application/pdf", InvoiceLinks.FileName(Invoice.Number));
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Commet.Server.Pages.Portal;
+
+/// <summary>
+/// Confirmation before any charge: what is bought and what it costs now (the prorated price for an add-on); then the
+/// purchase with the same operation as the API, or a card first when none is on file. Also removing an add-on.
+/// </summary>
+public sealed class PurchaseConfirmModel(PortalActions actions, SubscriptionOps ops) : PortalPageModel
+{
+    public override PortalSection Section => PortalSection.Purchases;
+
+    public string Kind { get; private set; } = "";
+
+    public string? Id { get; private set; }
+
+    public long? Amount { get; private set; }
+
+    public string AmountText { get; private set; } = "";
+
+    public string? AmountError { get; private set; }
+
+    public ChargePreview? Preview { get; private set; }
+
+    public Addon? Removing { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? kind, string? id, string? amount) => await LoadAsync(kind, id, amount) ?? Page();
+
+    public async Task<IActionResult> OnPostAsync(string? subscriptionId, string? kind, string? id, string? amount, long? expected)
+    {
+        if (!Portal.OwnsSubscription(subscriptionId))
+        {
+            return NotFound();
+        }
+        if (await LoadAsync(kind, id, amount) is { } stop)
+        {
+            return stop;
+        }
+        if (AmountError is not null)
+        {
+            return Page();
+        }
+        if (Removing is not null)
+        {
+            var removed = await ops.DeactivateAddonAsync(Portal.Scope, subscriptionId!, Removing.Id, Ct);
+            if (!removed.IsSuccess)
+            {
+                Problem = PortalMessages.For(removed.Error!);
+                return Page();
+            }
+            return Done("/portal/purchases", "addon_off");
+        }
+        if (Preview!.AmountNow != expected)
+        {
+            Problem = "The price changed since you opened this page. Check the new amount and confirm again.";
+            return Page();
+        }
+        var outcome = await actions.PurchaseAsync(Portal, Intent, Preview.AmountNow, Ct);
+        if (outcome.CardStep is { } step)
+        {
+            return Redirect($"/portal/card/{step}");
+        }
+        if (!outcome.Succeeded)
+        {
+            Problem = PortalMessages.For(outcome.Error!);
+            return Page();
+        }
+        return Done("/portal/purchases", outcome.Notice!);
+    }
+
+    private PortalIntent Intent => new(Kind, Id, Amount);
+
+    private async Task<IActionResult?> LoadAsync(string? kind, string? id, string? amount)
+    {
+        var s = Portal.Subscription;
+        if (s is null || !Portal.HasLiveSubscription || s.Status == SubscriptionStatus.PendingPayment)
+        {
+            return Redirect("/portal");
+        }
+        if (s.Status == SubscriptionStatus.PastDue)
+        {
+            return Redirect("/portal/purchases");
+        }
+        Kind = kind ?? "";
+        Id = id;
+        switch (Kind)
+        {
+            case "remove":
+                Removing = await SubscriptionOps.FindAddonAsync(Portal.Db, id ?? "", Ct);
+                return Removing is null || Removing.Id != id ? NotFound() : null;
+            case PortalIntent.Topup:
+                var b = Portal.Branding;
+                AmountText = amount ?? "";
+                Amount = ParseAmount(amount, s.Currency);
+                if (Amount is null)
+                {
+                    AmountError = "Enter an amount, like 25 or 25.50.";
+                }
+                else if (Amount < b.TopupMinimum || Amount > b.TopupMaximum)
+                {
+                    AmountError = $"Choose an amount from {Portal.Money(b.TopupMinimum)} to {Portal.Money(b.TopupMaximum)}.";
+                }
+                if (AmountError is not null)
+                {
+                    return null;
+                }
+                break;
+            case PortalIntent.CreditPack:
+            case PortalIntent.Addon:
+                break;
+            default:
+                return NotFound();
+        }
+        Preview = await PortalCharges.PreviewAsync(Portal, Intent, Ct);
+        return Preview is null ? NotFound() : null;
+    }
+
+    /// <summary>"25", "25.5", "25.50" (or "1,000.00") in major units → minor units; null when it is not a plain amount.</summary>
+    public static long? ParseAmount(string? text, string currency)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 20)
+        {
+            return null;
+        }
+        var cleaned = text.Trim().Replace(",", "", StringComparison.Ordinal);
+        if (!decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var major) || major <= 0)
+        {
+            return null;
+        }
+        var digits = Currency.IsKnown(currency) ? Currency.Of(currency).Digits : 2;
+        var minor = major * (decimal)Math.Pow(10, digits);
+        return minor == decimal.Truncate(minor) && minor <= long.MaxValue ? (long)minor : null;
+    }
+}

@@ -1,0 +1,66 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Commet.Server.Pages.Portal;
+
+/// <summary>Reactivate a canceled subscription: a new period starting today at today's price, after a confirmation.</summary>
+public sealed class ReactivateModel(PortalActions actions) : PortalPageModel
+{
+    public override PortalSection Section => PortalSection.Overview;
+
+    public Plan? Plan { get; private set; }
+
+    public PlanPrice? Price { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await LoadAsync() is { } stop)
+        {
+            return stop;
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? subscriptionId)
+    {
+        if (!Portal.OwnsSubscription(subscriptionId))
+        {
+            return NotFound();
+        }
+        if (await LoadAsync() is { } stop)
+        {
+            return stop;
+        }
+        var outcome = await actions.PurchaseAsync(Portal, new PortalIntent(PortalIntent.Reactivate), Price?.Price ?? 0, Ct);
+        if (outcome.CardStep is { } step)
+        {
+            return Redirect($"/portal/card/{step}");
+        }
+        if (!outcome.Succeeded)
+        {
+            Problem = PortalMessages.For(outcome.Error!);
+            return Page();
+        }
+        return Done("/portal", outcome.Notice!);
+    }
+
+    private async Task<IActionResult?> LoadAsync()
+    {
+        var s = Portal.Subscription;
+        if (s is null || s.Status != SubscriptionStatus.Canceled)
+        {
+            return Redirect("/portal");
+        }
+        Plan = await Portal.PlanAsync(Ct);
+        if (Plan is null || Plan.DeletedAt is not null)
+        {
+            Problem = PortalMessages.For("plan_unavailable");
+            return null;
+        }
+        Price = Plan.IsFree ? null : SubscriptionOps.PriceFor(Plan, s.BillingInterval);
+        return null;
+    }
+}

@@ -1,0 +1,132 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
+using Commet.Server.Usage;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Pages.Portal;
+
+/// <summary>One metered feature's usage per day of the current allowance month, for the chart.</summary>
+public sealed record DailySeries(string Feature, string Unit, IReadOnlyList<(DateTime Day, decimal Quantity)> Days)
+{
+    public decimal Max => Days.Count == 0 ? 0 : Days.Max(d => d.Quantity);
+}
+
+/// <summary>
+/// Usage across every feature of the plan, as the API's subscription read-out reports it: meters for metered
+/// features and seats, plan and purchased credits, balance, included features, and a per-day chart of this
+/// month for metered features (server-drawn SVG, no script).
+/// </summary>
+public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
+{
+    public override PortalSection Section => PortalSection.Usage;
+
+    public Plan? Plan { get; private set; }
+
+    public SubscriptionDto? View { get; private set; }
+
+    public (DateTime Start, DateTime End) Window { get; private set; }
+
+    public IReadOnlyList<MeterView> Meters { get; private set; } = [];
+
+    public IReadOnlyList<(string Name, bool Included)> Flags { get; private set; } = [];
+
+    public IReadOnlyList<DailySeries> Charts { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var s = Portal.Subscription;
+        if (s is null || !Portal.HasLiveSubscription)
+        {
+            return Redirect("/portal");
+        }
+        Plan = await Portal.PlanAsync(Ct);
+        View = await views.ToDtoAsync(Portal.Scope, s, Ct);
+        Window = ConsumptionOps.Window(s, Portal.Now);
+        var meters = new List<MeterView>();
+        var flags = new List<(string, bool)>();
+        var byCode = View.Features.ToDictionary(f => f.Code, StringComparer.Ordinal);
+        var currency = Currency.Of(s.Currency);
+        foreach (var f in Plan?.Features.Where(x => x.Feature is not null) ?? [])
+        {
+            var feature = f.Feature!;
+            if (feature.Type == FeatureTypes.Boolean || !f.Enabled)
+            {
+                flags.Add((feature.Name, f.Enabled));
+                continue;
+            }
+            var usage = byCode.GetValueOrDefault(feature.Code)?.Usage;
+            var used = usage?.Current ?? 0;
+            var unit = Unit(feature);
+            var verb = feature.Type == FeatureTypes.Seats ? "in use" : "used";
+            if (Plan!.ConsumptionModel is ConsumptionModels.Credits or ConsumptionModels.Balance && feature.Type == FeatureTypes.Usage)
+            {
+                var cost = Plan.ConsumptionModel == ConsumptionModels.Credits
+                    ? $"{PortalFormat.Quantity(f.CreditsPerUnit ?? 1)} {((f.CreditsPerUnit ?? 1) == 1 ? "credit" : "credits")} each"
+                    : $"{PortalFormat.Rate(f.OverageUnitPrice, s.Currency)} each";
+                meters.Add(new MeterView(feature.Name, used, 0, true, $"{PortalFormat.Quantity(used)} {unit} {verb} this month · {cost}"));
+                continue;
+            }
+            if (f.Unlimited)
+            {
+                meters.Add(new MeterView(feature.Name, used, 0, true, $"{PortalFormat.Quantity(used)} {unit} {verb} · unlimited"));
+                continue;
+            }
+            var included = usage?.Included ?? f.IncludedAmount;
+            string? note = null;
+            if (used > included && f.OverageEnabled)
+            {
+                var over = used - included;
+                var overCost = Money.FromRate(f.OverageUnitPrice, over, currency);
+                note = $"{PortalFormat.Quantity(over)} over the included amount so far: {Portal.Money(overCost.MinorUnits)} at {PortalFormat.Rate(f.OverageUnitPrice, s.Currency)} each, billed at renewal.";
+            }
+            else if (used >= included && !f.OverageEnabled && feature.Type == FeatureTypes.Usage)
+            {
+                note = "You have reached the limit of your plan. Upgrade to use more.";
+            }
+            else if (f.OverageEnabled && f.OverageUnitPrice > 0)
+            {
+                note = $"Beyond the included amount: {PortalFormat.Rate(f.OverageUnitPrice, s.Currency)} per {(feature.UnitName is { Length: > 0 } one ? one : "unit")}, billed at renewal.";
+            }
+            meters.Add(new MeterView(feature.Name, used, included, false, $"{PortalFormat.Quantity(used)} of {PortalFormat.Quantity(included)} {unit} {verb}", note));
+        }
+        Meters = meters;
+        Flags = flags;
+        Charts = await DailyAsync(s);
+        return Page();
+    }
+
+    private async Task<IReadOnlyList<DailySeries>> DailyAsync(Subscription s)
+    {
+        var metered = Plan?.Features.Where(f => f.Enabled && f.Feature?.Type == FeatureTypes.Usage).ToList() ?? [];
+        if (metered.Count == 0)
+        {
+            return [];
+        }
+        var (start, end) = (Window.Start.Date, Window.End);
+        var ids = metered.Select(f => f.FeatureId).ToList();
+        var rows = await Portal.Db.UsageDaily.AsNoTracking()
+            .Where(d => d.SubscriptionId == s.Id && ids.Contains(d.FeatureId) && d.Day >= start && d.Day < end)
+            .ToListAsync(Ct);
+        // The whole month is drawn, days still to come empty, so the chart reads as "how far into the month".
+        var last = end.AddDays(-1).Date;
+        var series = new List<DailySeries>();
+        foreach (var f in metered)
+        {
+            var byDay = rows.Where(r => r.FeatureId == f.FeatureId).GroupBy(r => r.Day.Date).ToDictionary(g => g.Key, g => g.Sum(r => r.Quantity));
+            var days = new List<(DateTime, decimal)>();
+            for (var d = start; d <= last; d = d.AddDays(1))
+            {
+                days.Add((d, byDay.GetValueOrDefault(d)));
+            }
+            series.Add(new DailySeries(f.Feature!.Name, Unit(f.Feature), days));
+        }
+        return series;
+    }
+
+    private static string Unit(Feature feature) => PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
+
+    public string BalanceText(long rateScale, string currency) => Portal.Money(ConsumptionOps.MinorOfRate(rateScale, Currency.Of(currency)), currency);
+}

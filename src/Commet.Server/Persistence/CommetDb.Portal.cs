@@ -1,0 +1,56 @@
+using Commet.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Persistence;
+
+/// <summary>The customer portal's tables: links/sessions, per-organization settings, limited attempts.</summary>
+public abstract partial class CommetDb
+{
+    public DbSet<PortalSession> PortalSessions => Set<PortalSession>();
+    public DbSet<PortalSettings> PortalSettings => Set<PortalSettings>();
+    public DbSet<PortalAttempt> PortalAttempts => Set<PortalAttempt>();
+
+    private void ConfigurePortal(ModelBuilder b)
+    {
+        b.Entity<PortalSession>(e =>
+        {
+            e.ToTable("portal_sessions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.LinkHash).HasMaxLength(64);
+            e.Property(x => x.SessionHash).HasMaxLength(64);
+            e.Property(x => x.ReturnUrl).HasMaxLength(2048);
+            e.HasIndex(x => x.LinkHash).IsUnique();
+            e.HasIndex(x => x.SessionHash).IsUnique();
+            // For purging dead sessions.
+            e.HasIndex(x => x.AbsoluteExpiresAt);
+            Tenant(e);
+        });
+
+        b.Entity<PortalSettings>(e =>
+        {
+            e.ToTable("portal_settings");
+            e.HasKey(x => new { x.OrganizationId, x.Livemode });
+            e.Property(x => x.OrganizationId).HasMaxLength(40);
+            e.Property(x => x.DisplayName).HasMaxLength(100);
+            e.Property(x => x.LogoUrl).HasMaxLength(2048);
+            e.Property(x => x.AccentColor).HasMaxLength(7);
+            e.Property(x => x.SupportEmail).HasMaxLength(320);
+            e.Property(x => x.TermsUrl).HasMaxLength(2048);
+            e.Property(x => x.PrivacyUrl).HasMaxLength(2048);
+            e.HasQueryFilter(x => x.OrganizationId == TenantOrganizationId && x.Livemode == TenantLivemode);
+        });
+
+        b.Entity<PortalAttempt>(e =>
+        {
+            e.ToTable("portal_attempts");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.Kind).HasMaxLength(30);
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId, x.Kind, x.AttemptedAt });
+            Tenant(e);
+        });
+    }
+}

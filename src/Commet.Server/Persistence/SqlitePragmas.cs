@@ -1,0 +1,28 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Commet.Server.Persistence;
+
+/// <summary>
+/// <c>PRAGMA synchronous=NORMAL</c> on every SQLite connection: it is a per-connection setting, so setting it once at
+/// migration (as <see cref="Database.MigrateAsync"/> does) leaves every pooled connection at FULL, which syncs the
+/// write-ahead log on every commit. NORMAL in WAL mode survives a crash of the process; only an OS crash or power
+/// loss can lose the last commits.
+/// </summary>
+public sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
+    }
+}

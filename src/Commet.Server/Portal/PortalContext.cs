@@ -1,0 +1,119 @@
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Payments;
+using Commet.Server.Persistence;
+using Commet.Server.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Portal;
+
+/// <summary>
+/// Everything one portal request stands on: the session, the one customer it may see, that customer's
+/// organization and mode (the database context is scoped to them), the billing scope (sandbox test clock
+/// included), branding and formatting in the customer's time zone.
+/// </summary>
+public sealed class PortalContext
+{
+    public const string ItemKey = "commet.portal";
+
+    public required PortalSession Session { get; init; }
+    public required Customer Customer { get; set; }
+    public required PortalBranding Branding { get; init; }
+    public required BillingScope Scope { get; set; }
+    public required PortalFormat Format { get; init; }
+    public required string AccentCss { get; init; }
+    public required string AccentHash { get; init; }
+
+    /// <summary>The customer's live subscription, or else the most recent one (canceled); null if never subscribed.</summary>
+    public Subscription? Subscription { get; set; }
+
+    public CommetDb Db => Scope.Db;
+
+    public bool Livemode => Session.Livemode;
+
+    public DateTime Now => Scope.Now;
+
+    public bool HasLiveSubscription => Subscription is not null && SubscriptionStatus.IsLive(Subscription.Status);
+
+    private Plan? plan;
+    private bool planLoaded;
+
+    /// <summary>The subscription's plan with prices and features.</summary>
+    public async Task<Plan?> PlanAsync(CancellationToken ct)
+    {
+        if (!planLoaded && Subscription is not null)
+        {
+            plan = await SubscriptionOps.PlanOfAsync(Db, Subscription.PlanId, ct);
+        }
+        planLoaded = true;
+        return plan;
+    }
+
+    public Task<PaymentMethod?> CardAsync(CancellationToken ct) =>
+        Db.PaymentMethods.AsNoTracking().Where(m => m.CustomerId == Customer.Id && m.IsDefault && m.DetachedAt == null).FirstOrDefaultAsync(ct);
+
+    /// <summary>Reloads the subscription after an operation changed it.</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        Subscription = await CurrentSubscriptionAsync(Db, Customer.Id, ct);
+        planLoaded = false;
+        plan = null;
+    }
+
+    /// <summary>The live subscription if there is one, else the latest: one query either way.</summary>
+    public static Task<Subscription?> CurrentSubscriptionAsync(CommetDb db, string customerId, CancellationToken ct) =>
+        db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId)
+            .OrderBy(s => SubscriptionStatus.Live.Contains(s.Status) ? 0 : 1).ThenByDescending(s => s.Id)
+            .FirstOrDefaultAsync(ct);
+
+    public string Money(long minor) => PortalFormat.Money(minor, Subscription?.Currency ?? Branding.Currency);
+
+    public string Money(long minor, string currency) => PortalFormat.Money(minor, currency);
+
+    /// <summary>
+    /// The subscription named by a form or URL must be the customer's own current one; anything else is
+    /// answered as "not found", exactly like an ID that does not exist.
+    /// </summary>
+    public bool OwnsSubscription(string? id) => id is not null && Subscription is not null && Subscription.Id == id;
+}
+
+/// <summary>Builds the <see cref="PortalContext"/> of a request from its session cookie.</summary>
+public sealed class PortalContexts(PortalSessions sessions, PortalBrandings brandings, BillingClock clock, Payments.HostedLinks links)
+{
+    public async Task<PortalContext?> ResolveAsync(HttpContext http, CommetDb db, CancellationToken ct)
+    {
+        if (http.Items.TryGetValue(PortalContext.ItemKey, out var existing) && existing is PortalContext done)
+        {
+            return done;
+        }
+        // One connection for the whole page rather than one per query.
+        await db.Database.OpenConnectionAsync(ct);
+        var resolved = await sessions.ResolveAsync(db, http.Request.Cookies[PortalSessions.CookieName], ct);
+        if (resolved is null)
+        {
+            return null;
+        }
+        var (session, customer, simulated) = resolved;
+        // From here on every query of this request sees this organization and mode only.
+        db.ScopeTo(session.OrganizationId, session.Livemode);
+        var branding = await brandings.GetAsync(db, session.OrganizationId, session.Livemode, ct);
+        // The billing scope the API would build (BillingScopes.ForAsync), with the test clock read along with the session.
+        var scope = new BillingScope(db, new Tenant(session.OrganizationId, session.Livemode), clock.NowFrom(session.Livemode, simulated),
+            links.Base(BillingScopes.BaseUrlOf(http.Request)));
+        var accentCss = PortalStyles.AccentCss(branding.Accent, branding.OnAccent);
+        var context = new PortalContext
+        {
+            Session = session,
+            Customer = customer,
+            Branding = branding,
+            Scope = scope,
+            Format = PortalFormat.For(customer.Timezone),
+            AccentCss = accentCss,
+            AccentHash = PortalStyles.Hash(accentCss),
+            Subscription = await PortalContext.CurrentSubscriptionAsync(db, customer.Id, ct),
+        };
+        http.Items[PortalContext.ItemKey] = context;
+        return context;
+    }
+}

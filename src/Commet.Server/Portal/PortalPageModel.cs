@@ -1,0 +1,90 @@
+using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Commet.Server.Portal;
+
+/// <summary>Portal sections, for the navigation and for the organization's "which sections are shown" setting.</summary>
+public enum PortalSection
+{
+    Overview,
+    Usage,
+    Plans,
+    Purchases,
+    PaymentMethod,
+    BillingDetails,
+    Invoices,
+    Cancel,
+}
+
+/// <summary>
+/// The base of every signed-in portal page: resolves the session before any handler runs (no session → the
+/// "session ended" page), scopes the request to the session's customer, sets the security headers, and hides
+/// sections the organization turned off.
+/// </summary>
+public abstract class PortalPageModel : PageModel
+{
+    public PortalContext Portal { get; private set; } = null!;
+
+    public abstract PortalSection Section { get; }
+
+    /// <summary>A sentence for the top of the page after a problem (never a raw code).</summary>
+    public string? Problem { get; set; }
+
+    protected CancellationToken Ct => HttpContext.RequestAborted;
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var services = HttpContext.RequestServices;
+        var db = services.GetRequiredService<CommetDb>();
+        var portal = await services.GetRequiredService<PortalContexts>().ResolveAsync(HttpContext, db, Ct);
+        if (portal is null)
+        {
+            context.Result = new RedirectResult("/portal/ended");
+            return;
+        }
+        Portal = portal;
+        PortalHeaders.Apply(Response, portal.AccentHash);
+        if (!IsShown(Section, portal.Branding))
+        {
+            context.Result = NotFound();
+            return;
+        }
+        await next();
+    }
+
+    public static bool IsShown(PortalSection section, PortalBranding b) => section switch
+    {
+        PortalSection.Usage => b.ShowUsage,
+        PortalSection.Plans => b.ShowChangePlan,
+        PortalSection.Purchases => b.ShowPurchases,
+        PortalSection.PaymentMethod => b.ShowPaymentMethod,
+        PortalSection.BillingDetails => b.ShowBillingDetails,
+        PortalSection.Invoices => b.ShowInvoices,
+        PortalSection.Cancel => b.ShowCancel,
+        _ => true,
+    };
+
+    /// <summary>Post/redirect/get with a notice from the fixed list in <see cref="PortalMessages"/>.</summary>
+    protected RedirectResult Done(string path, string notice) => Redirect($"{path}?m={notice}");
+}
+
+/// <summary>Friendly pages for empty error answers under /portal (404, 400 from a failed antiforgery check, 405).</summary>
+public static class PortalStatusPages
+{
+    public static Task WriteAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        return http.Response.StatusCode switch
+        {
+            404 => PortalProblemPage.WriteAsync(http, "We couldn't find that",
+                "The page you asked for does not exist, or it is not part of your account.", "/portal", "Back to billing"),
+            400 => PortalProblemPage.WriteAsync(http, "This form has expired",
+                "For your security the form could not be sent. Go back, reload the page and try again. Nothing was changed.", "/portal", "Back to billing"),
+            405 => PortalProblemPage.WriteAsync(http, "That did not work",
+                "This page cannot be used that way. Nothing was changed.", "/portal", "Back to billing"),
+            _ => Task.CompletedTask,
+        };
+    }
+}

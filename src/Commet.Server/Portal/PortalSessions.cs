@@ -1,0 +1,169 @@
+using Commet.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Commet.Server.Persistence;
+
+namespace Commet.Server.Portal;
+
+/// <summary>A live session with what every page needs alongside it: its customer and the organization's test clock.</summary>
+public sealed record ResolvedSession(PortalSession Session, Customer Customer, DateTime? SimulatedTime);
+
+/// <summary>What opening a portal link came to.</summary>
+public sealed record Redemption(PortalSession? Session, string? CookieToken, string? OrganizationId, bool Livemode, string? ReturnUrl)
+{
+    public bool Succeeded => Session is not null && CookieToken is not null;
+}
+
+/// <summary>
+/// Portal links and sessions. A link is a random token whose hash is stored; opening it swaps it, in one
+/// conditional UPDATE (so two nodes cannot both win), for a session cookie whose hash is stored. All times
+/// are real time from the injected <see cref="TimeProvider"/>, never the sandbox test clock.
+/// </summary>
+public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimeProvider time, IOptions<PortalOptions> options)
+{
+    public const string CookieName = "commet_portal";
+    public const string CookiePath = "/portal";
+
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Adds a link for the customer to the caller's unit of work and returns its token.</summary>
+    public string CreateLink(CommetDb db, Customer customer, string? returnUrl, PortalSettings? settings)
+    {
+        var now = Now;
+        var o = options.Value;
+        var idle = settings?.IdleTimeoutMinutes ?? o.IdleTimeoutMinutes;
+        var absolute = settings?.AbsoluteTimeoutHours ?? o.AbsoluteTimeoutHours;
+        var token = PortalTokens.New();
+        db.PortalSessions.Add(new PortalSession
+        {
+            Id = Ids.New("pts"),
+            OrganizationId = customer.OrganizationId,
+            Livemode = customer.Livemode,
+            CustomerId = customer.Id,
+            LinkHash = PortalTokens.Hash(token),
+            ReturnUrl = returnUrl,
+            CreatedAt = now,
+            LinkExpiresAt = now.AddMinutes(o.LinkLifetimeMinutes),
+            IdleTimeoutSeconds = idle * 60,
+            // The cap counts from when the link was made, so an unopened link cannot stretch it.
+            AbsoluteExpiresAt = now.AddHours(absolute),
+        });
+        return token;
+    }
+
+    /// <summary>Opens a link once. A second opening, an expired link or an unknown token gets no session.</summary>
+    public async Task<Redemption> RedeemAsync(string token, CancellationToken ct)
+    {
+        if (!PortalTokens.LooksValid(token))
+        {
+            return new Redemption(null, null, null, false, null);
+        }
+        var linkHash = PortalTokens.Hash(token);
+        var cookie = PortalTokens.New();
+        var sessionHash = PortalTokens.Hash(cookie);
+        var now = Now;
+        await using var db = dbFactory.CreateDbContext();
+        int won;
+        using (await PortalWrites.EnterAsync(db, ct))
+        {
+            won = await db.PortalSessions.IgnoreQueryFilters()
+                .Where(s => s.LinkHash == linkHash && s.RedeemedAt == null && s.EndedAt == null && s.LinkExpiresAt > now)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.RedeemedAt, now)
+                    .SetProperty(s => s.LastSeenAt, now)
+                    .SetProperty(s => s.SessionHash, sessionHash), ct);
+        }
+        var row = await db.PortalSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.LinkHash == linkHash, ct);
+        if (row is null)
+        {
+            return new Redemption(null, null, null, false, null);
+        }
+        return won == 1
+            ? new Redemption(row, cookie, row.OrganizationId, row.Livemode, row.ReturnUrl)
+            : new Redemption(null, null, row.OrganizationId, row.Livemode, row.ReturnUrl);
+    }
+
+    /// <summary>
+    /// The live session a cookie names, sliding its idle expiry; null when there is none. The session, its customer
+    /// (same organization and mode) and the organization's test clock come back in one query: every page asks.
+    /// </summary>
+    public async Task<ResolvedSession?> ResolveAsync(CommetDb db, string? cookie, CancellationToken ct)
+    {
+        if (!PortalTokens.LooksValid(cookie))
+        {
+            return null;
+        }
+        var hash = PortalTokens.Hash(cookie!);
+        var row = await (
+                from s in db.PortalSessions.IgnoreQueryFilters()
+                where s.SessionHash == hash
+                join c in db.Customers.IgnoreQueryFilters()
+                    on new { Id = s.CustomerId, s.OrganizationId, s.Livemode } equals new { c.Id, c.OrganizationId, c.Livemode }
+                select new
+                {
+                    Session = s,
+                    Customer = c,
+                    Clock = db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault(),
+                })
+            .AsNoTracking()
+            .FirstOrDefaultAsync(ct);
+        var now = Now;
+        if (row is null || !row.Session.IsAlive(now))
+        {
+            return null;
+        }
+        var session = row.Session;
+        if (session.NeedsTouch(now))
+        {
+            using (await PortalWrites.EnterAsync(db, ct))
+            {
+                await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == session.Id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
+            }
+            session.LastSeenAt = now;
+        }
+        return new ResolvedSession(session, row.Customer, row.Clock);
+    }
+
+    /// <summary>What an ended or unknown session cookie still says about where the customer came from (never customer data).</summary>
+    public async Task<PortalSession?> FindEndedAsync(CommetDb db, string? cookie, CancellationToken ct)
+    {
+        if (!PortalTokens.LooksValid(cookie))
+        {
+            return null;
+        }
+        var hash = PortalTokens.Hash(cookie!);
+        return await db.PortalSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.SessionHash == hash, ct);
+    }
+
+    /// <summary>Signs out: the session cookie stops working on every node at once.</summary>
+    public async Task EndAsync(CommetDb db, string sessionId, CancellationToken ct)
+    {
+        var now = Now;
+        using (await PortalWrites.EnterAsync(db, ct))
+        {
+            await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == sessionId && s.EndedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now), ct);
+        }
+    }
+
+    /// <summary>Deletes links and sessions that died more than a day ago.</summary>
+    public async Task<int> PurgeAsync(CancellationToken ct)
+    {
+        var cutoff = Now.AddDays(-1);
+        await using var db = dbFactory.CreateDbContext();
+        return await db.PortalSessions.IgnoreQueryFilters()
+            .Where(s => s.AbsoluteExpiresAt < cutoff || (s.RedeemedAt == null && s.LinkExpiresAt < cutoff))
+            .ExecuteDeleteAsync(ct);
+    }
+
+    public CookieOptions CookieOptions(HttpRequest request) => new()
+    {
+        HttpOnly = true,
+        Secure = request.IsHttps,
+        SameSite = SameSiteMode.Lax,
+        Path = CookiePath,
+        // No Domain: the cookie is host-only. No Expires: it lives with the browser session; the server decides expiry.
+        IsEssential = true,
+    };
+}

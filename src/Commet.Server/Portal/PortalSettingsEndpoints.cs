@@ -1,0 +1,186 @@
+using Commet.Domain;
+using Commet.Server.Http;
+using Commet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Commet.Server.Portal;
+
+public sealed class PortalSectionsInput
+{
+    public bool? Usage { get; set; }
+    public bool? ChangePlan { get; set; }
+    public bool? Purchases { get; set; }
+    public bool? PaymentMethod { get; set; }
+    public bool? BillingDetails { get; set; }
+    public bool? Invoices { get; set; }
+    public bool? Cancel { get; set; }
+}
+
+/// <summary>Fields left out (or null) keep their value; an empty string resets a text field to its default.</summary>
+public sealed class UpdatePortalSettingsRequest
+{
+    public string? DisplayName { get; set; }
+    public string? LogoUrl { get; set; }
+    public string? AccentColor { get; set; }
+    public string? SupportEmail { get; set; }
+    public string? TermsUrl { get; set; }
+    public string? PrivacyUrl { get; set; }
+    public long? TopupMinimum { get; set; }
+    public long? TopupMaximum { get; set; }
+    public int? IdleTimeoutMinutes { get; set; }
+    public int? AbsoluteTimeoutHours { get; set; }
+    public PortalSectionsInput? Sections { get; set; }
+}
+
+public sealed record PortalSectionsDto(bool Usage, bool ChangePlan, bool Purchases, bool PaymentMethod, bool BillingDetails, bool Invoices, bool Cancel);
+
+/// <summary>The effective portal settings of the caller's organization and mode (defaults filled in).</summary>
+public sealed record PortalSettingsDto(
+    string DisplayName,
+    string? LogoUrl,
+    string AccentColor,
+    string? SupportEmail,
+    string? TermsUrl,
+    string? PrivacyUrl,
+    long TopupMinimum,
+    long TopupMaximum,
+    string Currency,
+    int IdleTimeoutMinutes,
+    int AbsoluteTimeoutHours,
+    PortalSectionsDto Sections,
+    DateTime? UpdatedAt,
+    bool Livemode)
+{
+    public string Object => "portal_settings";
+}
+
+/// <summary><c>GET/PUT /api/v1/portal/settings</c>: branding, limits and sections of the customer portal (our addition).</summary>
+public static class PortalSettingsEndpoints
+{
+    public const long MaxTopup = 100_000_000;
+
+    public static void MapPortalSettings(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/portal").WithTags("Portal");
+
+        group.MapGet("/settings", async (CommetDb db, ApiCaller caller, IOptions<PortalOptions> options, CancellationToken ct) =>
+        {
+            var settings = await db.PortalSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+            return Api.Ok(await ToDtoAsync(db, caller, settings, options.Value, ct));
+        }).WithSummary("The customer portal's settings for this organization and mode (defaults filled in).")
+        .Produces<ApiEnvelope<PortalSettingsDto>>();
+
+        group.MapPut("/settings", async (Json<UpdatePortalSettingsRequest> body, CommetDb db, ApiCaller caller, IOptions<PortalOptions> options,
+            PortalBrandings brandings, TimeProvider time, CancellationToken ct) =>
+        {
+            var r = body.Value;
+            var settings = await db.PortalSettings.FirstOrDefaultAsync(ct);
+            var o = options.Value;
+            var check = Validate(r, settings, o);
+            if (check.Failed)
+            {
+                return Api.Error(check.ToError());
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            if (settings is null)
+            {
+                settings = new PortalSettings { OrganizationId = caller.OrganizationId, Livemode = caller.Livemode, CreatedAt = now };
+                db.PortalSettings.Add(settings);
+            }
+            Apply(r, settings);
+            settings.UpdatedAt = now;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+            {
+                // Two first PUTs raced; the other one created the row. Asking again applies this one on top.
+                return Api.Error(Error.Conflict("concurrent_update", "The settings were changed at the same moment by another request. Send the request again."));
+            }
+            brandings.Forget(caller.OrganizationId, caller.Livemode);
+            return Api.Ok(await ToDtoAsync(db, caller, settings, o, ct));
+        }).WithSummary("Change the customer portal's settings: display name, logo, accent colour, support email, terms and privacy links, "
+            + "top-up limits, session times and which sections show. Fields left out keep their value.")
+        .Produces<ApiEnvelope<PortalSettingsDto>>();
+    }
+
+    public static Check Validate(UpdatePortalSettingsRequest r, PortalSettings? current, PortalOptions o)
+    {
+        var check = new Check()
+            .MaxLength("displayName", r.DisplayName, 100)
+            .Email("supportEmail", NullIfEmpty(r.SupportEmail), required: false);
+        Url(check, "logoUrl", r.LogoUrl);
+        Url(check, "termsUrl", r.TermsUrl);
+        Url(check, "privacyUrl", r.PrivacyUrl);
+        if (!string.IsNullOrEmpty(r.AccentColor) && !Colors.IsHex(r.AccentColor))
+        {
+            check.Add("accentColor", "accentColor must be a hex colour such as #1d4ed8 or #2b6.");
+        }
+        check.Range("topupMinimum", r.TopupMinimum, 1, MaxTopup)
+            .Range("topupMaximum", r.TopupMaximum, 1, MaxTopup)
+            .Range("idleTimeoutMinutes", r.IdleTimeoutMinutes, 5, 24 * 60)
+            .Range("absoluteTimeoutHours", r.AbsoluteTimeoutHours, 1, 7 * 24);
+        var min = r.TopupMinimum ?? current?.TopupMinimum ?? o.TopupMinimum;
+        var max = r.TopupMaximum ?? current?.TopupMaximum ?? o.TopupMaximum;
+        if (!check.Failed && max < min)
+        {
+            check.Add(r.TopupMaximum is null ? "topupMinimum" : "topupMaximum", "topupMaximum must be at least topupMinimum.");
+        }
+        var idle = r.IdleTimeoutMinutes ?? current?.IdleTimeoutMinutes ?? o.IdleTimeoutMinutes;
+        var absolute = r.AbsoluteTimeoutHours ?? current?.AbsoluteTimeoutHours ?? o.AbsoluteTimeoutHours;
+        if (!check.Failed && idle > absolute * 60)
+        {
+            check.Add(r.IdleTimeoutMinutes is null ? "absoluteTimeoutHours" : "idleTimeoutMinutes",
+                "idleTimeoutMinutes must not be longer than absoluteTimeoutHours.");
+        }
+        return check;
+    }
+
+    private static void Url(Check check, string field, string? value)
+    {
+        if (!string.IsNullOrEmpty(value) && !ReturnUrls.IsSafe(value))
+        {
+            check.Add(field, $"{field} must be an absolute http or https URL.");
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static void Apply(UpdatePortalSettingsRequest r, PortalSettings s)
+    {
+        static string? Text(string? given, string? current) => given is null ? current : given.Trim().Length == 0 ? null : given.Trim();
+        s.DisplayName = Text(r.DisplayName, s.DisplayName);
+        s.LogoUrl = Text(r.LogoUrl, s.LogoUrl);
+        s.AccentColor = r.AccentColor is null ? s.AccentColor : r.AccentColor.Length == 0 ? null : Colors.Normalize(r.AccentColor);
+        s.SupportEmail = Text(r.SupportEmail, s.SupportEmail);
+        s.TermsUrl = Text(r.TermsUrl, s.TermsUrl);
+        s.PrivacyUrl = Text(r.PrivacyUrl, s.PrivacyUrl);
+        s.TopupMinimum = r.TopupMinimum ?? s.TopupMinimum;
+        s.TopupMaximum = r.TopupMaximum ?? s.TopupMaximum;
+        s.IdleTimeoutMinutes = r.IdleTimeoutMinutes ?? s.IdleTimeoutMinutes;
+        s.AbsoluteTimeoutHours = r.AbsoluteTimeoutHours ?? s.AbsoluteTimeoutHours;
+        if (r.Sections is { } x)
+        {
+            s.ShowUsage = x.Usage ?? s.ShowUsage;
+            s.ShowChangePlan = x.ChangePlan ?? s.ShowChangePlan;
+            s.ShowPurchases = x.Purchases ?? s.ShowPurchases;
+            s.ShowPaymentMethod = x.PaymentMethod ?? s.ShowPaymentMethod;
+            s.ShowBillingDetails = x.BillingDetails ?? s.ShowBillingDetails;
+            s.ShowInvoices = x.Invoices ?? s.ShowInvoices;
+            s.ShowCancel = x.Cancel ?? s.ShowCancel;
+        }
+    }
+
+    private static async Task<PortalSettingsDto> ToDtoAsync(CommetDb db, ApiCaller caller, PortalSettings? s, PortalOptions o, CancellationToken ct)
+    {
+        var org = await db.Organizations.AsNoTracking().Where(x => x.Id == caller.OrganizationId)
+            .Select(x => new { x.Name, x.Currency }).FirstAsync(ct);
+        var b = PortalBrandings.Build(org.Name, org.Currency, s, o);
+        return new PortalSettingsDto(b.DisplayName, b.LogoUrl, b.Accent, b.SupportEmail, b.TermsUrl, b.PrivacyUrl, b.TopupMinimum, b.TopupMaximum,
+            b.Currency, s?.IdleTimeoutMinutes ?? o.IdleTimeoutMinutes, s?.AbsoluteTimeoutHours ?? o.AbsoluteTimeoutHours,
+            new PortalSectionsDto(b.ShowUsage, b.ShowChangePlan, b.ShowPurchases, b.ShowPaymentMethod, b.ShowBillingDetails, b.ShowInvoices, b.ShowCancel),
+            s?.UpdatedAt, caller.Livemode);
+    }
+}

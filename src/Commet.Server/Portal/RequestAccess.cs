@@ -1,0 +1,111 @@
+using Commet.Domain;
+using Commet.Server.Customers;
+using Commet.Server.Http;
+using Commet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Commet.Server.Infrastructure;
+
+namespace Commet.Server.Portal;
+
+public sealed class RequestAccessRequest
+{
+    /// <summary>Our <c>cus_…</c> ID or the merchant's own ID.</summary>
+    public string? CustomerId { get; set; }
+    public string? Email { get; set; }
+    public string? ReturnUrl { get; set; }
+}
+
+/// <summary>The SDK's <c>PortalAccess</c>.</summary>
+public sealed record PortalAccessDto(string PortalUrl, bool Livemode)
+{
+    public string Object => "portal_session";
+}
+
+/// <summary>Marks an endpoint whose answer must not be kept by the idempotency layer (it carries a secret).</summary>
+public sealed class NoIdempotencyStorage;
+
+/// <summary>
+/// <c>POST /api/v1/portal/request-access</c> (and the legacy <c>/api/portal/request-access</c>): a single-use
+/// portal link for one customer.
+/// </summary>
+public static class RequestAccess
+{
+    public const string AccessPath = "/portal/access/";
+
+    public static RouteHandlerBuilder MapRequestAccess(this IEndpointRouteBuilder routes, string pattern) =>
+        routes.MapPost(pattern, HandleAsync)
+            .WithTags("Portal")
+            .WithSummary("A single-use customer portal URL for one customer (customerId or email, not both).")
+            .Produces<ApiEnvelope<PortalAccessDto>>()
+            .RequireRateLimiting(PortalRateLimits.LinkPolicy)
+            // The answer holds the link's secret; keeping it for idempotent replays would store the token in clear.
+            .WithMetadata(new NoIdempotencyStorage());
+
+    public static async Task<IResult> HandleAsync(Json<RequestAccessRequest> body, CommetDb db, ApiCaller caller, PortalSessions sessions,
+        PortalBrandings brandings, IOptions<CommetOptions> options, HttpRequest request, CancellationToken ct)
+    {
+        var r = body.Value;
+        var hasId = !string.IsNullOrWhiteSpace(r.CustomerId);
+        var hasEmail = !string.IsNullOrWhiteSpace(r.Email);
+        var check = new Check();
+        if (hasId == hasEmail)
+        {
+            check.Add(hasId ? "email" : "customerId", "Send exactly one of customerId or email.");
+        }
+        check.MaxLength("customerId", r.CustomerId, 255);
+        if (hasEmail)
+        {
+            check.Email("email", r.Email, required: false);
+        }
+        if (r.ReturnUrl is not null && !ReturnUrls.IsSafe(r.ReturnUrl))
+        {
+            check.Add("returnUrl", "returnUrl must be an absolute http or https URL.");
+        }
+        if (check.Failed)
+        {
+            return Api.Error(check.ToError());
+        }
+
+        Customer? customer;
+        if (hasId)
+        {
+            customer = await CustomerRules.FindAsync(db, r.CustomerId!.Trim(), ct);
+            if (customer is null)
+            {
+                return Api.Error(CustomerRules.NotFound(r.CustomerId!));
+            }
+        }
+        else
+        {
+            var email = r.Email!.Trim();
+            var matches = await db.Customers.AsNoTracking().Where(c => c.Email == email).Take(2).ToListAsync(ct);
+            if (matches.Count == 0)
+            {
+                var lower = email.ToLowerInvariant();
+#pragma warning disable CA1862 // EF translates ToLower to SQL lower(); string.Equals with a comparison is not translatable.
+                matches = await db.Customers.AsNoTracking().Where(c => c.Email.ToLower() == lower).Take(2).ToListAsync(ct);
+#pragma warning restore CA1862
+            }
+            if (matches.Count == 0)
+            {
+                return Api.Error(Error.NotFound("customer", "No customer with this email."));
+            }
+            if (matches.Count > 1)
+            {
+                // Guessing between two people's billing would be worse than asking for the ID.
+                return Api.Error(Error.Validation("email", "More than one customer has this email; send customerId instead."));
+            }
+            customer = matches[0];
+        }
+
+        var branding = await brandings.GetAsync(db, caller.OrganizationId, caller.Livemode, ct);
+        var token = sessions.CreateLink(db, customer, r.ReturnUrl, branding.Settings);
+        using (await PortalWrites.EnterAsync(db, ct))
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        var baseUrl = (options.Value.PublicUrl is { Length: > 0 } p ? p : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
+        return Api.Ok(new PortalAccessDto(baseUrl + AccessPath + token, caller.Livemode));
+    }
+}
