@@ -50,4 +50,26 @@ public static class Machine
             return default;
         }
     }
+
+    /// <summary>CPU seconds (user + system) used so far by the given processes (PostgreSQL backends), from /proc/&lt;pid&gt;/stat.</summary>
+    public static double ProcessCpuSeconds(IEnumerable<int> pids)
+    {
+        var ticks = 0L;
+        foreach (var pid in pids)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of the line)
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return ticks / TicksPerSecond;
+    }
 }

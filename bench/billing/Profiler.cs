@@ -11,7 +11,7 @@ namespace Commet.Bench.Billing;
 /// statement, so the run can say how many round trips a renewal costs and how much of the wall time is spent
 /// waiting for PostgreSQL. Installed only with <c>--profile</c> (it adds a little overhead of its own).
 /// </summary>
-public sealed partial class Profiler : DbCommandInterceptor, IDbTransactionInterceptor
+public sealed partial class Profiler : DbCommandInterceptor, IDbTransactionInterceptor, ISaveChangesInterceptor
 {
     private readonly ConcurrentDictionary<string, Stat> stats = new();
     private readonly ConcurrentDictionary<DbCommand, long> started = new();
@@ -158,6 +158,24 @@ public sealed partial class Profiler : DbCommandInterceptor, IDbTransactionInter
             Add("COMMIT", Stopwatch.GetTimestamp() - t0);
         }
         return Task.CompletedTask;
+    }
+
+    // SaveChanges as a whole (client work: detecting changes, building the commands; plus the batch round trips above).
+    private readonly ConcurrentDictionary<Microsoft.EntityFrameworkCore.DbContext, long> saves = new();
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        saves[eventData.Context!] = Stopwatch.GetTimestamp();
+        return ValueTask.FromResult(result);
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (saves.TryRemove(eventData.Context!, out var t0))
+        {
+            Add("(SaveChanges in all, client work included)", Stopwatch.GetTimestamp() - t0);
+        }
+        return ValueTask.FromResult(result);
     }
 
     public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,

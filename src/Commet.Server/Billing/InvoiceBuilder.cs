@@ -9,7 +9,9 @@ public static class InvoiceBuilder
     public static async Task<Invoice> NewAsync(BillingScope scope, string customerId, string? subscriptionId, string type, string currency,
         DateTime periodStart, DateTime periodEnd, string? billingKey, string? planName, CancellationToken ct)
     {
-        var number = await InvoiceNumbering.NextAsync(scope.Db, scope.Tenant, ct);
+        var number = scope.Batch is { } batch
+            ? await batch.NextNumberAsync(scope.Db, scope.Tenant, ct)
+            : await InvoiceNumbering.NextAsync(scope.Db, scope.Tenant, ct);
         var invoice = new Invoice
         {
             Id = Ids.New(Ids.Invoice),
