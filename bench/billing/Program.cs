@@ -113,6 +113,8 @@ public static class BillingBenchmark
                 // Errors only (the engine logs a failed subscription as one); EF's own report of the expected failed
                 // migration-history query on a fresh database is left out.
                 b.UseSetting("Logging:LogLevel:Default", "Error");
+                b.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
+                b.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
                 b.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Critical");
                 foreach (var (key, value) in settings)
                 {

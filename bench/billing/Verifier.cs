@@ -45,6 +45,11 @@ public static class Verifier
         await Check("invoice.created events", """SELECT count(*) FROM events WHERE "Type" = 'invoice.created'""", n);
         await Check("payment.received events", """SELECT count(*) FROM events WHERE "Type" = 'payment.received'""", n);
         await Check("events (all)", """SELECT count(*) FROM events""", 2L * n);
+        await Check("events quote their invoice's number",
+            """
+            SELECT count(*) FROM events e JOIN invoices i ON i."Id" = e."DataJson"::jsonb->>'invoiceId'
+            WHERE e."DataJson"::jsonb->>'invoiceNumber' = i."Number"
+            """, 2L * n);
         await Check("subscriptions advanced exactly one period",
             """
             SELECT count(*) FROM subscriptions WHERE "Status" = 'active' AND "Cycle" = 1

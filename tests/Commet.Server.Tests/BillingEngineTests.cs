@@ -35,6 +35,11 @@ public sealed class BillingEngineTests : IAsyncLifetime
             await create.ExecuteNonQueryAsync();
         }
         Directory.CreateDirectory(dataDir);
+    }
+
+    /// <summary>Starts the server (migrations, the default organization) with extra services if given.</summary>
+    private void Start(Action<IServiceCollection>? configure = null)
+    {
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Commet:DatabaseUrl", ConnectionString);
@@ -42,8 +47,12 @@ public sealed class BillingEngineTests : IAsyncLifetime
             b.UseSetting("Commet:Billing:Worker", "false");
             b.UseSetting("Commet:BootstrapSandboxKey", ServerFixture.SandboxKey);
             b.UseSetting("Logging:LogLevel:Default", "Critical");
+            if (configure is not null)
+            {
+                b.ConfigureServices(configure);
+            }
         });
-        _ = factory.Services; // starts the host: migrations and the default organization
+        _ = factory.Services;
     }
 
     public async Task DisposeAsync()
@@ -69,6 +78,7 @@ public sealed class BillingEngineTests : IAsyncLifetime
     [Fact]
     public async Task SeveralRunsAtOnce_BillEveryDueStepOnce_WithSequentialNumbers()
     {
+        Start();
         var now = Now();
         // 250 monthly subscriptions due; #7's card fails, #8 cancels at period end, #9 is two periods behind.
         var subs = await SeedAsync(250, now, i => i switch
@@ -99,6 +109,13 @@ public sealed class BillingEngineTests : IAsyncLifetime
         Assert.Equal(1, await ScalarAsync(c, """SELECT count(*) FROM events WHERE "Type" = 'payment.failed'"""));
         Assert.Equal(1, await ScalarAsync(c, """SELECT count(*) FROM events WHERE "Type" = 'invoice.upcoming'"""));
         Assert.Equal(1, await ScalarAsync(c, """SELECT count(*) FROM events WHERE "Type" = 'subscription.canceled'"""));
+        // Every event that names an invoice quotes its number (given when the chunk was written), and nothing else.
+        Assert.Equal(501, await ScalarAsync(c, """SELECT count(*) FROM events WHERE "DataJson"::jsonb ? 'invoiceNumber'"""));
+        Assert.Equal(501, await ScalarAsync(c, """
+            SELECT count(*) FROM events e JOIN invoices i ON i."Id" = e."DataJson"::jsonb->>'invoiceId'
+            WHERE e."DataJson"::jsonb->>'invoiceNumber' = i."Number"
+            """));
+        Assert.Equal(0, await ScalarAsync(c, """SELECT count(*) FROM events WHERE "DataJson" LIKE '%#INV~%'"""));
         Assert.Equal(0, await ScalarAsync(c, """SELECT count(*) FROM subscriptions WHERE "LeaseOwner" IS NOT NULL OR "LeaseUntil" IS NOT NULL"""));
         Assert.Equal(247, await ScalarAsync(c, """SELECT count(*) FROM subscriptions WHERE "Status" = 'active' AND "Cycle" = 1"""));
         Assert.Equal("past_due", await TextAsync(c, $"""SELECT "Status" FROM subscriptions WHERE "Id" = '{subs[7]}'"""));
@@ -111,6 +128,7 @@ public sealed class BillingEngineTests : IAsyncLifetime
     [Fact]
     public async Task ASubscriptionThatCannotBeBilled_FailsAlone_AndTakesNoNumber()
     {
+        Start();
         var now = Now();
         var subs = await SeedAsync(150, now, _ => new Spec());
         await using var c = await OpenAsync();
@@ -140,6 +158,37 @@ public sealed class BillingEngineTests : IAsyncLifetime
         Assert.Equal(149, await ScalarAsync(c, """SELECT count(*) FROM subscriptions WHERE "Cycle" = 1 AND "LeaseOwner" IS NULL"""));
         Assert.Equal(0, await ScalarAsync(c, $"""SELECT "Cycle" FROM subscriptions WHERE "Id" = '{subs[42]}' AND "LeaseOwner" IS NOT NULL"""));
         Assert.Equal(0, await ScalarAsync(c, $"""SELECT count(*) FROM events WHERE "SubscriptionId" = '{subs[42]}'"""));
+    }
+
+    [Fact]
+    public async Task AnInvoiceNumberCopiedWhereTheEngineDoesNotLook_FailsTheChunk_AndIsBilledOneByOne()
+    {
+        // A renewal line source that writes the invoice's number into its line: in a chunk that is still a placeholder,
+        // which must never be saved. The chunk is refused and its subscriptions are billed one at a time, with real numbers.
+        Start(s => s.AddSingleton<IRenewalLineSource, NumberEchoLines>());
+        var now = Now();
+        await SeedAsync(30, now, _ => new Spec());
+
+        var run = await Engine.RunAsync(new Tenant(Org, false), now, "http://localhost", default);
+
+        Assert.Equal(30, run.InvoicesCreated);
+        Assert.Equal(0, run.Failed);
+        await using var c = await OpenAsync();
+        await AssertNumbersAsync(c, 1, 30);
+        Assert.Equal(30, await ScalarAsync(c, """
+            SELECT count(*) FROM invoice_lines l JOIN invoices i ON i."Id" = l."InvoiceId" WHERE l."Description" = 'Number ' || i."Number"
+            """));
+        Assert.Equal(0, await ScalarAsync(c, """SELECT count(*) FROM invoice_lines WHERE "Description" LIKE '%#INV~%'"""));
+    }
+
+    private sealed class NumberEchoLines : IRenewalLineSource
+    {
+        public Task AddLinesAsync(BillingScope scope, Subscription subscription, Invoice invoice, DateTime endedPeriodStart, DateTime endedPeriodEnd,
+            CancellationToken ct)
+        {
+            invoice.AddLine(new InvoiceLine { LineType = LineTypes.OneTime, Description = "Number " + invoice.Number, Amount = 0 });
+            return Task.CompletedTask;
+        }
     }
 
     private sealed record Spec(string Card = "sandbox_ok_x", bool CancelAtPeriodEnd = false, int MonthsBehind = 1);

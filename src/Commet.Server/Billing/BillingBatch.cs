@@ -9,25 +9,28 @@ namespace Commet.Server.Billing;
 /// The billing engine's fast path on PostgreSQL: the due steps of a chunk of subscriptions run in one transaction
 /// instead of one each. The rows are locked up front (in ID order, so two chunks cannot deadlock); what the steps
 /// would otherwise read once per subscription (the plan, the default card, whether there are add-ons) is read once
-/// per chunk after the locks are held; invoice numbers come from the counter as a block; and the chunk's new rows are
-/// written with COPY (<see cref="BulkCopy"/>) before the subscriptions are saved.
+/// per chunk after the locks are held; and the chunk's new rows are written with COPY (<see cref="BulkCopy"/>)
+/// before the subscriptions are saved.
 /// <para>
-/// Numbers stay sequential without gaps: the block is taken with the same UPDATE … RETURNING as a single number,
-/// which locks the counter row until the chunk's transaction ends, so no one else can take a number in between;
-/// before committing, the chunk hands back the unused end of the block (<see cref="ReturnUnusedNumbersAsync"/>),
-/// still under that lock, and a rollback returns the whole block. Exactly-once is unchanged: the rows are locked
-/// FOR UPDATE as before, and the unique billing key of an invoice and attempt key of a charge still back it up (COPY
-/// checks them as INSERT does). If anything fails, the whole chunk rolls back and the engine bills its subscriptions
-/// one at a time.
+/// Invoice numbers are given last. While the steps run, each new invoice carries a placeholder that cannot occur
+/// otherwise (it holds a random nonce); just before the rows are written, <see cref="AssignNumbersAsync"/> takes as
+/// many numbers as there are new invoices with one UPDATE … RETURNING on the counter — which locks the counter row
+/// until the transaction ends, as taking one number does — and puts them in place of the placeholders, in the
+/// invoices and in the events that quote them. Anything else still holding a placeholder fails the chunk. So numbers
+/// stay sequential without gaps (taken, used and committed together, or rolled back together), and the counter is
+/// held only while the chunk writes and commits, not while its steps run, so two chunks can run side by side.
 /// </para>
+/// Exactly-once is unchanged: the rows are locked FOR UPDATE as before, and the unique billing key of an invoice and
+/// attempt key of a charge still back it up (COPY checks them as INSERT does). If anything fails, the whole chunk
+/// rolls back and the engine bills its subscriptions one at a time.
 /// </summary>
-public sealed class BillingBatch(int blockSize)
+public sealed class BillingBatch
 {
     private readonly Dictionary<string, Plan?> plans = [];
     private readonly Dictionary<string, PaymentMethod> defaultMethods = [];
     private readonly HashSet<string> withAddons = [];
-    private long next = 1;
-    private long last;
+    private readonly List<Invoice> invoices = [];
+    private readonly string marker = "#INV~" + Guid.NewGuid().ToString("N")[..12] + "~";
 
     /// <summary>Reads, in one query each, the default cards and the add-on flags of the locked subscriptions.</summary>
     public async Task PreloadAsync(CommetDb db, IReadOnlyCollection<Subscription> locked, CancellationToken ct)
@@ -60,26 +63,58 @@ public sealed class BillingBatch(int blockSize)
         return plan;
     }
 
-    /// <summary>The next invoice number, from a block taken on first use (and another one if the block runs out).</summary>
-    public async Task<string> NextNumberAsync(CommetDb db, Tenant tenant, CancellationToken ct)
+    /// <summary>The placeholder number of the next new invoice; <see cref="Numbered"/> must follow with the invoice.</summary>
+    public string PendingNumber() => $"{marker}{invoices.Count}#";
+
+    public void Numbered(Invoice invoice) => invoices.Add(invoice);
+
+    /// <summary>Numbers the chunk's new invoices (see the class summary). Call last, before the rows are written.</summary>
+    public async Task AssignNumbersAsync(CommetDb db, Tenant tenant, CancellationToken ct)
     {
-        if (next > last)
+        var added = invoices.Where(i => db.Entry(i).State == EntityState.Added).ToList();
+        var numbers = new Dictionary<string, string>();
+        if (added.Count > 0)
         {
-            // We hold the counter row from our first UPDATE on, so a second block follows the first one directly.
-            last = await InvoiceNumbering.TakeAsync(db, tenant, blockSize, ct);
-            next = last - blockSize + 1;
+            var first = await InvoiceNumbering.TakeAsync(db, tenant, added.Count, ct) - added.Count + 1;
+            for (var k = 0; k < added.Count; k++)
+            {
+                numbers[added[k].Number] = InvoiceNumbers.Format(first + k);
+                added[k].Number = numbers[added[k].Number];
+            }
         }
-        return InvoiceNumbers.Format(next++);
+        foreach (var entry in db.ChangeTracker.Entries<BillingEvent>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.DataJson.Contains(marker, StringComparison.Ordinal))
+            {
+                entry.Entity.DataJson = Replace(entry.Entity.DataJson, numbers);
+            }
+        }
+        // Nothing that is about to be saved may still hold a placeholder (say, one copied somewhere this class does not know).
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified
+                && entry.Properties.Any(p => p.CurrentValue is string text && text.Contains(marker, StringComparison.Ordinal)))
+            {
+                throw new InvalidOperationException($"A placeholder invoice number was left in a {entry.Metadata.DisplayName()}.");
+            }
+        }
     }
 
-    /// <summary>Gives the counter back the numbers of the block that no invoice used. Call last, before saving.</summary>
-    public async Task ReturnUnusedNumbersAsync(CommetDb db, Tenant tenant, CancellationToken ct)
+    private string Replace(string text, Dictionary<string, string> numbers)
     {
-        var unused = last - next + 1;
-        if (last > 0 && unused > 0)
+        var result = new System.Text.StringBuilder(text.Length);
+        var at = 0;
+        for (var i = text.IndexOf(marker, StringComparison.Ordinal); i >= 0; i = text.IndexOf(marker, at, StringComparison.Ordinal))
         {
-            await InvoiceNumbering.GiveBackAsync(db, tenant, unused, ct);
+            var end = text.IndexOf('#', i + marker.Length);
+            var token = end < 0 ? null : text[i..(end + 1)];
+            if (token is null || !numbers.TryGetValue(token, out var number))
+            {
+                throw new InvalidOperationException("An event quotes an invoice number that was not given.");
+            }
+            result.Append(text, at, i - at).Append(number);
+            at = end + 1;
         }
-        next = last + 1;
+        return result.Append(text, at, text.Length - at).ToString();
     }
 }

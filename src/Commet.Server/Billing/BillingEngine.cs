@@ -54,13 +54,19 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
             }
             if (db.IsPostgres && options.Value.ChunkSize > 1)
             {
+                // Chunks run side by side (each on its own connection): one's steps run while another writes.
                 var customerOf = due.ToDictionary(d => d.Id, d => d.CustomerId);
-                foreach (var chunk in due.Chunk(options.Value.ChunkSize))
+                var gate = new object();
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.ChunkWorkers), CancellationToken = ct };
+                await Parallel.ForEachAsync(due.Chunk(options.Value.ChunkSize), parallel, async (chunk, token) =>
                 {
-                    var (counts, claimed) = await RunChunkAsync(db, tenant, chunk.Select(d => d.Id).ToArray(), now, baseUrl, realNow, ct);
-                    run += counts;
-                    customers.UnionWith(claimed.Select(id => customerOf[id]));
-                }
+                    var (counts, claimed) = await RunChunkAsync(tenant, chunk.Select(d => d.Id).ToArray(), now, baseUrl, realNow, token);
+                    lock (gate)
+                    {
+                        run += counts;
+                        customers.UnionWith(claimed.Select(id => customerOf[id]));
+                    }
+                });
                 continue;
             }
             foreach (var item in due)
@@ -86,9 +92,11 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
     /// continues one step per transaction; if anything in the chunk fails, the whole chunk rolls back and its
     /// subscriptions are billed one by one, so one bad subscription costs only itself.
     /// </summary>
-    private async Task<(BillingRun Counts, List<string> Claimed)> RunChunkAsync(CommetDb db, Tenant tenant, string[] ids, DateTime now, string baseUrl,
+    private async Task<(BillingRun Counts, List<string> Claimed)> RunChunkAsync(Tenant tenant, string[] ids, DateTime now, string baseUrl,
         DateTime realNow, CancellationToken ct)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
         // Still due and not leased: a chunk another run has finished since this page was read is not claimed again.
         var leaseUntil = clock.RealNow + LeaseTime;
         var claimedRows = await db.Database.SqlQuery<string>($"""
@@ -110,7 +118,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
         {
             await using var work = await dbFactory.CreateDbContextAsync(ct);
             work.ScopeTo(tenant.OrganizationId, tenant.Livemode);
-            var batch = new BillingBatch(claimed.Count);
+            var batch = new BillingBatch();
             var scope = new BillingScope(work, tenant, now, baseUrl) { Batch = batch };
             await SubscriptionOps.InTransactionAsync<bool>(scope, async () =>
             {
@@ -130,7 +138,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
                         s.LeaseUntil = null;
                     }
                 }
-                await batch.ReturnUnusedNumbersAsync(work, tenant, ct);
+                await batch.AssignNumbersAsync(work, tenant, ct);
                 // The new invoices, lines, charges and events go in with COPY; the subscriptions are saved as usual.
                 await BulkCopy.WriteAddedAsync(work, CopiedTypes, ct);
                 return true;

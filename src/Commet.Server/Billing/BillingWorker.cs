@@ -20,6 +20,9 @@ public sealed class BillingOptions
     /// 1 bills each in its own transactions, as on SQLite.
     /// </summary>
     public int ChunkSize { get; set; } = 100;
+
+    /// <summary>On PostgreSQL, how many chunks one run bills at once (each on its own connection).</summary>
+    public int ChunkWorkers { get; set; } = 2;
 }
 
 /// <summary>

@@ -44,15 +44,4 @@ public static class InvoiceNumbering
             """).ToListAsync(ct);
         return retry.Single();
     }
-
-    /// <summary>
-    /// Returns the last <paramref name="count"/> numbers taken by this transaction with <see cref="TakeAsync"/> and not
-    /// used. Only valid in the transaction that took them: its lock on the counter row means no one has taken a
-    /// number since, so the counter ends exactly after the last number used and no gap is left.
-    /// </summary>
-    public static Task<int> GiveBackAsync(CommetDb db, Tenant tenant, long count, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            UPDATE invoice_sequences SET "Next" = "Next" - {count}
-            WHERE "OrganizationId" = {tenant.OrganizationId} AND "Livemode" = {tenant.Livemode}
-            """, ct);
 }
