@@ -2,6 +2,7 @@ using Commet.Domain.Billing;
 using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Commet.Server.Billing;
 
@@ -21,11 +22,14 @@ public sealed record BillingRun(int CustomersFound, int Processed, int Failed, i
 /// unique billing key of an invoice and attempt key of a charge make a repeat impossible even if a lease is lost.
 /// The background worker and <c>POST /test-clock/process-billing</c> call the very same method.
 /// </summary>
-public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, SubscriptionOps ops, BillingClock clock, ILogger<BillingEngine> logger)
+public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, SubscriptionOps ops, BillingClock clock, IOptions<BillingOptions> options,
+    ILogger<BillingEngine> logger)
 {
     public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
     private const int BatchSize = 500;
     private const int MaxStepsPerSubscription = 400;
+
+    private static readonly Type[] CopiedTypes = [typeof(Invoice), typeof(InvoiceLine), typeof(PaymentTransaction), typeof(BillingEvent)];
 
     private readonly string owner = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
@@ -42,11 +46,28 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
                 .Where(s => s.NextActionAt != null && s.NextActionAt <= now && (s.LeaseUntil == null || s.LeaseUntil < realNow))
                 .OrderBy(s => s.NextActionAt)
                 .Select(s => new { s.Id, s.CustomerId })
-                .Take(BatchSize)
+                .Take(Math.Max(BatchSize, options.Value.ChunkSize))
                 .ToListAsync(ct);
             if (due.Count == 0)
             {
                 break;
+            }
+            if (db.IsPostgres && options.Value.ChunkSize > 1)
+            {
+                // Chunks run side by side (each on its own connection): one's steps run while another writes.
+                var customerOf = due.ToDictionary(d => d.Id, d => d.CustomerId);
+                var gate = new object();
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.ChunkWorkers), CancellationToken = ct };
+                await Parallel.ForEachAsync(due.Chunk(options.Value.ChunkSize), parallel, async (chunk, token) =>
+                {
+                    var (counts, claimed) = await RunChunkAsync(tenant, chunk.Select(d => d.Id).ToArray(), now, baseUrl, realNow, token);
+                    lock (gate)
+                    {
+                        run += counts;
+                        customers.UnionWith(claimed.Select(id => customerOf[id]));
+                    }
+                });
+                continue;
             }
             foreach (var item in due)
             {
@@ -59,26 +80,113 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
                     continue; // another node has it
                 }
                 customers.Add(item.CustomerId);
-                var failed = false;
-                try
-                {
-                    run += await ProcessAsync(tenant, item.Id, now, baseUrl, ct);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    failed = true;
-                    run += BillingRun.None with { Failed = 1 };
-                    logger.LogError(ex, "Billing failed for subscription {SubscriptionId}; it will be retried after its lease expires", item.Id);
-                }
-                if (!failed)
-                {
-                    // A failed one keeps its lease until it expires, so this run does not spin on it.
-                    await db.Subscriptions.Where(s => s.Id == item.Id && s.LeaseOwner == owner)
-                        .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, (string?)null).SetProperty(s => s.LeaseUntil, (DateTime?)null), ct);
-                }
+                run += await ProcessClaimedAsync(db, tenant, item.Id, now, baseUrl, ct);
             }
         }
         return run with { CustomersFound = customers.Count };
+    }
+
+    /// <summary>
+    /// PostgreSQL: claims a chunk of due subscriptions with one UPDATE and does their due step in one transaction
+    /// (<see cref="BillingBatch"/>), releasing each lease in that same commit. A subscription with more steps due
+    /// continues one step per transaction; if anything in the chunk fails, the whole chunk rolls back and its
+    /// subscriptions are billed one by one, so one bad subscription costs only itself.
+    /// </summary>
+    private async Task<(BillingRun Counts, List<string> Claimed)> RunChunkAsync(Tenant tenant, string[] ids, DateTime now, string baseUrl,
+        DateTime realNow, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
+        // Still due and not leased: a chunk another run has finished since this page was read is not claimed again.
+        var leaseUntil = clock.RealNow + LeaseTime;
+        var claimedRows = await db.Database.SqlQuery<string>($"""
+            UPDATE subscriptions SET "LeaseOwner" = {owner}, "LeaseUntil" = {leaseUntil}
+            WHERE "Id" = ANY({ids}) AND "OrganizationId" = {tenant.OrganizationId} AND "Livemode" = {tenant.Livemode}
+              AND "NextActionAt" <= {now} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {realNow})
+            RETURNING "Id" AS "Value"
+            """).ToListAsync(ct);
+        var claimedSet = claimedRows.ToHashSet();
+        var claimed = ids.Where(claimedSet.Contains).ToList(); // in due order, so invoice numbers follow it as they would one by one
+        var run = BillingRun.None;
+        if (claimed.Count == 0)
+        {
+            return (run, claimed); // other nodes have them
+        }
+
+        var outcomes = new Dictionary<string, StepOutcome>();
+        try
+        {
+            await using var work = await dbFactory.CreateDbContextAsync(ct);
+            work.ScopeTo(tenant.OrganizationId, tenant.Livemode);
+            var batch = new BillingBatch();
+            var scope = new BillingScope(work, tenant, now, baseUrl) { Batch = batch };
+            await SubscriptionOps.InTransactionAsync<bool>(scope, async () =>
+            {
+                var locked = (await SubscriptionOps.LockManyAsync(scope, [.. claimed], ct)).ToDictionary(s => s.Id);
+                await batch.PreloadAsync(work, locked.Values, ct);
+                foreach (var id in claimed)
+                {
+                    if (!locked.TryGetValue(id, out var s))
+                    {
+                        continue;
+                    }
+                    var outcome = await ops.DueStepAsync(scope, s, ct);
+                    outcomes[id] = outcome;
+                    if (!outcome.More && s.LeaseOwner == owner)
+                    {
+                        s.LeaseOwner = null; // done: the lease ends with the same commit
+                        s.LeaseUntil = null;
+                    }
+                }
+                await batch.AssignNumbersAsync(work, tenant, ct);
+                // The new invoices, lines, charges and events go in with COPY; the subscriptions are saved as usual.
+                await BulkCopy.WriteAddedAsync(work, CopiedTypes, ct);
+                return true;
+            }, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Billing a chunk of {Count} subscriptions in one transaction failed; billing them one at a time", claimed.Count);
+            foreach (var id in claimed)
+            {
+                run += await ProcessClaimedAsync(db, tenant, id, now, baseUrl, ct);
+            }
+            return (run, claimed);
+        }
+
+        foreach (var id in claimed)
+        {
+            if (outcomes.TryGetValue(id, out var outcome))
+            {
+                run += outcome.Counts;
+                if (outcome.More)
+                {
+                    run += await ProcessClaimedAsync(db, tenant, id, now, baseUrl, ct); // counts it as processed
+                    continue;
+                }
+            }
+            run += BillingRun.None with { Processed = 1 };
+        }
+        return (run, claimed);
+    }
+
+    /// <summary>Bills a subscription this engine has claimed, step by step, and releases the lease unless it failed.</summary>
+    private async Task<BillingRun> ProcessClaimedAsync(CommetDb db, Tenant tenant, string subscriptionId, DateTime now, string baseUrl, CancellationToken ct)
+    {
+        BillingRun run;
+        try
+        {
+            run = await ProcessAsync(tenant, subscriptionId, now, baseUrl, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Billing failed for subscription {SubscriptionId}; it will be retried after its lease expires", subscriptionId);
+            // A failed one keeps its lease until it expires, so this run does not spin on it.
+            return BillingRun.None with { Failed = 1 };
+        }
+        await db.Subscriptions.Where(s => s.Id == subscriptionId && s.LeaseOwner == owner)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, (string?)null).SetProperty(s => s.LeaseUntil, (DateTime?)null), ct);
+        return run;
     }
 
     /// <summary>Takes one subscription through every step due up to <paramref name="now"/>, one transaction per step.</summary>

@@ -7,7 +7,11 @@ namespace Commet.Server.Billing;
 /// time (the test clock in sandbox) and the base URL for links. The API, the portal and the engine build one
 /// and call the same operations with it.
 /// </summary>
-public sealed record BillingScope(CommetDb Db, Tenant Tenant, DateTime Now, string BaseUrl);
+public sealed record BillingScope(CommetDb Db, Tenant Tenant, DateTime Now, string BaseUrl)
+{
+    /// <summary>Set when the engine runs the due steps of several subscriptions in this one unit of work (see <see cref="BillingBatch"/>).</summary>
+    public BillingBatch? Batch { get; init; }
+}
 
 public sealed class BillingScopes(BillingClock clock)
 {

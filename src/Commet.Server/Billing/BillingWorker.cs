@@ -14,6 +14,15 @@ public sealed class BillingOptions
 
     /// <summary>How often the background engine looks for due work.</summary>
     public int PollSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// On PostgreSQL, how many due subscriptions the engine bills in one transaction (see <see cref="BillingBatch"/>).
+    /// 1 bills each in its own transactions, as on SQLite.
+    /// </summary>
+    public int ChunkSize { get; set; } = 100;
+
+    /// <summary>On PostgreSQL, how many chunks one run bills at once (each on its own connection).</summary>
+    public int ChunkWorkers { get; set; } = 2;
 }
 
 /// <summary>

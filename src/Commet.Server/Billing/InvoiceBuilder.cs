@@ -9,7 +9,8 @@ public static class InvoiceBuilder
     public static async Task<Invoice> NewAsync(BillingScope scope, string customerId, string? subscriptionId, string type, string currency,
         DateTime periodStart, DateTime periodEnd, string? billingKey, string? planName, CancellationToken ct)
     {
-        var number = await InvoiceNumbering.NextAsync(scope.Db, scope.Tenant, ct);
+        // In an engine chunk the number is given when the chunk is written (BillingBatch.AssignNumbersAsync).
+        var number = scope.Batch?.PendingNumber() ?? await InvoiceNumbering.NextAsync(scope.Db, scope.Tenant, ct);
         var invoice = new Invoice
         {
             Id = Ids.New(Ids.Invoice),
@@ -31,6 +32,7 @@ public static class InvoiceBuilder
             UpdatedAt = scope.Now,
         };
         scope.Db.Invoices.Add(invoice);
+        scope.Batch?.Numbered(invoice);
         return invoice;
     }
 

@@ -67,7 +67,10 @@ public sealed class PaymentService(IPaymentProvider provider)
     public async Task<ChargeOutcome> ChargeInvoiceAsync(CommetDb db, Tenant tenant, Invoice invoice, string attemptKey, DateTime now,
         CancellationToken ct, PaymentMethod? method = null)
     {
-        var previous = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.AttemptKey == attemptKey, ct);
+        // An invoice made in this unit of work has never been charged (its ID is new), so there is no earlier attempt to look for.
+        var previous = db.Entry(invoice).State == EntityState.Added
+            ? null
+            : await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.AttemptKey == attemptKey, ct);
         if (previous is not null)
         {
             return previous.Status == TransactionStatus.Succeeded

@@ -59,8 +59,7 @@ public sealed partial class SubscriptionOps
     /// <summary>Does the earliest due step of one subscription, if it is due, in one transaction.</summary>
     public async Task<StepOutcome> RunDueStepAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
     {
-        var counts = BillingRun.None;
-        var more = false;
+        var outcome = new StepOutcome(BillingRun.None, false);
         var result = await InTransactionAsync<bool>(scope, async () =>
         {
             var s = await LockAsync(scope, subscriptionId, ct);
@@ -68,61 +67,79 @@ public sealed partial class SubscriptionOps
             {
                 return false;
             }
-            var due = NextDue(s);
-            if (due is null || due.Value.At > scope.Now)
-            {
-                s.NextActionAt = due?.At;
-                return true;
-            }
-            // Each step happens at the moment it was due, so a clock advanced by three months bills three
-            // renewals dated at their own period boundaries.
-            var at = scope with { Now = due.Value.At };
-            switch (due.Value.Kind)
-            {
-                case DueKind.DunningRetry:
-                    counts = await DunningRetryAsync(at, s, ct);
-                    break;
-                case DueKind.TrialWillEnd:
-                    s.TrialWillEndSentFor = s.TrialEndsAt;
-                    var trialPlan = await PlanOfAsync(at.Db, s.PlanId, ct);
-                    EventRecorder.Record(at.Db, at.Tenant, "trial.will_end", new
-                    {
-                        subscriptionId = s.Id,
-                        customerId = s.CustomerId,
-                        status = s.Status,
-                        planId = s.PlanId,
-                        planName = trialPlan?.Name,
-                        trialEndsAt = EventRecorder.Iso(s.TrialEndsAt!.Value),
-                    }, at.Now, s.Id, s.CustomerId);
-                    break;
-                case DueKind.Upcoming:
-                    s.UpcomingSentFor = s.CurrentPeriodEnd;
-                    var plan = await PlanOfAsync(at.Db, s.ScheduledPlanId ?? s.PlanId, ct);
-                    EventRecorder.Record(at.Db, at.Tenant, "invoice.upcoming", new
-                    {
-                        subscriptionId = s.Id,
-                        customerId = s.CustomerId,
-                        status = s.Status,
-                        planId = plan?.Id,
-                        planName = plan?.Name,
-                        billingInterval = s.ScheduledInterval ?? s.BillingInterval,
-                        currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
-                    }, at.Now, s.Id, s.CustomerId);
-                    break;
-                case DueKind.TrialEnd:
-                    counts = await EndTrialAsync(at, s, ct);
-                    break;
-                case DueKind.PeriodEnd:
-                    counts = await EndPeriodAsync(at, s, ct);
-                    break;
-            }
-            var next = NextDue(s);
-            s.NextActionAt = next?.At;
-            more = next is not null && next.Value.At <= scope.Now;
+            outcome = await DueStepAsync(scope, s, ct);
             return true;
         }, ct);
-        return new StepOutcome(counts, result.IsSuccess && more);
+        return outcome with { More = result.IsSuccess && outcome.More };
     }
+
+    /// <summary>
+    /// The earliest due step of a subscription the caller has locked, in the caller's unit of work (which the caller
+    /// saves): <see cref="RunDueStepAsync"/> for one subscription, the engine's chunks for many.
+    /// </summary>
+    internal async Task<StepOutcome> DueStepAsync(BillingScope scope, Subscription s, CancellationToken ct)
+    {
+        var counts = BillingRun.None;
+        var due = NextDue(s);
+        if (due is null || due.Value.At > scope.Now)
+        {
+            s.NextActionAt = due?.At;
+            return new StepOutcome(counts, false);
+        }
+        // Each step happens at the moment it was due, so a clock advanced by three months bills three
+        // renewals dated at their own period boundaries.
+        var at = scope with { Now = due.Value.At };
+        switch (due.Value.Kind)
+        {
+            case DueKind.DunningRetry:
+                counts = await DunningRetryAsync(at, s, ct);
+                break;
+            case DueKind.TrialWillEnd:
+                s.TrialWillEndSentFor = s.TrialEndsAt;
+                var trialPlan = await PlanAsync(at, s.PlanId, ct);
+                EventRecorder.Record(at.Db, at.Tenant, "trial.will_end", new
+                {
+                    subscriptionId = s.Id,
+                    customerId = s.CustomerId,
+                    status = s.Status,
+                    planId = s.PlanId,
+                    planName = trialPlan?.Name,
+                    trialEndsAt = EventRecorder.Iso(s.TrialEndsAt!.Value),
+                }, at.Now, s.Id, s.CustomerId);
+                break;
+            case DueKind.Upcoming:
+                s.UpcomingSentFor = s.CurrentPeriodEnd;
+                var plan = await PlanAsync(at, s.ScheduledPlanId ?? s.PlanId, ct);
+                EventRecorder.Record(at.Db, at.Tenant, "invoice.upcoming", new
+                {
+                    subscriptionId = s.Id,
+                    customerId = s.CustomerId,
+                    status = s.Status,
+                    planId = plan?.Id,
+                    planName = plan?.Name,
+                    billingInterval = s.ScheduledInterval ?? s.BillingInterval,
+                    currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
+                }, at.Now, s.Id, s.CustomerId);
+                break;
+            case DueKind.TrialEnd:
+                counts = await EndTrialAsync(at, s, ct);
+                break;
+            case DueKind.PeriodEnd:
+                counts = await EndPeriodAsync(at, s, ct);
+                break;
+        }
+        var next = NextDue(s);
+        s.NextActionAt = next?.At;
+        return new StepOutcome(counts, next is not null && next.Value.At <= scope.Now);
+    }
+
+    /// <summary>A plan, read once per chunk when the engine bills a chunk.</summary>
+    private static Task<Plan?> PlanAsync(BillingScope at, string planId, CancellationToken ct) =>
+        at.Batch is { } batch ? batch.PlanAsync(planId, () => PlanOfAsync(at.Db, planId, ct)) : PlanOfAsync(at.Db, planId, ct);
+
+    /// <summary>The customer's default card; a chunk has read them all already.</summary>
+    private static Task<PaymentMethod?> DefaultMethodAsync(BillingScope at, string customerId, CancellationToken ct) =>
+        at.Batch is { } batch ? Task.FromResult(batch.DefaultMethodOf(customerId)) : PaymentService.DefaultMethodAsync(at.Db, customerId, ct);
 
     private async Task<BillingRun> DunningRetryAsync(BillingScope at, Subscription s, CancellationToken ct)
     {
@@ -190,8 +207,8 @@ public sealed partial class SubscriptionOps
                 return BillingRun.None;
             }
         }
-        var plan = await PlanOfAsync(at.Db, s.PlanId, ct);
-        var method = await PaymentService.DefaultMethodAsync(at.Db, s.CustomerId, ct);
+        var plan = await PlanAsync(at, s.PlanId, ct);
+        var method = await DefaultMethodAsync(at, s.CustomerId, ct);
         var trialEnd = s.TrialEndsAt!.Value;
         if (method is null)
         {
@@ -250,10 +267,10 @@ public sealed partial class SubscriptionOps
         var endedStart = s.CurrentPeriodStart;
         var endedEnd = s.CurrentPeriodEnd;
         var endedPlanId = s.PlanId;
-        var plan = await PlanOfAsync(at.Db, s.PlanId, ct);
+        var plan = await PlanAsync(at, s.PlanId, ct);
         if (s.ScheduledChangeType is not null)
         {
-            var target = s.ScheduledPlanId is null ? plan : await PlanOfAsync(at.Db, s.ScheduledPlanId, ct);
+            var target = s.ScheduledPlanId is null ? plan : await PlanAsync(at, s.ScheduledPlanId, ct);
             if (target is not null)
             {
                 var previous = plan;
@@ -304,7 +321,7 @@ public sealed partial class SubscriptionOps
         var amount = currentPrice?.Price ?? s.BasePrice;
         s.BasePrice = amount;
         var invoice = await RenewalInvoiceAsync(at, s, plan, amount, (endedPlanId, endedStart, endedEnd), ct);
-        var outcome = await payments.ChargeInvoiceAsync(at.Db, at.Tenant, invoice, $"{invoice.Id}:charge", at.Now, ct);
+        var outcome = await payments.ChargeInvoiceAsync(at.Db, at.Tenant, invoice, $"{invoice.Id}:charge", at.Now, ct, at.Batch?.DefaultMethodOf(s.CustomerId));
         if (outcome.Succeeded)
         {
             s.PaidForCurrentPeriod = amount;
@@ -337,11 +354,13 @@ public sealed partial class SubscriptionOps
             }
             await source.AddAdvanceLinesAsync(at, s, invoice, ct);
         }
-        var addons = await (from sa in at.Db.SubscriptionAddons
-                            join a in at.Db.Addons on sa.AddonId equals a.Id
-                            where sa.SubscriptionId == s.Id && sa.Status == "active"
-                            orderby sa.ActivatedAt
-                            select a).ToListAsync(ct);
+        var addons = at.Batch?.MayHaveAddons(s.Id) == false
+            ? []
+            : await (from sa in at.Db.SubscriptionAddons
+                     join a in at.Db.Addons on sa.AddonId equals a.Id
+                     where sa.SubscriptionId == s.Id && sa.Status == "active"
+                     orderby sa.ActivatedAt
+                     select a).ToListAsync(ct);
         foreach (var addon in addons)
         {
             invoice.AddLine(new InvoiceLine

@@ -96,6 +96,16 @@ public sealed partial class SubscriptionOps(PaymentService payments, HostedLinks
         return await db.Subscriptions.FirstOrDefaultAsync(s => s.Id == id, ct);
     }
 
+    /// <summary>
+    /// Locks several subscriptions for change on PostgreSQL, in ID order (so two callers locking overlapping sets
+    /// cannot deadlock). Missing IDs are skipped.
+    /// </summary>
+    public static Task<List<Subscription>> LockManyAsync(BillingScope scope, string[] ids, CancellationToken ct) =>
+        scope.Db.Subscriptions
+            .FromSql($"""SELECT * FROM subscriptions WHERE "Id" = ANY({ids}) AND "OrganizationId" = {scope.Tenant.OrganizationId} AND "Livemode" = {scope.Tenant.Livemode} ORDER BY "Id" FOR UPDATE""")
+            .IgnoreQueryFilters()
+            .ToListAsync(ct);
+
     public static async Task<Plan?> FindPlanAsync(CommetDb db, string idOrCode, CancellationToken ct) =>
         await db.Plans.Include(p => p.Prices).Include(p => p.Features).ThenInclude(f => f.Feature)
             .Where(p => p.DeletedAt == null && (p.Id == idOrCode || p.Code == idOrCode))

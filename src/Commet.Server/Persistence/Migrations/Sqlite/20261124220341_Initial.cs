@@ -302,6 +302,77 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "portal_attempts",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    AttemptedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_attempts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_sessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    LinkHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SessionHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ReturnUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LinkExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RedeemedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    IdleTimeoutSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    AbsoluteExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_sessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_settings",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LogoUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    AccentColor = table.Column<string>(type: "TEXT", maxLength: 7, nullable: true),
+                    SupportEmail = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    TermsUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    PrivacyUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    TopupMinimum = table.Column<long>(type: "INTEGER", nullable: true),
+                    TopupMaximum = table.Column<long>(type: "INTEGER", nullable: true),
+                    IdleTimeoutMinutes = table.Column<int>(type: "INTEGER", nullable: true),
+                    AbsoluteTimeoutHours = table.Column<int>(type: "INTEGER", nullable: true),
+                    ShowUsage = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ShowChangePlan = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ShowPurchases = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ShowPaymentMethod = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ShowBillingDetails = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ShowInvoices = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ShowCancel = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_settings", x => new { x.OrganizationId, x.Livemode });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "seat_balances",
                 columns: table => new
                 {
@@ -815,6 +886,28 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                 column: "PlanGroupId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_portal_attempts_OrganizationId_Livemode_CustomerId_Kind_AttemptedAt",
+                table: "portal_attempts",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId", "Kind", "AttemptedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_sessions_AbsoluteExpiresAt",
+                table: "portal_sessions",
+                column: "AbsoluteExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_sessions_LinkHash",
+                table: "portal_sessions",
+                column: "LinkHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_sessions_SessionHash",
+                table: "portal_sessions",
+                column: "SessionHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_seat_events_SubscriptionId_FeatureCode",
                 table: "seat_events",
                 columns: new[] { "SubscriptionId", "FeatureCode" });
@@ -924,6 +1017,15 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "plan_prices");
+
+            migrationBuilder.DropTable(
+                name: "portal_attempts");
+
+            migrationBuilder.DropTable(
+                name: "portal_sessions");
+
+            migrationBuilder.DropTable(
+                name: "portal_settings");
 
             migrationBuilder.DropTable(
                 name: "seat_balances");

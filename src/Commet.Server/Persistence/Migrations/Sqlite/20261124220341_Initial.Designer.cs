@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Commet.Server.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCommetDb))]
-    [Migration("20261124205705_Initial")]
+    [Migration("20261124220341_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1190,6 +1190,183 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("plan_prices", (string)null);
+                });
+
+            modelBuilder.Entity("Commet.Domain.PortalAttempt", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AttemptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Livemode", "CustomerId", "Kind", "AttemptedAt");
+
+                    b.ToTable("portal_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Commet.Domain.PortalSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AbsoluteExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IdleTimeoutSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LinkExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RedeemedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReturnUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AbsoluteExpiresAt");
+
+                    b.HasIndex("LinkHash")
+                        .IsUnique();
+
+                    b.HasIndex("SessionHash")
+                        .IsUnique();
+
+                    b.ToTable("portal_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Commet.Domain.PortalSettings", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AbsoluteTimeoutHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccentColor")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("IdleTimeoutMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LogoUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrivacyUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ShowBillingDetails")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowCancel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowChangePlan")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowInvoices")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowPaymentMethod")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowPurchases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowUsage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SupportEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TermsUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TopupMaximum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TopupMinimum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "Livemode");
+
+                    b.ToTable("portal_settings", (string)null);
                 });
 
             modelBuilder.Entity("Commet.Domain.Usage.ConsumptionAccount", b =>

@@ -303,6 +303,77 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "portal_attempts",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "boolean", nullable: false),
+                    CustomerId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    AttemptedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_attempts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_sessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "boolean", nullable: false),
+                    CustomerId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    LinkHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SessionHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ReturnUrl = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LinkExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    RedeemedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastSeenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    IdleTimeoutSeconds = table.Column<int>(type: "integer", nullable: false),
+                    AbsoluteExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_sessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_settings",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Livemode = table.Column<bool>(type: "boolean", nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LogoUrl = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    AccentColor = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: true),
+                    SupportEmail = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    TermsUrl = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    PrivacyUrl = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    TopupMinimum = table.Column<long>(type: "bigint", nullable: true),
+                    TopupMaximum = table.Column<long>(type: "bigint", nullable: true),
+                    IdleTimeoutMinutes = table.Column<int>(type: "integer", nullable: true),
+                    AbsoluteTimeoutHours = table.Column<int>(type: "integer", nullable: true),
+                    ShowUsage = table.Column<bool>(type: "boolean", nullable: false),
+                    ShowChangePlan = table.Column<bool>(type: "boolean", nullable: false),
+                    ShowPurchases = table.Column<bool>(type: "boolean", nullable: false),
+                    ShowPaymentMethod = table.Column<bool>(type: "boolean", nullable: false),
+                    ShowBillingDetails = table.Column<bool>(type: "boolean", nullable: false),
+                    ShowInvoices = table.Column<bool>(type: "boolean", nullable: false),
+                    ShowCancel = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_settings", x => new { x.OrganizationId, x.Livemode });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "seat_balances",
                 columns: table => new
                 {
@@ -816,6 +887,28 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 column: "PlanGroupId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_portal_attempts_OrganizationId_Livemode_CustomerId_Kind_Att~",
+                table: "portal_attempts",
+                columns: new[] { "OrganizationId", "Livemode", "CustomerId", "Kind", "AttemptedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_sessions_AbsoluteExpiresAt",
+                table: "portal_sessions",
+                column: "AbsoluteExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_sessions_LinkHash",
+                table: "portal_sessions",
+                column: "LinkHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_sessions_SessionHash",
+                table: "portal_sessions",
+                column: "SessionHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_seat_events_SubscriptionId_FeatureCode",
                 table: "seat_events",
                 columns: new[] { "SubscriptionId", "FeatureCode" });
@@ -925,6 +1018,15 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "plan_prices");
+
+            migrationBuilder.DropTable(
+                name: "portal_attempts");
+
+            migrationBuilder.DropTable(
+                name: "portal_sessions");
+
+            migrationBuilder.DropTable(
+                name: "portal_settings");
 
             migrationBuilder.DropTable(
                 name: "seat_balances");
