@@ -94,19 +94,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             return null;
         }
         var hash = PortalTokens.Hash(cookie!);
-        var row = await (
-                from s in db.PortalSessions.IgnoreQueryFilters()
-                where s.SessionHash == hash
-                join c in db.Customers.IgnoreQueryFilters()
-                    on new { Id = s.CustomerId, s.OrganizationId, s.Livemode } equals new { c.Id, c.OrganizationId, c.Livemode }
-                select new
-                {
-                    Session = s,
-                    Customer = c,
-                    Clock = db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault(),
-                })
-            .AsNoTracking()
-            .FirstOrDefaultAsync(ct);
+        var row = await PortalQueries.SessionByHash.Invoke(db, hash, ct);
         var now = Now;
         if (row is null || !row.Session.IsAlive(now))
         {
