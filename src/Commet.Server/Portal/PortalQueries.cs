@@ -37,6 +37,10 @@ public static class PortalQueries
             .ThenByDescending(s => s.Id)
             .FirstOrDefault());
 
+    /// <summary>A customer by our <c>cus_…</c> ID or the merchant's own ID (ours first), in one query.</summary>
+    public static readonly Compiled<string, Customer?> CustomerByAnyId = new((db, id, ct) =>
+        db.Customers.AsNoTracking().Where(c => c.Id == id || c.ExternalId == id).OrderBy(c => c.Id == id ? 0 : 1).FirstOrDefault());
+
     public static readonly Compiled<string, PaymentMethod?> DefaultCard = new((db, customerId, ct) =>
         db.PaymentMethods.AsNoTracking().FirstOrDefault(m => m.CustomerId == customerId && m.IsDefault && m.DetachedAt == null));
 
