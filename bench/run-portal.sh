@@ -92,10 +92,14 @@ run() {
 import re, sys
 t = open(sys.argv[1]).read()
 ticks, hz = int(sys.argv[2]), int(sys.argv[3])
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+found = re.search(r"Requests/sec:\s+([\d.]+)", t)
+if not found:
+    print("0 0 0 1 wrk-failed")
+    sys.exit(0)
+rps = float(found.group(1))
 total = int(re.search(r"(\d+) requests in", t).group(1))
 m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", t, re.M)
-p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else 0
 bad = re.search(r"non2xx=(\d+)", t)
 errors = re.search(r"Socket errors: (.*)", t)
 print(f"{rps:.0f} {p99:.2f} {ticks * 1e6 / hz / max(total, 1):.0f} {int(bad.group(1)) if bad else 0}{' ' + errors.group(1).replace(' ', '') if errors else ''}")
