@@ -37,6 +37,13 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         TenantLivemode = livemode;
     }
 
+    /// <summary>Back to no tenant (tenant tables read as empty): a context taken from the pool starts like this.</summary>
+    public void Unscope()
+    {
+        TenantOrganizationId = null;
+        TenantLivemode = false;
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite hands DateTime back without a kind; all times are UTC, so say so on the way out.

@@ -74,13 +74,13 @@ public static class Database
     {
         if (provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning));
+            services.AddPooledDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<PostgresCommetDb>(sp.GetRequiredService<IDbContextFactory<PostgresCommetDb>>()));
         }
         else
         {
-            services.AddDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning).AddInterceptors(new SqlitePragmas()));
+            services.AddPooledDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning).AddInterceptors(new SqlitePragmas()));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<SqliteCommetDb>(sp.GetRequiredService<IDbContextFactory<SqliteCommetDb>>()));
         }
@@ -107,7 +107,14 @@ public static class Database
     private sealed class Upcast<T>(IDbContextFactory<T> inner) : IDbContextFactory<CommetDb>
         where T : CommetDb
     {
-        public CommetDb CreateDbContext() => inner.CreateDbContext();
+        public CommetDb CreateDbContext()
+        {
+            // Contexts are pooled (creating one is a large part of a small request); one coming back from the pool
+            // must not keep the tenant of its previous request.
+            var db = inner.CreateDbContext();
+            db.Unscope();
+            return db;
+        }
     }
 }
 

@@ -50,8 +50,7 @@ public sealed class PortalContext
         return plan;
     }
 
-    public Task<PaymentMethod?> CardAsync(CancellationToken ct) =>
-        Db.PaymentMethods.AsNoTracking().Where(m => m.CustomerId == Customer.Id && m.IsDefault && m.DetachedAt == null).FirstOrDefaultAsync(ct);
+    public Task<PaymentMethod?> CardAsync(CancellationToken ct) => PortalQueries.DefaultCard.Invoke(Db, Customer.Id, ct);
 
     /// <summary>Reloads the subscription after an operation changed it.</summary>
     public async Task RefreshAsync(CancellationToken ct)
@@ -63,9 +62,7 @@ public sealed class PortalContext
 
     /// <summary>The live subscription if there is one, else the latest: one query either way.</summary>
     public static Task<Subscription?> CurrentSubscriptionAsync(CommetDb db, string customerId, CancellationToken ct) =>
-        db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId)
-            .OrderBy(s => SubscriptionStatus.Live.Contains(s.Status) ? 0 : 1).ThenByDescending(s => s.Id)
-            .FirstOrDefaultAsync(ct);
+        PortalQueries.CurrentSubscription.Invoke(db, customerId, ct);
 
     public string Money(long minor) => PortalFormat.Money(minor, Subscription?.Currency ?? Branding.Currency);
 

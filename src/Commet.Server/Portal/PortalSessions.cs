@@ -26,8 +26,8 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
 
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>Adds a link for the customer to the caller's unit of work and returns its token.</summary>
-    public string CreateLink(CommetDb db, Customer customer, string? returnUrl, PortalSettings? settings)
+    /// <summary>Stores a new link for the customer and returns its token.</summary>
+    public async Task<string> CreateLinkAsync(CommetDb db, Customer customer, string? returnUrl, PortalSettings? settings, CancellationToken ct)
     {
         var now = Now;
         var o = options.Value;
@@ -48,6 +48,10 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             // The cap counts from when the link was made, so an unopened link cannot stretch it.
             AbsoluteExpiresAt = now.AddHours(absolute),
         });
+        using (await PortalWrites.EnterAsync(db, ct))
+        {
+            await db.SaveChangesAsync(ct);
+        }
         return token;
     }
 
@@ -94,19 +98,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             return null;
         }
         var hash = PortalTokens.Hash(cookie!);
-        var row = await (
-                from s in db.PortalSessions.IgnoreQueryFilters()
-                where s.SessionHash == hash
-                join c in db.Customers.IgnoreQueryFilters()
-                    on new { Id = s.CustomerId, s.OrganizationId, s.Livemode } equals new { c.Id, c.OrganizationId, c.Livemode }
-                select new
-                {
-                    Session = s,
-                    Customer = c,
-                    Clock = db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault(),
-                })
-            .AsNoTracking()
-            .FirstOrDefaultAsync(ct);
+        var row = await PortalQueries.SessionByHash.Invoke(db, hash, ct);
         var now = Now;
         if (row is null || !row.Session.IsAlive(now))
         {

@@ -67,10 +67,12 @@ public static class RequestAccess
             return Api.Error(check.ToError());
         }
 
+        // One connection for the lookup and the insert.
+        await db.Database.OpenConnectionAsync(ct);
         Customer? customer;
         if (hasId)
         {
-            customer = await CustomerRules.FindAsync(db, r.CustomerId!.Trim(), ct);
+            customer = await PortalQueries.CustomerByAnyId.Invoke(db, r.CustomerId!.Trim(), ct);
             if (customer is null)
             {
                 return Api.Error(CustomerRules.NotFound(r.CustomerId!));
@@ -100,11 +102,7 @@ public static class RequestAccess
         }
 
         var branding = await brandings.GetAsync(db, caller.OrganizationId, caller.Livemode, ct);
-        var token = sessions.CreateLink(db, customer, r.ReturnUrl, branding.Settings);
-        using (await PortalWrites.EnterAsync(db, ct))
-        {
-            await db.SaveChangesAsync(ct);
-        }
+        var token = await sessions.CreateLinkAsync(db, customer, r.ReturnUrl, branding.Settings, ct);
         var baseUrl = (options.Value.PublicUrl is { Length: > 0 } p ? p : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
         return Api.Ok(new PortalAccessDto(baseUrl + AccessPath + token, caller.Livemode));
     }

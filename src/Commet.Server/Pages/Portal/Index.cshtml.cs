@@ -6,8 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Pages.Portal;
 
-public sealed record PlanSummary(string Name, string? Description, string? PlanGroupId);
-
 /// <summary>The overview: the subscription and its billing cycle, what is scheduled, the card, the latest invoices.</summary>
 public sealed class IndexModel : PortalPageModel
 {
@@ -35,8 +33,7 @@ public sealed class IndexModel : PortalPageModel
     {
         var db = Portal.Db;
         var s = Subscription;
-        Plan = s is null ? null : await db.Plans.AsNoTracking().Where(p => p.Id == s.PlanId)
-            .Select(p => new PlanSummary(p.Name, p.Description, p.PlanGroupId)).FirstOrDefaultAsync(Ct);
+        Plan = s is null ? null : await PortalQueries.PlanSummaryOf.Invoke(db, s.PlanId, Ct);
         Card = await Portal.CardAsync(Ct);
         if (s?.ScheduledPlanId is { } scheduled && scheduled != s.PlanId)
         {
@@ -44,9 +41,7 @@ public sealed class IndexModel : PortalPageModel
         }
         if (Portal.Branding.ShowInvoices)
         {
-            RecentInvoices = await db.Invoices.AsNoTracking()
-                .Where(i => i.CustomerId == Portal.Customer.Id && i.Status != InvoiceStatus.Draft)
-                .OrderByDescending(i => i.Id).Take(3).ToListAsync(Ct);
+            RecentInvoices = await PortalQueries.LatestInvoices(db, Portal.Customer.Id, 3).ToListAsync(Ct);
         }
         if (s is { Status: SubscriptionStatus.PastDue or SubscriptionStatus.PendingPayment, OutstandingInvoiceId: { } overdue })
         {

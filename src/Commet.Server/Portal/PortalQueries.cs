@@ -1,0 +1,74 @@
+using System.Linq.Expressions;
+using Commet.Domain;
+using Commet.Domain.Billing;
+using Commet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Portal;
+
+/// <summary>A session row read with its customer and the organization's test clock.</summary>
+public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock);
+
+/// <summary>What the overview shows of the plan (no prices or features: they are not shown there).</summary>
+public sealed record PlanSummary(string Name, string? Description, string? PlanGroupId);
+
+/// <summary>
+/// The queries every portal page runs, compiled once: EF Core then skips translating (and looking up) the LINQ
+/// tree on each request, which is most of a small query's cost. The tenant filters still apply.
+/// </summary>
+public static class PortalQueries
+{
+    public static readonly Compiled<string, SessionRow?> SessionByHash = new((db, hash, ct) =>
+        (from s in db.PortalSessions.IgnoreQueryFilters().AsNoTracking()
+         where s.SessionHash == hash
+         join c in db.Customers.IgnoreQueryFilters().AsNoTracking()
+             on new { Id = s.CustomerId, s.OrganizationId, s.Livemode } equals new { c.Id, c.OrganizationId, c.Livemode }
+         select new SessionRow(s, c, db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault()))
+        .FirstOrDefault());
+
+    /// <summary>
+    /// The live subscription if there is one, else the latest. (Kept apart from the session query on purpose: as a
+    /// subquery EF numbers the rows of the whole subscriptions table to pick one.)
+    /// </summary>
+    public static readonly Compiled<string, Subscription?> CurrentSubscription = new((db, customerId, ct) =>
+        db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId)
+            .OrderBy(s => s.Status == SubscriptionStatus.PendingPayment || s.Status == SubscriptionStatus.Trialing
+                || s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue ? 0 : 1)
+            .ThenByDescending(s => s.Id)
+            .FirstOrDefault());
+
+    /// <summary>A customer by our <c>cus_…</c> ID or the merchant's own ID (ours first), in one query.</summary>
+    public static readonly Compiled<string, Customer?> CustomerByAnyId = new((db, id, ct) =>
+        db.Customers.AsNoTracking().Where(c => c.Id == id || c.ExternalId == id).OrderBy(c => c.Id == id ? 0 : 1).FirstOrDefault());
+
+    public static readonly Compiled<string, PaymentMethod?> DefaultCard = new((db, customerId, ct) =>
+        db.PaymentMethods.AsNoTracking().FirstOrDefault(m => m.CustomerId == customerId && m.IsDefault && m.DetachedAt == null));
+
+    public static readonly Compiled<string, PlanSummary?> PlanSummaryOf = new((db, planId, ct) =>
+        db.Plans.AsNoTracking().Where(p => p.Id == planId).Select(p => new PlanSummary(p.Name, p.Description, p.PlanGroupId)).FirstOrDefault());
+
+    private static readonly Func<CommetDb, string, int, IAsyncEnumerable<Invoice>>[] LatestInvoicesBy =
+    [
+        EF.CompileAsyncQuery(LatestInvoicesQuery),
+        EF.CompileAsyncQuery(LatestInvoicesQuery),
+    ];
+
+    public static IAsyncEnumerable<Invoice> LatestInvoices(CommetDb db, string customerId, int count) =>
+        LatestInvoicesBy[db.IsPostgres ? 1 : 0](db, customerId, count);
+
+    private static Expression<Func<CommetDb, string, int, IQueryable<Invoice>>> LatestInvoicesQuery =>
+        (db, customerId, count) => db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && i.Status != InvoiceStatus.Draft)
+            .OrderByDescending(i => i.Id).Take(count);
+
+    /// <summary>
+    /// A compiled single-result query, once per database provider: EF keeps the first translation it makes, and one
+    /// process (the tests) may serve SQLite and PostgreSQL side by side.
+    /// </summary>
+    public sealed class Compiled<TArg, TResult>(Expression<Func<CommetDb, TArg, CancellationToken, TResult>> query)
+    {
+        private readonly Func<CommetDb, TArg, CancellationToken, Task<TResult>> sqlite = EF.CompileAsyncQuery(query);
+        private readonly Func<CommetDb, TArg, CancellationToken, Task<TResult>> postgres = EF.CompileAsyncQuery(query);
+
+        public Task<TResult> Invoke(CommetDb db, TArg arg, CancellationToken ct) => (db.IsPostgres ? postgres : sqlite)(db, arg, ct);
+    }
+}
