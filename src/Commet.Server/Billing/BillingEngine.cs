@@ -142,9 +142,13 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
                         s.LeaseUntil = null;
                     }
                 }
-                await batch.AssignNumbersAsync(work, tenant, ct);
-                // The new invoices, lines, charges and events go in with COPY; the subscriptions are saved as usual.
-                await BulkCopy.WriteAddedAsync(work, CopiedTypes, ct);
+                // The subscriptions (and anything else) are saved as usual, first; then the new invoices, lines, charges and
+                // events get their numbers and go in with COPY, so the invoice counter is held only from there to the commit.
+                var rows = BulkCopy.TakeAdded(work, CopiedTypes);
+                batch.EnsureNoPlaceholders(work);
+                await work.SaveChangesAsync(ct);
+                await batch.AssignNumbersAsync(work, tenant, rows, ct);
+                await BulkCopy.WriteAsync(work, rows, ct);
                 return true;
             }, ct);
         }
