@@ -17,8 +17,10 @@ dotnet build bench/billing -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 dll=bench/billing/bin/Release/net10.0/Commet.Bench.Billing.dll
 mkdir -p bench/results
 status=0
+logs=()
 for n in "${sizes[@]}"; do
-  log="bench/results/billing-$n-$(date -u +%Y%m%dT%H%M%SZ).log"
+  log="bench/results/billing-$(date -u +%Y%m%dT%H%M%SZ)-$n.log"
+  logs+=("$log")
   set +e
   timeout --kill-after=30 900 dotnet "$dll" "$n" "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
@@ -30,5 +32,5 @@ for n in "${sizes[@]}"; do
   fi
 done
 echo
-grep -h "^RESULT" bench/results/billing-*.log 2>/dev/null | tail -n ${#sizes[@]} || true
+grep -h "^RESULT" "${logs[@]}" 2>/dev/null || true
 exit $status

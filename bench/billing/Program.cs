@@ -1,7 +1,7 @@
 // Billing run benchmark (PRODUCT.md §6): N due monthly subscriptions renewed by BillingEngine.RunAsync on PostgreSQL,
 // verified with SQL, and compared with a raw binary COPY of the same rows measured in the same run.
 //
-//   dotnet run -c Release --project bench/billing -- [N] [--pg <admin connection string>] [--profile] [--workers K]
+//   dotnet run -c Release --project bench/billing -- [N] [--pg <admin connection string>] [--profile] [--runs K] [--warmup W]
 //                                                     [--db-options "<extra Npgsql settings>"] [--setting key=value] [--keep] [--no-ceiling]
 //
 // Exit code 0 when every check passed, 1 when a check failed, 2 on a usage or infrastructure error.
@@ -30,7 +30,8 @@ public static class BillingBenchmark
         var profile = false;
         var keep = false;
         var ceiling = true;
-        var workers = 1;
+        var runs = 1;
+        var warmup = 5000;
         string? dbOptions = null;
         var settings = new List<(string Key, string Value)>();
         for (var i = 0; i < args.Length; i++)
@@ -41,7 +42,8 @@ public static class BillingBenchmark
                 case "--profile": profile = true; break;
                 case "--keep": keep = true; break;
                 case "--no-ceiling": ceiling = false; break;
-                case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--db-options": dbOptions = args[++i]; break;
                 case "--setting":
                     var kv = args[++i].Split('=', 2);
@@ -50,7 +52,7 @@ public static class BillingBenchmark
                 default:
                     if (!int.TryParse(args[i].Replace("_", "", StringComparison.Ordinal), out n) || n <= 0)
                     {
-                        Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [N] [--pg <conn>] [--profile] [--workers K] [--db-options <npgsql settings>] [--setting key=value] [--keep] [--no-ceiling]");
+                        Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [N] [--pg <conn>] [--profile] [--runs K] [--warmup W] [--db-options <npgsql settings>] [--setting key=value] [--keep] [--no-ceiling]");
                         return 2;
                     }
                     break;
@@ -85,7 +87,7 @@ public static class BillingBenchmark
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        Console.WriteLine($"# Billing run benchmark: N = {n:N0}, workers = {workers}, database {database} on {adminBuilder.Host}:{adminBuilder.Port}");
+        Console.WriteLine($"# Billing run benchmark: N = {n:N0}, concurrent runs = {runs}, database {database} on {adminBuilder.Host}:{adminBuilder.Port}");
         Console.WriteLine($"  machine: {Machine.Describe()}; PostgreSQL {pgVersion}; .NET {RuntimeInformation.FrameworkDescription}; server GC {System.Runtime.GCSettings.IsServerGC}");
         Console.WriteLine($"  load average before: {Machine.LoadAverage()}");
         if (dbOptions is not null)
@@ -134,6 +136,26 @@ public static class BillingBenchmark
 
             var now = DateTime.UtcNow;
             now = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+            if (warmup > 0)
+            {
+                // A server that has been up has its code compiled; a fresh process spends seconds of CPU in the JIT on its
+                // first run. So: bill W subscriptions untimed, then empty the tables (the counter too) and start over.
+                sw.Restart();
+                await using var c = new NpgsqlConnection(benchConnection);
+                await c.OpenAsync(ct);
+                await Seeder.SeedAsync(c, warmup, now, ct);
+                var warm = await services.GetRequiredService<BillingEngine>().RunAsync(new Tenant(Seeder.Org, false), now, "http://localhost", ct);
+                await using (var reset = new NpgsqlCommand("""
+                    TRUNCATE invoice_lines, invoices, transactions, events, hosted_sessions, subscription_addons, subscriptions, payment_methods,
+                      customers, plan_prices, plan_features, plans CASCADE;
+                    UPDATE invoice_sequences SET "Next" = 0;
+                    """, c))
+                {
+                    await reset.ExecuteNonQueryAsync(ct);
+                }
+                await Task.Delay(TimeSpan.FromSeconds(2), ct); // lets the background JIT finish its tier-up work
+                Console.WriteLine($"  warm-up (untimed, JIT): {warm.InvoicesCreated:N0} renewals in {sw.Elapsed.TotalSeconds:F2} s, then the tables were emptied");
+            }
             sw.Restart();
             await using (var c = new NpgsqlConnection(benchConnection))
             {
@@ -161,6 +183,8 @@ public static class BillingBenchmark
             }
 
             var engine = services.GetRequiredService<BillingEngine>();
+            var billing = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BillingOptions>>().Value;
+            Console.WriteLine($"  engine: chunks of {billing.ChunkSize}, {billing.ChunkWorkers} at a time (Commet:Billing:ChunkSize, Commet:Billing:ChunkWorkers)");
             var tenant = new Tenant(Seeder.Org, false);
             profiler?.Reset();
             var pg0 = await BackendCpuAsync();
@@ -168,13 +192,13 @@ public static class BillingBenchmark
             var proc0 = Process.GetCurrentProcess().TotalProcessorTime;
             var gc0 = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
             sw.Restart();
-            var runs = await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => engine.RunAsync(tenant, now, "http://localhost", ct), ct)));
+            var results = await Task.WhenAll(Enumerable.Range(0, runs).Select(_ => Task.Run(() => engine.RunAsync(tenant, now, "http://localhost", ct), ct)));
             var seconds = sw.Elapsed.TotalSeconds;
             var proc1 = Process.GetCurrentProcess().TotalProcessorTime;
             var cpu1 = Machine.CpuTimes();
             var pg1 = await BackendCpuAsync();
             var gcs = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - gc0;
-            var run = runs.Aggregate(BillingRun.None, (a, b) => a + b);
+            var run = results.Aggregate(BillingRun.None, (a, b) => a + b);
             var rate = n / seconds;
             Console.WriteLine($"  run: {run}");
             Console.WriteLine($"  load average after: {Machine.LoadAverage()}");
@@ -185,6 +209,8 @@ public static class BillingBenchmark
                 + $"everything else (PostgreSQL, other load) {(machineBusy / Machine.TicksPerSecond) - (proc1 - proc0).TotalSeconds:F1} s CPU; {gcs} GCs");
             var clientCpu = (proc1 - proc0).TotalSeconds;
             var pgCpu = pg1 - pg0;
+            var otherCpu = Math.Max(0, machineBusy / Machine.TicksPerSecond - clientCpu - pgCpu);
+            Console.WriteLine($"  other processes on the machine during the run: {otherCpu:F1} s CPU ({otherCpu / seconds:F2} of {Environment.ProcessorCount} cores on average)");
             Console.WriteLine($"  CPU per renewal: engine process {clientCpu * 1e6 / n:F0} µs + PostgreSQL backends {pgCpu * 1e6 / n:F0} µs = {(clientCpu + pgCpu) * 1e6 / n:F0} µs "
                 + $"(on an otherwise idle {Environment.ProcessorCount}-core machine at most ~{Environment.ProcessorCount * n / (clientCpu + pgCpu):F0} renewals/s)");
             if (profiler is not null)
@@ -201,7 +227,7 @@ public static class BillingBenchmark
                         totalSeconds += s;
                     }
                 }
-                Console.WriteLine($"    {totalTrips,9:N0}  {totalTrips / (double)n,5:F2}/renewal  {totalSeconds,7:F2} s  waiting on PostgreSQL, of {seconds * workers:F2} s worker time");
+                Console.WriteLine($"    {totalTrips,9:N0}  {totalTrips / (double)n,5:F2}/renewal  {totalSeconds,7:F2} s  waiting on PostgreSQL (summed over connections), in {seconds:F2} s");
             }
 
             // A second run finds nothing to do: the renewals are not repeated.
@@ -232,7 +258,7 @@ public static class BillingBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"RESULT n={n} workers={workers} seconds={seconds:F2} renewals_per_s={rate:F0} target_s=30 client_cpu_us={clientCpu * 1e6 / n:F0} pg_cpu_us={pgCpu * 1e6 / n:F0} "
+            Console.WriteLine($"RESULT n={n} chunk={billing.ChunkSize} chunk_workers={billing.ChunkWorkers} runs={runs} seconds={seconds:F2} renewals_per_s={rate:F0} target_s=30 client_cpu_us={clientCpu * 1e6 / n:F0} pg_cpu_us={pgCpu * 1e6 / n:F0} other_load_cores={otherCpu / seconds:F2} "
                 + (ceil is null ? "" : $"ceiling_invoice_copy_s={ceil.InvoicesSeconds:F3} ceiling_invoice_copy_rows_per_s={n / ceil.InvoicesSeconds:F0} "
                     + $"ratio_vs_invoice_copy={seconds / ceil.InvoicesSeconds:F1} ceiling_all_rows_copy_s={ceil.AllRowsSeconds:F3} ratio_vs_all_rows_copy={seconds / ceil.AllRowsSeconds:F1} ")
                 + $"verified={(failures.Count == 0 ? "yes" : "NO")}");

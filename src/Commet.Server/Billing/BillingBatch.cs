@@ -13,12 +13,13 @@ namespace Commet.Server.Billing;
 /// before the subscriptions are saved.
 /// <para>
 /// Invoice numbers are given last. While the steps run, each new invoice carries a placeholder that cannot occur
-/// otherwise (it holds a random nonce); just before the rows are written, <see cref="AssignNumbersAsync"/> takes as
+/// otherwise (it holds a random nonce); just before the new rows are written, <see cref="AssignNumbersAsync"/> takes as
 /// many numbers as there are new invoices with one UPDATE … RETURNING on the counter — which locks the counter row
 /// until the transaction ends, as taking one number does — and puts them in place of the placeholders, in the
 /// invoices and in the events that quote them. Anything else still holding a placeholder fails the chunk. So numbers
 /// stay sequential without gaps (taken, used and committed together, or rolled back together), and the counter is
-/// held only while the chunk writes and commits, not while its steps run, so two chunks can run side by side.
+/// held only while the chunk writes its new rows and commits — not while its steps run, nor while its subscriptions
+/// are saved — so two chunks can run side by side.
 /// </para>
 /// Exactly-once is unchanged: the rows are locked FOR UPDATE as before, and the unique billing key of an invoice and
 /// attempt key of a charge still back it up (COPY checks them as INSERT does). If anything fails, the whole chunk
@@ -68,10 +69,30 @@ public sealed class BillingBatch
 
     public void Numbered(Invoice invoice) => invoices.Add(invoice);
 
-    /// <summary>Numbers the chunk's new invoices (see the class summary). Call last, before the rows are written.</summary>
-    public async Task AssignNumbersAsync(CommetDb db, Tenant tenant, CancellationToken ct)
+    /// <summary>
+    /// Refuses (throws) if an entity the context is about to save holds a placeholder number — say, one copied
+    /// somewhere this class does not know of. Call before saving what stays tracked.
+    /// </summary>
+    public void EnsureNoPlaceholders(CommetDb db)
     {
-        var added = invoices.Where(i => db.Entry(i).State == EntityState.Added).ToList();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified
+                && entry.Properties.Any(p => p.CurrentValue is string text && text.Contains(marker, StringComparison.Ordinal)))
+            {
+                throw new InvalidOperationException($"A placeholder invoice number was left in a {entry.Metadata.DisplayName()}.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Numbers the chunk's new invoices (see the class summary), which <paramref name="rows"/> holds with the other
+    /// new rows, and puts the numbers in the events that quote them. Call last, just before the rows are written.
+    /// </summary>
+    public async Task AssignNumbersAsync(CommetDb db, Tenant tenant, BulkCopy.Rows rows, CancellationToken ct)
+    {
+        var written = rows.Of<Invoice>().ToHashSet();
+        var added = invoices.Where(written.Contains).ToList(); // in the order they were made
         var numbers = new Dictionary<string, string>();
         if (added.Count > 0)
         {
@@ -82,21 +103,16 @@ public sealed class BillingBatch
                 added[k].Number = numbers[added[k].Number];
             }
         }
-        foreach (var entry in db.ChangeTracker.Entries<BillingEvent>())
+        foreach (var evt in rows.Of<BillingEvent>())
         {
-            if (entry.State == EntityState.Added && entry.Entity.DataJson.Contains(marker, StringComparison.Ordinal))
+            if (evt.DataJson.Contains(marker, StringComparison.Ordinal))
             {
-                entry.Entity.DataJson = Replace(entry.Entity.DataJson, numbers);
+                evt.DataJson = Replace(evt.DataJson, numbers);
             }
         }
-        // Nothing that is about to be saved may still hold a placeholder (say, one copied somewhere this class does not know).
-        foreach (var entry in db.ChangeTracker.Entries())
+        if (rows.Strings().Any(text => text.Contains(marker, StringComparison.Ordinal)))
         {
-            if (entry.State is EntityState.Added or EntityState.Modified
-                && entry.Properties.Any(p => p.CurrentValue is string text && text.Contains(marker, StringComparison.Ordinal)))
-            {
-                throw new InvalidOperationException($"A placeholder invoice number was left in a {entry.Metadata.DisplayName()}.");
-            }
+            throw new InvalidOperationException("A placeholder invoice number was left in a new row.");
         }
     }
 

@@ -39,6 +39,10 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
         var customers = new HashSet<string>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
+        var chunked = db.IsPostgres && options.Value.ChunkSize > 1;
+        // Chunks are claimed one at a time as they start, so a long page costs nothing but spares the workers a wait
+        // for the slowest chunk of each page.
+        var pageSize = chunked ? Math.Max(BatchSize, options.Value.ChunkSize * Math.Max(1, options.Value.ChunkWorkers) * 10) : BatchSize;
         while (!ct.IsCancellationRequested)
         {
             var realNow = clock.RealNow;
@@ -46,13 +50,13 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
                 .Where(s => s.NextActionAt != null && s.NextActionAt <= now && (s.LeaseUntil == null || s.LeaseUntil < realNow))
                 .OrderBy(s => s.NextActionAt)
                 .Select(s => new { s.Id, s.CustomerId })
-                .Take(Math.Max(BatchSize, options.Value.ChunkSize))
+                .Take(pageSize)
                 .ToListAsync(ct);
             if (due.Count == 0)
             {
                 break;
             }
-            if (db.IsPostgres && options.Value.ChunkSize > 1)
+            if (chunked)
             {
                 // Chunks run side by side (each on its own connection): one's steps run while another writes.
                 var customerOf = due.ToDictionary(d => d.Id, d => d.CustomerId);
@@ -138,9 +142,13 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
                         s.LeaseUntil = null;
                     }
                 }
-                await batch.AssignNumbersAsync(work, tenant, ct);
-                // The new invoices, lines, charges and events go in with COPY; the subscriptions are saved as usual.
-                await BulkCopy.WriteAddedAsync(work, CopiedTypes, ct);
+                // The subscriptions (and anything else) are saved as usual, first; then the new invoices, lines, charges and
+                // events get their numbers and go in with COPY, so the invoice counter is held only from there to the commit.
+                var rows = BulkCopy.TakeAdded(work, CopiedTypes);
+                batch.EnsureNoPlaceholders(work);
+                await work.SaveChangesAsync(ct);
+                await batch.AssignNumbersAsync(work, tenant, rows, ct);
+                await BulkCopy.WriteAsync(work, rows, ct);
                 return true;
             }, ct);
         }

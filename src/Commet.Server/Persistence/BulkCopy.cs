@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,72 +6,103 @@ using NpgsqlTypes;
 namespace Commet.Server.Persistence;
 
 /// <summary>
-/// PostgreSQL: writes the rows of the given entity types that a unit of work has added with one binary COPY per
-/// table, in the context's own transaction, instead of one INSERT each when it saves; the written entities are no
-/// longer tracked afterwards. The table's constraints hold for COPY as for INSERT (a duplicate key fails the COPY
-/// and so the transaction). The billing engine uses it for the invoices, lines, charges and events of a chunk,
-/// which are most of the chunk's cost. Columns are read from the EF model, so they follow the mapping.
+/// PostgreSQL: writes new rows with one binary COPY per table, in the context's own transaction, instead of one
+/// INSERT each when the context saves. <see cref="TakeAdded"/> takes the entities of the given types that a unit of
+/// work has added out of the change tracker (so SaveChanges leaves them alone); <see cref="WriteAsync"/> writes them.
+/// The table's constraints hold for COPY as for INSERT (a duplicate key fails the COPY, and so the transaction).
+/// The billing engine uses it for the invoices, lines, charges and events of a chunk, which are most of the chunk's
+/// cost. Columns are read from the EF model, so they follow the mapping.
 /// </summary>
 public static class BulkCopy
 {
-    public static async Task WriteAddedAsync(CommetDb db, IReadOnlyList<Type> types, CancellationToken ct)
+    /// <summary>New rows taken from a context, by table, in the order they were added.</summary>
+    public sealed class Rows
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        internal List<(IEntityType Type, List<object> Entities)> Tables { get; } = [];
+
+        /// <summary>The entities of one type (say, to fill in a value before they are written).</summary>
+        public IEnumerable<T> Of<T>() => Tables.SelectMany(t => t.Entities).OfType<T>();
+
+        /// <summary>Every string value about to be written.</summary>
+        public IEnumerable<string> Strings() =>
+            from table in Tables
+            from property in table.Type.GetProperties()
+            where property.ClrType == typeof(string)
+            from entity in table.Entities
+            let value = property.GetGetter().GetClrValueUsingContainingEntity(entity) as string
+            where value is not null
+            select value;
+    }
+
+    /// <summary>Takes the added entities of the given types out of the change tracker, to be written by <see cref="WriteAsync"/>.</summary>
+    public static Rows TakeAdded(CommetDb db, IReadOnlyList<Type> types)
+    {
         var added = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList();
-        var written = new List<EntityEntry>();
+        var rows = new Rows();
         foreach (var type in types)
         {
             var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
-            var rows = added.Where(e => e.Metadata == entityType).ToList();
-            if (rows.Count == 0)
+            if (entityType.GetProperties().Any(p => p.IsShadowProperty()))
+            {
+                throw new NotSupportedException($"BulkCopy does not write shadow properties ({entityType.DisplayName()}).");
+            }
+            var entries = added.Where(e => e.Metadata == entityType).ToList();
+            rows.Tables.Add((entityType, entries.Select(e => e.Entity).ToList()));
+            foreach (var entry in entries)
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+        return rows;
+    }
+
+    public static async Task WriteAsync(CommetDb db, Rows rows, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        foreach (var (entityType, entities) in rows.Tables)
+        {
+            if (entities.Count == 0)
             {
                 continue;
             }
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
             // Store-generated columns (identity keys) are left to the database, as EF's INSERT leaves them.
             var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
+            var getters = columns.Select(c => c.GetGetter()).ToArray();
+            var converters = columns.Select(c => c.GetTypeMapping().Converter).ToArray();
             var dbTypes = columns.Select(c => DbTypeOf(c, table)).ToArray();
             var sql = $"COPY {Quote(table.Name)} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))}) FROM STDIN (FORMAT BINARY)";
-            await using (var writer = await connection.BeginBinaryImportAsync(sql, ct))
+            await using var writer = await connection.BeginBinaryImportAsync(sql, ct);
+            foreach (var entity in entities)
             {
-                foreach (var row in rows)
+                await writer.StartRowAsync(ct);
+                for (var i = 0; i < columns.Count; i++)
                 {
-                    await writer.StartRowAsync(ct);
-                    for (var i = 0; i < columns.Count; i++)
+                    var value = getters[i].GetClrValueUsingContainingEntity(entity);
+                    if (converters[i] is { } converter)
                     {
-                        var column = columns[i];
-                        var value = column.IsShadowProperty()
-                            ? row.Property(column).CurrentValue
-                            : column.GetGetter().GetClrValueUsingContainingEntity(row.Entity);
-                        if (column.GetTypeMapping().Converter is { } converter)
-                        {
-                            value = converter.ConvertToProvider(value);
-                        }
-                        if (value is null)
-                        {
-                            await writer.WriteNullAsync(ct);
-                        }
-                        else
-                        {
-                            await writer.WriteAsync(value, dbTypes[i], ct);
-                        }
+                        value = converter.ConvertToProvider(value);
+                    }
+                    if (value is null)
+                    {
+                        await writer.WriteNullAsync(ct);
+                    }
+                    else
+                    {
+                        await writer.WriteAsync(value, dbTypes[i], ct);
                     }
                 }
-                await writer.CompleteAsync(ct);
             }
-            written.AddRange(rows);
-        }
-        foreach (var row in written)
-        {
-            row.State = EntityState.Detached;
+            await writer.CompleteAsync(ct);
         }
     }
 
     /// <summary>The wire type of a column, for the provider types these tables use; anything else is refused (the caller falls back).</summary>
     private static NpgsqlDbType DbTypeOf(IProperty property, StoreObjectIdentifier table)
     {
-        var clr = Nullable.GetUnderlyingType(property.GetTypeMapping().Converter?.ProviderClrType ?? property.ClrType)
-            ?? property.GetTypeMapping().Converter?.ProviderClrType ?? property.ClrType;
+        var converter = property.GetTypeMapping().Converter;
+        var clr = converter?.ProviderClrType ?? property.ClrType;
+        clr = Nullable.GetUnderlyingType(clr) ?? clr;
         var columnType = property.GetColumnType(table);
         return clr switch
         {
