@@ -21,7 +21,7 @@ namespace Commet.Server.Billing;
 /// held only while the chunk writes its new rows and commits — not while its steps run, nor while its subscriptions
 /// are saved — so two chunks can run side by side.
 /// </para>
-/// Exactly-once is unchanged: the rows are locked FOR UPDATE as before, and the unique billing key of an invoice and
+/// Exactly-once is unchanged: the rows are locked for update as before, and the unique billing key of an invoice and
 /// attempt key of a charge still back it up (COPY checks them as INSERT does). If anything fails, the whole chunk
 /// rolls back and the engine bills its subscriptions one at a time.
 /// </summary>

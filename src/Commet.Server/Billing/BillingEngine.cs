@@ -39,7 +39,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
         var customers = new HashSet<string>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
-        var chunked = db.IsPostgres && options.Value.ChunkSize > 1;
+        var chunked = BulkCopy.IsSupported(db) && options.Value.ChunkSize > 1;
         // Chunks are claimed one at a time as they start, so a long page costs nothing but spares the workers a wait
         // for the slowest chunk of each page.
         var pageSize = chunked ? Math.Max(BatchSize, options.Value.ChunkSize * Math.Max(1, options.Value.ChunkWorkers) * 10) : BatchSize;
@@ -103,12 +103,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
         db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
         // Still due and not leased: a chunk another run has finished since this page was read is not claimed again.
         var leaseUntil = clock.RealNow + LeaseTime;
-        var claimedRows = await db.Database.SqlQuery<string>($"""
-            UPDATE subscriptions SET "LeaseOwner" = {owner}, "LeaseUntil" = {leaseUntil}
-            WHERE "Id" = ANY({ids}) AND "OrganizationId" = {tenant.OrganizationId} AND "Livemode" = {tenant.Livemode}
-              AND "NextActionAt" <= {now} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {realNow})
-            RETURNING "Id" AS "Value"
-            """).ToListAsync(ct);
+        var claimedRows = await Leases.ClaimDueSubscriptionsAsync(db, ids, owner, leaseUntil, now, realNow, ct);
         var claimedSet = claimedRows.ToHashSet();
         var claimed = ids.Where(claimedSet.Contains).ToList(); // in due order, so invoice numbers follow it as they would one by one
         var run = BillingRun.None;
@@ -124,9 +119,9 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
             work.ScopeTo(tenant.OrganizationId, tenant.Livemode);
             var batch = new BillingBatch();
             var scope = new BillingScope(work, tenant, now, baseUrl) { Batch = batch };
-            await SubscriptionOps.InTransactionAsync<bool>(scope, async () =>
+            await scope.Db.InTransactionAsync<bool>(async () =>
             {
-                var locked = (await SubscriptionOps.LockManyAsync(scope, [.. claimed], ct)).ToDictionary(s => s.Id);
+                var locked = (await scope.Db.LockSubscriptionsAsync(claimed, ct)).ToDictionary(s => s.Id);
                 await batch.PreloadAsync(work, locked.Values, ct);
                 foreach (var id in claimed)
                 {

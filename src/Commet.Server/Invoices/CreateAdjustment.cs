@@ -5,6 +5,7 @@ using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,7 +50,7 @@ public sealed partial class InvoiceOps
             return check.ToError();
         }
 
-        return await SubscriptionOps.InTransactionAsync<Invoice>(scope, async () =>
+        return await scope.Db.InTransactionAsync<Invoice>(async () =>
         {
             var db = scope.Db;
             var customer = await CustomerRules.FindAsync(db, r.CustomerId!, ct);

@@ -16,21 +16,6 @@ public sealed partial class InvoiceOps(PaymentService payments, SubscriptionOps 
 {
     public static Error NotFound(string id) => Error.NotFound("invoice", $"No invoice with ID '{Truncate(id)}'.");
 
-    /// <summary>Loads an invoice for change, locking its row on PostgreSQL (SQLite's write transaction already serializes).</summary>
-    internal static async Task<Invoice?> LockAsync(BillingScope scope, string id, CancellationToken ct)
-    {
-        var db = scope.Db;
-        if (db.IsPostgres)
-        {
-            var rows = await db.Invoices
-                .FromSql($"""SELECT * FROM invoices WHERE "Id" = {id} AND "OrganizationId" = {scope.Tenant.OrganizationId} AND "Livemode" = {scope.Tenant.Livemode} FOR UPDATE""")
-                .IgnoreQueryFilters()
-                .ToListAsync(ct);
-            return rows.SingleOrDefault();
-        }
-        return await db.Invoices.FirstOrDefaultAsync(i => i.Id == id, ct);
-    }
-
     internal static void RecordVoided(BillingScope scope, Invoice invoice) =>
         EventRecorder.Record(scope.Db, scope.Tenant, "invoice.voided", new
         {

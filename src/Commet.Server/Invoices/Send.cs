@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 
 namespace Commet.Server.Invoices;
@@ -13,9 +14,9 @@ public sealed partial class InvoiceOps
     /// list has none for it). A void invoice is not sent (422 <c>invalid_invoice_status</c>).
     /// </summary>
     public static async Task<Result<Invoice>> SendAsync(BillingScope scope, string id, CancellationToken ct) =>
-        await SubscriptionOps.InTransactionAsync<Invoice>(scope, async () =>
+        await scope.Db.InTransactionAsync<Invoice>(async () =>
         {
-            var invoice = await LockAsync(scope, id, ct);
+            var invoice = await scope.Db.LockInvoiceAsync(id, ct);
             if (invoice is null)
             {
                 return NotFound(id);

@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Http;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,10 +45,10 @@ public sealed partial class InvoiceOps
             return NotFound(id);
         }
 
-        return await SubscriptionOps.InTransactionAsync<Invoice>(scope, async () =>
+        return await scope.Db.InTransactionAsync<Invoice>(async () =>
         {
-            var s = subscriptionId.SubscriptionId is null ? null : await SubscriptionOps.LockAsync(scope, subscriptionId.SubscriptionId, ct);
-            var invoice = await LockAsync(scope, id, ct);
+            var s = subscriptionId.SubscriptionId is null ? null : await scope.Db.LockSubscriptionAsync(subscriptionId.SubscriptionId, ct);
+            var invoice = await scope.Db.LockInvoiceAsync(id, ct);
             if (invoice is null)
             {
                 return NotFound(id);

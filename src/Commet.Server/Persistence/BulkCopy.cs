@@ -15,6 +15,9 @@ namespace Commet.Server.Persistence;
 /// </summary>
 public static class BulkCopy
 {
+    /// <summary>Whether <paramref name="db"/> can write rows by COPY (PostgreSQL); elsewhere rows are saved one INSERT each.</summary>
+    public static bool IsSupported(CommetDb db) => db.IsPostgres;
+
     /// <summary>New rows taken from a context, by table, in the order they were added.</summary>
     public sealed class Rows
     {

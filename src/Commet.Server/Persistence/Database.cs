@@ -74,7 +74,7 @@ public static class Database
     {
         if (provider == DatabaseProvider.Postgres)
         {
-            services.AddPooledDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning));
+            services.AddPooledDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning).AddInterceptors(new ForUpdateInterceptor()));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<PostgresCommetDb>(sp.GetRequiredService<IDbContextFactory<PostgresCommetDb>>()));
         }

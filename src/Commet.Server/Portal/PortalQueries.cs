@@ -47,28 +47,13 @@ public static class PortalQueries
     public static readonly Compiled<string, PlanSummary?> PlanSummaryOf = new((db, planId, ct) =>
         db.Plans.AsNoTracking().Where(p => p.Id == planId).Select(p => new PlanSummary(p.Name, p.Description, p.PlanGroupId)).FirstOrDefault());
 
-    private static readonly Func<CommetDb, string, int, IAsyncEnumerable<Invoice>>[] LatestInvoicesBy =
-    [
-        EF.CompileAsyncQuery(LatestInvoicesQuery),
-        EF.CompileAsyncQuery(LatestInvoicesQuery),
-    ];
+    private static readonly PerProvider<Func<CommetDb, string, int, IAsyncEnumerable<Invoice>>> LatestInvoicesBy =
+        new(() => EF.CompileAsyncQuery(LatestInvoicesQuery));
 
     public static IAsyncEnumerable<Invoice> LatestInvoices(CommetDb db, string customerId, int count) =>
-        LatestInvoicesBy[db.IsPostgres ? 1 : 0](db, customerId, count);
+        LatestInvoicesBy.For(db)(db, customerId, count);
 
     private static Expression<Func<CommetDb, string, int, IQueryable<Invoice>>> LatestInvoicesQuery =>
         (db, customerId, count) => db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && i.Status != InvoiceStatus.Draft)
             .OrderByDescending(i => i.Id).Take(count);
-
-    /// <summary>
-    /// A compiled single-result query, once per database provider: EF keeps the first translation it makes, and one
-    /// process (the tests) may serve SQLite and PostgreSQL side by side.
-    /// </summary>
-    public sealed class Compiled<TArg, TResult>(Expression<Func<CommetDb, TArg, CancellationToken, TResult>> query)
-    {
-        private readonly Func<CommetDb, TArg, CancellationToken, Task<TResult>> sqlite = EF.CompileAsyncQuery(query);
-        private readonly Func<CommetDb, TArg, CancellationToken, Task<TResult>> postgres = EF.CompileAsyncQuery(query);
-
-        public Task<TResult> Invoke(CommetDb db, TArg arg, CancellationToken ct) => (db.IsPostgres ? postgres : sqlite)(db, arg, ct);
-    }
 }

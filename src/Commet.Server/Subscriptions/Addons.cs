@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Subscriptions;
@@ -24,9 +25,9 @@ public sealed partial class SubscriptionOps
         {
             return Error.Validation("addonId", "addonId is required.");
         }
-        return await InTransactionAsync<AddonActivation>(scope, async () =>
+        return await scope.Db.InTransactionAsync<AddonActivation>(async () =>
         {
-            var s = await LockAsync(scope, id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
                 return NotFound(id);
@@ -97,9 +98,9 @@ public sealed partial class SubscriptionOps
 
     /// <summary>Deactivates an add-on at once; no refund (it benefits no one to charge less for what was used).</summary>
     public async Task<Result<SubscriptionAddon>> DeactivateAddonAsync(BillingScope scope, string id, string addonId, CancellationToken ct) =>
-        await InTransactionAsync<SubscriptionAddon>(scope, async () =>
+        await scope.Db.InTransactionAsync<SubscriptionAddon>(async () =>
         {
-            var s = await LockAsync(scope, id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
                 return NotFound(id);

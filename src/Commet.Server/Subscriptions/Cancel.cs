@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Http;
+using Commet.Server.Persistence;
 
 namespace Commet.Server.Subscriptions;
 
@@ -24,9 +25,9 @@ public sealed partial class SubscriptionOps
             return check.ToError();
         }
         var (reason, feedback) = NormalizeReason(r.Reason, r.Feedback);
-        return await InTransactionAsync<Subscription>(scope, async () =>
+        return await scope.Db.InTransactionAsync<Subscription>(async () =>
         {
-            var s = await LockAsync(scope, id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
                 return NotFound(id);
@@ -62,9 +63,9 @@ public sealed partial class SubscriptionOps
     }
 
     public async Task<Result<Subscription>> UncancelAsync(BillingScope scope, string id, CancellationToken ct) =>
-        await InTransactionAsync<Subscription>(scope, async () =>
+        await scope.Db.InTransactionAsync<Subscription>(async () =>
         {
-            var s = await LockAsync(scope, id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
                 return NotFound(id);

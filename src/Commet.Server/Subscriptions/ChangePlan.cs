@@ -3,6 +3,7 @@ using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Http;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 
 namespace Commet.Server.Subscriptions;
 
@@ -159,9 +160,9 @@ public sealed partial class SubscriptionOps
         {
             return Error.Validation("successUrl", "successUrl must be an absolute http or https URL.");
         }
-        return await InTransactionAsync<ChangeResult>(scope, async () =>
+        return await scope.Db.InTransactionAsync<ChangeResult>(async () =>
         {
-            var s = await LockAsync(scope, id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
                 return NotFound(id);
@@ -293,9 +294,9 @@ public sealed partial class SubscriptionOps
 
     /// <summary>Undoes a scheduled downgrade or interval change before it happens.</summary>
     public async Task<Result<Subscription>> RevokeScheduledChangeAsync(BillingScope scope, string id, CancellationToken ct) =>
-        await InTransactionAsync<Subscription>(scope, async () =>
+        await scope.Db.InTransactionAsync<Subscription>(async () =>
         {
-            var s = await LockAsync(scope, id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
                 return NotFound(id);

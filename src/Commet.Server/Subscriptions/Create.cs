@@ -4,6 +4,7 @@ using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Subscriptions;
@@ -54,7 +55,7 @@ public sealed partial class SubscriptionOps
             return check.ToError();
         }
 
-        return await InTransactionAsync<Subscription>(scope, async () =>
+        return await scope.Db.InTransactionAsync<Subscription>(async () =>
         {
             var db = scope.Db;
             var customer = await CustomerRules.FindAsync(db, r.CustomerId!, ct, track: false);

@@ -3,6 +3,7 @@ using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Subscriptions;
@@ -37,7 +38,7 @@ public sealed partial class SubscriptionOps
     public async Task<Result<HostedOutcome>> CompleteHostedAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct)
     {
         string? purchase = null;
-        var done = await InTransactionAsync<HostedOutcome>(scope, async () =>
+        var done = await scope.Db.InTransactionAsync<HostedOutcome>(async () =>
         {
             var db = scope.Db;
             // Claim the session first: of two simultaneous submits, one claims it (the other waits for the row and
@@ -73,7 +74,7 @@ public sealed partial class SubscriptionOps
                     return Error.Invalid("no_payment_method", "Add a card to continue.");
                 }
             }
-            var s = session.SubscriptionId is null ? null : await LockAsync(scope, session.SubscriptionId, ct);
+            var s = session.SubscriptionId is null ? null : await scope.Db.LockSubscriptionAsync(session.SubscriptionId, ct);
             var message = "Your card was saved.";
 
             if (s is not null && session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null)

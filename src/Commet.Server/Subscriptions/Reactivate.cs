@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Subscriptions;
@@ -17,9 +18,9 @@ public sealed partial class SubscriptionOps
     /// A decline changes nothing and answers <c>payment_failed</c> with a link where the customer can fix it.
     /// </summary>
     public async Task<Result<ReactivateResult>> ReactivateAsync(BillingScope scope, string id, CancellationToken ct) =>
-        await InTransactionAsync<ReactivateResult>(scope, async () =>
+        await scope.Db.InTransactionAsync<ReactivateResult>(async () =>
         {
-            var s = await LockAsync(scope, id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
                 return NotFound(id);
@@ -136,7 +137,7 @@ public sealed partial class SubscriptionOps
 
     /// <summary>A hosted, signed link where the customer pays a past_due subscription's outstanding invoice.</summary>
     public async Task<Result<(string Url, string Token)>> CreateRecoveryLinkAsync(BillingScope scope, string id, CancellationToken ct) =>
-        await InTransactionAsync<(string, string)>(scope, async () =>
+        await scope.Db.InTransactionAsync<(string, string)>(async () =>
         {
             var s = await scope.Db.Subscriptions.FirstOrDefaultAsync(x => x.Id == id, ct);
             if (s is null)
@@ -159,7 +160,7 @@ public sealed partial class SubscriptionOps
         {
             return Error.Validation("successUrl", "successUrl must be an absolute http or https URL.");
         }
-        return await InTransactionAsync<string>(scope, async () =>
+        return await scope.Db.InTransactionAsync<string>(async () =>
         {
             var s = await scope.Db.Subscriptions.FirstOrDefaultAsync(x => x.Id == id, ct);
             if (s is null)

@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Subscriptions;
@@ -60,9 +61,9 @@ public sealed partial class SubscriptionOps
     public async Task<StepOutcome> RunDueStepAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
     {
         var outcome = new StepOutcome(BillingRun.None, false);
-        var result = await InTransactionAsync<bool>(scope, async () =>
+        var result = await scope.Db.InTransactionAsync<bool>(async () =>
         {
-            var s = await LockAsync(scope, subscriptionId, ct);
+            var s = await scope.Db.LockSubscriptionAsync(subscriptionId, ct);
             if (s is null)
             {
                 return false;

@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,10 +33,10 @@ public sealed partial class TransactionOps
         var subscriptionId = found.InvoiceId is null ? null
             : await db.Invoices.AsNoTracking().Where(i => i.Id == found.InvoiceId).Select(i => i.SubscriptionId).FirstOrDefaultAsync(ct);
 
-        return await SubscriptionOps.InTransactionAsync<PaymentTransaction>(scope, async () =>
+        return await scope.Db.InTransactionAsync<PaymentTransaction>(async () =>
         {
             var now = scope.Now;
-            var s = subscriptionId is null ? null : await SubscriptionOps.LockAsync(scope, subscriptionId, ct);
+            var s = subscriptionId is null ? null : await scope.Db.LockSubscriptionAsync(subscriptionId, ct);
             // Claim the refund with a conditional update, so two refunds at once cannot both go to the provider.
             var claimed = await db.Transactions
                 .Where(t => t.Id == id && t.Status == TransactionStatus.Succeeded)

@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,9 +39,9 @@ public sealed partial class TransactionOps
             return NotRetryable("Only a failed charge of a subscription invoice can be retried.");
         }
 
-        return await SubscriptionOps.InTransactionAsync<RetryResult>(scope, async () =>
+        return await scope.Db.InTransactionAsync<RetryResult>(async () =>
         {
-            var s = await SubscriptionOps.LockAsync(scope, subscriptionId, ct);
+            var s = await scope.Db.LockSubscriptionAsync(subscriptionId, ct);
             if (s is null || s.Status != SubscriptionStatus.PastDue || s.OutstandingInvoiceId != failed.InvoiceId)
             {
                 return NotRetryable("Only the failed renewal of a past-due subscription can be retried; this invoice is not outstanding on one.");

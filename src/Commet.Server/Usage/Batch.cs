@@ -1,5 +1,6 @@
 using Commet.Domain;
 using Commet.Server.Billing;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,7 +33,7 @@ public sealed partial class ConsumptionOps
         var keys = r.Events.Select(e => e?.IdempotencyKey).OfType<string>().Distinct().ToList();
         var seen = keys.Count == 0 ? [] : await scope.Db.UsageEvents.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey!)).ToDictionaryAsync(e => e.IdempotencyKey!, ct);
 
-        var applied = await SubscriptionOps.InTransactionAsync<bool>(scope, async () =>
+        var applied = await scope.Db.InTransactionAsync<bool>(async () =>
         {
             var session = new TrackSession(scope);
             await PrepareAsync(session, r.Events

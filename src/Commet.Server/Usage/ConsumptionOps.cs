@@ -75,18 +75,7 @@ public sealed partial class ConsumptionOps(PaymentService payments, IOptions<Usa
     /// </summary>
     public static async Task<ConsumptionAccount> AccountAsync(BillingScope scope, Subscription s, Plan plan, string kind, CancellationToken ct)
     {
-        var db = scope.Db;
-        ConsumptionAccount? account;
-        if (db.IsPostgres)
-        {
-            account = (await db.ConsumptionAccounts
-                .FromSql($"""SELECT * FROM consumption_accounts WHERE "SubscriptionId" = {s.Id} AND "Kind" = {kind} FOR UPDATE""")
-                .ToListAsync(ct)).SingleOrDefault();
-        }
-        else
-        {
-            account = await db.ConsumptionAccounts.FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.Kind == kind, ct);
-        }
+        var account = await scope.Db.LockAccountAsync(s.Id, kind, ct);
         return Current(scope, s, plan, kind, account);
     }
 

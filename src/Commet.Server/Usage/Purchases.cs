@@ -4,6 +4,7 @@ using Commet.Domain.Usage;
 using Commet.Server.Billing;
 using Commet.Server.Http;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -48,7 +49,7 @@ public sealed partial class ConsumptionOps
         {
             return Error.Validation("creditPackId", "creditPackId is required.");
         }
-        return await SubscriptionOps.InTransactionAsync<Purchase>(scope, async () =>
+        return await scope.Db.InTransactionAsync<Purchase>(async () =>
         {
             var (s, plan, error) = await PurchasableAsync(scope, subscriptionId, ct);
             if (error is not null)
@@ -91,7 +92,7 @@ public sealed partial class ConsumptionOps
         {
             return Error.Validation("amount", $"amount must be between {minimum} and {maximum} (minor units of the currency).");
         }
-        return await SubscriptionOps.InTransactionAsync<Purchase>(scope, async () =>
+        return await scope.Db.InTransactionAsync<Purchase>(async () =>
         {
             var (s, plan, error) = await PurchasableAsync(scope, subscriptionId, ct);
             if (error is not null)
@@ -136,9 +137,9 @@ public sealed partial class ConsumptionOps
         {
             return check.ToError();
         }
-        return await SubscriptionOps.InTransactionAsync<(long, long, string?)>(scope, async () =>
+        return await scope.Db.InTransactionAsync<(long, long, string?)>(async () =>
         {
-            var s = await SubscriptionOps.LockAsync(scope, subscriptionId, ct);
+            var s = await scope.Db.LockSubscriptionAsync(subscriptionId, ct);
             if (s is null)
             {
                 return SubscriptionOps.NotFound(subscriptionId);
@@ -183,7 +184,7 @@ public sealed partial class ConsumptionOps
 
     private static async Task<(Subscription? Subscription, Plan? Plan, Error? Error)> PurchasableAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
     {
-        var s = await SubscriptionOps.LockAsync(scope, subscriptionId, ct);
+        var s = await scope.Db.LockSubscriptionAsync(subscriptionId, ct);
         if (s is null)
         {
             return (null, null, SubscriptionOps.NotFound(subscriptionId));

@@ -4,6 +4,7 @@ using Commet.Domain.Usage;
 using Commet.Server.Billing;
 using Commet.Server.Http;
 using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,14 +47,14 @@ public sealed partial class ConsumptionOps
         {
             return check.ToError();
         }
-        return await SubscriptionOps.InTransactionAsync<SeatChange>(scope, async () =>
+        return await scope.Db.InTransactionAsync<SeatChange>(async () =>
         {
             var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
                 return found.Error!;
             }
-            var s = await SubscriptionOps.LockAsync(scope, found.Value.Subscription.Id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
             return await ChangeSeatsAsync(scope, s!, found.Value.Plan, r.FeatureCode!, verb, r.Count!.Value, ct);
         }, ct);
     }
@@ -73,14 +74,14 @@ public sealed partial class ConsumptionOps
         {
             return check.ToError();
         }
-        return await SubscriptionOps.InTransactionAsync<IReadOnlyList<SeatChange>>(scope, async () =>
+        return await scope.Db.InTransactionAsync<IReadOnlyList<SeatChange>>(async () =>
         {
             var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
                 return found.Error!;
             }
-            var s = await SubscriptionOps.LockAsync(scope, found.Value.Subscription.Id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
             var changes = new List<SeatChange>();
             foreach (var (code, count) in r.Seats!.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {

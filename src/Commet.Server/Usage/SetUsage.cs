@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Usage;
 using Commet.Server.Billing;
 using Commet.Server.Http;
+using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,14 +39,14 @@ public sealed partial class ConsumptionOps
         {
             return earlier;
         }
-        return await SubscriptionOps.InTransactionAsync<UsageEvent>(scope, async () =>
+        return await scope.Db.InTransactionAsync<UsageEvent>(async () =>
         {
             var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
                 return found.Error!;
             }
-            var s = await SubscriptionOps.LockAsync(scope, found.Value.Subscription.Id, ct);
+            var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
             var plan = found.Value.Plan;
             var pf = plan.Features.FirstOrDefault(f => f.Feature?.Code == r.Feature);
             if (pf?.Feature is null)

@@ -96,7 +96,7 @@ public sealed partial class ConsumptionOps
         {
             return new Tracked(duplicate, true);
         }
-        var result = await SubscriptionOps.InTransactionAsync<Tracked>(scope, async () =>
+        var result = await scope.Db.InTransactionAsync<Tracked>(async () =>
         {
             var session = new TrackSession(scope);
             await PrepareAsync(session, [r], ct);
@@ -136,7 +136,7 @@ public sealed partial class ConsumptionOps
         {
             // Serializes consumption per subscription: limits, credits and balance are checked and taken under
             // this lock, on the subscription as it is now (not as it was read before the lock).
-            var locked = await SubscriptionOps.LockAsync(scope, live.Subscription.Id, ct);
+            var locked = await scope.Db.LockSubscriptionAsync(live.Subscription.Id, ct);
             if (locked is null || !SubscriptionStatus.IsLive(locked.Status))
             {
                 session.ByCustomer[r.CustomerId!] = null;

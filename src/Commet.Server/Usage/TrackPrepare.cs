@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Domain.Usage;
+using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Usage;
@@ -46,31 +47,9 @@ public sealed partial class ConsumptionOps
             return;
         }
 
-        // Their live subscriptions, locked (PostgreSQL takes the row locks in the ORDER BY order).
+        // Their live subscriptions, locked in Id order.
         var customerIds = resolved.Values.Select(c => c.Id).Distinct(StringComparer.Ordinal).ToArray();
-        List<Subscription> subscriptions;
-        if (db.IsPostgres)
-        {
-            var org = scope.Tenant.OrganizationId;
-            var livemode = scope.Tenant.Livemode;
-            var live = SubscriptionStatus.Live;
-            subscriptions = await db.Subscriptions
-                .FromSql($"""
-                    SELECT * FROM subscriptions
-                    WHERE "CustomerId" = ANY({customerIds}) AND "OrganizationId" = {org} AND "Livemode" = {livemode} AND "Status" = ANY({live})
-                    ORDER BY "Id" FOR UPDATE
-                    """)
-                .IgnoreQueryFilters()
-                .ToListAsync(ct);
-        }
-        else
-        {
-            // SQLite: the write transaction (BEGIN IMMEDIATE) already excludes every other writer.
-            subscriptions = await db.Subscriptions
-                .Where(s => customerIds.Contains(s.CustomerId) && SubscriptionStatus.Live.Contains(s.Status))
-                .OrderBy(s => s.Id)
-                .ToListAsync(ct);
-        }
+        var subscriptions = await db.LockLiveSubscriptionsOfAsync(customerIds, ct);
         if (subscriptions.Count == 0)
         {
             return;
@@ -160,14 +139,7 @@ public sealed partial class ConsumptionOps
         {
             var subIds = accountKeys.Select(k => k.Item1).Distinct(StringComparer.Ordinal).ToArray();
             var kinds = accountKeys.Select(k => k.Item2).Distinct(StringComparer.Ordinal).ToArray();
-            var accounts = db.IsPostgres
-                ? await db.ConsumptionAccounts
-                    .FromSql($"""
-                        SELECT * FROM consumption_accounts WHERE "SubscriptionId" = ANY({subIds}) AND "Kind" = ANY({kinds})
-                        ORDER BY "SubscriptionId", "Kind" FOR UPDATE
-                        """)
-                    .ToListAsync(ct)
-                : await db.ConsumptionAccounts.Where(a => subIds.Contains(a.SubscriptionId) && kinds.Contains(a.Kind)).ToListAsync(ct);
+            var accounts = await db.LockAccountsAsync(subIds, kinds, ct);
             foreach (var (subscriptionId, kind) in accountKeys.OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal))
             {
                 var found = bySubscription[subscriptionId];

@@ -1,0 +1,67 @@
+using Commet.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Commet.Server.Persistence;
+
+/// <summary>
+/// One database transaction around a piece of work that answers a value or a coded error: it commits on success and
+/// rolls back on an error. On SQLite, write transactions of this process queue on <see cref="SqliteWriteGate"/>
+/// first, so each finds the single writer's slot free.
+/// </summary>
+public static class UnitOfWork
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction. When a unique index refuses the commit (a concurrent request won
+    /// the race), the answer is <paramref name="onConflict"/>; without one, the exception propagates.
+    /// </summary>
+    public static async Task<Result<T>> InTransactionAsync<T>(this CommetDb db, Func<Task<Result<T>>> work, CancellationToken ct, Error? onConflict = null)
+    {
+        var gate = await SqliteWriteGate.WaitAsync(db, ct);
+        if (gate is not null)
+        {
+            SqliteWriteGate.MarkHeld(true);
+        }
+        try
+        {
+            return await RunAsync(db, work, onConflict, ct);
+        }
+        finally
+        {
+            if (gate is not null)
+            {
+                SqliteWriteGate.MarkHeld(false);
+                gate.Release();
+            }
+        }
+    }
+
+    private static async Task<Result<T>> RunAsync<T>(CommetDb db, Func<Task<Result<T>>> work, Error? onConflict, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var result = await work();
+            if (result.IsSuccess)
+            {
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            else
+            {
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+            return result;
+        }
+        catch (DbUpdateException ex) when (onConflict is not null && DbErrors.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            return onConflict;
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            throw;
+        }
+    }
+}
