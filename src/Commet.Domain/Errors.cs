@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Commet.Domain;
 
 /// <summary>A field that failed validation.</summary>
@@ -37,6 +39,7 @@ public readonly struct Result<T>
 
     public Error? Error { get; }
 
+    [MemberNotNullWhen(false, nameof(Error))]
     public bool IsSuccess => Error is null;
 
     public T Value => Error is null ? value! : throw new InvalidOperationException($"Result is an error: {Error.Code}");

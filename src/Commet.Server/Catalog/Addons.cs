@@ -265,7 +265,7 @@ public static class Addons
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error!);
+                return Api.Error(page.Error);
             }
             var result = await db.Addons.AsNoTracking().Include(a => a.Feature).Where(a => a.DeletedAt == null).ToPageAsync(page.Value, ct);
             return Api.Page(result.Map(AddonDto.From));

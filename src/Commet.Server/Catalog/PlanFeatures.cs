@@ -127,7 +127,7 @@ public static class PlanFeatures
         var found = await FindAsync(planId, featureId, db, ct);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
         var (plan, feature, settings) = found.Value;
 
@@ -156,7 +156,7 @@ public static class PlanFeatures
         var found = await FindAsync(planId, featureId, db, ct);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
         var (plan, _, settings) = found.Value;
         db.PlanFeatures.Remove(settings);

@@ -220,7 +220,7 @@ public static class PlanGroups
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error!);
+                return Api.Error(page.Error);
             }
             var result = await db.PlanGroups.AsNoTracking().ToPageAsync(page.Value, ct);
             var ids = result.Items.Select(g => g.Id).ToList();

@@ -96,7 +96,7 @@ public static class BatchCreateCustomers
                 }
                 else
                 {
-                    failed.Add(new BatchFailure(index, one.Error!.Message, item));
+                    failed.Add(new BatchFailure(index, one.Error.Message, item));
                 }
             }
         }

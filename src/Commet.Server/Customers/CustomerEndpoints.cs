@@ -15,7 +15,7 @@ public static class CustomerEndpoints
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error!);
+                return Api.Error(page.Error);
             }
             var query = db.Customers.AsNoTracking();
             if (!string.IsNullOrEmpty(externalId))

@@ -46,7 +46,7 @@ public static class Api
     }
 
     public static IResult From<T>(Result<T> result, Func<T, IResult> onSuccess) =>
-        result.IsSuccess ? onSuccess(result.Value) : Error(result.Error!);
+        result.IsSuccess ? onSuccess(result.Value) : Error(result.Error);
 
     public static ApiErrorEnvelope ToEnvelope(Error error) =>
         new(false, new ApiErrorBody(error.Type, error.Code, error.Message, error.Param, error.Details, DocsBase + error.Code + ".md"));

@@ -22,7 +22,7 @@ public static class InvoiceEndpoints
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error!);
+                return Api.Error(page.Error);
             }
             var check = new Check().OneOf("status", string.IsNullOrEmpty(status) ? null : status, Statuses, required: false)
                 .MaxLength("subscriptionId", subscriptionId, 100);
@@ -59,8 +59,8 @@ public static class InvoiceEndpoints
             return invoice is null ? Api.Error(InvoiceOps.NotFound(id)) : Api.Ok(InvoiceDto.From(invoice, withLines: true));
         }).WithSummary("Get an invoice with its line items.").Produces<ApiEnvelope<InvoiceDto>>();
 
-        group.MapPost("/", async (Json<CreateAdjustmentRequest> body, InvoiceCall call) =>
-            await call.Run(s => call.Ops.CreateAdjustmentAsync(s, body.Value, call.Ct), (_, i) => Api.Created(CreatedInvoiceDto.From(i))))
+        group.MapPost("/", async (Json<CreateAdjustmentRequest> body, BillingCall call, InvoiceOps ops) =>
+            await call.Run(s => ops.CreateAdjustmentAsync(s, body.Value, call.Ct), (_, i) => Api.Created(CreatedInvoiceDto.From(i))))
             .WithSummary("Create a one-off adjustment invoice: positive amounts are charged to the default card if there is one; negative amounts are credit notes.")
             .Produces<ApiEnvelope<CreatedInvoiceDto>>(201);
 
@@ -76,12 +76,12 @@ public static class InvoiceEndpoints
         }).WithSummary("A signed link to the invoice PDF, valid for 7 days; no API key is needed to open it.")
         .Produces<ApiEnvelope<InvoiceDownloadDto>>();
 
-        group.MapPost("/{id}/send", async (string id, InvoiceCall call) =>
+        group.MapPost("/{id}/send", async (string id, BillingCall call, InvoiceOps ops) =>
             await call.Run(s => InvoiceOps.SendAsync(s, id, call.Ct), (s, i) => Api.Ok(new SentInvoiceDto(true, i.SentAt!.Value, s.Tenant.Livemode))))
             .WithSummary("Send the invoice to the customer (no email transport yet: records sentAt).").Produces<ApiEnvelope<SentInvoiceDto>>();
 
-        group.MapPut("/{id}/status", async (string id, Json<UpdateInvoiceStatusRequest> body, InvoiceCall call) =>
-            await call.Run(s => call.Ops.UpdateStatusAsync(s, id, body.Value, call.Ct), (s, i) => Api.Ok(new InvoiceStatusDto(i.Id, i.Status, i.UpdatedAt, s.Tenant.Livemode))))
+        group.MapPut("/{id}/status", async (string id, Json<UpdateInvoiceStatusRequest> body, BillingCall call, InvoiceOps ops) =>
+            await call.Run(s => ops.UpdateStatusAsync(s, id, body.Value, call.Ct), (s, i) => Api.Ok(new InvoiceStatusDto(i.Id, i.Status, i.UpdatedAt, s.Tenant.Livemode))))
             .WithSummary("Mark an outstanding invoice paid, void or uncollectible (our addition). Paid, void and uncollectible invoices are final.")
             .Produces<ApiEnvelope<InvoiceStatusDto>>();
     }
@@ -117,19 +117,4 @@ public static class InvoiceEndpoints
 
     private static IResult LinkNotFound() =>
         Results.Text("This invoice link is not valid or has expired. Ask for a new one.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
-}
-
-/// <summary>The parts every invoice write needs, bound once per request.</summary>
-public sealed class InvoiceCall(CommetDb db, ApiCaller caller, BillingScopes scopes, InvoiceOps ops, IHttpContextAccessor http)
-{
-    public InvoiceOps Ops => ops;
-
-    public CancellationToken Ct => http.HttpContext?.RequestAborted ?? CancellationToken.None;
-
-    public async Task<IResult> Run<T>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, IResult> answer)
-    {
-        var scope = await scopes.ForCallerAsync(db, caller, http.HttpContext!.Request, Ct);
-        var result = await work(scope);
-        return result.IsSuccess ? answer(scope, result.Value) : Api.Error(result.Error!);
-    }
 }

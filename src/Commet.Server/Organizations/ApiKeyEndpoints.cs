@@ -41,7 +41,7 @@ public static class ApiKeyEndpoints
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error!);
+                return Api.Error(page.Error);
             }
             var result = await db.ApiKeys.AsNoTracking().ToPageAsync(page.Value, ct);
             return Api.Page(result.Map(ApiKeyDto.From));

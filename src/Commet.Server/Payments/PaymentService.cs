@@ -18,7 +18,7 @@ public sealed class PaymentService(IPaymentProvider provider)
         var attached = provider.Attach(card, tenant.Livemode, now);
         if (!attached.IsSuccess)
         {
-            return attached.Error!;
+            return attached.Error;
         }
         var previous = await db.PaymentMethods.Where(m => m.CustomerId == customer.Id && m.IsDefault).ToListAsync(ct);
         foreach (var old in previous)

@@ -51,7 +51,7 @@ public static class SandboxEndpoints
             var attached = await payments.AttachCardAsync(db, scope.Tenant, customer, card, scope.Now, null, ct);
             if (!attached.IsSuccess)
             {
-                return Api.Error(attached.Error!);
+                return Api.Error(attached.Error);
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -108,13 +108,13 @@ public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumptio
         {
             case PortalIntent.Addon when s is not null:
                 var addon = await ops.ActivateAddonAsync(p.Scope, s.Id, intent.Id, ct);
-                return addon.IsSuccess ? PortalOutcome.Ok("addon_on") : PortalOutcome.Failed(addon.Error!);
+                return addon.IsSuccess ? PortalOutcome.Ok("addon_on") : PortalOutcome.Failed(addon.Error);
 
             case PortalIntent.Reactivate when s is not null:
                 var reactivated = await ops.ReactivateAsync(p.Scope, s.Id, ct);
                 if (!reactivated.IsSuccess)
                 {
-                    return PortalOutcome.Failed(reactivated.Error!);
+                    return PortalOutcome.Failed(reactivated.Error);
                 }
                 return reactivated.Value.Failure is { } failure
                     ? PortalOutcome.Failed(SubscriptionOps.PaymentFailed(failure, null))
@@ -129,7 +129,7 @@ public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumptio
                 }, ct);
                 if (!created.IsSuccess)
                 {
-                    return PortalOutcome.Failed(created.Error!);
+                    return PortalOutcome.Failed(created.Error);
                 }
                 // A declined first charge leaves the subscription waiting for payment; say so plainly.
                 return created.Value.Status == SubscriptionStatus.PendingPayment
@@ -138,11 +138,11 @@ public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumptio
 
             case PortalIntent.CreditPack when s is not null:
                 var credits = await consumption.PurchaseCreditsAsync(p.Scope, s.Id, intent.Id, ct);
-                return credits.IsSuccess ? PortalOutcome.Ok("credits_bought") : PortalOutcome.Failed(credits.Error!);
+                return credits.IsSuccess ? PortalOutcome.Ok("credits_bought") : PortalOutcome.Failed(credits.Error);
 
             case PortalIntent.Topup when s is not null:
                 var topup = await consumption.TopupBalanceAsync(p.Scope, s.Id, intent.Amount, ct, p.Branding.TopupMinimum, p.Branding.TopupMaximum);
-                return topup.IsSuccess ? PortalOutcome.Ok("topped_up") : PortalOutcome.Failed(topup.Error!);
+                return topup.IsSuccess ? PortalOutcome.Ok("topped_up") : PortalOutcome.Failed(topup.Error);
 
             default:
                 return PortalOutcome.Failed(Error.Invalid("subscription_not_active", "Nothing to do."));
@@ -168,7 +168,7 @@ public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumptio
         var completed = await ops.CompleteHostedAsync(p.Scope, session.Id, card, ct);
         if (!completed.IsSuccess)
         {
-            return PortalOutcome.Failed(completed.Error!);
+            return PortalOutcome.Failed(completed.Error);
         }
         await p.RefreshAsync(ct);
         if (session.Kind == IntentKind && PortalIntent.FromJson(session.PurchaseJson) is { } intent)

@@ -141,7 +141,7 @@ public sealed partial class SubscriptionOps
         var planned = await PlanChangeAsync(scope, s, r.PlanId, r.BillingInterval, ct);
         if (!planned.IsSuccess)
         {
-            return planned.Error!;
+            return planned.Error;
         }
         if (planned.Value.Kind == ChangeKind.Downgrade)
         {
@@ -170,7 +170,7 @@ public sealed partial class SubscriptionOps
             var planned = await PlanChangeAsync(scope, s, r.NewPlanId, r.NewBillingInterval, ct);
             if (!planned.IsSuccess)
             {
-                return planned.Error!;
+                return planned.Error;
             }
             var p = planned.Value;
             var now = scope.Now;
@@ -224,7 +224,7 @@ public sealed partial class SubscriptionOps
                         return new ChangeResult(p, null, false, false, links.Url(session, scope.BaseUrl));
                     }
                     var applied = await ApplyImmediateChangeAsync(scope, s, p, method, ct);
-                    return applied.IsSuccess ? new ChangeResult(p, applied.Value, false, false, null) : applied.Error!;
+                    return applied.IsSuccess ? new ChangeResult(p, applied.Value, false, false, null) : applied.Error;
             }
         }, ct);
     }
@@ -307,7 +307,7 @@ public sealed partial class SubscriptionOps
             }
             var current = await PlanOfAsync(scope.Db, s.PlanId, ct);
             var revoked = await RevokeScheduledChangeCoreAsync(scope, s, new PlannedChange(s, current!, current!, null, s.BillingInterval, ChangeKind.Downgrade, null), ct);
-            return revoked.IsSuccess ? s : revoked.Error!;
+            return revoked.IsSuccess ? s : revoked.Error;
         }, ct);
 
     private static async Task<Result<ChangeResult>> RevokeScheduledChangeCoreAsync(BillingScope scope, Subscription s, PlannedChange p, CancellationToken ct)

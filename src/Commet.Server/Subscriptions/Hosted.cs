@@ -62,7 +62,7 @@ public sealed partial class SubscriptionOps
                 var attached = await payments.AttachCardAsync(db, scope.Tenant, customer, card, scope.Now, session.SubscriptionId, ct);
                 if (!attached.IsSuccess)
                 {
-                    return attached.Error!;
+                    return attached.Error;
                 }
                 method = attached.Value;
             }
@@ -82,12 +82,12 @@ public sealed partial class SubscriptionOps
                 var planned = await PlanChangeAsync(scope, s, session.TargetPlanId, session.TargetInterval, ct);
                 if (!planned.IsSuccess)
                 {
-                    return planned.Error!;
+                    return planned.Error;
                 }
                 var applied = await ApplyImmediateChangeAsync(scope, s, planned.Value, method, ct);
                 if (!applied.IsSuccess)
                 {
-                    return applied.Error!;
+                    return applied.Error;
                 }
                 message = $"You are now on {planned.Value.Target.Name}.";
             }
@@ -131,7 +131,7 @@ public sealed partial class SubscriptionOps
             var bought = await completer.CompleteAsync(scope, sessionId, purchase, ct);
             if (bought is not null)
             {
-                return bought.Value.IsSuccess ? new HostedOutcome(bought.Value.Value, done.Value.ReturnUrl) : bought.Value.Error!;
+                return bought.Value.IsSuccess ? new HostedOutcome(bought.Value.Value, done.Value.ReturnUrl) : bought.Value.Error;
             }
         }
         return done;

@@ -72,7 +72,7 @@ public static class SubscriptionEndpoints
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error!);
+                return Api.Error(page.Error);
             }
             var scope = await scopes.ForCallerAsync(db, caller, request, ct);
             var query = db.Subscriptions.AsNoTracking();
@@ -98,8 +98,8 @@ public static class SubscriptionEndpoints
             return Api.Page(new Page<SubscriptionDto>(items, result.HasMore, result.NextCursor));
         }).WithSummary("List subscriptions, newest first; filter by customer or status.").Produces<ApiListEnvelope<SubscriptionDto>>();
 
-        group.MapPost("/", async (Json<CreateSubscriptionRequest> body, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.CreateAsync(s, body.Value, call.Ct), (s, sub) => call.Dto(s, sub, 201)))
+        group.MapPost("/", async (Json<CreateSubscriptionRequest> body, BillingCall call, SubscriptionOps ops, SubscriptionViews views) =>
+            await call.Run(s => ops.CreateAsync(s, body.Value, call.Ct), async (s, sub) => Api.Ok(await views.ToDtoAsync(s, sub, call.Ct), 201)))
             .WithSummary("Create a subscription (free: active; paid: charged to the saved card or pending_payment with a checkout link; trial: trialing).")
             .Produces<ApiEnvelope<SubscriptionDto>>(201);
 
@@ -134,78 +134,53 @@ public static class SubscriptionEndpoints
             return Api.Ok(await views.ToDtoAsync(scope, s, ct));
         }).WithSummary("Get a subscription in any status.").Produces<ApiEnvelope<SubscriptionDto>>();
 
-        group.MapPost("/{id}/cancel", async (string id, Json<CancelSubscriptionRequest> body, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.CancelAsync(s, id, body.Value, call.Ct), (_, sub) => Api.Ok(new CanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status,
+        group.MapPost("/{id}/cancel", async (string id, Json<CancelSubscriptionRequest> body, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.CancelAsync(s, id, body.Value, call.Ct), (_, sub) => Api.Ok(new CanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status,
                 sub.CanceledAt ?? sub.CancelRequestedAt ?? sub.UpdatedAt, sub.CancelReason, sub.EndedAt ?? sub.CurrentPeriodEnd, sub.UpdatedAt, sub.Livemode))))
             .WithSummary("Cancel at period end (default) or immediately.").Produces<ApiEnvelope<CanceledSubscriptionDto>>();
 
-        group.MapPost("/{id}/uncancel", async (string id, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.UncancelAsync(s, id, call.Ct), (_, sub) => Api.Ok(new UncanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status, sub.UpdatedAt, sub.Livemode))))
+        group.MapPost("/{id}/uncancel", async (string id, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.UncancelAsync(s, id, call.Ct), (_, sub) => Api.Ok(new UncanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status, sub.UpdatedAt, sub.Livemode))))
             .WithSummary("Undo a scheduled cancellation.").Produces<ApiEnvelope<UncanceledSubscriptionDto>>();
 
-        group.MapPost("/{id}/reactivate", async (string id, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.ReactivateAsync(s, id, call.Ct), (_, r) => r.Failure is null
+        group.MapPost("/{id}/reactivate", async (string id, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.ReactivateAsync(s, id, call.Ct), (_, r) => r.Failure is null
                 ? Api.Ok(new ReactivatedDto(r.Subscription.Id, r.RetryInitiated, r.Subscription.Livemode))
                 : Api.Error(SubscriptionOps.PaymentFailed(r.Failure, r.RecoveryUrl))))
             .WithSummary("past_due: retry the outstanding charge; canceled: a fresh reactivation invoice and a new period.")
             .Produces<ApiEnvelope<ReactivatedDto>>();
 
-        group.MapPost("/{id}/recovery-link", async (string id, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.CreateRecoveryLinkAsync(s, id, call.Ct), (s, r) => Api.Ok(new RecoveryLinkDto(r.Url, r.Token, s.Tenant.Livemode))))
+        group.MapPost("/{id}/recovery-link", async (string id, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.CreateRecoveryLinkAsync(s, id, call.Ct), (s, r) => Api.Ok(new RecoveryLinkDto(r.Url, r.Token, s.Tenant.Livemode))))
             .WithSummary("A signed hosted link to pay a past_due subscription's outstanding invoice.").Produces<ApiEnvelope<RecoveryLinkDto>>();
 
-        group.MapPost("/{id}/payment-method/update", async (string id, Json<UpdatePaymentMethodRequest> body, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.UpdatePaymentMethodLinkAsync(s, id, body.Value.SuccessUrl, call.Ct), (s, url) => Api.Ok(new CheckoutLinkDto(url, s.Tenant.Livemode))))
+        group.MapPost("/{id}/payment-method/update", async (string id, Json<UpdatePaymentMethodRequest> body, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.UpdatePaymentMethodLinkAsync(s, id, body.Value.SuccessUrl, call.Ct), (s, url) => Api.Ok(new CheckoutLinkDto(url, s.Tenant.Livemode))))
             .WithSummary("A hosted page where the customer replaces the default card.").Produces<ApiEnvelope<CheckoutLinkDto>>();
 
-        group.MapPost("/{id}/change-plan", async (string id, Json<ChangePlanRequest> body, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.ChangePlanAsync(s, id, body.Value, call.Ct), (s, r) => Api.Ok(PlanChangeDto.From(r, s.Tenant.Livemode))))
+        group.MapPost("/{id}/change-plan", async (string id, Json<ChangePlanRequest> body, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.ChangePlanAsync(s, id, body.Value, call.Ct), (s, r) => Api.Ok(PlanChangeDto.From(r, s.Tenant.Livemode))))
             .WithSummary("Upgrade now (prorated), schedule a downgrade or shorter interval for the period end, or revoke a scheduled change.")
             .Produces<ApiEnvelope<PlanChangeDto>>();
 
-        group.MapPost("/{id}/preview-change", async (string id, Json<PreviewChangeRequest> body, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.PreviewChangeAsync(s, id, body.Value, call.Ct), (s, p) => Api.Ok(new PreviewChangeDto(
+        group.MapPost("/{id}/preview-change", async (string id, Json<PreviewChangeRequest> body, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.PreviewChangeAsync(s, id, body.Value, call.Ct), (s, p) => Api.Ok(new PreviewChangeDto(
                 p.Subscription.Currency, p.Quote!.Credit.MinorUnits, p.Quote.NewCharge.MinorUnits, p.Quote.Total.MinorUnits, p.Quote.EffectiveDate,
                 p.Quote.DaysRemaining, p.Quote.TotalDays, true, s.Tenant.Livemode))))
             .WithSummary("The exact numbers an immediate change would charge.").Produces<ApiEnvelope<PreviewChangeDto>>();
 
-        group.MapDelete("/{id}/scheduled-change", async (string id, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.RevokeScheduledChangeAsync(s, id, call.Ct), (s, sub) => call.Dto(s, sub, 200)))
+        group.MapDelete("/{id}/scheduled-change", async (string id, BillingCall call, SubscriptionOps ops, SubscriptionViews views) =>
+            await call.Run(s => ops.RevokeScheduledChangeAsync(s, id, call.Ct), async (s, sub) => Api.Ok(await views.ToDtoAsync(s, sub, call.Ct))))
             .WithSummary("Revoke a scheduled downgrade or interval change (our addition).").Produces<ApiEnvelope<SubscriptionDto>>();
 
-        group.MapPost("/{id}/addons", async (string id, Json<ActivateAddonRequest> body, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.ActivateAddonAsync(s, id, body.Value.AddonId, call.Ct),
+        group.MapPost("/{id}/addons", async (string id, Json<ActivateAddonRequest> body, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.ActivateAddonAsync(s, id, body.Value.AddonId, call.Ct),
                 (s, a) => Api.Ok(new SubscriptionAddonDto(a.Addon.Id, "active", a.ProratedCharge, s.Tenant.Livemode))))
             .WithSummary("Activate an add-on with a prorated charge now.").Produces<ApiEnvelope<SubscriptionAddonDto>>();
 
-        group.MapDelete("/{id}/addons/{addonId}", async (string id, string addonId, SubscriptionCall call) =>
-            await call.Run(s => call.Ops.DeactivateAddonAsync(s, id, addonId, call.Ct),
+        group.MapDelete("/{id}/addons/{addonId}", async (string id, string addonId, BillingCall call, SubscriptionOps ops) =>
+            await call.Run(s => ops.DeactivateAddonAsync(s, id, addonId, call.Ct),
                 (s, a) => Api.Ok(new DeactivatedAddonDto(a.AddonId, "inactive", a.DeactivatedAt, s.Tenant.Livemode))))
             .WithSummary("Deactivate an add-on (no refund).").Produces<ApiEnvelope<DeactivatedAddonDto>>();
     }
-}
-
-/// <summary>The parts every subscription write needs, bound once per request.</summary>
-public sealed class SubscriptionCall(CommetDb db, ApiCaller caller, BillingScopes scopes, SubscriptionOps ops, SubscriptionViews views, IHttpContextAccessor http)
-{
-    public SubscriptionOps Ops => ops;
-
-    public CancellationToken Ct => http.HttpContext?.RequestAborted ?? CancellationToken.None;
-
-    public async Task<IResult> Run<T>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, IResult> answer)
-    {
-        var scope = await scopes.ForCallerAsync(db, caller, http.HttpContext!.Request, Ct);
-        var result = await work(scope);
-        return result.IsSuccess ? answer(scope, result.Value) : Api.Error(result.Error!);
-    }
-
-    public async Task<IResult> Run<T>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Task<IResult>> answer)
-    {
-        var scope = await scopes.ForCallerAsync(db, caller, http.HttpContext!.Request, Ct);
-        var result = await work(scope);
-        return result.IsSuccess ? await answer(scope, result.Value) : Api.Error(result.Error!);
-    }
-
-    public async Task<IResult> Dto(BillingScope scope, Subscription s, int status) =>
-        Api.Ok(await views.ToDtoAsync(scope, s, Ct), status);
 }

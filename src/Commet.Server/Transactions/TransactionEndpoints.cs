@@ -21,7 +21,7 @@ public static class TransactionEndpoints
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error!);
+                return Api.Error(page.Error);
             }
             var check = new Check().OneOf("status", string.IsNullOrEmpty(status) ? null : status, Statuses, required: false)
                 .MaxLength("customerEmail", customerEmail, 320);
@@ -58,13 +58,13 @@ public static class TransactionEndpoints
             return Api.Ok(TransactionDto.From(t, customer));
         }).WithSummary("Get a payment transaction.").Produces<ApiEnvelope<TransactionDto>>();
 
-        group.MapPost("/{id}/refund", async (string id, TransactionCall call) =>
-            await call.Run(s => call.Ops.RefundAsync(s, id, call.Ct), (s, t) => Api.Ok(new TransactionRefundDto(t.Id, t.Status, s.Tenant.Livemode))))
+        group.MapPost("/{id}/refund", async (string id, BillingCall call, TransactionOps ops) =>
+            await call.Run(s => ops.RefundAsync(s, id, call.Ct), (s, t) => Api.Ok(new TransactionRefundDto(t.Id, t.Status, s.Tenant.Livemode))))
             .WithSummary("Refund a succeeded transaction in full; a full refund of a subscription invoice cancels the subscription immediately.")
             .Produces<ApiEnvelope<TransactionRefundDto>>();
 
-        group.MapPost("/{id}/retry", async (string id, TransactionCall call) =>
-            await call.Run(s => call.Ops.RetryAsync(s, id, call.Ct), (s, r) => Api.Ok(new TransactionRetryDto(
+        group.MapPost("/{id}/retry", async (string id, BillingCall call, TransactionOps ops) =>
+            await call.Run(s => ops.RetryAsync(s, id, call.Ct), (s, r) => Api.Ok(new TransactionRetryDto(
                 r.Attempt.Id, "processing", r.Outcome.Succeeded ? TransactionStatus.Succeeded : TransactionStatus.Failed, r.RetriedTransactionId, s.Tenant.Livemode))))
             .WithSummary("Retry the failed renewal charge of a past-due subscription now.").Produces<ApiEnvelope<TransactionRetryDto>>();
     }
@@ -77,20 +77,5 @@ public static class TransactionEndpoints
             return [];
         }
         return await db.Customers.AsNoTracking().Where(c => wanted.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
-    }
-}
-
-/// <summary>The parts every transaction write needs, bound once per request.</summary>
-public sealed class TransactionCall(CommetDb db, ApiCaller caller, BillingScopes scopes, TransactionOps ops, IHttpContextAccessor http)
-{
-    public TransactionOps Ops => ops;
-
-    public CancellationToken Ct => http.HttpContext?.RequestAborted ?? CancellationToken.None;
-
-    public async Task<IResult> Run<T>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, IResult> answer)
-    {
-        var scope = await scopes.ForCallerAsync(db, caller, http.HttpContext!.Request, Ct);
-        var result = await work(scope);
-        return result.IsSuccess ? answer(scope, result.Value) : Api.Error(result.Error!);
     }
 }

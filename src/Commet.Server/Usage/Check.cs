@@ -54,7 +54,7 @@ public sealed partial class ConsumptionOps
         var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
         var (_, s, plan) = found.Value;
         var pf = plan.Features.FirstOrDefault(f => f.Feature?.Code == r.FeatureCode);

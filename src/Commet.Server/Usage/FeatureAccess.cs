@@ -34,7 +34,7 @@ public sealed partial class ConsumptionOps
         var found = await LiveAsync(scope.Db, customerId, ct);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
         var list = new List<FeatureAccessDto>();
         foreach (var pf in found.Value.Plan.Features.Where(f => f.Feature is not null).OrderBy(f => f.Feature!.Code, StringComparer.Ordinal))

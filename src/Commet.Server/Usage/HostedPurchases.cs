@@ -45,12 +45,12 @@ public sealed class HostedPurchases(ConsumptionOps consumption, IServiceProvider
         {
             case PendingPurchase.Credits:
                 var credits = await consumption.PurchaseCreditsAsync(scope, purchase.SubscriptionId, purchase.CreditPackId, ct);
-                return credits.IsSuccess ? $"Your card was saved and {credits.Value.Amount:N0} credits were added." : credits.Error!;
+                return credits.IsSuccess ? $"Your card was saved and {credits.Value.Amount:N0} credits were added." : credits.Error;
             case PendingPurchase.Topup:
                 var topup = await consumption.TopupBalanceAsync(scope, purchase.SubscriptionId, purchase.Amount, ct);
                 if (!topup.IsSuccess)
                 {
-                    return topup.Error!;
+                    return topup.Error;
                 }
                 var s = await scope.Db.Subscriptions.AsNoTracking().FirstAsync(x => x.Id == purchase.SubscriptionId, ct);
                 return $"Your card was saved and your balance was topped up by {new Money(topup.Value.Amount, Currency.Of(s.Currency)).Format()}.";
@@ -58,7 +58,7 @@ public sealed class HostedPurchases(ConsumptionOps consumption, IServiceProvider
                 // Resolved lazily: SubscriptionOps itself depends on the completers.
                 var ops = services.GetRequiredService<SubscriptionOps>();
                 var addon = await ops.ActivateAddonAsync(scope, purchase.SubscriptionId, purchase.AddonId, ct);
-                return addon.IsSuccess ? $"Your card was saved and {addon.Value.Addon.Name} is now active." : addon.Error!;
+                return addon.IsSuccess ? $"Your card was saved and {addon.Value.Addon.Name} is now active." : addon.Error;
             default:
                 return null;
         }

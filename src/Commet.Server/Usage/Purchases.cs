@@ -69,7 +69,7 @@ public sealed partial class ConsumptionOps
             var charged = await ChargeAsync(scope, s!, plan, InvoiceTypes.CreditPurchase, pack.Price, $"{pack.Name} ({pack.Credits:N0} credits)", $"credits:{s!.Id}:{pack.Id}", ct);
             if (!charged.IsSuccess)
             {
-                return charged.Error!;
+                return charged.Error;
             }
             Entry(scope, s, account, Buckets.Purchased, pack.Credits, "purchase", charged.Value.Id);
             EventRecorder.Record(scope.Db, scope.Tenant, "credits.purchased", new
@@ -109,7 +109,7 @@ public sealed partial class ConsumptionOps
                 $"topup:{s.Id}", ct);
             if (!charged.IsSuccess)
             {
-                return charged.Error!;
+                return charged.Error;
             }
             Entry(scope, s, account, Buckets.Purchased, RateOfMinor(amount.Value, currency), "topup", charged.Value.Id);
             EventRecorder.Record(scope.Db, scope.Tenant, "balance.topped_up", new

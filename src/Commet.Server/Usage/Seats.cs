@@ -52,7 +52,7 @@ public sealed partial class ConsumptionOps
             var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
-                return found.Error!;
+                return found.Error;
             }
             var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
             return await ChangeSeatsAsync(scope, s!, found.Value.Plan, r.FeatureCode!, verb, r.Count!.Value, ct);
@@ -79,7 +79,7 @@ public sealed partial class ConsumptionOps
             var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
-                return found.Error!;
+                return found.Error;
             }
             var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
             var changes = new List<SeatChange>();
@@ -88,7 +88,7 @@ public sealed partial class ConsumptionOps
                 var one = await ChangeSeatsAsync(scope, s!, found.Value.Plan, code, SeatVerb.Set, count, ct);
                 if (!one.IsSuccess)
                 {
-                    return one.Error!;
+                    return one.Error;
                 }
                 changes.Add(one.Value);
             }

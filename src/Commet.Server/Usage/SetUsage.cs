@@ -44,7 +44,7 @@ public sealed partial class ConsumptionOps
             var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
-                return found.Error!;
+                return found.Error;
             }
             var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
             var plan = found.Value.Plan;

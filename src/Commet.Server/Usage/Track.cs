@@ -103,7 +103,7 @@ public sealed partial class ConsumptionOps
             return await ApplyAsync(session, r, ct);
         }, ct,
             onConflict: Error.Conflict("duplicate_event", "An event with this idempotencyKey was recorded at the same moment."));
-        if (!result.IsSuccess && result.Error!.Code == "duplicate_event" && await ExistingAsync(scope.Db, r.IdempotencyKey, ct) is { } winner)
+        if (!result.IsSuccess && result.Error.Code == "duplicate_event" && await ExistingAsync(scope.Db, r.IdempotencyKey, ct) is { } winner)
         {
             return new Tracked(winner, true);
         }
@@ -123,7 +123,7 @@ public sealed partial class ConsumptionOps
             if (!found.IsSuccess)
             {
                 session.ByCustomer[r.CustomerId!] = null;
-                return found.Error!;
+                return found.Error;
             }
             live = found.Value;
             session.ByCustomer[r.CustomerId!] = live;

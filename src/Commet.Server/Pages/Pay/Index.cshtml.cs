@@ -48,7 +48,7 @@ public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes s
         var opened = await ops.OpenSessionAsync(db, token, clock.RealNow, ct);
         if (!opened.IsSuccess)
         {
-            return await LinkProblemAsync(token, opened.Error!, ct);
+            return await LinkProblemAsync(token, opened.Error, ct);
         }
         View = await PayViews.LoadAsync(db, opened.Value, ct);
         Sandbox = View.Sandbox;
@@ -67,7 +67,7 @@ public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes s
         var opened = await ops.OpenSessionAsync(db, token, clock.RealNow, ct);
         if (!opened.IsSuccess)
         {
-            return await LinkProblemAsync(token, opened.Error!, ct);
+            return await LinkProblemAsync(token, opened.Error, ct);
         }
         var session = opened.Value;
         View = await PayViews.LoadAsync(db, session, ct);
@@ -112,7 +112,7 @@ public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes s
 
         if (!done.IsSuccess)
         {
-            var error = done.Error!;
+            var error = done.Error;
             if (error.Code == "hosted_session_completed")
             {
                 return await LinkProblemAsync(token, error, ct);

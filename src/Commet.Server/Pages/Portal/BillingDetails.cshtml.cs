@@ -72,7 +72,7 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
             {
                 return Done("/portal/billing-details", "details_saved");
             }
-            MapErrors(result.Error!);
+            MapErrors(result.Error);
         }
         Problem = Errors.Count == 1 ? "Check the highlighted field and try again." : "Check the highlighted fields and try again.";
         return Page();

@@ -64,7 +64,7 @@ public sealed class CancelModel(SubscriptionOps ops) : PortalPageModel
         }, Ct);
         if (!result.IsSuccess)
         {
-            Problem = PortalMessages.For(result.Error!);
+            Problem = PortalMessages.For(result.Error);
             return Page();
         }
         return Done("/portal", result.Value.Status == SubscriptionStatus.Canceled ? "canceled_now" : "canceled");
@@ -80,7 +80,7 @@ public sealed class CancelModel(SubscriptionOps ops) : PortalPageModel
         var result = await ops.UncancelAsync(Portal.Scope, subscriptionId!, Ct);
         if (!result.IsSuccess)
         {
-            Problem = PortalMessages.For(result.Error!);
+            Problem = PortalMessages.For(result.Error);
             return Page();
         }
         return Done("/portal", "uncanceled");

@@ -53,7 +53,7 @@ public sealed class ChangePlanModel(SubscriptionOps ops, SubscriptionViews views
         }, Ct);
         if (!result.IsSuccess)
         {
-            Problem = PortalMessages.For(result.Error!);
+            Problem = PortalMessages.For(result.Error);
             return Page();
         }
         var r = result.Value;
@@ -101,7 +101,7 @@ public sealed class ChangePlanModel(SubscriptionOps ops, SubscriptionViews views
         var planned = await ops.PlanChangeAsync(Portal.Scope, s, target.Id, TargetInterval, Ct);
         if (!planned.IsSuccess)
         {
-            Problem = PortalMessages.For(planned.Error!);
+            Problem = PortalMessages.For(planned.Error);
             return Page();
         }
         Planned = planned.Value;
@@ -111,7 +111,7 @@ public sealed class ChangePlanModel(SubscriptionOps ops, SubscriptionViews views
             var preview = await ops.PreviewChangeAsync(Portal.Scope, s.Id, new PreviewChangeRequest { PlanId = target.Id, BillingInterval = TargetInterval }, Ct);
             if (!preview.IsSuccess)
             {
-                Problem = PortalMessages.For(preview.Error!);
+                Problem = PortalMessages.For(preview.Error);
                 return Page();
             }
             Planned = preview.Value;

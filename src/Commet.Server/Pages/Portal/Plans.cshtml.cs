@@ -62,7 +62,7 @@ public sealed class PlansModel(SubscriptionOps ops) : PortalPageModel
         var result = await ops.RevokeScheduledChangeAsync(Portal.Scope, subscriptionId!, Ct);
         if (!result.IsSuccess)
         {
-            Problem = PortalMessages.For(result.Error!);
+            Problem = PortalMessages.For(result.Error);
             return await OnGetAsync(null);
         }
         return Done("/portal", "change_revoked");

@@ -50,7 +50,7 @@ public sealed class PurchaseConfirmModel(PortalActions actions, SubscriptionOps 
             var removed = await ops.DeactivateAddonAsync(Portal.Scope, subscriptionId!, Removing.Id, Ct);
             if (!removed.IsSuccess)
             {
-                Problem = PortalMessages.For(removed.Error!);
+                Problem = PortalMessages.For(removed.Error);
                 return Page();
             }
             return Done("/portal/purchases", "addon_off");
@@ -65,9 +65,9 @@ public sealed class PurchaseConfirmModel(PortalActions actions, SubscriptionOps 
         {
             return Redirect($"/portal/card/{step}");
         }
-        if (!outcome.Succeeded)
+        if (outcome.Error is { } error)
         {
-            Problem = PortalMessages.For(outcome.Error!);
+            Problem = PortalMessages.For(error);
             return Page();
         }
         return Done("/portal/purchases", outcome.Notice!);

@@ -39,9 +39,9 @@ public sealed class ReactivateModel(PortalActions actions) : PortalPageModel
         {
             return Redirect($"/portal/card/{step}");
         }
-        if (!outcome.Succeeded)
+        if (outcome.Error is { } error)
         {
-            Problem = PortalMessages.For(outcome.Error!);
+            Problem = PortalMessages.For(error);
             return Page();
         }
         return Done("/portal", outcome.Notice!);

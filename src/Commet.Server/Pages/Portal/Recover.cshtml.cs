@@ -29,9 +29,9 @@ public sealed class RecoverModel(PortalActions actions) : PortalPageModel
             return stop;
         }
         var outcome = await actions.RetryOverdueAsync(Portal, Ct);
-        if (!outcome.Succeeded)
+        if (outcome.Error is { } error)
         {
-            Problem = PortalMessages.For(outcome.Error!);
+            Problem = PortalMessages.For(error);
             AttemptsLeft = await PortalActions.RecoveryAttemptsLeftAsync(Portal, Ct);
             return Page();
         }
