@@ -371,7 +371,7 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
     {
         await using var db = t.Db();
         var scope = await server.Services.GetRequiredService<BillingScopes>().ForAsync(db, t.OrganizationId, false, server.BaseAddress.ToString(), CancellationToken.None);
-        var done = await server.Services.GetRequiredService<SubscriptionOps>().CompleteHostedAsync(scope, sessionId, new CardInput(card, 12, 2029, "123"), CancellationToken.None);
+        var done = await server.Services.GetRequiredService<CompleteHostedPage>().HandleAsync(scope, sessionId, new CardInput(card, 12, 2029, "123"), CancellationToken.None);
         Assert.True(done.IsSuccess, done.Error?.Message);
     }
 

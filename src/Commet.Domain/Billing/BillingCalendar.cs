@@ -16,12 +16,6 @@ public static class BillingCalendar
         _ => throw new ArgumentOutOfRangeException(nameof(interval), interval, "Unknown billing interval."),
     };
 
-    /// <summary>
-    /// Allowances (included usage, plan credits, included balance) reset every month, even on quarterly and
-    /// yearly plans. The monthly windows are anchored the same way as periods.
-    /// </summary>
-    public static DateTime MonthlyBoundary(DateTime anchor, int month) => anchor.AddMonths(month);
-
     /// <summary>The monthly allowance window that contains <paramref name="at"/>.</summary>
     public static (DateTime Start, DateTime End) AllowanceWindow(DateTime anchor, DateTime at)
     {

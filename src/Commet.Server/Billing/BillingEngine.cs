@@ -22,7 +22,7 @@ public sealed record BillingRun(int CustomersFound, int Processed, int Failed, i
 /// unique billing key of an invoice and attempt key of a charge make a repeat impossible even if a lease is lost.
 /// The background worker and <c>POST /test-clock/process-billing</c> call the very same method.
 /// </summary>
-public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, SubscriptionOps ops, BillingClock clock, IOptions<BillingOptions> options,
+public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueStep dueStep, BillingClock clock, IOptions<BillingOptions> options,
     ILogger<BillingEngine> logger)
 {
     public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
@@ -129,7 +129,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
                     {
                         continue;
                     }
-                    var outcome = await ops.DueStepAsync(scope, s, ct);
+                    var outcome = await dueStep.RunLockedAsync(scope, s, ct);
                     outcomes[id] = outcome;
                     if (!outcome.More && s.LeaseOwner == owner)
                     {
@@ -201,7 +201,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, Subscri
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
             var scope = new BillingScope(db, tenant, now, baseUrl);
-            var outcome = await ops.RunDueStepAsync(scope, subscriptionId, ct);
+            var outcome = await dueStep.HandleAsync(scope, subscriptionId, ct);
             run += outcome.Counts;
             if (!outcome.More)
             {

@@ -1,3 +1,5 @@
+using Commet.Domain;
+using Commet.Server.Catalog;
 using Commet.Server.Persistence;
 
 namespace Commet.Server.Billing;
@@ -11,6 +13,26 @@ public sealed record BillingScope(CommetDb Db, Tenant Tenant, DateTime Now, stri
 {
     /// <summary>Set when the engine runs the due steps of several subscriptions in this one unit of work (see <see cref="BillingBatch"/>).</summary>
     public BillingBatch? Batch { get; init; }
+
+    // Shared by the copies `with` makes (a step billed at the moment it was due is a copy with another Now).
+    private readonly Dictionary<string, Plan?> plans = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A plan with its prices and features, read once per unit of work (the batch's cache when the engine bills a
+    /// chunk): a renewal asks for its plan from several places, and reading it each time was most of a renewal's cost.
+    /// </summary>
+    public async Task<Plan?> PlanAsync(string planId, CancellationToken ct)
+    {
+        if (Batch is { } batch)
+        {
+            return await batch.PlanAsync(planId, () => PlanGraph.LoadAsync(Db, planId, ct));
+        }
+        if (!plans.TryGetValue(planId, out var plan))
+        {
+            plans[planId] = plan = await PlanGraph.LoadAsync(Db, planId, ct);
+        }
+        return plan;
+    }
 }
 
 public sealed class BillingScopes(BillingClock clock)

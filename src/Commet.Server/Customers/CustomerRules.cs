@@ -93,6 +93,4 @@ public static class CustomerRules
     public static Error NotFound(string id) => Error.NotFound("customer", $"No customer with ID '{Truncate(id)}'.");
 
     public static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
-
-    public static Dictionary<string, JsonElement>? EmptyToNull(Dictionary<string, JsonElement>? metadata) => metadata;
 }

@@ -113,8 +113,8 @@ public static class PayViews
         // Checkout: a plan change waiting for a card, a pending first invoice, a trial that needs a card, or a purchase.
         if (session.TargetPlanId is not null)
         {
-            var plan = await SubscriptionOps.PlanOfAsync(db, session.TargetPlanId, ct);
-            var price = plan is null || plan.IsDeleted ? null : SubscriptionOps.PriceFor(plan, session.TargetInterval);
+            var plan = await Catalog.PlanGraph.LoadAsync(db, session.TargetPlanId, ct);
+            var price = plan is null || plan.IsDeleted ? null : Catalog.PlanGraph.PriceFor(plan, session.TargetInterval);
             if (plan is null || price is null || subscription is null || !SubscriptionStatus.IsLive(subscription.Status))
             {
                 return Nothing(merchant, sandbox, PayPurpose.ChangePlan, returnUrl, "This plan change is no longer available.");

@@ -21,7 +21,8 @@ public sealed class CreateAdjustmentRequest
     public Dictionary<string, JsonElement>? Metadata { get; set; }
 }
 
-public sealed partial class InvoiceOps
+/// <summary>Creates a one-off invoice (a charge or a credit) for a customer.</summary>
+public sealed class CreateAdjustment(PaymentService payments)
 {
     public const long MaxAdjustment = 10_000_000_000;
 
@@ -31,7 +32,7 @@ public sealed partial class InvoiceOps
     /// failed attempt on record). A negative amount is a credit note: nothing to collect, so it is paid at once with
     /// a negative total, and nothing is refunded or carried to later invoices automatically.
     /// </summary>
-    public async Task<Result<Invoice>> CreateAdjustmentAsync(BillingScope scope, CreateAdjustmentRequest r, CancellationToken ct)
+    public async Task<Result<Invoice>> HandleAsync(BillingScope scope, CreateAdjustmentRequest r, CancellationToken ct)
     {
         var check = new Check()
             .Required("customerId", r.CustomerId)

@@ -56,11 +56,11 @@ public static class InvoiceEndpoints
         group.MapGet("/{id}", async (string id, CommetDb db, CancellationToken ct) =>
         {
             var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == id, ct);
-            return invoice is null ? Api.Error(InvoiceOps.NotFound(id)) : Api.Ok(InvoiceDto.From(invoice, withLines: true));
+            return invoice is null ? Api.Error(InvoiceErrors.NotFound(id)) : Api.Ok(InvoiceDto.From(invoice, withLines: true));
         }).WithSummary("Get an invoice with its line items.").Produces<ApiEnvelope<InvoiceDto>>();
 
-        group.MapPost("/", async (Json<CreateAdjustmentRequest> body, BillingCall call, InvoiceOps ops) =>
-            await call.Run(s => ops.CreateAdjustmentAsync(s, body.Value, call.Ct), (_, i) => Api.Created(CreatedInvoiceDto.From(i))))
+        group.MapPost("/", async (Json<CreateAdjustmentRequest> body, BillingCall call, CreateAdjustment handler) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, i) => Api.Created(CreatedInvoiceDto.From(i))))
             .WithSummary("Create a one-off adjustment invoice: positive amounts are charged to the default card if there is one; negative amounts are credit notes.")
             .Produces<ApiEnvelope<CreatedInvoiceDto>>(201);
 
@@ -69,19 +69,19 @@ public static class InvoiceEndpoints
             var exists = await db.Invoices.AsNoTracking().AnyAsync(i => i.Id == id, ct);
             if (!exists)
             {
-                return Api.Error(InvoiceOps.NotFound(id));
+                return Api.Error(InvoiceErrors.NotFound(id));
             }
             var (url, expiresAt) = links.Create(new Tenant(caller.OrganizationId, caller.Livemode), id, BillingScopes.BaseUrlOf(request));
             return Api.Ok(new InvoiceDownloadDto(url, expiresAt, caller.Livemode));
         }).WithSummary("A signed link to the invoice PDF, valid for 7 days; no API key is needed to open it.")
         .Produces<ApiEnvelope<InvoiceDownloadDto>>();
 
-        group.MapPost("/{id}/send", async (string id, BillingCall call, InvoiceOps ops) =>
-            await call.Run(s => InvoiceOps.SendAsync(s, id, call.Ct), (s, i) => Api.Ok(new SentInvoiceDto(true, i.SentAt!.Value, s.Tenant.Livemode))))
+        group.MapPost("/{id}/send", async (string id, BillingCall call, SendInvoice handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (s, i) => Api.Ok(new SentInvoiceDto(true, i.SentAt!.Value, s.Tenant.Livemode))))
             .WithSummary("Send the invoice to the customer (no email transport yet: records sentAt).").Produces<ApiEnvelope<SentInvoiceDto>>();
 
-        group.MapPut("/{id}/status", async (string id, Json<UpdateInvoiceStatusRequest> body, BillingCall call, InvoiceOps ops) =>
-            await call.Run(s => ops.UpdateStatusAsync(s, id, body.Value, call.Ct), (s, i) => Api.Ok(new InvoiceStatusDto(i.Id, i.Status, i.UpdatedAt, s.Tenant.Livemode))))
+        group.MapPut("/{id}/status", async (string id, Json<UpdateInvoiceStatusRequest> body, BillingCall call, UpdateInvoiceStatus handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, i) => Api.Ok(new InvoiceStatusDto(i.Id, i.Status, i.UpdatedAt, s.Tenant.Livemode))))
             .WithSummary("Mark an outstanding invoice paid, void or uncollectible (our addition). Paid, void and uncollectible invoices are final.")
             .Produces<ApiEnvelope<InvoiceStatusDto>>();
     }

@@ -6,20 +6,21 @@ using Commet.Server.Subscriptions;
 
 namespace Commet.Server.Invoices;
 
-public sealed partial class InvoiceOps
+/// <summary>Marks an invoice as sent to the customer.</summary>
+public sealed class SendInvoice
 {
     /// <summary>
     /// "Send the invoice to the customer." There is no email transport on this server yet, so sending records
     /// the time on the invoice (<c>sentAt</c>) and answers <c>sent: true</c>; no event is recorded (the SDK's event
     /// list has none for it). A void invoice is not sent (422 <c>invalid_invoice_status</c>).
     /// </summary>
-    public static async Task<Result<Invoice>> SendAsync(BillingScope scope, string id, CancellationToken ct) =>
+    public async Task<Result<Invoice>> HandleAsync(BillingScope scope, string id, CancellationToken ct) =>
         await scope.Db.InTransactionAsync<Invoice>(async () =>
         {
             var invoice = await scope.Db.LockInvoiceAsync(id, ct);
             if (invoice is null)
             {
-                return NotFound(id);
+                return InvoiceErrors.NotFound(id);
             }
             var error = invoice.MarkSent(scope.Now);
             return error is null ? invoice : error;

@@ -14,7 +14,8 @@ public sealed class UpdateInvoiceStatusRequest
     public string? Status { get; set; }
 }
 
-public sealed partial class InvoiceOps
+/// <summary>Moves an invoice to paid, void or uncollectible by hand, with what that means for its subscription.</summary>
+public sealed class UpdateInvoiceStatus(SubscriptionLifecycle lifecycle)
 {
     public static readonly string[] SettableStatuses = [InvoiceStatus.Paid, InvoiceStatus.Void, InvoiceStatus.Uncollectible];
 
@@ -32,7 +33,7 @@ public sealed partial class InvoiceOps
     /// </list>
     /// Paid out of band records <c>payment.received</c> without a transaction; void records <c>invoice.voided</c>.
     /// </summary>
-    public async Task<Result<Invoice>> UpdateStatusAsync(BillingScope scope, string id, UpdateInvoiceStatusRequest r, CancellationToken ct)
+    public async Task<Result<Invoice>> HandleAsync(BillingScope scope, string id, UpdateInvoiceStatusRequest r, CancellationToken ct)
     {
         var check = new Check().OneOf("status", r.Status, SettableStatuses, required: true);
         if (check.Failed)
@@ -42,7 +43,7 @@ public sealed partial class InvoiceOps
         var subscriptionId = await scope.Db.Invoices.AsNoTracking().Where(i => i.Id == id).Select(i => new { i.SubscriptionId }).FirstOrDefaultAsync(ct);
         if (subscriptionId is null)
         {
-            return NotFound(id);
+            return InvoiceErrors.NotFound(id);
         }
 
         return await scope.Db.InTransactionAsync<Invoice>(async () =>
@@ -51,7 +52,7 @@ public sealed partial class InvoiceOps
             var invoice = await scope.Db.LockInvoiceAsync(id, ct);
             if (invoice is null)
             {
-                return NotFound(id);
+                return InvoiceErrors.NotFound(id);
             }
             var now = scope.Now;
             var error = r.Status switch
@@ -85,11 +86,11 @@ public sealed partial class InvoiceOps
                     }
                     else if (waiting?.Status == SubscriptionStatus.PendingPayment)
                     {
-                        await subscriptions.ActivateAfterFirstPaymentAsync(scope, waiting, invoice, ct);
+                        await lifecycle.ActivateAfterFirstPaymentAsync(scope, waiting, invoice, ct);
                     }
                     break;
                 case InvoiceStatus.Void:
-                    RecordVoided(scope, invoice);
+                    InvoiceErrors.RecordVoided(scope, invoice);
                     if (waiting?.Status == SubscriptionStatus.PastDue)
                     {
                         waiting.MarkPaid(now);
@@ -121,8 +122,8 @@ public sealed partial class InvoiceOps
     {
         s.OutstandingInvoiceId = null;
         s.CancelNow(scope.Now, reason, null);
-        SubscriptionOps.RecordCanceled(scope, s);
-        await subscriptions.NotifyCanceledAsync(scope, s, ct);
+        SubscriptionLifecycle.RecordCanceled(scope, s);
+        await lifecycle.CanceledAsync(scope, s, ct);
     }
 
     /// <summary><c>payment.received</c> for money collected outside Commet: no transaction, no provider.</summary>

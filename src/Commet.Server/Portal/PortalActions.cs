@@ -23,7 +23,7 @@ public sealed record PortalIntent(string Action, string? Id = null, long? Amount
 
     /// <summary>
     /// Credit packs and add-ons are kept in the usage work's <see cref="PendingPurchase"/> shape, so that the card
-    /// step (<see cref="SubscriptionOps.CompleteHostedAsync"/>) completes them exactly as a hosted page would. Top-ups
+    /// step (<see cref="CompleteHostedPage"/>) completes them exactly as a hosted page would. Top-ups
     /// stay in the portal's shape, because the portal checks them against the organization's own minimum and maximum.
     /// </summary>
     public bool CompletedByCardStep => Action is CreditPack or Addon;
@@ -73,10 +73,10 @@ public sealed record PortalOutcome(string? Notice, Error? Error, string? CardSte
 }
 
 /// <summary>
-/// The portal's verbs. Each one calls the same <see cref="SubscriptionOps"/> (and consumption) operation as the
+/// The portal's verbs. Each one calls the same subscription (and consumption) operation as the
 /// API, on the portal session's billing scope, so it writes the same invoices, ledger entries and events.
 /// </summary>
-public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumption, HostedLinks links)
+public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscription reactivate, CreateSubscription create, CompleteHostedPage complete, PurchaseCredits purchaseCredits, TopupBalance topupBalance, HostedLinks links)
 {
     /// <summary>Hosted-session kind of a portal intent waiting for a card (never handed out as a /pay link).</summary>
     public const string IntentKind = "portal_intent";
@@ -107,21 +107,21 @@ public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumptio
         switch (intent.Action)
         {
             case PortalIntent.Addon when s is not null:
-                var addon = await ops.ActivateAddonAsync(p.Scope, s.Id, intent.Id, ct);
+                var addon = await activateAddon.HandleAsync(p.Scope, s.Id, intent.Id, ct);
                 return addon.IsSuccess ? PortalOutcome.Ok("addon_on") : PortalOutcome.Failed(addon.Error);
 
             case PortalIntent.Reactivate when s is not null:
-                var reactivated = await ops.ReactivateAsync(p.Scope, s.Id, ct);
+                var reactivated = await reactivate.HandleAsync(p.Scope, s.Id, ct);
                 if (!reactivated.IsSuccess)
                 {
                     return PortalOutcome.Failed(reactivated.Error);
                 }
                 return reactivated.Value.Failure is { } failure
-                    ? PortalOutcome.Failed(SubscriptionOps.PaymentFailed(failure, null))
+                    ? PortalOutcome.Failed(SubscriptionErrors.PaymentFailed(failure, null))
                     : PortalOutcome.Ok(reactivated.Value.RetryInitiated ? "recovered" : "reactivated");
 
             case PortalIntent.Start:
-                var created = await ops.CreateAsync(p.Scope, new CreateSubscriptionRequest
+                var created = await create.HandleAsync(p.Scope, new CreateSubscriptionRequest
                 {
                     CustomerId = p.Customer.Id,
                     PlanId = intent.Id,
@@ -137,11 +137,11 @@ public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumptio
                     : PortalOutcome.Ok("started");
 
             case PortalIntent.CreditPack when s is not null:
-                var credits = await consumption.PurchaseCreditsAsync(p.Scope, s.Id, intent.Id, ct);
+                var credits = await purchaseCredits.HandleAsync(p.Scope, s.Id, intent.Id, ct);
                 return credits.IsSuccess ? PortalOutcome.Ok("credits_bought") : PortalOutcome.Failed(credits.Error);
 
             case PortalIntent.Topup when s is not null:
-                var topup = await consumption.TopupBalanceAsync(p.Scope, s.Id, intent.Amount, ct, p.Branding.TopupMinimum, p.Branding.TopupMaximum);
+                var topup = await topupBalance.HandleAsync(p.Scope, s.Id, intent.Amount, ct, p.Branding.TopupMinimum, p.Branding.TopupMaximum);
                 return topup.IsSuccess ? PortalOutcome.Ok("topped_up") : PortalOutcome.Failed(topup.Error);
 
             default:
@@ -165,7 +165,7 @@ public sealed class PortalActions(SubscriptionOps ops, ConsumptionOps consumptio
                 return PortalOutcome.Failed(TooManyAttempts);
             }
         }
-        var completed = await ops.CompleteHostedAsync(p.Scope, session.Id, card, ct);
+        var completed = await complete.HandleAsync(p.Scope, session.Id, card, ct);
         if (!completed.IsSuccess)
         {
             return PortalOutcome.Failed(completed.Error);

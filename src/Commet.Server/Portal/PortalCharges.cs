@@ -26,14 +26,14 @@ public static class PortalCharges
                 return new ChargePreview("Balance top-up", $"{PortalFormat.Money(amount, currency)} added to your balance at once.", amount, currency);
 
             case PortalIntent.Addon when s is not null:
-                var addon = await SubscriptionOps.FindAddonAsync(p.Db, intent.Id ?? "", ct);
+                var addon = await Catalog.PlanGraph.FindAddonAsync(p.Db, intent.Id ?? "", ct);
                 if (addon is null || addon.Id != intent.Id)
                 {
                     return null;
                 }
                 if (s.Status == SubscriptionStatus.Active && !s.IsFree)
                 {
-                    var (prorated, remaining, total) = SubscriptionOps.AddonProration(s, addon, p.Now);
+                    var (prorated, remaining, total) = ActivateAddon.Proration(s, addon, p.Now);
                     return new ChargePreview(addon.Name,
                         $"{PortalFormat.Money(prorated.MinorUnits, s.Currency)} now for the rest of this billing period ({remaining} of {total} days), then {PortalFormat.Money(addon.BasePrice, s.Currency)} per {PortalFormat.Interval(s.BillingInterval)} with your plan.",
                         prorated.MinorUnits, s.Currency);
@@ -48,13 +48,13 @@ public static class PortalCharges
                 {
                     return null;
                 }
-                var price = plan.IsFree ? null : SubscriptionOps.PriceFor(plan, s.BillingInterval);
+                var price = plan.IsFree ? null : Catalog.PlanGraph.PriceFor(plan, s.BillingInterval);
                 return new ChargePreview($"Reactivate {plan.Name}",
                     price is null ? "Your free plan starts again today." : $"A new billing period starts today; then {PortalFormat.Money(price.Price, s.Currency)} every {PortalFormat.Interval(price.BillingInterval)}.",
                     price?.Price ?? 0, s.Currency);
 
             case PortalIntent.Start:
-                var start = await SubscriptionOps.FindPlanAsync(p.Db, intent.Id ?? "", ct);
+                var start = await Catalog.PlanGraph.FindAsync(p.Db, intent.Id ?? "", ct);
                 if (start is null || !start.IsPublic || start.Id != intent.Id)
                 {
                     return null;
@@ -63,7 +63,7 @@ public static class PortalCharges
                 {
                     return new ChargePreview(start.Name, "Free. Nothing is charged.", 0, currency);
                 }
-                var startPrice = SubscriptionOps.PriceFor(start, string.IsNullOrEmpty(intent.Interval) ? null : intent.Interval);
+                var startPrice = Catalog.PlanGraph.PriceFor(start, string.IsNullOrEmpty(intent.Interval) ? null : intent.Interval);
                 if (startPrice is null)
                 {
                     return null;

@@ -44,7 +44,7 @@ public sealed class PortalContext
     {
         if (!planLoaded && Subscription is not null)
         {
-            plan = await SubscriptionOps.PlanOfAsync(Db, Subscription.PlanId, ct);
+            plan = await Catalog.PlanGraph.LoadAsync(Db, Subscription.PlanId, ct);
         }
         planLoaded = true;
         return plan;

@@ -20,9 +20,6 @@ public sealed class PortalFormat(TimeZoneInfo zone)
 
     public string Date(DateTime? utc) => utc is { } d ? Date(d) : "—";
 
-    /// <summary>"Mar 3, 2028, 2:05 PM".</summary>
-    public string DateAndTime(DateTime utc) => Local(utc).ToString("MMM d, yyyy, h:mm tt", Culture);
-
     /// <summary>"Mar 3 – Apr 3, 2028", or with both years when they differ.</summary>
     public string Period(DateTime startUtc, DateTime endUtc)
     {

@@ -27,10 +27,10 @@ public sealed class PortalOptions
     public int RedemptionsPerMinutePerIp { get; set; } = 60;
 
     /// <summary>Smallest balance top-up, in minor units, when the organization has not set one. Default 500 ($5.00).</summary>
-    public long TopupMinimum { get; set; } = Usage.ConsumptionOps.DefaultTopupMinimum;
+    public long TopupMinimum { get; set; } = Usage.PurchaseCharges.DefaultTopupMinimum;
 
     /// <summary>Largest balance top-up, in minor units, when the organization has not set one. Default 1000000 ($10,000.00).</summary>
-    public long TopupMaximum { get; set; } = Usage.ConsumptionOps.DefaultTopupMaximum;
+    public long TopupMaximum { get; set; } = Usage.PurchaseCharges.DefaultTopupMaximum;
 
     public bool IsValid(out string problem)
     {

@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Catalog;
 using Commet.Server.Payments;
 using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -9,17 +10,15 @@ namespace Commet.Server.Subscriptions;
 
 public sealed record AddonActivation(SubscriptionAddon Activation, Addon Addon, long ProratedCharge, Invoice? Invoice);
 
-public sealed partial class SubscriptionOps
+/// <summary>Activates an add-on on a subscription.</summary>
+public sealed class ActivateAddon(PaymentService payments)
 {
-    public static async Task<Addon?> FindAddonAsync(Persistence.CommetDb db, string idOrSlug, CancellationToken ct) =>
-        await db.Addons.Include(a => a.Feature).FirstOrDefaultAsync(a => a.DeletedAt == null && (a.Id == idOrSlug || a.Slug == idOrSlug), ct);
-
     /// <summary>The prorated price of an add-on for the rest of the current period.</summary>
-    public static (Money Amount, int DaysRemaining, int TotalDays) AddonProration(Subscription s, Addon addon, DateTime now) =>
-        Proration.RestOfPeriod(new Money(addon.BasePrice, Currency.Of(s.Currency)), s.CurrentPeriodStart, s.CurrentPeriodEnd, now);
+    public static (Money Amount, int DaysRemaining, int TotalDays) Proration(Subscription s, Addon addon, DateTime now) =>
+        Domain.Billing.Proration.RestOfPeriod(new Money(addon.BasePrice, Currency.Of(s.Currency)), s.CurrentPeriodStart, s.CurrentPeriodEnd, now);
 
     /// <summary>Activates an add-on with a prorated charge now (invoice <c>addon_activation</c>); its full price renews with the plan.</summary>
-    public async Task<Result<AddonActivation>> ActivateAddonAsync(BillingScope scope, string id, string? addonId, CancellationToken ct)
+    public async Task<Result<AddonActivation>> HandleAsync(BillingScope scope, string id, string? addonId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(addonId))
         {
@@ -30,7 +29,7 @@ public sealed partial class SubscriptionOps
             var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
-                return NotFound(id);
+                return SubscriptionErrors.NotFound(id);
             }
             if (s.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
             {
@@ -38,12 +37,12 @@ public sealed partial class SubscriptionOps
                     ? Error.Invalid("subscription_not_active", "Purchases are paused while a payment is overdue. Pay the outstanding invoice first.")
                     : Error.Invalid("subscription_not_active", "Add-ons can be added to active or trialing subscriptions only.");
             }
-            var addon = await FindAddonAsync(scope.Db, addonId, ct);
+            var addon = await PlanGraph.FindAddonAsync(scope.Db, addonId, ct);
             if (addon is null)
             {
                 return Error.NotFound("addon", $"No add-on with ID or slug '{addonId}'.");
             }
-            var plan = await PlanOfAsync(scope.Db, s.PlanId, ct);
+            var plan = await scope.PlanAsync(s.PlanId, ct);
             if (addon.ConsumptionModel != "boolean" && addon.ConsumptionModel != (plan?.ConsumptionModel ?? "metered"))
             {
                 return Error.Invalid("addon_incompatible", $"This add-on is for {addon.ConsumptionModel} plans; the subscription's plan is {plan?.ConsumptionModel}.");
@@ -57,7 +56,7 @@ public sealed partial class SubscriptionOps
             long charged = 0;
             if (s.Status == SubscriptionStatus.Active && !s.IsFree)
             {
-                var (amount, remaining, total) = AddonProration(s, addon, now);
+                var (amount, remaining, total) = Proration(s, addon, now);
                 charged = amount.MinorUnits;
                 var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
                 if (method is null && charged > 0)
@@ -80,7 +79,7 @@ public sealed partial class SubscriptionOps
                 var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
                 if (!outcome.Succeeded)
                 {
-                    return PaymentFailed(outcome, null);
+                    return SubscriptionErrors.PaymentFailed(outcome, null);
                 }
             }
             var activation = new SubscriptionAddon { Id = Ids.New("sad"), SubscriptionId = s.Id, AddonId = addon.Id, ActivatedAt = now };
@@ -95,15 +94,19 @@ public sealed partial class SubscriptionOps
             return new AddonActivation(activation, addon, charged, invoice);
         }, ct);
     }
+}
 
+/// <summary>Deactivates an add-on.</summary>
+public sealed class DeactivateAddon
+{
     /// <summary>Deactivates an add-on at once; no refund (it benefits no one to charge less for what was used).</summary>
-    public async Task<Result<SubscriptionAddon>> DeactivateAddonAsync(BillingScope scope, string id, string addonId, CancellationToken ct) =>
+    public async Task<Result<SubscriptionAddon>> HandleAsync(BillingScope scope, string id, string addonId, CancellationToken ct) =>
         await scope.Db.InTransactionAsync<SubscriptionAddon>(async () =>
         {
             var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
-                return NotFound(id);
+                return SubscriptionErrors.NotFound(id);
             }
             var addon = await scope.Db.Addons.FirstOrDefaultAsync(a => a.Id == addonId || a.Slug == addonId, ct);
             var activation = addon is null ? null

@@ -14,10 +14,11 @@ public sealed class CancelSubscriptionRequest
     public bool? Immediate { get; set; }
 }
 
-public sealed partial class SubscriptionOps
+/// <summary>Cancels a subscription at period end (the default: the customer keeps what they paid for) or at once.</summary>
+public sealed class CancelSubscription(SubscriptionLifecycle lifecycle)
 {
     /// <summary>At period end by default (the customer keeps what they paid for); immediately when asked.</summary>
-    public async Task<Result<Subscription>> CancelAsync(BillingScope scope, string id, CancelSubscriptionRequest r, CancellationToken ct)
+    public async Task<Result<Subscription>> HandleAsync(BillingScope scope, string id, CancelSubscriptionRequest r, CancellationToken ct)
     {
         var check = new Check().MaxLength("reason", r.Reason, 500).MaxLength("feedback", r.Feedback, 2000);
         if (check.Failed)
@@ -30,7 +31,7 @@ public sealed partial class SubscriptionOps
             var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
-                return NotFound(id);
+                return SubscriptionErrors.NotFound(id);
             }
             var now = scope.Now;
             if (r.Immediate == true || s.Status == SubscriptionStatus.PendingPayment)
@@ -40,8 +41,8 @@ public sealed partial class SubscriptionOps
                 {
                     return error;
                 }
-                RecordCanceled(scope, s);
-                await CanceledAsync(scope, s, ct);
+                SubscriptionLifecycle.RecordCanceled(scope, s);
+                await lifecycle.CanceledAsync(scope, s, ct);
                 return s;
             }
             var scheduled = s.CancelAtEnd(now, reason, feedback);
@@ -62,13 +63,29 @@ public sealed partial class SubscriptionOps
         }, ct);
     }
 
-    public async Task<Result<Subscription>> UncancelAsync(BillingScope scope, string id, CancellationToken ct) =>
+    public static (string? Reason, string? Feedback) NormalizeReason(string? reason, string? feedback)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return (null, string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim());
+        }
+        var trimmed = reason.Trim();
+        return CancelReasons.Customer.Contains(trimmed)
+            ? (trimmed, string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim())
+            : ("other", trimmed + (string.IsNullOrWhiteSpace(feedback) ? "" : " — " + feedback.Trim()));
+    }
+}
+
+/// <summary>Undoes a scheduled cancellation before it happens.</summary>
+public sealed class UncancelSubscription
+{
+    public async Task<Result<Subscription>> HandleAsync(BillingScope scope, string id, CancellationToken ct) =>
         await scope.Db.InTransactionAsync<Subscription>(async () =>
         {
             var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
-                return NotFound(id);
+                return SubscriptionErrors.NotFound(id);
             }
             var error = s.Uncancel(scope.Now);
             if (error is not null)
@@ -84,27 +101,4 @@ public sealed partial class SubscriptionOps
             }, scope.Now, s.Id, s.CustomerId);
             return s;
         }, ct);
-
-    internal static void RecordCanceled(BillingScope scope, Subscription s) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.canceled", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            status = s.Status,
-            canceledAt = EventRecorder.Iso(s.CanceledAt ?? scope.Now),
-            cancelReason = s.CancelReason,
-            endDate = EventRecorder.Iso(s.EndedAt ?? scope.Now),
-        }, scope.Now, s.Id, s.CustomerId);
-
-    public static (string? Reason, string? Feedback) NormalizeReason(string? reason, string? feedback)
-    {
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            return (null, string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim());
-        }
-        var trimmed = reason.Trim();
-        return CancelReasons.Customer.Contains(trimmed)
-            ? (trimmed, string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim())
-            : ("other", trimmed + (string.IsNullOrWhiteSpace(feedback) ? "" : " — " + feedback.Trim()));
-    }
 }

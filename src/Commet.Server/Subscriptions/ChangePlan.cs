@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Catalog;
 using Commet.Server.Http;
 using Commet.Server.Payments;
 using Commet.Server.Persistence;
@@ -42,9 +43,14 @@ public sealed record PlannedChange(Subscription Subscription, Plan Current, Plan
 /// <summary>What <c>changePlan</c> did.</summary>
 public sealed record ChangeResult(PlannedChange Plan, Invoice? Invoice, bool Scheduled, bool Revoked, string? CheckoutUrl);
 
-public sealed partial class SubscriptionOps
+/// <summary>
+/// What plan changes share: working a change out (<see cref="PlanAsync"/>, which the preview, the change, the portal and the
+/// hosted checkout all use, so they agree to the cent), applying an immediate one, and revoking a scheduled one.
+/// </summary>
+public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLineSource> lineSources, SubscriptionLifecycle lifecycle)
 {
-    public async Task<Result<PlannedChange>> PlanChangeAsync(BillingScope scope, Subscription s, string? newPlanId, string? newInterval, CancellationToken ct)
+    /// <summary>Works out a change without applying it: its kind (upgrade now, downgrade at period end, …) and its numbers.</summary>
+    public static async Task<Result<PlannedChange>> PlanAsync(BillingScope scope, Subscription s, string? newPlanId, string? newInterval, CancellationToken ct)
     {
         var check = new Check().OneOf("billingInterval", newInterval, BillingIntervals.All, required: false).MaxLength("planId", newPlanId, 100);
         if (check.Failed)
@@ -59,8 +65,8 @@ public sealed partial class SubscriptionOps
         {
             return Error.Invalid("subscription_past_due", "Plan changes are paused while a payment is overdue. Pay the outstanding invoice first.");
         }
-        var current = await PlanOfAsync(scope.Db, s.PlanId, ct);
-        var target = newPlanId is null ? current : await FindPlanAsync(scope.Db, newPlanId, ct);
+        var current = await scope.PlanAsync(s.PlanId, ct);
+        var target = newPlanId is null ? current : await PlanGraph.FindAsync(scope.Db, newPlanId, ct);
         if (current is null || target is null)
         {
             return Error.NotFound("plan", $"No plan with ID or code '{newPlanId}'.");
@@ -75,7 +81,7 @@ public sealed partial class SubscriptionOps
         if (!target.IsFree)
         {
             interval = newInterval ?? (target.Prices.Any(p => p.BillingInterval == s.BillingInterval) ? s.BillingInterval : null);
-            price = PriceFor(target, interval);
+            price = PlanGraph.PriceFor(target, interval);
             if (price is null)
             {
                 return newInterval is null
@@ -126,111 +132,8 @@ public sealed partial class SubscriptionOps
         return new PlannedChange(s, current, target, price, interval, kind, quote);
     }
 
-    /// <summary>The numbers <see cref="ChangePlanAsync"/> would charge; a downgrade answers <c>plan_change_scheduled</c>.</summary>
-    public async Task<Result<PlannedChange>> PreviewChangeAsync(BillingScope scope, string id, PreviewChangeRequest r, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(r.PlanId))
-        {
-            return Error.Validation("planId", "planId is required.");
-        }
-        var s = await scope.Db.Subscriptions.FindAsync([id], ct);
-        if (s is null)
-        {
-            return NotFound(id);
-        }
-        var planned = await PlanChangeAsync(scope, s, r.PlanId, r.BillingInterval, ct);
-        if (!planned.IsSuccess)
-        {
-            return planned.Error;
-        }
-        if (planned.Value.Kind == ChangeKind.Downgrade)
-        {
-            return new Error("plan_change_scheduled", "This change is a downgrade: it is scheduled for the end of the billing period, not prorated. Apply it with change-plan.", 400, "invalid_request_error", "planId");
-        }
-        return planned;
-    }
-
-    public async Task<Result<ChangeResult>> ChangePlanAsync(BillingScope scope, string id, ChangePlanRequest r, CancellationToken ct)
-    {
-        if (r.NewPlanId is null && r.NewBillingInterval is null)
-        {
-            return Error.Invalid("no_change_requested", "Send newPlanId, newBillingInterval or both.");
-        }
-        if (r.SuccessUrl is not null && !Portal.ReturnUrls.IsSafe(r.SuccessUrl))
-        {
-            return Error.Validation("successUrl", "successUrl must be an absolute http or https URL.");
-        }
-        return await scope.Db.InTransactionAsync<ChangeResult>(async () =>
-        {
-            var s = await scope.Db.LockSubscriptionAsync(id, ct);
-            if (s is null)
-            {
-                return NotFound(id);
-            }
-            var planned = await PlanChangeAsync(scope, s, r.NewPlanId, r.NewBillingInterval, ct);
-            if (!planned.IsSuccess)
-            {
-                return planned.Error;
-            }
-            var p = planned.Value;
-            var now = scope.Now;
-
-            // Asking for what the subscription already has revokes a scheduled change, if there is one.
-            if (p.Target.Id == p.Current.Id && p.TargetInterval == s.BillingInterval)
-            {
-                if (s.ScheduledChangeType is null)
-                {
-                    return Error.Invalid("no_change_requested", "The subscription is already on this plan and interval.");
-                }
-                return await RevokeScheduledChangeCoreAsync(scope, s, p, ct);
-            }
-
-            switch (p.Kind)
-            {
-                case ChangeKind.Downgrade:
-                    if (s.CancelAtPeriodEnd)
-                    {
-                        return Error.Conflict("already_scheduled", "The subscription is scheduled to cancel; undo the cancellation first.");
-                    }
-                    var changeType = p.Target.Id == p.Current.Id ? "interval_change" : "plan_downgrade";
-                    s.ScheduleChange(changeType, p.Target.Id, p.TargetInterval, now);
-                    EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_change_scheduled", new
-                    {
-                        subscriptionId = s.Id,
-                        customerId = s.CustomerId,
-                        status = s.Status,
-                        currentPlan = new { id = p.Current.Id, name = p.Current.Name },
-                        scheduledPlan = new { id = p.Target.Id, name = p.Target.Name },
-                        billingInterval = s.BillingInterval,
-                        scheduledBillingInterval = p.TargetInterval,
-                        effectiveAt = EventRecorder.Iso(s.CurrentPeriodEnd),
-                    }, now, s.Id, s.CustomerId);
-                    return new ChangeResult(p, null, true, false, null);
-
-                case ChangeKind.DuringTrial:
-                    SwitchPlan(s, p);
-                    s.BasePrice = p.TargetPrice!.Price;
-                    s.BillingInterval = p.TargetInterval;
-                    RecordPlanChanged(scope, s, p, 0, 0);
-                    return new ChangeResult(p, null, false, false, null);
-
-                default:
-                    var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
-                    if (method is null)
-                    {
-                        var session = links.Create(scope.Db, scope.Tenant, HostedKinds.Checkout, s.CustomerId, s.Id, null, r.SuccessUrl, now);
-                        session.TargetPlanId = p.Target.Id;
-                        session.TargetInterval = p.TargetInterval;
-                        return new ChangeResult(p, null, false, false, links.Url(session, scope.BaseUrl));
-                    }
-                    var applied = await ApplyImmediateChangeAsync(scope, s, p, method, ct);
-                    return applied.IsSuccess ? new ChangeResult(p, applied.Value, false, false, null) : applied.Error;
-            }
-        }, ct);
-    }
-
     /// <summary>Charges the prorated difference, restarts the period and switches the plan; on a decline nothing changes.</summary>
-    internal async Task<Result<Invoice>> ApplyImmediateChangeAsync(BillingScope scope, Subscription s, PlannedChange p, Domain.Billing.PaymentMethod method, CancellationToken ct)
+    public async Task<Result<Invoice>> ApplyNowAsync(BillingScope scope, Subscription s, PlannedChange p, Domain.Billing.PaymentMethod method, CancellationToken ct)
     {
         var now = scope.Now;
         var quote = p.Quote!;
@@ -258,7 +161,7 @@ public sealed partial class SubscriptionOps
         var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
         if (!outcome.Succeeded)
         {
-            return PaymentFailed(outcome, null);
+            return SubscriptionErrors.PaymentFailed(outcome, null);
         }
         var wasFree = p.Current.IsFree;
         SwitchPlan(s, p);
@@ -268,18 +171,18 @@ public sealed partial class SubscriptionOps
             s.Status = SubscriptionStatus.Active;
         }
         RecordPlanChanged(scope, s, p, quote.Credit.MinorUnits, invoice.Total);
-        await StartedPeriodAsync(scope, s, ct);
+        await lifecycle.PeriodStartedAsync(scope, s, ct);
         return invoice;
     }
 
-    private static void SwitchPlan(Subscription s, PlannedChange p)
+    internal static void SwitchPlan(Subscription s, PlannedChange p)
     {
         s.PlanId = p.Target.Id;
         s.PlanPriceId = p.TargetPrice?.Id;
         s.ClearScheduledChange(s.UpdatedAt);
     }
 
-    private static void RecordPlanChanged(BillingScope scope, Subscription s, PlannedChange p, long credit, long total) =>
+    internal static void RecordPlanChanged(BillingScope scope, Subscription s, PlannedChange p, long credit, long total) =>
         EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_changed", new
         {
             subscriptionId = s.Id,
@@ -292,27 +195,9 @@ public sealed partial class SubscriptionOps
             totalCharged = total,
         }, scope.Now, s.Id, s.CustomerId);
 
-    /// <summary>Undoes a scheduled downgrade or interval change before it happens.</summary>
-    public async Task<Result<Subscription>> RevokeScheduledChangeAsync(BillingScope scope, string id, CancellationToken ct) =>
-        await scope.Db.InTransactionAsync<Subscription>(async () =>
-        {
-            var s = await scope.Db.LockSubscriptionAsync(id, ct);
-            if (s is null)
-            {
-                return NotFound(id);
-            }
-            if (s.ScheduledChangeType is null)
-            {
-                return Error.Invalid("no_scheduled_change", "This subscription has no scheduled plan change.");
-            }
-            var current = await PlanOfAsync(scope.Db, s.PlanId, ct);
-            var revoked = await RevokeScheduledChangeCoreAsync(scope, s, new PlannedChange(s, current!, current!, null, s.BillingInterval, ChangeKind.Downgrade, null), ct);
-            return revoked.IsSuccess ? s : revoked.Error;
-        }, ct);
-
-    private static async Task<Result<ChangeResult>> RevokeScheduledChangeCoreAsync(BillingScope scope, Subscription s, PlannedChange p, CancellationToken ct)
+    internal static async Task<Result<ChangeResult>> RevokeAsync(BillingScope scope, Subscription s, PlannedChange p, CancellationToken ct)
     {
-        var revokedPlan = s.ScheduledPlanId is null ? null : await PlanOfAsync(scope.Db, s.ScheduledPlanId, ct);
+        var revokedPlan = s.ScheduledPlanId is null ? null : await scope.PlanAsync(s.ScheduledPlanId, ct);
         var revokedInterval = s.ScheduledInterval;
         s.ClearScheduledChange(scope.Now);
         EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_change_revoked", new
@@ -327,4 +212,135 @@ public sealed partial class SubscriptionOps
         }, scope.Now, s.Id, s.CustomerId);
         return new ChangeResult(p, null, false, true, null);
     }
+}
+
+/// <summary>The exact numbers an immediate change would charge; a downgrade answers <c>plan_change_scheduled</c>.</summary>
+public sealed class PreviewPlanChange
+{
+    public async Task<Result<PlannedChange>> HandleAsync(BillingScope scope, string id, PreviewChangeRequest r, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(r.PlanId))
+        {
+            return Error.Validation("planId", "planId is required.");
+        }
+        var s = await scope.Db.Subscriptions.FindAsync([id], ct);
+        if (s is null)
+        {
+            return SubscriptionErrors.NotFound(id);
+        }
+        var planned = await PlanChanges.PlanAsync(scope, s, r.PlanId, r.BillingInterval, ct);
+        if (!planned.IsSuccess)
+        {
+            return planned.Error;
+        }
+        if (planned.Value.Kind == ChangeKind.Downgrade)
+        {
+            return new Error("plan_change_scheduled", "This change is a downgrade: it is scheduled for the end of the billing period, not prorated. Apply it with change-plan.", 400, "invalid_request_error", "planId");
+        }
+        return planned;
+    }
+}
+
+/// <summary>Upgrades now (prorated), schedules a downgrade or shorter interval for the period end, or revokes a scheduled change.</summary>
+public sealed class ChangePlan(PlanChanges changes, HostedLinks links)
+{
+    public async Task<Result<ChangeResult>> HandleAsync(BillingScope scope, string id, ChangePlanRequest r, CancellationToken ct)
+    {
+        if (r.NewPlanId is null && r.NewBillingInterval is null)
+        {
+            return Error.Invalid("no_change_requested", "Send newPlanId, newBillingInterval or both.");
+        }
+        if (r.SuccessUrl is not null && !Portal.ReturnUrls.IsSafe(r.SuccessUrl))
+        {
+            return Error.Validation("successUrl", "successUrl must be an absolute http or https URL.");
+        }
+        return await scope.Db.InTransactionAsync<ChangeResult>(async () =>
+        {
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
+            if (s is null)
+            {
+                return SubscriptionErrors.NotFound(id);
+            }
+            var planned = await PlanChanges.PlanAsync(scope, s, r.NewPlanId, r.NewBillingInterval, ct);
+            if (!planned.IsSuccess)
+            {
+                return planned.Error;
+            }
+            var p = planned.Value;
+            var now = scope.Now;
+
+            // Asking for what the subscription already has revokes a scheduled change, if there is one.
+            if (p.Target.Id == p.Current.Id && p.TargetInterval == s.BillingInterval)
+            {
+                if (s.ScheduledChangeType is null)
+                {
+                    return Error.Invalid("no_change_requested", "The subscription is already on this plan and interval.");
+                }
+                return await PlanChanges.RevokeAsync(scope, s, p, ct);
+            }
+
+            switch (p.Kind)
+            {
+                case ChangeKind.Downgrade:
+                    if (s.CancelAtPeriodEnd)
+                    {
+                        return Error.Conflict("already_scheduled", "The subscription is scheduled to cancel; undo the cancellation first.");
+                    }
+                    var changeType = p.Target.Id == p.Current.Id ? "interval_change" : "plan_downgrade";
+                    s.ScheduleChange(changeType, p.Target.Id, p.TargetInterval, now);
+                    EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_change_scheduled", new
+                    {
+                        subscriptionId = s.Id,
+                        customerId = s.CustomerId,
+                        status = s.Status,
+                        currentPlan = new { id = p.Current.Id, name = p.Current.Name },
+                        scheduledPlan = new { id = p.Target.Id, name = p.Target.Name },
+                        billingInterval = s.BillingInterval,
+                        scheduledBillingInterval = p.TargetInterval,
+                        effectiveAt = EventRecorder.Iso(s.CurrentPeriodEnd),
+                    }, now, s.Id, s.CustomerId);
+                    return new ChangeResult(p, null, true, false, null);
+
+                case ChangeKind.DuringTrial:
+                    PlanChanges.SwitchPlan(s, p);
+                    s.BasePrice = p.TargetPrice!.Price;
+                    s.BillingInterval = p.TargetInterval;
+                    PlanChanges.RecordPlanChanged(scope, s, p, 0, 0);
+                    return new ChangeResult(p, null, false, false, null);
+
+                default:
+                    var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
+                    if (method is null)
+                    {
+                        var session = links.Create(scope.Db, scope.Tenant, HostedKinds.Checkout, s.CustomerId, s.Id, null, r.SuccessUrl, now);
+                        session.TargetPlanId = p.Target.Id;
+                        session.TargetInterval = p.TargetInterval;
+                        return new ChangeResult(p, null, false, false, links.Url(session, scope.BaseUrl));
+                    }
+                    var applied = await changes.ApplyNowAsync(scope, s, p, method, ct);
+                    return applied.IsSuccess ? new ChangeResult(p, applied.Value, false, false, null) : applied.Error;
+            }
+        }, ct);
+    }
+}
+
+/// <summary>Undoes a scheduled downgrade or interval change before it happens.</summary>
+public sealed class RevokeScheduledChange
+{
+    public async Task<Result<Subscription>> HandleAsync(BillingScope scope, string id, CancellationToken ct) =>
+        await scope.Db.InTransactionAsync<Subscription>(async () =>
+        {
+            var s = await scope.Db.LockSubscriptionAsync(id, ct);
+            if (s is null)
+            {
+                return SubscriptionErrors.NotFound(id);
+            }
+            if (s.ScheduledChangeType is null)
+            {
+                return Error.Invalid("no_scheduled_change", "This subscription has no scheduled plan change.");
+            }
+            var current = await scope.PlanAsync(s.PlanId, ct);
+            var revoked = await PlanChanges.RevokeAsync(scope, s, new PlannedChange(s, current!, current!, null, s.BillingInterval, ChangeKind.Downgrade, null), ct);
+            return revoked.IsSuccess ? s : revoked.Error;
+        }, ct);
 }

@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Catalog;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Payments;
@@ -22,14 +23,15 @@ public sealed class CreateSubscriptionRequest
     public string? SuccessUrl { get; set; }
 }
 
-public sealed partial class SubscriptionOps
+/// <summary>Starts a subscription: free, trialing, charged to the saved card, or waiting for a first payment.</summary>
+public sealed class CreateSubscription(PaymentService payments, HostedLinks links, IEnumerable<IRenewalLineSource> lineSources, SubscriptionLifecycle lifecycle)
 {
     /// <summary>
     /// Free plan: active at once, no invoice. Trial: trialing, a card captured without a charge (or the saved one
     /// used). Paid with a saved card: charged now and active on success; a decline leaves it pending_payment with
     /// a checkout link and charges nothing. Paid without a card: pending_payment with a checkout link.
     /// </summary>
-    public async Task<Result<Subscription>> CreateAsync(BillingScope scope, CreateSubscriptionRequest r, CancellationToken ct)
+    public async Task<Result<Subscription>> HandleAsync(BillingScope scope, CreateSubscriptionRequest r, CancellationToken ct)
     {
         var check = new Check()
             .Required("customerId", r.CustomerId)
@@ -63,14 +65,14 @@ public sealed partial class SubscriptionOps
             {
                 return CustomerRules.NotFound(r.CustomerId!);
             }
-            var plan = await FindPlanAsync(db, (r.PlanId ?? r.PlanCode)!, ct);
+            var plan = await PlanGraph.FindAsync(db, (r.PlanId ?? r.PlanCode)!, ct);
             if (plan is null)
             {
                 return Error.NotFound("plan", $"No plan with ID or code '{r.PlanId ?? r.PlanCode}'.");
             }
             if (await db.Subscriptions.AnyAsync(s => s.CustomerId == customer.Id && SubscriptionStatus.Live.Contains(s.Status), ct))
             {
-                return AlreadyHasActive;
+                return SubscriptionErrors.AlreadyHasActive;
             }
 
             var now = scope.Now;
@@ -115,11 +117,11 @@ public sealed partial class SubscriptionOps
             if (plan.IsFree)
             {
                 subscription.StartFree(now);
-                await StartedPeriodAsync(scope, subscription, ct);
+                await lifecycle.PeriodStartedAsync(scope, subscription, ct);
                 return subscription;
             }
 
-            var price = PriceFor(plan, r.BillingInterval);
+            var price = PlanGraph.PriceFor(plan, r.BillingInterval);
             if (price is null)
             {
                 return r.BillingInterval is null
@@ -154,7 +156,7 @@ public sealed partial class SubscriptionOps
                 {
                     links.Create(db, scope.Tenant, HostedKinds.Checkout, customer.Id, subscription.Id, null, r.SuccessUrl, now);
                 }
-                await StartedPeriodAsync(scope, subscription, ct);
+                await lifecycle.PeriodStartedAsync(scope, subscription, ct);
                 return subscription;
             }
 
@@ -176,7 +178,7 @@ public sealed partial class SubscriptionOps
                 var outcome = await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:first", now, ct, method);
                 if (outcome.Succeeded)
                 {
-                    await ActivateAfterFirstPaymentAsync(scope, subscription, invoice, ct);
+                    await lifecycle.ActivateAfterFirstPaymentAsync(scope, subscription, invoice, ct);
                     return subscription;
                 }
             }
@@ -192,34 +194,6 @@ public sealed partial class SubscriptionOps
                 checkoutUrl = (string?)null,
             }, now, subscription.Id, customer.Id);
             return subscription;
-        }, ct, AlreadyHasActive);
-    }
-
-    private static readonly Error AlreadyHasActive =
-        Error.Conflict("already_has_active_subscription", "This customer already has a live subscription. Change its plan instead.");
-
-    /// <summary>The first payment arrived: active, with the period starting now.</summary>
-    internal async Task ActivateAfterFirstPaymentAsync(BillingScope scope, Subscription subscription, Invoice invoice, CancellationToken ct)
-    {
-        var now = scope.Now;
-        subscription.StartPeriod(now, subscription.BillingInterval!, subscription.BasePrice, invoice.Total);
-        invoice.PeriodStart = subscription.CurrentPeriodStart;
-        invoice.PeriodEnd = subscription.CurrentPeriodEnd;
-        subscription.MarkPaid(now);
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.activated", new
-        {
-            subscriptionId = subscription.Id,
-            customerId = subscription.CustomerId,
-            status = subscription.Status,
-            currentPeriodStart = EventRecorder.Iso(subscription.CurrentPeriodStart),
-            currentPeriodEnd = EventRecorder.Iso(subscription.CurrentPeriodEnd),
-            name = (string?)null,
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-            invoiceTotal = invoice.Total,
-            invoiceCurrency = invoice.Currency,
-            provider = payments.ProviderName,
-        }, now, subscription.Id, subscription.CustomerId);
-        await StartedPeriodAsync(scope, subscription, ct);
+        }, ct, SubscriptionErrors.AlreadyHasActive);
     }
 }

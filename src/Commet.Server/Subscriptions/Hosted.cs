@@ -11,31 +11,17 @@ namespace Commet.Server.Subscriptions;
 /// <summary>What a hosted page did, for the page to tell the customer.</summary>
 public sealed record HostedOutcome(string Message, string? ReturnUrl);
 
-public sealed partial class SubscriptionOps
+/// <summary>Finishes a hosted payment page: saves the card, then pays, changes plan or recovers as the page was for.</summary>
+public sealed class CompleteHostedPage(PaymentService payments, PlanChanges changes, SubscriptionLifecycle lifecycle,
+    IEnumerable<IHostedPurchaseCompleter> purchaseCompleters)
 {
-    /// <summary>The open session a token names, or an error page's reason.</summary>
-    public async Task<Result<HostedSession>> OpenSessionAsync(Persistence.CommetDb db, string token, DateTime realNow, CancellationToken ct)
-    {
-        var sessionId = links.SessionIdOf(token);
-        var session = sessionId is null ? null : await db.HostedSessions.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == sessionId, ct);
-        if (session is null || session.ExpiresAt <= realNow)
-        {
-            return Error.NotFound("hosted_session", "This payment link is not valid or has expired. Ask for a new one.");
-        }
-        if (session.CompletedAt is not null)
-        {
-            return Error.Conflict("hosted_session_completed", "This payment link was already used.");
-        }
-        return session;
-    }
-
     /// <summary>
     /// The customer typed a card on a hosted page. The card is saved as the default; then, depending on the
     /// page: the first invoice of a pending subscription is paid, a plan change waiting for a card is made,
     /// an overdue invoice is paid, or (card update) nothing more unless the subscription is past due, in which
     /// case the outstanding invoice is retried at once with the new card.
     /// </summary>
-    public async Task<Result<HostedOutcome>> CompleteHostedAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct)
+    public async Task<Result<HostedOutcome>> HandleAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct)
     {
         string? purchase = null;
         var done = await scope.Db.InTransactionAsync<HostedOutcome>(async () =>
@@ -79,12 +65,12 @@ public sealed partial class SubscriptionOps
 
             if (s is not null && session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null)
             {
-                var planned = await PlanChangeAsync(scope, s, session.TargetPlanId, session.TargetInterval, ct);
+                var planned = await PlanChanges.PlanAsync(scope, s, session.TargetPlanId, session.TargetInterval, ct);
                 if (!planned.IsSuccess)
                 {
                     return planned.Error;
                 }
-                var applied = await ApplyImmediateChangeAsync(scope, s, planned.Value, method, ct);
+                var applied = await changes.ApplyNowAsync(scope, s, planned.Value, method, ct);
                 if (!applied.IsSuccess)
                 {
                     return applied.Error;
@@ -97,20 +83,20 @@ public sealed partial class SubscriptionOps
                 var outcome = await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:checkout:{session.Id}", scope.Now, ct, method);
                 if (!outcome.Succeeded)
                 {
-                    return PaymentFailed(outcome, null);
+                    return SubscriptionErrors.PaymentFailed(outcome, null);
                 }
-                await ActivateAfterFirstPaymentAsync(scope, s, invoice, ct);
+                await lifecycle.ActivateAfterFirstPaymentAsync(scope, s, invoice, ct);
                 message = "Payment received. Your subscription is active.";
             }
             else if (s is not null && s.Status == SubscriptionStatus.PastDue
                 && session.Kind is HostedKinds.Recovery or HostedKinds.PaymentMethod)
             {
-                var outcome = await RetryOutstandingAsync(scope, s, $"hosted:{session.Id}", method, ct);
+                var outcome = await lifecycle.RetryOutstandingAsync(scope, s, $"hosted:{session.Id}", method, ct);
                 if (!outcome.Succeeded)
                 {
                     if (session.Kind == HostedKinds.Recovery)
                     {
-                        return PaymentFailed(outcome, null);
+                        return SubscriptionErrors.PaymentFailed(outcome, null);
                     }
                     message = "Your card was saved, but the overdue payment failed. Try another card.";
                 }
@@ -135,6 +121,25 @@ public sealed partial class SubscriptionOps
             }
         }
         return done;
+    }
+}
+
+/// <summary>The open session a hosted page's token names, or why the page cannot be used.</summary>
+public sealed class OpenHostedPage(HostedLinks links)
+{
+    public async Task<Result<HostedSession>> HandleAsync(Persistence.CommetDb db, string token, DateTime realNow, CancellationToken ct)
+    {
+        var sessionId = links.SessionIdOf(token);
+        var session = sessionId is null ? null : await db.HostedSessions.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null || session.ExpiresAt <= realNow)
+        {
+            return Error.NotFound("hosted_session", "This payment link is not valid or has expired. Ask for a new one.");
+        }
+        if (session.CompletedAt is not null)
+        {
+            return Error.Conflict("hosted_session_completed", "This payment link was already used.");
+        }
+        return session;
     }
 }
 

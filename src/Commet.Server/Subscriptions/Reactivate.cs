@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Catalog;
 using Commet.Server.Payments;
 using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -10,25 +11,26 @@ namespace Commet.Server.Subscriptions;
 /// <summary>What reactivate did. A failed retry of a past_due charge is kept (the attempt is part of the record) and reported in <see cref="Failure"/>.</summary>
 public sealed record ReactivateResult(Subscription Subscription, bool RetryInitiated, Invoice? Invoice, ChargeOutcome? Failure = null, string? RecoveryUrl = null);
 
-public sealed partial class SubscriptionOps
+/// <summary>Brings a past_due subscription back by retrying its charge, or restarts a canceled one.</summary>
+public sealed class ReactivateSubscription(PaymentService payments, HostedLinks links, SubscriptionLifecycle lifecycle)
 {
     /// <summary>
     /// past_due: retry the outstanding charge now (active again on success). canceled: a fresh
     /// <c>reactivation</c> invoice at today's price, charged to the saved card, with the period anchored to now.
     /// A decline changes nothing and answers <c>payment_failed</c> with a link where the customer can fix it.
     /// </summary>
-    public async Task<Result<ReactivateResult>> ReactivateAsync(BillingScope scope, string id, CancellationToken ct) =>
+    public async Task<Result<ReactivateResult>> HandleAsync(BillingScope scope, string id, CancellationToken ct) =>
         await scope.Db.InTransactionAsync<ReactivateResult>(async () =>
         {
             var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
-                return NotFound(id);
+                return SubscriptionErrors.NotFound(id);
             }
             if (s.Status == SubscriptionStatus.PastDue)
             {
                 // Each call is its own attempt (a frozen test clock gives two calls the same time).
-                var recovered = await RetryOutstandingAsync(scope, s, $"manual:{Ids.New("try")}", null, ct);
+                var recovered = await lifecycle.RetryOutstandingAsync(scope, s, $"manual:{Ids.New("try")}", null, ct);
                 if (!recovered.Succeeded)
                 {
                     var session = links.Create(scope.Db, scope.Tenant, HostedKinds.Recovery, s.CustomerId, s.Id, s.OutstandingInvoiceId, null, scope.Now);
@@ -44,7 +46,7 @@ public sealed partial class SubscriptionOps
             {
                 return Error.Conflict("already_has_active_subscription", "The customer already has another live subscription.");
             }
-            var plan = await PlanOfAsync(scope.Db, s.PlanId, ct);
+            var plan = await scope.PlanAsync(s.PlanId, ct);
             if (plan is null || plan.DeletedAt is not null)
             {
                 return Error.Invalid("plan_unavailable", "The plan of this subscription is no longer available.");
@@ -61,11 +63,11 @@ public sealed partial class SubscriptionOps
             if (plan.IsFree)
             {
                 s.StartFree(now);
-                await StartedPeriodAsync(scope, s, ct);
+                await lifecycle.PeriodStartedAsync(scope, s, ct);
                 RecordReactivated(scope, s, null);
                 return new ReactivateResult(s, false, null);
             }
-            var price = PriceFor(plan, s.BillingInterval);
+            var price = PlanGraph.PriceFor(plan, s.BillingInterval);
             if (price is null)
             {
                 return Error.Invalid("plan_unavailable", "The plan of this subscription has no price for its interval any more.");
@@ -84,9 +86,9 @@ public sealed partial class SubscriptionOps
             var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
             if (!outcome.Succeeded)
             {
-                return PaymentFailed(outcome, null);
+                return SubscriptionErrors.PaymentFailed(outcome, null);
             }
-            await StartedPeriodAsync(scope, s, ct);
+            await lifecycle.PeriodStartedAsync(scope, s, ct);
             RecordReactivated(scope, s, invoice);
             return new ReactivateResult(s, false, invoice);
         }, ct, Error.Conflict("already_has_active_subscription", "The customer already has another live subscription."));
@@ -106,43 +108,19 @@ public sealed partial class SubscriptionOps
             invoiceCurrency = invoice?.Currency ?? s.Currency,
             provider = payments.ProviderName,
         }, scope.Now, s.Id, s.CustomerId);
+}
 
-    /// <summary>
-    /// Charges the outstanding invoice of a past_due subscription once more. On success: paid, active,
-    /// <c>payment.recovered</c>. The caller decides what a failure means (the engine counts it as a retry).
-    /// </summary>
-    internal async Task<ChargeOutcome> RetryOutstandingAsync(BillingScope scope, Subscription s, string attempt, Domain.Billing.PaymentMethod? method, CancellationToken ct)
-    {
-        var invoice = await scope.Db.Invoices.FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, ct);
-        if (invoice is null || invoice.Status != InvoiceStatus.Outstanding)
-        {
-            s.MarkPaid(scope.Now);
-            return ChargeOutcome.Success("nothing-outstanding");
-        }
-        var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:{attempt}", scope.Now, ct, method);
-        if (outcome.Succeeded)
-        {
-            s.MarkPaid(scope.Now);
-            EventRecorder.Record(scope.Db, scope.Tenant, "payment.recovered", new
-            {
-                invoiceId = invoice.Id,
-                invoiceNumber = invoice.Number,
-                invoiceTotal = invoice.Total,
-                customerId = s.CustomerId,
-                subscriptionId = s.Id,
-            }, scope.Now, s.Id, s.CustomerId);
-        }
-        return outcome;
-    }
-
+/// <summary>A hosted, signed link where the customer pays a past_due subscription's outstanding invoice.</summary>
+public sealed class CreateRecoveryLink(HostedLinks links)
+{
     /// <summary>A hosted, signed link where the customer pays a past_due subscription's outstanding invoice.</summary>
-    public async Task<Result<(string Url, string Token)>> CreateRecoveryLinkAsync(BillingScope scope, string id, CancellationToken ct) =>
+    public async Task<Result<(string Url, string Token)>> HandleAsync(BillingScope scope, string id, CancellationToken ct) =>
         await scope.Db.InTransactionAsync<(string, string)>(async () =>
         {
             var s = await scope.Db.Subscriptions.FirstOrDefaultAsync(x => x.Id == id, ct);
             if (s is null)
             {
-                return NotFound(id);
+                return SubscriptionErrors.NotFound(id);
             }
             if (s.Status != SubscriptionStatus.PastDue || s.OutstandingInvoiceId is null)
             {
@@ -152,9 +130,13 @@ public sealed partial class SubscriptionOps
             var token = links.Token(session);
             return ($"{links.Base(scope.BaseUrl)}/pay/{token}", token);
         }, ct);
+}
 
+/// <summary>A hosted page where the customer replaces the subscription's default card.</summary>
+public sealed class CreatePaymentMethodLink(HostedLinks links)
+{
     /// <summary>A hosted page where the customer replaces the subscription's default card.</summary>
-    public async Task<Result<string>> UpdatePaymentMethodLinkAsync(BillingScope scope, string id, string? successUrl, CancellationToken ct)
+    public async Task<Result<string>> HandleAsync(BillingScope scope, string id, string? successUrl, CancellationToken ct)
     {
         if (successUrl is not null && !Portal.ReturnUrls.IsSafe(successUrl))
         {
@@ -165,7 +147,7 @@ public sealed partial class SubscriptionOps
             var s = await scope.Db.Subscriptions.FirstOrDefaultAsync(x => x.Id == id, ct);
             if (s is null)
             {
-                return NotFound(id);
+                return SubscriptionErrors.NotFound(id);
             }
             var session = links.Create(scope.Db, scope.Tenant, HostedKinds.PaymentMethod, s.CustomerId, s.Id, null, successUrl, scope.Now);
             return links.Url(session, scope.BaseUrl);

@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Catalog;
 using Commet.Server.Payments;
 using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,11 @@ public enum DueKind
 
 public sealed record StepOutcome(BillingRun Counts, bool More);
 
-public sealed partial class SubscriptionOps
+/// <summary>
+/// The billing engine's step for one subscription: whatever is due first (a dunning retry, a trial or renewal notice,
+/// the end of a trial, the end of a period), at the moment it was due.
+/// </summary>
+public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnumerable<IRenewalLineSource> lineSources, SubscriptionLifecycle lifecycle)
 {
     public static readonly TimeSpan NoticeAhead = TimeSpan.FromDays(3);
 
@@ -58,7 +63,7 @@ public sealed partial class SubscriptionOps
     }
 
     /// <summary>Does the earliest due step of one subscription, if it is due, in one transaction.</summary>
-    public async Task<StepOutcome> RunDueStepAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
+    public async Task<StepOutcome> HandleAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
     {
         var outcome = new StepOutcome(BillingRun.None, false);
         var result = await scope.Db.InTransactionAsync<bool>(async () =>
@@ -68,7 +73,7 @@ public sealed partial class SubscriptionOps
             {
                 return false;
             }
-            outcome = await DueStepAsync(scope, s, ct);
+            outcome = await RunLockedAsync(scope, s, ct);
             return true;
         }, ct);
         return outcome with { More = result.IsSuccess && outcome.More };
@@ -76,9 +81,9 @@ public sealed partial class SubscriptionOps
 
     /// <summary>
     /// The earliest due step of a subscription the caller has locked, in the caller's unit of work (which the caller
-    /// saves): <see cref="RunDueStepAsync"/> for one subscription, the engine's chunks for many.
+    /// saves): <see cref="HandleAsync"/> for one subscription, the engine's chunks for many.
     /// </summary>
-    internal async Task<StepOutcome> DueStepAsync(BillingScope scope, Subscription s, CancellationToken ct)
+    public async Task<StepOutcome> RunLockedAsync(BillingScope scope, Subscription s, CancellationToken ct)
     {
         var counts = BillingRun.None;
         var due = NextDue(s);
@@ -97,7 +102,7 @@ public sealed partial class SubscriptionOps
                 break;
             case DueKind.TrialWillEnd:
                 s.TrialWillEndSentFor = s.TrialEndsAt;
-                var trialPlan = await PlanAsync(at, s.PlanId, ct);
+                var trialPlan = await at.PlanAsync(s.PlanId, ct);
                 EventRecorder.Record(at.Db, at.Tenant, "trial.will_end", new
                 {
                     subscriptionId = s.Id,
@@ -110,7 +115,7 @@ public sealed partial class SubscriptionOps
                 break;
             case DueKind.Upcoming:
                 s.UpcomingSentFor = s.CurrentPeriodEnd;
-                var plan = await PlanAsync(at, s.ScheduledPlanId ?? s.PlanId, ct);
+                var plan = await at.PlanAsync(s.ScheduledPlanId ?? s.PlanId, ct);
                 EventRecorder.Record(at.Db, at.Tenant, "invoice.upcoming", new
                 {
                     subscriptionId = s.Id,
@@ -134,17 +139,13 @@ public sealed partial class SubscriptionOps
         return new StepOutcome(counts, next is not null && next.Value.At <= scope.Now);
     }
 
-    /// <summary>A plan, read once per chunk when the engine bills a chunk.</summary>
-    private static Task<Plan?> PlanAsync(BillingScope at, string planId, CancellationToken ct) =>
-        at.Batch is { } batch ? batch.PlanAsync(planId, () => PlanOfAsync(at.Db, planId, ct)) : PlanOfAsync(at.Db, planId, ct);
-
     /// <summary>The customer's default card; a chunk has read them all already.</summary>
     private static Task<PaymentMethod?> DefaultMethodAsync(BillingScope at, string customerId, CancellationToken ct) =>
         at.Batch is { } batch ? Task.FromResult(batch.DefaultMethodOf(customerId)) : PaymentService.DefaultMethodAsync(at.Db, customerId, ct);
 
     private async Task<BillingRun> DunningRetryAsync(BillingScope at, Subscription s, CancellationToken ct)
     {
-        var outcome = await RetryOutstandingAsync(at, s, $"retry:{s.DunningRetries + 1}", null, ct);
+        var outcome = await lifecycle.RetryOutstandingAsync(at, s, $"retry:{s.DunningRetries + 1}", null, ct);
         if (outcome.Succeeded)
         {
             return BillingRun.None with { DunningRetried = 1 };
@@ -165,8 +166,8 @@ public sealed partial class SubscriptionOps
             reason = CancelReasons.DunningExhausted,
         }, at.Now, s.Id, s.CustomerId);
         s.CancelNow(at.Now, CancelReasons.DunningExhausted, null);
-        RecordCanceled(at, s);
-        await CanceledAsync(at, s, ct);
+        SubscriptionLifecycle.RecordCanceled(at, s);
+        await lifecycle.CanceledAsync(at, s, ct);
         return BillingRun.None with { DunningRetried = 1, DunningFailed = 1 };
     }
 
@@ -176,17 +177,17 @@ public sealed partial class SubscriptionOps
         {
             // Canceled during the trial: it ends with the trial, and nothing is charged.
             s.CancelNow(at.Now, s.CancelReason, s.CancelFeedback);
-            RecordCanceled(at, s);
-            await CanceledAsync(at, s, ct);
+            SubscriptionLifecycle.RecordCanceled(at, s);
+            await lifecycle.CanceledAsync(at, s, ct);
             return BillingRun.None;
         }
         if (s.ScheduledChangeType is not null && s.ScheduledPlanId is not null)
         {
             // A move to a free plan scheduled during the trial happens when the trial ends, without a charge.
-            var target = await PlanOfAsync(at.Db, s.ScheduledPlanId, ct);
+            var target = await at.PlanAsync(s.ScheduledPlanId, ct);
             if (target is { IsFree: true })
             {
-                var previous = await PlanOfAsync(at.Db, s.PlanId, ct);
+                var previous = await at.PlanAsync(s.PlanId, ct);
                 s.PlanId = target.Id;
                 s.PlanPriceId = null;
                 s.Status = SubscriptionStatus.Active;
@@ -204,11 +205,11 @@ public sealed partial class SubscriptionOps
                     charge = 0,
                     totalCharged = 0,
                 }, at.Now, s.Id, s.CustomerId);
-                await StartedPeriodAsync(at, s, ct);
+                await lifecycle.PeriodStartedAsync(at, s, ct);
                 return BillingRun.None;
             }
         }
-        var plan = await PlanAsync(at, s.PlanId, ct);
+        var plan = await at.PlanAsync(s.PlanId, ct);
         var method = await DefaultMethodAsync(at, s.CustomerId, ct);
         var trialEnd = s.TrialEndsAt!.Value;
         if (method is null)
@@ -224,11 +225,11 @@ public sealed partial class SubscriptionOps
                 trialEndsAt = EventRecorder.Iso(trialEnd),
             }, at.Now, s.Id, s.CustomerId);
             s.CancelNow(at.Now, "trial_expired", null);
-            RecordCanceled(at, s);
-            await CanceledAsync(at, s, ct);
+            SubscriptionLifecycle.RecordCanceled(at, s);
+            await lifecycle.CanceledAsync(at, s, ct);
             return BillingRun.None;
         }
-        var price = plan is null ? null : PriceFor(plan, s.BillingInterval);
+        var price = plan is null ? null : PlanGraph.PriceFor(plan, s.BillingInterval);
         var amount = price?.Price ?? s.BasePrice;
         s.Status = SubscriptionStatus.Active;
         s.StartPeriod(trialEnd, s.BillingInterval!, amount, 0);
@@ -251,7 +252,7 @@ public sealed partial class SubscriptionOps
         {
             PastDue(at, s, invoice, outcome);
         }
-        await StartedPeriodAsync(at, s, ct);
+        await lifecycle.PeriodStartedAsync(at, s, ct);
         return BillingRun.None with { InvoicesCreated = 1 };
     }
 
@@ -260,22 +261,22 @@ public sealed partial class SubscriptionOps
         if (s.CancelAtPeriodEnd)
         {
             s.CancelNow(at.Now, s.CancelReason, s.CancelFeedback);
-            RecordCanceled(at, s);
-            await CanceledAsync(at, s, ct);
+            SubscriptionLifecycle.RecordCanceled(at, s);
+            await lifecycle.CanceledAsync(at, s, ct);
             return BillingRun.None;
         }
 
         var endedStart = s.CurrentPeriodStart;
         var endedEnd = s.CurrentPeriodEnd;
         var endedPlanId = s.PlanId;
-        var plan = await PlanAsync(at, s.PlanId, ct);
+        var plan = await at.PlanAsync(s.PlanId, ct);
         if (s.ScheduledChangeType is not null)
         {
-            var target = s.ScheduledPlanId is null ? plan : await PlanAsync(at, s.ScheduledPlanId, ct);
+            var target = s.ScheduledPlanId is null ? plan : await at.PlanAsync(s.ScheduledPlanId, ct);
             if (target is not null)
             {
                 var previous = plan;
-                var price = target.IsFree ? null : PriceFor(target, s.ScheduledInterval);
+                var price = target.IsFree ? null : PlanGraph.PriceFor(target, s.ScheduledInterval);
                 s.PlanId = target.Id;
                 s.PlanPriceId = price?.Id;
                 if (target.IsFree)
@@ -314,11 +315,11 @@ public sealed partial class SubscriptionOps
         {
             // Free plans are never invoiced for time; a past_due subscription keeps its one outstanding invoice
             // while dunning runs, and is not billed again on top of it.
-            await StartedPeriodAsync(at, s, ct);
+            await lifecycle.PeriodStartedAsync(at, s, ct);
             return BillingRun.None;
         }
 
-        var currentPrice = plan is null ? null : PriceFor(plan, s.BillingInterval);
+        var currentPrice = plan is null ? null : PlanGraph.PriceFor(plan, s.BillingInterval);
         var amount = currentPrice?.Price ?? s.BasePrice;
         s.BasePrice = amount;
         var invoice = await RenewalInvoiceAsync(at, s, plan, amount, (endedPlanId, endedStart, endedEnd), ct);
@@ -333,7 +334,7 @@ public sealed partial class SubscriptionOps
             s.PaidForCurrentPeriod = 0;
             PastDue(at, s, invoice, outcome);
         }
-        await StartedPeriodAsync(at, s, ct);
+        await lifecycle.PeriodStartedAsync(at, s, ct);
         return BillingRun.None with { InvoicesCreated = 1 };
     }
 

@@ -69,7 +69,7 @@ public sealed class SubscriptionViews(HostedLinks links, IEnumerable<ISubscripti
     public async Task<SubscriptionDto> ToDtoAsync(BillingScope scope, Subscription s, CancellationToken ct)
     {
         var db = scope.Db;
-        var plan = await SubscriptionOps.PlanOfAsync(db, s.PlanId, ct)
+        var plan = await Catalog.PlanGraph.LoadAsync(db, s.PlanId, ct)
             ?? throw new InvalidOperationException($"Subscription {s.Id} points at a missing plan.");
         Plan? scheduled = s.ScheduledPlanId is null ? null : await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == s.ScheduledPlanId, ct);
 

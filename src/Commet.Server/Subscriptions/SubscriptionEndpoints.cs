@@ -98,8 +98,8 @@ public static class SubscriptionEndpoints
             return Api.Page(new Page<SubscriptionDto>(items, result.HasMore, result.NextCursor));
         }).WithSummary("List subscriptions, newest first; filter by customer or status.").Produces<ApiListEnvelope<SubscriptionDto>>();
 
-        group.MapPost("/", async (Json<CreateSubscriptionRequest> body, BillingCall call, SubscriptionOps ops, SubscriptionViews views) =>
-            await call.Run(s => ops.CreateAsync(s, body.Value, call.Ct), async (s, sub) => Api.Ok(await views.ToDtoAsync(s, sub, call.Ct), 201)))
+        group.MapPost("/", async (Json<CreateSubscriptionRequest> body, BillingCall call, CreateSubscription handler, SubscriptionViews views) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), async (s, sub) => Api.Ok(await views.ToDtoAsync(s, sub, call.Ct), 201)))
             .WithSummary("Create a subscription (free: active; paid: charged to the saved card or pending_payment with a checkout link; trial: trialing).")
             .Produces<ApiEnvelope<SubscriptionDto>>(201);
 
@@ -128,58 +128,58 @@ public static class SubscriptionEndpoints
             var s = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
             if (s is null)
             {
-                return Api.Error(SubscriptionOps.NotFound(id));
+                return Api.Error(SubscriptionErrors.NotFound(id));
             }
             var scope = await scopes.ForCallerAsync(db, caller, request, ct);
             return Api.Ok(await views.ToDtoAsync(scope, s, ct));
         }).WithSummary("Get a subscription in any status.").Produces<ApiEnvelope<SubscriptionDto>>();
 
-        group.MapPost("/{id}/cancel", async (string id, Json<CancelSubscriptionRequest> body, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.CancelAsync(s, id, body.Value, call.Ct), (_, sub) => Api.Ok(new CanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status,
+        group.MapPost("/{id}/cancel", async (string id, Json<CancelSubscriptionRequest> body, BillingCall call, CancelSubscription handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (_, sub) => Api.Ok(new CanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status,
                 sub.CanceledAt ?? sub.CancelRequestedAt ?? sub.UpdatedAt, sub.CancelReason, sub.EndedAt ?? sub.CurrentPeriodEnd, sub.UpdatedAt, sub.Livemode))))
             .WithSummary("Cancel at period end (default) or immediately.").Produces<ApiEnvelope<CanceledSubscriptionDto>>();
 
-        group.MapPost("/{id}/uncancel", async (string id, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.UncancelAsync(s, id, call.Ct), (_, sub) => Api.Ok(new UncanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status, sub.UpdatedAt, sub.Livemode))))
+        group.MapPost("/{id}/uncancel", async (string id, BillingCall call, UncancelSubscription handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (_, sub) => Api.Ok(new UncanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status, sub.UpdatedAt, sub.Livemode))))
             .WithSummary("Undo a scheduled cancellation.").Produces<ApiEnvelope<UncanceledSubscriptionDto>>();
 
-        group.MapPost("/{id}/reactivate", async (string id, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.ReactivateAsync(s, id, call.Ct), (_, r) => r.Failure is null
+        group.MapPost("/{id}/reactivate", async (string id, BillingCall call, ReactivateSubscription handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (_, r) => r.Failure is null
                 ? Api.Ok(new ReactivatedDto(r.Subscription.Id, r.RetryInitiated, r.Subscription.Livemode))
-                : Api.Error(SubscriptionOps.PaymentFailed(r.Failure, r.RecoveryUrl))))
+                : Api.Error(SubscriptionErrors.PaymentFailed(r.Failure, r.RecoveryUrl))))
             .WithSummary("past_due: retry the outstanding charge; canceled: a fresh reactivation invoice and a new period.")
             .Produces<ApiEnvelope<ReactivatedDto>>();
 
-        group.MapPost("/{id}/recovery-link", async (string id, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.CreateRecoveryLinkAsync(s, id, call.Ct), (s, r) => Api.Ok(new RecoveryLinkDto(r.Url, r.Token, s.Tenant.Livemode))))
+        group.MapPost("/{id}/recovery-link", async (string id, BillingCall call, CreateRecoveryLink handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (s, r) => Api.Ok(new RecoveryLinkDto(r.Url, r.Token, s.Tenant.Livemode))))
             .WithSummary("A signed hosted link to pay a past_due subscription's outstanding invoice.").Produces<ApiEnvelope<RecoveryLinkDto>>();
 
-        group.MapPost("/{id}/payment-method/update", async (string id, Json<UpdatePaymentMethodRequest> body, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.UpdatePaymentMethodLinkAsync(s, id, body.Value.SuccessUrl, call.Ct), (s, url) => Api.Ok(new CheckoutLinkDto(url, s.Tenant.Livemode))))
+        group.MapPost("/{id}/payment-method/update", async (string id, Json<UpdatePaymentMethodRequest> body, BillingCall call, CreatePaymentMethodLink handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value.SuccessUrl, call.Ct), (s, url) => Api.Ok(new CheckoutLinkDto(url, s.Tenant.Livemode))))
             .WithSummary("A hosted page where the customer replaces the default card.").Produces<ApiEnvelope<CheckoutLinkDto>>();
 
-        group.MapPost("/{id}/change-plan", async (string id, Json<ChangePlanRequest> body, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.ChangePlanAsync(s, id, body.Value, call.Ct), (s, r) => Api.Ok(PlanChangeDto.From(r, s.Tenant.Livemode))))
+        group.MapPost("/{id}/change-plan", async (string id, Json<ChangePlanRequest> body, BillingCall call, ChangePlan handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, r) => Api.Ok(PlanChangeDto.From(r, s.Tenant.Livemode))))
             .WithSummary("Upgrade now (prorated), schedule a downgrade or shorter interval for the period end, or revoke a scheduled change.")
             .Produces<ApiEnvelope<PlanChangeDto>>();
 
-        group.MapPost("/{id}/preview-change", async (string id, Json<PreviewChangeRequest> body, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.PreviewChangeAsync(s, id, body.Value, call.Ct), (s, p) => Api.Ok(new PreviewChangeDto(
+        group.MapPost("/{id}/preview-change", async (string id, Json<PreviewChangeRequest> body, BillingCall call, PreviewPlanChange handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, p) => Api.Ok(new PreviewChangeDto(
                 p.Subscription.Currency, p.Quote!.Credit.MinorUnits, p.Quote.NewCharge.MinorUnits, p.Quote.Total.MinorUnits, p.Quote.EffectiveDate,
                 p.Quote.DaysRemaining, p.Quote.TotalDays, true, s.Tenant.Livemode))))
             .WithSummary("The exact numbers an immediate change would charge.").Produces<ApiEnvelope<PreviewChangeDto>>();
 
-        group.MapDelete("/{id}/scheduled-change", async (string id, BillingCall call, SubscriptionOps ops, SubscriptionViews views) =>
-            await call.Run(s => ops.RevokeScheduledChangeAsync(s, id, call.Ct), async (s, sub) => Api.Ok(await views.ToDtoAsync(s, sub, call.Ct))))
+        group.MapDelete("/{id}/scheduled-change", async (string id, BillingCall call, RevokeScheduledChange handler, SubscriptionViews views) =>
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), async (s, sub) => Api.Ok(await views.ToDtoAsync(s, sub, call.Ct))))
             .WithSummary("Revoke a scheduled downgrade or interval change (our addition).").Produces<ApiEnvelope<SubscriptionDto>>();
 
-        group.MapPost("/{id}/addons", async (string id, Json<ActivateAddonRequest> body, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.ActivateAddonAsync(s, id, body.Value.AddonId, call.Ct),
+        group.MapPost("/{id}/addons", async (string id, Json<ActivateAddonRequest> body, BillingCall call, ActivateAddon handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value.AddonId, call.Ct),
                 (s, a) => Api.Ok(new SubscriptionAddonDto(a.Addon.Id, "active", a.ProratedCharge, s.Tenant.Livemode))))
             .WithSummary("Activate an add-on with a prorated charge now.").Produces<ApiEnvelope<SubscriptionAddonDto>>();
 
-        group.MapDelete("/{id}/addons/{addonId}", async (string id, string addonId, BillingCall call, SubscriptionOps ops) =>
-            await call.Run(s => ops.DeactivateAddonAsync(s, id, addonId, call.Ct),
+        group.MapDelete("/{id}/addons/{addonId}", async (string id, string addonId, BillingCall call, DeactivateAddon handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, addonId, call.Ct),
                 (s, a) => Api.Ok(new DeactivatedAddonDto(a.AddonId, "inactive", a.DeactivatedAt, s.Tenant.Livemode))))
             .WithSummary("Deactivate an add-on (no refund).").Produces<ApiEnvelope<DeactivatedAddonDto>>();
     }

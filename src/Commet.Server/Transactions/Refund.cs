@@ -1,13 +1,15 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Payments;
 using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Transactions;
 
-public sealed partial class TransactionOps
+/// <summary>Refunds a succeeded charge in full.</summary>
+public sealed class RefundTransaction(IPaymentProvider provider, SubscriptionLifecycle lifecycle)
 {
     /// <summary>Cancel reason the SDK documents for a subscription ended by a full refund.</summary>
     public const string CancelReasonRefund = "refund";
@@ -22,13 +24,13 @@ public sealed partial class TransactionOps
     /// immediately (<c>subscription.canceled</c> with reason <c>refund</c>). A second refund is 409
     /// <c>transaction_already_refunded</c>; a transaction that never succeeded is 422 <c>transaction_not_refundable</c>.
     /// </summary>
-    public async Task<Result<PaymentTransaction>> RefundAsync(BillingScope scope, string id, CancellationToken ct)
+    public async Task<Result<PaymentTransaction>> HandleAsync(BillingScope scope, string id, CancellationToken ct)
     {
         var db = scope.Db;
         var found = await db.Transactions.AsNoTracking().Where(t => t.Id == id).Select(t => new { t.InvoiceId }).FirstOrDefaultAsync(ct);
         if (found is null)
         {
-            return NotFound(id);
+            return TransactionErrors.NotFound(id);
         }
         var subscriptionId = found.InvoiceId is null ? null
             : await db.Invoices.AsNoTracking().Where(i => i.Id == found.InvoiceId).Select(i => i.SubscriptionId).FirstOrDefaultAsync(ct);
@@ -47,7 +49,7 @@ public sealed partial class TransactionOps
             var transaction = await db.Transactions.FirstOrDefaultAsync(t => t.Id == id, ct);
             if (transaction is null)
             {
-                return NotFound(id);
+                return TransactionErrors.NotFound(id);
             }
             if (claimed == 0)
             {
@@ -77,8 +79,8 @@ public sealed partial class TransactionOps
             if (s is not null && invoice is not null && SubscriptionInvoiceTypes.Contains(invoice.Type) && s.Status != SubscriptionStatus.Canceled)
             {
                 s.CancelNow(now, CancelReasonRefund, null);
-                SubscriptionOps.RecordCanceled(scope, s);
-                await subscriptions.NotifyCanceledAsync(scope, s, ct);
+                SubscriptionLifecycle.RecordCanceled(scope, s);
+                await lifecycle.CanceledAsync(scope, s, ct);
             }
             return transaction;
         }, ct);

@@ -11,7 +11,8 @@ namespace Commet.Server.Transactions;
 /// <summary>What a retry did: the new attempt's transaction and how the charge ended.</summary>
 public sealed record RetryResult(PaymentTransaction Attempt, ChargeOutcome Outcome, string RetriedTransactionId);
 
-public sealed partial class TransactionOps
+/// <summary>Retries a failed charge.</summary>
+public sealed class RetryTransaction(SubscriptionLifecycle lifecycle)
 {
     /// <summary>
     /// "Retry a failed subscription renewal": only a failed transaction of the outstanding invoice of a past_due
@@ -20,13 +21,13 @@ public sealed partial class TransactionOps
     /// active again and <c>payment.recovered</c> is recorded. A failed manual retry is kept on record and does not
     /// change the automatic retry schedule.
     /// </summary>
-    public async Task<Result<RetryResult>> RetryAsync(BillingScope scope, string id, CancellationToken ct)
+    public async Task<Result<RetryResult>> HandleAsync(BillingScope scope, string id, CancellationToken ct)
     {
         var db = scope.Db;
         var failed = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
         if (failed is null)
         {
-            return NotFound(id);
+            return TransactionErrors.NotFound(id);
         }
         if (failed.Status != TransactionStatus.Failed)
         {
@@ -52,7 +53,7 @@ public sealed partial class TransactionOps
                 return NotRetryable("The invoice of this transaction is not outstanding any more.");
             }
             var attempt = "api-retry:" + Ids.New("att");
-            var outcome = await subscriptions.RetryOutstandingAsync(scope, s, attempt, null, ct);
+            var outcome = await lifecycle.RetryOutstandingAsync(scope, s, attempt, null, ct);
             var attemptKey = $"{invoice.Id}:{attempt}";
             // A zero total is settled without a charge, and so without a transaction: report the retried one.
             var made = db.Transactions.Local.FirstOrDefault(t => t.AttemptKey == attemptKey) ?? failed;

@@ -52,19 +52,19 @@ public static class TransactionEndpoints
             var t = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
             if (t is null)
             {
-                return Api.Error(TransactionOps.NotFound(id));
+                return Api.Error(TransactionErrors.NotFound(id));
             }
             var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == t.CustomerId, ct);
             return Api.Ok(TransactionDto.From(t, customer));
         }).WithSummary("Get a payment transaction.").Produces<ApiEnvelope<TransactionDto>>();
 
-        group.MapPost("/{id}/refund", async (string id, BillingCall call, TransactionOps ops) =>
-            await call.Run(s => ops.RefundAsync(s, id, call.Ct), (s, t) => Api.Ok(new TransactionRefundDto(t.Id, t.Status, s.Tenant.Livemode))))
+        group.MapPost("/{id}/refund", async (string id, BillingCall call, RefundTransaction handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (s, t) => Api.Ok(new TransactionRefundDto(t.Id, t.Status, s.Tenant.Livemode))))
             .WithSummary("Refund a succeeded transaction in full; a full refund of a subscription invoice cancels the subscription immediately.")
             .Produces<ApiEnvelope<TransactionRefundDto>>();
 
-        group.MapPost("/{id}/retry", async (string id, BillingCall call, TransactionOps ops) =>
-            await call.Run(s => ops.RetryAsync(s, id, call.Ct), (s, r) => Api.Ok(new TransactionRetryDto(
+        group.MapPost("/{id}/retry", async (string id, BillingCall call, RetryTransaction handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (s, r) => Api.Ok(new TransactionRetryDto(
                 r.Attempt.Id, "processing", r.Outcome.Succeeded ? TransactionStatus.Succeeded : TransactionStatus.Failed, r.RetriedTransactionId, s.Tenant.Livemode))))
             .WithSummary("Retry the failed renewal charge of a past-due subscription now.").Produces<ApiEnvelope<TransactionRetryDto>>();
     }

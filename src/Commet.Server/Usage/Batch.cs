@@ -13,21 +13,22 @@ public sealed class TrackBatchRequest
 
 public sealed record BatchItemResult(int Index, bool Success, Tracked? Tracked, Error? Error);
 
-public sealed partial class ConsumptionOps
+/// <summary>Records up to 100 usage events in one transaction, each applied (or refused) on its own.</summary>
+public sealed class TrackUsageBatch(TrackUsage track)
 {
     /// <summary>
     /// Up to 100 events in one transaction: each is checked and applied on its own (a refused event changes
     /// nothing and does not stop the others), and every subscription involved is locked once.
     /// </summary>
-    public async Task<Result<IReadOnlyList<BatchItemResult>>> TrackBatchAsync(BillingScope scope, TrackBatchRequest r, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<BatchItemResult>>> HandleAsync(BillingScope scope, TrackBatchRequest r, CancellationToken ct)
     {
         if (r.Events is null || r.Events.Count == 0)
         {
             return Error.Validation("events", "events must be a non-empty array.");
         }
-        if (r.Events.Count > MaxBatch)
+        if (r.Events.Count > TrackUsage.MaxBatch)
         {
-            return Error.Validation("events", $"events may hold at most {MaxBatch} items.");
+            return Error.Validation("events", $"events may hold at most {TrackUsage.MaxBatch} items.");
         }
         var results = new BatchItemResult[r.Events.Count];
         var keys = r.Events.Select(e => e?.IdempotencyKey).OfType<string>().Distinct().ToList();
@@ -36,13 +37,13 @@ public sealed partial class ConsumptionOps
         var applied = await scope.Db.InTransactionAsync<bool>(async () =>
         {
             var session = new TrackSession(scope);
-            await PrepareAsync(session, r.Events
-                .Where(e => e is not null && !Validate(e, "", scope.Now).Failed && (e.IdempotencyKey is null || !seen.ContainsKey(e.IdempotencyKey)))
+            await TrackPreparation.PrepareAsync(session, r.Events
+                .Where(e => e is not null && !TrackUsage.Validate(e, "", scope.Now).Failed && (e.IdempotencyKey is null || !seen.ContainsKey(e.IdempotencyKey)))
                 .ToList(), ct);
             for (var i = 0; i < r.Events.Count; i++)
             {
                 var item = r.Events[i] ?? new TrackRequest();
-                var check = Validate(item, "", scope.Now);
+                var check = TrackUsage.Validate(item, "", scope.Now);
                 if (check.Failed)
                 {
                     results[i] = new BatchItemResult(i, false, null, check.ToError());
@@ -53,7 +54,7 @@ public sealed partial class ConsumptionOps
                     results[i] = new BatchItemResult(i, true, new Tracked(earlier, true), null);
                     continue;
                 }
-                var one = await ApplyAsync(session, item, ct);
+                var one = await track.ApplyAsync(session, item, ct);
                 results[i] = one.IsSuccess ? new BatchItemResult(i, true, one.Value, null) : new BatchItemResult(i, false, null, one.Error);
             }
             return true;
@@ -68,7 +69,7 @@ public sealed partial class ConsumptionOps
                 {
                     continue;
                 }
-                var one = await TrackAsync(scope, r.Events[i], ct);
+                var one = await track.HandleAsync(scope, r.Events[i], ct);
                 results[i] = one.IsSuccess ? new BatchItemResult(i, true, one.Value, null) : new BatchItemResult(i, false, null, one.Error);
             }
         }

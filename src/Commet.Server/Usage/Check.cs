@@ -36,10 +36,11 @@ public sealed record UsageCheckDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message);
 
-public sealed partial class ConsumptionOps
+/// <summary>A dry run of a usage event: would it be allowed, and what would it cost.</summary>
+public sealed class CheckUsage
 {
-    /// <summary>A dry run of <see cref="TrackAsync"/>: nothing is written, the answer says what would happen.</summary>
-    public async Task<Result<UsageCheckDto>> CheckAsync(BillingScope scope, CheckUsageRequest r, CancellationToken ct)
+    /// <summary>A dry run of <see cref="TrackUsage"/>: nothing is written, the answer says what would happen.</summary>
+    public async Task<Result<UsageCheckDto>> HandleAsync(BillingScope scope, CheckUsageRequest r, CancellationToken ct)
     {
         var check = new Check().Required("customerId", r.CustomerId).Required("featureCode", r.FeatureCode, 100);
         if (r.Quantity is { } q && (q < 0 || q > 1_000_000_000_000m))
@@ -51,7 +52,7 @@ public sealed partial class ConsumptionOps
             return check.ToError();
         }
         var quantity = r.Quantity ?? 1m;
-        var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
+        var found = await Consumption.LiveAsync(scope.Db, r.CustomerId!, ct);
         if (!found.IsSuccess)
         {
             return found.Error;
@@ -63,13 +64,13 @@ public sealed partial class ConsumptionOps
             return Error.Forbidden("feature_not_in_plan", $"The customer's plan does not include '{r.FeatureCode}'.");
         }
         var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
-        var (windowStart, _) = Window(s, scope.Now);
+        var (windowStart, _) = Consumption.Window(s, scope.Now);
         switch (model)
         {
             case ConsumptionModels.Credits:
             {
                 var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Credits, ct);
-                var cost = CreditCost(pf, quantity);
+                var cost = TrackUsage.CreditCost(pf, quantity);
                 var allowed = account.Total >= cost;
                 return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, null, null, null, null, null, null,
                     pf.CreditsPerUnit ?? 1, cost, account.PlanAmount, account.PurchasedAmount, account.Total, null, null, null, null, null,
@@ -78,7 +79,7 @@ public sealed partial class ConsumptionOps
             case ConsumptionModels.Balance:
             {
                 var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
-                var cost = BalanceCost(pf, quantity);
+                var cost = TrackUsage.BalanceCost(pf, quantity);
                 var block = plan.BlockOnExhaustion == true;
                 var allowed = !block || account.Total >= cost;
                 return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, null, null, null, null, null, null,
@@ -90,7 +91,7 @@ public sealed partial class ConsumptionOps
                 var current = await scope.Db.UsageCounters.AsNoTracking()
                     .Where(c => c.SubscriptionId == s.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart)
                     .Select(c => c.Quantity).FirstOrDefaultAsync(ct);
-                var overage = OverageAllowed(plan, s, pf);
+                var overage = TrackUsage.OverageAllowed(plan, s, pf);
                 var allowed = pf.Unlimited || overage || current + quantity <= pf.IncludedAmount;
                 return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, current, pf.Unlimited ? null : Math.Max(0, pf.IncludedAmount - current),
                     pf.Unlimited, pf.IncludedAmount, pf.OverageEnabled, pf.OverageEnabled ? pf.OverageUnitPrice : null,
@@ -104,11 +105,11 @@ public sealed partial class ConsumptionOps
     public static async Task<ConsumptionAccount> ReadAccountAsync(BillingScope scope, Domain.Billing.Subscription s, Plan plan, string kind, CancellationToken ct)
     {
         var stored = await scope.Db.ConsumptionAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.Kind == kind, ct);
-        var (windowStart, _) = Window(s, scope.Now);
+        var (windowStart, _) = Consumption.Window(s, scope.Now);
         var account = stored ?? new ConsumptionAccount { SubscriptionId = s.Id, Kind = kind };
         if (stored is null || stored.WindowStart != windowStart)
         {
-            account.PlanAmount = AllowanceOf(s, plan, kind);
+            account.PlanAmount = Consumption.AllowanceOf(s, plan, kind);
             account.Allowance = account.PlanAmount;
             account.WindowStart = windowStart;
         }

@@ -17,7 +17,7 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
     public async Task AddLinesAsync(BillingScope scope, Subscription s, Invoice invoice, string endedPlanId, DateTime endedStart, DateTime endedEnd, CancellationToken ct)
     {
         var db = scope.Db;
-        var plan = await SubscriptionOps.PlanOfAsync(db, endedPlanId, ct);
+        var plan = await scope.PlanAsync(endedPlanId, ct);
         if (plan is null)
         {
             return;
@@ -69,7 +69,7 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             if (account is { Total: < 0 })
             {
                 var overspent = -account.Total;
-                var amount = ConsumptionOps.MinorOfRate(overspent, currency);
+                var amount = Consumption.MinorOfRate(overspent, currency);
                 invoice.AddLine(new InvoiceLine
                 {
                     LineType = LineTypes.BalanceOverage,
@@ -80,7 +80,7 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
                     ChargeType = "true_up",
                 });
                 // Billed now, so the balance starts the new period at zero before the allowance is granted.
-                ConsumptionOps.Entry(scope, s, account, Buckets.Purchased, overspent, "overage_billed", invoice.Id);
+                Consumption.Entry(scope, s, account, Buckets.Purchased, overspent, "overage_billed", invoice.Id);
             }
         }
 
@@ -89,7 +89,7 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
     public async Task AddAdvanceLinesAsync(BillingScope scope, Subscription s, Invoice invoice, CancellationToken ct)
     {
         var db = scope.Db;
-        var plan = await SubscriptionOps.PlanOfAsync(db, s.PlanId, ct);
+        var plan = await scope.PlanAsync(s.PlanId, ct);
         if (plan is null || plan.IsFree)
         {
             return;
@@ -136,10 +136,10 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
 
     public async Task OnPeriodStartedAsync(BillingScope scope, Subscription s, CancellationToken ct)
     {
-        var plan = await SubscriptionOps.PlanOfAsync(scope.Db, s.PlanId, ct);
-        if (plan is not null && ConsumptionOps.AccountKindOf(plan) is { } kind)
+        var plan = await scope.PlanAsync(s.PlanId, ct);
+        if (plan is not null && Consumption.AccountKindOf(plan) is { } kind)
         {
-            await ConsumptionOps.AccountAsync(scope, s, plan, kind, ct);
+            await Consumption.AccountAsync(scope, s, plan, kind, ct);
         }
     }
 
@@ -149,17 +149,17 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
         foreach (var account in accounts.Where(a => a.PlanAmount != 0))
         {
             // Plan credits (and included balance) end with the subscription; purchased ones are kept.
-            ConsumptionOps.Entry(scope, s, account, Buckets.Plan, -account.PlanAmount, "cancel", null);
+            Consumption.Entry(scope, s, account, Buckets.Plan, -account.PlanAmount, "cancel", null);
         }
     }
 
     public async Task<(IReadOnlyList<SubscriptionFeatureDto> Features, CreditsDto? Credits, BalanceDto? Balance)> ReadAsync(BillingScope scope, Subscription s, Plan plan, CancellationToken ct)
     {
         var db = scope.Db;
-        var (windowStart, _) = ConsumptionOps.Window(s, scope.Now);
+        var (windowStart, _) = Consumption.Window(s, scope.Now);
         var counters = await db.UsageCounters.AsNoTracking().Where(c => c.SubscriptionId == s.Id && c.WindowStart == windowStart)
             .ToDictionaryAsync(c => c.FeatureId, c => c.Quantity, ct);
-        var seats = await ConsumptionOps.SeatCountsAsync(db, s.Id, ct);
+        var seats = await ChangeSeats.CountsAsync(db, s.Id, ct);
         var features = new List<SubscriptionFeatureDto>();
         foreach (var pf in plan.Features.Where(f => f.Feature is not null))
         {
@@ -178,14 +178,14 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
         BalanceDto? balance = null;
         if (SubscriptionStatus.IsLive(s.Status) || s.Status == SubscriptionStatus.Canceled)
         {
-            switch (ConsumptionOps.AccountKindOf(plan))
+            switch (Consumption.AccountKindOf(plan))
             {
                 case AccountKinds.Credits:
-                    var c = await ConsumptionOps.ReadAccountAsync(scope, s, plan, AccountKinds.Credits, ct);
+                    var c = await CheckUsage.ReadAccountAsync(scope, s, plan, AccountKinds.Credits, ct);
                     credits = new CreditsDto(c.Total, c.Allowance, c.PurchasedAmount);
                     break;
                 case AccountKinds.Balance:
-                    var b = await ConsumptionOps.ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
+                    var b = await CheckUsage.ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
                     balance = new BalanceDto(b.Total, b.Allowance, s.Currency);
                     break;
             }

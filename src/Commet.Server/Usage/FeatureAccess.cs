@@ -26,12 +26,13 @@ public sealed record FeatureAccessDto(
     public string Object => "feature";
 }
 
-public sealed partial class ConsumptionOps
+/// <summary>Every feature the customer's live subscription gives, with what is used and left.</summary>
+public sealed class ListFeatureAccess
 {
     /// <summary>Every feature of the customer's live subscription (plan features and active add-ons).</summary>
-    public async Task<Result<IReadOnlyList<FeatureAccessDto>>> FeatureAccessAsync(BillingScope scope, string customerId, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<FeatureAccessDto>>> HandleAsync(BillingScope scope, string customerId, CancellationToken ct)
     {
-        var found = await LiveAsync(scope.Db, customerId, ct);
+        var found = await Consumption.LiveAsync(scope.Db, customerId, ct);
         if (!found.IsSuccess)
         {
             return found.Error;
@@ -39,41 +40,12 @@ public sealed partial class ConsumptionOps
         var list = new List<FeatureAccessDto>();
         foreach (var pf in found.Value.Plan.Features.Where(f => f.Feature is not null).OrderBy(f => f.Feature!.Code, StringComparer.Ordinal))
         {
-            list.Add(await AccessAsync(scope, found.Value, pf, canUse: false, ct));
+            list.Add(await ListFeatureAccess.AccessAsync(scope, found.Value, pf, canUse: false, ct));
         }
         return list;
     }
 
-    /// <summary>One feature; with <paramref name="canUse"/>, whether one more unit is allowed and whether it would be charged.</summary>
-    public async Task<Result<FeatureAccessDto>> FeatureLookupAsync(BillingScope scope, string customerId, string code, bool canUse, CancellationToken ct)
-    {
-        var customer = await Customers.CustomerRules.FindAsync(scope.Db, customerId, ct);
-        if (customer is null)
-        {
-            return Customers.CustomerRules.NotFound(customerId);
-        }
-        var feature = await scope.Db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.Code == code && f.DeletedAt == null, ct);
-        if (feature is null)
-        {
-            return Error.NotFound("feature", $"No feature with code '{code}'.");
-        }
-        var found = await LiveAsync(scope.Db, customerId, ct);
-        if (!found.IsSuccess)
-        {
-            return new FeatureAccessDto(feature.Code, feature.Name, feature.Type, false, null, null, null, null, null, null, null, null, null,
-                canUse ? false : null, "no_active_subscription", scope.Tenant.Livemode);
-        }
-        var pf = found.Value.Plan.Features.FirstOrDefault(f => f.FeatureId == feature.Id);
-        if (pf is null)
-        {
-            return new FeatureAccessDto(feature.Code, feature.Name, feature.Type, false, false, null, null, null, null, null, null, null, null,
-                canUse ? false : null, "feature_not_in_plan", scope.Tenant.Livemode);
-        }
-        pf.Feature ??= feature;
-        return await AccessAsync(scope, found.Value, pf, canUse, ct);
-    }
-
-    private static async Task<FeatureAccessDto> AccessAsync(BillingScope scope, LiveSubscription live, PlanFeature pf, bool canUse, CancellationToken ct)
+    internal static async Task<FeatureAccessDto> AccessAsync(BillingScope scope, LiveSubscription live, PlanFeature pf, bool canUse, CancellationToken ct)
     {
         var f = pf.Feature!;
         var (_, s, plan) = live;
@@ -90,7 +62,7 @@ public sealed partial class ConsumptionOps
                 return new FeatureAccessDto(f.Code, f.Name, f.Type, true, true, null, null, null, null, null, null, null, null, canUse ? false : null, null, livemode);
             case FeatureTypes.Seats:
             {
-                var seats = (await SeatCountsAsync(scope.Db, s.Id, ct)).GetValueOrDefault(pf.FeatureId);
+                var seats = (await ChangeSeats.CountsAsync(scope.Db, s.Id, ct)).GetValueOrDefault(pf.FeatureId);
                 var extra = Math.Max(0, seats - pf.IncludedAmount);
                 var allowed = pf.Unlimited || pf.OverageEnabled || seats < pf.IncludedAmount;
                 return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, seats, pf.IncludedAmount, pf.Unlimited ? null : Math.Max(0, pf.IncludedAmount - seats),
@@ -101,28 +73,61 @@ public sealed partial class ConsumptionOps
         var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
         if (model == ConsumptionModels.Credits)
         {
-            var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Credits, ct);
-            var cost = CreditCost(pf, 1);
+            var account = await CheckUsage.ReadAccountAsync(scope, s, plan, AccountKinds.Credits, ct);
+            var cost = TrackUsage.CreditCost(pf, 1);
             var allowed = account.Total >= cost;
             return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, null, account.Allowance, account.Total, null, null, false, false, null,
                 canUse ? allowed : null, allowed ? null : "insufficient_credits", livemode);
         }
         if (model == ConsumptionModels.Balance)
         {
-            var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
-            var allowed = plan.BlockOnExhaustion != true || account.Total >= BalanceCost(pf, 1);
+            var account = await CheckUsage.ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
+            var allowed = plan.BlockOnExhaustion != true || account.Total >= TrackUsage.BalanceCost(pf, 1);
             return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, null, account.Allowance, account.Total, null, pf.OverageUnitPrice, false, false, null,
                 canUse ? allowed : null, allowed ? null : "insufficient_balance", livemode);
         }
-        var (windowStart, _) = Window(s, scope.Now);
+        var (windowStart, _) = Consumption.Window(s, scope.Now);
         var current = await scope.Db.UsageCounters.AsNoTracking()
             .Where(c => c.SubscriptionId == s.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart)
             .Select(c => c.Quantity).FirstOrDefaultAsync(ct);
-        var overageAllowed = OverageAllowed(plan, s, pf);
+        var overageAllowed = TrackUsage.OverageAllowed(plan, s, pf);
         var ok = pf.Unlimited || overageAllowed || current < pf.IncludedAmount;
         var overage = Math.Max(0, current - pf.IncludedAmount);
         return new FeatureAccessDto(f.Code, f.Name, f.Type, ok, true, current, pf.IncludedAmount, pf.Unlimited ? null : Math.Max(0, pf.IncludedAmount - current),
             overage, pf.OverageEnabled ? pf.OverageUnitPrice : null, pf.Unlimited, pf.OverageEnabled, pf.OverageEnabled ? overage : 0,
             canUse ? !pf.Unlimited && current >= pf.IncludedAmount && overageAllowed : null, ok ? null : "included_limit_reached", livemode);
+    }
+}
+
+/// <summary>One feature of the customer's live subscription (and, with canUse, whether one more use is allowed).</summary>
+public sealed class GetFeatureAccess
+{
+    /// <summary>One feature; with <paramref name="canUse"/>, whether one more unit is allowed and whether it would be charged.</summary>
+    public async Task<Result<FeatureAccessDto>> HandleAsync(BillingScope scope, string customerId, string code, bool canUse, CancellationToken ct)
+    {
+        var customer = await Customers.CustomerRules.FindAsync(scope.Db, customerId, ct);
+        if (customer is null)
+        {
+            return Customers.CustomerRules.NotFound(customerId);
+        }
+        var feature = await scope.Db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.Code == code && f.DeletedAt == null, ct);
+        if (feature is null)
+        {
+            return Error.NotFound("feature", $"No feature with code '{code}'.");
+        }
+        var found = await Consumption.LiveAsync(scope.Db, customerId, ct);
+        if (!found.IsSuccess)
+        {
+            return new FeatureAccessDto(feature.Code, feature.Name, feature.Type, false, null, null, null, null, null, null, null, null, null,
+                canUse ? false : null, "no_active_subscription", scope.Tenant.Livemode);
+        }
+        var pf = found.Value.Plan.Features.FirstOrDefault(f => f.FeatureId == feature.Id);
+        if (pf is null)
+        {
+            return new FeatureAccessDto(feature.Code, feature.Name, feature.Type, false, false, null, null, null, null, null, null, null, null,
+                canUse ? false : null, "feature_not_in_plan", scope.Tenant.Livemode);
+        }
+        pf.Feature ??= feature;
+        return await ListFeatureAccess.AccessAsync(scope, found.Value, pf, canUse, ct);
     }
 }

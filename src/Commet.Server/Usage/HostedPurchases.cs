@@ -31,7 +31,7 @@ public sealed record PendingPurchase(string Kind, string SubscriptionId, string?
 }
 
 /// <summary>Runs the purchase once the card is on file, with the same operations the API uses.</summary>
-public sealed class HostedPurchases(ConsumptionOps consumption, IServiceProvider services) : IHostedPurchaseCompleter
+public sealed class HostedPurchases(PurchaseCredits purchaseCredits, TopupBalance topupBalance, ActivateAddon activateAddon) : IHostedPurchaseCompleter
 {
     public async Task<Result<string>?> CompleteAsync(BillingScope scope, string sessionId, string purchaseJson, CancellationToken ct)
     {
@@ -44,10 +44,10 @@ public sealed class HostedPurchases(ConsumptionOps consumption, IServiceProvider
         switch (purchase.Kind)
         {
             case PendingPurchase.Credits:
-                var credits = await consumption.PurchaseCreditsAsync(scope, purchase.SubscriptionId, purchase.CreditPackId, ct);
+                var credits = await purchaseCredits.HandleAsync(scope, purchase.SubscriptionId, purchase.CreditPackId, ct);
                 return credits.IsSuccess ? $"Your card was saved and {credits.Value.Amount:N0} credits were added." : credits.Error;
             case PendingPurchase.Topup:
-                var topup = await consumption.TopupBalanceAsync(scope, purchase.SubscriptionId, purchase.Amount, ct);
+                var topup = await topupBalance.HandleAsync(scope, purchase.SubscriptionId, purchase.Amount, ct);
                 if (!topup.IsSuccess)
                 {
                     return topup.Error;
@@ -55,9 +55,7 @@ public sealed class HostedPurchases(ConsumptionOps consumption, IServiceProvider
                 var s = await scope.Db.Subscriptions.AsNoTracking().FirstAsync(x => x.Id == purchase.SubscriptionId, ct);
                 return $"Your card was saved and your balance was topped up by {new Money(topup.Value.Amount, Currency.Of(s.Currency)).Format()}.";
             case PendingPurchase.Addon:
-                // Resolved lazily: SubscriptionOps itself depends on the completers.
-                var ops = services.GetRequiredService<SubscriptionOps>();
-                var addon = await ops.ActivateAddonAsync(scope, purchase.SubscriptionId, purchase.AddonId, ct);
+                var addon = await activateAddon.HandleAsync(scope, purchase.SubscriptionId, purchase.AddonId, ct);
                 return addon.IsSuccess ? $"Your card was saved and {addon.Value.Addon.Name} is now active." : addon.Error;
             default:
                 return null;

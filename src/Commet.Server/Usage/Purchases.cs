@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Domain.Usage;
 using Commet.Server.Billing;
+using Commet.Server.Catalog;
 using Commet.Server.Http;
 using Commet.Server.Payments;
 using Commet.Server.Persistence;
@@ -29,7 +30,8 @@ public sealed class AdjustBalanceRequest
 
 public sealed record Purchase(Invoice Invoice, long Amount, ConsumptionAccount Account);
 
-public sealed partial class ConsumptionOps
+/// <summary>What purchases share: who may buy, and the one-line invoice charged now to the default card.</summary>
+public sealed class PurchaseCharges(PaymentService payments)
 {
     public const long DefaultTopupMinimum = 500;
     public const long DefaultTopupMaximum = 1_000_000;
@@ -42,8 +44,43 @@ public sealed partial class ConsumptionOps
         _ => Error.Invalid("subscription_not_active", $"Purchases need an active subscription; this one is {s.Status}."),
     };
 
+    public static async Task<(Subscription? Subscription, Plan? Plan, Error? Error)> PurchasableAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
+    {
+        var s = await scope.Db.LockSubscriptionAsync(subscriptionId, ct);
+        if (s is null)
+        {
+            return (null, null, SubscriptionErrors.NotFound(subscriptionId));
+        }
+        var error = CanPurchase(s);
+        if (error is not null)
+        {
+            return (s, null, error);
+        }
+        var plan = await scope.PlanAsync(s.PlanId, ct);
+        return (s, plan, null);
+    }
+
+    /// <summary>One-line invoice charged now to the default card; a decline or a missing card changes nothing.</summary>
+    public async Task<Result<Invoice>> ChargeAsync(BillingScope scope, Subscription s, Plan plan, string type, long amount, string description, string keyPrefix, CancellationToken ct)
+    {
+        var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
+        if (method is null)
+        {
+            return Error.Invalid("no_payment_method", "The customer has no payment method on file. Add a card first.");
+        }
+        var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, type, s.Currency, scope.Now, scope.Now, $"{keyPrefix}:{EventRecorder.Iso(scope.Now)}:{Ids.New("k")[2..]}", plan.Name, ct);
+        invoice.AddLine(new InvoiceLine { LineType = LineTypes.OneTime, Description = description, Quantity = 1, UnitAmount = amount, Amount = amount });
+        InvoiceBuilder.RecordCreated(scope, invoice);
+        var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", scope.Now, ct, method);
+        return outcome.Succeeded ? invoice : SubscriptionErrors.PaymentFailed(outcome, null);
+    }
+}
+
+/// <summary>Buys a credit pack.</summary>
+public sealed class PurchaseCredits(PurchaseCharges charges)
+{
     /// <summary>A credit pack: charged now on a <c>credit_purchase</c> invoice; the credits never expire.</summary>
-    public async Task<Result<Purchase>> PurchaseCreditsAsync(BillingScope scope, string subscriptionId, string? creditPackId, CancellationToken ct)
+    public async Task<Result<Purchase>> HandleAsync(BillingScope scope, string subscriptionId, string? creditPackId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(creditPackId))
         {
@@ -51,7 +88,7 @@ public sealed partial class ConsumptionOps
         }
         return await scope.Db.InTransactionAsync<Purchase>(async () =>
         {
-            var (s, plan, error) = await PurchasableAsync(scope, subscriptionId, ct);
+            var (s, plan, error) = await PurchaseCharges.PurchasableAsync(scope, subscriptionId, ct);
             if (error is not null)
             {
                 return error;
@@ -65,13 +102,13 @@ public sealed partial class ConsumptionOps
             {
                 return Error.NotFound("credit_pack", $"No active credit pack with ID '{creditPackId}'.");
             }
-            var account = await AccountAsync(scope, s!, plan, AccountKinds.Credits, ct);
-            var charged = await ChargeAsync(scope, s!, plan, InvoiceTypes.CreditPurchase, pack.Price, $"{pack.Name} ({pack.Credits:N0} credits)", $"credits:{s!.Id}:{pack.Id}", ct);
+            var account = await Consumption.AccountAsync(scope, s!, plan, AccountKinds.Credits, ct);
+            var charged = await charges.ChargeAsync(scope, s!, plan, InvoiceTypes.CreditPurchase, pack.Price, $"{pack.Name} ({pack.Credits:N0} credits)", $"credits:{s!.Id}:{pack.Id}", ct);
             if (!charged.IsSuccess)
             {
                 return charged.Error;
             }
-            Entry(scope, s, account, Buckets.Purchased, pack.Credits, "purchase", charged.Value.Id);
+            Consumption.Entry(scope, s, account, Buckets.Purchased, pack.Credits, "purchase", charged.Value.Id);
             EventRecorder.Record(scope.Db, scope.Tenant, "credits.purchased", new
             {
                 subscriptionId = s.Id,
@@ -84,9 +121,13 @@ public sealed partial class ConsumptionOps
             return new Purchase(charged.Value, pack.Credits, account);
         }, ct);
     }
+}
 
+/// <summary>Tops up a balance.</summary>
+public sealed class TopupBalance(PurchaseCharges charges)
+{
     /// <summary>A balance top-up of <paramref name="amount"/> minor units: charged now on a <c>balance_topup</c> invoice.</summary>
-    public async Task<Result<Purchase>> TopupBalanceAsync(BillingScope scope, string subscriptionId, long? amount, CancellationToken ct, long minimum = DefaultTopupMinimum, long maximum = DefaultTopupMaximum)
+    public async Task<Result<Purchase>> HandleAsync(BillingScope scope, string subscriptionId, long? amount, CancellationToken ct, long minimum = PurchaseCharges.DefaultTopupMinimum, long maximum = PurchaseCharges.DefaultTopupMaximum)
     {
         if (amount is null || amount < minimum || amount > maximum)
         {
@@ -94,7 +135,7 @@ public sealed partial class ConsumptionOps
         }
         return await scope.Db.InTransactionAsync<Purchase>(async () =>
         {
-            var (s, plan, error) = await PurchasableAsync(scope, subscriptionId, ct);
+            var (s, plan, error) = await PurchaseCharges.PurchasableAsync(scope, subscriptionId, ct);
             if (error is not null)
             {
                 return error;
@@ -104,14 +145,14 @@ public sealed partial class ConsumptionOps
                 return Error.Invalid("balance_not_available", "Top-ups are for plans that use a balance.");
             }
             var currency = Currency.Of(s!.Currency);
-            var account = await AccountAsync(scope, s, plan, AccountKinds.Balance, ct);
-            var charged = await ChargeAsync(scope, s, plan, InvoiceTypes.BalanceTopup, amount.Value, $"Balance top-up {new Money(amount.Value, currency).Format()}",
+            var account = await Consumption.AccountAsync(scope, s, plan, AccountKinds.Balance, ct);
+            var charged = await charges.ChargeAsync(scope, s, plan, InvoiceTypes.BalanceTopup, amount.Value, $"Balance top-up {new Money(amount.Value, currency).Format()}",
                 $"topup:{s.Id}", ct);
             if (!charged.IsSuccess)
             {
                 return charged.Error;
             }
-            Entry(scope, s, account, Buckets.Purchased, RateOfMinor(amount.Value, currency), "topup", charged.Value.Id);
+            Consumption.Entry(scope, s, account, Buckets.Purchased, Consumption.RateOfMinor(amount.Value, currency), "topup", charged.Value.Id);
             EventRecorder.Record(scope.Db, scope.Tenant, "balance.topped_up", new
             {
                 subscriptionId = s.Id,
@@ -124,9 +165,13 @@ public sealed partial class ConsumptionOps
             return new Purchase(charged.Value, amount.Value, account);
         }, ct);
     }
+}
 
+/// <summary>Adjusts credits or balance by hand (a grant or a correction), with a reason in the ledger.</summary>
+public sealed class AdjustBalance
+{
     /// <summary>A signed adjustment of credits (whole credits) or balance (minor units), without a charge; the reason is kept.</summary>
-    public async Task<Result<(long Amount, long NewBalance, string? Reason)>> AdjustAsync(BillingScope scope, string subscriptionId, AdjustBalanceRequest r, CancellationToken ct)
+    public async Task<Result<(long Amount, long NewBalance, string? Reason)>> HandleAsync(BillingScope scope, string subscriptionId, AdjustBalanceRequest r, CancellationToken ct)
     {
         var check = new Check().OneOf("type", r.Type, [AccountKinds.Credits, AccountKinds.Balance], required: false).MaxLength("reason", r.Reason, 500);
         if (r.Amount is null or 0 || Math.Abs(r.Amount.Value) > 1_000_000_000_000)
@@ -142,27 +187,27 @@ public sealed partial class ConsumptionOps
             var s = await scope.Db.LockSubscriptionAsync(subscriptionId, ct);
             if (s is null)
             {
-                return SubscriptionOps.NotFound(subscriptionId);
+                return SubscriptionErrors.NotFound(subscriptionId);
             }
             if (!SubscriptionStatus.IsLive(s.Status))
             {
                 return Error.Invalid("subscription_not_active", "The subscription is not live.");
             }
-            var plan = await SubscriptionOps.PlanOfAsync(scope.Db, s.PlanId, ct);
-            var kind = r.Type ?? AccountKindOf(plan!) ?? AccountKinds.Credits;
-            if (AccountKindOf(plan!) != kind)
+            var plan = await scope.PlanAsync(s.PlanId, ct);
+            var kind = r.Type ?? Consumption.AccountKindOf(plan!) ?? AccountKinds.Credits;
+            if (Consumption.AccountKindOf(plan!) != kind)
             {
                 return Error.Invalid(kind == AccountKinds.Credits ? "credits_not_available" : "balance_not_available", $"This subscription's plan does not use {kind}.");
             }
-            var account = await AccountAsync(scope, s, plan!, kind, ct);
-            var delta = kind == AccountKinds.Balance ? RateOfMinor(r.Amount!.Value, Currency.Of(s.Currency)) : r.Amount!.Value;
+            var account = await Consumption.AccountAsync(scope, s, plan!, kind, ct);
+            var delta = kind == AccountKinds.Balance ? Consumption.RateOfMinor(r.Amount!.Value, Currency.Of(s.Currency)) : r.Amount!.Value;
             if (delta < 0 && account.Total + delta < 0)
             {
-                return kind == AccountKinds.Credits ? InsufficientCredits(account, -delta) : InsufficientBalance(account, -delta, s.Currency);
+                return kind == AccountKinds.Credits ? TrackUsage.InsufficientCredits(account, -delta) : TrackUsage.InsufficientBalance(account, -delta, s.Currency);
             }
             if (delta > 0)
             {
-                Entry(scope, s, account, Buckets.Purchased, delta, "adjustment", null, r.Reason);
+                Consumption.Entry(scope, s, account, Buckets.Purchased, delta, "adjustment", null, r.Reason);
             }
             else
             {
@@ -170,46 +215,15 @@ public sealed partial class ConsumptionOps
                 var fromPurchased = Math.Min(Math.Max(account.PurchasedAmount, 0), -delta);
                 if (fromPurchased > 0)
                 {
-                    Entry(scope, s, account, Buckets.Purchased, -fromPurchased, "adjustment", null, r.Reason);
+                    Consumption.Entry(scope, s, account, Buckets.Purchased, -fromPurchased, "adjustment", null, r.Reason);
                 }
                 if (-delta - fromPurchased > 0)
                 {
-                    Entry(scope, s, account, Buckets.Plan, -(-delta - fromPurchased), "adjustment", null, r.Reason);
+                    Consumption.Entry(scope, s, account, Buckets.Plan, -(-delta - fromPurchased), "adjustment", null, r.Reason);
                 }
             }
-            var newBalance = kind == AccountKinds.Balance ? MinorOfRate(account.Total, Currency.Of(s.Currency)) : account.Total;
+            var newBalance = kind == AccountKinds.Balance ? Consumption.MinorOfRate(account.Total, Currency.Of(s.Currency)) : account.Total;
             return (r.Amount!.Value, newBalance, r.Reason);
         }, ct);
-    }
-
-    private static async Task<(Subscription? Subscription, Plan? Plan, Error? Error)> PurchasableAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
-    {
-        var s = await scope.Db.LockSubscriptionAsync(subscriptionId, ct);
-        if (s is null)
-        {
-            return (null, null, SubscriptionOps.NotFound(subscriptionId));
-        }
-        var error = CanPurchase(s);
-        if (error is not null)
-        {
-            return (s, null, error);
-        }
-        var plan = await SubscriptionOps.PlanOfAsync(scope.Db, s.PlanId, ct);
-        return (s, plan, null);
-    }
-
-    /// <summary>One-line invoice charged now to the default card; a decline or a missing card changes nothing.</summary>
-    private async Task<Result<Invoice>> ChargeAsync(BillingScope scope, Subscription s, Plan plan, string type, long amount, string description, string keyPrefix, CancellationToken ct)
-    {
-        var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
-        if (method is null)
-        {
-            return Error.Invalid("no_payment_method", "The customer has no payment method on file. Add a card first.");
-        }
-        var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, type, s.Currency, scope.Now, scope.Now, $"{keyPrefix}:{EventRecorder.Iso(scope.Now)}:{Ids.New("k")[2..]}", plan.Name, ct);
-        invoice.AddLine(new InvoiceLine { LineType = LineTypes.OneTime, Description = description, Quantity = 1, UnitAmount = amount, Amount = amount });
-        InvoiceBuilder.RecordCreated(scope, invoice);
-        var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", scope.Now, ct, method);
-        return outcome.Succeeded ? invoice : SubscriptionOps.PaymentFailed(outcome, null);
     }
 }

@@ -25,7 +25,8 @@ public sealed class BulkSeatsRequest
 
 public sealed record SeatChange(SeatEvent Event, Invoice? Invoice);
 
-public sealed partial class ConsumptionOps
+/// <summary>Adds, removes or sets a seats feature's count (an addition is charged pro rata for the rest of the period).</summary>
+public sealed class ChangeSeats(PaymentService payments)
 {
     public const long MaxSeats = 1_000_000;
 
@@ -36,7 +37,7 @@ public sealed partial class ConsumptionOps
         Set,
     }
 
-    public async Task<Result<SeatChange>> SeatsAsync(BillingScope scope, SeatsRequest r, SeatVerb verb, CancellationToken ct)
+    public async Task<Result<SeatChange>> HandleAsync(BillingScope scope, SeatsRequest r, SeatVerb verb, CancellationToken ct)
     {
         var check = new Check().Required("customerId", r.CustomerId).Required("featureCode", r.FeatureCode, 100);
         if (r.Count is null || r.Count < (verb == SeatVerb.Set ? 0 : 1) || r.Count > MaxSeats)
@@ -49,50 +50,13 @@ public sealed partial class ConsumptionOps
         }
         return await scope.Db.InTransactionAsync<SeatChange>(async () =>
         {
-            var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
+            var found = await Consumption.LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
                 return found.Error;
             }
             var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
-            return await ChangeSeatsAsync(scope, s!, found.Value.Plan, r.FeatureCode!, verb, r.Count!.Value, ct);
-        }, ct);
-    }
-
-    public async Task<Result<IReadOnlyList<SeatChange>>> SetAllSeatsAsync(BillingScope scope, BulkSeatsRequest r, CancellationToken ct)
-    {
-        var check = new Check().Required("customerId", r.CustomerId);
-        if (r.Seats is null || r.Seats.Count == 0 || r.Seats.Count > 100)
-        {
-            check.Add("seats", "seats must map 1 to 100 feature codes to counts.");
-        }
-        else if (r.Seats.Values.Any(v => v < 0 || v > MaxSeats))
-        {
-            check.Add("seats", "Seat counts must be between 0 and 1000000.");
-        }
-        if (check.Failed)
-        {
-            return check.ToError();
-        }
-        return await scope.Db.InTransactionAsync<IReadOnlyList<SeatChange>>(async () =>
-        {
-            var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
-            if (!found.IsSuccess)
-            {
-                return found.Error;
-            }
-            var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
-            var changes = new List<SeatChange>();
-            foreach (var (code, count) in r.Seats!.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                var one = await ChangeSeatsAsync(scope, s!, found.Value.Plan, code, SeatVerb.Set, count, ct);
-                if (!one.IsSuccess)
-                {
-                    return one.Error;
-                }
-                changes.Add(one.Value);
-            }
-            return changes;
+            return await ApplyAsync(scope, s!, found.Value.Plan, r.FeatureCode!, verb, r.Count!.Value, ct);
         }, ct);
     }
 
@@ -100,7 +64,7 @@ public sealed partial class ConsumptionOps
     /// Adding seats charges the new ones beyond what the period already paid for, pro rata for the rest of the
     /// period; removing takes effect for billing at the period end, with no refund.
     /// </summary>
-    private async Task<Result<SeatChange>> ChangeSeatsAsync(BillingScope scope, Subscription s, Plan plan, string featureCode, SeatVerb verb, long count, CancellationToken ct)
+    internal async Task<Result<SeatChange>> ApplyAsync(BillingScope scope, Subscription s, Plan plan, string featureCode, SeatVerb verb, long count, CancellationToken ct)
     {
         var pf = plan.Features.FirstOrDefault(f => f.Feature?.Code == featureCode);
         if (pf?.Feature is null)
@@ -169,7 +133,7 @@ public sealed partial class ConsumptionOps
                 var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", scope.Now, ct, method);
                 if (!outcome.Succeeded)
                 {
-                    return SubscriptionOps.PaymentFailed(outcome, null);
+                    return SubscriptionErrors.PaymentFailed(outcome, null);
                 }
             }
         }
@@ -201,6 +165,47 @@ public sealed partial class ConsumptionOps
         return new SeatChange(evt, invoice);
     }
 
-    public static async Task<Dictionary<string, long>> SeatCountsAsync(Persistence.CommetDb db, string subscriptionId, CancellationToken ct) =>
+    public static async Task<Dictionary<string, long>> CountsAsync(Persistence.CommetDb db, string subscriptionId, CancellationToken ct) =>
         await db.SeatBalances.AsNoTracking().Where(b => b.SubscriptionId == subscriptionId).ToDictionaryAsync(b => b.FeatureId, b => b.Current, ct);
+}
+
+/// <summary>Sets the counts of several seats features at once, in one transaction.</summary>
+public sealed class SetAllSeats(ChangeSeats seats)
+{
+    public async Task<Result<IReadOnlyList<SeatChange>>> HandleAsync(BillingScope scope, BulkSeatsRequest r, CancellationToken ct)
+    {
+        var check = new Check().Required("customerId", r.CustomerId);
+        if (r.Seats is null || r.Seats.Count == 0 || r.Seats.Count > 100)
+        {
+            check.Add("seats", "seats must map 1 to 100 feature codes to counts.");
+        }
+        else if (r.Seats.Values.Any(v => v < 0 || v > ChangeSeats.MaxSeats))
+        {
+            check.Add("seats", "Seat counts must be between 0 and 1000000.");
+        }
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+        return await scope.Db.InTransactionAsync<IReadOnlyList<SeatChange>>(async () =>
+        {
+            var found = await Consumption.LiveAsync(scope.Db, r.CustomerId!, ct);
+            if (!found.IsSuccess)
+            {
+                return found.Error;
+            }
+            var s = await scope.Db.LockSubscriptionAsync(found.Value.Subscription.Id, ct);
+            var changes = new List<SeatChange>();
+            foreach (var (code, count) in r.Seats!.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var one = await seats.ApplyAsync(scope, s!, found.Value.Plan, code, ChangeSeats.SeatVerb.Set, count, ct);
+                if (!one.IsSuccess)
+                {
+                    return one.Error;
+                }
+                changes.Add(one.Value);
+            }
+            return changes;
+        }, ct);
+    }
 }

@@ -17,13 +17,14 @@ public sealed class SetUsageRequest
     public string? Reason { get; set; }
 }
 
-public sealed partial class ConsumptionOps
+/// <summary>Sets a metered feature's total for the current period.</summary>
+public sealed class SetUsage
 {
     /// <summary>
     /// Sets a metered feature's total for the current period; the difference is recorded as an adjustment
     /// event, so the event log still explains the counter.
     /// </summary>
-    public async Task<Result<UsageEvent>> SetUsageAsync(BillingScope scope, SetUsageRequest r, CancellationToken ct)
+    public async Task<Result<UsageEvent>> HandleAsync(BillingScope scope, SetUsageRequest r, CancellationToken ct)
     {
         var check = new Check().Required("customerId", r.CustomerId).Required("feature", r.Feature, 100)
             .MaxLength("idempotencyKey", r.IdempotencyKey, 255).MaxLength("reason", r.Reason, 500);
@@ -41,7 +42,7 @@ public sealed partial class ConsumptionOps
         }
         return await scope.Db.InTransactionAsync<UsageEvent>(async () =>
         {
-            var found = await LiveAsync(scope.Db, r.CustomerId!, ct);
+            var found = await Consumption.LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
                 return found.Error;
@@ -57,7 +58,7 @@ public sealed partial class ConsumptionOps
             {
                 return Error.Invalid("invalid_feature_type", "Only metered usage features can be set to a total; credits and balance are adjusted with balance/adjust.", "feature");
             }
-            var (windowStart, _) = Window(s!, scope.Now);
+            var (windowStart, _) = Consumption.Window(s!, scope.Now);
             var counter = await scope.Db.UsageCounters.FirstOrDefaultAsync(c => c.SubscriptionId == s!.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart, ct);
             if (counter is null)
             {

@@ -7,6 +7,7 @@ using Commet.Server.Http;
 using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Commet.Server.Usage;
 
@@ -49,7 +50,8 @@ internal sealed class TrackSession(BillingScope scope)
     public HashSet<(string, string, DateTime)> DailyLoaded { get; } = [];
 }
 
-public sealed partial class ConsumptionOps
+/// <summary>Records one usage event and applies what it consumes (metered counters, credits or balance).</summary>
+public sealed class TrackUsage(IOptions<UsageOptions> options)
 {
     public const int MaxBatch = 100;
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
@@ -84,7 +86,7 @@ public sealed partial class ConsumptionOps
     }
 
     /// <summary>Records one usage event and applies its consumption, in one transaction.</summary>
-    public async Task<Result<Tracked>> TrackAsync(BillingScope scope, TrackRequest r, CancellationToken ct)
+    public async Task<Result<Tracked>> HandleAsync(BillingScope scope, TrackRequest r, CancellationToken ct)
     {
         var check = Validate(r, "", scope.Now);
         if (check.Failed)
@@ -99,7 +101,7 @@ public sealed partial class ConsumptionOps
         var result = await scope.Db.InTransactionAsync<Tracked>(async () =>
         {
             var session = new TrackSession(scope);
-            await PrepareAsync(session, [r], ct);
+            await TrackPreparation.PrepareAsync(session, [r], ct);
             return await ApplyAsync(session, r, ct);
         }, ct,
             onConflict: Error.Conflict("duplicate_event", "An event with this idempotencyKey was recorded at the same moment."));
@@ -119,7 +121,7 @@ public sealed partial class ConsumptionOps
         var db = scope.Db;
         if (!session.ByCustomer.TryGetValue(r.CustomerId!, out var live))
         {
-            var found = await LiveAsync(db, r.CustomerId!, ct);
+            var found = await Consumption.LiveAsync(db, r.CustomerId!, ct);
             if (!found.IsSuccess)
             {
                 session.ByCustomer[r.CustomerId!] = null;
@@ -130,7 +132,7 @@ public sealed partial class ConsumptionOps
         }
         if (live is null)
         {
-            return ConsumptionOps.NoSubscription(r.CustomerId!);
+            return Consumption.NoSubscription(r.CustomerId!);
         }
         if (session.Locked.Add(live.Subscription.Id))
         {
@@ -140,7 +142,7 @@ public sealed partial class ConsumptionOps
             if (locked is null || !SubscriptionStatus.IsLive(locked.Status))
             {
                 session.ByCustomer[r.CustomerId!] = null;
-                return ConsumptionOps.NoSubscription(r.CustomerId!);
+                return Consumption.NoSubscription(r.CustomerId!);
             }
             live = live with { Subscription = locked };
             session.ByCustomer[r.CustomerId!] = live;
@@ -171,7 +173,7 @@ public sealed partial class ConsumptionOps
 
         var value = r.Value ?? 1m;
         var now = scope.Now;
-        var (windowStart, _) = Window(s, now);
+        var (windowStart, _) = Consumption.Window(s, now);
         var counter = await CounterAsync(session, s.Id, feature.Id, windowStart, ct);
         var model = live.Plan.ConsumptionModel ?? ConsumptionModels.Metered;
         var evt = new UsageEvent
@@ -201,7 +203,7 @@ public sealed partial class ConsumptionOps
                 {
                     return InsufficientCredits(account, cost);
                 }
-                RecordSpend(scope, s, account, split.Value, evt.Id);
+                Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
                 if (account.Total == 0 && cost > 0)
                 {
                     EventRecorder.Record(db, scope.Tenant, "credits.depleted", new { subscriptionId = s.Id, customerId = s.CustomerId, remainingCredits = 0 }, now, s.Id, s.CustomerId);
@@ -219,7 +221,7 @@ public sealed partial class ConsumptionOps
                 {
                     return InsufficientBalance(account, cost, s.Currency);
                 }
-                RecordSpend(scope, s, account, split.Value, evt.Id);
+                Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
                 if (before > 0 && account.Total <= 0)
                 {
                     EventRecorder.Record(db, scope.Tenant, "balance.depleted", new { subscriptionId = s.Id, customerId = s.CustomerId, currentBalance = account.Total, currency = s.Currency },
@@ -321,7 +323,7 @@ public sealed partial class ConsumptionOps
     {
         if (!session.Accounts.TryGetValue((s.Id, kind), out var account))
         {
-            account = await AccountAsync(session.Scope, s, plan, kind, ct);
+            account = await Consumption.AccountAsync(session.Scope, s, plan, kind, ct);
             session.Accounts[(s.Id, kind)] = account;
         }
         return account;

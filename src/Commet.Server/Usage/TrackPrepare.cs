@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Usage;
 
-public sealed partial class ConsumptionOps
+/// <summary>Loads, and locks, what the events of one transaction need before they are applied.</summary>
+internal static class TrackPreparation
 {
     /// <summary>
     /// Loads what the events of one transaction (one event, or a batch) need with a few queries for all of them
@@ -14,7 +15,7 @@ public sealed partial class ConsumptionOps
     /// order, so that two batches naming the same customers in different orders wait for each other instead of
     /// deadlocking; their plans; and the counters, daily rows and accounts the events will move (accounts
     /// locked too, in key order). Whatever is not resolved here (an unknown customer, no live subscription, a
-    /// feature the plan lacks) is left to <see cref="ApplyAsync"/>, which answers it as it always has.
+    /// feature the plan lacks) is left to <see cref="TrackUsage.ApplyAsync"/>, which answers it as it always has.
     /// </summary>
     internal static async Task PrepareAsync(TrackSession session, IReadOnlyList<TrackRequest> events, CancellationToken ct)
     {
@@ -91,9 +92,9 @@ public sealed partial class ConsumptionOps
             }
             var s = found.Subscription;
             bySubscription[s.Id] = found;
-            AddIfNew(counterKeys, session.Counters, session.CountersLoaded, (s.Id, pf.Feature.Id, Window(s, now).Start));
+            AddIfNew(counterKeys, session.Counters, session.CountersLoaded, (s.Id, pf.Feature.Id, Consumption.Window(s, now).Start));
             AddIfNew(dailyKeys, session.Daily, session.DailyLoaded, (s.Id, pf.Feature.Id, now.Date));
-            if (AccountKindOf(found.Plan) is { } kind && !session.Accounts.ContainsKey((s.Id, kind)))
+            if (Consumption.AccountKindOf(found.Plan) is { } kind && !session.Accounts.ContainsKey((s.Id, kind)))
             {
                 accountKeys.Add((s.Id, kind));
             }
@@ -144,7 +145,7 @@ public sealed partial class ConsumptionOps
             {
                 var found = bySubscription[subscriptionId];
                 var account = accounts.FirstOrDefault(a => a.SubscriptionId == subscriptionId && a.Kind == kind);
-                session.Accounts[(subscriptionId, kind)] = Current(scope, found.Subscription, found.Plan, kind, account);
+                session.Accounts[(subscriptionId, kind)] = Consumption.Current(scope, found.Subscription, found.Plan, kind, account);
             }
         }
     }

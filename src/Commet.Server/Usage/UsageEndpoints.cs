@@ -74,43 +74,43 @@ public static class UsageEndpoints
     {
         var usage = api.MapGroup("/usage").WithTags("Usage");
 
-        usage.MapPost("/events", async (Json<TrackRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.TrackAsync(s, body.Value, call.Ct), (_, t) => Api.Ok(UsageEventDto.From(t.Event, t.Duplicate), t.Duplicate ? 200 : 201)))
-            .WithSummary("Record usage of a feature and apply its consumption (credits, balance, metered limits). A repeated idempotencyKey counts once.")
-            .Produces<ApiEnvelope<UsageEventDto>>(201);
+        usage.MapPost("/events", async (Json<TrackRequest> body, BillingCall call, TrackUsage handler) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, t) => Api.Ok(UsageEventDto.From(t.Event, t.Duplicate), t.Duplicate ? 200 : 201)))
+            .WithSummary("Record usage of a feature and apply its consumption (credits, balance, metered limits). A repeated idempotencyKey counts once (200).")
+            .Produces<ApiEnvelope<UsageEventDto>>(201).Produces<ApiEnvelope<UsageEventDto>>(200);
 
-        usage.MapPost("/events/batch", async (Json<TrackBatchRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.TrackBatchAsync(s, body.Value, call.Ct), (s, results) => Api.Ok(new UsageBatchDto(
+        usage.MapPost("/events/batch", async (Json<TrackBatchRequest> body, BillingCall call, TrackUsageBatch handler) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, results) => Api.Ok(new UsageBatchDto(
                 results.Select(x => new BatchItemDto(x.Index, x.Success, x.Tracked is null ? null : UsageEventDto.From(x.Tracked.Event, x.Tracked.Duplicate),
                     x.Error is null ? null : Api.ToEnvelope(x.Error).Error)).ToList(),
                 results.Count(x => x.Success), results.Count(x => !x.Success), s.Tenant.Livemode))))
             .WithSummary("Up to 100 usage events; each succeeds or fails on its own (our addition).").Produces<ApiEnvelope<UsageBatchDto>>();
 
-        usage.MapPost("/check", async (Json<CheckUsageRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.CheckAsync(s, body.Value, call.Ct), (_, r) => Api.Ok(r)))
+        usage.MapPost("/check", async (Json<CheckUsageRequest> body, BillingCall call, CheckUsage handler) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, r) => Api.Ok(r)))
             .WithSummary("Would this usage be allowed, and what would it cost? Nothing is recorded.").Produces<ApiEnvelope<UsageCheckDto>>();
 
-        api.MapPut("/usage", async (Json<SetUsageRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.SetUsageAsync(s, body.Value, call.Ct), (s, e) => Api.Ok(new UsageAdjustmentDto(e.Id, e.FeatureCode,
+        api.MapPut("/usage", async (Json<SetUsageRequest> body, BillingCall call, SetUsage handler) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, e) => Api.Ok(new UsageAdjustmentDto(e.Id, e.FeatureCode,
                 (e.PreviousValue ?? 0) + e.Value, e.PreviousValue ?? 0, e.Value, e.CustomerId, e.IdempotencyKey, e.Reason, e.Timestamp, e.CreatedAt, s.Tenant.Livemode))))
             .WithTags("Usage").WithSummary("Set a metered feature's total for the current period (recorded as an adjustment).")
             .Produces<ApiEnvelope<UsageAdjustmentDto>>();
 
         var seats = api.MapGroup("/seats").WithTags("Seats");
-        seats.MapPost("/", async (Json<SeatsRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.SeatsAsync(s, body.Value, ConsumptionOps.SeatVerb.Add, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event))))
+        seats.MapPost("/", async (Json<SeatsRequest> body, BillingCall call, ChangeSeats handler) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, ChangeSeats.SeatVerb.Add, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event))))
             .WithSummary("Add seats; charged pro rata for the rest of the period.").Produces<ApiEnvelope<SeatEventDto>>();
-        seats.MapPut("/", async (Json<SeatsRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.SeatsAsync(s, body.Value, ConsumptionOps.SeatVerb.Set, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event))))
+        seats.MapPut("/", async (Json<SeatsRequest> body, BillingCall call, ChangeSeats handler) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, ChangeSeats.SeatVerb.Set, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event))))
             .WithSummary("Set seats to an exact count.").Produces<ApiEnvelope<SeatEventDto>>();
-        seats.MapDelete("/", async (HttpRequest request, BillingCall call, ConsumptionOps ops) =>
+        seats.MapDelete("/", async (HttpRequest request, BillingCall call, ChangeSeats handler) =>
         {
             // The SDK sends the parameters of DELETE /seats as a JSON body.
             var body = await Json<SeatsRequest>.BindAsync(request.HttpContext);
-            return await call.Run(s => ops.SeatsAsync(s, body!.Value, ConsumptionOps.SeatVerb.Remove, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event)));
+            return await call.Run(s => handler.HandleAsync(s, body!.Value, ChangeSeats.SeatVerb.Remove, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event)));
         }).WithSummary("Remove seats; billing drops at the period end, no refund.").Produces<ApiEnvelope<SeatEventDto>>();
-        seats.MapPut("/bulk", async (Json<BulkSeatsRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.SetAllSeatsAsync(s, body.Value, call.Ct), (_, list) => Api.Ok(list.Select(c => new
+        seats.MapPut("/bulk", async (Json<BulkSeatsRequest> body, BillingCall call, SetAllSeats handler) =>
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, list) => Api.Ok(list.Select(c => new
             {
                 id = c.Event.Id,
                 featureCode = c.Event.FeatureCode,
@@ -122,12 +122,12 @@ public static class UsageEndpoints
                 livemode = c.Event.Livemode,
             }).ToList())))
             .WithSummary("Set every seat type at once.");
-        seats.MapGet("/balance", async (string? customerId, string? featureCode, BillingCall call, ConsumptionOps ops) =>
+        seats.MapGet("/balance", async (string? customerId, string? featureCode, BillingCall call) =>
             await call.Run(async s => await SeatBalancesAsync(s, customerId, featureCode, call.Ct), (_, list) => list.Count == 0
                 ? Api.Error(Error.Forbidden("feature_not_in_plan", "The customer's plan has no such seat feature."))
                 : Api.Ok(list[0])))
             .WithSummary("Seats in use for one seat type.").Produces<ApiEnvelope<SeatBalanceDto>>();
-        seats.MapGet("/balances", async (string? customerId, BillingCall call, ConsumptionOps ops) =>
+        seats.MapGet("/balances", async (string? customerId, BillingCall call) =>
             await call.Run(async s => await SeatBalancesAsync(s, customerId, null, call.Ct), (s, list) =>
             {
                 // The SDK's SeatBalanceListItem: one object keyed by seat type, each with its count.
@@ -141,24 +141,24 @@ public static class UsageEndpoints
             .WithSummary("Seats in use for every seat type of the customer's plan, keyed by seat type.");
 
         var access = api.MapGroup("/feature-access").WithTags("Feature access");
-        access.MapGet("/", async (string? customerId, BillingCall call, ConsumptionOps ops) =>
+        access.MapGet("/", async (string? customerId, BillingCall call, ListFeatureAccess handler) =>
             string.IsNullOrWhiteSpace(customerId) ? Api.Error(Error.Validation("customerId", "customerId is required."))
-            : await call.Run(s => ops.FeatureAccessAsync(s, customerId, call.Ct), (_, list) => Api.Ok(list)))
+            : await call.Run(s => handler.HandleAsync(s, customerId, call.Ct), (_, list) => Api.Ok(list)))
             .WithSummary("Every feature of the customer's subscription, with usage and limits.").Produces<ApiEnvelope<List<FeatureAccessDto>>>();
-        access.MapGet("/{code}", async (string code, string? customerId, string? action, BillingCall call, ConsumptionOps ops) =>
+        access.MapGet("/{code}", async (string code, string? customerId, string? action, BillingCall call, GetFeatureAccess handler) =>
             string.IsNullOrWhiteSpace(customerId) ? Api.Error(Error.Validation("customerId", "customerId is required."))
-            : await call.Run(s => ops.FeatureLookupAsync(s, customerId, code, string.Equals(action, "canUse", StringComparison.OrdinalIgnoreCase), call.Ct), (_, a) => Api.Ok(a)))
+            : await call.Run(s => handler.HandleAsync(s, customerId, code, string.Equals(action, "canUse", StringComparison.OrdinalIgnoreCase), call.Ct), (_, a) => Api.Ok(a)))
             .WithSummary("One feature; action=canUse answers whether one more unit is allowed.").Produces<ApiEnvelope<FeatureAccessDto>>();
 
         var subs = api.MapGroup("/subscriptions").WithTags("Subscriptions");
-        subs.MapPost("/{id}/credits", async (string id, Json<PurchaseCreditsRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.PurchaseCreditsAsync(s, id, body.Value.CreditPackId, call.Ct), (s, p) => Api.Ok(new CreditGrantDto(p.Amount, p.Invoice.Id, s.Tenant.Livemode))))
+        subs.MapPost("/{id}/credits", async (string id, Json<PurchaseCreditsRequest> body, BillingCall call, PurchaseCredits handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value.CreditPackId, call.Ct), (s, p) => Api.Ok(new CreditGrantDto(p.Amount, p.Invoice.Id, s.Tenant.Livemode))))
             .WithSummary("Buy a credit pack: charged now, credits never expire.").Produces<ApiEnvelope<CreditGrantDto>>();
-        subs.MapPost("/{id}/balance/topup", async (string id, Json<TopupRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.TopupBalanceAsync(s, id, body.Value.Amount, call.Ct), (s, p) => Api.Ok(new BalanceTopupDto(p.Amount, p.Invoice.Id, s.Tenant.Livemode))))
+        subs.MapPost("/{id}/balance/topup", async (string id, Json<TopupRequest> body, BillingCall call, TopupBalance handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value.Amount, call.Ct), (s, p) => Api.Ok(new BalanceTopupDto(p.Amount, p.Invoice.Id, s.Tenant.Livemode))))
             .WithSummary("Top up the balance (minor units): charged now.").Produces<ApiEnvelope<BalanceTopupDto>>();
-        subs.MapPost("/{id}/balance/adjust", async (string id, Json<AdjustBalanceRequest> body, BillingCall call, ConsumptionOps ops) =>
-            await call.Run(s => ops.AdjustAsync(s, id, body.Value, call.Ct), (s, a) => Api.Ok(new BalanceAdjustmentDto(a.Amount, a.NewBalance, a.Reason, s.Tenant.Livemode))))
+        subs.MapPost("/{id}/balance/adjust", async (string id, Json<AdjustBalanceRequest> body, BillingCall call, AdjustBalance handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, a) => Api.Ok(new BalanceAdjustmentDto(a.Amount, a.NewBalance, a.Reason, s.Tenant.Livemode))))
             .WithSummary("Add or take credits or balance without a charge; the reason is kept.").Produces<ApiEnvelope<BalanceAdjustmentDto>>();
     }
 
@@ -168,12 +168,12 @@ public static class UsageEndpoints
         {
             return Error.Validation("customerId", "customerId is required.");
         }
-        var found = await ConsumptionOps.LiveAsync(scope.Db, customerId, ct);
+        var found = await Consumption.LiveAsync(scope.Db, customerId, ct);
         if (!found.IsSuccess)
         {
             return found.Error;
         }
-        var counts = await ConsumptionOps.SeatCountsAsync(scope.Db, found.Value.Subscription.Id, ct);
+        var counts = await ChangeSeats.CountsAsync(scope.Db, found.Value.Subscription.Id, ct);
         return found.Value.Plan.Features
             .Where(f => f.Feature?.Type == FeatureTypes.Seats && (featureCode is null || f.Feature.Code == featureCode))
             .Select(f => new SeatBalanceDto(f.Feature!.Code, counts.GetValueOrDefault(f.FeatureId), f.IncludedAmount, scope.Now, scope.Tenant.Livemode))

@@ -26,11 +26,11 @@ public sealed record PayNotice(string Heading, string Message, string? Merchant 
 
 /// <summary>
 /// The hosted payment page at <c>/pay/{token}</c>: checkout, card update and recovery. GET shows what is
-/// being paid and a card form; POST hands the card to <see cref="SubscriptionOps.CompleteHostedAsync"/>.
+/// being paid and a card form; POST hands the card to <see cref="CompleteHostedPage"/>.
 /// Antiforgery is checked by hand (not by the automatic filter) so a failure gets a readable page.
 /// </summary>
 [IgnoreAntiforgeryToken(Order = 1001)]
-public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes scopes, BillingClock clock, IAntiforgery antiforgery,
+public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedPage complete, HostedLinks links, BillingScopes scopes, BillingClock clock, IAntiforgery antiforgery,
     PayAttempts attempts, ILogger<IndexModel> logger) : PageModel
 {
     public PayView? View { get; private set; }
@@ -45,7 +45,7 @@ public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes s
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
     {
         PayHeaders.Apply(Response);
-        var opened = await ops.OpenSessionAsync(db, token, clock.RealNow, ct);
+        var opened = await open.HandleAsync(db, token, clock.RealNow, ct);
         if (!opened.IsSuccess)
         {
             return await LinkProblemAsync(token, opened.Error, ct);
@@ -64,7 +64,7 @@ public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes s
                 "This form was open too long or was sent from somewhere else, so nothing was charged. Open the payment page again and resubmit.",
                 RetryUrl: Request.Path.Value));
         }
-        var opened = await ops.OpenSessionAsync(db, token, clock.RealNow, ct);
+        var opened = await open.HandleAsync(db, token, clock.RealNow, ct);
         if (!opened.IsSuccess)
         {
             return await LinkProblemAsync(token, opened.Error, ct);
@@ -100,7 +100,7 @@ public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes s
         Result<HostedOutcome> done;
         try
         {
-            done = await ops.CompleteHostedAsync(scope, session.Id, card, ct);
+            done = await complete.HandleAsync(scope, session.Id, card, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -189,7 +189,7 @@ public sealed class IndexModel(CommetDb db, SubscriptionOps ops, BillingScopes s
         if (error.Code == "hosted_session_completed")
         {
             // The token is genuine, so the merchant's name and return link may be shown; nothing about the customer.
-            var id = ops.Links.SessionIdOf(token);
+            var id = links.SessionIdOf(token);
             var session = id is null ? null : await db.HostedSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
             var merchant = session is null ? null : await PayViews.MerchantNameAsync(db, session.OrganizationId, ct);
             Sandbox = session is { Livemode: false };

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Commet.Server.Pages.Portal;
 
 /// <summary>Cancel at the end of the billing period, in two steps (reason, then confirmation); and undo it.</summary>
-public sealed class CancelModel(SubscriptionOps ops) : PortalPageModel
+public sealed class CancelModel(CancelSubscription cancel, UncancelSubscription uncancel) : PortalPageModel
 {
     public const int MaxFeedback = 2000;
 
@@ -57,7 +57,7 @@ public sealed class CancelModel(SubscriptionOps ops) : PortalPageModel
         {
             return Page();
         }
-        var result = await ops.CancelAsync(Portal.Scope, subscriptionId!, new CancelSubscriptionRequest
+        var result = await cancel.HandleAsync(Portal.Scope, subscriptionId!, new CancelSubscriptionRequest
         {
             Reason = string.IsNullOrEmpty(Reason) ? null : Reason,
             Feedback = string.IsNullOrWhiteSpace(Feedback) ? null : Feedback,
@@ -77,7 +77,7 @@ public sealed class CancelModel(SubscriptionOps ops) : PortalPageModel
         {
             return NotFound();
         }
-        var result = await ops.UncancelAsync(Portal.Scope, subscriptionId!, Ct);
+        var result = await uncancel.HandleAsync(Portal.Scope, subscriptionId!, Ct);
         if (!result.IsSuccess)
         {
             Problem = PortalMessages.For(result.Error);

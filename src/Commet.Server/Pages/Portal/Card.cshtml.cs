@@ -9,11 +9,11 @@ namespace Commet.Server.Pages.Portal;
 
 /// <summary>
 /// The portal's card form. It saves the card with the same operation as the hosted payment pages
-/// (<see cref="SubscriptionOps.CompleteHostedAsync"/>) and then does what was waiting for a card: a purchase,
+/// (<see cref="CompleteHostedPage"/>) and then does what was waiting for a card: a purchase,
 /// a plan change, the first payment, an overdue payment. <c>{id}</c> is an open hosted session of this customer,
 /// or <c>replace</c> (replace or add the card) or <c>recover</c> (pay an overdue invoice with a new card).
 /// </summary>
-public sealed class CardModel(PortalActions actions, SubscriptionOps ops, PortalCardAttempts attempts) : PortalPageModel
+public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts) : PortalPageModel
 {
     public const string Replace = "replace";
     public const string Recover = "recover";
@@ -142,7 +142,7 @@ public sealed class CardModel(PortalActions actions, SubscriptionOps ops, Portal
         }
         if (session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null && s is not null)
         {
-            var planned = await ops.PlanChangeAsync(p.Scope, s, session.TargetPlanId, session.TargetInterval, Ct);
+            var planned = await PlanChanges.PlanAsync(p.Scope, s, session.TargetPlanId, session.TargetInterval, Ct);
             Heading = "Add a card to change plan";
             if (planned.IsSuccess && planned.Value.Quote is { } q)
             {

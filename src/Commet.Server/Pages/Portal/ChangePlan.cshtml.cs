@@ -11,7 +11,7 @@ namespace Commet.Server.Pages.Portal;
 /// The preview of one plan change, with the exact amounts the change will charge (the API's preview), the
 /// date it takes effect, and warnings when what is in use exceeds the new plan; then the confirmation.
 /// </summary>
-public sealed class ChangePlanModel(SubscriptionOps ops, SubscriptionViews views) : PortalPageModel
+public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PreviewPlanChange previewChange, SubscriptionViews views) : PortalPageModel
 {
     public override PortalSection Section => PortalSection.Plans;
 
@@ -46,7 +46,7 @@ public sealed class ChangePlanModel(SubscriptionOps ops, SubscriptionViews views
         }
         // The preview above read the subscription; the change locks and reads it afresh.
         Portal.Db.ChangeTracker.Clear();
-        var result = await ops.ChangePlanAsync(Portal.Scope, subscriptionId!, new ChangePlanRequest
+        var result = await change.HandleAsync(Portal.Scope, subscriptionId!, new ChangePlanRequest
         {
             NewPlanId = Planned.Target.Id,
             NewBillingInterval = TargetInterval,
@@ -98,7 +98,7 @@ public sealed class ChangePlanModel(SubscriptionOps ops, SubscriptionViews views
         {
             return Redirect("/portal/plans");
         }
-        var planned = await ops.PlanChangeAsync(Portal.Scope, s, target.Id, TargetInterval, Ct);
+        var planned = await PlanChanges.PlanAsync(Portal.Scope, s, target.Id, TargetInterval, Ct);
         if (!planned.IsSuccess)
         {
             Problem = PortalMessages.For(planned.Error);
@@ -108,7 +108,7 @@ public sealed class ChangePlanModel(SubscriptionOps ops, SubscriptionViews views
         if (Planned.Kind is ChangeKind.Upgrade or ChangeKind.FreeToPaid)
         {
             // The amounts shown are the API's preview-change, which is what the change charges.
-            var preview = await ops.PreviewChangeAsync(Portal.Scope, s.Id, new PreviewChangeRequest { PlanId = target.Id, BillingInterval = TargetInterval }, Ct);
+            var preview = await previewChange.HandleAsync(Portal.Scope, s.Id, new PreviewChangeRequest { PlanId = target.Id, BillingInterval = TargetInterval }, Ct);
             if (!preview.IsSuccess)
             {
                 Problem = PortalMessages.For(preview.Error);

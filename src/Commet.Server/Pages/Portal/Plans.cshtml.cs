@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Commet.Server.Pages.Portal;
 
 /// <summary>The plans of the subscription's plan group, in the group's order, at one billing interval at a time.</summary>
-public sealed class PlansModel(SubscriptionOps ops) : PortalPageModel
+public sealed class PlansModel(RevokeScheduledChange revoke) : PortalPageModel
 {
     public override PortalSection Section => PortalSection.Plans;
 
@@ -59,7 +59,7 @@ public sealed class PlansModel(SubscriptionOps ops) : PortalPageModel
         {
             return NotFound();
         }
-        var result = await ops.RevokeScheduledChangeAsync(Portal.Scope, subscriptionId!, Ct);
+        var result = await revoke.HandleAsync(Portal.Scope, subscriptionId!, Ct);
         if (!result.IsSuccess)
         {
             Problem = PortalMessages.For(result.Error);

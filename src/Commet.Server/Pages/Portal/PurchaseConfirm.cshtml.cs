@@ -11,7 +11,7 @@ namespace Commet.Server.Pages.Portal;
 /// Confirmation before any charge: what is bought and what it costs now (the prorated price for an add-on); then the
 /// purchase with the same operation as the API, or a card first when none is on file. Also removing an add-on.
 /// </summary>
-public sealed class PurchaseConfirmModel(PortalActions actions, SubscriptionOps ops) : PortalPageModel
+public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon deactivate) : PortalPageModel
 {
     public override PortalSection Section => PortalSection.Purchases;
 
@@ -47,7 +47,7 @@ public sealed class PurchaseConfirmModel(PortalActions actions, SubscriptionOps 
         }
         if (Removing is not null)
         {
-            var removed = await ops.DeactivateAddonAsync(Portal.Scope, subscriptionId!, Removing.Id, Ct);
+            var removed = await deactivate.HandleAsync(Portal.Scope, subscriptionId!, Removing.Id, Ct);
             if (!removed.IsSuccess)
             {
                 Problem = PortalMessages.For(removed.Error);
@@ -91,7 +91,7 @@ public sealed class PurchaseConfirmModel(PortalActions actions, SubscriptionOps 
         switch (Kind)
         {
             case "remove":
-                Removing = await SubscriptionOps.FindAddonAsync(Portal.Db, id ?? "", Ct);
+                Removing = await Catalog.PlanGraph.FindAddonAsync(Portal.Db, id ?? "", Ct);
                 return Removing is null || Removing.Id != id ? NotFound() : null;
             case PortalIntent.Topup:
                 var b = Portal.Branding;

@@ -60,7 +60,7 @@ public sealed class ReactivateModel(PortalActions actions) : PortalPageModel
             Problem = PortalMessages.For("plan_unavailable");
             return null;
         }
-        Price = Plan.IsFree ? null : SubscriptionOps.PriceFor(Plan, s.BillingInterval);
+        Price = Plan.IsFree ? null : Catalog.PlanGraph.PriceFor(Plan, s.BillingInterval);
         return null;
     }
 }

@@ -44,7 +44,7 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
         }
         Plan = await Portal.PlanAsync(Ct);
         View = await views.ToDtoAsync(Portal.Scope, s, Ct);
-        Window = ConsumptionOps.Window(s, Portal.Now);
+        Window = Consumption.Window(s, Portal.Now);
         var meters = new List<MeterView>();
         var flags = new List<(string, bool)>();
         var byCode = View.Features.ToDictionary(f => f.Code, StringComparer.Ordinal);
@@ -128,5 +128,5 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
 
     private static string Unit(Feature feature) => PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
 
-    public string BalanceText(long rateScale, string currency) => Portal.Money(ConsumptionOps.MinorOfRate(rateScale, Currency.Of(currency)), currency);
+    public string BalanceText(long rateScale, string currency) => Portal.Money(Consumption.MinorOfRate(rateScale, Currency.Of(currency)), currency);
 }

@@ -8,15 +8,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Commet.Server.Invoices;
 
 /// <summary>
-/// Invoice verbs, one per file (CreateAdjustment.cs, UpdateStatus.cs, Send.cs). Each runs in one database
-/// transaction and writes its events in it; a change that touches a subscription locks the subscription first
-/// (the order every subscription operation uses), then the invoice.
+/// What the invoice use cases (CreateAdjustment, UpdateInvoiceStatus, SendInvoice) share. Each runs in one database
+/// transaction and writes its events in it; a change that touches a subscription locks the subscription first (the
+/// order every subscription use case follows), then the invoice.
 /// </summary>
-public sealed partial class InvoiceOps(PaymentService payments, SubscriptionOps subscriptions)
+public static class InvoiceErrors
 {
     public static Error NotFound(string id) => Error.NotFound("invoice", $"No invoice with ID '{Truncate(id)}'.");
 
-    internal static void RecordVoided(BillingScope scope, Invoice invoice) =>
+    public static void RecordVoided(BillingScope scope, Invoice invoice) =>
         EventRecorder.Record(scope.Db, scope.Tenant, "invoice.voided", new
         {
             invoiceId = invoice.Id,

@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Domain.Usage;
 using Commet.Server.Billing;
+using Commet.Server.Catalog;
 using Commet.Server.Customers;
 using Commet.Server.Payments;
 using Commet.Server.Persistence;
@@ -23,11 +24,11 @@ public sealed class UsageOptions
 public sealed record LiveSubscription(Customer Customer, Subscription Subscription, Plan Plan);
 
 /// <summary>
-/// The consumption side of billing, one verb per file (Track.cs, Check.cs, Seats.cs, Purchases.cs, …): what a
-/// merchant's product reports and what the customer spends. Credits and balance are append-only ledgers whose
-/// running totals live in <see cref="ConsumptionAccount"/> rows, changed only with the row locked.
+/// What the consumption use cases (TrackUsage, CheckUsage, ChangeSeats, PurchaseCredits, …) share: the customer's live
+/// subscription, the monthly allowance window, and the credits and balance accounts. Accounts are append-only ledgers
+/// whose running totals live in <see cref="ConsumptionAccount"/> rows, changed only with the row locked.
 /// </summary>
-public sealed partial class ConsumptionOps(PaymentService payments, IOptions<UsageOptions> options)
+public static class Consumption
 {
     public static Error NoSubscription(string customerId) =>
         Error.NotFound("subscription", $"Customer '{customerId}' has no live subscription.") with { Code = "no_active_subscription" };
@@ -45,7 +46,7 @@ public sealed partial class ConsumptionOps(PaymentService payments, IOptions<Usa
         {
             return NoSubscription(customerId);
         }
-        var plan = await SubscriptionOps.PlanOfAsync(db, s.PlanId, ct);
+        var plan = await PlanGraph.LoadAsync(db, s.PlanId, ct);
         return plan is null ? NoSubscription(customerId) : new LiveSubscription(customer, s, plan);
     }
 
@@ -54,7 +55,7 @@ public sealed partial class ConsumptionOps(PaymentService payments, IOptions<Usa
     /// <summary>The plan's monthly allowance of credits or balance, from the subscription's price.</summary>
     public static long AllowanceOf(Subscription s, Plan plan, string kind)
     {
-        var price = plan.Prices.FirstOrDefault(p => p.Id == s.PlanPriceId) ?? SubscriptionOps.PriceFor(plan, s.BillingInterval);
+        var price = plan.Prices.FirstOrDefault(p => p.Id == s.PlanPriceId) ?? PlanGraph.PriceFor(plan, s.BillingInterval);
         if (s.Status is SubscriptionStatus.Canceled)
         {
             return 0;
