@@ -32,21 +32,7 @@ public sealed partial class InvoiceOps(PaymentService payments, SubscriptionOps 
     }
 
     internal static void RecordVoided(BillingScope scope, Invoice invoice) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "invoice.voided", new
-        {
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-            invoiceStatus = invoice.Status,
-            periodStart = EventRecorder.Iso(invoice.PeriodStart),
-            periodEnd = EventRecorder.Iso(invoice.PeriodEnd),
-            issueDate = EventRecorder.Iso(invoice.IssueDate),
-            dueDate = EventRecorder.Iso(invoice.DueDate),
-            currency = invoice.Currency,
-            subtotal = invoice.Subtotal,
-            total = invoice.Total,
-            customerId = invoice.CustomerId,
-            subscriptionId = invoice.SubscriptionId,
-        }, scope.Now, invoice.SubscriptionId, invoice.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, InvoiceVoidedData.From(invoice), scope.Now, invoice.SubscriptionId, invoice.CustomerId);
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
 }

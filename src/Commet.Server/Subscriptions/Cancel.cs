@@ -48,15 +48,8 @@ public sealed partial class SubscriptionOps
             {
                 return scheduled;
             }
-            EventRecorder.Record(scope.Db, scope.Tenant, "subscription.cancellation_scheduled", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                status = s.Status,
-                canceledAt = EventRecorder.Iso(now),
-                cancelReason = s.CancelReason,
-                effectiveAt = EventRecorder.Iso(s.CurrentPeriodEnd),
-            }, now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionCancellationScheduledData(s.Id, s.CustomerId, s.Status, now, s.CancelReason, s.CurrentPeriodEnd),
+                now, s.Id, s.CustomerId);
             return s;
         }, ct);
     }
@@ -74,26 +67,13 @@ public sealed partial class SubscriptionOps
             {
                 return error;
             }
-            EventRecorder.Record(scope.Db, scope.Tenant, "subscription.cancellation_revoked", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                status = s.Status,
-                currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionCancellationRevokedData(s.Id, s.CustomerId, s.Status, s.CurrentPeriodEnd), scope.Now, s.Id, s.CustomerId);
             return s;
         }, ct);
 
     internal static void RecordCanceled(BillingScope scope, Subscription s) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.canceled", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            status = s.Status,
-            canceledAt = EventRecorder.Iso(s.CanceledAt ?? scope.Now),
-            cancelReason = s.CancelReason,
-            endDate = EventRecorder.Iso(s.EndedAt ?? scope.Now),
-        }, scope.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionCanceledData(s.Id, s.CustomerId, s.Status, s.CanceledAt ?? scope.Now, s.CancelReason, s.EndedAt ?? scope.Now),
+            scope.Now, s.Id, s.CustomerId);
 
     public static (string? Reason, string? Feedback) NormalizeReason(string? reason, string? feedback)
     {

@@ -91,20 +91,8 @@ public sealed partial class SubscriptionOps
         }, ct, Error.Conflict("already_has_active_subscription", "The customer already has another live subscription."));
 
     private void RecordReactivated(BillingScope scope, Subscription s, Invoice? invoice) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.reactivated", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            status = s.Status,
-            currentPeriodStart = EventRecorder.Iso(s.CurrentPeriodStart),
-            currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
-            name = (string?)null,
-            invoiceId = invoice?.Id,
-            invoiceNumber = invoice?.Number,
-            invoiceTotal = invoice?.Total ?? 0,
-            invoiceCurrency = invoice?.Currency ?? s.Currency,
-            provider = payments.ProviderName,
-        }, scope.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionReactivatedData(s.Id, s.CustomerId, s.Status, s.CurrentPeriodStart, s.CurrentPeriodEnd, null,
+            invoice?.Id, invoice?.Number, invoice?.Total ?? 0, invoice?.Currency ?? s.Currency, invoice is null ? null : payments.ProviderName), scope.Now, s.Id, s.CustomerId);
 
     /// <summary>
     /// Charges the outstanding invoice of a past_due subscription once more. On success: paid, active,
@@ -122,14 +110,7 @@ public sealed partial class SubscriptionOps
         if (outcome.Succeeded)
         {
             s.MarkPaid(scope.Now);
-            EventRecorder.Record(scope.Db, scope.Tenant, "payment.recovered", new
-            {
-                invoiceId = invoice.Id,
-                invoiceNumber = invoice.Number,
-                invoiceTotal = invoice.Total,
-                customerId = s.CustomerId,
-                subscriptionId = s.Id,
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new PaymentRecoveredData(invoice.Id, invoice.Number, invoice.Total, s.CustomerId, s.Id), scope.Now, s.Id, s.CustomerId);
         }
         return outcome;
     }

@@ -97,29 +97,15 @@ public sealed partial class SubscriptionOps
             case DueKind.TrialWillEnd:
                 s.TrialWillEndSentFor = s.TrialEndsAt;
                 var trialPlan = await PlanAsync(at, s.PlanId, ct);
-                EventRecorder.Record(at.Db, at.Tenant, "trial.will_end", new
-                {
-                    subscriptionId = s.Id,
-                    customerId = s.CustomerId,
-                    status = s.Status,
-                    planId = s.PlanId,
-                    planName = trialPlan?.Name,
-                    trialEndsAt = EventRecorder.Iso(s.TrialEndsAt!.Value),
-                }, at.Now, s.Id, s.CustomerId);
+                EventRecorder.Record(at.Db, at.Tenant, new TrialWillEndData(s.Id, s.CustomerId, s.Status, s.PlanId, WebhookPlanRef.Of(trialPlan, s.PlanId).Name, s.TrialEndsAt!.Value),
+                    at.Now, s.Id, s.CustomerId);
                 break;
             case DueKind.Upcoming:
                 s.UpcomingSentFor = s.CurrentPeriodEnd;
                 var plan = await PlanAsync(at, s.ScheduledPlanId ?? s.PlanId, ct);
-                EventRecorder.Record(at.Db, at.Tenant, "invoice.upcoming", new
-                {
-                    subscriptionId = s.Id,
-                    customerId = s.CustomerId,
-                    status = s.Status,
-                    planId = plan?.Id,
-                    planName = plan?.Name,
-                    billingInterval = s.ScheduledInterval ?? s.BillingInterval,
-                    currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
-                }, at.Now, s.Id, s.CustomerId);
+                var upcomingPlan = WebhookPlanRef.Of(plan, s.ScheduledPlanId ?? s.PlanId);
+                EventRecorder.Record(at.Db, at.Tenant, new InvoiceUpcomingData(s.Id, s.CustomerId, s.Status, upcomingPlan.Id, upcomingPlan.Name,
+                    s.ScheduledInterval ?? s.BillingInterval, s.CurrentPeriodEnd), at.Now, s.Id, s.CustomerId);
                 break;
             case DueKind.TrialEnd:
                 counts = await EndTrialAsync(at, s, ct);
@@ -155,14 +141,8 @@ public sealed partial class SubscriptionOps
         // The last retry failed: the invoice cannot be collected and the subscription ends.
         var invoice = await at.Db.Invoices.FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, ct);
         invoice?.MarkUncollectible(at.Now);
-        EventRecorder.Record(at.Db, at.Tenant, "payment.retry_failed", new
-        {
-            invoiceId = invoice?.Id,
-            invoiceNumber = invoice?.Number,
-            customerId = s.CustomerId,
-            subscriptionId = s.Id,
-            reason = CancelReasons.DunningExhausted,
-        }, at.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(at.Db, at.Tenant, new PaymentRetryFailedData(invoice?.Id, invoice?.Number, s.CustomerId, s.Id, CancelReasons.DunningExhausted),
+            at.Now, s.Id, s.CustomerId);
         s.CancelNow(at.Now, CancelReasons.DunningExhausted, null);
         RecordCanceled(at, s);
         await CanceledAsync(at, s, ct);
@@ -192,17 +172,7 @@ public sealed partial class SubscriptionOps
                 s.TrialEndsAt = null;
                 s.StartFree(at.Now);
                 s.ClearScheduledChange(at.Now);
-                EventRecorder.Record(at.Db, at.Tenant, "subscription.plan_changed", new
-                {
-                    subscriptionId = s.Id,
-                    customerId = s.CustomerId,
-                    previousPlan = new { id = previous?.Id, name = previous?.Name },
-                    currentPlan = new { id = target.Id, name = target.Name },
-                    billingInterval = (string?)null,
-                    credit = 0,
-                    charge = 0,
-                    totalCharged = 0,
-                }, at.Now, s.Id, s.CustomerId);
+                EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, previous, target, null, 0, 0, 0), at.Now, s.Id, s.CustomerId);
                 await StartedPeriodAsync(at, s, ct);
                 return BillingRun.None;
             }
@@ -213,15 +183,8 @@ public sealed partial class SubscriptionOps
         if (method is null)
         {
             // No card was ever given: the trial simply ends.
-            EventRecorder.Record(at.Db, at.Tenant, "trial.expired", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                status = SubscriptionStatus.Canceled,
-                planId = s.PlanId,
-                planName = plan?.Name,
-                trialEndsAt = EventRecorder.Iso(trialEnd),
-            }, at.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(at.Db, at.Tenant, new TrialExpiredData(s.Id, s.CustomerId, SubscriptionStatus.Canceled, s.PlanId, WebhookPlanRef.Of(plan, s.PlanId).Name, trialEnd),
+                at.Now, s.Id, s.CustomerId);
             s.CancelNow(at.Now, "trial_expired", null);
             RecordCanceled(at, s);
             await CanceledAsync(at, s, ct);
@@ -237,14 +200,7 @@ public sealed partial class SubscriptionOps
         {
             s.PaidForCurrentPeriod = invoice.Total >= amount ? amount : invoice.Total;
             s.MarkPaid(at.Now);
-            EventRecorder.Record(at.Db, at.Tenant, "trial.converted", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                status = s.Status,
-                planId = s.PlanId,
-                planName = plan?.Name,
-            }, at.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(at.Db, at.Tenant, new TrialConvertedData(s.Id, s.CustomerId, s.Status, s.PlanId, WebhookPlanRef.Of(plan, s.PlanId).Name), at.Now, s.Id, s.CustomerId);
         }
         else
         {
@@ -285,17 +241,8 @@ public sealed partial class SubscriptionOps
                 {
                     s.StartPeriod(at.Now, price!.BillingInterval, price.Price, 0);
                 }
-                EventRecorder.Record(at.Db, at.Tenant, "subscription.plan_changed", new
-                {
-                    subscriptionId = s.Id,
-                    customerId = s.CustomerId,
-                    previousPlan = new { id = previous?.Id, name = previous?.Name },
-                    currentPlan = new { id = target.Id, name = target.Name },
-                    billingInterval = s.BillingInterval,
-                    credit = 0,
-                    charge = price?.Price ?? 0,
-                    totalCharged = 0,
-                }, at.Now, s.Id, s.CustomerId);
+                EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, previous, target, s.BillingInterval, 0, price?.Price ?? 0, 0),
+                    at.Now, s.Id, s.CustomerId);
                 plan = target;
             }
             s.ClearScheduledChange(at.Now);
@@ -381,23 +328,8 @@ public sealed partial class SubscriptionOps
     {
         s.MarkPastDue(invoice.Id, at.Now);
         var session = links.Create(at.Db, at.Tenant, HostedKinds.Recovery, s.CustomerId, s.Id, invoice.Id, null, at.Now);
-        EventRecorder.Record(at.Db, at.Tenant, "subscription.past_due", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            status = s.Status,
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-        }, at.Now, s.Id, s.CustomerId);
-        EventRecorder.Record(at.Db, at.Tenant, "payment.failed", new
-        {
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-            customerId = s.CustomerId,
-            subscriptionId = s.Id,
-            failureCode = outcome.FailureCode ?? "card_declined",
-            failureMessage = outcome.FailureMessage ?? "The payment failed.",
-            recoveryUrl = links.Url(session, at.BaseUrl),
-        }, at.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(at.Db, at.Tenant, new SubscriptionPastDueData(s.Id, s.CustomerId, s.Status, invoice.Id, invoice.Number), at.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(at.Db, at.Tenant, new PaymentFailedData(invoice.Id, invoice.Number, s.CustomerId, s.Id, outcome.FailureCode ?? "card_declined",
+            outcome.FailureMessage ?? "The payment failed.", links.Url(session, at.BaseUrl)), at.Now, s.Id, s.CustomerId);
     }
 }

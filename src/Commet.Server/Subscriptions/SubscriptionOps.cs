@@ -23,7 +23,7 @@ public sealed partial class SubscriptionOps(PaymentService payments, HostedLinks
 
     public static Error PaymentFailed(ChargeOutcome outcome, string? recoveryUrl) =>
         new("payment_failed", outcome.FailureMessage ?? "The payment failed.", 402, "card_error", null,
-            new { failureCode = outcome.FailureCode, recoveryUrl });
+            new PaymentFailedDetails(outcome.FailureCode, recoveryUrl));
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction that commits on success and rolls back on an error. When a

@@ -71,15 +71,8 @@ public sealed partial class ConsumptionOps
                 return charged.Error!;
             }
             Entry(scope, s, account, Buckets.Purchased, pack.Credits, "purchase", charged.Value.Id);
-            EventRecorder.Record(scope.Db, scope.Tenant, "credits.purchased", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                invoiceId = charged.Value.Id,
-                invoiceNumber = charged.Value.Number,
-                creditPackName = pack.Name,
-                credits = pack.Credits,
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new CreditsPurchasedData(s.Id, s.CustomerId, charged.Value.Id, charged.Value.Number, pack.Name, pack.Credits),
+                scope.Now, s.Id, s.CustomerId);
             return new Purchase(charged.Value, pack.Credits, account);
         }, ct);
     }
@@ -111,15 +104,8 @@ public sealed partial class ConsumptionOps
                 return charged.Error!;
             }
             Entry(scope, s, account, Buckets.Purchased, RateOfMinor(amount.Value, currency), "topup", charged.Value.Id);
-            EventRecorder.Record(scope.Db, scope.Tenant, "balance.topped_up", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                invoiceId = charged.Value.Id,
-                invoiceNumber = charged.Value.Number,
-                amount = amount.Value,
-                currency = s.Currency,
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new BalanceToppedUpData(s.Id, s.CustomerId, charged.Value.Id, charged.Value.Number, RateOfMinor(amount.Value, currency), s.Currency),
+                scope.Now, s.Id, s.CustomerId);
             return new Purchase(charged.Value, amount.Value, account);
         }, ct);
     }
