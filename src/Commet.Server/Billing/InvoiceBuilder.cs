@@ -37,21 +37,7 @@ public static class InvoiceBuilder
     }
 
     public static void RecordCreated(BillingScope scope, Invoice invoice) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "invoice.created", new
-        {
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-            invoiceStatus = invoice.Status,
-            periodStart = EventRecorder.Iso(invoice.PeriodStart),
-            periodEnd = EventRecorder.Iso(invoice.PeriodEnd),
-            issueDate = EventRecorder.Iso(invoice.IssueDate),
-            dueDate = EventRecorder.Iso(invoice.DueDate),
-            currency = invoice.Currency,
-            subtotal = invoice.Subtotal,
-            total = invoice.Total,
-            customerId = invoice.CustomerId,
-            subscriptionId = invoice.SubscriptionId,
-        }, scope.Now, invoice.SubscriptionId, invoice.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, InvoiceCreatedData.From(invoice), scope.Now, invoice.SubscriptionId, invoice.CustomerId);
 
     public static InvoiceLine PlanBase(string planName, long amount, DateTime start, DateTime end) => new()
     {

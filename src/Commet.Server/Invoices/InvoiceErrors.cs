@@ -17,21 +17,7 @@ public static class InvoiceErrors
     public static Error NotFound(string id) => Error.NotFound("invoice", $"No invoice with ID '{Truncate(id)}'.");
 
     public static void RecordVoided(BillingScope scope, Invoice invoice) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "invoice.voided", new
-        {
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-            invoiceStatus = invoice.Status,
-            periodStart = EventRecorder.Iso(invoice.PeriodStart),
-            periodEnd = EventRecorder.Iso(invoice.PeriodEnd),
-            issueDate = EventRecorder.Iso(invoice.IssueDate),
-            dueDate = EventRecorder.Iso(invoice.DueDate),
-            currency = invoice.Currency,
-            subtotal = invoice.Subtotal,
-            total = invoice.Total,
-            customerId = invoice.CustomerId,
-            subscriptionId = invoice.SubscriptionId,
-        }, scope.Now, invoice.SubscriptionId, invoice.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, InvoiceVoidedData.From(invoice), scope.Now, invoice.SubscriptionId, invoice.CustomerId);
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
 }

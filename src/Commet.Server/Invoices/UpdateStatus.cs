@@ -75,14 +75,8 @@ public sealed class UpdateInvoiceStatus(SubscriptionLifecycle lifecycle)
                     if (waiting?.Status == SubscriptionStatus.PastDue)
                     {
                         waiting.MarkPaid(now);
-                        EventRecorder.Record(scope.Db, scope.Tenant, "payment.recovered", new
-                        {
-                            invoiceId = invoice.Id,
-                            invoiceNumber = invoice.Number,
-                            invoiceTotal = invoice.Total,
-                            customerId = waiting.CustomerId,
-                            subscriptionId = waiting.Id,
-                        }, now, waiting.Id, waiting.CustomerId);
+                        EventRecorder.Record(scope.Db, scope.Tenant, new PaymentRecoveredData(invoice.Id, invoice.Number, invoice.Total, waiting.CustomerId, waiting.Id),
+                            now, waiting.Id, waiting.CustomerId);
                     }
                     else if (waiting?.Status == SubscriptionStatus.PendingPayment)
                     {
@@ -94,13 +88,8 @@ public sealed class UpdateInvoiceStatus(SubscriptionLifecycle lifecycle)
                     if (waiting?.Status == SubscriptionStatus.PastDue)
                     {
                         waiting.MarkPaid(now);
-                        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.updated", new
-                        {
-                            subscriptionId = waiting.Id,
-                            customerId = waiting.CustomerId,
-                            status = waiting.Status,
-                            cancelReason = waiting.CancelReason,
-                        }, now, waiting.Id, waiting.CustomerId);
+                        EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionUpdatedData(waiting.Id, waiting.CustomerId, waiting.Status, null, waiting.CancelReason, null),
+                            now, waiting.Id, waiting.CustomerId);
                     }
                     else if (waiting is not null)
                     {
@@ -128,19 +117,5 @@ public sealed class UpdateInvoiceStatus(SubscriptionLifecycle lifecycle)
 
     /// <summary><c>payment.received</c> for money collected outside Commet: no transaction, no provider.</summary>
     private static void RecordPaidOutOfBand(BillingScope scope, Invoice invoice) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "payment.received", new
-        {
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-            invoiceTotal = invoice.Total,
-            customerId = invoice.CustomerId,
-            subscriptionId = invoice.SubscriptionId,
-            paymentTransactionId = (string?)null,
-            provider = (string?)null,
-            grossAmount = invoice.Total,
-            currency = invoice.Currency,
-            orgNetAmount = invoice.Total,
-            customerEmail = (string?)null,
-            paidAt = EventRecorder.Iso(scope.Now),
-        }, scope.Now, invoice.SubscriptionId, invoice.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, PaymentReceivedData.Paid(invoice, null, null, scope.Now), scope.Now, invoice.SubscriptionId, invoice.CustomerId);
 }

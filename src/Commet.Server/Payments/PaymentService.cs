@@ -43,15 +43,18 @@ public sealed class PaymentService(IPaymentProvider provider)
             CreatedAt = now,
         };
         db.PaymentMethods.Add(method);
-        var cardInfo = new { brand = a.Brand, last4 = a.Last4, expMonth = a.ExpMonth, expYear = a.ExpYear };
-        if (previous.Count == 0 && subscriptionId is not null)
+        var cardInfo = new WebhookCardInfo(a.Brand, a.Last4, a.ExpMonth, a.ExpYear);
+        // A first card is attached to the subscription it was saved for, or else to the customer's live one; a card that
+        // replaces another, or one saved with no subscription to attach it to, updates the customer (docs/decisions.md).
+        var attachedTo = subscriptionId ?? await db.Subscriptions.Where(s => s.CustomerId == customer.Id && SubscriptionStatus.Live.Contains(s.Status))
+            .OrderByDescending(s => s.CreatedAt).Select(s => s.Id).FirstOrDefaultAsync(ct);
+        if (previous.Count == 0 && attachedTo is not null)
         {
-            EventRecorder.Record(db, tenant, "payment_method.attached", new { subscriptionId, customerId = customer.Id, card = cardInfo }, now, subscriptionId, customer.Id);
+            EventRecorder.Record(db, tenant, new PaymentMethodAttachedData(attachedTo, customer.Id, cardInfo), now, attachedTo, customer);
         }
         else
         {
-            EventRecorder.Record(db, tenant, previous.Count == 0 ? "payment_method.attached" : "payment_method.updated",
-                new { subscriptionId, customerId = customer.Id, card = cardInfo }, now, subscriptionId, customer.Id);
+            EventRecorder.Record(db, tenant, new PaymentMethodUpdatedData(customer.Id, cardInfo), now, attachedTo, customer);
         }
         return method;
     }
@@ -111,21 +114,7 @@ public sealed class PaymentService(IPaymentProvider provider)
             transaction.Status = TransactionStatus.Succeeded;
             transaction.PaidAt = now;
             invoice.MarkPaid(now);
-            EventRecorder.Record(db, tenant, "payment.received", new
-            {
-                invoiceId = invoice.Id,
-                invoiceNumber = invoice.Number,
-                invoiceTotal = invoice.Total,
-                customerId = invoice.CustomerId,
-                subscriptionId = invoice.SubscriptionId,
-                paymentTransactionId = transaction.Id,
-                provider = provider.Name,
-                grossAmount = invoice.Total,
-                currency = invoice.Currency,
-                orgNetAmount = invoice.Total,
-                customerEmail = (string?)null,
-                paidAt = EventRecorder.Iso(now),
-            }, now, invoice.SubscriptionId, invoice.CustomerId);
+            EventRecorder.Record(db, tenant, PaymentReceivedData.Paid(invoice, transaction.Id, provider.Name, now), now, invoice.SubscriptionId, invoice.CustomerId);
         }
         else
         {

@@ -75,11 +75,10 @@ public static class PortalMessages
 
     public static string For(string code, object? details = null)
     {
-        if (code == "payment_failed" && details is not null)
+        if (code == "payment_failed" && details is PaymentFailedDetails { FailureCode: { } failure })
         {
-            // The provider's reason is in details.failureCode; say the more specific sentence when we have one.
-            var failure = details.GetType().GetProperty("failureCode")?.GetValue(details) as string;
-            if (failure is not null && failure != "payment_failed" && Errors.TryGetValue(failure, out var specific))
+            // Say the more specific sentence for the provider's reason when we have one.
+            if (failure != "payment_failed" && Errors.TryGetValue(failure, out var specific))
             {
                 return specific;
             }

@@ -84,13 +84,7 @@ public sealed class ActivateAddon(PaymentService payments)
             }
             var activation = new SubscriptionAddon { Id = Ids.New("sad"), SubscriptionId = s.Id, AddonId = addon.Id, ActivatedAt = now };
             scope.Db.SubscriptionAddons.Add(activation);
-            EventRecorder.Record(scope.Db, scope.Tenant, "addon.activated", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                addon = new { id = addon.Id, name = addon.Name },
-                proratedCharge = charged,
-            }, now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, await AddonActivatedData.ForAsync(scope.Db, s, addon, charged, ct), now, s.Id, s.CustomerId);
             return new AddonActivation(activation, addon, charged, invoice);
         }, ct);
     }
@@ -117,12 +111,7 @@ public sealed class DeactivateAddon
             }
             activation.Status = "inactive";
             activation.DeactivatedAt = scope.Now;
-            EventRecorder.Record(scope.Db, scope.Tenant, "addon.deactivated", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                addon = new { id = addon!.Id, name = addon.Name },
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, await AddonDeactivatedData.ForAsync(scope.Db, s, addon!, ct), scope.Now, s.Id, s.CustomerId);
             return activation;
         }, ct);
 }

@@ -50,15 +50,8 @@ public sealed class CancelSubscription(SubscriptionLifecycle lifecycle)
             {
                 return scheduled;
             }
-            EventRecorder.Record(scope.Db, scope.Tenant, "subscription.cancellation_scheduled", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                status = s.Status,
-                canceledAt = EventRecorder.Iso(now),
-                cancelReason = s.CancelReason,
-                effectiveAt = EventRecorder.Iso(s.CurrentPeriodEnd),
-            }, now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionCancellationScheduledData(s.Id, s.CustomerId, s.Status, now, s.CancelReason, s.CurrentPeriodEnd),
+                now, s.Id, s.CustomerId);
             return s;
         }, ct);
     }
@@ -92,13 +85,7 @@ public sealed class UncancelSubscription
             {
                 return error;
             }
-            EventRecorder.Record(scope.Db, scope.Tenant, "subscription.cancellation_revoked", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                status = s.Status,
-                currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionCancellationRevokedData(s.Id, s.CustomerId, s.Status, s.CurrentPeriodEnd), scope.Now, s.Id, s.CustomerId);
             return s;
         }, ct);
 }

@@ -183,33 +183,16 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
     }
 
     internal static void RecordPlanChanged(BillingScope scope, Subscription s, PlannedChange p, long credit, long total) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_changed", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            previousPlan = new { id = p.Current.Id, name = p.Current.Name },
-            currentPlan = new { id = p.Target.Id, name = p.Target.Name },
-            billingInterval = p.TargetInterval,
-            credit,
-            charge = p.TargetPrice?.Price ?? 0,
-            totalCharged = total,
-        }, scope.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, SubscriptionPlanChangedData.From(s, p.Current, p.Target, p.TargetInterval,
+            credit, p.TargetPrice?.Price ?? 0, total), scope.Now, s.Id, s.CustomerId);
 
     internal static async Task<Result<ChangeResult>> RevokeAsync(BillingScope scope, Subscription s, PlannedChange p, CancellationToken ct)
     {
         var revokedPlan = s.ScheduledPlanId is null ? null : await scope.PlanAsync(s.ScheduledPlanId, ct);
         var revokedInterval = s.ScheduledInterval;
         s.ClearScheduledChange(scope.Now);
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_change_revoked", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            status = s.Status,
-            currentPlan = new { id = p.Current.Id, name = p.Current.Name },
-            revokedPlan = new { id = revokedPlan?.Id ?? p.Current.Id, name = revokedPlan?.Name ?? p.Current.Name },
-            billingInterval = s.BillingInterval,
-            revokedBillingInterval = revokedInterval,
-        }, scope.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionPlanChangeRevokedData(s.Id, s.CustomerId, s.Status, new WebhookPlanRef(p.Current.Id, p.Current.Name),
+            new WebhookPlanRef(revokedPlan?.Id ?? p.Current.Id, revokedPlan?.Name ?? p.Current.Name), s.BillingInterval, revokedInterval), scope.Now, s.Id, s.CustomerId);
         return new ChangeResult(p, null, false, true, null);
     }
 }
@@ -288,17 +271,8 @@ public sealed class ChangePlan(PlanChanges changes, HostedLinks links)
                     }
                     var changeType = p.Target.Id == p.Current.Id ? "interval_change" : "plan_downgrade";
                     s.ScheduleChange(changeType, p.Target.Id, p.TargetInterval, now);
-                    EventRecorder.Record(scope.Db, scope.Tenant, "subscription.plan_change_scheduled", new
-                    {
-                        subscriptionId = s.Id,
-                        customerId = s.CustomerId,
-                        status = s.Status,
-                        currentPlan = new { id = p.Current.Id, name = p.Current.Name },
-                        scheduledPlan = new { id = p.Target.Id, name = p.Target.Name },
-                        billingInterval = s.BillingInterval,
-                        scheduledBillingInterval = p.TargetInterval,
-                        effectiveAt = EventRecorder.Iso(s.CurrentPeriodEnd),
-                    }, now, s.Id, s.CustomerId);
+                    EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionPlanChangeScheduledData(s.Id, s.CustomerId, s.Status, new WebhookPlanRef(p.Current.Id, p.Current.Name),
+                        new WebhookPlanRef(p.Target.Id, p.Target.Name), s.BillingInterval, p.TargetInterval, s.CurrentPeriodEnd), now, s.Id, s.CustomerId);
                     return new ChangeResult(p, null, true, false, null);
 
                 case ChangeKind.DuringTrial:

@@ -90,16 +90,8 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
                 UpdatedAt = now,
             };
             db.Subscriptions.Add(subscription);
-            EventRecorder.Record(db, scope.Tenant, "subscription.created", new
-            {
-                subscriptionId = subscription.Id,
-                customerId = customer.Id,
-                planId = plan.Id,
-                planName = plan.Name,
-                status = subscription.Status,
-                startDate = EventRecorder.Iso(now),
-                name = r.Name,
-            }, now, subscription.Id, customer.Id);
+            EventRecorder.Record(db, scope.Tenant, new SubscriptionCreatedData(subscription.Id, customer.Id, plan.Id, plan.Name, subscription.Status, now, r.Name),
+                now, subscription.Id, customer);
 
             if (r.InitialSeats is { Count: > 0 })
             {
@@ -143,15 +135,8 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
                 subscription.CurrentPeriodStart = now;
                 subscription.CurrentPeriodEnd = trialEnd;
                 subscription.NextActionAt = trialDays > 3 ? trialEnd.AddDays(-3) : trialEnd;
-                EventRecorder.Record(db, scope.Tenant, "trial.started", new
-                {
-                    subscriptionId = subscription.Id,
-                    customerId = customer.Id,
-                    status = subscription.Status,
-                    planId = plan.Id,
-                    planName = plan.Name,
-                    trialEndsAt = EventRecorder.Iso(trialEnd),
-                }, now, subscription.Id, customer.Id);
+                EventRecorder.Record(db, scope.Tenant, new TrialStartedData(subscription.Id, customer.Id, subscription.Status, plan.Id, plan.Name, trialEnd),
+                    now, subscription.Id, customer);
                 if (method is null)
                 {
                     links.Create(db, scope.Tenant, HostedKinds.Checkout, customer.Id, subscription.Id, null, r.SuccessUrl, now);
@@ -182,17 +167,9 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
                     return subscription;
                 }
             }
-            links.Create(db, scope.Tenant, HostedKinds.Checkout, customer.Id, subscription.Id, invoice.Id, r.SuccessUrl, now);
-            EventRecorder.Record(db, scope.Tenant, "checkout.ready", new
-            {
-                subscriptionId = subscription.Id,
-                customerId = customer.Id,
-                invoiceId = invoice.Id,
-                invoiceNumber = invoice.Number,
-                invoiceTotal = invoice.Total,
-                invoiceCurrency = invoice.Currency,
-                checkoutUrl = (string?)null,
-            }, now, subscription.Id, customer.Id);
+            var checkout = links.Create(db, scope.Tenant, HostedKinds.Checkout, customer.Id, subscription.Id, invoice.Id, r.SuccessUrl, now);
+            EventRecorder.Record(db, scope.Tenant, new CheckoutReadyData(subscription.Id, customer.Id, invoice.Id, invoice.Number, invoice.Total, invoice.Currency,
+                links.Url(checkout, scope.BaseUrl)), now, subscription.Id, customer);
             return subscription;
         }, ct, SubscriptionErrors.AlreadyHasActive);
     }

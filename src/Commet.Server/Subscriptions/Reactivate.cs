@@ -94,20 +94,8 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
         }, ct, Error.Conflict("already_has_active_subscription", "The customer already has another live subscription."));
 
     private void RecordReactivated(BillingScope scope, Subscription s, Invoice? invoice) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.reactivated", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            status = s.Status,
-            currentPeriodStart = EventRecorder.Iso(s.CurrentPeriodStart),
-            currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
-            name = (string?)null,
-            invoiceId = invoice?.Id,
-            invoiceNumber = invoice?.Number,
-            invoiceTotal = invoice?.Total ?? 0,
-            invoiceCurrency = invoice?.Currency ?? s.Currency,
-            provider = payments.ProviderName,
-        }, scope.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionReactivatedData(s.Id, s.CustomerId, s.Status, s.CurrentPeriodStart, s.CurrentPeriodEnd, null,
+            invoice?.Id, invoice?.Number, invoice?.Total ?? 0, invoice?.Currency ?? s.Currency, invoice is null ? null : payments.ProviderName), scope.Now, s.Id, s.CustomerId);
 }
 
 /// <summary>A hosted, signed link where the customer pays a past_due subscription's outstanding invoice.</summary>

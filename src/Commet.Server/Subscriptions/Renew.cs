@@ -103,29 +103,15 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
             case DueKind.TrialWillEnd:
                 s.TrialWillEndSentFor = s.TrialEndsAt;
                 var trialPlan = await at.PlanAsync(s.PlanId, ct);
-                EventRecorder.Record(at.Db, at.Tenant, "trial.will_end", new
-                {
-                    subscriptionId = s.Id,
-                    customerId = s.CustomerId,
-                    status = s.Status,
-                    planId = s.PlanId,
-                    planName = trialPlan?.Name,
-                    trialEndsAt = EventRecorder.Iso(s.TrialEndsAt!.Value),
-                }, at.Now, s.Id, s.CustomerId);
+                EventRecorder.Record(at.Db, at.Tenant, new TrialWillEndData(s.Id, s.CustomerId, s.Status, s.PlanId, WebhookPlanRef.Of(trialPlan, s.PlanId).Name, s.TrialEndsAt!.Value),
+                    at.Now, s.Id, s.CustomerId);
                 break;
             case DueKind.Upcoming:
                 s.UpcomingSentFor = s.CurrentPeriodEnd;
                 var plan = await at.PlanAsync(s.ScheduledPlanId ?? s.PlanId, ct);
-                EventRecorder.Record(at.Db, at.Tenant, "invoice.upcoming", new
-                {
-                    subscriptionId = s.Id,
-                    customerId = s.CustomerId,
-                    status = s.Status,
-                    planId = plan?.Id,
-                    planName = plan?.Name,
-                    billingInterval = s.ScheduledInterval ?? s.BillingInterval,
-                    currentPeriodEnd = EventRecorder.Iso(s.CurrentPeriodEnd),
-                }, at.Now, s.Id, s.CustomerId);
+                var upcomingPlan = WebhookPlanRef.Of(plan, s.ScheduledPlanId ?? s.PlanId);
+                EventRecorder.Record(at.Db, at.Tenant, new InvoiceUpcomingData(s.Id, s.CustomerId, s.Status, upcomingPlan.Id, upcomingPlan.Name,
+                    s.ScheduledInterval ?? s.BillingInterval, s.CurrentPeriodEnd), at.Now, s.Id, s.CustomerId);
                 break;
             case DueKind.TrialEnd:
                 counts = await EndTrialAsync(at, s, ct);
@@ -157,14 +143,8 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
         // The last retry failed: the invoice cannot be collected and the subscription ends.
         var invoice = await at.Db.Invoices.FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, ct);
         invoice?.MarkUncollectible(at.Now);
-        EventRecorder.Record(at.Db, at.Tenant, "payment.retry_failed", new
-        {
-            invoiceId = invoice?.Id,
-            invoiceNumber = invoice?.Number,
-            customerId = s.CustomerId,
-            subscriptionId = s.Id,
-            reason = CancelReasons.DunningExhausted,
-        }, at.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(at.Db, at.Tenant, new PaymentRetryFailedData(invoice?.Id, invoice?.Number, s.CustomerId, s.Id, CancelReasons.DunningExhausted),
+            at.Now, s.Id, s.CustomerId);
         s.CancelNow(at.Now, CancelReasons.DunningExhausted, null);
         SubscriptionLifecycle.RecordCanceled(at, s);
         await lifecycle.CanceledAsync(at, s, ct);
@@ -194,17 +174,7 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
                 s.TrialEndsAt = null;
                 s.StartFree(at.Now);
                 s.ClearScheduledChange(at.Now);
-                EventRecorder.Record(at.Db, at.Tenant, "subscription.plan_changed", new
-                {
-                    subscriptionId = s.Id,
-                    customerId = s.CustomerId,
-                    previousPlan = new { id = previous?.Id, name = previous?.Name },
-                    currentPlan = new { id = target.Id, name = target.Name },
-                    billingInterval = (string?)null,
-                    credit = 0,
-                    charge = 0,
-                    totalCharged = 0,
-                }, at.Now, s.Id, s.CustomerId);
+                EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, previous, target, null, 0, 0, 0), at.Now, s.Id, s.CustomerId);
                 await lifecycle.PeriodStartedAsync(at, s, ct);
                 return BillingRun.None;
             }
@@ -215,15 +185,8 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
         if (method is null)
         {
             // No card was ever given: the trial simply ends.
-            EventRecorder.Record(at.Db, at.Tenant, "trial.expired", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                status = SubscriptionStatus.Canceled,
-                planId = s.PlanId,
-                planName = plan?.Name,
-                trialEndsAt = EventRecorder.Iso(trialEnd),
-            }, at.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(at.Db, at.Tenant, new TrialExpiredData(s.Id, s.CustomerId, SubscriptionStatus.Canceled, s.PlanId, WebhookPlanRef.Of(plan, s.PlanId).Name, trialEnd),
+                at.Now, s.Id, s.CustomerId);
             s.CancelNow(at.Now, "trial_expired", null);
             SubscriptionLifecycle.RecordCanceled(at, s);
             await lifecycle.CanceledAsync(at, s, ct);
@@ -239,14 +202,7 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
         {
             s.PaidForCurrentPeriod = invoice.Total >= amount ? amount : invoice.Total;
             s.MarkPaid(at.Now);
-            EventRecorder.Record(at.Db, at.Tenant, "trial.converted", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                status = s.Status,
-                planId = s.PlanId,
-                planName = plan?.Name,
-            }, at.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(at.Db, at.Tenant, new TrialConvertedData(s.Id, s.CustomerId, s.Status, s.PlanId, WebhookPlanRef.Of(plan, s.PlanId).Name), at.Now, s.Id, s.CustomerId);
         }
         else
         {
@@ -287,17 +243,8 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
                 {
                     s.StartPeriod(at.Now, price!.BillingInterval, price.Price, 0);
                 }
-                EventRecorder.Record(at.Db, at.Tenant, "subscription.plan_changed", new
-                {
-                    subscriptionId = s.Id,
-                    customerId = s.CustomerId,
-                    previousPlan = new { id = previous?.Id, name = previous?.Name },
-                    currentPlan = new { id = target.Id, name = target.Name },
-                    billingInterval = s.BillingInterval,
-                    credit = 0,
-                    charge = price?.Price ?? 0,
-                    totalCharged = 0,
-                }, at.Now, s.Id, s.CustomerId);
+                EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, previous, target, s.BillingInterval, 0, price?.Price ?? 0, 0),
+                    at.Now, s.Id, s.CustomerId);
                 plan = target;
             }
             s.ClearScheduledChange(at.Now);
@@ -383,23 +330,8 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
     {
         s.MarkPastDue(invoice.Id, at.Now);
         var session = links.Create(at.Db, at.Tenant, HostedKinds.Recovery, s.CustomerId, s.Id, invoice.Id, null, at.Now);
-        EventRecorder.Record(at.Db, at.Tenant, "subscription.past_due", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            status = s.Status,
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-        }, at.Now, s.Id, s.CustomerId);
-        EventRecorder.Record(at.Db, at.Tenant, "payment.failed", new
-        {
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-            customerId = s.CustomerId,
-            subscriptionId = s.Id,
-            failureCode = outcome.FailureCode ?? "card_declined",
-            failureMessage = outcome.FailureMessage ?? "The payment failed.",
-            recoveryUrl = links.Url(session, at.BaseUrl),
-        }, at.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(at.Db, at.Tenant, new SubscriptionPastDueData(s.Id, s.CustomerId, s.Status, invoice.Id, invoice.Number), at.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(at.Db, at.Tenant, new PaymentFailedData(invoice.Id, invoice.Number, s.CustomerId, s.Id, outcome.FailureCode ?? "card_declined",
+            outcome.FailureMessage ?? "The payment failed.", links.Url(session, at.BaseUrl)), at.Now, s.Id, s.CustomerId);
     }
 }

@@ -13,7 +13,7 @@ public static class SubscriptionErrors
 
     public static Error PaymentFailed(ChargeOutcome outcome, string? recoveryUrl) =>
         new("payment_failed", outcome.FailureMessage ?? "The payment failed.", 402, "card_error", null,
-            new { failureCode = outcome.FailureCode, recoveryUrl });
+            new PaymentFailedDetails(outcome.FailureCode, recoveryUrl));
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
 }

@@ -37,33 +37,15 @@ public sealed class SubscriptionLifecycle(IEnumerable<ISubscriptionLifecycleHook
         invoice.PeriodStart = subscription.CurrentPeriodStart;
         invoice.PeriodEnd = subscription.CurrentPeriodEnd;
         subscription.MarkPaid(now);
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.activated", new
-        {
-            subscriptionId = subscription.Id,
-            customerId = subscription.CustomerId,
-            status = subscription.Status,
-            currentPeriodStart = EventRecorder.Iso(subscription.CurrentPeriodStart),
-            currentPeriodEnd = EventRecorder.Iso(subscription.CurrentPeriodEnd),
-            name = (string?)null,
-            invoiceId = invoice.Id,
-            invoiceNumber = invoice.Number,
-            invoiceTotal = invoice.Total,
-            invoiceCurrency = invoice.Currency,
-            provider = payments.ProviderName,
-        }, now, subscription.Id, subscription.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionActivatedData(subscription.Id, subscription.CustomerId, subscription.Status,
+            subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, null, invoice.Id, invoice.Number, invoice.Total, invoice.Currency, payments.ProviderName),
+            now, subscription.Id, subscription.CustomerId);
         await PeriodStartedAsync(scope, subscription, ct);
     }
 
     public static void RecordCanceled(BillingScope scope, Subscription s) =>
-        EventRecorder.Record(scope.Db, scope.Tenant, "subscription.canceled", new
-        {
-            subscriptionId = s.Id,
-            customerId = s.CustomerId,
-            status = s.Status,
-            canceledAt = EventRecorder.Iso(s.CanceledAt ?? scope.Now),
-            cancelReason = s.CancelReason,
-            endDate = EventRecorder.Iso(s.EndedAt ?? scope.Now),
-        }, scope.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionCanceledData(s.Id, s.CustomerId, s.Status, s.CanceledAt ?? scope.Now, s.CancelReason, s.EndedAt ?? scope.Now),
+            scope.Now, s.Id, s.CustomerId);
 
     /// <summary>
     /// Charges the outstanding invoice of a past_due subscription once more. On success: paid, active,
@@ -81,14 +63,7 @@ public sealed class SubscriptionLifecycle(IEnumerable<ISubscriptionLifecycleHook
         if (outcome.Succeeded)
         {
             s.MarkPaid(scope.Now);
-            EventRecorder.Record(scope.Db, scope.Tenant, "payment.recovered", new
-            {
-                invoiceId = invoice.Id,
-                invoiceNumber = invoice.Number,
-                invoiceTotal = invoice.Total,
-                customerId = s.CustomerId,
-                subscriptionId = s.Id,
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new PaymentRecoveredData(invoice.Id, invoice.Number, invoice.Total, s.CustomerId, s.Id), scope.Now, s.Id, s.CustomerId);
         }
         return outcome;
     }

@@ -63,18 +63,8 @@ public sealed class RefundTransaction(IPaymentProvider provider, SubscriptionLif
             }
 
             var invoice = transaction.InvoiceId is null ? null : await db.Invoices.FirstOrDefaultAsync(i => i.Id == transaction.InvoiceId, ct);
-            EventRecorder.Record(db, scope.Tenant, "payment.refunded", new
-            {
-                paymentTransactionId = transaction.Id,
-                provider = transaction.Provider,
-                paymentLinkId = (string?)null,
-                invoiceId = invoice?.Id,
-                invoiceNumber = invoice?.Number,
-                customerId = transaction.CustomerId,
-                subscriptionId = invoice?.SubscriptionId,
-                refundAmount = transaction.Amount,
-                currency = transaction.Currency,
-            }, now, invoice?.SubscriptionId, transaction.CustomerId);
+            EventRecorder.Record(db, scope.Tenant, new PaymentRefundedData(transaction.Id, transaction.Provider, null, invoice?.Id, invoice?.Number,
+                transaction.CustomerId, invoice?.SubscriptionId, transaction.Amount, transaction.Currency), now, invoice?.SubscriptionId, transaction.CustomerId);
 
             if (s is not null && invoice is not null && SubscriptionInvoiceTypes.Contains(invoice.Type) && s.Status != SubscriptionStatus.Canceled)
             {

@@ -108,8 +108,7 @@ public static class Consumption
             Entry(scope, s, account, Buckets.Plan, -left, "expire", null);
             if (account.Kind == AccountKinds.Credits && left > 0)
             {
-                EventRecorder.Record(scope.Db, scope.Tenant, "credits.expired", new { subscriptionId = s.Id, customerId = s.CustomerId, expiredCredits = left },
-                    scope.Now, s.Id, s.CustomerId);
+                EventRecorder.Record(scope.Db, scope.Tenant, new CreditsExpiredData(s.Id, s.CustomerId, left), scope.Now, s.Id, s.CustomerId);
             }
         }
         if (allowance > 0)
@@ -117,8 +116,7 @@ public static class Consumption
             Entry(scope, s, account, Buckets.Plan, allowance, "grant", null);
             if (account.Kind == AccountKinds.Credits)
             {
-                EventRecorder.Record(scope.Db, scope.Tenant, "credits.granted", new { subscriptionId = s.Id, customerId = s.CustomerId, credits = allowance, reason = "plan_allowance" },
-                    scope.Now, s.Id, s.CustomerId);
+                EventRecorder.Record(scope.Db, scope.Tenant, new CreditsGrantedData(s.Id, s.CustomerId, allowance, CreditsGrantedData.PeriodReset), scope.Now, s.Id, s.CustomerId);
             }
         }
         account.Allowance = allowance;

@@ -109,15 +109,8 @@ public sealed class PurchaseCredits(PurchaseCharges charges)
                 return charged.Error;
             }
             Consumption.Entry(scope, s, account, Buckets.Purchased, pack.Credits, "purchase", charged.Value.Id);
-            EventRecorder.Record(scope.Db, scope.Tenant, "credits.purchased", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                invoiceId = charged.Value.Id,
-                invoiceNumber = charged.Value.Number,
-                creditPackName = pack.Name,
-                credits = pack.Credits,
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new CreditsPurchasedData(s.Id, s.CustomerId, charged.Value.Id, charged.Value.Number, pack.Name, pack.Credits),
+                scope.Now, s.Id, s.CustomerId);
             return new Purchase(charged.Value, pack.Credits, account);
         }, ct);
     }
@@ -153,15 +146,8 @@ public sealed class TopupBalance(PurchaseCharges charges)
                 return charged.Error;
             }
             Consumption.Entry(scope, s, account, Buckets.Purchased, Consumption.RateOfMinor(amount.Value, currency), "topup", charged.Value.Id);
-            EventRecorder.Record(scope.Db, scope.Tenant, "balance.topped_up", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                invoiceId = charged.Value.Id,
-                invoiceNumber = charged.Value.Number,
-                amount = amount.Value,
-                currency = s.Currency,
-            }, scope.Now, s.Id, s.CustomerId);
+            EventRecorder.Record(scope.Db, scope.Tenant, new BalanceToppedUpData(s.Id, s.CustomerId, charged.Value.Id, charged.Value.Number, Consumption.RateOfMinor(amount.Value, currency), s.Currency),
+                scope.Now, s.Id, s.CustomerId);
             return new Purchase(charged.Value, amount.Value, account);
         }, ct);
     }

@@ -154,14 +154,7 @@ public sealed class ChangeSeats(PaymentService payments)
             CreatedAt = scope.Now,
         };
         scope.Db.SeatEvents.Add(evt);
-        EventRecorder.Record(scope.Db, scope.Tenant, "seats.updated", new
-        {
-            customerId = s.CustomerId,
-            subscriptionId = s.Id,
-            featureCode,
-            previousSeats = previous,
-            currentSeats = next,
-        }, scope.Now, s.Id, s.CustomerId);
+        EventRecorder.Record(scope.Db, scope.Tenant, new SeatsUpdatedData(s.CustomerId, s.Id, featureCode, previous, next), scope.Now, s.Id, s.CustomerId);
         return new SeatChange(evt, invoice);
     }
 

@@ -206,7 +206,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
                 Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
                 if (account.Total == 0 && cost > 0)
                 {
-                    EventRecorder.Record(db, scope.Tenant, "credits.depleted", new { subscriptionId = s.Id, customerId = s.CustomerId, remainingCredits = 0 }, now, s.Id, s.CustomerId);
+                    EventRecorder.Record(db, scope.Tenant, new CreditsDepletedData(s.Id, s.CustomerId, 0), now, s.Id, live.Customer);
                 }
                 break;
             }
@@ -224,8 +224,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
                 Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
                 if (before > 0 && account.Total <= 0)
                 {
-                    EventRecorder.Record(db, scope.Tenant, "balance.depleted", new { subscriptionId = s.Id, customerId = s.CustomerId, currentBalance = account.Total, currency = s.Currency },
-                        now, s.Id, s.CustomerId);
+                    EventRecorder.Record(db, scope.Tenant, new BalanceDepletedData(s.Id, s.CustomerId, account.Total, s.Currency), now, s.Id, live.Customer);
                 }
                 break;
             }
@@ -247,15 +246,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
         db.UsageEvents.Add(evt);
         if (options.Value.EmitRecordedEvents)
         {
-            EventRecorder.Record(db, scope.Tenant, "usage.recorded", new
-            {
-                subscriptionId = s.Id,
-                customerId = s.CustomerId,
-                usageEventId = evt.Id,
-                featureCode = feature.Code,
-                value,
-                ts = EventRecorder.Iso(evt.Timestamp),
-            }, now, s.Id, s.CustomerId);
+            EventRecorder.Record(db, scope.Tenant, new UsageRecordedData(s.Id, s.CustomerId, evt.Id, feature.Code, value, evt.Timestamp), now, s.Id, live.Customer);
         }
         return new Tracked(evt, false);
     }
@@ -271,15 +262,15 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
 
     public static Error InsufficientCredits(ConsumptionAccount account, long cost) =>
         new("insufficient_credits", $"Not enough credits: this needs {cost} and {Math.Max(0, account.Total)} are left.", 402, "invalid_request_error", null,
-            new { required = cost, planCredits = account.PlanAmount, purchasedCredits = account.PurchasedAmount, totalCredits = account.Total });
+            new InsufficientCreditsDetails(cost, account.PlanAmount, account.PurchasedAmount, account.Total));
 
     public static Error InsufficientBalance(ConsumptionAccount account, long cost, string currency) =>
         new("insufficient_balance", "Not enough balance left for this use.", 402, "invalid_request_error", null,
-            new { required = cost, currentBalance = account.Total, currency });
+            new InsufficientBalanceDetails(cost, account.Total, currency));
 
     public static Error IncludedLimitReached(PlanFeature pf, decimal current) =>
         new("included_limit_reached", $"The plan's included {pf.IncludedAmount} of '{pf.Feature?.Code}' is used up ({current} used).", 403, "invalid_request_error", null,
-            new { included = pf.IncludedAmount, current });
+            new IncludedLimitReachedDetails(pf.IncludedAmount, current));
 
     private static async Task<UsageCounter> CounterAsync(TrackSession session, string subscriptionId, string featureId, DateTime windowStart, CancellationToken ct)
     {

@@ -77,7 +77,7 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
                 attempts.Refused(Portal.Session.Id);
             }
             Problem = PortalMessages.For(error);
-            var code = error.Code == "payment_failed" ? error.Details?.GetType().GetProperty("failureCode")?.GetValue(error.Details) as string ?? error.Code : error.Code;
+            var code = error.Code == "payment_failed" && error.Details is PaymentFailedDetails { FailureCode: { } failure } ? failure : error.Code;
             Form.Refused(code);
             // The card may have been saved even though what followed failed (for example a purchase declined later).
             await Portal.RefreshAsync(Ct);
