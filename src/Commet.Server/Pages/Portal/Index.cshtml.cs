@@ -27,7 +27,8 @@ public sealed class IndexModel : PortalPageModel
     /// <summary>The open checkout of a subscription waiting for a first payment or for a card before its trial ends.</summary>
     public HostedSession? Checkout { get; private set; }
 
-    public IReadOnlyList<PlanChoice> StartChoices { get; private set; } = [];
+    /// <summary>The public plans to start, one section per plan group, then the plans outside groups.</summary>
+    public IReadOnlyList<PlanSection> StartChoices { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
