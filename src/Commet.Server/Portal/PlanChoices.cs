@@ -11,23 +11,44 @@ public sealed record PlanChoice(Plan Plan, PlanPrice? Price)
     public bool IsFree => Plan.IsFree;
 }
 
+/// <summary>The plans of one plan group (or the plans outside any group, <see cref="Group"/> null), in the group's order.</summary>
+public sealed record PlanSection(PlanGroup? Group, IReadOnlyList<PlanChoice> Plans);
+
 public static class PlanChoices
 {
     /// <summary>
-    /// The organization's public plans a customer without a subscription can start: public groups' plans in
-    /// group order, then plans outside groups; each at its default price.
+    /// The organization's public plans a customer without a subscription can start, one section per public plan
+    /// group (groups in the order they were created, plans by the group's sortOrder), then the plans outside any
+    /// group; each plan at its default price.
     /// </summary>
-    public static async Task<IReadOnlyList<PlanChoice>> PublicPlansAsync(PortalContext p, CancellationToken ct)
+    public static async Task<IReadOnlyList<PlanSection>> PublicPlansAsync(PortalContext p, CancellationToken ct)
     {
         var plans = await p.Db.Plans.AsNoTracking().Include(x => x.Prices).Include(x => x.Features).ThenInclude(f => f.Feature)
             .Where(x => x.IsPublic && x.DeletedAt == null)
             .ToListAsync(ct);
-        return plans
+        var groupIds = plans.Where(x => x.PlanGroupId is not null).Select(x => x.PlanGroupId!).Distinct().ToList();
+        var groups = groupIds.Count == 0 ? []
+            : await p.Db.PlanGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id) && g.IsPublic).ToListAsync(ct);
+        var offered = plans
             .Where(x => x.IsFree || x.Prices.Count > 0)
-            .OrderBy(x => x.PlanGroupId is null ? 1 : 0).ThenBy(x => x.PlanGroupId).ThenBy(x => x.SortOrder).ThenBy(x => x.Id)
             .Select(x => new PlanChoice(x, x.IsFree ? null : x.Prices.FirstOrDefault(pr => pr.IsDefault) ?? x.Prices.OrderBy(pr => BillingIntervals.Rank(pr.BillingInterval)).First()))
             .ToList();
+        var sections = groups
+            .OrderBy(g => g.CreatedAt).ThenBy(g => g.Id, StringComparer.Ordinal)
+            .Select(g => new PlanSection(g, Ordered(offered.Where(c => c.Plan.PlanGroupId == g.Id))))
+            .Where(s => s.Plans.Count > 0)
+            .ToList();
+        // Plans of a private group are not offered; plans outside any group are, in their own section.
+        var ungrouped = Ordered(offered.Where(c => c.Plan.PlanGroupId is null));
+        if (ungrouped.Count > 0)
+        {
+            sections.Add(new PlanSection(null, ungrouped));
+        }
+        return sections;
     }
+
+    private static List<PlanChoice> Ordered(IEnumerable<PlanChoice> choices) =>
+        choices.OrderBy(c => c.Plan.SortOrder).ThenBy(c => c.Plan.Id, StringComparer.Ordinal).ToList();
 
     /// <summary>The public plans of the subscription's plan group, in the group's order (the current plan is always included).</summary>
     public static async Task<IReadOnlyList<Plan>> GroupPlansAsync(PortalContext p, Plan current, CancellationToken ct)
@@ -40,6 +61,47 @@ public static class PlanChoices
             .Where(x => x.PlanGroupId == current.PlanGroupId && x.DeletedAt == null && (x.IsPublic || x.Id == current.Id))
             .ToListAsync(ct);
         return plans.OrderBy(x => x.SortOrder).ThenBy(x => x.Id).ToList();
+    }
+
+    /// <summary>
+    /// What a plan gives, one line each, as its card lists it: on credits plans the monthly credits and what each
+    /// feature costs in credits; on balance plans the monthly balance and each feature's price; then the rest of the
+    /// features ("10,000 API calls included", "Unlimited seats", "SSO"). <paramref name="price"/> is the price shown
+    /// on the card (credits and balance are set per price); free plans without one use their default price, if any.
+    /// </summary>
+    public static IReadOnlyList<string> Lines(Plan plan, PlanPrice? price, string currency)
+    {
+        price ??= plan.Prices.FirstOrDefault(pr => pr.IsDefault) ?? plan.Prices.FirstOrDefault();
+        var lines = new List<string>();
+        var model = plan.ConsumptionModel;
+        if (model == ConsumptionModels.Credits && price?.IncludedCredits is > 0 and var credits)
+        {
+            lines.Add($"{PortalFormat.Quantity(credits)} {(credits == 1 ? "credit" : "credits")} a month");
+        }
+        else if (model == ConsumptionModels.Balance && price?.IncludedBalance is > 0 and var balance)
+        {
+            lines.Add($"{PortalFormat.RateAmount(balance, currency)} balance a month");
+        }
+        foreach (var f in plan.Features.Where(x => x.Enabled && x.Feature is not null))
+        {
+            lines.Add(model is ConsumptionModels.Credits or ConsumptionModels.Balance && f.Feature!.Type == FeatureTypes.Usage
+                ? Cost(model, f, currency)
+                : Describe(f));
+        }
+        return lines;
+    }
+
+    /// <summary>What one use of a feature costs on a credits or balance plan: "Image generations: 5 credits each", "Calls: $0.45 per call".</summary>
+    private static string Cost(string model, PlanFeature f, string currency)
+    {
+        var feature = f.Feature!;
+        var per = feature.UnitName is { Length: > 0 } unit ? $"per {unit}" : "each";
+        if (model == ConsumptionModels.Credits)
+        {
+            var credits = f.CreditsPerUnit ?? 1;
+            return $"{feature.Name}: {PortalFormat.Quantity(credits)} {(credits == 1 ? "credit" : "credits")} {per}";
+        }
+        return f.OverageUnitPrice > 0 ? $"{feature.Name}: {PortalFormat.Rate(f.OverageUnitPrice, currency)} {per}" : $"{feature.Name}: no charge";
     }
 
     /// <summary>One line about what a plan gives for a feature: "10,000 API calls", "Unlimited seats", "SSO".</summary>
@@ -56,9 +118,7 @@ public static class PlanChoices
             return $"Unlimited {Plural(unit)}";
         }
         var amount = PortalFormat.Quantity(f.IncludedAmount);
-        var text = feature.Type == FeatureTypes.Seats
-            ? $"{amount} {(f.IncludedAmount == 1 ? unit : Plural(unit))} included"
-            : $"{amount} {(f.IncludedAmount == 1 ? unit : Plural(unit))} included";
+        var text = $"{amount} {(f.IncludedAmount == 1 ? unit : Plural(unit))} included";
         return feature.UnitName is { Length: > 0 } && !feature.Name.Equals(unit, StringComparison.OrdinalIgnoreCase) ? $"{feature.Name}: {text}" : text;
     }
 

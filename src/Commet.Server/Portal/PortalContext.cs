@@ -64,7 +64,10 @@ public sealed class PortalContext
     public static Task<Subscription?> CurrentSubscriptionAsync(CommetDb db, string customerId, CancellationToken ct) =>
         PortalQueries.CurrentSubscription.Invoke(db, customerId, ct);
 
-    public string Money(long minor) => PortalFormat.Money(minor, Subscription?.Currency ?? Branding.Currency);
+    /// <summary>The subscription's currency, or the organization's when there is no subscription.</summary>
+    public string Currency => Subscription?.Currency ?? Branding.Currency;
+
+    public string Money(long minor) => PortalFormat.Money(minor, Currency);
 
     public string Money(long minor, string currency) => PortalFormat.Money(minor, currency);
 

@@ -46,6 +46,21 @@ public sealed class PortalFormat(TimeZoneInfo zone)
         return (major < 0 ? "-" + symbol + text.TrimStart('-') : symbol + text);
     }
 
+    /// <summary>
+    /// A rate-scale amount (10000 = 1.00) such as an included balance: as money ("$1,000.00") when it is a whole
+    /// number of minor units, else with its fraction of a cent ("$0.0025").
+    /// </summary>
+    public static string RateAmount(long rateScale, string currency)
+    {
+        var digits = Commet.Domain.Currency.IsKnown(currency) ? Commet.Domain.Currency.Of(currency).Digits : 2;
+        var perMinor = Commet.Domain.Money.RateScale;
+        for (var i = 0; i < digits; i++)
+        {
+            perMinor /= 10;
+        }
+        return perMinor > 0 && rateScale % perMinor == 0 ? Money(rateScale / perMinor, currency) : Rate(rateScale, currency);
+    }
+
     /// <summary>"1,234" or "12.5".</summary>
     public static string Quantity(decimal value) => value.ToString(value == decimal.Truncate(value) ? "#,0" : "#,0.##", Culture);
 

@@ -9,8 +9,8 @@ namespace Commet.Server.Portal;
 /// <summary>A session row read with its customer and the organization's test clock.</summary>
 public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock);
 
-/// <summary>What the overview shows of the plan (no prices or features: they are not shown there).</summary>
-public sealed record PlanSummary(string Name, string? Description, string? PlanGroupId);
+/// <summary>What the overview shows of the plan (no prices or features: they are not shown there; the model says whether a balance is).</summary>
+public sealed record PlanSummary(string Name, string? Description, string? PlanGroupId, string? ConsumptionModel);
 
 /// <summary>
 /// The queries every portal page runs, compiled once: EF Core then skips translating (and looking up) the LINQ
@@ -45,7 +45,7 @@ public static class PortalQueries
         db.PaymentMethods.AsNoTracking().FirstOrDefault(m => m.CustomerId == customerId && m.IsDefault && m.DetachedAt == null));
 
     public static readonly Compiled<string, PlanSummary?> PlanSummaryOf = new((db, planId, ct) =>
-        db.Plans.AsNoTracking().Where(p => p.Id == planId).Select(p => new PlanSummary(p.Name, p.Description, p.PlanGroupId)).FirstOrDefault());
+        db.Plans.AsNoTracking().Where(p => p.Id == planId).Select(p => new PlanSummary(p.Name, p.Description, p.PlanGroupId, p.ConsumptionModel)).FirstOrDefault());
 
     private static readonly PerProvider<Func<CommetDb, string, int, IAsyncEnumerable<Invoice>>> LatestInvoicesBy =
         new(() => EF.CompileAsyncQuery(LatestInvoicesQuery));

@@ -120,12 +120,17 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PreviewPlan
         return null;
     }
 
-    /// <summary>What the customer would lose or exceed on the target plan: seats and usage over its limits, features it lacks.</summary>
+    /// <summary>
+    /// What the customer would lose or exceed on the target plan. A change made now (upgrade, trial switch) meets
+    /// this period's usage and seats; a change at the period end starts with usage reset, so only what carries
+    /// over is warned about: features the target lacks, and seats in use above what it includes.
+    /// </summary>
     private async Task<IReadOnlyList<string>> WarningsAsync(Subscription s, Plan current, Plan target)
     {
         var warnings = new List<string>();
         var dto = await views.ToDtoAsync(Portal.Scope, s, Ct);
         var byCode = dto.Features.ToDictionary(f => f.Code, StringComparer.Ordinal);
+        var atPeriodEnd = Planned!.Kind == ChangeKind.Downgrade;
         foreach (var f in current.Features.Where(f => f.Enabled && f.Feature is not null))
         {
             var feature = f.Feature!;
@@ -140,17 +145,44 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PreviewPlan
                 continue;
             }
             var unit = PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
-            if (feature.Type == FeatureTypes.Seats && used.Usage.Current > to.IncludedAmount)
+            var inUse = used.Usage.Current;
+            if (feature.Type == FeatureTypes.Seats && inUse > to.IncludedAmount)
             {
-                warnings.Add($"You have {PortalFormat.Quantity(used.Usage.Current)} {unit} in use; {target.Name} includes {PortalFormat.Quantity(to.IncludedAmount)}."
-                    + (to.OverageEnabled ? " Extra seats are charged." : " Remove some before the change."));
+                warnings.Add(atPeriodEnd ? SeatsAtPeriodEnd(s, target, to, inUse, unit)
+                    : $"You have {PortalFormat.Quantity(inUse)} {unit} in use; {target.Name} includes {PortalFormat.Quantity(to.IncludedAmount)}."
+                        + (to.OverageEnabled ? " Extra seats are charged." : " Remove some before the change."));
             }
-            else if (feature.Type == FeatureTypes.Usage && used.Usage.Current > to.IncludedAmount)
+            else if (feature.Type == FeatureTypes.Usage && !atPeriodEnd && inUse > to.IncludedAmount)
             {
-                warnings.Add($"You have used {PortalFormat.Quantity(used.Usage.Current)} {unit} this period; {target.Name} includes {PortalFormat.Quantity(to.IncludedAmount)}."
+                warnings.Add($"You have used {PortalFormat.Quantity(inUse)} {unit} this period; {target.Name} includes {PortalFormat.Quantity(to.IncludedAmount)}."
                     + (to.OverageEnabled ? $" Usage above that costs {PortalFormat.Rate(to.OverageUnitPrice, s.Currency)} each." : " Usage above that will be blocked."));
             }
         }
         return warnings;
+    }
+
+    /// <summary>
+    /// Seats are not reset by the change: those in use above the target's included seats are billed in advance with
+    /// every renewal on the target (the renewal's seat line), or, when the target allows no extra seats, no seat can
+    /// be added until fewer than the included number are in use.
+    /// </summary>
+    private string SeatsAtPeriodEnd(Subscription s, Plan target, PlanFeature to, decimal inUse, string unit)
+    {
+        var when = Portal.Format.Date(s.CurrentPeriodEnd);
+        var included = PortalFormat.Quantity(to.IncludedAmount);
+        var head = $"You have {PortalFormat.Quantity(inUse)} {unit} in use; {target.Name} includes {included}.";
+        if (!to.OverageEnabled)
+        {
+            return $"{head} From {when} you can't add {unit} until fewer than {included} are in use. Remove {PortalFormat.Quantity(inUse - to.IncludedAmount)} to stay within the plan.";
+        }
+        var extra = inUse - to.IncludedAmount;
+        if (target.IsFree || to.OverageUnitPrice <= 0)
+        {
+            return $"{head} Extra {unit} cost nothing on {target.Name}.";
+        }
+        var total = Money.FromRate(to.OverageUnitPrice, extra, Currency.Of(s.Currency));
+        var period = PortalFormat.Interval(TargetInterval);
+        return $"{head} From {when} the {PortalFormat.Quantity(extra)} extra {unit} are billed with each renewal: "
+            + $"{Portal.Money(total.MinorUnits)} per {period} ({PortalFormat.Rate(to.OverageUnitPrice, s.Currency)} each).";
     }
 }

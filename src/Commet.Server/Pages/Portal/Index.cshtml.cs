@@ -24,10 +24,14 @@ public sealed class IndexModel : PortalPageModel
 
     public Invoice? Overdue { get; private set; }
 
+    /// <summary>The balance, on balance plans.</summary>
+    public PortalBalance? Balance { get; private set; }
+
     /// <summary>The open checkout of a subscription waiting for a first payment or for a card before its trial ends.</summary>
     public HostedSession? Checkout { get; private set; }
 
-    public IReadOnlyList<PlanChoice> StartChoices { get; private set; } = [];
+    /// <summary>The public plans to start, one section per plan group, then the plans outside groups.</summary>
+    public IReadOnlyList<PlanSection> StartChoices { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -50,6 +54,10 @@ public sealed class IndexModel : PortalPageModel
         if (s is not null && (s.Status == SubscriptionStatus.PendingPayment || (s.Status == SubscriptionStatus.Trialing && Card is null)))
         {
             Checkout = await HostedLinks.OpenCheckoutAsync(db, s.Id, Ct);
+        }
+        if (Plan?.ConsumptionModel == ConsumptionModels.Balance && Portal.HasLiveSubscription)
+        {
+            Balance = await PortalBalance.ReadAsync(Portal, await Portal.PlanAsync(Ct), Ct);
         }
         if (!Portal.HasLiveSubscription)
         {

@@ -25,6 +25,9 @@ public sealed class PurchasesModel : PortalPageModel
 
     public bool Balance => Plan?.ConsumptionModel == ConsumptionModels.Balance;
 
+    /// <summary>The balance as it stands, shown above the top-up form.</summary>
+    public PortalBalance? BalanceNow { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         var s = Portal.Subscription;
@@ -47,6 +50,10 @@ public sealed class PurchasesModel : PortalPageModel
         if (Credits)
         {
             Packs = await db.CreditPacks.AsNoTracking().Where(c => c.IsActive && c.DeletedAt == null).OrderBy(c => c.Price).ThenBy(c => c.Id).ToListAsync(Ct);
+        }
+        if (Balance)
+        {
+            BalanceNow = await PortalBalance.ReadAsync(Portal, Plan, Ct);
         }
         var model = Plan?.ConsumptionModel ?? ConsumptionModels.Metered;
         var addons = await db.Addons.AsNoTracking().Include(a => a.Feature)

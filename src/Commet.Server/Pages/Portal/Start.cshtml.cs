@@ -46,7 +46,7 @@ public sealed class StartModel(PortalActions actions) : PortalPageModel
         Plan = plan ?? "";
         Interval = string.IsNullOrEmpty(interval) ? null : interval;
         // Only the public plans offered on the overview can be started here.
-        var offered = await PlanChoices.PublicPlansAsync(Portal, Ct);
+        var offered = (await PlanChoices.PublicPlansAsync(Portal, Ct)).SelectMany(section => section.Plans);
         if (!offered.Any(c => c.Plan.Id == Plan && (c.IsFree || c.Plan.Prices.Any(pr => pr.BillingInterval == (Interval ?? c.Interval)))))
         {
             return NotFound();

@@ -127,6 +127,4 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
     }
 
     private static string Unit(Feature feature) => PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
-
-    public string BalanceText(long rateScale, string currency) => Portal.Money(Consumption.MinorOfRate(rateScale, Currency.Of(currency)), currency);
 }
