@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Billing run benchmark (PRODUCT.md §6: 100,000 due subscriptions renewed in ≤ 30 s on PostgreSQL).
+# Billing run benchmark (docs/product.md §6: 100,000 due subscriptions renewed in ≤ 30 s on PostgreSQL).
 #   bench/run-billing.sh [N ...] [-- extra arguments for the harness, e.g. --profile]
 # Default N: 10000 100000. Each N runs in a fresh database on the test PostgreSQL server (127.0.0.1:5433, or
 # COMMET_BENCH_PG), is verified with SQL, and is compared with a raw binary COPY of the same rows in the same run.

@@ -101,7 +101,7 @@ ensure_pg() {
     log "PostgreSQL already running on 127.0.0.1:$PG_PORT: using it as it is"
     return
   fi
-  # STACK.md's recipe, in a data directory of our own (stopped again at the end).
+  # The recipe of docs/development.md (and scripts/postgres.sh), in a data directory of our own (stopped again at the end).
   local data=/tmp/commet-bench-pg-$PG_PORT
   log "starting PostgreSQL in $data on port $PG_PORT"
   rm -rf "$data"; mkdir -p "$data"; chown postgres:postgres "$data"

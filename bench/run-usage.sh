@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage ingestion benchmark (PRODUCT.md section 6; results in docs/benchmarks.md, "Usage ingestion").
+# Usage ingestion benchmark (docs/product.md §6; results in docs/benchmarks.md, "Usage ingestion").
 #
 # Builds the server (and bench/UsageCeilings) once in Release. For each database: starts the server on a
 # fresh store, seeds it through the API (bench/usage/seed.py: a usage feature, a credits plan with

@@ -1,4 +1,4 @@
-// Billing run benchmark (PRODUCT.md §6): N due monthly subscriptions renewed by BillingEngine.RunAsync on PostgreSQL,
+// Billing run benchmark (docs/product.md §6): N due monthly subscriptions renewed by BillingEngine.RunAsync on PostgreSQL,
 // verified with SQL, and compared with a raw binary COPY of the same rows measured in the same run.
 //
 //   dotnet run -c Release --project bench/billing -- [N] [--pg <admin connection string>] [--profile] [--runs K] [--warmup W]

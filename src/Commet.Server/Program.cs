@@ -16,7 +16,7 @@ using Commet.Server.Portal;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(Hosting.ApplicationOptions(args));
 builder.Configuration.AddCommetEnvironment();
 builder.WebHost.UseCommetUrls(args, builder.Configuration);
 

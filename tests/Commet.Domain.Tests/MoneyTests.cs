@@ -38,7 +38,7 @@ public class MoneyTests
     }
 
     [Theory]
-    // $29.00 × 20/30 = 1933.33… → 1933 (the proration example of PRODUCT.md).
+    // $29.00 × 20/30 = 1933.33… → 1933 (the proration example of docs/product.md §3.3).
     [InlineData(2900, 20, 30, 1933)]
     // 2500 × 15/30 = 1250 exactly.
     [InlineData(2500, 15, 30, 1250)]

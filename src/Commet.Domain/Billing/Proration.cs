@@ -1,6 +1,6 @@
 namespace Commet.Domain.Billing;
 
-/// <summary>The numbers of an immediate plan change (PRODUCT.md §3.3).</summary>
+/// <summary>The numbers of an immediate plan change (docs/product.md §3.3).</summary>
 public sealed record ProrationQuote(Money Credit, Money NewCharge, Money Total, int DaysRemaining, int TotalDays, DateTime EffectiveDate);
 
 public static class Proration

@@ -16,6 +16,16 @@ public static class Hosting
         ["COMMET_BOOTSTRAP_LIVE_KEY"] = "Commet:BootstrapLiveKey",
     };
 
+    /// <summary>
+    /// The content root is the server's own folder (where the build puts <c>appsettings.json</c>), not the folder it
+    /// was started from: <c>dotnet run --project src/Commet.Server</c> from the repository root, or
+    /// <c>dotnet /opt/commet/Commet.Server.dll</c> from anywhere, reads the same settings, including the log levels
+    /// that keep EF Core's SQL out of the console. Relative paths in settings (<c>Commet:DataDir</c>, default
+    /// <c>./data</c>) still resolve against the working directory.
+    /// </summary>
+    public static WebApplicationOptions ApplicationOptions(string[] args) =>
+        new() { Args = args, ContentRootPath = AppContext.BaseDirectory };
+
     /// <summary>Maps the documented <c>COMMET_*</c> variables onto the <c>Commet</c> configuration section.</summary>
     public static void AddCommetEnvironment(this ConfigurationManager configuration)
     {

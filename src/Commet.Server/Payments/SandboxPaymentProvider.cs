@@ -6,7 +6,7 @@ using Commet.Domain.Billing;
 namespace Commet.Server.Payments;
 
 /// <summary>
-/// The built-in sandbox provider: no money moves. Test cards (PRODUCT.md §3.6):
+/// The built-in sandbox provider: no money moves. Test cards (docs/product.md §3.6):
 /// 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; …9995 has insufficient funds; …0069 is
 /// expired; …0341 attaches but every later charge fails. Any other number that passes the Luhn check behaves
 /// like 4242. It refuses live mode.

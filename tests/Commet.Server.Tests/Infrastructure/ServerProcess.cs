@@ -29,7 +29,12 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the built server and waits until it answers <c>/readyz</c>. Logs are at Warning unless
+    /// <paramref name="environment"/> sets <c>Logging__LogLevel__Default</c>; <paramref name="workingDirectory"/>
+    /// defaults to the test run's own.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment, string? workingDirectory = null)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", $"http://127.0.0.1:{port}"])
@@ -37,12 +42,13 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
         }
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
         process.OutputDataReceived += (_, e) => server.Append(e.Data);

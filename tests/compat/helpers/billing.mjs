@@ -1,5 +1,5 @@
 // Building blocks for the billing tests: catalog, customers, test cards and the sandbox test clock, all through the
-// SDK except the sandbox card helper (our addition, PRODUCT.md §3.6), which the SDK does not have.
+// SDK except the sandbox card helper (our addition, docs/product.md §3.6), which the SDK does not have.
 import assert from 'node:assert/strict';
 import { api } from './sdk.mjs';
 import { assertSuccess, unique } from './assertions.mjs';

@@ -1,5 +1,5 @@
 // The object types of @commet/node 7.10.0 (dist/index.d.ts), as assertions: every declared field present with
-// its declared type, `object` and `livemode`, and the ID prefix of WIRE.md.
+// its declared type, `object` and `livemode`, and the ID prefix of docs/wire.md.
 import assert from 'node:assert/strict';
 import { assertId, assertObject, assertShape } from './assertions.mjs';
 

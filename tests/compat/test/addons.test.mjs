@@ -1,4 +1,4 @@
-// addons.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.1): one add-on per feature; basePrice in minor
+// addons.* of @commet/node 7.10.0 against the server (docs/product.md §3.1): one add-on per feature; basePrice in minor
 // units, overageRate in rate scale.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

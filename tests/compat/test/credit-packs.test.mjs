@@ -1,4 +1,4 @@
-// creditPacks.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.1): name, credits, price (minor units).
+// creditPacks.* of @commet/node 7.10.0 against the server (docs/product.md §3.1): name, credits, price (minor units).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { live, sandbox, useServer } from '../helpers/sdk.mjs';

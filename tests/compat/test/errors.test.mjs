@@ -163,7 +163,7 @@ describe('out-of-scope SDK calls', () => {
 
 describe('legacy alias', () => {
   test('POST /api/portal/request-access answers like POST /api/v1/portal/request-access', async () => {
-    // The seed documentation's curl example uses the legacy path (WIRE.md); both must behave the same, whether
+    // Commet's older documentation shows the legacy path in its curl example (docs/wire.md); both must behave the same, whether
     // the portal is built (404 customer_not_found for an unknown customer) or not yet (501).
     const body = { customerId: unique('nobody') };
     const v1 = await api('/api/v1/portal/request-access', { method: 'POST', body });

@@ -1,4 +1,4 @@
-// features.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.1).
+// features.* of @commet/node 7.10.0 against the server (docs/product.md §3.1).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { live, sandbox, useServer } from '../helpers/sdk.mjs';

@@ -1,4 +1,4 @@
-// invoices.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.6): list with filters and cursor pages, get
+// invoices.* of @commet/node 7.10.0 against the server (docs/product.md §3.6): list with filters and cursor pages, get
 // with line items and exact totals, getDownloadUrl (a signed PDF link), updateStatus (outstanding → paid | void,
 // final states stay final), createAdjustment.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// planGroups.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.1): ordered plans that a customer may move
+// planGroups.* of @commet/node 7.10.0 against the server (docs/product.md §3.1): ordered plans that a customer may move
 // between; a plan is in at most one group; all plans of a group share one consumption model.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

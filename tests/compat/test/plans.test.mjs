@@ -1,4 +1,4 @@
-// plans.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.1): plans, prices, plan features, visibility.
+// plans.* of @commet/node 7.10.0 against the server (docs/product.md §3.1): plans, prices, plan features, visibility.
 // Money: plan `price` is in minor units (4900 = $49.00); `overage.unitPrice` is rate scale (20 = $0.002/unit).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

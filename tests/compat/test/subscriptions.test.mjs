@@ -1,4 +1,4 @@
-// subscriptions.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.2–3.5): create (free, paid with and without
+// subscriptions.* of @commet/node 7.10.0 against the server (docs/product.md §3.2–3.5): create (free, paid with and without
 // a card, trials), get, getActive, list, cancel/uncancel, changePlan/previewChange with exact proration on the test
 // clock, scheduled downgrades, reactivate, recovery links, card-update links and add-ons.
 //

@@ -1,4 +1,4 @@
-// testClock.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.6): get, advance (by days or to an instant,
+// testClock.* of @commet/node 7.10.0 against the server (docs/product.md §3.6): get, advance (by days or to an instant,
 // forward only), processBilling and its counts over a monthly renewal and a dunning sequence, sandbox only.
 //
 // The server runs without its background billing worker here, so that billing happens only when a test calls

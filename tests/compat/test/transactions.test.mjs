@@ -1,4 +1,4 @@
-// transactions.* of @commet/node 7.10.0 against the server (PRODUCT.md §3.6): list with filters, get, refund (a full
+// transactions.* of @commet/node 7.10.0 against the server (docs/product.md §3.6): list with filters, get, refund (a full
 // refund of a subscription invoice cancels the subscription, per the SDK's payment.refunded doc), retry (only a failed
 // renewal charge).
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // usage.*, seats.*, featureAccess.* and the purchase methods of subscriptions.* (purchaseCredits, topupBalance,
-// adjustBalance) of @commet/node 7.10.0 against the server (PRODUCT.md §3.4), with hand-worked numbers:
+// adjustBalance) of @commet/node 7.10.0 against the server (docs/product.md §3.4), with hand-worked numbers:
 //  - credits: 1,000 included credits, 10 credits per use, a 500-credit pack bought mid-month; after 120 uses the plan
 //    credits are 0 and 300 purchased credits are left; at 0 usage is refused with insufficient_credits;
 //  - metered: 10,000 included, overage at 20 (rate scale: $0.002 a unit); 15,000 used → the renewal invoice carries a
@@ -7,7 +7,7 @@
 //  - balance: a plan that does not block on exhaustion goes negative; one that blocks refuses;
 //  - seats: add/remove/set/setAll/getBalance/getAllBalances, insufficient_seats, seat_limit_exceeded;
 //  - feature access: list/get/canUse; a duplicate idempotencyKey on track counts once.
-// Units (WIRE.md): includedBalance, balance read-outs and per-unit prices in rate scale (10000 = $1.00); top-ups in
+// Units (docs/wire.md): includedBalance, balance read-outs and per-unit prices in rate scale (10000 = $1.00); top-ups in
 // minor units; credits are plain integers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
