@@ -46,6 +46,10 @@ public sealed partial class ConsumptionOps
         {
             check.Add("quantity", "quantity must be zero or more.");
         }
+        else if (r.Quantity is { } d && !HasAtMostDecimals(d, MaxValueDecimals))
+        {
+            check.Add("quantity", $"quantity may have at most {MaxValueDecimals} decimal places.");
+        }
         if (check.Failed)
         {
             return check.ToError();
@@ -64,6 +68,10 @@ public sealed partial class ConsumptionOps
         }
         var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
         var (windowStart, _) = Window(s, scope.Now);
+        if (model != ConsumptionModels.Metered && CheckCost("quantity", model, pf, quantity, 0) is { } tooLarge)
+        {
+            return tooLarge;
+        }
         switch (model)
         {
             case ConsumptionModels.Credits:

@@ -33,6 +33,9 @@ public sealed partial class ConsumptionOps
     public const long DefaultTopupMinimum = 500;
     public const long DefaultTopupMaximum = 1_000_000;
 
+    /// <summary>Largest balance/adjust amount either way: credits, or minor units.</summary>
+    public const long MaxAdjustment = 1_000_000_000_000;
+
     /// <summary>Purchases are for active, trialing and free subscriptions; a past-due one pays what it owes first.</summary>
     public static Error? CanPurchase(Subscription s) => s.Status switch
     {
@@ -65,6 +68,10 @@ public sealed partial class ConsumptionOps
                 return Error.NotFound("credit_pack", $"No active credit pack with ID '{creditPackId}'.");
             }
             var account = await AccountAsync(scope, s!, plan, AccountKinds.Credits, ct);
+            if (CheckAccountRoom("creditPackId", account, pack.Credits) is { } full)
+            {
+                return full;
+            }
             var charged = await ChargeAsync(scope, s!, plan, InvoiceTypes.CreditPurchase, pack.Price, $"{pack.Name} ({pack.Credits:N0} credits)", $"credits:{s!.Id}:{pack.Id}", ct);
             if (!charged.IsSuccess)
             {
@@ -104,6 +111,10 @@ public sealed partial class ConsumptionOps
             }
             var currency = Currency.Of(s!.Currency);
             var account = await AccountAsync(scope, s, plan, AccountKinds.Balance, ct);
+            if (CheckAccountRoom("amount", account, RateOfMinor(amount.Value, currency)) is { } full)
+            {
+                return full;
+            }
             var charged = await ChargeAsync(scope, s, plan, InvoiceTypes.BalanceTopup, amount.Value, $"Balance top-up {new Money(amount.Value, currency).Format()}",
                 $"topup:{s.Id}", ct);
             if (!charged.IsSuccess)
@@ -128,9 +139,10 @@ public sealed partial class ConsumptionOps
     public async Task<Result<(long Amount, long NewBalance, string? Reason)>> AdjustAsync(BillingScope scope, string subscriptionId, AdjustBalanceRequest r, CancellationToken ct)
     {
         var check = new Check().OneOf("type", r.Type, [AccountKinds.Credits, AccountKinds.Balance], required: false).MaxLength("reason", r.Reason, 500);
-        if (r.Amount is null or 0 || Math.Abs(r.Amount.Value) > 1_000_000_000_000)
+        // No Math.Abs: it overflows on long.MinValue.
+        if (r.Amount is null or 0 or < -MaxAdjustment or > MaxAdjustment)
         {
-            check.Add("amount", "amount must be a non-zero whole number (positive adds, negative subtracts).");
+            check.Add("amount", $"amount must be a non-zero whole number between -{MaxAdjustment} and {MaxAdjustment} (positive adds, negative subtracts).");
         }
         if (check.Failed)
         {
@@ -158,6 +170,10 @@ public sealed partial class ConsumptionOps
             if (delta < 0 && account.Total + delta < 0)
             {
                 return kind == AccountKinds.Credits ? InsufficientCredits(account, -delta) : InsufficientBalance(account, -delta, s.Currency);
+            }
+            if (CheckAccountRoom("amount", account, delta) is { } full)
+            {
+                return full;
             }
             if (delta > 0)
             {

@@ -30,6 +30,10 @@ public sealed partial class ConsumptionOps
         {
             check.Add("value", "value is required and must be zero or more.");
         }
+        else if (!HasAtMostDecimals(r.Value.Value, MaxValueDecimals))
+        {
+            check.Add("value", $"value may have at most {MaxValueDecimals} decimal places.");
+        }
         if (check.Failed)
         {
             return check.ToError();
@@ -55,6 +59,10 @@ public sealed partial class ConsumptionOps
             if ((plan.ConsumptionModel ?? ConsumptionModels.Metered) != ConsumptionModels.Metered || pf.Feature.Type != FeatureTypes.Usage)
             {
                 return Error.Invalid("invalid_feature_type", "Only metered usage features can be set to a total; credits and balance are adjusted with balance/adjust.", "feature");
+            }
+            if (CheckCost("value", ConsumptionModels.Metered, pf, r.Value!.Value, 0) is { } tooLarge)
+            {
+                return tooLarge;
             }
             var (windowStart, _) = Window(s!, scope.Now);
             var counter = await scope.Db.UsageCounters.FirstOrDefaultAsync(c => c.SubscriptionId == s!.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart, ct);
