@@ -378,6 +378,31 @@ public abstract class InputEdgeTests<TServer>(TServer server) : IClassFixture<TS
     }
 
     [Theory]
+    [InlineData("/api/v1/subscriptions/{sub}/credits", "{\"creditPackId\":\"cpk_\\u0000\"}")]
+    [InlineData("/api/v1/usage/events", "{\"customerId\":\"c\\u0000\",\"feature\":\"gens\"}")]
+    [InlineData("/api/v1/usage/events", "{\"customerId\":\"c\",\"feature\":\"gens\",\"idempotencyKey\":\"k\\u0000\"}")]
+    [InlineData("/api/v1/usage/events", "{\"customerId\":\"c\",\"feature\":\"gens\",\"properties\":[{\"property\":\"p\\u0000\",\"value\":\"v\\u0000\"}]}")]
+    [InlineData("/api/v1/invoices", "{\"customerId\":\"c\",\"amount\":100,\"description\":\"d\",\"metadata\":{\"k\":\"\\u0000\"}}")]
+    [InlineData("/api/v1/subscriptions/{sub}/balance/adjust", "{\"amount\":10,\"reason\":\"r\\u0000\"}")]
+    public async Task NulCharacters_InIdsAndTexts_AreRefusedOrStored_NeverA500(string path, string body)
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        await Feature(api, "gens");
+        await PlanWith(api, "credits", new { code = "credits", name = "Credits", consumptionModel = "credits" },
+            new { billingInterval = "monthly", price = 2900, includedCredits = 1000 }, new { featureId = "gens", creditsPerUnit = 1 });
+        await api.Customer("c");
+        var id = (await api.Subscribe("c", "credits")).Str("id");
+
+        var answer = await api.PostRaw(path.Replace("{sub}", id, StringComparison.Ordinal), body);
+
+        // PostgreSQL cannot store or compare a NUL character in text; whatever the field, no 500.
+        Assert.True((int)answer.Status < 500, answer.ToString());
+        Assert.True(answer.Status is HttpStatusCode.OK or HttpStatusCode.Created || answer.ErrorCode is not null, answer.ToString());
+    }
+
+    [Theory]
     [InlineData("99999999999999999999")]
     [InlineData("9223372036854775807")]
     [InlineData("-5")]

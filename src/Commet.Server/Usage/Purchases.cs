@@ -47,9 +47,10 @@ public sealed partial class ConsumptionOps
     /// <summary>A credit pack: charged now on a <c>credit_purchase</c> invoice; the credits never expire.</summary>
     public async Task<Result<Purchase>> PurchaseCreditsAsync(BillingScope scope, string subscriptionId, string? creditPackId, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(creditPackId))
+        // Required() also refuses control characters (PostgreSQL cannot compare text holding a NUL).
+        if (new Check().Required("creditPackId", creditPackId, 255) is { Failed: true } check)
         {
-            return Error.Validation("creditPackId", "creditPackId is required.");
+            return check.ToError();
         }
         return await SubscriptionOps.InTransactionAsync<Purchase>(scope, async () =>
         {
