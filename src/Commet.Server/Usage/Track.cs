@@ -80,66 +80,6 @@ public sealed partial class ConsumptionOps
         return check;
     }
 
-    public const int MaxProperties = 50;
-    public const int MaxPropertyValueLength = 1000;
-
-    /// <summary>
-    /// <c>properties</c> is an array of <c>{property, value}</c> objects: a null item, a missing or repeated
-    /// name, a missing value or one that is an object or an array is refused, naming the item.
-    /// </summary>
-    private static void CheckProperties(Check check, string field, List<UsagePropertyInput>? properties)
-    {
-        if (properties is null)
-        {
-            return;
-        }
-        if (properties.Count > MaxProperties)
-        {
-            check.Add(field, $"At most {MaxProperties} properties per event.");
-            return;
-        }
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < properties.Count; i++)
-        {
-            var item = $"{field}[{i}]";
-            if (properties[i] is not { } p)
-            {
-                check.Add(item, "Each property must be an object {property, value}.");
-                continue;
-            }
-            if (string.IsNullOrWhiteSpace(p.Property) || p.Property.Length > 100)
-            {
-                check.Add(item + ".property", "Every property needs a name of at most 100 characters.");
-            }
-            else if (!names.Add(p.Property))
-            {
-                check.Add(item + ".property", $"The property '{p.Property}' is given more than once.");
-            }
-            else
-            {
-                check.MaxLength(item + ".property", p.Property, 100);
-            }
-            switch (p.Value.ValueKind)
-            {
-                case JsonValueKind.String:
-                    check.MaxLength(item + ".value", p.Value.GetString(), MaxPropertyValueLength);
-                    break;
-                case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
-                    if (p.Value.GetRawText().Length > MaxPropertyValueLength)
-                    {
-                        check.Add(item + ".value", $"{item}.value must be at most {MaxPropertyValueLength} characters.");
-                    }
-                    break;
-                case JsonValueKind.Undefined:
-                    check.Add(item + ".value", $"{item}.value is required (a string).");
-                    break;
-                default:
-                    check.Add(item + ".value", $"{item}.value must be a string, a number or a boolean, not an object or an array.");
-                    break;
-            }
-        }
-    }
-
     /// <summary>Records one usage event and applies its consumption, in one transaction.</summary>
     public async Task<Result<Tracked>> TrackAsync(BillingScope scope, TrackRequest r, CancellationToken ct)
     {
