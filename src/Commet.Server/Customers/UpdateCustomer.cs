@@ -24,7 +24,8 @@ public static class UpdateCustomer
     public static async Task<Result<Customer>> HandleAsync(string id, UpdateCustomerRequest r, CommetDb db, TimeProvider clock, CancellationToken ct)
     {
         var check = new Check();
-        check.Email("email", r.Email, required: false)
+        // Left out, the email stays; sent, it must be a valid address, as on create (blank is not "leave it").
+        check.Email("email", r.Email, required: r.Email is not null)
             .MaxLength("fullName", r.FullName, 255)
             .MaxLength("taxDocument", r.TaxDocument, 100)
             .MaxLength("documentType", r.DocumentType, 50)

@@ -47,6 +47,10 @@ public sealed class CheckUsage
         {
             check.Add("quantity", "quantity must be zero or more.");
         }
+        else if (r.Quantity is { } d && !InputLimits.HasAtMostDecimals(d, InputLimits.MaxValueDecimals))
+        {
+            check.Add("quantity", $"quantity may have at most {InputLimits.MaxValueDecimals} decimal places.");
+        }
         if (check.Failed)
         {
             return check.ToError();
@@ -65,6 +69,10 @@ public sealed class CheckUsage
         }
         var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
         var (windowStart, _) = Consumption.Window(s, scope.Now);
+        if (model != ConsumptionModels.Metered && InputLimits.CheckCost("quantity", model, pf, quantity, 0) is { } tooLarge)
+        {
+            return tooLarge;
+        }
         switch (model)
         {
             case ConsumptionModels.Credits:

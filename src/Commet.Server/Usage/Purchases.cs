@@ -36,6 +36,9 @@ public sealed class PurchaseCharges(PaymentService payments)
     public const long DefaultTopupMinimum = 500;
     public const long DefaultTopupMaximum = 1_000_000;
 
+    /// <summary>Largest balance/adjust amount either way: credits, or minor units.</summary>
+    public const long MaxAdjustment = 1_000_000_000_000;
+
     /// <summary>Purchases are for active, trialing and free subscriptions; a past-due one pays what it owes first.</summary>
     public static Error? CanPurchase(Subscription s) => s.Status switch
     {
@@ -82,9 +85,10 @@ public sealed class PurchaseCredits(PurchaseCharges charges)
     /// <summary>A credit pack: charged now on a <c>credit_purchase</c> invoice; the credits never expire.</summary>
     public async Task<Result<Purchase>> HandleAsync(BillingScope scope, string subscriptionId, string? creditPackId, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(creditPackId))
+        // Required() also refuses control characters (PostgreSQL cannot compare text holding a NUL).
+        if (new Check().Required("creditPackId", creditPackId, 255) is { Failed: true } check)
         {
-            return Error.Validation("creditPackId", "creditPackId is required.");
+            return check.ToError();
         }
         return await scope.Db.InTransactionAsync<Purchase>(async () =>
         {
@@ -103,6 +107,10 @@ public sealed class PurchaseCredits(PurchaseCharges charges)
                 return Error.NotFound("credit_pack", $"No active credit pack with ID '{creditPackId}'.");
             }
             var account = await Consumption.AccountAsync(scope, s!, plan, AccountKinds.Credits, ct);
+            if (InputLimits.CheckAccountRoom("creditPackId", account, pack.Credits) is { } full)
+            {
+                return full;
+            }
             var charged = await charges.ChargeAsync(scope, s!, plan, InvoiceTypes.CreditPurchase, pack.Price, $"{pack.Name} ({pack.Credits:N0} credits)", $"credits:{s!.Id}:{pack.Id}", ct);
             if (!charged.IsSuccess)
             {
@@ -139,6 +147,10 @@ public sealed class TopupBalance(PurchaseCharges charges)
             }
             var currency = Currency.Of(s!.Currency);
             var account = await Consumption.AccountAsync(scope, s, plan, AccountKinds.Balance, ct);
+            if (InputLimits.CheckAccountRoom("amount", account, Consumption.RateOfMinor(amount.Value, currency)) is { } full)
+            {
+                return full;
+            }
             var charged = await charges.ChargeAsync(scope, s, plan, InvoiceTypes.BalanceTopup, amount.Value, $"Balance top-up {new Money(amount.Value, currency).Format()}",
                 $"topup:{s.Id}", ct);
             if (!charged.IsSuccess)
@@ -160,9 +172,10 @@ public sealed class AdjustBalance
     public async Task<Result<(long Amount, long NewBalance, string? Reason)>> HandleAsync(BillingScope scope, string subscriptionId, AdjustBalanceRequest r, CancellationToken ct)
     {
         var check = new Check().OneOf("type", r.Type, [AccountKinds.Credits, AccountKinds.Balance], required: false).MaxLength("reason", r.Reason, 500);
-        if (r.Amount is null or 0 || Math.Abs(r.Amount.Value) > 1_000_000_000_000)
+        // No Math.Abs: it overflows on long.MinValue.
+        if (r.Amount is null or 0 or < -PurchaseCharges.MaxAdjustment or > PurchaseCharges.MaxAdjustment)
         {
-            check.Add("amount", "amount must be a non-zero whole number (positive adds, negative subtracts).");
+            check.Add("amount", $"amount must be a non-zero whole number between -{PurchaseCharges.MaxAdjustment} and {PurchaseCharges.MaxAdjustment} (positive adds, negative subtracts).");
         }
         if (check.Failed)
         {
@@ -190,6 +203,10 @@ public sealed class AdjustBalance
             if (delta < 0 && account.Total + delta < 0)
             {
                 return kind == AccountKinds.Credits ? TrackUsage.InsufficientCredits(account, -delta) : TrackUsage.InsufficientBalance(account, -delta, s.Currency);
+            }
+            if (InputLimits.CheckAccountRoom("amount", account, delta) is { } full)
+            {
+                return full;
             }
             if (delta > 0)
             {

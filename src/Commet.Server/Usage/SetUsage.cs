@@ -32,6 +32,10 @@ public sealed class SetUsage
         {
             check.Add("value", "value is required and must be zero or more.");
         }
+        else if (!InputLimits.HasAtMostDecimals(r.Value.Value, InputLimits.MaxValueDecimals))
+        {
+            check.Add("value", $"value may have at most {InputLimits.MaxValueDecimals} decimal places.");
+        }
         if (check.Failed)
         {
             return check.ToError();
@@ -57,6 +61,10 @@ public sealed class SetUsage
             if ((plan.ConsumptionModel ?? ConsumptionModels.Metered) != ConsumptionModels.Metered || pf.Feature.Type != FeatureTypes.Usage)
             {
                 return Error.Invalid("invalid_feature_type", "Only metered usage features can be set to a total; credits and balance are adjusted with balance/adjust.", "feature");
+            }
+            if (InputLimits.CheckCost("value", ConsumptionModels.Metered, pf, r.Value!.Value, 0) is { } tooLarge)
+            {
+                return tooLarge;
             }
             var (windowStart, _) = Consumption.Window(s!, scope.Now);
             var counter = await scope.Db.UsageCounters.FirstOrDefaultAsync(c => c.SubscriptionId == s!.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart, ct);

@@ -70,18 +70,15 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
         {
             check.Add(prefix + "value", "value must be zero or more (and at most 10^12).");
         }
+        else if (r.Value is { } d && !InputLimits.HasAtMostDecimals(d, InputLimits.MaxValueDecimals))
+        {
+            check.Add(prefix + "value", $"value may have at most {InputLimits.MaxValueDecimals} decimal places.");
+        }
         if (r.Timestamp is { } ts && ts.ToUniversalTime() > now + MaxFutureSkew)
         {
             check.Add(prefix + "timestamp", "timestamp may be at most 5 minutes in the future.");
         }
-        if (r.Properties is { Count: > 50 })
-        {
-            check.Add(prefix + "properties", "At most 50 properties per event.");
-        }
-        else if (r.Properties?.Any(p => string.IsNullOrWhiteSpace(p.Property) || p.Property.Length > 100) == true)
-        {
-            check.Add(prefix + "properties", "Every property needs a name of at most 100 characters.");
-        }
+        InputLimits.CheckProperties(check, prefix + "properties", r.Properties);
         return check;
     }
 
@@ -192,6 +189,11 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
             CreatedAt = now,
         };
 
+        if (InputLimits.CheckCost("value", model, planFeature, value, counter.Quantity) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         switch (model)
         {
             case ConsumptionModels.Credits:
@@ -216,6 +218,10 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
                 var account = await AccountCachedAsync(session, s, live.Plan, AccountKinds.Balance, ct);
                 var block = live.Plan.BlockOnExhaustion == true;
                 var before = account.Total;
+                if (!block && InputLimits.CheckAccountRoom("value", account, -cost) is { } full)
+                {
+                    return full;
+                }
                 var split = account.Spend(cost, mayGoNegative: !block);
                 if (split is null)
                 {

@@ -56,6 +56,9 @@ public static class ApiClientExtensions
         return await Read(await client.SendAsync(request));
     }
 
+    /// <summary>Sends a request as built by the caller (any method, any body) and reads the answer.</summary>
+    public static async Task<ApiResponse> SendRawAsync(this HttpClient client, HttpRequestMessage request) => await Read(await client.SendAsync(request));
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private static async Task<ApiResponse> Read(HttpResponseMessage response)
