@@ -5,6 +5,8 @@ using Commet.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using UglyToad.PdfPig;
@@ -316,5 +318,97 @@ public sealed class InvoiceFreezeEngineTests : IAsyncLifetime
 
         public Task AddAdvanceLinesAsync(BillingScope scope, Commet.Domain.Billing.Subscription subscription, Invoice invoice, CancellationToken ct) =>
             Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Migration <c>FreezeInvoiceParties</c> on both databases: invoices issued before it get the blocks they were being
+/// shown with (the customer's current details; the portal name, else the organization's, and the support email),
+/// frozen from then on.
+/// </summary>
+public sealed class InvoiceFreezeMigrationTests
+{
+    private const string Seed = """
+        INSERT INTO organizations ("Id", "Name", "Currency", "CreatedAt") VALUES
+          ('org_a', 'Acme Org', 'USD', '2026-01-01T00:00:00Z'), ('org_b', 'Beta Org', 'USD', '2026-01-01T00:00:00Z');
+        INSERT INTO portal_settings ("OrganizationId", "Livemode", "DisplayName", "SupportEmail", "ShowUsage", "ShowChangePlan", "ShowPurchases",
+          "ShowPaymentMethod", "ShowBillingDetails", "ShowInvoices", "ShowCancel", "CreatedAt", "UpdatedAt")
+          VALUES ('org_a', false, 'Acme Cloud', 'help@acme.example', true, true, true, true, true, true, true, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+        INSERT INTO customers ("Id", "OrganizationId", "Livemode", "Email", "FullName", "TaxDocument", "address_line1", "address_line2", "address_city",
+          "address_state", "address_postal_code", "address_country", "address_region", "CreatedAt", "UpdatedAt") VALUES
+          ('cus_a', 'org_a', false, 'ann@example.com', 'Ann Ltd', 'GB123', '1 King St', NULL, 'London', NULL, 'EC2V 7HH', 'GB', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+          ('cus_b', 'org_b', false, 'bob@example.com', '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+        INSERT INTO invoices ("Id", "OrganizationId", "Livemode", "CustomerId", "Number", "Type", "Status", "Currency", "Subtotal", "DiscountAmount",
+          "TaxAmount", "Total", "PeriodStart", "PeriodEnd", "IssueDate", "DueDate", "CreatedAt", "UpdatedAt") VALUES
+          ('inv_a', 'org_a', false, 'cus_a', 'INV-000001', 'recurring', 'paid', 'USD', 4900, 0, 0, 4900,
+            '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+          ('inv_b', 'org_b', false, 'cus_b', 'INV-000001', 'recurring', 'paid', 'USD', 4900, 0, 0, 4900,
+            '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+        """;
+
+    [Fact]
+    public async Task Sqlite_OlderInvoicesAreBackfilled()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "commet-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var options = new DbContextOptionsBuilder<Commet.Server.Persistence.SqliteCommetDb>().UseSqlite($"Data Source={Path.Combine(dir, "m.db")};Pooling=false").Options;
+            await using var db = new Commet.Server.Persistence.SqliteCommetDb(options);
+            await AssertBackfillAsync(db);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Postgres_OlderInvoicesAreBackfilled()
+    {
+        var database = "commet_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(PostgresServer.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            var connection = new NpgsqlConnectionStringBuilder(PostgresServer.AdminConnectionString) { Database = database }.ToString();
+            var options = new DbContextOptionsBuilder<Commet.Server.Persistence.PostgresCommetDb>().UseNpgsql(connection).Options;
+            await using var db = new Commet.Server.Persistence.PostgresCommetDb(options);
+            await AssertBackfillAsync(db);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(PostgresServer.AdminConnectionString);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task AssertBackfillAsync(Commet.Server.Persistence.CommetDb db)
+    {
+        var migrator = db.GetService<IMigrator>();
+        var migrations = db.Database.GetMigrations().ToList();
+        var freeze = migrations.FindIndex(m => m.EndsWith("_FreezeInvoiceParties", StringComparison.Ordinal));
+        Assert.True(freeze > 0, "the migration exists and is not the first");
+        await migrator.MigrateAsync(migrations[freeze - 1]);
+        await db.Database.ExecuteSqlRawAsync(Seed);
+
+        await migrator.MigrateAsync(migrations[freeze]);
+
+        db.ScopeTo("org_a", false);
+        var a = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == "inv_a");
+        Assert.Equal(new InvoiceParty("Ann Ltd", "ann@example.com", "1 King St", null, "London", "EC2V 7HH", null, null, "GB", "GB123"), a.BillTo);
+        Assert.Equal(new InvoiceParty("Acme Cloud", "help@acme.example", null, null, null, null, null, null, null, null), a.Seller);
+        db.ScopeTo("org_b", false);
+        var b = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == "inv_b");
+        // A blank name is no name; without portal settings the seller is the organization.
+        Assert.Equal(new InvoiceParty(null, "bob@example.com", null, null, null, null, null, null, null, null), b.BillTo);
+        Assert.Equal(new InvoiceParty("Beta Org", null, null, null, null, null, null, null, null, null), b.Seller);
     }
 }
