@@ -95,7 +95,8 @@ public sealed class InvoicePdfTests
             new InvoiceParty("Ia Ltd", "accounts@ia.example", "1 King St", null, "London", "EC2V 7HH", null, null, "GB", "GB123456789"),
             new InvoiceParty("Globex Cloud S.L.", "billing@globex.example", "Calle Mayor 1", "Planta 2", "Madrid", "28013", null, null, "ES", "ESB12345678"));
 
-        var text = Text(InvoicePdf.Render(invoice), out _);
+        var pdf = InvoicePdf.Render(invoice);
+        var text = Text(pdf, out _);
 
         Assert.Contains("28,500", text);
         Assert.DoesNotContain("28500", text);
@@ -109,6 +110,12 @@ public sealed class InvoicePdfTests
         Assert.Contains("Spain", text);
         Assert.Contains("Tax ID: ESB12345678", text);
         Assert.Contains("billing@globex.example", text);
+        // The seller block sits above the bill-to block in the same column, without overlapping it.
+        using var document = PdfDocument.Open(pdf);
+        var words = document.GetPage(1).GetWords().ToList();
+        var sellerBottom = words.Single(w => w.Text == "billing@globex.example").BoundingBox.Bottom;
+        var billToTop = words.First(w => w.Text == "Bill").BoundingBox.Top;
+        Assert.True(billToTop < sellerBottom, $"'Bill to' (top {billToTop}) must be below the seller block (bottom {sellerBottom})");
     }
 
     [Theory]
