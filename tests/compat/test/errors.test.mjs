@@ -16,7 +16,7 @@ function assertErrorEnvelope(res, status, code) {
   assert.ok(res.json, `the body should be JSON, got ${JSON.stringify(res.text)}`);
   assert.equal(res.json.success, false, 'success');
   assertShape(res.json.error, {
-    type: 'string', code: 'string', message: 'string', doc_url: 'string', 'param?': 'string|null', 'details?': 'array',
+    type: 'string', code: 'string', message: 'string', doc_url: 'string', 'param?': 'string|null', 'details?': 'array|null',
   }, 'error', 'ApiErrorDetail');
   if (code) assert.equal(res.json.error.code, code, 'error.code');
   assert.ok(res.json.error.message.length > 0, 'error.message should not be empty');
