@@ -1,6 +1,9 @@
 // Assertions on the shapes the SDK's index.d.ts declares and on its error classes.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CommetAPIError, CommetValidationError } from './sdk.mjs';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -28,13 +31,92 @@ function typeOk(value, type) {
 // SDK's types say such a field is left out when it has no value, so by default a null fails).
 const nullAsAbsent = process.env.COMPAT_NULL_AS_ABSENT === '1';
 
+// ---- Fields the server sends that the SDK does not declare ----------------------------------------------------
+//
+// assertShape notes every field of the object that its shape does not name (besides `object`/`livemode`), under the
+// SDK type the shape stands for: `Subscription.scheduledChange`. Node's test runner runs each test file in its own
+// process, so at exit each process writes what it saw to <dir>/<pid>.json; test/zz-extra-fields.test.mjs (the last
+// file) reads the folder, prints the list and checks it against docs/decisions.md. <dir> is
+// $COMPAT_EXTRA_FIELDS_DIR, or else a folder in the temp dir named after the parent process — the `node --test`
+// runner that started every file of this run — by its PID and, on Linux, its start time (PIDs are reused).
+// A file run outside the runner's child processes (`node test/x.test.mjs`, or --test-isolation=none) writes nothing:
+// the last file then reads the list of its own process.
+
+const extraFields = new Map(); // 'Type.field' → the first label it was seen on
+const checkedTypes = new Map(); // 'Type' → how many objects of it were checked
+let exitHook = false;
+
+/** Whether this process writes its list to extraFieldsDir() (a file run by `node --test` in a process of its own). */
+export function usesExtraFieldsDir() {
+  return Boolean(process.env.COMPAT_EXTRA_FIELDS_DIR) || (process.env.NODE_TEST_CONTEXT ?? '').startsWith('child');
+}
+
+/** The folder the test processes of one run write their extra fields to. */
+export function extraFieldsDir() {
+  if (process.env.COMPAT_EXTRA_FIELDS_DIR) return process.env.COMPAT_EXTRA_FIELDS_DIR;
+  let runner = String(process.ppid);
+  try {
+    // Field 22 of /proc/<pid>/stat is the process's start time; the name (field 2) may hold spaces, so count after ')'.
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    runner += `-${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  } catch {
+    // Not Linux: the PID alone.
+  }
+  return path.join(tmpdir(), `commet-compat-extra-fields-${runner}`);
+}
+
+/** What this process has seen so far: `{extras: {'Type.field': label}, checked: {Type: count}}`. */
+export function extraFieldsSeen() {
+  return { extras: Object.fromEntries(extraFields), checked: Object.fromEntries(checkedTypes) };
+}
+
+/** `subscriptions[3].plan` → `Subscriptions[].plan`: the type name of a label, for shapes given without one. */
+export function typeOfLabel(label) {
+  const name = label.replace(/\[\d+\]/g, '[]');
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function writeExtraFields() {
+  try {
+    const dir = extraFieldsDir();
+    mkdirSync(dir, { recursive: true });
+    const file = path.relative(process.cwd(), process.argv[1] ?? '') || 'unknown';
+    writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify({ file, ...extraFieldsSeen() }));
+  } catch (error) {
+    // The list is a report; a test run must not fail at exit because the temp dir is not writable.
+    process.stderr.write(`could not write the extra fields of this test file: ${error.message}\n`);
+  }
+}
+
+function recordExtraFields(obj, shape, label, type) {
+  if (type === false) return;
+  const typeName = type ?? typeOfLabel(label);
+  const declared = new Set(Object.keys(shape).map((name) => (name.endsWith('?') ? name.slice(0, -1) : name)));
+  declared.add('object');
+  declared.add('livemode');
+  checkedTypes.set(typeName, (checkedTypes.get(typeName) ?? 0) + 1);
+  for (const name of Object.keys(obj)) {
+    if (declared.has(name)) continue;
+    const key = `${typeName}.${name}`;
+    if (!extraFields.has(key)) extraFields.set(key, `${label}.${name}`);
+  }
+  if (!exitHook && usesExtraFieldsDir()) {
+    exitHook = true;
+    process.on('exit', writeExtraFields);
+  }
+}
+
 /**
  * Checks that every field of `shape` is present on `obj` with one of the listed types:
  * `{id: 'string', description: 'string|null', createdAt: 'date', 'currency?': 'string'}` — a trailing `?` on the
- * name makes the field optional (checked only when present).
+ * name makes the field optional (checked only when present). `shape` must list every field the SDK declares for the
+ * type: fields on `obj` that it does not name are noted as undeclared, under `type` (the SDK's name for it, e.g.
+ * `Subscription` or `Subscription.plan`; by default the label's, see typeOfLabel). `type: false` notes nothing (for
+ * checks of part of an object).
  */
-export function assertShape(obj, shape, label = 'object') {
+export function assertShape(obj, shape, label = 'object', type = undefined) {
   assert.ok(typeof obj === 'object' && obj !== null, `${label} should be an object, got ${JSON.stringify(obj)}`);
+  recordExtraFields(obj, shape, label, type);
   for (const [rawName, spec] of Object.entries(shape)) {
     const optional = rawName.endsWith('?');
     const name = optional ? rawName.slice(0, -1) : rawName;
@@ -50,7 +132,7 @@ export function assertShape(obj, shape, label = 'object') {
 
 /** `object` and `livemode` as every API object carries them. */
 export function assertObject(obj, type, livemode, label = type) {
-  assertShape(obj, { object: 'string', livemode: 'boolean' }, label);
+  assertShape(obj, { object: 'string', livemode: 'boolean' }, label, false);
   assert.equal(obj.object, type, `${label}.object`);
   assert.equal(obj.livemode, livemode, `${label}.livemode`);
 }
@@ -152,7 +234,7 @@ export async function expectRefused(action, { codes } = {}) {
 
 /** `{id, deleted: true, object, livemode}` as the SDK's DeletedObject declares it. */
 export function assertDeleted(data, id, type, livemode) {
-  assertShape(data, { id: 'string', deleted: 'boolean', object: 'string', livemode: 'boolean' }, 'deleted');
+  assertShape(data, { id: 'string', deleted: 'boolean', object: 'string', livemode: 'boolean' }, 'deleted', 'DeletedObject');
   assert.equal(data.id, id, 'deleted.id');
   assert.equal(data.deleted, true, 'deleted.deleted');
   if (type) assert.equal(data.object, type, 'deleted.object');

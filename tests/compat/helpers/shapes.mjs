@@ -1,5 +1,7 @@
 // The object types of @commet/node 7.10.0 (dist/index.d.ts), as assertions: every declared field present with
-// its declared type, `object` and `livemode`, and the ID prefix of docs/wire.md.
+// its declared type, `object` and `livemode`, and the ID prefix of docs/wire.md. Each shape names every field the SDK
+// declares (optional ones with `?`) and passes the SDK's type name to assertShape (`Subscription`, or
+// `Subscription.plan` for a nested object), so that the fields the server sends beyond them are listed by type.
 import assert from 'node:assert/strict';
 import { assertId, assertObject, assertShape } from './assertions.mjs';
 
@@ -20,7 +22,7 @@ export function assertCustomer(c, livemode = false, label = 'customer') {
     metadata: 'object|null',
     createdAt: 'date',
     updatedAt: 'date',
-  }, label);
+  }, label, 'Customer');
   assertId(c.id, 'cus', `${label}.id`);
   assertObject(c, 'customer', livemode, label);
 }
@@ -34,7 +36,7 @@ export function assertApiKey(k, livemode, label = 'apiKey') {
     expiresAt: 'date|null',
     lastUsedAt: 'date|null',
     createdAt: 'date',
-  }, label);
+  }, label, 'ApiKey');
   assertObject(k, 'api_key', livemode, label);
   for (const secretField of ['apiKey', 'key', 'secret', 'hash', 'token']) {
     assert.ok(!Object.hasOwn(k, secretField), `${label} must not carry ${secretField}`);
@@ -51,7 +53,7 @@ export function assertCreatedApiKey(k, livemode) {
     prefix: 'string',
     expiresAt: 'date|null',
     createdAt: 'date',
-  }, 'createdApiKey');
+  }, 'createdApiKey', 'CreatedApiKey');
   assertObject(k, 'api_key', livemode, 'createdApiKey');
   assert.ok(k.apiKey.startsWith(livemode ? 'ck_live_' : 'ck_test_'),
     `apiKey should start with ck_${livemode ? 'live' : 'test'}_, got ${k.apiKey.slice(0, 8)}…`);
@@ -71,7 +73,7 @@ export function assertFeature(f, livemode = false, label = 'feature') {
     unitName: 'string|null',
     createdAt: 'date',
     updatedAt: 'date',
-  }, label);
+  }, label, 'Feature');
   assertId(f.id, 'ftr', `${label}.id`);
   assert.ok(featureTypes.includes(f.type), `${label}.type is a FeatureType, got ${f.type}`);
   assertObject(f, 'feature', livemode, label);
@@ -96,7 +98,8 @@ export function assertPlan(p, livemode = false, label = 'plan') {
     updatedAt: 'date',
     'features?': 'array',
     'prices?': 'array',
-  }, label);
+    'exchangeRates?': 'array',
+  }, label, 'Plan');
   assertId(p.id, 'plan', `${label}.id`);
   if (p.consumptionModel !== null) {
     assert.ok(consumptionModels.includes(p.consumptionModel), `${label}.consumptionModel, got ${p.consumptionModel}`);
@@ -117,19 +120,21 @@ export function assertPlanFeatureSummary(f, label) {
     includedAmount: 'number|null',
     unlimited: 'boolean',
     overage: 'object|null',
-  }, label);
+    'regionalPrices?': 'array',
+  }, label, 'Plan.features[]');
   assert.ok(featureTypes.includes(f.type), `${label}.type, got ${f.type}`);
   if (f.overage !== null) {
-    assertShape(f.overage, { enabled: 'boolean', model: 'string|null', unitPrice: 'number|null' }, `${label}.overage`);
+    assertShape(f.overage, { enabled: 'boolean', model: 'string|null', unitPrice: 'number|null' }, `${label}.overage`,
+      'Plan.features[].overage');
     if (f.overage.model !== null) assert.equal(f.overage.model, 'per_unit', `${label}.overage.model`);
   }
 }
 
-function assertIntroOffer(o, label) {
+function assertIntroOffer(o, label, type) {
   if (o === null) return;
   assertShape(o, {
     enabled: 'boolean', discountType: 'string|null', discountValue: 'number|null', durationCycles: 'number|null',
-  }, label);
+  }, label, type);
 }
 
 /** An element of `Plan.prices`. */
@@ -142,9 +147,10 @@ export function assertPlanPriceSummary(x, label) {
     includedBalance: 'number|null',
     includedCredits: 'number|null',
     introOffer: 'object|null',
-  }, label);
+    'regionalPrices?': 'array',
+  }, label, 'Plan.prices[]');
   assert.ok(billingIntervals.includes(x.billingInterval), `${label}.billingInterval, got ${x.billingInterval}`);
-  assertIntroOffer(x.introOffer, `${label}.introOffer`);
+  assertIntroOffer(x.introOffer, `${label}.introOffer`, 'Plan.prices[].introOffer');
 }
 
 /** `PlanPrice`. */
@@ -161,11 +167,11 @@ export function assertPlanPrice(x, planId, livemode = false, label = 'planPrice'
     introOffer: 'object|null',
     createdAt: 'date',
     updatedAt: 'date',
-  }, label);
+  }, label, 'PlanPrice');
   assertId(x.id, 'price', `${label}.id`);
   assert.equal(x.planId, planId, `${label}.planId`);
   assert.ok(billingIntervals.includes(x.billingInterval), `${label}.billingInterval, got ${x.billingInterval}`);
-  assertIntroOffer(x.introOffer, `${label}.introOffer`);
+  assertIntroOffer(x.introOffer, `${label}.introOffer`, 'PlanPrice.introOffer');
   assertObject(x, 'plan', livemode, label);
 }
 
@@ -181,10 +187,10 @@ export function assertPlanFeature(f, planId, featureId, livemode = false, label 
     creditsPerUnit: 'number|null',
     pricingMode: 'string',
     margin: 'number|null',
-  }, label);
+  }, label, 'PlanFeature');
   assert.equal(f.planId, planId, `${label}.planId`);
   assert.equal(f.featureId, featureId, `${label}.featureId`);
-  assertShape(f.overage, { enabled: 'boolean', unitPrice: 'number' }, `${label}.overage`);
+  assertShape(f.overage, { enabled: 'boolean', unitPrice: 'number' }, `${label}.overage`, 'PlanFeature.overage');
   assert.ok(['fixed', 'ai_model'].includes(f.pricingMode), `${label}.pricingMode, got ${f.pricingMode}`);
   assertObject(f, 'plan', livemode, label);
 }
@@ -199,11 +205,11 @@ export function assertPlanGroup(g, livemode = false, label = 'planGroup') {
     createdAt: 'date',
     updatedAt: 'date',
     'plans?': 'array',
-  }, label);
+  }, label, 'PlanGroup');
   assertId(g.id, 'plg', `${label}.id`);
   assertObject(g, 'plan_group', livemode, label);
   (g.plans ?? []).forEach((p, i) => {
-    assertShape(p, { id: 'string', name: 'string', sortOrder: 'number' }, `${label}.plans[${i}]`);
+    assertShape(p, { id: 'string', name: 'string', sortOrder: 'number' }, `${label}.plans[${i}]`, 'PlanGroup.plans[]');
     assertId(p.id, 'plan', `${label}.plans[${i}].id`);
   });
 }
@@ -220,7 +226,7 @@ export function assertCreditPack(k, livemode = false, label = 'creditPack') {
     'isActive?': 'boolean',
     'createdAt?': 'date',
     'updatedAt?': 'date',
-  }, label);
+  }, label, 'CreditPack');
   assertId(k.id, 'cpk', `${label}.id`);
   assertObject(k, 'credit_pack', livemode, label);
 }
@@ -241,7 +247,7 @@ export function assertAddon(a, livemode = false, label = 'addon') {
     creditCost: 'number|null',
     createdAt: 'date',
     updatedAt: 'date',
-  }, label);
+  }, label, 'Addon');
   assertId(a.id, 'adn', `${label}.id`);
   assert.ok(a.slug.length > 0, `${label}.slug should not be empty`);
   assert.ok(['boolean', 'metered', 'credits', 'balance'].includes(a.consumptionModel), `${label}.consumptionModel, got ${a.consumptionModel}`);
@@ -287,41 +293,43 @@ export function assertSubscription(s, livemode = false, label = 'subscription') 
     'checkoutProvider?': 'string|null',
     createdAt: 'date',
     updatedAt: 'date',
-  }, label);
+  }, label, 'Subscription');
   assertId(s.id, 'sub', `${label}.id`);
   assertId(s.customerId, 'cus', `${label}.customerId`);
   assert.ok(subscriptionStatuses.includes(s.status), `${label}.status is a SubscriptionStatus, got ${s.status}`);
   if (s.billingInterval !== null) assert.ok(billingIntervals.includes(s.billingInterval), `${label}.billingInterval, got ${s.billingInterval}`);
   if (s.consumptionModel != null) assert.ok(consumptionModels.includes(s.consumptionModel), `${label}.consumptionModel, got ${s.consumptionModel}`);
-  assertShape(s.plan, { id: 'string', name: 'string', 'basePrice?': 'integer' }, `${label}.plan`);
+  assertShape(s.plan, { id: 'string', name: 'string', 'basePrice?': 'integer' }, `${label}.plan`, 'Subscription.plan');
   assertId(s.plan.id, 'plan', `${label}.plan.id`);
   if (s.currentPeriod !== null) {
-    assertShape(s.currentPeriod, { start: 'date', end: 'date', daysRemaining: 'integer' }, `${label}.currentPeriod`);
+    assertShape(s.currentPeriod, { start: 'date', end: 'date', daysRemaining: 'integer' }, `${label}.currentPeriod`,
+      'Subscription.currentPeriod');
     assert.ok(Date.parse(s.currentPeriod.start) < Date.parse(s.currentPeriod.end), `${label}.currentPeriod starts before it ends`);
     assert.ok(s.currentPeriod.daysRemaining >= 0, `${label}.currentPeriod.daysRemaining >= 0`);
   }
   (s.features ?? []).forEach((f, i) => {
-    assertShape(f, { code: 'string', name: 'string', type: 'string', 'enabled?': 'boolean', 'usage?': 'object' }, `${label}.features[${i}]`);
+    assertShape(f, { code: 'string', name: 'string', type: 'string', 'enabled?': 'boolean', 'usage?': 'object' }, `${label}.features[${i}]`,
+      'Subscription.features[]');
     assert.ok(featureTypes.includes(f.type), `${label}.features[${i}].type, got ${f.type}`);
     if (f.usage != null) {
       assertShape(f.usage, { current: 'number', included: 'number', overageQuantity: 'number', 'overageUnitPrice?': 'number' },
-        `${label}.features[${i}].usage`);
+        `${label}.features[${i}].usage`, 'Subscription.features[].usage');
     }
   });
-  if (s.credits != null) assertShape(s.credits, { remaining: 'number', included: 'number', purchased: 'number' }, `${label}.credits`);
-  if (s.balance != null) assertShape(s.balance, { remaining: 'number', included: 'number', currency: 'string' }, `${label}.balance`);
+  if (s.credits != null) assertShape(s.credits, { remaining: 'number', included: 'number', purchased: 'number' }, `${label}.credits`, 'Subscription.credits');
+  if (s.balance != null) assertShape(s.balance, { remaining: 'number', included: 'number', currency: 'string' }, `${label}.balance`, 'Subscription.balance');
   if (s.cancellation !== null) {
-    assertShape(s.cancellation, { scheduledAt: 'date', reason: 'string|null', effectiveAt: 'date' }, `${label}.cancellation`);
+    assertShape(s.cancellation, { scheduledAt: 'date', reason: 'string|null', effectiveAt: 'date' }, `${label}.cancellation`, 'Subscription.cancellation');
   }
   if (s.scheduledPlanChange !== null) {
     assertShape(s.scheduledPlanChange, {
       changeType: 'string', newPlanId: 'string|null', newPlanName: 'string|null', newBillingInterval: 'string|null', scheduledFor: 'date',
-    }, `${label}.scheduledPlanChange`);
+    }, `${label}.scheduledPlanChange`, 'Subscription.scheduledPlanChange');
     assert.ok(['plan_downgrade', 'interval_change'].includes(s.scheduledPlanChange.changeType),
       `${label}.scheduledPlanChange.changeType, got ${s.scheduledPlanChange.changeType}`);
   }
   if (s.discount !== null) {
-    assertShape(s.discount, { type: 'string', value: 'number', name: 'string|null', endsAt: 'string|null' }, `${label}.discount`);
+    assertShape(s.discount, { type: 'string', value: 'number', name: 'string|null', endsAt: 'string|null' }, `${label}.discount`, 'Subscription.discount');
   }
   if (s.checkoutProvider != null) assert.ok(providers.includes(s.checkoutProvider), `${label}.checkoutProvider, got ${s.checkoutProvider}`);
   assertObject(s, 'subscription', livemode, label);
@@ -337,7 +345,7 @@ export function assertCanceledSubscription(c, livemode = false, label = 'cancele
     cancelReason: 'string|null',
     scheduledCancellationDate: 'date',
     updatedAt: 'date',
-  }, label);
+  }, label, 'CanceledSubscription');
   assertId(c.id, 'sub', `${label}.id`);
   assert.ok(subscriptionStatuses.includes(c.status), `${label}.status, got ${c.status}`);
   assertObject(c, 'subscription', livemode, label);
@@ -345,7 +353,7 @@ export function assertCanceledSubscription(c, livemode = false, label = 'cancele
 
 /** `UncanceledSubscription`. */
 export function assertUncanceledSubscription(u, livemode = false, label = 'uncanceledSubscription') {
-  assertShape(u, { id: 'string', customerId: 'string', status: 'string', updatedAt: 'date' }, label);
+  assertShape(u, { id: 'string', customerId: 'string', status: 'string', updatedAt: 'date' }, label, 'UncanceledSubscription');
   assertId(u.id, 'sub', `${label}.id`);
   assert.ok(subscriptionStatuses.includes(u.status), `${label}.status, got ${u.status}`);
   assertObject(u, 'subscription', livemode, label);
@@ -370,24 +378,24 @@ export function assertPlanChange(p, livemode = false, label = 'planChange') {
     'billing?': 'object',
     'invoiceId?': 'string',
     'seatLimitWarning?': 'object',
-  }, label);
+  }, label, 'PlanChange');
   if (p.changeType != null) {
     assert.ok(['subscription.plan_downgrade', 'subscription.interval_change', 'subscription.cancel'].includes(p.changeType),
       `${label}.changeType, got ${p.changeType}`);
   }
-  if (p.previousPlan != null) assertShape(p.previousPlan, { id: 'string', name: 'string' }, `${label}.previousPlan`);
-  if (p.currentPlan != null) assertShape(p.currentPlan, { id: 'string', name: 'string', price: 'number' }, `${label}.currentPlan`);
+  if (p.previousPlan != null) assertShape(p.previousPlan, { id: 'string', name: 'string' }, `${label}.previousPlan`, 'PlanChange.previousPlan');
+  if (p.currentPlan != null) assertShape(p.currentPlan, { id: 'string', name: 'string', price: 'number' }, `${label}.currentPlan`, 'PlanChange.currentPlan');
   if (p.billing != null) {
     assertShape(p.billing, {
       credit: 'integer', creditsApplied: 'number', charge: 'integer', taxAmount: 'integer', netAmount: 'integer', totalCharged: 'integer',
       remainingCreditBalance: 'number',
-    }, `${label}.billing`);
+    }, `${label}.billing`, 'PlanChange.billing');
   }
   if (p.invoiceId != null) assertId(p.invoiceId, 'inv', `${label}.invoiceId`);
   if (p.seatLimitWarning != null) {
     assertShape(p.seatLimitWarning, {
       featureCode: 'string', featureName: 'string', currentSeats: 'number', included: 'number', newPlanName: 'string', effectiveDate: 'date',
-    }, `${label}.seatLimitWarning`);
+    }, `${label}.seatLimitWarning`, 'PlanChange.seatLimitWarning');
   }
   assertObject(p, 'subscription', livemode, label);
 }
@@ -403,20 +411,20 @@ export function assertPreviewChange(p, livemode = false, label = 'previewChange'
     daysRemaining: 'integer',
     totalDays: 'integer',
     isUpgrade: 'boolean',
-  }, label);
+  }, label, 'PreviewChange');
   assertObject(p, 'subscription', livemode, label);
 }
 
 /** `ReactivatedSubscription`. */
 export function assertReactivatedSubscription(r, livemode = false, label = 'reactivatedSubscription') {
-  assertShape(r, { id: 'string', retryInitiated: 'boolean' }, label);
+  assertShape(r, { id: 'string', retryInitiated: 'boolean' }, label, 'ReactivatedSubscription');
   assertId(r.id, 'sub', `${label}.id`);
   assertObject(r, 'subscription', livemode, label);
 }
 
 /** `RecoveryLink`. */
 export function assertRecoveryLink(r, livemode = false, label = 'recoveryLink') {
-  assertShape(r, { url: 'string', token: 'string' }, label);
+  assertShape(r, { url: 'string', token: 'string' }, label, 'RecoveryLink');
   assert.match(r.url, /^https?:\/\//, `${label}.url is an absolute URL`);
   assert.ok(r.token.length >= 16, `${label}.token is long enough to be unguessable`);
   assertObject(r, 'subscription', livemode, label);
@@ -424,21 +432,21 @@ export function assertRecoveryLink(r, livemode = false, label = 'recoveryLink') 
 
 /** `PaymentMethodUpdateCheckout`. */
 export function assertPaymentMethodUpdateCheckout(c, livemode = false, label = 'paymentMethodUpdateCheckout') {
-  assertShape(c, { checkoutUrl: 'string' }, label);
+  assertShape(c, { checkoutUrl: 'string' }, label, 'PaymentMethodUpdateCheckout');
   assert.match(c.checkoutUrl, /^https?:\/\//, `${label}.checkoutUrl is an absolute URL`);
   assertObject(c, 'subscription', livemode, label);
 }
 
 /** `SubscriptionAddon`. */
 export function assertSubscriptionAddon(a, livemode = false, label = 'subscriptionAddon') {
-  assertShape(a, { addonId: 'string', status: 'string', proratedCharge: 'integer' }, label);
+  assertShape(a, { addonId: 'string', status: 'string', proratedCharge: 'integer' }, label, 'SubscriptionAddon');
   assert.equal(a.status, 'active', `${label}.status`);
   assertObject(a, 'subscription', livemode, label);
 }
 
 /** `DeletedSubscriptionAddon`. */
 export function assertDeletedSubscriptionAddon(a, livemode = false, label = 'deletedSubscriptionAddon') {
-  assertShape(a, { id: 'string', status: 'string', deactivatedAt: 'date|null' }, label);
+  assertShape(a, { id: 'string', status: 'string', deactivatedAt: 'date|null' }, label, 'DeletedSubscriptionAddon');
   assert.equal(a.status, 'inactive', `${label}.status`);
   assertObject(a, 'subscription', livemode, label);
 }
@@ -447,13 +455,13 @@ export function assertDeletedSubscriptionAddon(a, livemode = false, label = 'del
 
 /** `TestClock`. */
 export function assertTestClock(c, label = 'testClock') {
-  assertShape(c, { simulatedTime: 'date|null', isActive: 'boolean', now: 'date' }, label);
+  assertShape(c, { simulatedTime: 'date|null', isActive: 'boolean', now: 'date' }, label, 'TestClock');
   assertObject(c, 'test_clock', false, label);
 }
 
 /** `TestClockBilling`. */
 export function assertTestClockBilling(b, label = 'testClockBilling') {
-  assertShape(b, { customersFound: 'integer', enqueued: 'integer', failed: 'integer', dunningRetried: 'integer', dunningFailed: 'integer' }, label);
+  assertShape(b, { customersFound: 'integer', enqueued: 'integer', failed: 'integer', dunningRetried: 'integer', dunningFailed: 'integer' }, label, 'TestClockBilling');
   assertObject(b, 'test_clock', false, label);
 }
 
@@ -486,7 +494,7 @@ export function assertInvoice(i, livemode = false, label = 'invoice') {
     createdAt: 'date',
     updatedAt: 'date',
     'lineItems?': 'array',
-  }, label);
+  }, label, 'Invoice');
   assertId(i.id, 'inv', `${label}.id`);
   assert.ok(invoiceStatuses.includes(i.status), `${label}.status, got ${i.status}`);
   assert.ok(invoiceTypes.includes(i.invoiceType), `${label}.invoiceType, got ${i.invoiceType}`);
@@ -511,7 +519,7 @@ export function assertLineItem(l, label) {
     discountValue: 'number|null',
     discountName: 'string|null',
     chargeType: 'string',
-  }, label);
+  }, label, 'Invoice.lineItems[]');
   assert.ok(lineTypes.includes(l.lineType), `${label}.lineType, got ${l.lineType}`);
   assert.ok(['standard', 'advance', 'true_up'].includes(l.chargeType), `${label}.chargeType, got ${l.chargeType}`);
 }
@@ -534,7 +542,7 @@ export function assertCreatedInvoice(i, livemode = false, label = 'createdInvoic
     metadata: 'object',
     createdAt: 'date',
     updatedAt: 'date',
-  }, label);
+  }, label, 'CreatedInvoice');
   assertId(i.id, 'inv', `${label}.id`);
   assert.ok(invoiceStatuses.includes(i.status), `${label}.status, got ${i.status}`);
   assert.ok(invoiceTypes.includes(i.invoiceType), `${label}.invoiceType, got ${i.invoiceType}`);
@@ -543,14 +551,14 @@ export function assertCreatedInvoice(i, livemode = false, label = 'createdInvoic
 
 /** `InvoiceDownload`. */
 export function assertInvoiceDownload(d, livemode = false, label = 'invoiceDownload') {
-  assertShape(d, { url: 'string', expiresAt: 'date' }, label);
+  assertShape(d, { url: 'string', expiresAt: 'date' }, label, 'InvoiceDownload');
   assert.match(d.url, /^https?:\/\//, `${label}.url is an absolute URL`);
   assertObject(d, 'invoice', livemode, label);
 }
 
 /** `InvoiceStatus`. */
 export function assertInvoiceStatus(s, livemode = false, label = 'invoiceStatus') {
-  assertShape(s, { id: 'string', status: 'string', updatedAt: 'date' }, label);
+  assertShape(s, { id: 'string', status: 'string', updatedAt: 'date' }, label, 'InvoiceStatus');
   assertId(s.id, 'inv', `${label}.id`);
   assert.ok(invoiceStatuses.includes(s.status), `${label}.status, got ${s.status}`);
   assertObject(s, 'invoice', livemode, label);
@@ -574,7 +582,7 @@ export function assertTransaction(t, livemode = false, label = 'transaction') {
     createdAt: 'date',
     updatedAt: 'date',
     'availableAt?': 'date|null',
-  }, label);
+  }, label, 'Transaction');
   assertId(t.id, 'txn', `${label}.id`);
   if (t.invoiceId !== null) assertId(t.invoiceId, 'inv', `${label}.invoiceId`);
   assert.ok(providers.includes(t.provider), `${label}.provider, got ${t.provider}`);
@@ -584,7 +592,7 @@ export function assertTransaction(t, livemode = false, label = 'transaction') {
 
 /** `TransactionRefund`. */
 export function assertTransactionRefund(r, livemode = false, label = 'transactionRefund') {
-  assertShape(r, { id: 'string', status: 'string' }, label);
+  assertShape(r, { id: 'string', status: 'string' }, label, 'TransactionRefund');
   assertId(r.id, 'txn', `${label}.id`);
   assert.equal(r.status, 'refunded', `${label}.status`);
   assertObject(r, 'transaction', livemode, label);
@@ -592,7 +600,7 @@ export function assertTransactionRefund(r, livemode = false, label = 'transactio
 
 /** `TransactionRetry`. */
 export function assertTransactionRetry(r, livemode = false, label = 'transactionRetry') {
-  assertShape(r, { id: 'string', status: 'string' }, label);
+  assertShape(r, { id: 'string', status: 'string' }, label, 'TransactionRetry');
   assertId(r.id, 'txn', `${label}.id`);
   assert.equal(r.status, 'processing', `${label}.status`);
   assertObject(r, 'transaction', livemode, label);
@@ -611,10 +619,11 @@ export function assertUsageEvent(e, livemode = false, label = 'usageEvent') {
     ts: 'date',
     'properties?': 'array',
     createdAt: 'date',
-  }, label);
+  }, label, 'UsageEvent');
   assertId(e.id, 'evt', `${label}.id`);
   (e.properties ?? []).forEach((p, i) => {
-    assertShape(p, { id: 'string', usageEventId: 'string', property: 'string', value: 'string', createdAt: 'date' }, `${label}.properties[${i}]`);
+    assertShape(p, { id: 'string', usageEventId: 'string', property: 'string', value: 'string', createdAt: 'date' }, `${label}.properties[${i}]`,
+      'UsageEventProperty');
     assert.equal(p.usageEventId, e.id, `${label}.properties[${i}].usageEventId`);
   });
   assertObject(e, 'usage_event', livemode, label);
@@ -645,7 +654,7 @@ export function assertUsageCheckResult(r, label = 'usageCheck') {
     'currency?': 'string',
     'reason?': 'string',
     'message?': 'string',
-  }, label);
+  }, label, 'UsageCheckResult');
   assert.ok(consumptionModels.includes(r.consumptionModel), `${label}.consumptionModel, got ${r.consumptionModel}`);
   if (r.reason != null) {
     assert.ok(['included_limit_reached', 'insufficient_credits', 'insufficient_balance'].includes(r.reason), `${label}.reason, got ${r.reason}`);
@@ -665,7 +674,7 @@ export function assertUsageAdjustment(a, livemode = false, label = 'usageAdjustm
     reason: 'string|null',
     ts: 'date',
     createdAt: 'date',
-  }, label);
+  }, label, 'UsageAdjustment');
   assertId(a.id, 'evt', `${label}.id`);
   assertObject(a, 'usage_event', livemode, label);
 }
@@ -674,19 +683,19 @@ export function assertUsageAdjustment(a, livemode = false, label = 'usageAdjustm
 export function assertSeatEvent(e, livemode = false, label = 'seatEvent') {
   assertShape(e, {
     id: 'string', customerId: 'string', featureCode: 'string', previousBalance: 'integer', newBalance: 'integer', ts: 'date', createdAt: 'date',
-  }, label);
+  }, label, 'SeatEvent');
   assertObject(e, 'seat', livemode, label);
 }
 
 /** `BulkSeatUpdate`. */
 export function assertBulkSeatUpdate(e, livemode = false, label = 'bulkSeatUpdate') {
-  assertShape(e, { id: 'string', featureCode: 'string', previousBalance: 'integer', newBalance: 'integer', ts: 'date', createdAt: 'date' }, label);
+  assertShape(e, { id: 'string', featureCode: 'string', previousBalance: 'integer', newBalance: 'integer', ts: 'date', createdAt: 'date' }, label, 'BulkSeatUpdate');
   assertObject(e, 'seat', livemode, label);
 }
 
 /** `SeatBalance`. */
 export function assertSeatBalance(b, livemode = false, label = 'seatBalance') {
-  assertShape(b, { current: 'integer', asOf: 'date' }, label);
+  assertShape(b, { current: 'integer', asOf: 'date' }, label, 'SeatBalance');
   assertObject(b, 'seat', livemode, label);
 }
 
@@ -706,7 +715,7 @@ export function assertFeatureAccess(f, livemode = false, label = 'featureAccess'
     'unlimited?': 'boolean',
     'overageEnabled?': 'boolean',
     'billedQuantity?': 'number',
-  }, label);
+  }, label, 'FeatureAccess');
   assert.ok(featureTypes.includes(f.type), `${label}.type, got ${f.type}`);
   assertObject(f, 'feature', livemode, label);
 }
@@ -729,25 +738,25 @@ export function assertFeatureLookup(f, livemode = false, label = 'featureLookup'
     'billedQuantity?': 'number',
     'willBeCharged?': 'boolean',
     'reason?': 'string',
-  }, label);
+  }, label, 'FeatureLookup');
   if (f.type != null) assert.ok(featureTypes.includes(f.type), `${label}.type, got ${f.type}`);
   assertObject(f, 'feature', livemode, label);
 }
 
 /** `CreditGrant`. */
 export function assertCreditGrant(g, livemode = false, label = 'creditGrant') {
-  assertShape(g, { credits: 'integer' }, label);
+  assertShape(g, { credits: 'integer' }, label, 'CreditGrant');
   assertObject(g, 'subscription', livemode, label);
 }
 
 /** `BalanceTopup`. */
 export function assertBalanceTopup(t, livemode = false, label = 'balanceTopup') {
-  assertShape(t, { amount: 'integer' }, label);
+  assertShape(t, { amount: 'integer' }, label, 'BalanceTopup');
   assertObject(t, 'subscription', livemode, label);
 }
 
 /** `BalanceAdjustment`. */
 export function assertBalanceAdjustment(a, livemode = false, label = 'balanceAdjustment') {
-  assertShape(a, { amount: 'number', newBalance: 'number', reason: 'string|null' }, label);
+  assertShape(a, { amount: 'number', newBalance: 'number', reason: 'string|null' }, label, 'BalanceAdjustment');
   assertObject(a, 'subscription', livemode, label);
 }

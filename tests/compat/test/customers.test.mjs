@@ -222,12 +222,12 @@ describe('customers', () => {
       ],
     });
     const batch = assertSuccess(res);
-    assertShape(batch, { successful: 'array', failed: 'array' }, 'batch');
+    assertShape(batch, { successful: 'array', failed: 'array' }, 'batch', 'CustomerBatch');
     assertObject(batch, 'customer', false, 'batch');
 
     assert.equal(batch.successful.length, 3);
     for (const s of batch.successful) {
-      assertShape(s, { id: 'string', externalId: 'string|null', email: 'string' }, 'successful[]');
+      assertShape(s, { id: 'string', externalId: 'string|null', email: 'string' }, 'successful[]', 'CustomerBatch.successful[]');
       assertId(s.id, 'cus', 'successful[].id');
     }
     assert.deepEqual(batch.successful.map((s) => s.email).sort(),
@@ -237,7 +237,7 @@ describe('customers', () => {
 
     assert.deepEqual(batch.failed.map((f) => f.index), [1, 3]);
     for (const f of batch.failed) {
-      assertShape(f, { index: 'integer', error: 'string', data: 'object' }, 'failed[]');
+      assertShape(f, { index: 'integer', error: 'string', data: 'object' }, 'failed[]', 'CustomerBatch.failed[]');
       assert.ok(f.error.length > 0);
     }
     assert.equal(batch.failed[0].data.email, 'not-an-email');

@@ -59,7 +59,7 @@ describe('plan groups', () => {
     // Added in reverse, with explicit sort orders: the order must come from sortOrder, not from insertion.
     const addedPro = assertSuccess(await commet.planGroups.addPlan({ id: group.id, planId: pro.id, sortOrder: 2 }));
     assertObject(addedPro, 'plan_group', false, 'addedPlanToGroup');
-    assertShape(addedPro, { success: 'boolean' }, 'addedPlanToGroup');
+    assertShape(addedPro, { success: 'boolean' }, 'addedPlanToGroup', 'AddedPlanToGroup');
     assert.equal(addedPro.success, true);
     assertSuccess(await commet.planGroups.addPlan({ id: group.id, planId: basic.id, sortOrder: 1 }));
 
@@ -95,7 +95,7 @@ describe('plan groups', () => {
     assert.deepEqual(await planIdsOf(commet, group.id), [a.id, b.id]);
 
     const res = assertSuccess(await commet.planGroups.reorderPlans({ id: group.id, planIds: [b.id, a.id] }));
-    assertShape(res, { reordered: 'boolean' }, 'reorderedPlans');
+    assertShape(res, { reordered: 'boolean' }, 'reorderedPlans', 'ReorderedPlans');
     assertObject(res, 'plan_group', false, 'reorderedPlans');
     assert.equal(res.reordered, true);
     assert.deepEqual(await planIdsOf(commet, group.id), [b.id, a.id]);
@@ -128,7 +128,7 @@ describe('plan groups', () => {
     await commet.planGroups.addPlan({ id: group.id, planId: b.id });
 
     const res = assertSuccess(await commet.planGroups.removePlan({ id: group.id, planId: a.id }));
-    assertShape(res, { id: 'string', removed: 'boolean' }, 'removedPlanFromGroup');
+    assertShape(res, { id: 'string', removed: 'boolean' }, 'removedPlanFromGroup', 'RemovedPlanFromGroup');
     assertObject(res, 'plan_group', false, 'removedPlanFromGroup');
     assert.equal(res.removed, true);
 

@@ -135,7 +135,7 @@ describe('plans', () => {
     assert.equal(got.prices.find((x) => x.isDefault).billingInterval, 'monthly');
 
     const def = assertSuccess(await commet.plans.setDefaultPrice({ id: plan.id, priceId: yearly.id }));
-    assertShape(def, { id: 'string', isDefault: 'boolean' }, 'defaultPlanPrice');
+    assertShape(def, { id: 'string', isDefault: 'boolean' }, 'defaultPlanPrice', 'DefaultPlanPrice');
     assertObject(def, 'plan', false, 'defaultPlanPrice');
     assert.equal(def.id, yearly.id);
     assert.equal(def.isDefault, true);
@@ -186,7 +186,7 @@ describe('plans', () => {
     assert.equal(updated.billingInterval, 'monthly');
 
     const deleted = assertSuccess(await commet.plans.deletePrice({ id: plan.id, priceId: yearly.id }));
-    assertShape(deleted, { id: 'string', deleted: 'boolean' }, 'deleted');
+    assertShape(deleted, { id: 'string', deleted: 'boolean' }, 'deleted', 'DeletedObject');
     assert.equal(deleted.id, yearly.id);
     assert.equal(deleted.deleted, true);
     const got = assertSuccess(await commet.plans.get({ id: plan.id }));
@@ -225,7 +225,7 @@ describe('plans', () => {
     assert.equal(unlimited.unlimited, true);
 
     const removed = assertSuccess(await commet.plans.removeFeature({ id: plan.id, featureId: seats.id }));
-    assertShape(removed, { id: 'string', removed: 'boolean' }, 'removedPlanFeature');
+    assertShape(removed, { id: 'string', removed: 'boolean' }, 'removedPlanFeature', 'RemovedPlanFeature');
     assertObject(removed, 'plan', false, 'removedPlanFeature');
     assert.equal(removed.removed, true);
 
@@ -271,7 +271,7 @@ describe('plans', () => {
     assert.ok(list.some((p) => p.id === plan.id), 'a public plan is listed');
 
     const vis = assertSuccess(await commet.plans.setVisibility({ id: plan.id, isPublic: false }));
-    assertShape(vis, { id: 'string', isPublic: 'boolean' }, 'planVisibility');
+    assertShape(vis, { id: 'string', isPublic: 'boolean' }, 'planVisibility', 'PlanVisibility');
     assertObject(vis, 'plan', false, 'planVisibility');
     assert.equal(vis.id, plan.id);
     assert.equal(vis.isPublic, false);
