@@ -33,7 +33,7 @@ public abstract class HostedPurchaseTests<TServer>(TServer server) : IClassFixtu
             var scope = await server.Services.GetRequiredService<BillingScopes>().ForAsync(db, t.OrganizationId, false, server.BaseAddress.ToString(), CancellationToken.None);
             var links = server.Services.GetRequiredService<HostedLinks>();
             var session = links.Create(db, scope.Tenant, HostedKinds.Checkout, customerId, subscriptionId, null, null, scope.Now);
-            session.PurchaseJson = new PendingPurchase(PendingPurchase.Credits, subscriptionId, pack.Str("id"), null, null).ToJson();
+            session.PurchaseJson = new PendingPurchase(PendingPurchase.CreditPack, pack.Str("id"), SubscriptionId: subscriptionId).ToJson();
             await db.SaveChangesAsync();
             url = links.Url(session, server.BaseAddress.ToString());
         }

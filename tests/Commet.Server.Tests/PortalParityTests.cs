@@ -303,7 +303,7 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
             var scope = await server.Services.GetRequiredService<BillingScopes>().ForAsync(db, twin.Api.OrganizationId, false, server.BaseAddress.ToString(), CancellationToken.None);
             var session = server.Services.GetRequiredService<HostedLinks>().Create(db, scope.Tenant, Commet.Server.Portal.PortalActions.IntentKind,
                 (await twin.Api.Api.GetJson("/api/v1/customers/ann").Ok()).Str("id"), apiSub, null, null, scope.Now);
-            session.PurchaseJson = new Commet.Server.Usage.PendingPurchase(Commet.Server.Usage.PendingPurchase.Credits, apiSub, apiPack, null, null).ToJson();
+            session.PurchaseJson = new Commet.Server.Payments.PendingPurchase(Commet.Server.Payments.PendingPurchase.CreditPack, apiPack, SubscriptionId: apiSub).ToJson();
             await db.SaveChangesAsync();
             sessionId = session.Id;
         }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Payments;
@@ -7,58 +6,6 @@ using Commet.Server.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Portal;
-
-/// <summary>
-/// Something the customer asked for that may need a card first: buy a credit pack, top up, add an add-on,
-/// reactivate, start a subscription. Kept as JSON in <see cref="HostedSession.PurchaseJson"/> while the customer
-/// adds a card, then carried out with the same operation the API uses.
-/// </summary>
-public sealed record PortalIntent(string Action, string? Id = null, long? Amount = null, string? Interval = null)
-{
-    public const string CreditPack = "credit_pack";
-    public const string Topup = "topup";
-    public const string Addon = "addon";
-    public const string Reactivate = "reactivate";
-    public const string Start = "start";
-
-    /// <summary>
-    /// Credit packs and add-ons are kept in the usage work's <see cref="PendingPurchase"/> shape, so that the card
-    /// step (<see cref="CompleteHostedPage"/>) completes them exactly as a hosted page would. Top-ups
-    /// stay in the portal's shape, because the portal checks them against the organization's own minimum and maximum.
-    /// </summary>
-    public bool CompletedByCardStep => Action is CreditPack or Addon;
-
-    public string ToJson(string? subscriptionId) => CompletedByCardStep && subscriptionId is not null
-        ? new PendingPurchase(Action == CreditPack ? PendingPurchase.Credits : PendingPurchase.Addon,
-            subscriptionId, Action == CreditPack ? Id : null, null, Action == Addon ? Id : null).ToJson()
-        : JsonSerializer.Serialize(this, Http.Api.Json);
-
-    public static PortalIntent? FromJson(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return null;
-        }
-        try
-        {
-            var own = JsonSerializer.Deserialize<PortalIntent>(json, Http.Api.Json);
-            if (own?.Action is not null)
-            {
-                return own;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        return PendingPurchase.FromJson(json) switch
-        {
-            { Kind: PendingPurchase.Credits } p => new PortalIntent(CreditPack, p.CreditPackId),
-            { Kind: PendingPurchase.Topup } p => new PortalIntent(Topup, null, p.Amount),
-            { Kind: PendingPurchase.Addon } p => new PortalIntent(Addon, p.AddonId),
-            _ => null,
-        };
-    }
-}
 
 /// <summary>How a portal action ended: a notice to show, an error to explain, or a card to ask for first.</summary>
 public sealed record PortalOutcome(string? Notice, Error? Error, string? CardStep)
@@ -88,12 +35,12 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
     /// <summary>
     /// Carries out an intent now when nothing is due or a card is on file; otherwise parks it and asks for a card.
     /// </summary>
-    public async Task<PortalOutcome> PurchaseAsync(PortalContext p, PortalIntent intent, long amountDue, CancellationToken ct)
+    public async Task<PortalOutcome> PurchaseAsync(PortalContext p, PendingPurchase intent, long amountDue, CancellationToken ct)
     {
         if (amountDue > 0 && await p.CardAsync(ct) is null)
         {
             var session = links.Create(p.Db, p.Scope.Tenant, IntentKind, p.Customer.Id, IntentSubscription(p, intent), null, null, p.Now);
-            session.PurchaseJson = intent.ToJson(session.SubscriptionId);
+            session.PurchaseJson = (intent with { SubscriptionId = session.SubscriptionId }).ToJson();
             await p.Db.SaveChangesAsync(ct);
             return PortalOutcome.NeedsCard(session.Id);
         }
@@ -101,16 +48,16 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
     }
 
     /// <summary>Does what an intent asks, with the card on file.</summary>
-    public async Task<PortalOutcome> RunAsync(PortalContext p, PortalIntent intent, CancellationToken ct)
+    public async Task<PortalOutcome> RunAsync(PortalContext p, PendingPurchase intent, CancellationToken ct)
     {
         var s = p.Subscription;
         switch (intent.Action)
         {
-            case PortalIntent.Addon when s is not null:
+            case PendingPurchase.Addon when s is not null:
                 var addon = await activateAddon.HandleAsync(p.Scope, s.Id, intent.Id, ct);
                 return addon.IsSuccess ? PortalOutcome.Ok("addon_on") : PortalOutcome.Failed(addon.Error);
 
-            case PortalIntent.Reactivate when s is not null:
+            case PendingPurchase.Reactivate when s is not null:
                 var reactivated = await reactivate.HandleAsync(p.Scope, s.Id, ct);
                 if (!reactivated.IsSuccess)
                 {
@@ -120,7 +67,7 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
                     ? PortalOutcome.Failed(SubscriptionErrors.PaymentFailed(failure, null))
                     : PortalOutcome.Ok(reactivated.Value.RetryInitiated ? "recovered" : "reactivated");
 
-            case PortalIntent.Start:
+            case PendingPurchase.Start:
                 var created = await create.HandleAsync(p.Scope, new CreateSubscriptionRequest
                 {
                     CustomerId = p.Customer.Id,
@@ -136,11 +83,11 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
                     ? PortalOutcome.Failed(Error.Invalid("payment_failed", "The first payment failed."))
                     : PortalOutcome.Ok("started");
 
-            case PortalIntent.CreditPack when s is not null:
+            case PendingPurchase.CreditPack when s is not null:
                 var credits = await purchaseCredits.HandleAsync(p.Scope, s.Id, intent.Id, ct);
                 return credits.IsSuccess ? PortalOutcome.Ok("credits_bought") : PortalOutcome.Failed(credits.Error);
 
-            case PortalIntent.Topup when s is not null:
+            case PendingPurchase.Topup when s is not null:
                 var topup = await topupBalance.HandleAsync(p.Scope, s.Id, intent.Amount, ct, p.Branding.TopupMinimum, p.Branding.TopupMaximum);
                 return topup.IsSuccess ? PortalOutcome.Ok("topped_up") : PortalOutcome.Failed(topup.Error);
 
@@ -171,11 +118,11 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
             return PortalOutcome.Failed(completed.Error);
         }
         await p.RefreshAsync(ct);
-        if (session.Kind == IntentKind && PortalIntent.FromJson(session.PurchaseJson) is { } intent)
+        if (session.Kind == IntentKind && PendingPurchase.FromJson(session.PurchaseJson) is { } intent)
         {
             // Credit packs and add-ons were completed by the card step itself (as on a hosted page); the rest is done here.
             return intent.CompletedByCardStep
-                ? PortalOutcome.Ok(intent.Action == PortalIntent.CreditPack ? "credits_bought" : "addon_on")
+                ? PortalOutcome.Ok(intent.Action == PendingPurchase.CreditPack ? "credits_bought" : "addon_on")
                 : await RunAsync(p, intent, ct);
         }
         return session.Kind switch
@@ -201,7 +148,7 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
         {
             return PortalOutcome.Failed(TooManyAttempts);
         }
-        return await RunAsync(p, new PortalIntent(PortalIntent.Reactivate), ct);
+        return await RunAsync(p, new PendingPurchase(PendingPurchase.Reactivate), ct);
     }
 
     /// <summary>Attempts to pay an overdue invoice left today (in any 24 hours of billing time).</summary>
@@ -249,6 +196,6 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
         p.Db.HostedSessions.AsNoTracking()
             .FirstOrDefaultAsync(h => h.Id == id && h.CustomerId == p.Customer.Id && h.CompletedAt == null && h.ExpiresAt > p.Now, ct);
 
-    private static string? IntentSubscription(PortalContext p, PortalIntent intent) =>
-        intent.Action == PortalIntent.Start ? null : p.Subscription?.Id;
+    private static string? IntentSubscription(PortalContext p, PendingPurchase intent) =>
+        intent.Action == PendingPurchase.Start ? null : p.Subscription?.Id;
 }

@@ -1,5 +1,6 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Server.Payments;
 using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,21 +12,21 @@ public sealed record ChargePreview(string What, string Detail, long AmountNow, s
 public static class PortalCharges
 {
     /// <summary>Null when the intent names something that does not exist (or is not offered to this customer).</summary>
-    public static async Task<ChargePreview?> PreviewAsync(PortalContext p, PortalIntent intent, CancellationToken ct)
+    public static async Task<ChargePreview?> PreviewAsync(PortalContext p, PendingPurchase intent, CancellationToken ct)
     {
         var s = p.Subscription;
         var currency = s?.Currency ?? p.Branding.Currency;
         switch (intent.Action)
         {
-            case PortalIntent.CreditPack:
+            case PendingPurchase.CreditPack:
                 var pack = await p.Db.CreditPacks.AsNoTracking().FirstOrDefaultAsync(c => c.Id == intent.Id && c.IsActive && c.DeletedAt == null, ct);
                 return pack is null ? null
                     : new ChargePreview($"{pack.Name}", $"{PortalFormat.Quantity(pack.Credits)} credits, added to your account at once. Purchased credits never expire.", pack.Price, pack.Currency);
 
-            case PortalIntent.Topup when intent.Amount is { } amount:
+            case PendingPurchase.Topup when intent.Amount is { } amount:
                 return new ChargePreview("Balance top-up", $"{PortalFormat.Money(amount, currency)} added to your balance at once.", amount, currency);
 
-            case PortalIntent.Addon when s is not null:
+            case PendingPurchase.Addon when s is not null:
                 var addon = await Catalog.PlanGraph.FindAddonAsync(p.Db, intent.Id ?? "", ct);
                 if (addon is null || addon.Id != intent.Id)
                 {
@@ -42,7 +43,7 @@ public static class PortalCharges
                     s.IsFree ? "Included with your plan at no charge." : $"Nothing to pay during your trial; then {PortalFormat.Money(addon.BasePrice, s.Currency)} per {PortalFormat.Interval(s.BillingInterval)} with your plan.",
                     0, s.Currency);
 
-            case PortalIntent.Reactivate when s is not null:
+            case PendingPurchase.Reactivate when s is not null:
                 var plan = await p.PlanAsync(ct);
                 if (plan is null)
                 {
@@ -53,7 +54,7 @@ public static class PortalCharges
                     price is null ? "Your free plan starts again today." : $"A new billing period starts today; then {PortalFormat.Money(price.Price, s.Currency)} every {PortalFormat.Interval(price.BillingInterval)}.",
                     price?.Price ?? 0, s.Currency);
 
-            case PortalIntent.Start:
+            case PendingPurchase.Start:
                 var start = await Catalog.PlanGraph.FindAsync(p.Db, intent.Id ?? "", ct);
                 if (start is null || !start.IsPublic || start.Id != intent.Id)
                 {

@@ -13,7 +13,7 @@ public sealed record HostedOutcome(string Message, string? ReturnUrl);
 
 /// <summary>Finishes a hosted payment page: saves the card, then pays, changes plan or recovers as the page was for.</summary>
 public sealed class CompleteHostedPage(PaymentService payments, PlanChanges changes, SubscriptionLifecycle lifecycle,
-    IEnumerable<IHostedPurchaseCompleter> purchaseCompleters)
+    IHostedPurchaseCompleter purchases)
 {
     /// <summary>
     /// The customer typed a card on a hosted page. The card is saved as the default; then, depending on the
@@ -23,7 +23,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
     /// </summary>
     public async Task<Result<HostedOutcome>> HandleAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct)
     {
-        string? purchase = null;
+        PendingPurchase? purchase = null;
         var done = await scope.Db.InTransactionAsync<HostedOutcome>(async () =>
         {
             var db = scope.Db;
@@ -36,7 +36,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
             {
                 return Error.Conflict("hosted_session_completed", "This payment link was already used.");
             }
-            purchase = session.PurchaseJson;
+            purchase = PendingPurchase.FromJson(session.PurchaseJson);
             var customer = await CustomerRules.FindAsync(db, session.CustomerId, ct);
             if (customer is null)
             {
@@ -107,20 +107,13 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
             }
             return new HostedOutcome(message, session.ReturnUrl);
         }, ct);
-        if (!done.IsSuccess || purchase is null)
+        if (!done.IsSuccess || purchase is not { CompletedByCardStep: true })
         {
             return done;
         }
         // A purchase that waited for a card: the card is saved (committed above, kept for next time); now buy.
-        foreach (var completer in purchaseCompleters)
-        {
-            var bought = await completer.CompleteAsync(scope, sessionId, purchase, ct);
-            if (bought is not null)
-            {
-                return bought.Value.IsSuccess ? new HostedOutcome(bought.Value.Value, done.Value.ReturnUrl) : bought.Value.Error;
-            }
-        }
-        return done;
+        var bought = await purchases.CompleteAsync(scope, sessionId, purchase, ct);
+        return bought is null ? done : bought.Value.IsSuccess ? new HostedOutcome(bought.Value.Value, done.Value.ReturnUrl) : bought.Value.Error;
     }
 }
 
@@ -141,11 +134,4 @@ public sealed class OpenHostedPage(HostedLinks links)
         }
         return session;
     }
-}
-
-/// <summary>Finishes a purchase (credit pack, top-up, add-on) that waited for the customer to add a card.</summary>
-public interface IHostedPurchaseCompleter
-{
-    /// <summary>Null when this completer does not know the purchase; otherwise a message for the customer or the error.</summary>
-    Task<Result<string>?> CompleteAsync(BillingScope scope, string sessionId, string purchaseJson, CancellationToken ct);
 }

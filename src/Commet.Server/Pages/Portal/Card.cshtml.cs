@@ -128,7 +128,7 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
         }
         if (session.Kind == PortalActions.IntentKind)
         {
-            var intent = PortalIntent.FromJson(session.PurchaseJson);
+            var intent = PendingPurchase.FromJson(session.PurchaseJson);
             var preview = intent is null ? null : await PortalCharges.PreviewAsync(p, intent, Ct);
             if (preview is null)
             {

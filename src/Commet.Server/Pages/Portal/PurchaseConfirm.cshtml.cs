@@ -1,6 +1,7 @@
 using System.Globalization;
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Server.Payments;
 using Commet.Server.Portal;
 using Commet.Server.Subscriptions;
 using Microsoft.AspNetCore.Mvc;
@@ -73,7 +74,7 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
         return Done("/portal/purchases", outcome.Notice!);
     }
 
-    private PortalIntent Intent => new(Kind, Id, Amount);
+    private PendingPurchase Intent => new(Kind, Id, Amount);
 
     private async Task<IActionResult?> LoadAsync(string? kind, string? id, string? amount)
     {
@@ -93,7 +94,7 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
             case "remove":
                 Removing = await Catalog.PlanGraph.FindAddonAsync(Portal.Db, id ?? "", Ct);
                 return Removing is null || Removing.Id != id ? NotFound() : null;
-            case PortalIntent.Topup:
+            case PendingPurchase.Topup:
                 var b = Portal.Branding;
                 AmountText = amount ?? "";
                 Amount = ParseAmount(amount, s.Currency);
@@ -110,8 +111,8 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
                     return null;
                 }
                 break;
-            case PortalIntent.CreditPack:
-            case PortalIntent.Addon:
+            case PendingPurchase.CreditPack:
+            case PendingPurchase.Addon:
                 break;
             default:
                 return NotFound();

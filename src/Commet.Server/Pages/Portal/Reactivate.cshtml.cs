@@ -1,5 +1,6 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Server.Payments;
 using Commet.Server.Portal;
 using Commet.Server.Subscriptions;
 using Microsoft.AspNetCore.Mvc;
@@ -34,7 +35,7 @@ public sealed class ReactivateModel(PortalActions actions) : PortalPageModel
         {
             return stop;
         }
-        var outcome = await actions.PurchaseAsync(Portal, new PortalIntent(PortalIntent.Reactivate), Price?.Price ?? 0, Ct);
+        var outcome = await actions.PurchaseAsync(Portal, new PendingPurchase(PendingPurchase.Reactivate), Price?.Price ?? 0, Ct);
         if (outcome.CardStep is { } step)
         {
             return Redirect($"/portal/card/{step}");

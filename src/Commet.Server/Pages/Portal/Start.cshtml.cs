@@ -1,3 +1,4 @@
+using Commet.Server.Payments;
 using Commet.Server.Portal;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,7 +36,7 @@ public sealed class StartModel(PortalActions actions) : PortalPageModel
         return Done("/portal", outcome.Notice!);
     }
 
-    private PortalIntent Intent => new(PortalIntent.Start, Plan, null, Interval);
+    private PendingPurchase Intent => new(PendingPurchase.Start, Plan, null, Interval);
 
     private async Task<IActionResult?> LoadAsync(string? plan, string? interval)
     {
