@@ -415,6 +415,40 @@ public sealed partial class PortalJourneyTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Cancel_WithAScheduledDowngrade_SaysTheSwitchWillNotHappen_AndUndoBringsItBack()
+    {
+        var t = await TenantAsync(Server, "Acme Analytics");
+        await GroupOfBasicAndPro(t.Api);
+        await t.Api.Customer("kd");
+        var sub = (await t.Api.Subscribe("kd", "pro")).Str("id");
+        await t.Api.PostJson($"/api/v1/subscriptions/{sub}/change-plan", new { newPlanId = "basic" }).Ok();
+        await using var j = await fixture.StartAsync("cancel-scheduled");
+        await j.GotoAsync(await LinkAsync(t, "kd"));
+        await SeeAsync(j.Page, "Scheduled change:");
+
+        await Link(j.Page, "Cancel subscription").ClickAsync();
+        await Button(j.Page, "Continue").ClickAsync();
+        await SeeAsync(j.Page, "Are you sure?");
+        await SeeAsync(j.Page, "Your switch to Basic on Apr 1, 2027 will not happen because the subscription ends that day; if you undo the cancellation, the switch to Basic is kept.");
+        await j.AccessibleAsync();
+        await j.ShotAsync("review");
+        await Button(j.Page, "Cancel subscription").ClickAsync();
+
+        await SeeAsync(j.Page, "Your subscription ends on Apr 1, 2027.");
+        await SeeAsync(j.Page, "Your switch to Basic on Apr 1, 2027 will not happen because your subscription ends that day.");
+        await Assertions.Expect(j.Page.GetByText("Scheduled change:")).ToHaveCountAsync(0);
+        await j.ShotAsync("banner");
+        await Button(j.Page, "Keep my subscription").ClickAsync();
+
+        await SeeAsync(j.Page, "Your subscription will continue");
+        await SeeAsync(j.Page, "Scheduled change:");
+        await SeeAsync(j.Page, "your plan changes to Basic");
+        await Assertions.Expect(j.Page.GetByText("will not happen")).ToHaveCountAsync(0);
+        await j.ShotAsync("undone");
+        Assert.Equal("Basic", (await t.Api.Subscription(sub))["scheduledPlanChange"]!.Str("newPlanName"));
+    }
+
+    [Fact]
     public async Task Reactivate_ACanceledSubscription()
     {
         var t = await TenantAsync(Server, "Acme Analytics");

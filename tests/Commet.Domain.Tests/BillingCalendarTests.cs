@@ -135,6 +135,39 @@ public class SubscriptionStateTests
     }
 
     [Fact]
+    public void CancelAtEnd_KeepsAScheduledChangeDormant_AndUncancelRestoresItExactly()
+    {
+        var s = Active();
+        Assert.Null(s.ScheduleChange("plan_downgrade", "plan_0", BillingIntervals.Monthly, D(2026, 2, 3)));
+        Assert.True(s.ScheduledChangeWillApply);
+
+        Assert.Null(s.CancelAtEnd(D(2026, 2, 5), null, null));
+        Assert.False(s.ScheduledChangeWillApply);
+        Assert.Equal(("plan_downgrade", "plan_0", BillingIntervals.Monthly, D(2026, 2, 28)), (s.ScheduledChangeType, s.ScheduledPlanId, s.ScheduledInterval, s.ScheduledFor));
+        Assert.Equal("already_scheduled", s.ScheduleChange("interval_change", "plan_1", BillingIntervals.Weekly, D(2026, 2, 6))?.Code);
+
+        Assert.Null(s.Uncancel(D(2026, 2, 7)));
+        Assert.True(s.ScheduledChangeWillApply);
+        Assert.Equal(("plan_downgrade", "plan_0", BillingIntervals.Monthly, D(2026, 2, 28)), (s.ScheduledChangeType, s.ScheduledPlanId, s.ScheduledInterval, s.ScheduledFor));
+    }
+
+    [Fact]
+    public void CancelNow_DiscardsAScheduledChange()
+    {
+        var s = Active();
+        Assert.Null(s.ScheduleChange("plan_downgrade", "plan_0", BillingIntervals.Monthly, D(2026, 2, 3)));
+        Assert.Null(s.CancelAtEnd(D(2026, 2, 5), null, null));
+
+        Assert.Null(s.CancelNow(D(2026, 2, 28), null, null));
+
+        Assert.Null(s.ScheduledChangeType);
+        Assert.Null(s.ScheduledPlanId);
+        Assert.Null(s.ScheduledInterval);
+        Assert.Null(s.ScheduledFor);
+        Assert.False(s.ScheduledChangeWillApply);
+    }
+
+    [Fact]
     public void CancelNow_Twice_IsRefused()
     {
         var s = Active();

@@ -67,6 +67,16 @@ public sealed class Subscription : ITenantOwned
 
     public bool IsFree => BillingInterval is null;
 
+    /// <summary>
+    /// A scheduled change that will happen at the period end: not while a cancellation is pending (it is kept, dormant,
+    /// and comes back if the cancellation is undone) and not once the subscription has ended.
+    /// </summary>
+    public bool ScheduledChangeWillApply => ScheduledChangeType is not null && !CancelAtPeriodEnd && Status != SubscriptionStatus.Canceled;
+
+    /// <summary>
+    /// Cancels at the end of the period (a subscription still waiting for its first payment ends now). A scheduled plan
+    /// change is kept, dormant; <see cref="Uncancel"/> restores it exactly and <see cref="CancelNow"/> discards it.
+    /// </summary>
     public Error? CancelAtEnd(DateTime at, string? reason, string? feedback)
     {
         if (Status == SubscriptionStatus.Canceled)
@@ -77,18 +87,17 @@ public sealed class Subscription : ITenantOwned
         {
             return CancelNow(at, reason, feedback);
         }
+        // A scheduled plan change stays recorded but dormant: the subscription ends on the day it was due, so it
+        // never applies (see ScheduledChangeWillApply); undoing the cancellation brings it back as it was.
         CancelAtPeriodEnd = true;
         CancelRequestedAt = at;
         CancelReason = reason;
         CancelFeedback = feedback;
-        ScheduledChangeType = null;
-        ScheduledPlanId = null;
-        ScheduledInterval = null;
-        ScheduledFor = null;
         UpdatedAt = at;
         return null;
     }
 
+    /// <summary>Ends the subscription now; a scheduled plan change, dormant or not, is discarded with it.</summary>
     public Error? CancelNow(DateTime at, string? reason, string? feedback)
     {
         if (Status == SubscriptionStatus.Canceled)
@@ -112,6 +121,7 @@ public sealed class Subscription : ITenantOwned
         return null;
     }
 
+    /// <summary>Undoes a pending cancellation; a scheduled plan change kept while it was pending applies again as before.</summary>
     public Error? Uncancel(DateTime at)
     {
         if (!CancelAtPeriodEnd || Status == SubscriptionStatus.Canceled)
@@ -209,13 +219,27 @@ public sealed class Subscription : ITenantOwned
         return NextRetryAt;
     }
 
-    public void ScheduleChange(string changeType, string? planId, string? interval, DateTime at)
+    /// <summary>
+    /// Schedules a downgrade or shorter interval for the period end, replacing any scheduled before. Refused while a
+    /// cancellation is pending: the change could never apply, and undoing the cancellation restores the schedule that
+    /// existed when it was requested, not one chosen since.
+    /// </summary>
+    public Error? ScheduleChange(string changeType, string? planId, string? interval, DateTime at)
     {
+        if (Status == SubscriptionStatus.Canceled)
+        {
+            return Error.Invalid("subscription_not_active", "Only an active or trialing subscription can change plan.");
+        }
+        if (CancelAtPeriodEnd)
+        {
+            return Error.Conflict("already_scheduled", "The subscription is scheduled to cancel; undo the cancellation first.");
+        }
         ScheduledChangeType = changeType;
         ScheduledPlanId = planId;
         ScheduledInterval = interval;
         ScheduledFor = CurrentPeriodEnd;
         UpdatedAt = at;
+        return null;
     }
 
     public void ClearScheduledChange(DateTime at)

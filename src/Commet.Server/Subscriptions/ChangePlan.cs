@@ -265,12 +265,11 @@ public sealed class ChangePlan(PlanChanges changes, HostedLinks links)
             switch (p.Kind)
             {
                 case ChangeKind.Downgrade:
-                    if (s.CancelAtPeriodEnd)
-                    {
-                        return Error.Conflict("already_scheduled", "The subscription is scheduled to cancel; undo the cancellation first.");
-                    }
                     var changeType = p.Target.Id == p.Current.Id ? "interval_change" : "plan_downgrade";
-                    s.ScheduleChange(changeType, p.Target.Id, p.TargetInterval, now);
+                    if (s.ScheduleChange(changeType, p.Target.Id, p.TargetInterval, now) is { } refused)
+                    {
+                        return refused;
+                    }
                     EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionPlanChangeScheduledData(s.Id, s.CustomerId, s.Status, new WebhookPlanRef(p.Current.Id, p.Current.Name),
                         new WebhookPlanRef(p.Target.Id, p.Target.Name), s.BillingInterval, p.TargetInterval, s.CurrentPeriodEnd), now, s.Id, s.CustomerId);
                     return new ChangeResult(p, null, true, false, null);

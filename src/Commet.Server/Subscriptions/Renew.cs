@@ -216,6 +216,8 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
     {
         if (s.CancelAtPeriodEnd)
         {
+            // The cancellation comes first: a plan change kept dormant while it was pending never applies, and
+            // CancelNow discards it.
             s.CancelNow(at.Now, s.CancelReason, s.CancelFeedback);
             SubscriptionLifecycle.RecordCanceled(at, s);
             await lifecycle.CanceledAsync(at, s, ct);

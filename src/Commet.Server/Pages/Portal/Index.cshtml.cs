@@ -18,6 +18,9 @@ public sealed class IndexModel : PortalPageModel
 
     public string? ScheduledPlanName { get; private set; }
 
+    /// <summary>What a plan change kept dormant by a pending cancellation switches to ("Starter"), for the cancellation banner.</summary>
+    public string? DormantSwitch { get; private set; }
+
     public PaymentMethod? Card { get; private set; }
 
     public IReadOnlyList<Invoice> RecentInvoices { get; private set; } = [];
@@ -42,6 +45,10 @@ public sealed class IndexModel : PortalPageModel
         if (s?.ScheduledPlanId is { } scheduled && scheduled != s.PlanId)
         {
             ScheduledPlanName = await db.Plans.AsNoTracking().Where(p => p.Id == scheduled).Select(p => p.Name).FirstOrDefaultAsync(Ct);
+        }
+        if (s is { CancelAtPeriodEnd: true, ScheduledChangeType: not null })
+        {
+            DormantSwitch = await PortalScheduledChange.TargetAsync(Portal, Ct);
         }
         if (Portal.Branding.ShowInvoices)
         {
