@@ -1,6 +1,8 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Domain.Usage;
 using Commet.Server.Persistence;
+using Commet.Server.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Billing;
@@ -32,6 +34,8 @@ public sealed class BillingBatch
     private readonly HashSet<string> withAddons = [];
     private readonly Dictionary<string, Customer> customers = [];
     private InvoiceParty? seller;
+    private Dictionary<string, List<AddonGrant>> addonGrants = [];
+    private DateTime grantsSince = DateTime.MaxValue;
     private readonly List<Invoice> invoices = [];
     private readonly string marker = "#INV~" + Guid.NewGuid().ToString("N")[..12] + "~";
 
@@ -52,7 +56,14 @@ public sealed class BillingBatch
         var ids = locked.Select(s => s.Id).ToList();
         withAddons.UnionWith(await db.SubscriptionAddons.Where(a => ids.Contains(a.SubscriptionId) && a.Status == "active")
             .Select(a => a.SubscriptionId).Distinct().ToListAsync(ct));
+        // The add-ons' included units, for the allowances of the periods the steps will bill (from the earliest current period on).
+        grantsSince = locked.Count == 0 ? DateTime.MaxValue : locked.Min(s => s.CurrentPeriodStart);
+        addonGrants = await AddonAllowances.LoadManyAsync(db, ids, grantsSince, ct);
     }
+
+    /// <summary>The add-on grants of a locked subscription as read by <see cref="PreloadAsync"/>; null when they were not read that far back.</summary>
+    public IReadOnlyList<AddonGrant>? AddonGrantsOf(string subscriptionId, DateTime since) =>
+        since < grantsSince ? null : addonGrants.TryGetValue(subscriptionId, out var list) ? list : [];
 
     /// <summary>The customer's default card as read by <see cref="PreloadAsync"/> (null: none).</summary>
     public PaymentMethod? DefaultMethodOf(string customerId) => defaultMethods.GetValueOrDefault(customerId);

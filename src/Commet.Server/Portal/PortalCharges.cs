@@ -32,15 +32,18 @@ public static class PortalCharges
                 {
                     return null;
                 }
-                if (s.Status == SubscriptionStatus.Active && !s.IsFree)
+                // The same rule and numbers as the activation itself (ActivateAddon): a paid add-on is charged pro rata on
+                // every active plan; on a free plan its period is the monthly cycle of the subscription.
+                var every = s.IsFree ? "month" : PortalFormat.Interval(s.BillingInterval);
+                if (ActivateAddon.ChargesNow(s, addon))
                 {
                     var (prorated, remaining, total) = ActivateAddon.Proration(s, addon, p.Now);
                     return new ChargePreview(addon.Name,
-                        $"{PortalFormat.Money(prorated.MinorUnits, s.Currency)} now for the rest of this billing period ({remaining} of {total} days), then {PortalFormat.Money(addon.BasePrice, s.Currency)} per {PortalFormat.Interval(s.BillingInterval)} with your plan.",
+                        $"{PortalFormat.Money(prorated.MinorUnits, s.Currency)} now for the rest of this billing {(s.IsFree ? "month" : "period")} ({remaining} of {total} days), then {PortalFormat.Money(addon.BasePrice, s.Currency)} per {every}{(s.IsFree ? "" : " with your plan")}.",
                         prorated.MinorUnits, s.Currency);
                 }
                 return new ChargePreview(addon.Name,
-                    s.IsFree ? "Included with your plan at no charge." : $"Nothing to pay during your trial; then {PortalFormat.Money(addon.BasePrice, s.Currency)} per {PortalFormat.Interval(s.BillingInterval)} with your plan.",
+                    addon.BasePrice == 0 ? "No charge." : $"Nothing to pay during your trial; then {PortalFormat.Money(addon.BasePrice, s.Currency)} per {every} with your plan.",
                     0, s.Currency);
 
             case PendingPurchase.Reactivate when s is not null:

@@ -10,12 +10,63 @@ namespace Commet.Server.Subscriptions;
 
 public sealed record AddonActivation(SubscriptionAddon Activation, Addon Addon, long ProratedCharge, Invoice? Invoice);
 
+/// <summary>
+/// An active add-on in an immediate plan change: the period restarts, so its full price is charged for the new period (as the
+/// renewal would) and the unused part of the current period, which was paid in advance, is credited.
+/// </summary>
+public sealed record AddonProration(Addon Addon, Money Charge, Money Credit, int DaysRemaining, int TotalDays)
+{
+    public Money Net => Charge - Credit;
+}
+
 /// <summary>Activates an add-on on a subscription.</summary>
 public sealed class ActivateAddon(PaymentService payments)
 {
-    /// <summary>The prorated price of an add-on for the rest of the current period.</summary>
+    /// <summary>
+    /// The prorated price of an add-on for the rest of the current period. On a free plan the period is the subscription's
+    /// monthly cycle (from its anchor), which is also when the add-on renews.
+    /// </summary>
     public static (Money Amount, int DaysRemaining, int TotalDays) Proration(Subscription s, Addon addon, DateTime now) =>
         Domain.Billing.Proration.RestOfPeriod(new Money(addon.BasePrice, Currency.Of(s.Currency)), s.CurrentPeriodStart, s.CurrentPeriodEnd, now);
+
+    /// <summary>Whether activating the add-on now charges something: on an active subscription (free or paid plan) with a price.</summary>
+    public static bool ChargesNow(Subscription s, Addon addon) => s.Status == SubscriptionStatus.Active && addon.BasePrice > 0;
+
+    /// <summary>The add-ons active on a subscription, oldest first, with their features.</summary>
+    public static async Task<List<Addon>> ActiveAsync(BillingScope scope, Subscription s, CancellationToken ct)
+    {
+        var rows = await (from sa in scope.Db.SubscriptionAddons
+                          join a in scope.Db.Addons on sa.AddonId equals a.Id
+                          join f in scope.Db.Features on a.FeatureId equals f.Id
+                          where sa.SubscriptionId == s.Id && sa.Status == "active"
+                          orderby sa.ActivatedAt
+                          select new { Addon = a, Feature = f }).AsNoTracking().ToListAsync(ct);
+        foreach (var r in rows)
+        {
+            r.Addon.Feature = r.Feature;
+        }
+        return rows.Select(r => r.Addon).ToList();
+    }
+
+    /// <summary>Whether a free subscription has a paid add-on to renew at its monthly boundary.</summary>
+    public static async Task<bool> RenewsPaidAddonsAsync(BillingScope scope, Subscription s, CancellationToken ct) =>
+        scope.Batch?.MayHaveAddons(s.Id) != false
+        && await (from sa in scope.Db.SubscriptionAddons
+                  join a in scope.Db.Addons on sa.AddonId equals a.Id
+                  where sa.SubscriptionId == s.Id && sa.Status == "active" && a.BasePrice > 0
+                  select sa.Id).AnyAsync(ct);
+
+    /// <summary>The active add-ons of a subscription in an immediate plan change at <paramref name="now"/> (the period restarts then).</summary>
+    public static async Task<IReadOnlyList<AddonProration>> ForPlanChangeAsync(BillingScope scope, Subscription s, DateTime now, CancellationToken ct)
+    {
+        var addons = await ActiveAsync(scope, s, ct);
+        var currency = Currency.Of(s.Currency);
+        return addons.Where(a => a.BasePrice > 0).Select(a =>
+        {
+            var (unused, remaining, total) = Proration(s, a, now);
+            return new AddonProration(a, new Money(a.BasePrice, currency), unused, remaining, total);
+        }).ToList();
+    }
 
     /// <summary>Activates an add-on with a prorated charge now (invoice <c>addon_activation</c>); its full price renews with the plan.</summary>
     public async Task<Result<AddonActivation>> HandleAsync(BillingScope scope, string id, string? addonId, CancellationToken ct)
@@ -54,14 +105,16 @@ public sealed class ActivateAddon(PaymentService payments)
             var now = scope.Now;
             Invoice? invoice = null;
             long charged = 0;
-            if (s.Status == SubscriptionStatus.Active && !s.IsFree)
+            // A paid add-on is charged pro rata on every active plan, free ones included (their period is the monthly
+            // cycle); during a trial nothing is charged until the trial ends, when the add-on is on the first invoice.
+            if (ChargesNow(s, addon))
             {
                 var (amount, remaining, total) = Proration(s, addon, now);
                 charged = amount.MinorUnits;
                 var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
-                if (method is null && charged > 0)
+                if (method is null)
                 {
-                    return Error.Invalid("no_payment_method", "The customer has no payment method on file.");
+                    return Error.Invalid("no_payment_method", "The customer has no payment method on file. Add one before buying a paid add-on.");
                 }
                 invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, InvoiceTypes.AddonActivation, s.Currency, now, s.CurrentPeriodEnd,
                     $"addon:{s.Id}:{addon.Id}:{EventRecorder.Iso(now)}", plan?.Name, ct);

@@ -36,9 +36,22 @@ public enum ChangeKind
     DuringTrial,
 }
 
-/// <summary>A change worked out but not applied: the preview and the change share it, so they agree to the cent.</summary>
+/// <summary>
+/// A change worked out but not applied: the preview and the change share it, so they agree to the cent. The quote of an
+/// immediate change covers the plan and the subscription's active add-ons (<see cref="Addons"/>): their full prices are in
+/// <see cref="ProrationQuote.NewCharge"/>, their unused time in <see cref="ProrationQuote.Credit"/>.
+/// </summary>
 public sealed record PlannedChange(Subscription Subscription, Plan Current, Plan Target, PlanPrice? TargetPrice, string? TargetInterval, ChangeKind Kind,
-    ProrationQuote? Quote);
+    ProrationQuote? Quote, IReadOnlyList<AddonProration>? Addons = null)
+{
+    public IReadOnlyList<AddonProration> AddonLines => Addons ?? [];
+
+    /// <summary>The plan's own part of the quote's charge (the quote less the add-ons).</summary>
+    public Money? PlanCharge => Quote is null ? null : AddonLines.Aggregate(Quote.NewCharge, (m, a) => m - a.Charge);
+
+    /// <summary>The credit for unused time on the old plan (the quote's credit less the add-ons').</summary>
+    public Money? PlanCredit => Quote is null ? null : AddonLines.Aggregate(Quote.Credit, (m, a) => m - a.Credit);
+}
 
 /// <summary>What <c>changePlan</c> did.</summary>
 public sealed record ChangeResult(PlannedChange Plan, Invoice? Invoice, bool Scheduled, bool Revoked, string? CheckoutUrl);
@@ -129,7 +142,17 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
             var end = BillingCalendar.Boundary(scope.Now, interval!, 1);
             quote = new ProrationQuote(Money.Zero(currency), full, full, BillingCalendar.WholeDays(scope.Now, end), BillingCalendar.WholeDays(scope.Now, end), scope.Now);
         }
-        return new PlannedChange(s, current, target, price, interval, kind, quote);
+        IReadOnlyList<AddonProration>? addons = null;
+        if (quote is not null)
+        {
+            // The period restarts: active add-ons are charged for the new period, less their unused time (paid in advance).
+            addons = await ActivateAddon.ForPlanChangeAsync(scope, s, scope.Now, ct);
+            foreach (var a in addons)
+            {
+                quote = quote with { Credit = quote.Credit + a.Credit, NewCharge = quote.NewCharge + a.Charge, Total = quote.Total + a.Net };
+            }
+        }
+        return new PlannedChange(s, current, target, price, interval, kind, quote, addons);
     }
 
     /// <summary>Charges the prorated difference, restarts the period and switches the plan; on a decline nothing changes.</summary>
@@ -140,17 +163,42 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
         var periodEnd = BillingCalendar.Boundary(now, p.TargetInterval!, 1);
         var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, InvoiceTypes.PlanChange, s.Currency, now, periodEnd,
             $"change:{s.Id}:{s.Version}:{EventRecorder.Iso(now)}", p.Target.Name, ct);
-        invoice.AddLine(InvoiceBuilder.PlanBase(p.Target.Name, quote.NewCharge.MinorUnits, now, periodEnd));
-        if (!quote.Credit.IsZero)
+        invoice.AddLine(InvoiceBuilder.PlanBase(p.Target.Name, p.PlanCharge!.Value.MinorUnits, now, periodEnd));
+        var planCredit = p.PlanCredit!.Value;
+        if (!planCredit.IsZero)
         {
             invoice.AddLine(new InvoiceLine
             {
                 LineType = LineTypes.Credit,
                 Description = $"Unused time on {p.Current.Name} ({quote.DaysRemaining} of {quote.TotalDays} days)",
                 Quantity = 1,
-                UnitAmount = -quote.Credit.MinorUnits,
-                Amount = -quote.Credit.MinorUnits,
+                UnitAmount = -planCredit.MinorUnits,
+                Amount = -planCredit.MinorUnits,
             });
+        }
+        foreach (var a in p.AddonLines)
+        {
+            // As the renewal bills it, for the new period; then the unused part of the current one back.
+            invoice.AddLine(new InvoiceLine
+            {
+                LineType = LineTypes.AddonBase,
+                Description = a.Addon.Name,
+                Quantity = 1,
+                UnitAmount = a.Charge.MinorUnits,
+                Amount = a.Charge.MinorUnits,
+                ChargeType = "advance",
+            });
+            if (!a.Credit.IsZero)
+            {
+                invoice.AddLine(new InvoiceLine
+                {
+                    LineType = LineTypes.Credit,
+                    Description = $"Unused time on {a.Addon.Name} ({a.DaysRemaining} of {a.TotalDays} days)",
+                    Quantity = 1,
+                    UnitAmount = -a.Credit.MinorUnits,
+                    Amount = -a.Credit.MinorUnits,
+                });
+            }
         }
         foreach (var source in lineSources)
         {

@@ -260,16 +260,16 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
             s.AdvancePeriod();
         }
 
-        if (s.IsFree || s.Status == SubscriptionStatus.PastDue)
+        if ((s.IsFree && !await ActivateAddon.RenewsPaidAddonsAsync(at, s, ct)) || s.Status == SubscriptionStatus.PastDue)
         {
-            // Free plans are never invoiced for time; a past_due subscription keeps its one outstanding invoice
-            // while dunning runs, and is not billed again on top of it.
+            // Free plans are never invoiced for time (only their paid add-ons are, each month); a past_due subscription
+            // keeps its one outstanding invoice while dunning runs, and is not billed again on top of it.
             await lifecycle.PeriodStartedAsync(at, s, ct);
             return BillingRun.None;
         }
 
         var currentPrice = plan is null ? null : PlanGraph.PriceFor(plan, s.BillingInterval);
-        var amount = currentPrice?.Price ?? s.BasePrice;
+        var amount = s.IsFree ? 0 : currentPrice?.Price ?? s.BasePrice;
         s.BasePrice = amount;
         var invoice = await RenewalInvoiceAsync(at, s, plan, amount, (endedPlanId, endedStart, endedEnd), ct);
         var outcome = await payments.ChargeInvoiceAsync(at.Db, at.Tenant, invoice, $"{invoice.Id}:charge", at.Now, ct, at.Batch?.DefaultMethodOf(s.CustomerId));

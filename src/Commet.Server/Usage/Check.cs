@@ -100,9 +100,10 @@ public sealed class CheckUsage
                     .Where(c => c.SubscriptionId == s.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart)
                     .Select(c => c.Quantity).FirstOrDefaultAsync(ct);
                 var overage = TrackUsage.OverageAllowed(plan, s, pf);
-                var allowed = pf.Unlimited || overage || current + quantity <= pf.IncludedAmount;
-                return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, current, pf.Unlimited ? null : Math.Max(0, pf.IncludedAmount - current),
-                    pf.Unlimited, pf.IncludedAmount, pf.OverageEnabled, pf.OverageEnabled ? pf.OverageUnitPrice : null,
+                var included = (await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct)).IncludedAt(pf, s, scope.Now);
+                var allowed = pf.Unlimited || overage || current + quantity <= included;
+                return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, current, pf.Unlimited ? null : Math.Max(0, included - current),
+                    pf.Unlimited, included, pf.OverageEnabled, pf.OverageEnabled ? pf.OverageUnitPrice : null,
                     null, null, null, null, null, null, null, null, null, null,
                     allowed ? null : "included_limit_reached", allowed ? null : "The included amount is used up.");
             }

@@ -34,27 +34,30 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
                 var counters = await db.UsageCounters.AsNoTracking()
                     .Where(c => c.SubscriptionId == s.Id && featureIds.Contains(c.FeatureId) && c.WindowStart >= endedStart && c.WindowStart < endedEnd)
                     .ToListAsync(ct);
+                var allowance = await AddonAllowances.LoadAsync(scope, s, endedStart, ct);
                 foreach (var pf in billable)
                 {
-                    var windows = counters.Where(c => c.FeatureId == pf.FeatureId).ToList();
+                    var windows = counters.Where(c => c.FeatureId == pf.FeatureId)
+                        .Select(w => (w.Quantity, Included: allowance.Included(pf, w.WindowStart, WindowEnd(s, w.WindowStart, endedEnd)))).ToList();
                     var used = windows.Sum(w => w.Quantity);
-                    // The allowance is monthly: each window's overage is what it used beyond the included amount.
-                    var overage = windows.Sum(w => Math.Max(0, w.Quantity - pf.IncludedAmount));
+                    // The allowance is monthly (plan plus add-ons): each window's overage is what it used beyond its own allowance.
+                    var overage = windows.Sum(w => Math.Max(0, w.Quantity - w.Included));
                     if (overage <= 0)
                     {
                         continue;
                     }
+                    var included = windows.Count == 0 ? pf.IncludedAmount : windows.Sum(w => w.Included);
                     var amount = Money.FromRate(pf.OverageUnitPrice, overage, currency);
                     invoice.AddLine(new InvoiceLine
                     {
                         LineType = LineTypes.FeatureOverage,
                         FeatureName = pf.Feature!.Name,
-                        Description = $"{pf.Feature.Name}: {overage:0.######} beyond the {pf.IncludedAmount:N0} included",
+                        Description = $"{pf.Feature.Name}: {overage:0.######} beyond the {included:N0} included",
                         Quantity = overage,
                         UnitAmount = pf.OverageUnitPrice,
                         UnitAmountIsRate = true,
                         Amount = amount.MinorUnits,
-                        IncludedAmount = pf.IncludedAmount * Math.Max(1, windows.Count),
+                        IncludedAmount = included,
                         UsedAmount = used,
                         OverageAmount = overage,
                         ChargeType = "true_up",
@@ -102,6 +105,8 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
         }
         var stored = await db.SeatBalances.Where(b => b.SubscriptionId == s.Id).ToListAsync(ct);
         var balances = stored.Concat(db.SeatBalances.Local.Where(b => b.SubscriptionId == s.Id && !stored.Contains(b))).ToList();
+        // Seats are paid in advance for the period that starts now: the add-ons active as it starts add to the included seats.
+        var allowance = balances.Count == 0 ? Allowance.PlanOnly : await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct);
         foreach (var pf in seatFeatures)
         {
             var balance = balances.FirstOrDefault(b => b.FeatureId == pf.FeatureId);
@@ -109,7 +114,8 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             {
                 continue;
             }
-            var extra = Math.Max(0, balance.Current - pf.IncludedAmount);
+            var includedSeats = allowance.IncludedAt(pf, s, scope.Now);
+            var extra = Math.Max(0, balance.Current - includedSeats);
             // The new period pays for the seats in use now; seats removed last period stop costing from here.
             balance.PaidThrough = balance.Current;
             if (extra == 0)
@@ -121,17 +127,28 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             {
                 LineType = LineTypes.FeatureSeats,
                 FeatureName = pf.Feature!.Name,
-                Description = $"{extra} × {pf.Feature.Name} beyond the {pf.IncludedAmount:N0} included",
+                Description = $"{extra} × {pf.Feature.Name} beyond the {includedSeats:N0} included",
                 Quantity = extra,
                 UnitAmount = pf.OverageUnitPrice,
                 UnitAmountIsRate = true,
                 Amount = amount.MinorUnits,
-                IncludedAmount = pf.IncludedAmount,
+                IncludedAmount = includedSeats,
                 UsedAmount = balance.Current,
                 OverageAmount = extra,
                 ChargeType = "advance",
             });
         }
+    }
+
+    /// <summary>
+    /// The end of the allowance window that starts at <paramref name="windowStart"/> within a period ending at
+    /// <paramref name="periodEnd"/>. A change at the period end may already have moved the anchor past the window; then
+    /// the window is a month long, cut at the period end.
+    /// </summary>
+    private static DateTime WindowEnd(Subscription s, DateTime windowStart, DateTime periodEnd)
+    {
+        var end = windowStart >= s.BillingAnchor ? Consumption.Window(s, windowStart).End : windowStart.AddMonths(1);
+        return end < periodEnd ? end : periodEnd;
     }
 
     public async Task OnPeriodStartedAsync(BillingScope scope, Subscription s, CancellationToken ct)
@@ -160,16 +177,18 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
         var counters = await db.UsageCounters.AsNoTracking().Where(c => c.SubscriptionId == s.Id && c.WindowStart == windowStart)
             .ToDictionaryAsync(c => c.FeatureId, c => c.Quantity, ct);
         var seats = await ChangeSeats.CountsAsync(db, s.Id, ct);
+        var allowance = await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct);
         var features = new List<SubscriptionFeatureDto>();
         foreach (var pf in plan.Features.Where(f => f.Feature is not null))
         {
             var f = pf.Feature!;
+            var included = allowance.IncludedAt(pf, s, scope.Now);
             UsageDto? usage = f.Type switch
             {
-                FeatureTypes.Usage => new UsageDto(counters.GetValueOrDefault(pf.FeatureId), pf.IncludedAmount,
-                    Math.Max(0, counters.GetValueOrDefault(pf.FeatureId) - pf.IncludedAmount), pf.OverageEnabled ? pf.OverageUnitPrice : null),
-                FeatureTypes.Seats => new UsageDto(seats.GetValueOrDefault(pf.FeatureId), pf.IncludedAmount,
-                    Math.Max(0, seats.GetValueOrDefault(pf.FeatureId) - pf.IncludedAmount), pf.OverageEnabled ? pf.OverageUnitPrice : null),
+                FeatureTypes.Usage => new UsageDto(counters.GetValueOrDefault(pf.FeatureId), included,
+                    Math.Max(0, counters.GetValueOrDefault(pf.FeatureId) - included), pf.OverageEnabled ? pf.OverageUnitPrice : null),
+                FeatureTypes.Seats => new UsageDto(seats.GetValueOrDefault(pf.FeatureId), included,
+                    Math.Max(0, seats.GetValueOrDefault(pf.FeatureId) - included), pf.OverageEnabled ? pf.OverageUnitPrice : null),
                 _ => null,
             };
             features.Add(new SubscriptionFeatureDto(f.Code, f.Name, f.Type, pf.Enabled, usage));

@@ -38,14 +38,15 @@ public sealed class ListFeatureAccess
             return found.Error;
         }
         var list = new List<FeatureAccessDto>();
+        var allowance = await AddonAllowances.ForWindowAsync(scope, found.Value.Subscription, scope.Now, ct);
         foreach (var pf in found.Value.Plan.Features.Where(f => f.Feature is not null).OrderBy(f => f.Feature!.Code, StringComparer.Ordinal))
         {
-            list.Add(await ListFeatureAccess.AccessAsync(scope, found.Value, pf, canUse: false, ct));
+            list.Add(await ListFeatureAccess.AccessAsync(scope, found.Value, pf, canUse: false, ct, allowance));
         }
         return list;
     }
 
-    internal static async Task<FeatureAccessDto> AccessAsync(BillingScope scope, LiveSubscription live, PlanFeature pf, bool canUse, CancellationToken ct)
+    internal static async Task<FeatureAccessDto> AccessAsync(BillingScope scope, LiveSubscription live, PlanFeature pf, bool canUse, CancellationToken ct, Allowance? allowance = null)
     {
         var f = pf.Feature!;
         var (_, s, plan) = live;
@@ -62,12 +63,13 @@ public sealed class ListFeatureAccess
                 return new FeatureAccessDto(f.Code, f.Name, f.Type, true, true, null, null, null, null, null, null, null, null, canUse ? false : null, null, livemode);
             case FeatureTypes.Seats:
             {
+                var included = await IncludedAsync();
                 var seats = (await ChangeSeats.CountsAsync(scope.Db, s.Id, ct)).GetValueOrDefault(pf.FeatureId);
-                var extra = Math.Max(0, seats - pf.IncludedAmount);
-                var allowed = pf.Unlimited || pf.OverageEnabled || seats < pf.IncludedAmount;
-                return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, seats, pf.IncludedAmount, pf.Unlimited ? null : Math.Max(0, pf.IncludedAmount - seats),
+                var extra = Math.Max(0, seats - included);
+                var allowed = pf.Unlimited || pf.OverageEnabled || seats < included;
+                return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, seats, included, pf.Unlimited ? null : Math.Max(0, included - seats),
                     extra, pf.OverageEnabled ? pf.OverageUnitPrice : null, pf.Unlimited, pf.OverageEnabled, extra,
-                    canUse ? !pf.Unlimited && seats >= pf.IncludedAmount : null, allowed ? null : "seat_limit_exceeded", livemode);
+                    canUse ? !pf.Unlimited && seats >= included : null, allowed ? null : "seat_limit_exceeded", livemode);
             }
         }
         var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
@@ -91,11 +93,16 @@ public sealed class ListFeatureAccess
             .Where(c => c.SubscriptionId == s.Id && c.FeatureId == pf.FeatureId && c.WindowStart == windowStart)
             .Select(c => c.Quantity).FirstOrDefaultAsync(ct);
         var overageAllowed = TrackUsage.OverageAllowed(plan, s, pf);
-        var ok = pf.Unlimited || overageAllowed || current < pf.IncludedAmount;
-        var overage = Math.Max(0, current - pf.IncludedAmount);
-        return new FeatureAccessDto(f.Code, f.Name, f.Type, ok, true, current, pf.IncludedAmount, pf.Unlimited ? null : Math.Max(0, pf.IncludedAmount - current),
+        var includedUnits = await IncludedAsync();
+        var ok = pf.Unlimited || overageAllowed || current < includedUnits;
+        var overage = Math.Max(0, current - includedUnits);
+        return new FeatureAccessDto(f.Code, f.Name, f.Type, ok, true, current, includedUnits, pf.Unlimited ? null : Math.Max(0, includedUnits - current),
             overage, pf.OverageEnabled ? pf.OverageUnitPrice : null, pf.Unlimited, pf.OverageEnabled, pf.OverageEnabled ? overage : 0,
-            canUse ? !pf.Unlimited && current >= pf.IncludedAmount && overageAllowed : null, ok ? null : "included_limit_reached", livemode);
+            canUse ? !pf.Unlimited && current >= includedUnits && overageAllowed : null, ok ? null : "included_limit_reached", livemode);
+
+        // The plan's included amount plus the add-ons' units in the current allowance window.
+        async Task<long> IncludedAsync() =>
+            (allowance ?? await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct)).IncludedAt(pf, s, scope.Now);
     }
 }
 

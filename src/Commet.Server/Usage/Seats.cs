@@ -96,13 +96,15 @@ public sealed class ChangeSeats(PaymentService payments)
         {
             return Error.Validation("count", "At most 1000000 seats.");
         }
-        if (!pf.Unlimited && !pf.OverageEnabled && next > pf.IncludedAmount)
+        // The plan's included seats plus those of the add-ons active in this allowance window.
+        var included = (await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct)).IncludedAt(pf, s, scope.Now);
+        if (!pf.Unlimited && !pf.OverageEnabled && next > included)
         {
-            return new Error("seat_limit_exceeded", $"The plan includes {pf.IncludedAmount} seats and allows no more.", 422, "invalid_request_error", "count");
+            return new Error("seat_limit_exceeded", $"The plan includes {included} seats and allows no more.", 422, "invalid_request_error", "count");
         }
 
         Invoice? invoice = null;
-        var covered = Math.Max(balance.PaidThrough, (long)pf.IncludedAmount);
+        var covered = Math.Max(balance.PaidThrough, included);
         var chargeable = Math.Max(0, next - covered);
         if (chargeable > 0 && s.Status == SubscriptionStatus.Active && !s.IsFree && !pf.Unlimited && pf.OverageUnitPrice > 0)
         {

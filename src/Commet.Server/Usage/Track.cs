@@ -45,6 +45,9 @@ internal sealed class TrackSession(BillingScope scope)
     public Dictionary<(string, string), ConsumptionAccount> Accounts { get; } = [];
     public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Allowances (plan plus add-ons) of the subscriptions whose events stop at a limit, read once per subscription.</summary>
+    public Dictionary<string, Allowance> Allowances { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Counter and daily keys already looked up by <c>PrepareAsync</c>: a key not in the maps above has no row yet.</summary>
     public HashSet<(string, string, DateTime)> CountersLoaded { get; } = [];
     public HashSet<(string, string, DateTime)> DailyLoaded { get; } = [];
@@ -236,10 +239,14 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
             }
             default:
             {
-                // Metered: free plans, trials and plans without overage stop at the included amount.
-                if (!planFeature.Unlimited && !OverageAllowed(live.Plan, s, planFeature) && counter.Quantity + value > planFeature.IncludedAmount)
+                // Metered: free plans, trials and plans without overage stop at the included amount (plan plus add-ons).
+                if (!planFeature.Unlimited && !OverageAllowed(live.Plan, s, planFeature))
                 {
-                    return IncludedLimitReached(planFeature, counter.Quantity);
+                    var included = (await AllowanceCachedAsync(session, s, ct)).IncludedAt(planFeature, s, now);
+                    if (counter.Quantity + value > included)
+                    {
+                        return IncludedLimitReached(planFeature, included, counter.Quantity);
+                    }
                 }
                 break;
             }
@@ -274,9 +281,20 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
         new("insufficient_balance", "Not enough balance left for this use.", 402, "invalid_request_error", null,
             new InsufficientBalanceDetails(cost, account.Total, currency));
 
-    public static Error IncludedLimitReached(PlanFeature pf, decimal current) =>
-        new("included_limit_reached", $"The plan's included {pf.IncludedAmount} of '{pf.Feature?.Code}' is used up ({current} used).", 403, "invalid_request_error", null,
-            new IncludedLimitReachedDetails(pf.IncludedAmount, current));
+    /// <summary><paramref name="included"/> is the allowance of the window: the plan's included amount plus the add-ons'.</summary>
+    public static Error IncludedLimitReached(PlanFeature pf, long included, decimal current) =>
+        new("included_limit_reached", $"The included {included} of '{pf.Feature?.Code}' is used up ({current} used).", 403, "invalid_request_error", null,
+            new IncludedLimitReachedDetails(included, current));
+
+    private static async Task<Allowance> AllowanceCachedAsync(TrackSession session, Subscription s, CancellationToken ct)
+    {
+        if (!session.Allowances.TryGetValue(s.Id, out var allowance))
+        {
+            allowance = await AddonAllowances.ForWindowAsync(session.Scope, s, session.Scope.Now, ct);
+            session.Allowances[s.Id] = allowance;
+        }
+        return allowance;
+    }
 
     private static async Task<UsageCounter> CounterAsync(TrackSession session, string subscriptionId, string featureId, DateTime windowStart, CancellationToken ct)
     {

@@ -79,6 +79,7 @@ internal static class TrackPreparation
         var counterKeys = new HashSet<(string, string, DateTime)>();
         var dailyKeys = new HashSet<(string, string, DateTime)>();
         var accountKeys = new HashSet<(string, string)>();
+        var limited = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (e.CustomerId is null || !session.ByCustomer.TryGetValue(e.CustomerId, out var found) || found is null)
@@ -97,6 +98,22 @@ internal static class TrackPreparation
             if (Consumption.AccountKindOf(found.Plan) is { } kind && !session.Accounts.ContainsKey((s.Id, kind)))
             {
                 accountKeys.Add((s.Id, kind));
+            }
+            else if (Consumption.AccountKindOf(found.Plan) is null && !pf.Unlimited && !TrackUsage.OverageAllowed(found.Plan, s, pf)
+                && !session.Allowances.ContainsKey(s.Id))
+            {
+                limited.Add(s.Id);
+            }
+        }
+
+        if (limited.Count > 0)
+        {
+            // Events that stop at a limit need the add-ons' units too: one query for all of them.
+            var since = limited.Min(id => Consumption.Window(bySubscription[id].Subscription, now).Start);
+            var grants = await AddonAllowances.LoadManyAsync(db, limited, since, ct);
+            foreach (var id in limited)
+            {
+                session.Allowances[id] = grants.TryGetValue(id, out var list) ? new Allowance(list) : Allowance.PlanOnly;
             }
         }
 

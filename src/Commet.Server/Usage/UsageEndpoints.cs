@@ -173,10 +173,12 @@ public static class UsageEndpoints
         {
             return found.Error;
         }
-        var counts = await ChangeSeats.CountsAsync(scope.Db, found.Value.Subscription.Id, ct);
+        var s = found.Value.Subscription;
+        var counts = await ChangeSeats.CountsAsync(scope.Db, s.Id, ct);
+        var allowance = await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct);
         return found.Value.Plan.Features
             .Where(f => f.Feature?.Type == FeatureTypes.Seats && (featureCode is null || f.Feature.Code == featureCode))
-            .Select(f => new SeatBalanceDto(f.Feature!.Code, counts.GetValueOrDefault(f.FeatureId), f.IncludedAmount, scope.Now, scope.Tenant.Livemode))
+            .Select(f => new SeatBalanceDto(f.Feature!.Code, counts.GetValueOrDefault(f.FeatureId), allowance.IncludedAt(f, s, scope.Now), scope.Now, scope.Tenant.Livemode))
             .ToList();
     }
 }

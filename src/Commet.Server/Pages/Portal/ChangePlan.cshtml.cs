@@ -146,15 +146,17 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PreviewPlan
             }
             var unit = PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
             var inUse = used.Usage.Current;
-            if (feature.Type == FeatureTypes.Seats && inUse > to.IncludedAmount)
+            // Add-ons stay active across the change: what they add now (the read-out less the plan) adds to the target's too.
+            var included = to.IncludedAmount + Math.Max(0, used.Usage.Included - f.IncludedAmount);
+            if (feature.Type == FeatureTypes.Seats && inUse > included)
             {
-                warnings.Add(atPeriodEnd ? SeatsAtPeriodEnd(s, target, to, inUse, unit)
-                    : $"You have {PortalFormat.Quantity(inUse)} {unit} in use; {target.Name} includes {PortalFormat.Quantity(to.IncludedAmount)}."
+                warnings.Add(atPeriodEnd ? SeatsAtPeriodEnd(s, target, to, included, inUse, unit)
+                    : $"You have {PortalFormat.Quantity(inUse)} {unit} in use; {target.Name} includes {PortalFormat.Quantity(included)}."
                         + (to.OverageEnabled ? " Extra seats are charged." : " Remove some before the change."));
             }
-            else if (feature.Type == FeatureTypes.Usage && !atPeriodEnd && inUse > to.IncludedAmount)
+            else if (feature.Type == FeatureTypes.Usage && !atPeriodEnd && inUse > included)
             {
-                warnings.Add($"You have used {PortalFormat.Quantity(inUse)} {unit} this period; {target.Name} includes {PortalFormat.Quantity(to.IncludedAmount)}."
+                warnings.Add($"You have used {PortalFormat.Quantity(inUse)} {unit} this period; {target.Name} includes {PortalFormat.Quantity(included)}."
                     + (to.OverageEnabled ? $" Usage above that costs {PortalFormat.Rate(to.OverageUnitPrice, s.Currency)} each." : " Usage above that will be blocked."));
             }
         }
@@ -166,16 +168,16 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PreviewPlan
     /// every renewal on the target (the renewal's seat line), or, when the target allows no extra seats, no seat can
     /// be added until fewer than the included number are in use.
     /// </summary>
-    private string SeatsAtPeriodEnd(Subscription s, Plan target, PlanFeature to, decimal inUse, string unit)
+    private string SeatsAtPeriodEnd(Subscription s, Plan target, PlanFeature to, decimal includedSeats, decimal inUse, string unit)
     {
         var when = Portal.Format.Date(s.CurrentPeriodEnd);
-        var included = PortalFormat.Quantity(to.IncludedAmount);
+        var included = PortalFormat.Quantity(includedSeats);
         var head = $"You have {PortalFormat.Quantity(inUse)} {unit} in use; {target.Name} includes {included}.";
         if (!to.OverageEnabled)
         {
-            return $"{head} From {when} you can't add {unit} until fewer than {included} are in use. Remove {PortalFormat.Quantity(inUse - to.IncludedAmount)} to stay within the plan.";
+            return $"{head} From {when} you can't add {unit} until fewer than {included} are in use. Remove {PortalFormat.Quantity(inUse - includedSeats)} to stay within the plan.";
         }
-        var extra = inUse - to.IncludedAmount;
+        var extra = inUse - includedSeats;
         if (target.IsFree || to.OverageUnitPrice <= 0)
         {
             return $"{head} Extra {unit} cost nothing on {target.Name}.";
