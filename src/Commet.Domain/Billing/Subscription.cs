@@ -67,6 +67,12 @@ public sealed class Subscription : ITenantOwned
 
     public bool IsFree => BillingInterval is null;
 
+    /// <summary>
+    /// A detached copy: the upcoming invoice moves a copy to its next period, so the subscription itself (and
+    /// anything tracking it) never sees the preview.
+    /// </summary>
+    public Subscription Copy() => (Subscription)MemberwiseClone();
+
     public Error? CancelAtEnd(DateTime at, string? reason, string? feedback)
     {
         if (Status == SubscriptionStatus.Canceled)
