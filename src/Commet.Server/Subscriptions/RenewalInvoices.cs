@@ -172,7 +172,22 @@ public sealed class RenewalInvoices(IEnumerable<IRenewalLineSource> lineSources)
         // Dated the moment the renewal will run, like the engine does (RunDueStep bills each step at its due time).
         var at = scope with { Now = due, Preview = true };
         var s = subscription.Copy();
+        var tracked = TrackedOutsideCatalog(scope.Db);
         var step = await AdvanceAsync(at, s, ct);
-        return step.Invoiced ? await InvoiceAsync(at, s, step, ct) : null;
+        var invoice = step.Invoiced ? await InvoiceAsync(at, s, step, ct) : null;
+        if (TrackedOutsideCatalog(scope.Db) != tracked)
+        {
+            // A line source wrote (or tracked a row) although the scope said preview: the caller's next save would
+            // write it. Fail loudly rather than let an announcement change billing data.
+            throw new InvalidOperationException("Building the upcoming invoice left tracked changes in the unit of work; a renewal line source ignores BillingScope.Preview.");
+        }
+        return invoice;
     }
+
+    /// <summary>What the unit of work tracks besides the plan graph (which <see cref="BillingScope.PlanAsync"/> caches), and in which state.</summary>
+    private static string TrackedOutsideCatalog(DbContext db) =>
+        string.Join(",", db.ChangeTracker.Entries()
+            .Where(e => e.Entity is not (Plan or PlanPrice or PlanFeature or Feature))
+            .Select(e => $"{e.Metadata.ClrType.Name}:{e.State}")
+            .Order(StringComparer.Ordinal));
 }
