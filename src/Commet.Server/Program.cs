@@ -79,6 +79,8 @@ builder.Services.AddSingleton<ActivateAddon>();
 builder.Services.AddSingleton<DeactivateAddon>();
 builder.Services.AddSingleton<OpenHostedPage>();
 builder.Services.AddSingleton<CompleteHostedPage>();
+builder.Services.AddSingleton<RenewalInvoices>();
+builder.Services.AddSingleton<GetUpcomingInvoice>();
 builder.Services.AddSingleton<RunDueStep>();
 builder.Services.AddSingleton<SubscriptionViews>();
 builder.Services.AddSingleton<CreateAdjustment>();

@@ -274,6 +274,34 @@ public sealed partial class PortalJourneyTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Overview_ShowsTheNextPaymentAmount_AndItsLinesOnRequest()
+    {
+        var t = await TenantAsync(Server, "Acme Analytics");
+        await GroupOfBasicAndPro(t.Api);
+        await t.Api.PostJson("/api/v1/features/manage", new { code = "extra_storage", name = "Extra storage", type = "boolean" }).Ok();
+        var addon = await t.Api.PostJson("/api/v1/addons", new { name = "Extra storage", featureId = "extra_storage", basePrice = 1000, consumptionModel = "boolean" }).Ok();
+        await t.Api.Customer("nx");
+        var id = (await t.Api.Subscribe("nx", "basic")).Str("id");
+        await t.Api.PostJson($"/api/v1/subscriptions/{id}/addons", new { addonId = addon.Str("id") }).Ok();
+        await t.Api.PostJson("/api/v1/usage/events", new { customerId = "nx", feature = "api_calls", value = 12500 }).Ok();
+        await using var j = await fixture.StartAsync("next-payment");
+
+        await j.GotoAsync(await LinkAsync(t, "nx"));
+
+        // $19.00 Basic + $10.00 add-on + (12,500 − 10,000) × $0.002 = $5.00 overage = $34.00 on Apr 1.
+        var summary = j.Page.Locator("details.upcoming summary");
+        await Assertions.Expect(summary).ToHaveTextAsync("$34.00 on Apr 1, 2027");
+        var extra = j.Page.GetByRole(AriaRole.Row, new() { Name = "Extra storage $10.00" });
+        await Assertions.Expect(extra).ToBeHiddenAsync();
+        await summary.ClickAsync();
+        await Assertions.Expect(extra).ToBeVisibleAsync();
+        await Assertions.Expect(j.Page.GetByRole(AriaRole.Row, new() { Name = "API calls: 2500 beyond the 10,000 included $5.00" })).ToBeVisibleAsync();
+        await Assertions.Expect(j.Page.GetByRole(AriaRole.Row, new() { Name = "Basic (Apr 1, 2027 – May 1, 2027) $19.00" })).ToBeVisibleAsync();
+        await j.AccessibleAsync();
+        await j.ShotAsync("overview-lines");
+    }
+
+    [Fact]
     public async Task Addon_ActivatedWithAProratedPrice_ThenDeactivated()
     {
         var t = await TenantAsync(Server, "Acme Analytics");

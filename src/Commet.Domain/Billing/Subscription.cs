@@ -68,6 +68,12 @@ public sealed class Subscription : ITenantOwned
     public bool IsFree => BillingInterval is null;
 
     /// <summary>
+    /// A detached copy: the upcoming invoice moves a copy to its next period, so the subscription itself (and
+    /// anything tracking it) never sees the preview.
+    /// </summary>
+    public Subscription Copy() => (Subscription)MemberwiseClone();
+
+    /// <summary>
     /// A scheduled change that will happen at the period end: not while a cancellation is pending (it is kept, dormant,
     /// and comes back if the cancellation is undone) and not once the subscription has ended.
     /// </summary>

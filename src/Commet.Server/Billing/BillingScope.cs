@@ -14,6 +14,12 @@ public sealed record BillingScope(CommetDb Db, Tenant Tenant, DateTime Now, stri
     /// <summary>Set when the engine runs the due steps of several subscriptions in this one unit of work (see <see cref="BillingBatch"/>).</summary>
     public BillingBatch? Batch { get; init; }
 
+    /// <summary>
+    /// Set while the upcoming invoice is built (<see cref="Subscriptions.RenewalInvoices"/>): the renewal's code runs,
+    /// but writes nothing — no invoice number, no ledger entry, no event, nothing tracked that a save would write.
+    /// </summary>
+    public bool Preview { get; init; }
+
     // Shared by the copies `with` makes (a step billed at the moment it was due is a copy with another Now).
     private readonly Dictionary<string, Plan?> plans = new(StringComparer.Ordinal);
 

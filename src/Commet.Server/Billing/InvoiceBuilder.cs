@@ -11,16 +11,32 @@ public static class InvoiceBuilder
     {
         // In an engine chunk the number is given when the chunk is written (BillingBatch.AssignNumbersAsync).
         var number = scope.Batch?.PendingNumber() ?? await InvoiceNumbering.NextAsync(scope.Db, scope.Tenant, ct);
-        var invoice = new Invoice
+        var invoice = Draft(scope, customerId, subscriptionId, type, currency, periodStart, periodEnd, billingKey, planName);
+        invoice.Number = number;
+        invoice.Status = InvoiceStatus.Outstanding;
+        await InvoiceParties.FreezeAsync(scope, invoice, ct);
+        scope.Db.Invoices.Add(invoice);
+        scope.Batch?.Numbered(invoice);
+        return invoice;
+    }
+
+    /// <summary>
+    /// An invoice in memory only: no number taken, not added to the unit of work, status <c>draft</c>. The upcoming
+    /// invoice is one; <see cref="NewAsync"/> numbers and adds a draft to issue it.
+    /// </summary>
+    public static Invoice Draft(BillingScope scope, string customerId, string? subscriptionId, string type, string currency,
+        DateTime periodStart, DateTime periodEnd, string? billingKey, string? planName)
+    {
+        return new Invoice
         {
             Id = Ids.New(Ids.Invoice),
             OrganizationId = scope.Tenant.OrganizationId,
             Livemode = scope.Tenant.Livemode,
             CustomerId = customerId,
             SubscriptionId = subscriptionId,
-            Number = number,
+            Number = "",
             Type = type,
-            Status = InvoiceStatus.Outstanding,
+            Status = InvoiceStatus.Draft,
             Currency = currency,
             PeriodStart = periodStart,
             PeriodEnd = periodEnd,
@@ -31,10 +47,6 @@ public static class InvoiceBuilder
             CreatedAt = scope.Now,
             UpdatedAt = scope.Now,
         };
-        await InvoiceParties.FreezeAsync(scope, invoice, ct);
-        scope.Db.Invoices.Add(invoice);
-        scope.Batch?.Numbered(invoice);
-        return invoice;
     }
 
     public static void RecordCreated(BillingScope scope, Invoice invoice) =>

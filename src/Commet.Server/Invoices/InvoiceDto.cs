@@ -41,10 +41,10 @@ public sealed record InvoiceLineDto(
 /// optional); a single read includes them. <c>paidAt</c> and <c>sentAt</c> are our additions.
 /// </summary>
 public sealed record InvoiceDto(
-    string Id,
+    string? Id,
     string CustomerId,
     string? SubscriptionId,
-    string InvoiceNumber,
+    string? InvoiceNumber,
     string Status,
     string InvoiceType,
     string Currency,

@@ -44,7 +44,8 @@ public sealed class PortalContext
     {
         if (!planLoaded && Subscription is not null)
         {
-            plan = await Catalog.PlanGraph.LoadAsync(Db, Subscription.PlanId, ct);
+            // Through the billing scope's cache, so the upcoming invoice and the page read the plan once.
+            plan = await Scope.PlanAsync(Subscription.PlanId, ct);
         }
         planLoaded = true;
         return plan;

@@ -23,7 +23,7 @@ public sealed record StepOutcome(BillingRun Counts, bool More);
 /// The billing engine's step for one subscription: whatever is due first (a dunning retry, a trial or renewal notice,
 /// the end of a trial, the end of a period), at the moment it was due.
 /// </summary>
-public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnumerable<IRenewalLineSource> lineSources, SubscriptionLifecycle lifecycle)
+public sealed class RunDueStep(PaymentService payments, HostedLinks links, RenewalInvoices renewals, SubscriptionLifecycle lifecycle)
 {
     public static readonly TimeSpan NoticeAhead = TimeSpan.FromDays(3);
 
@@ -161,42 +161,31 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
             await lifecycle.CanceledAsync(at, s, ct);
             return BillingRun.None;
         }
-        if (s.ScheduledChangeType is not null && s.ScheduledPlanId is not null)
-        {
-            // A move to a free plan scheduled during the trial happens when the trial ends, without a charge.
-            var target = await at.PlanAsync(s.ScheduledPlanId, ct);
-            if (target is { IsFree: true })
-            {
-                var previous = await at.PlanAsync(s.PlanId, ct);
-                s.PlanId = target.Id;
-                s.PlanPriceId = null;
-                s.Status = SubscriptionStatus.Active;
-                s.TrialEndsAt = null;
-                s.StartFree(at.Now);
-                s.ClearScheduledChange(at.Now);
-                EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, previous, target, null, 0, 0, 0), at.Now, s.Id, s.CustomerId);
-                await lifecycle.PeriodStartedAsync(at, s, ct);
-                return BillingRun.None;
-            }
-        }
-        var plan = await at.PlanAsync(s.PlanId, ct);
-        var method = await DefaultMethodAsync(at, s.CustomerId, ct);
         var trialEnd = s.TrialEndsAt!.Value;
-        if (method is null)
+        var method = await DefaultMethodAsync(at, s.CustomerId, ct);
+        if (method is null && await RenewalInvoices.FreePlanAtTrialEndAsync(at, s, ct) is null)
         {
             // No card was ever given: the trial simply ends.
-            EventRecorder.Record(at.Db, at.Tenant, new TrialExpiredData(s.Id, s.CustomerId, SubscriptionStatus.Canceled, s.PlanId, WebhookPlanRef.Of(plan, s.PlanId).Name, trialEnd),
+            var trialPlan = await at.PlanAsync(s.PlanId, ct);
+            EventRecorder.Record(at.Db, at.Tenant, new TrialExpiredData(s.Id, s.CustomerId, SubscriptionStatus.Canceled, s.PlanId, WebhookPlanRef.Of(trialPlan, s.PlanId).Name, trialEnd),
                 at.Now, s.Id, s.CustomerId);
             s.CancelNow(at.Now, "trial_expired", null);
             SubscriptionLifecycle.RecordCanceled(at, s);
             await lifecycle.CanceledAsync(at, s, ct);
             return BillingRun.None;
         }
-        var price = plan is null ? null : PlanGraph.PriceFor(plan, s.BillingInterval);
-        var amount = price?.Price ?? s.BasePrice;
-        s.Status = SubscriptionStatus.Active;
-        s.StartPeriod(trialEnd, s.BillingInterval!, amount, 0);
-        var invoice = await RenewalInvoiceAsync(at, s, plan, amount, null, ct);
+        var step = await RenewalInvoices.AdvanceAsync(at, s, ct);
+        if (!step.Invoiced)
+        {
+            // The trial ended on a free plan scheduled during it: no charge.
+            EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, step.Previous, step.Plan!, null, 0, 0, 0), at.Now, s.Id, s.CustomerId);
+            await lifecycle.PeriodStartedAsync(at, s, ct);
+            return BillingRun.None;
+        }
+        var plan = step.Plan;
+        var amount = step.Amount;
+        var invoice = await renewals.InvoiceAsync(at, s, step, ct);
+        InvoiceBuilder.RecordCreated(at, invoice);
         var outcome = await payments.ChargeInvoiceAsync(at.Db, at.Tenant, invoice, $"{invoice.Id}:charge", at.Now, ct, method);
         if (outcome.Succeeded)
         {
@@ -224,58 +213,24 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
             return BillingRun.None;
         }
 
-        var endedStart = s.CurrentPeriodStart;
-        var endedEnd = s.CurrentPeriodEnd;
-        var endedPlanId = s.PlanId;
-        var plan = await at.PlanAsync(s.PlanId, ct);
-        if (s.ScheduledChangeType is not null)
+        var step = await RenewalInvoices.AdvanceAsync(at, s, ct);
+        if (step.PlanChanged)
         {
-            var target = s.ScheduledPlanId is null ? plan : await at.PlanAsync(s.ScheduledPlanId, ct);
-            if (target is not null)
-            {
-                var previous = plan;
-                var price = target.IsFree ? null : PlanGraph.PriceFor(target, s.ScheduledInterval);
-                s.PlanId = target.Id;
-                s.PlanPriceId = price?.Id;
-                if (target.IsFree)
-                {
-                    s.StartFree(at.Now);
-                }
-                else
-                {
-                    s.StartPeriod(at.Now, price!.BillingInterval, price.Price, 0);
-                }
-                EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, previous, target, s.BillingInterval, 0, price?.Price ?? 0, 0),
-                    at.Now, s.Id, s.CustomerId);
-                plan = target;
-            }
-            s.ClearScheduledChange(at.Now);
+            EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, step.Previous, step.Plan!, s.BillingInterval, 0, step.ChangedPrice?.Price ?? 0, 0),
+                at.Now, s.Id, s.CustomerId);
         }
-        else if (s.IsFree)
+        if (!step.Invoiced)
         {
-            s.AdvanceFreeMonth();
-        }
-        else
-        {
-            s.AdvancePeriod();
-        }
-
-        if ((s.IsFree && !await ActivateAddon.RenewsPaidAddonsAsync(at, s, ct)) || s.Status == SubscriptionStatus.PastDue)
-        {
-            // Free plans are never invoiced for time (only their paid add-ons are, each month); a past_due subscription
-            // keeps its one outstanding invoice while dunning runs, and is not billed again on top of it.
             await lifecycle.PeriodStartedAsync(at, s, ct);
             return BillingRun.None;
         }
 
-        var currentPrice = plan is null ? null : PlanGraph.PriceFor(plan, s.BillingInterval);
-        var amount = s.IsFree ? 0 : currentPrice?.Price ?? s.BasePrice;
-        s.BasePrice = amount;
-        var invoice = await RenewalInvoiceAsync(at, s, plan, amount, (endedPlanId, endedStart, endedEnd), ct);
+        var invoice = await renewals.InvoiceAsync(at, s, step, ct);
+        InvoiceBuilder.RecordCreated(at, invoice);
         var outcome = await payments.ChargeInvoiceAsync(at.Db, at.Tenant, invoice, $"{invoice.Id}:charge", at.Now, ct, at.Batch?.DefaultMethodOf(s.CustomerId));
         if (outcome.Succeeded)
         {
-            s.PaidForCurrentPeriod = amount;
+            s.PaidForCurrentPeriod = step.Amount;
             s.MarkPaid(at.Now);
         }
         else
@@ -285,47 +240,6 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, IEnum
         }
         await lifecycle.PeriodStartedAsync(at, s, ct);
         return BillingRun.None with { InvoicesCreated = 1 };
-    }
-
-    /// <summary>
-    /// One <c>recurring</c> invoice: the base price of the new period (in advance), what the period that ended
-    /// used beyond its allowances (in arrears, from the usage line sources), and every active add-on.
-    /// </summary>
-    private async Task<Invoice> RenewalInvoiceAsync(BillingScope at, Subscription s, Plan? plan, long amount, (string PlanId, DateTime Start, DateTime End)? ended, CancellationToken ct)
-    {
-        var name = plan?.Name ?? "Subscription";
-        var invoice = await InvoiceBuilder.NewAsync(at, s.CustomerId, s.Id, InvoiceTypes.Recurring, s.Currency, s.CurrentPeriodStart, s.CurrentPeriodEnd,
-            $"renewal:{s.Id}:{EventRecorder.Iso(s.CurrentPeriodStart)}", name, ct);
-        invoice.AddLine(InvoiceBuilder.PlanBase(name, amount, s.CurrentPeriodStart, s.CurrentPeriodEnd));
-        foreach (var source in lineSources)
-        {
-            if (ended is { } e)
-            {
-                await source.AddLinesAsync(at, s, invoice, e.PlanId, e.Start, e.End, ct);
-            }
-            await source.AddAdvanceLinesAsync(at, s, invoice, ct);
-        }
-        var addons = at.Batch?.MayHaveAddons(s.Id) == false
-            ? []
-            : await (from sa in at.Db.SubscriptionAddons
-                     join a in at.Db.Addons on sa.AddonId equals a.Id
-                     where sa.SubscriptionId == s.Id && sa.Status == "active"
-                     orderby sa.ActivatedAt
-                     select a).ToListAsync(ct);
-        foreach (var addon in addons)
-        {
-            invoice.AddLine(new InvoiceLine
-            {
-                LineType = LineTypes.AddonBase,
-                Description = addon.Name,
-                Quantity = 1,
-                UnitAmount = addon.BasePrice,
-                Amount = addon.BasePrice,
-                ChargeType = "advance",
-            });
-        }
-        InvoiceBuilder.RecordCreated(at, invoice);
-        return invoice;
     }
 
     private void PastDue(BillingScope at, Subscription s, Invoice invoice, ChargeOutcome outcome)

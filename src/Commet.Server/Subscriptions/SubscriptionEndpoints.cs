@@ -3,6 +3,7 @@ using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Http;
+using Commet.Server.Invoices;
 using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -133,6 +134,11 @@ public static class SubscriptionEndpoints
             var scope = await scopes.ForCallerAsync(db, caller, request, ct);
             return Api.Ok(await views.ToDtoAsync(scope, s, ct));
         }).WithSummary("Get a subscription in any status.").Produces<ApiEnvelope<SubscriptionDto>>();
+
+        group.MapGet("/{id}/upcoming-invoice", async (string id, BillingCall call, GetUpcomingInvoice handler) =>
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (_, invoice) => Api.Ok(UpcomingInvoiceDto.From(invoice))))
+            .WithSummary("The invoice the next renewal (or trial end) will make, with usage so far: status draft, no number (our addition).")
+            .Produces<ApiEnvelope<InvoiceDto>>();
 
         group.MapPost("/{id}/cancel", async (string id, Json<CancelSubscriptionRequest> body, BillingCall call, CancelSubscription handler) =>
             await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (_, sub) => Api.Ok(new CanceledSubscriptionDto(sub.Id, sub.CustomerId, sub.Status,

@@ -68,7 +68,9 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
 
         if (model == ConsumptionModels.Balance)
         {
-            var account = await db.ConsumptionAccounts.FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.Kind == AccountKinds.Balance, ct);
+            // A preview (the upcoming invoice) reads without tracking and records nothing.
+            var accounts = scope.Preview ? db.ConsumptionAccounts.AsNoTracking() : db.ConsumptionAccounts;
+            var account = await accounts.FirstOrDefaultAsync(a => a.SubscriptionId == s.Id && a.Kind == AccountKinds.Balance, ct);
             if (account is { Total: < 0 })
             {
                 var overspent = -account.Total;
@@ -82,8 +84,11 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
                     Amount = amount,
                     ChargeType = "true_up",
                 });
-                // Billed now, so the balance starts the new period at zero before the allowance is granted.
-                Consumption.Entry(scope, s, account, Buckets.Purchased, overspent, "overage_billed", invoice.Id);
+                if (!scope.Preview)
+                {
+                    // Billed now, so the balance starts the new period at zero before the allowance is granted.
+                    Consumption.Entry(scope, s, account, Buckets.Purchased, overspent, "overage_billed", invoice.Id);
+                }
             }
         }
 
@@ -103,7 +108,8 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
         {
             return;
         }
-        var stored = await db.SeatBalances.Where(b => b.SubscriptionId == s.Id).ToListAsync(ct);
+        var seatQuery = db.SeatBalances.Where(b => b.SubscriptionId == s.Id);
+        var stored = await (scope.Preview ? seatQuery.AsNoTracking() : seatQuery).ToListAsync(ct);
         var balances = stored.Concat(db.SeatBalances.Local.Where(b => b.SubscriptionId == s.Id && !stored.Contains(b))).ToList();
         // Seats are paid in advance for the period that starts now: the add-ons active as it starts add to the included seats.
         var allowance = balances.Count == 0 ? Allowance.PlanOnly : await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct);
@@ -116,8 +122,11 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             }
             var includedSeats = allowance.IncludedAt(pf, s, scope.Now);
             var extra = Math.Max(0, balance.Current - includedSeats);
-            // The new period pays for the seats in use now; seats removed last period stop costing from here.
-            balance.PaidThrough = balance.Current;
+            if (!scope.Preview)
+            {
+                // The new period pays for the seats in use now; seats removed last period stop costing from here.
+                balance.PaidThrough = balance.Current;
+            }
             if (extra == 0)
             {
                 continue;

@@ -2,12 +2,13 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Payments;
 using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Pages.Portal;
 
 /// <summary>The overview: the subscription and its billing cycle, what is scheduled, the card, the latest invoices.</summary>
-public sealed class IndexModel : PortalPageModel
+public sealed class IndexModel(RenewalInvoices renewals) : PortalPageModel
 {
     public override PortalSection Section => PortalSection.Overview;
 
@@ -26,6 +27,12 @@ public sealed class IndexModel : PortalPageModel
     public IReadOnlyList<Invoice> RecentInvoices { get; private set; } = [];
 
     public Invoice? Overdue { get; private set; }
+
+    /// <summary>
+    /// What the next renewal (or trial end) will charge, built by the renewal's own code with usage so far; null when it
+    /// bills nothing (cancellation scheduled, free plan, payment overdue).
+    /// </summary>
+    public Invoice? Upcoming { get; private set; }
 
     /// <summary>The balance, on balance plans.</summary>
     public PortalBalance? Balance { get; private set; }
@@ -65,6 +72,10 @@ public sealed class IndexModel : PortalPageModel
         if (Plan?.ConsumptionModel == ConsumptionModels.Balance && Portal.HasLiveSubscription)
         {
             Balance = await PortalBalance.ReadAsync(Portal, await Portal.PlanAsync(Ct), Ct);
+        }
+        if (s is { Status: SubscriptionStatus.Active or SubscriptionStatus.Trialing, CancelAtPeriodEnd: false, IsFree: false })
+        {
+            Upcoming = await renewals.UpcomingAsync(Portal.Scope, s, Ct);
         }
         if (!Portal.HasLiveSubscription)
         {
