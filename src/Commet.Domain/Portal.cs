@@ -85,6 +85,18 @@ public sealed class PortalSettings
     public bool ShowBillingDetails { get; set; } = true;
     public bool ShowInvoices { get; set; } = true;
     public bool ShowCancel { get; set; } = true;
+
+    // The seller block printed on invoices (frozen onto each invoice when it is issued).
+    public string? LegalName { get; set; }
+    public string? LegalLine1 { get; set; }
+    public string? LegalLine2 { get; set; }
+    public string? LegalCity { get; set; }
+    public string? LegalPostalCode { get; set; }
+    public string? LegalState { get; set; }
+
+    /// <summary>ISO 3166-1 alpha-2, upper case.</summary>
+    public string? LegalCountry { get; set; }
+    public string? TaxId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -43,7 +43,8 @@ public sealed class InvoicePdfTests
     public void ManyLines_ContinueOnFurtherPages_WithTheTotalAtTheEnd()
     {
         var invoice = Sample("USD", 80);
-        var text = Text(InvoicePdf.Render(invoice, new InvoicePdfParties("Acme Inc", "Ann Lee", "ann@example.com", null)), out var pages);
+        invoice.Freeze(InvoiceParty.None with { Name = "Ann Lee", Email = "ann@example.com" }, InvoiceParty.None with { Name = "Acme Inc" });
+        var text = Text(InvoicePdf.Render(invoice), out var pages);
 
         Assert.True(pages > 1, $"expected several pages, got {pages}");
         Assert.Contains("Line 80 with a description", text);
@@ -68,12 +69,62 @@ public sealed class InvoicePdfTests
             UnitAmountIsRate = true,
             Amount = 3,
         });
-        var text = Text(InvoicePdf.Render(invoice, new InvoicePdfParties("Acme KK", null, null, null)), out _);
+        invoice.Freeze(InvoiceParty.None, InvoiceParty.None with { Name = "Acme KK" });
+        var text = Text(InvoicePdf.Render(invoice), out _);
 
         Assert.Contains("¥1,003", text);
         Assert.Contains("¥0.002", text);
-        Assert.Contains("1500", text);
+        Assert.Contains("1,500", text);
     }
+
+    [Fact]
+    public void BillToAndSeller_ShowTaxIds_CountryNames_AndQuantitiesWithThousandsSeparators()
+    {
+        var invoice = Sample("GBP", 0);
+        // 28,500 calls at £0.01 (rate 100 = 0.01 major units): 28,500 × 1p = 28,500p = £285.00.
+        invoice.AddLine(new InvoiceLine
+        {
+            LineType = LineTypes.FeatureOverage,
+            Description = "API calls overage",
+            Quantity = 28500,
+            UnitAmount = 100,
+            UnitAmountIsRate = true,
+            Amount = 28500,
+        });
+        invoice.Freeze(
+            new InvoiceParty("Ia Ltd", "accounts@ia.example", "1 King St", null, "London", "EC2V 7HH", null, null, "GB", "GB123456789"),
+            new InvoiceParty("Globex Cloud S.L.", "billing@globex.example", "Calle Mayor 1", "Planta 2", "Madrid", "28013", null, null, "ES", "ESB12345678"));
+
+        var pdf = InvoicePdf.Render(invoice);
+        var text = Text(pdf, out _);
+
+        Assert.Contains("28,500", text);
+        Assert.DoesNotContain("28500", text);
+        Assert.Contains("£285.00", text);
+        Assert.Contains("Tax ID: GB123456789", text);
+        Assert.Contains("United Kingdom", text);
+        Assert.Contains("Globex Cloud S.L.", text);
+        Assert.Contains("Calle Mayor 1", text);
+        Assert.Contains("Planta 2", text);
+        Assert.Contains("28013 Madrid", text);
+        Assert.Contains("Spain", text);
+        Assert.Contains("Tax ID: ESB12345678", text);
+        Assert.Contains("billing@globex.example", text);
+        // The seller block sits above the bill-to block in the same column, without overlapping it.
+        using var document = PdfDocument.Open(pdf);
+        var words = document.GetPage(1).GetWords().ToList();
+        var sellerBottom = words.Single(w => w.Text == "billing@globex.example").BoundingBox.Bottom;
+        var billToTop = words.First(w => w.Text == "Bill").BoundingBox.Top;
+        Assert.True(billToTop < sellerBottom, $"'Bill to' (top {billToTop}) must be below the seller block (bottom {sellerBottom})");
+    }
+
+    [Theory]
+    [InlineData("GB", "United Kingdom")]
+    [InlineData("de", "Germany")]
+    [InlineData("XX", "XX")]
+    [InlineData("ZZZ", "ZZZ")]
+    public void CountryName_IsTheEnglishName_OrTheCodeWhenUnknown(string code, string expected) =>
+        Assert.Equal(expected, InvoiceText.CountryName(code));
 
     [Theory]
     [InlineData(20, "USD", "$0.002")]

@@ -38,6 +38,46 @@ public sealed class Invoice : ITenantOwned
     public DateTime UpdatedAt { get; set; }
     public List<InvoiceLine> Lines { get; set; } = [];
 
+    // The bill-to and seller blocks as they stood when the invoice was issued (see Freeze). Flat columns rather
+    // than owned types, so that the engine's COPY path (BulkCopy) writes them like any other column.
+    public string? BillToName { get; set; }
+    public string? BillToEmail { get; set; }
+    public string? BillToLine1 { get; set; }
+    public string? BillToLine2 { get; set; }
+    public string? BillToCity { get; set; }
+    public string? BillToPostalCode { get; set; }
+    public string? BillToState { get; set; }
+    public string? BillToRegion { get; set; }
+    public string? BillToCountry { get; set; }
+    public string? BillToTaxId { get; set; }
+    public string? SellerName { get; set; }
+    public string? SellerEmail { get; set; }
+    public string? SellerLine1 { get; set; }
+    public string? SellerLine2 { get; set; }
+    public string? SellerCity { get; set; }
+    public string? SellerPostalCode { get; set; }
+    public string? SellerState { get; set; }
+    public string? SellerCountry { get; set; }
+    public string? SellerTaxId { get; set; }
+
+    /// <summary>Who the invoice is addressed to, as it was when issued.</summary>
+    public InvoiceParty BillTo => new(BillToName, BillToEmail, BillToLine1, BillToLine2, BillToCity, BillToPostalCode, BillToState, BillToRegion, BillToCountry, BillToTaxId);
+
+    /// <summary>Who issued the invoice, as it was when issued.</summary>
+    public InvoiceParty Seller => new(SellerName, SellerEmail, SellerLine1, SellerLine2, SellerCity, SellerPostalCode, SellerState, null, SellerCountry, SellerTaxId);
+
+    /// <summary>
+    /// Copies the bill-to and seller blocks onto the invoice when it is issued. An issued invoice is a document:
+    /// later changes to the customer or to the organization's details do not reach it.
+    /// </summary>
+    public void Freeze(InvoiceParty billTo, InvoiceParty seller)
+    {
+        (BillToName, BillToEmail, BillToLine1, BillToLine2, BillToCity, BillToPostalCode, BillToState, BillToRegion, BillToCountry, BillToTaxId) =
+            (billTo.Name, billTo.Email, billTo.Line1, billTo.Line2, billTo.City, billTo.PostalCode, billTo.State, billTo.Region, billTo.Country, billTo.TaxId);
+        (SellerName, SellerEmail, SellerLine1, SellerLine2, SellerCity, SellerPostalCode, SellerState, SellerCountry, SellerTaxId) =
+            (seller.Name, seller.Email, seller.Line1, seller.Line2, seller.City, seller.PostalCode, seller.State, seller.Country, seller.TaxId);
+    }
+
     public void AddLine(InvoiceLine line)
     {
         line.InvoiceId = Id;
@@ -92,6 +132,20 @@ public sealed class Invoice : ITenantOwned
         UpdatedAt = at;
         return null;
     }
+}
+
+/// <summary>A name-and-address block of an invoice (bill-to or seller). Country: ISO 3166-1 alpha-2.</summary>
+public sealed record InvoiceParty(string? Name, string? Email, string? Line1, string? Line2, string? City, string? PostalCode,
+    string? State, string? Region, string? Country, string? TaxId)
+{
+    public static readonly InvoiceParty None = new(null, null, null, null, null, null, null, null, null, null);
+
+    public static InvoiceParty Of(Customer customer) => new(Text(customer.FullName), Text(customer.Email), Text(customer.Address?.Line1),
+        Text(customer.Address?.Line2), Text(customer.Address?.City), Text(customer.Address?.PostalCode), Text(customer.Address?.State),
+        Text(customer.Address?.Region), Text(customer.Address?.Country), Text(customer.TaxDocument));
+
+    /// <summary>Blank is absent (a cleared field is stored as an empty string by some writers).</summary>
+    public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
 public sealed class InvoiceLine

@@ -30,13 +30,19 @@ public sealed class BillingBatch
     private readonly Dictionary<string, Plan?> plans = [];
     private readonly Dictionary<string, PaymentMethod> defaultMethods = [];
     private readonly HashSet<string> withAddons = [];
+    private readonly Dictionary<string, Customer> customers = [];
+    private InvoiceParty? seller;
     private readonly List<Invoice> invoices = [];
     private readonly string marker = "#INV~" + Guid.NewGuid().ToString("N")[..12] + "~";
 
-    /// <summary>Reads, in one query each, the default cards and the add-on flags of the locked subscriptions.</summary>
+    /// <summary>Reads, in one query each, the default cards, the customers (for invoices' bill-to) and the add-on flags of the locked subscriptions.</summary>
     public async Task PreloadAsync(CommetDb db, IReadOnlyCollection<Subscription> locked, CancellationToken ct)
     {
         var customerIds = locked.Select(s => s.CustomerId).Distinct().ToList();
+        foreach (var customer in await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToListAsync(ct))
+        {
+            customers[customer.Id] = customer;
+        }
         // The same rows PaymentService.DefaultMethodAsync reads, tracked the same way; the first per customer wins, as FirstOrDefault would.
         foreach (var method in await db.PaymentMethods.Where(m => customerIds.Contains(m.CustomerId) && m.IsDefault && m.DetachedAt == null).ToListAsync(ct))
         {
@@ -50,6 +56,12 @@ public sealed class BillingBatch
 
     /// <summary>The customer's default card as read by <see cref="PreloadAsync"/> (null: none).</summary>
     public PaymentMethod? DefaultMethodOf(string customerId) => defaultMethods.GetValueOrDefault(customerId);
+
+    /// <summary>The customer as read by <see cref="PreloadAsync"/> (null: not one of the chunk's).</summary>
+    public Customer? CustomerOf(string customerId) => customers.GetValueOrDefault(customerId);
+
+    /// <summary>The organization's seller block, read at most once per chunk.</summary>
+    public async Task<InvoiceParty> SellerAsync(Func<Task<InvoiceParty>> load) => seller ??= await load();
 
     /// <summary>False when the subscription certainly has no active add-on.</summary>
     public bool MayHaveAddons(string subscriptionId) => withAddons.Contains(subscriptionId);

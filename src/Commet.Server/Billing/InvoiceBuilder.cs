@@ -31,6 +31,7 @@ public static class InvoiceBuilder
             CreatedAt = scope.Now,
             UpdatedAt = scope.Now,
         };
+        await InvoiceParties.FreezeAsync(scope, invoice, ct);
         scope.Db.Invoices.Add(invoice);
         scope.Batch?.Numbered(invoice);
         return invoice;

@@ -106,9 +106,8 @@ public static class InvoiceEndpoints
             {
                 return LinkNotFound();
             }
-            var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == invoice.CustomerId, ct);
-            var merchant = await db.Organizations.AsNoTracking().Where(o => o.Id == tenant.OrganizationId).Select(o => o.Name).FirstOrDefaultAsync(ct);
-            var pdf = InvoicePdf.Render(invoice, new InvoicePdfParties(merchant ?? "Commet", customer?.FullName, customer?.Email, customer?.Address));
+            // The invoice as issued: its frozen bill-to and seller blocks, not the customer's details of today.
+            var pdf = InvoicePdf.Render(invoice);
             response.Headers.CacheControl = "private, no-store";
             response.Headers["X-Content-Type-Options"] = "nosniff";
             return Results.File(pdf, "application/pdf", InvoiceLinks.FileName(invoice.Number), enableRangeProcessing: false);

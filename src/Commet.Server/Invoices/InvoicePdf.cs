@@ -6,11 +6,15 @@ using PdfSharp.Pdf;
 
 namespace Commet.Server.Invoices;
 
-/// <summary>What an invoice PDF shows besides the invoice itself.</summary>
-public sealed record InvoicePdfParties(string MerchantName, string? CustomerName, string? CustomerEmail, Address? CustomerAddress);
+/// <summary>The seller and bill-to blocks an invoice PDF shows: those frozen on the invoice when it was issued.</summary>
+public sealed record InvoicePdfParties(InvoiceParty Seller, InvoiceParty BillTo)
+{
+    public static InvoicePdfParties Of(Invoice invoice) => new(invoice.Seller, invoice.BillTo);
+}
 
 /// <summary>
-/// Renders an invoice as an A4 PDF with PDFsharp: merchant, customer (name, email, address), number, dates,
+/// Renders an invoice as an A4 PDF with PDFsharp: seller (legal name, address, tax ID, support email), customer
+/// (name, email, address, tax ID) as frozen on the invoice when it was issued, number, dates,
 /// period, status and type, the line items (description, quantity, unit amount, amount) and the totals, each
 /// amount formatted for the invoice currency. Long descriptions wrap; long invoices continue on further pages.
 /// </summary>
@@ -28,12 +32,16 @@ public static class InvoicePdf
     private static readonly XBrush Muted = new XSolidBrush(XColor.FromArgb(96, 96, 96));
     private static readonly XPen Rule = new(XColor.FromArgb(200, 200, 200), 0.75);
 
+    /// <summary>The invoice as it was issued: its own frozen seller and bill-to blocks, never the live customer.</summary>
+    public static byte[] Render(Invoice invoice) => Render(invoice, InvoicePdfParties.Of(invoice));
+
     public static byte[] Render(Invoice invoice, InvoicePdfParties parties)
     {
+        var merchant = parties.Seller.Name ?? "";
         InvoiceFonts.EnsureInstalled();
         using var document = new PdfDocument();
         document.Info.Title = $"Invoice {invoice.Number}";
-        document.Info.Author = parties.MerchantName;
+        document.Info.Author = merchant;
         document.Info.Creator = "Commet for .NET";
         var writer = new PageWriter(document);
 
@@ -43,11 +51,17 @@ public static class InvoicePdf
         var small = new XFont(InvoiceFonts.Family, 8.5, XFontStyleEx.Regular);
         var totalFont = new XFont(InvoiceFonts.Family, 11, XFontStyleEx.Bold);
 
-        // Header: the word, the merchant, then the invoice facts beside the customer.
+        // Header: the word, the seller block on the right, then the invoice facts beside the customer.
         var g = writer.Graphics;
         g.DrawString(invoice.Total < 0 ? "CREDIT NOTE" : "INVOICE", title, Ink, new XRect(Left, Top, Right - Left, 24), XStringFormats.TopLeft);
-        g.DrawString(parties.MerchantName, heading, Ink, new XRect(Left, Top + 4, Right - Left, 14), XStringFormats.TopRight);
-        writer.Y = Top + 44;
+        g.DrawString(merchant, heading, Ink, new XRect(Left, Top + 4, Right - Left, 14), XStringFormats.TopRight);
+        var sellerY = Top + 20;
+        foreach (var line in SellerLines(parties.Seller).SelectMany(l => Wrap(g, l, small, Right - 330)))
+        {
+            g.DrawString(line, small, Muted, new XRect(330, sellerY, Right - 330, 11), XStringFormats.TopRight);
+            sellerY += 11;
+        }
+        writer.Y = Math.Max(Top + 44, sellerY + 12);
 
         var facts = new List<(string Label, string Value)>
         {
@@ -72,15 +86,19 @@ public static class InvoicePdf
         var factsBottom = writer.Y;
 
         var billTo = new List<string>();
-        if (!string.IsNullOrWhiteSpace(parties.CustomerName))
+        if (!string.IsNullOrWhiteSpace(parties.BillTo.Name))
         {
-            billTo.Add(parties.CustomerName);
+            billTo.Add(parties.BillTo.Name);
         }
-        if (!string.IsNullOrWhiteSpace(parties.CustomerEmail))
+        if (!string.IsNullOrWhiteSpace(parties.BillTo.Email))
         {
-            billTo.Add(parties.CustomerEmail);
+            billTo.Add(parties.BillTo.Email);
         }
-        billTo.AddRange(AddressLines(parties.CustomerAddress));
+        billTo.AddRange(InvoiceText.AddressLines(parties.BillTo));
+        if (!string.IsNullOrWhiteSpace(parties.BillTo.TaxId))
+        {
+            billTo.Add("Tax ID: " + parties.BillTo.TaxId);
+        }
         var y = factsTop;
         g.DrawString("Bill to", small, Muted, new XRect(330, y, Right - 330, 12), XStringFormats.TopLeft);
         y += 14;
@@ -166,7 +184,7 @@ public static class InvoicePdf
             }
         }
 
-        writer.Finish(small, $"{invoice.Number} · {parties.MerchantName}");
+        writer.Finish(small, merchant.Length == 0 ? invoice.Number : $"{invoice.Number} · {merchant}");
         using var output = new MemoryStream();
         document.Save(output, false);
         return output.ToArray();
@@ -176,7 +194,7 @@ public static class InvoicePdf
     public static string Format(long minorUnits, string currency) =>
         Currency.IsKnown(currency)
             ? new Money(minorUnits, Currency.Of(currency)).Format()
-            : string.Create(CultureInfo.InvariantCulture, $"{minorUnits} {currency}");
+            : string.Create(CultureInfo.InvariantCulture, $"{minorUnits:#,0} {currency}");
 
     /// <summary>A rate-scale unit price (10000 = 1.00), which may be a fraction of the minor unit ("$0.002").</summary>
     public static string FormatRate(long rate, string currency)
@@ -208,27 +226,25 @@ public static class InvoicePdf
 
     private static string Date(DateTime at) => at.ToString("MMM d, yyyy", CultureInfo.InvariantCulture);
 
-    private static string Quantity(decimal q) => q.ToString("0.######", CultureInfo.InvariantCulture);
+    private static string Quantity(decimal q) => InvoiceText.Quantity(q);
 
     private static string Words(string code) =>
         code.Length == 0 ? code : char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
 
-    private static IEnumerable<string> AddressLines(Address? a)
+    /// <summary>Under the seller's name: address, tax ID, support email.</summary>
+    private static IEnumerable<string> SellerLines(InvoiceParty seller)
     {
-        if (a is null)
+        foreach (var line in InvoiceText.AddressLines(seller))
         {
-            yield break;
+            yield return line;
         }
-        yield return a.Line1;
-        if (!string.IsNullOrWhiteSpace(a.Line2))
+        if (!string.IsNullOrWhiteSpace(seller.TaxId))
         {
-            yield return a.Line2;
+            yield return "Tax ID: " + seller.TaxId;
         }
-        yield return string.Join(" ", new[] { a.PostalCode, a.City }.Where(s => !string.IsNullOrWhiteSpace(s)));
-        var region = string.Join(", ", new[] { a.State, a.Region, a.Country }.Where(s => !string.IsNullOrWhiteSpace(s)));
-        if (region.Length > 0)
+        if (!string.IsNullOrWhiteSpace(seller.Email))
         {
-            yield return region;
+            yield return seller.Email;
         }
     }
 

@@ -77,6 +77,28 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
             e.HasIndex(x => x.SubscriptionId);
             e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.InvoiceId).OnDelete(DeleteBehavior.Cascade);
+            // The frozen bill-to and seller blocks, as long as the fields they are copied from.
+            e.Ignore(x => x.BillTo);
+            e.Ignore(x => x.Seller);
+            e.Property(x => x.BillToName).HasMaxLength(255);
+            e.Property(x => x.BillToEmail).HasMaxLength(320);
+            e.Property(x => x.BillToLine1).HasMaxLength(255);
+            e.Property(x => x.BillToLine2).HasMaxLength(255);
+            e.Property(x => x.BillToCity).HasMaxLength(255);
+            e.Property(x => x.BillToPostalCode).HasMaxLength(32);
+            e.Property(x => x.BillToState).HasMaxLength(255);
+            e.Property(x => x.BillToRegion).HasMaxLength(255);
+            e.Property(x => x.BillToCountry).HasMaxLength(2);
+            e.Property(x => x.BillToTaxId).HasMaxLength(100);
+            e.Property(x => x.SellerName).HasMaxLength(255);
+            e.Property(x => x.SellerEmail).HasMaxLength(320);
+            e.Property(x => x.SellerLine1).HasMaxLength(255);
+            e.Property(x => x.SellerLine2).HasMaxLength(255);
+            e.Property(x => x.SellerCity).HasMaxLength(255);
+            e.Property(x => x.SellerPostalCode).HasMaxLength(32);
+            e.Property(x => x.SellerState).HasMaxLength(255);
+            e.Property(x => x.SellerCountry).HasMaxLength(2);
+            e.Property(x => x.SellerTaxId).HasMaxLength(100);
             Tenant(e);
         });
 

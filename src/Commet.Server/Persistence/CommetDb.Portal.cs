@@ -40,6 +40,14 @@ public abstract partial class CommetDb
             e.Property(x => x.SupportEmail).HasMaxLength(320);
             e.Property(x => x.TermsUrl).HasMaxLength(2048);
             e.Property(x => x.PrivacyUrl).HasMaxLength(2048);
+            e.Property(x => x.LegalName).HasMaxLength(255);
+            e.Property(x => x.LegalLine1).HasMaxLength(255);
+            e.Property(x => x.LegalLine2).HasMaxLength(255);
+            e.Property(x => x.LegalCity).HasMaxLength(255);
+            e.Property(x => x.LegalPostalCode).HasMaxLength(32);
+            e.Property(x => x.LegalState).HasMaxLength(255);
+            e.Property(x => x.LegalCountry).HasMaxLength(2);
+            e.Property(x => x.TaxId).HasMaxLength(100);
             e.HasQueryFilter(x => x.OrganizationId == TenantOrganizationId && x.Livemode == TenantLivemode);
         });
 

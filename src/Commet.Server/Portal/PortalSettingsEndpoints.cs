@@ -1,4 +1,5 @@
 using Commet.Domain;
+using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,14 @@ public sealed class PortalSectionsInput
     public bool? Cancel { get; set; }
 }
 
+/// <summary>The seller block printed on invoices. Fields left out keep their value; an empty string clears one.</summary>
+public sealed class SellerInput
+{
+    public string? LegalName { get; set; }
+    public string? TaxId { get; set; }
+    public AddressInput? Address { get; set; }
+}
+
 /// <summary>Fields left out (or null) keep their value; an empty string resets a text field to its default.</summary>
 public sealed class UpdatePortalSettingsRequest
 {
@@ -31,9 +40,18 @@ public sealed class UpdatePortalSettingsRequest
     public int? IdleTimeoutMinutes { get; set; }
     public int? AbsoluteTimeoutHours { get; set; }
     public PortalSectionsInput? Sections { get; set; }
+    public SellerInput? Seller { get; set; }
 }
 
 public sealed record PortalSectionsDto(bool Usage, bool ChangePlan, bool Purchases, bool PaymentMethod, bool BillingDetails, bool Invoices, bool Cancel);
+
+public sealed record SellerAddressDto(string? Line1, string? Line2, string? City, string? PostalCode, string? State, string? Country);
+
+/// <summary>
+/// The organization's legal details for the seller block of invoices, as stored (null: not set). Invoices show the
+/// legal name, or <c>displayName</c> while it is not set.
+/// </summary>
+public sealed record SellerDto(string? LegalName, string? TaxId, SellerAddressDto? Address);
 
 /// <summary>The effective portal settings of the caller's organization and mode (defaults filled in).</summary>
 public sealed record PortalSettingsDto(
@@ -49,6 +67,7 @@ public sealed record PortalSettingsDto(
     int IdleTimeoutMinutes,
     int AbsoluteTimeoutHours,
     PortalSectionsDto Sections,
+    SellerDto Seller,
     DateTime? UpdatedAt,
     bool Livemode)
 {
@@ -102,7 +121,8 @@ public static class PortalSettingsEndpoints
             brandings.Forget(caller.OrganizationId, caller.Livemode);
             return Api.Ok(await ToDtoAsync(db, caller, settings, o, ct));
         }).WithSummary("Change the customer portal's settings: display name, logo, accent colour, support email, terms and privacy links, "
-            + "top-up limits, session times and which sections show. Fields left out keep their value.")
+            + "top-up limits, session times, which sections show, and the seller block of invoices (legal name, address, tax ID). "
+            + "Fields left out keep their value.")
         .Produces<ApiEnvelope<PortalSettingsDto>>();
     }
 
@@ -135,8 +155,55 @@ public static class PortalSettingsEndpoints
             check.Add(r.IdleTimeoutMinutes is null ? "absoluteTimeoutHours" : "idleTimeoutMinutes",
                 "idleTimeoutMinutes must not be longer than absoluteTimeoutHours.");
         }
+        ValidateSeller(check, r.Seller, current);
         return check;
     }
+
+    /// <summary>
+    /// Each field on its own (lengths, no control characters, an ISO country code), then the address as it would be
+    /// after the change: once any part of it is set, street, city, postal code and country are all needed.
+    /// </summary>
+    private static void ValidateSeller(Check check, SellerInput? seller, PortalSettings? current)
+    {
+        if (seller is null)
+        {
+            return;
+        }
+        var a = seller.Address;
+        check.MaxLength("seller.legalName", seller.LegalName, 255)
+            .MaxLength("seller.taxId", seller.TaxId, 100)
+            .MaxLength("seller.address.line1", a?.Line1, 255)
+            .MaxLength("seller.address.line2", a?.Line2, 255)
+            .MaxLength("seller.address.city", a?.City, 255)
+            .MaxLength("seller.address.postalCode", a?.PostalCode, 32)
+            .MaxLength("seller.address.state", a?.State, 255);
+        if (!string.IsNullOrWhiteSpace(a?.Country) && !CustomerRules.IsCountryCode(a.Country.Trim()))
+        {
+            check.Add("seller.address.country", "seller.address.country must be an ISO 3166-1 alpha-2 country code such as US or DE.");
+        }
+        if (a is null || check.Failed)
+        {
+            return;
+        }
+        var after = new[]
+        {
+            ("line1", Text(a.Line1, current?.LegalLine1)),
+            ("city", Text(a.City, current?.LegalCity)),
+            ("postalCode", Text(a.PostalCode, current?.LegalPostalCode)),
+            ("country", Text(a.Country, current?.LegalCountry)),
+        };
+        var any = after.Any(x => x.Item2 is not null) || Text(a.Line2, current?.LegalLine2) is not null || Text(a.State, current?.LegalState) is not null;
+        foreach (var (field, value) in after)
+        {
+            if (any && value is null)
+            {
+                check.Add($"seller.address.{field}", $"seller.address.{field} is required once the seller has an address.");
+            }
+        }
+    }
+
+    /// <summary>A text field after a PUT: left out keeps it, blank clears it, anything else is trimmed.</summary>
+    private static string? Text(string? given, string? current) => given is null ? current : given.Trim().Length == 0 ? null : given.Trim();
 
     private static void Url(Check check, string field, string? value)
     {
@@ -150,7 +217,6 @@ public static class PortalSettingsEndpoints
 
     private static void Apply(UpdatePortalSettingsRequest r, PortalSettings s)
     {
-        static string? Text(string? given, string? current) => given is null ? current : given.Trim().Length == 0 ? null : given.Trim();
         s.DisplayName = Text(r.DisplayName, s.DisplayName);
         s.LogoUrl = Text(r.LogoUrl, s.LogoUrl);
         s.AccentColor = r.AccentColor is null ? s.AccentColor : r.AccentColor.Length == 0 ? null : Colors.Normalize(r.AccentColor);
@@ -171,6 +237,20 @@ public static class PortalSettingsEndpoints
             s.ShowInvoices = x.Invoices ?? s.ShowInvoices;
             s.ShowCancel = x.Cancel ?? s.ShowCancel;
         }
+        if (r.Seller is { } seller)
+        {
+            s.LegalName = Text(seller.LegalName, s.LegalName);
+            s.TaxId = Text(seller.TaxId, s.TaxId);
+            if (seller.Address is { } a)
+            {
+                s.LegalLine1 = Text(a.Line1, s.LegalLine1);
+                s.LegalLine2 = Text(a.Line2, s.LegalLine2);
+                s.LegalCity = Text(a.City, s.LegalCity);
+                s.LegalPostalCode = Text(a.PostalCode, s.LegalPostalCode);
+                s.LegalState = Text(a.State, s.LegalState);
+                s.LegalCountry = Text(a.Country, s.LegalCountry)?.ToUpperInvariant();
+            }
+        }
     }
 
     private static async Task<PortalSettingsDto> ToDtoAsync(CommetDb db, ApiCaller caller, PortalSettings? s, PortalOptions o, CancellationToken ct)
@@ -181,6 +261,9 @@ public static class PortalSettingsEndpoints
         return new PortalSettingsDto(b.DisplayName, b.LogoUrl, b.Accent, b.SupportEmail, b.TermsUrl, b.PrivacyUrl, b.TopupMinimum, b.TopupMaximum,
             b.Currency, s?.IdleTimeoutMinutes ?? o.IdleTimeoutMinutes, s?.AbsoluteTimeoutHours ?? o.AbsoluteTimeoutHours,
             new PortalSectionsDto(b.ShowUsage, b.ShowChangePlan, b.ShowPurchases, b.ShowPaymentMethod, b.ShowBillingDetails, b.ShowInvoices, b.ShowCancel),
+            new SellerDto(s?.LegalName, s?.TaxId, s?.LegalLine1 is null
+                ? null
+                : new SellerAddressDto(s.LegalLine1, s.LegalLine2, s.LegalCity, s.LegalPostalCode, s.LegalState, s.LegalCountry)),
             s?.UpdatedAt, caller.Livemode);
     }
 }

@@ -52,6 +52,17 @@ public sealed partial class PortalClient : IDisposable
         return Last = await ReadAsync(response);
     }
 
+    /// <summary>A download (a PDF, say) within the session; fails the test unless it is a 200.</summary>
+    public async Task<byte[]> GetBytesAsync(string path)
+    {
+        using var response = await http.GetAsync(path);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new Xunit.Sdk.XunitException($"GET {path} answered {(int)response.StatusCode}.");
+        }
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
     /// <summary>Loads <paramref name="formPage"/> (for its antiforgery token) and posts the fields to <paramref name="action"/>.</summary>
     public async Task<PortalPage> SubmitAsync(string formPage, string action, IDictionary<string, string?> fields)
     {

@@ -36,9 +36,8 @@ public sealed class InvoiceModel : PortalPageModel
         {
             return NotFound();
         }
-        var c = Portal.Customer;
-        var merchant = Portal.Branding.DisplayName;
-        var pdf = InvoicePdf.Render(Invoice, new InvoicePdfParties(merchant, c.FullName, c.Email, c.Address));
+        // The invoice as issued: its frozen bill-to and seller blocks, not the customer's details of today.
+        var pdf = InvoicePdf.Render(Invoice);
         return File(pdf, "application/pdf", InvoiceLinks.FileName(Invoice.Number));
     }
 }
