@@ -122,3 +122,21 @@ public static class PortalAttemptKinds
     /// <summary>At most this many past-due payment retries per customer in any 24 hours.</summary>
     public const int RecoveryPerDay = 3;
 }
+
+/// <summary>
+/// A one-time charge token of a rendered form (portal or hosted page), claimed by the POST that used it, in the same
+/// transaction as what the form does. The key is the session the form was rendered for and the token, so a token is
+/// good for one submit of one session; <see cref="Outcome"/> is what the first submit answered, shown again to a repeat.
+/// </summary>
+public sealed class FormClaim
+{
+    /// <summary>The portal session or hosted session the form was rendered for.</summary>
+    public required string SessionId { get; set; }
+    public required string Token { get; set; }
+    public required string OrganizationId { get; set; }
+    public bool Livemode { get; set; }
+    public DateTime ClaimedAt { get; set; }
+
+    /// <summary>The first answer, as JSON (written in the transaction that claims the token, so a committed claim always has one).</summary>
+    public string? Outcome { get; set; }
+}

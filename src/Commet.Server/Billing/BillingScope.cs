@@ -20,6 +20,17 @@ public sealed record BillingScope(CommetDb Db, Tenant Tenant, DateTime Now, stri
     /// </summary>
     public bool Preview { get; init; }
 
+    /// <summary>
+    /// The API request's <c>Idempotency-Key</c>, when it sent one. Additive charges (credit packs, top-ups, adjustments)
+    /// build their invoice's billing key from it, so the invoices table's unique key refuses a second charge for the
+    /// same key even if the idempotency record was let go (a server error or a dropped connection after the commit).
+    /// </summary>
+    public string? RequestKey { get; init; }
+
+    /// <summary><paramref name="prefix"/> plus a digest of <see cref="RequestKey"/>; null without one.</summary>
+    public string? RequestBillingKey(string prefix) => RequestKey is null ? null
+        : $"{prefix}:request:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RequestKey)))[..32]}";
+
     // Shared by the copies `with` makes (a step billed at the moment it was due is a copy with another Now).
     private readonly Dictionary<string, Plan?> plans = new(StringComparer.Ordinal);
 

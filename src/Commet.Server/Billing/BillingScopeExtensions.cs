@@ -6,6 +6,10 @@ namespace Commet.Server.Billing;
 public static class BillingScopeExtensions
 {
     /// <summary>The billing scope of an API request: the caller's tenant and billing time.</summary>
-    public static Task<BillingScope> ForCallerAsync(this BillingScopes scopes, CommetDb db, ApiCaller caller, HttpRequest request, CancellationToken ct) =>
-        scopes.ForAsync(db, caller.OrganizationId, caller.Livemode, BillingScopes.BaseUrlOf(request), ct);
+    public static async Task<BillingScope> ForCallerAsync(this BillingScopes scopes, CommetDb db, ApiCaller caller, HttpRequest request, CancellationToken ct)
+    {
+        var scope = await scopes.ForAsync(db, caller.OrganizationId, caller.Livemode, BillingScopes.BaseUrlOf(request), ct);
+        var key = request.Headers["Idempotency-Key"].ToString();
+        return key.Length is > 0 and <= 255 && !HttpMethods.IsGet(request.Method) ? scope with { RequestKey = key } : scope;
+    }
 }

@@ -63,7 +63,13 @@ public sealed class CreateAdjustment(PaymentService payments)
             var now = scope.Now;
             var amount = r.Amount!.Value;
             var description = r.Description!.Trim();
-            var invoice = await InvoiceBuilder.NewAsync(scope, customer.Id, null, InvoiceTypes.Adjustment, currency, now, now, null, null, ct);
+            // With an Idempotency-Key, a second request with it answers the first one's invoice and charges nothing more.
+            var billingKey = scope.RequestBillingKey($"adjustment:{customer.Id}:{amount}");
+            if (billingKey is not null && await db.Invoices.Include(i => i.Lines).FirstOrDefaultAsync(i => i.BillingKey == billingKey, ct) is { } earlier)
+            {
+                return earlier;
+            }
+            var invoice = await InvoiceBuilder.NewAsync(scope, customer.Id, null, InvoiceTypes.Adjustment, currency, now, now, billingKey, null, ct);
             invoice.MetadataJson = MetadataJson.Write(r.Metadata);
             invoice.AddLine(new InvoiceLine
             {
@@ -88,7 +94,7 @@ public sealed class CreateAdjustment(PaymentService payments)
                 await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
             }
             return invoice;
-        }, ct);
+        }, ct, Usage.PurchaseCharges.RepeatedKey);
     }
 
     /// <summary>The currency of the customer's live subscription, else the organization's.</summary>

@@ -9,6 +9,7 @@ public abstract partial class CommetDb
     public DbSet<PortalSession> PortalSessions => Set<PortalSession>();
     public DbSet<PortalSettings> PortalSettings => Set<PortalSettings>();
     public DbSet<PortalAttempt> PortalAttempts => Set<PortalAttempt>();
+    public DbSet<FormClaim> FormClaims => Set<FormClaim>();
 
     private void ConfigurePortal(ModelBuilder b)
     {
@@ -59,6 +60,19 @@ public abstract partial class CommetDb
             e.Property(x => x.Kind).HasMaxLength(30);
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId, x.Kind, x.AttemptedAt });
             Tenant(e);
+        });
+
+        b.Entity<FormClaim>(e =>
+        {
+            e.ToTable("form_claims");
+            // The unique key decides which of two submits of one form runs; the other waits for it and reads its outcome.
+            e.HasKey(x => new { x.SessionId, x.Token });
+            e.Property(x => x.SessionId).HasMaxLength(40);
+            e.Property(x => x.Token).HasMaxLength(64);
+            // For purging old claims.
+            e.HasIndex(x => x.ClaimedAt);
+            e.Property(x => x.OrganizationId).HasMaxLength(40);
+            e.HasQueryFilter(x => x.OrganizationId == TenantOrganizationId && x.Livemode == TenantLivemode);
         });
     }
 }

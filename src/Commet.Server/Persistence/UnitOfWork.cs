@@ -6,7 +6,9 @@ namespace Commet.Server.Persistence;
 /// <summary>
 /// One database transaction around a piece of work that answers a value or a coded error: it commits on success and
 /// rolls back on an error. On SQLite, write transactions of this process queue on <see cref="SqliteWriteGate"/>
-/// first, so each finds the single writer's slot free.
+/// first, so each finds the single writer's slot free. Inside a transaction that is already open on the context
+/// (a form's one-time charge token claimed around the operation, see <c>Portal/ChargeForms</c>), the work runs in a
+/// savepoint instead: its error rolls back to the savepoint, its success is kept and commits with the outer transaction.
 /// </summary>
 public static class UnitOfWork
 {
@@ -37,6 +39,10 @@ public static class UnitOfWork
 
     private static async Task<Result<T>> RunAsync<T>(CommetDb db, Func<Task<Result<T>>> work, Error? onConflict, CancellationToken ct)
     {
+        if (db.Database.CurrentTransaction is { } outer)
+        {
+            return await RunInSavepointAsync(db, outer, work, onConflict, ct);
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
@@ -55,6 +61,39 @@ public static class UnitOfWork
         }
         catch (DbUpdateException ex) when (onConflict is not null && DbErrors.IsUniqueViolation(ex))
         {
+            db.ChangeTracker.Clear();
+            return onConflict;
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            throw;
+        }
+    }
+
+    private static async Task<Result<T>> RunInSavepointAsync<T>(CommetDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction outer,
+        Func<Task<Result<T>>> work, Error? onConflict, CancellationToken ct)
+    {
+        var savepoint = "unit_" + Guid.NewGuid().ToString("N")[..12];
+        await outer.CreateSavepointAsync(savepoint, ct);
+        try
+        {
+            var result = await work();
+            if (result.IsSuccess)
+            {
+                await db.SaveChangesAsync(ct);
+                await outer.ReleaseSavepointAsync(savepoint, ct);
+            }
+            else
+            {
+                await outer.RollbackToSavepointAsync(savepoint, ct);
+                db.ChangeTracker.Clear();
+            }
+            return result;
+        }
+        catch (DbUpdateException ex) when (onConflict is not null && DbErrors.IsUniqueViolation(ex))
+        {
+            await outer.RollbackToSavepointAsync(savepoint, ct);
             db.ChangeTracker.Clear();
             return onConflict;
         }

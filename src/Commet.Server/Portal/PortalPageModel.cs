@@ -67,7 +67,74 @@ public abstract class PortalPageModel : PageModel
     };
 
     /// <summary>Post/redirect/get with a notice from the fixed list in <see cref="PortalMessages"/>.</summary>
-    protected RedirectResult Done(string path, string notice) => Redirect($"{path}?m={notice}");
+    protected RedirectResult Done(string path, string notice) => Redirect(DonePath(path, notice));
+
+    protected static string DonePath(string path, string notice) => $"{path}?m={notice}";
+
+    /// <summary>The one-time token of the charge form this page renders (a new one on every render).</summary>
+    public string ChargeToken { get; } = ChargeForms.NewToken();
+
+    /// <summary>
+    /// Runs a charge form's POST once (see <see cref="ChargeForms"/>). <paramref name="prepare"/> loads what the page
+    /// shows and checks the request against the current state (an answer other than null ends the request without
+    /// charging); <paramref name="charge"/> does the work and says what to answer. A repeat of a form that was sent
+    /// already answers what the first submit answered. <paramref name="showProblem"/> sets what a problem needs on the page.
+    /// </summary>
+    protected async Task<IActionResult> ChargeOnceAsync(Func<Task<IActionResult?>> prepare, Func<Task<PortalFormOutcome>> charge,
+        Func<PortalFormOutcome, Task>? showProblem = null)
+    {
+        var token = Request.HasFormContentType ? Request.Form[ChargeForms.Field].ToString() : "";
+        if (!ChargeForms.IsWellFormed(token))
+        {
+            var stale = await prepare();
+            if (stale is null && Problem is null)
+            {
+                Problem = "This form was out of date, so nothing was charged. Check the details and confirm again.";
+            }
+            return stale ?? Page();
+        }
+        var sessionId = Portal.Session.Id;
+        if (await ChargeForms.FirstOutcomeAsync(Portal.Db, sessionId, token, Ct) is { } first)
+        {
+            return await ShowAsync(PortalFormOutcome.FromJson(first), prepare, showProblem, replayed: true);
+        }
+        var stop = await prepare();
+        if (stop is not null || Problem is not null)
+        {
+            // What prepare read may be the effect of a submit of this same form that committed meanwhile: show its answer.
+            return await ChargeForms.FirstOutcomeAsync(Portal.Db, sessionId, token, Ct) is { } done
+                ? await ShowAsync(PortalFormOutcome.FromJson(done), prepare, showProblem, replayed: true)
+                : stop ?? Page();
+        }
+        var realNow = HttpContext.RequestServices.GetRequiredService<Billing.BillingClock>().RealNow;
+        var (outcome, replayed) = await ChargeForms.OnceAsync(Portal.Db, Portal.Scope.Tenant, sessionId, token, realNow,
+            async () => (await charge()).ToJson(), Ct);
+        return await ShowAsync(PortalFormOutcome.FromJson(outcome), prepare, showProblem, replayed);
+    }
+
+    private async Task<IActionResult> ShowAsync(PortalFormOutcome outcome, Func<Task<IActionResult?>> prepare, Func<PortalFormOutcome, Task>? showProblem, bool replayed)
+    {
+        if (outcome.Redirect is not null)
+        {
+            return Redirect(outcome.Redirect);
+        }
+        if (replayed)
+        {
+            // The page as it is now, with the first submit's problem.
+            Problem = null;
+            await Portal.RefreshAsync(Ct);
+            if (await prepare() is { } stop)
+            {
+                return stop;
+            }
+        }
+        Problem = outcome.Problem;
+        if (showProblem is not null)
+        {
+            await showProblem(outcome);
+        }
+        return Page();
+    }
 }
 
 /// <summary>Friendly pages for empty error answers under /portal (404, 400 from a failed antiforgery check, 405).</summary>

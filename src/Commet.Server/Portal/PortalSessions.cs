@@ -139,11 +139,12 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         }
     }
 
-    /// <summary>Deletes links and sessions that died more than a day ago.</summary>
+    /// <summary>Deletes links and sessions that died more than a day ago (and old claimed form tokens).</summary>
     public async Task<int> PurgeAsync(CancellationToken ct)
     {
         var cutoff = Now.AddDays(-1);
         await using var db = dbFactory.CreateDbContext();
+        await ChargeForms.PurgeAsync(db, Now, ct);
         return await db.PortalSessions.IgnoreQueryFilters()
             .Where(s => s.AbsoluteExpiresAt < cutoff || (s.RedeemedAt == null && s.LinkExpiresAt < cutoff))
             .ExecuteDeleteAsync(ct);

@@ -63,20 +63,35 @@ public sealed class PurchaseCharges(PaymentService payments)
         return (s, plan, null);
     }
 
-    /// <summary>One-line invoice charged now to the default card; a decline or a missing card changes nothing.</summary>
-    public async Task<Result<Invoice>> ChargeAsync(BillingScope scope, Subscription s, Plan plan, string type, long amount, string description, string keyPrefix, CancellationToken ct)
+    /// <summary>
+    /// One-line invoice charged now to the default card; a decline or a missing card changes nothing. Without an
+    /// Idempotency-Key every call is a purchase of its own (a random billing key). With one, the billing key is built
+    /// from it: a call with a key that already bought answers that purchase's paid invoice (<c>Repeat</c>) and charges
+    /// nothing, and two at once cannot both commit (the invoices' unique billing key).
+    /// </summary>
+    public async Task<Result<(Invoice Invoice, bool Repeat)>> ChargeAsync(BillingScope scope, Subscription s, Plan plan, string type, long amount, string description, string keyPrefix, CancellationToken ct)
     {
+        var billingKey = scope.RequestBillingKey(keyPrefix);
+        if (billingKey is not null && await scope.Db.Invoices.FirstOrDefaultAsync(i => i.BillingKey == billingKey, ct) is { } earlier)
+        {
+            return (earlier, true);
+        }
         var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
         if (method is null)
         {
             return Error.Invalid("no_payment_method", "The customer has no payment method on file. Add a card first.");
         }
-        var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, type, s.Currency, scope.Now, scope.Now, $"{keyPrefix}:{EventRecorder.Iso(scope.Now)}:{Ids.New("k")[2..]}", plan.Name, ct);
+        var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, type, s.Currency, scope.Now, scope.Now,
+            billingKey ?? $"{keyPrefix}:{EventRecorder.Iso(scope.Now)}:{Ids.New("k")[2..]}", plan.Name, ct);
         invoice.AddLine(new InvoiceLine { LineType = LineTypes.OneTime, Description = description, Quantity = 1, UnitAmount = amount, Amount = amount });
         InvoiceBuilder.RecordCreated(scope, invoice);
         var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", scope.Now, ct, method);
-        return outcome.Succeeded ? invoice : SubscriptionErrors.PaymentFailed(outcome, null);
+        return outcome.Succeeded ? (invoice, false) : SubscriptionErrors.PaymentFailed(outcome, null);
     }
+
+    /// <summary>Answer when the commit of a purchase meets the unique billing key: a request with the same Idempotency-Key bought first.</summary>
+    public static readonly Error RepeatedKey = Error.Conflict("idempotency_in_progress",
+        "A request with this Idempotency-Key is still being processed. Retry after it finishes.");
 }
 
 /// <summary>Buys a credit pack.</summary>
@@ -116,11 +131,15 @@ public sealed class PurchaseCredits(PurchaseCharges charges)
             {
                 return charged.Error;
             }
-            Consumption.Entry(scope, s, account, Buckets.Purchased, pack.Credits, "purchase", charged.Value.Id);
-            EventRecorder.Record(scope.Db, scope.Tenant, new CreditsPurchasedData(s.Id, s.CustomerId, charged.Value.Id, charged.Value.Number, pack.Name, pack.Credits),
-                scope.Now, s.Id, s.CustomerId);
-            return new Purchase(charged.Value, pack.Credits, account);
-        }, ct);
+            var (invoice, repeat) = charged.Value;
+            if (!repeat)
+            {
+                Consumption.Entry(scope, s, account, Buckets.Purchased, pack.Credits, "purchase", invoice.Id);
+                EventRecorder.Record(scope.Db, scope.Tenant, new CreditsPurchasedData(s.Id, s.CustomerId, invoice.Id, invoice.Number, pack.Name, pack.Credits),
+                    scope.Now, s.Id, s.CustomerId);
+            }
+            return new Purchase(invoice, pack.Credits, account);
+        }, ct, PurchaseCharges.RepeatedKey);
     }
 }
 
@@ -152,16 +171,20 @@ public sealed class TopupBalance(PurchaseCharges charges)
                 return full;
             }
             var charged = await charges.ChargeAsync(scope, s, plan, InvoiceTypes.BalanceTopup, amount.Value, $"Balance top-up {new Money(amount.Value, currency).Format()}",
-                $"topup:{s.Id}", ct);
+                $"topup:{s.Id}:{amount.Value}", ct);
             if (!charged.IsSuccess)
             {
                 return charged.Error;
             }
-            Consumption.Entry(scope, s, account, Buckets.Purchased, Consumption.RateOfMinor(amount.Value, currency), "topup", charged.Value.Id);
-            EventRecorder.Record(scope.Db, scope.Tenant, new BalanceToppedUpData(s.Id, s.CustomerId, charged.Value.Id, charged.Value.Number, Consumption.RateOfMinor(amount.Value, currency), s.Currency),
-                scope.Now, s.Id, s.CustomerId);
-            return new Purchase(charged.Value, amount.Value, account);
-        }, ct);
+            var (invoice, repeat) = charged.Value;
+            if (!repeat)
+            {
+                Consumption.Entry(scope, s, account, Buckets.Purchased, Consumption.RateOfMinor(amount.Value, currency), "topup", invoice.Id);
+                EventRecorder.Record(scope.Db, scope.Tenant, new BalanceToppedUpData(s.Id, s.CustomerId, invoice.Id, invoice.Number, Consumption.RateOfMinor(amount.Value, currency), s.Currency),
+                    scope.Now, s.Id, s.CustomerId);
+            }
+            return new Purchase(invoice, amount.Value, account);
+        }, ct, PurchaseCharges.RepeatedKey);
     }
 }
 

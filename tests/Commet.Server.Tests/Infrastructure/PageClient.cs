@@ -12,10 +12,16 @@ public sealed partial record HtmlPage(HttpStatusCode Status, string Html)
     /// <summary>The antiforgery token of the page's forms, if it has any.</summary>
     public string? AntiforgeryToken => TokenPattern().Match(Html) is { Success: true } m ? m.Groups[1].Value : null;
 
+    /// <summary>The one-time charge token of the page's forms, if it has any.</summary>
+    public string? ChargeToken => ChargeTokenPattern().Match(Html) is { Success: true } m ? m.Groups[1].Value : null;
+
     public override string ToString() => $"{(int)Status} {Html}";
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
+
+    [GeneratedRegex("name=\"chargeToken\" value=\"([^\"]+)\"")]
+    private static partial Regex ChargeTokenPattern();
 }
 
 /// <summary>
@@ -35,6 +41,9 @@ public sealed class PageClient : IDisposable
     /// <summary>The token of the last page read that had a form.</summary>
     public string? Token { get; private set; }
 
+    /// <summary>The one-time charge token of the last page read that had a charge form (a browser sends it with the form).</summary>
+    public string? ChargeToken { get; private set; }
+
     public async Task<HtmlPage> Get(string url)
     {
         using var response = await http.GetAsync(url);
@@ -49,6 +58,10 @@ public sealed class PageClient : IDisposable
         {
             all["__RequestVerificationToken"] = Token;
         }
+        if (ChargeToken is not null)
+        {
+            all.TryAdd("chargeToken", ChargeToken);
+        }
         using var content = new FormUrlEncodedContent(all);
         using var response = await http.PostAsync(url, content);
         return await Read(response);
@@ -60,6 +73,7 @@ public sealed class PageClient : IDisposable
     {
         var page = new HtmlPage(response.StatusCode, await response.Content.ReadAsStringAsync());
         Token = page.AntiforgeryToken ?? Token;
+        ChargeToken = page.ChargeToken ?? ChargeToken;
         return page;
     }
 }

@@ -78,6 +78,11 @@ public sealed partial class PortalClient : IDisposable
     public async Task<PortalPage> PostAsync(string action, IDictionary<string, string?> fields, string? antiforgery)
     {
         var values = fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!)).ToList();
+        // A browser sends the form's one-time charge token with it (the last page's, as for the antiforgery token).
+        if (!fields.ContainsKey("chargeToken") && Last is not null && ChargeTokenPattern().Match(Last.Html) is { Success: true } charge)
+        {
+            values.Add(new("chargeToken", charge.Groups[1].Value));
+        }
         if (antiforgery is not null)
         {
             values.Add(new("__RequestVerificationToken", antiforgery));
@@ -128,4 +133,7 @@ public sealed partial class PortalClient : IDisposable
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
+
+    [GeneratedRegex("name=\"chargeToken\" value=\"([^\"]+)\"")]
+    private static partial Regex ChargeTokenPattern();
 }

@@ -20,6 +20,15 @@ public enum NoticeTone
     Good,
 }
 
+/// <summary>What a POST of the page answered, kept with its one-time token so a repeat answers the same.</summary>
+public sealed record PayOutcome(int Status, bool Sandbox, PayNotice? Notice = null, string? RefusedMessage = null, string? RefusedParam = null, bool LinkUsed = false)
+{
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Http.Api.Json);
+
+    public static PayOutcome FromJson(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize<PayOutcome>(json, Http.Api.Json) ?? new PayOutcome(StatusCodes.Status410Gone, false, LinkUsed: true);
+}
+
 /// <summary>A page with a message instead of a form: success, a dead link, an expired form, a failure.</summary>
 public sealed record PayNotice(string Heading, string Message, string? Merchant = null, string? ReturnUrl = null, NoticeTone Tone = NoticeTone.Problem,
     IReadOnlyList<string>? Details = null, string? RetryUrl = null);
@@ -41,6 +50,9 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
 
     /// <summary>Whether the sandbox banner shows; false when the page does not know the link's mode.</summary>
     public bool Sandbox { get; private set; }
+
+    /// <summary>The one-time token of the card forms this render shows (see <see cref="ChargeForms"/>).</summary>
+    public string ChargeToken { get; } = ChargeForms.NewToken();
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
     {
@@ -64,9 +76,23 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
                 "This form was open too long or was sent from somewhere else, so nothing was charged. Open the payment page again and resubmit.",
                 RetryUrl: Request.Path.Value));
         }
+        var form = await Request.ReadFormAsync(ct);
+        var chargeToken = form[ChargeForms.Field].ToString();
+        var sessionId = links.SessionIdOf(token);
+        var wellFormed = ChargeForms.IsWellFormed(chargeToken);
+        // A repeat of a form that was sent already (double click, resend): the first submit's answer.
+        if (sessionId is not null && wellFormed && await ChargeForms.FirstOutcomeAsync(db, sessionId, chargeToken, ct) is { } first)
+        {
+            return await ReplayAsync(token, sessionId, first, ct);
+        }
         var opened = await open.HandleAsync(db, token, clock.RealNow, ct);
         if (!opened.IsSuccess)
         {
+            // The link may have been completed by a submit of this same form that committed meanwhile.
+            if (sessionId is not null && wellFormed && await ChargeForms.FirstOutcomeAsync(db, sessionId, chargeToken, ct) is { } done)
+            {
+                return await ReplayAsync(token, sessionId, done, ct);
+            }
             return await LinkProblemAsync(token, opened.Error, ct);
         }
         var session = opened.Value;
@@ -76,13 +102,18 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         {
             return Page();
         }
+        if (!wellFormed)
+        {
+            return Show(StatusCodes.Status400BadRequest, new PayNotice("Please try again",
+                "This form was out of date, so nothing was charged. Open the payment page again and resubmit.", View.Merchant, View.ReturnUrl,
+                RetryUrl: Request.Path.Value));
+        }
         if (attempts.IsBlocked(session.Id))
         {
             return Show(StatusCodes.Status429TooManyRequests, new PayNotice("Too many attempts",
                 "Too many cards were refused on this link. Wait an hour and try again, or contact the merchant.", View.Merchant, View.ReturnUrl));
         }
 
-        var form = await Request.ReadFormAsync(ct);
         var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, BillingScopes.BaseUrlOf(Request), ct);
         // No card: the operation charges the card on file (offered on recovery pages only).
         CardInput? card = null;
@@ -97,35 +128,69 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
             }
         }
 
-        Result<HostedOutcome> done;
+        string outcome;
         try
         {
-            done = await complete.HandleAsync(scope, session.Id, card, ct);
+            // The token is claimed in the transaction that completes the page, with what the page answers.
+            (outcome, _) = await ChargeForms.OnceAsync(db, scope.Tenant, session.Id, chargeToken, clock.RealNow,
+                async () => (await CompleteAsync(scope, session, card, ct)).ToJson(), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The operation rolled back; its exception never carries card data (cards are not written anywhere).
             logger.LogError(ex, "Hosted page {SessionId} ({Kind}) failed", session.Id, session.Kind);
             db.ChangeTracker.Clear();
-            return await AfterFailureAsync(token, session, ct);
+            return await AfterFailureAsync(token, session, chargeToken, ct);
         }
+        return await ShowAsync(token, PayOutcome.FromJson(outcome), ct);
+    }
 
+    /// <summary>Completes the page; what it answers is kept with the claimed token.</summary>
+    private async Task<PayOutcome> CompleteAsync(BillingScope scope, HostedSession session, CardInput? card, CancellationToken ct)
+    {
+        var done = await complete.HandleAsync(scope, session.Id, card, ct);
         if (!done.IsSuccess)
         {
             var error = done.Error;
             if (error.Code == "hosted_session_completed")
             {
-                return await LinkProblemAsync(token, error, ct);
+                return new PayOutcome(StatusCodes.Status410Gone, Sandbox, LinkUsed: true);
             }
             attempts.Refused(session.Id);
             logger.LogInformation("Hosted page {SessionId} ({Kind}): refused with {Code}", session.Id, session.Kind, error.Code);
-            Form.Refused(error.Message, error.Param);
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
+            return new PayOutcome(StatusCodes.Status422UnprocessableEntity, Sandbox, RefusedMessage: error.Message, RefusedParam: error.Param);
         }
-
         logger.LogInformation("Hosted page {SessionId} ({Kind}) completed", session.Id, session.Kind);
-        return Show(StatusCodes.Status200OK, await SuccessAsync(session, done.Value, ct));
+        return new PayOutcome(StatusCodes.Status200OK, Sandbox, await SuccessAsync(session, done.Value, ct));
+    }
+
+    /// <summary>The first submit's answer, shown again to a repeat of the same form.</summary>
+    private async Task<IActionResult> ReplayAsync(string token, string sessionId, string json, CancellationToken ct)
+    {
+        var outcome = PayOutcome.FromJson(json);
+        if (outcome.RefusedMessage is not null)
+        {
+            // The form again with the refusal: load what the page shows.
+            var session = await db.HostedSessions.IgnoreQueryFilters().AsNoTracking().FirstAsync(s => s.Id == sessionId, ct);
+            View = await PayViews.LoadAsync(db, session, ct);
+        }
+        return await ShowAsync(token, outcome, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(string token, PayOutcome outcome, CancellationToken ct)
+    {
+        Sandbox = outcome.Sandbox;
+        if (outcome.LinkUsed)
+        {
+            return await LinkProblemAsync(token, Error.Conflict("hosted_session_completed", "This payment link was already used."), ct);
+        }
+        if (outcome.Notice is not null)
+        {
+            return Show(outcome.Status, outcome.Notice);
+        }
+        Form.Refused(outcome.RefusedMessage ?? "", outcome.RefusedParam);
+        Response.StatusCode = outcome.Status;
+        return Page();
     }
 
     private async Task<bool> AntiforgeryValidAsync()
@@ -170,8 +235,12 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
     }
 
     /// <summary>A failure that was not the card's fault. If a parallel submit completed the link meanwhile, say so.</summary>
-    private async Task<IActionResult> AfterFailureAsync(string token, HostedSession session, CancellationToken ct)
+    private async Task<IActionResult> AfterFailureAsync(string token, HostedSession session, string chargeToken, CancellationToken ct)
     {
+        if (await ChargeForms.FirstOutcomeAsync(db, session.Id, chargeToken, ct) is { } first)
+        {
+            return await ReplayAsync(token, session.Id, first, ct);
+        }
         var completed = await db.HostedSessions.IgnoreQueryFilters().AsNoTracking()
             .AnyAsync(s => s.Id == session.Id && s.CompletedAt != null, ct);
         if (completed)

@@ -43,49 +43,56 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
 
     public async Task<IActionResult> OnPostAsync(string id)
     {
-        if (await DescribeAsync(id) is { } stop)
+        CardInput? card = null;
+        return await ChargeOnceAsync(async () =>
         {
-            return stop;
-        }
-        if (attempts.IsBlocked(Portal.Session.Id))
-        {
-            Problem = "Too many cards were refused. For your security, wait an hour before trying again.";
-            return Page();
-        }
-        var card = Form.Read(Request.Form, Portal.Now.Year);
-        if (card is null)
-        {
-            Problem = Form.Errors.Count == 1 ? "Check the highlighted field and try again." : "Check the highlighted fields and try again.";
-            return Page();
-        }
-        HostedSession? session = id switch
-        {
-            Replace => await actions.NewCardSessionAsync(Portal, HostedKinds.PaymentMethod, Ct),
-            Recover => await actions.NewCardSessionAsync(Portal, HostedKinds.Recovery, Ct),
-            _ => await PortalActions.OpenSessionAsync(Portal, id, Ct),
-        };
-        if (session is null)
-        {
-            return NotFound();
-        }
-        FormId = session.Id;
-        var outcome = await actions.CompleteCardAsync(Portal, session, card, Ct);
-        if (outcome.Error is { } error)
-        {
-            if (error.Code is not "too_many_attempts")
+            if (await DescribeAsync(id) is { } stop)
             {
-                attempts.Refused(Portal.Session.Id);
+                return stop;
             }
-            Problem = PortalMessages.For(error);
-            var code = error.Code == "payment_failed" && error.Details is PaymentFailedDetails { FailureCode: { } failure } ? failure : error.Code;
-            Form.Refused(code);
+            if (attempts.IsBlocked(Portal.Session.Id))
+            {
+                Problem = "Too many cards were refused. For your security, wait an hour before trying again.";
+                return null;
+            }
+            card = Form.Read(Request.Form, Portal.Now.Year);
+            if (card is null)
+            {
+                Problem = Form.Errors.Count == 1 ? "Check the highlighted field and try again." : "Check the highlighted fields and try again.";
+            }
+            return null;
+        }, async () =>
+        {
+            HostedSession? session = id switch
+            {
+                Replace => await actions.NewCardSessionAsync(Portal, HostedKinds.PaymentMethod, Ct),
+                Recover => await actions.NewCardSessionAsync(Portal, HostedKinds.Recovery, Ct),
+                _ => await PortalActions.OpenSessionAsync(Portal, id, Ct),
+            };
+            if (session is null)
+            {
+                return PortalFormOutcome.To("/portal");
+            }
+            FormId = session.Id;
+            var outcome = await actions.CompleteCardAsync(Portal, session, card!, Ct);
+            if (outcome.Error is { } error)
+            {
+                if (error.Code is not "too_many_attempts")
+                {
+                    attempts.Refused(Portal.Session.Id);
+                }
+                var code = error.Code == "payment_failed" && error.Details is PaymentFailedDetails { FailureCode: { } failure } ? failure : error.Code;
+                return PortalFormOutcome.Failed(PortalMessages.For(error), code);
+            }
+            var notice = outcome.Notice ?? "card_saved";
+            return PortalFormOutcome.To(DonePath(notice is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal", notice));
+        }, async failed =>
+        {
+            Form.Refused(failed.Code ?? "");
             // The card may have been saved even though what followed failed (for example a purchase declined later).
             await Portal.RefreshAsync(Ct);
             CurrentCard = await Portal.CardAsync(Ct);
-            return Page();
-        }
-        var notice = outcome.Notice ?? "card_saved";
-        return Done(notice is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal", notice);
+        });
     }
 
     /// <summary>Sets what the page says for the given purpose; an answer other than null ends the request.</summary>

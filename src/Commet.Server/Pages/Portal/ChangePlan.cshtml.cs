@@ -33,45 +33,41 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PreviewPlan
         {
             return NotFound();
         }
-        var ready = await PlanAsync(plan, interval);
-        if (ready is not null || Planned is null)
+        return await ChargeOnceAsync(() => PlanAsync(plan, interval), async () =>
         {
-            return ready ?? Page();
-        }
-        if (Planned.Quote is { } quote && quote.Total.MinorUnits != expectedTotal)
-        {
-            // A day went by (or the price moved) since the customer looked: they confirm the amount they see.
-            Problem = "The amount changed since you opened this page. Check the new amount and confirm again.";
-            return Page();
-        }
-        // The preview above read the subscription; the change locks and reads it afresh.
-        Portal.Db.ChangeTracker.Clear();
-        var result = await change.HandleAsync(Portal.Scope, subscriptionId!, new ChangePlanRequest
-        {
-            NewPlanId = Planned.Target.Id,
-            NewBillingInterval = TargetInterval,
-        }, Ct);
-        if (!result.IsSuccess)
-        {
-            Problem = PortalMessages.For(result.Error);
-            return Page();
-        }
-        var r = result.Value;
-        if (r.CheckoutUrl is not null)
-        {
-            // No card on file: the change waits in a checkout for one (the API's checkoutUrl); the portal asks for it here.
-            var checkout = await HostedLinks.OpenCheckoutAsync(Portal.Db, subscriptionId!, Ct);
-            return checkout is null ? Done("/portal", "card_saved") : Redirect($"/portal/card/{checkout.Id}");
-        }
-        if (r.Scheduled)
-        {
-            return Done("/portal", "change_scheduled");
-        }
-        if (r.Revoked)
-        {
-            return Done("/portal", "change_revoked");
-        }
-        return Done("/portal", Planned.Kind == ChangeKind.DuringTrial ? "trial_changed" : "upgraded");
+            if (Planned!.Quote is { } quote && quote.Total.MinorUnits != expectedTotal)
+            {
+                // A day went by (or the price moved) since the customer looked: they confirm the amount they see.
+                return PortalFormOutcome.Failed("The amount changed since you opened this page. Check the new amount and confirm again.");
+            }
+            // The preview above read the subscription; the change locks and reads it afresh.
+            Portal.Db.ChangeTracker.Clear();
+            var result = await change.HandleAsync(Portal.Scope, subscriptionId!, new ChangePlanRequest
+            {
+                NewPlanId = Planned.Target.Id,
+                NewBillingInterval = TargetInterval,
+            }, Ct);
+            if (!result.IsSuccess)
+            {
+                return PortalFormOutcome.Failed(PortalMessages.For(result.Error));
+            }
+            var r = result.Value;
+            if (r.CheckoutUrl is not null)
+            {
+                // No card on file: the change waits in a checkout for one (the API's checkoutUrl); the portal asks for it here.
+                var checkout = await HostedLinks.OpenCheckoutAsync(Portal.Db, subscriptionId!, Ct);
+                return PortalFormOutcome.To(checkout is null ? DonePath("/portal", "card_saved") : $"/portal/card/{checkout.Id}");
+            }
+            if (r.Scheduled)
+            {
+                return PortalFormOutcome.To(DonePath("/portal", "change_scheduled"));
+            }
+            if (r.Revoked)
+            {
+                return PortalFormOutcome.To(DonePath("/portal", "change_revoked"));
+            }
+            return PortalFormOutcome.To(DonePath("/portal", Planned.Kind == ChangeKind.DuringTrial ? "trial_changed" : "upgraded"));
+        });
     }
 
     /// <summary>Works the change out; an answer other than null ends the request (redirect or not found).</summary>

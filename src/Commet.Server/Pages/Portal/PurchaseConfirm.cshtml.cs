@@ -38,17 +38,14 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
         {
             return NotFound();
         }
-        if (await LoadAsync(kind, id, amount) is { } stop)
+        if (kind == "remove")
         {
-            return stop;
-        }
-        if (AmountError is not null)
-        {
-            return Page();
-        }
-        if (Removing is not null)
-        {
-            var removed = await deactivate.HandleAsync(Portal.Scope, subscriptionId!, Removing.Id, Ct);
+            // Removing charges nothing (and a repeat finds it removed): no one-time token needed.
+            if (await LoadAsync(kind, id, amount) is { } stop)
+            {
+                return stop;
+            }
+            var removed = await deactivate.HandleAsync(Portal.Scope, subscriptionId!, Removing!.Id, Ct);
             if (!removed.IsSuccess)
             {
                 Problem = PortalMessages.For(removed.Error);
@@ -56,22 +53,23 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
             }
             return Done("/portal/purchases", "addon_off");
         }
-        if (Preview!.AmountNow != expected)
-        {
-            Problem = "The price changed since you opened this page. Check the new amount and confirm again.";
-            return Page();
-        }
-        var outcome = await actions.PurchaseAsync(Portal, Intent, Preview.AmountNow, Ct);
-        if (outcome.CardStep is { } step)
-        {
-            return Redirect($"/portal/card/{step}");
-        }
-        if (outcome.Error is { } error)
-        {
-            Problem = PortalMessages.For(error);
-            return Page();
-        }
-        return Done("/portal/purchases", outcome.Notice!);
+        return await ChargeOnceAsync(
+            async () => await LoadAsync(kind, id, amount) ?? (AmountError is not null ? Page() : null),
+            async () =>
+            {
+                if (Preview!.AmountNow != expected)
+                {
+                    return PortalFormOutcome.Failed("The price changed since you opened this page. Check the new amount and confirm again.");
+                }
+                var outcome = await actions.PurchaseAsync(Portal, Intent, Preview.AmountNow, Ct);
+                if (outcome.CardStep is { } step)
+                {
+                    return PortalFormOutcome.To($"/portal/card/{step}");
+                }
+                return outcome.Error is { } error
+                    ? PortalFormOutcome.Failed(PortalMessages.For(error))
+                    : PortalFormOutcome.To(DonePath("/portal/purchases", outcome.Notice!));
+            });
     }
 
     private PendingPurchase Intent => new(Kind, Id, Amount);

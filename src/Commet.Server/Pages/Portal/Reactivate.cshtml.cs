@@ -31,21 +31,17 @@ public sealed class ReactivateModel(PortalActions actions) : PortalPageModel
         {
             return NotFound();
         }
-        if (await LoadAsync() is { } stop)
+        return await ChargeOnceAsync(LoadAsync, async () =>
         {
-            return stop;
-        }
-        var outcome = await actions.PurchaseAsync(Portal, new PendingPurchase(PendingPurchase.Reactivate), Price?.Price ?? 0, Ct);
-        if (outcome.CardStep is { } step)
-        {
-            return Redirect($"/portal/card/{step}");
-        }
-        if (outcome.Error is { } error)
-        {
-            Problem = PortalMessages.For(error);
-            return Page();
-        }
-        return Done("/portal", outcome.Notice!);
+            var outcome = await actions.PurchaseAsync(Portal, new PendingPurchase(PendingPurchase.Reactivate), Price?.Price ?? 0, Ct);
+            if (outcome.CardStep is { } step)
+            {
+                return PortalFormOutcome.To($"/portal/card/{step}");
+            }
+            return outcome.Error is { } error
+                ? PortalFormOutcome.Failed(PortalMessages.For(error))
+                : PortalFormOutcome.To(DonePath("/portal", outcome.Notice!));
+        });
     }
 
     private async Task<IActionResult?> LoadAsync()

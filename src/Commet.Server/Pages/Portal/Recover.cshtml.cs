@@ -24,18 +24,13 @@ public sealed class RecoverModel(PortalActions actions) : PortalPageModel
         {
             return NotFound();
         }
-        if (await LoadAsync() is { } stop)
+        return await ChargeOnceAsync(LoadAsync, async () =>
         {
-            return stop;
-        }
-        var outcome = await actions.RetryOverdueAsync(Portal, Ct);
-        if (outcome.Error is { } error)
-        {
-            Problem = PortalMessages.For(error);
-            AttemptsLeft = await PortalActions.RecoveryAttemptsLeftAsync(Portal, Ct);
-            return Page();
-        }
-        return Done("/portal", "recovered");
+            var outcome = await actions.RetryOverdueAsync(Portal, Ct);
+            return outcome.Error is { } error
+                ? PortalFormOutcome.Failed(PortalMessages.For(error))
+                : PortalFormOutcome.To(DonePath("/portal", "recovered"));
+        }, async _ => AttemptsLeft = await PortalActions.RecoveryAttemptsLeftAsync(Portal, Ct));
     }
 
     private async Task<IActionResult?> LoadAsync()

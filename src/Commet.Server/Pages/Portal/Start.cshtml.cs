@@ -17,24 +17,18 @@ public sealed class StartModel(PortalActions actions) : PortalPageModel
 
     public async Task<IActionResult> OnGetAsync(string? plan, string? interval) => await LoadAsync(plan, interval) ?? Page();
 
-    public async Task<IActionResult> OnPostAsync(string? plan, string? interval)
-    {
-        if (await LoadAsync(plan, interval) is { } stop)
+    public async Task<IActionResult> OnPostAsync(string? plan, string? interval) =>
+        await ChargeOnceAsync(() => LoadAsync(plan, interval), async () =>
         {
-            return stop;
-        }
-        var outcome = await actions.PurchaseAsync(Portal, Intent, Preview!.AmountNow, Ct);
-        if (outcome.CardStep is { } step)
-        {
-            return Redirect($"/portal/card/{step}");
-        }
-        if (outcome.Error is { } error)
-        {
-            Problem = PortalMessages.For(error);
-            return Page();
-        }
-        return Done("/portal", outcome.Notice!);
-    }
+            var outcome = await actions.PurchaseAsync(Portal, Intent, Preview!.AmountNow, Ct);
+            if (outcome.CardStep is { } step)
+            {
+                return PortalFormOutcome.To($"/portal/card/{step}");
+            }
+            return outcome.Error is { } error
+                ? PortalFormOutcome.Failed(PortalMessages.For(error))
+                : PortalFormOutcome.To(DonePath("/portal", outcome.Notice!));
+        });
 
     private PendingPurchase Intent => new(PendingPurchase.Start, Plan, null, Interval);
 

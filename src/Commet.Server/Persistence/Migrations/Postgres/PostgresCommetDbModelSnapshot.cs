@@ -1005,6 +1005,37 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.ToTable("features", (string)null);
                 });
 
+            modelBuilder.Entity("Commet.Domain.FormClaim", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Token")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("text");
+
+                    b.HasKey("SessionId", "Token");
+
+                    b.HasIndex("ClaimedAt");
+
+                    b.ToTable("form_claims", (string)null);
+                });
+
             modelBuilder.Entity("Commet.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<string>("OrganizationId")

@@ -998,6 +998,37 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.ToTable("features", (string)null);
                 });
 
+            modelBuilder.Entity("Commet.Domain.FormClaim", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SessionId", "Token");
+
+                    b.HasIndex("ClaimedAt");
+
+                    b.ToTable("form_claims", (string)null);
+                });
+
             modelBuilder.Entity("Commet.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<string>("OrganizationId")
