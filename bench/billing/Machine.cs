@@ -13,7 +13,7 @@ public static class Machine
         {
             cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
             var kb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-            memory = $", {long.Parse(kb) / 1024 / 1024.0:F0} GB RAM";
+            memory = $", {long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) / 1024 / 1024.0:F0} GB RAM";
         }
         catch (IOException)
         {
@@ -61,7 +61,7 @@ public static class Machine
             {
                 var stat = File.ReadAllText($"/proc/{pid}/stat");
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of the line)
+                ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture); // utime, stime (fields 14 and 15 of the line)
             }
             catch (IOException)
             {

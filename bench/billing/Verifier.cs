@@ -11,7 +11,7 @@ public static class Verifier
         async Task Check(string what, string sql, long expected)
         {
             await using var cmd = new NpgsqlCommand(sql, c) { CommandTimeout = 600 };
-            var value = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct) ?? -1L);
+            var value = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct) ?? -1L, System.Globalization.CultureInfo.InvariantCulture);
             var ok = value == expected;
             Console.WriteLine($"  {(ok ? "ok  " : "FAIL")} {what}: {value}{(ok ? "" : $" (expected {expected})")}");
             if (!ok)
