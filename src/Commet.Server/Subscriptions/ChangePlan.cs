@@ -39,12 +39,17 @@ public enum ChangeKind
 /// <summary>
 /// A change worked out but not applied: the preview and the change share it, so they agree to the cent. The quote of an
 /// immediate change covers the plan and the subscription's active add-ons (<see cref="Addons"/>): their full prices are in
-/// <see cref="ProrationQuote.NewCharge"/>, their unused time in <see cref="ProrationQuote.Credit"/>.
+/// <see cref="ProrationQuote.NewCharge"/>, their unused time in <see cref="ProrationQuote.Credit"/>. It also covers what the period
+/// being cut short used beyond its allowances so far (<see cref="Accrued"/>, billed in arrears with the change): those lines
+/// are in <see cref="ProrationQuote.Total"/> only.
 /// </summary>
 public sealed record PlannedChange(Subscription Subscription, Plan Current, Plan Target, PlanPrice? TargetPrice, string? TargetInterval, ChangeKind Kind,
-    ProrationQuote? Quote, IReadOnlyList<AddonProration>? Addons = null)
+    ProrationQuote? Quote, IReadOnlyList<AddonProration>? Addons = null, IReadOnlyList<InvoiceLine>? Accrued = null)
 {
     public IReadOnlyList<AddonProration> AddonLines => Addons ?? [];
+
+    /// <summary>The lines the line sources bill for the period being cut short (metered overage, balance overspend), as the change's invoice has them.</summary>
+    public IReadOnlyList<InvoiceLine> AccruedLines => Accrued ?? [];
 
     /// <summary>The plan's own part of the quote's charge (the quote less the add-ons).</summary>
     public Money? PlanCharge => Quote is null ? null : AddonLines.Aggregate(Quote.NewCharge, (m, a) => m - a.Charge);
@@ -63,7 +68,7 @@ public sealed record ChangeResult(PlannedChange Plan, Invoice? Invoice, bool Sch
 public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLineSource> lineSources, SubscriptionLifecycle lifecycle)
 {
     /// <summary>Works out a change without applying it: its kind (upgrade now, downgrade at period end, …) and its numbers.</summary>
-    public static async Task<Result<PlannedChange>> PlanAsync(BillingScope scope, Subscription s, string? newPlanId, string? newInterval, CancellationToken ct)
+    public async Task<Result<PlannedChange>> PlanAsync(BillingScope scope, Subscription s, string? newPlanId, string? newInterval, CancellationToken ct)
     {
         var check = new Check().OneOf("billingInterval", newInterval, BillingIntervals.All, required: false).MaxLength("planId", newPlanId, 100);
         if (check.Failed)
@@ -143,6 +148,7 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
             quote = new ProrationQuote(Money.Zero(currency), full, full, BillingCalendar.WholeDays(scope.Now, end), BillingCalendar.WholeDays(scope.Now, end), scope.Now);
         }
         IReadOnlyList<AddonProration>? addons = null;
+        IReadOnlyList<InvoiceLine>? accrued = null;
         if (quote is not null)
         {
             // The period restarts: active add-ons are charged for the new period, less their unused time (paid in advance).
@@ -151,8 +157,38 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
             {
                 quote = quote with { Credit = quote.Credit + a.Credit, NewCharge = quote.NewCharge + a.Charge, Total = quote.Total + a.Net };
             }
+            // The period being cut short is billed in arrears with the change, as ApplyNowAsync does.
+            accrued = await AccruedAsync(scope, s, current, ct);
+            quote = quote with { Total = quote.Total + new Money(accrued.Sum(l => l.Amount), currency) };
         }
-        return new PlannedChange(s, current, target, price, interval, kind, quote, addons);
+        return new PlannedChange(s, current, target, price, interval, kind, quote, addons, accrued);
+    }
+
+    /// <summary>
+    /// What the line sources bill for the current period so far (from its start to now, on the current plan): the same
+    /// call <see cref="AddAccruedAsync"/> makes for the change's invoice, in preview on a draft, so nothing is written or
+    /// left tracked.
+    /// </summary>
+    private async Task<IReadOnlyList<InvoiceLine>> AccruedAsync(BillingScope scope, Subscription s, Plan current, CancellationToken ct)
+    {
+        var preview = scope with { Preview = true };
+        var draft = InvoiceBuilder.Draft(preview, s.CustomerId, s.Id, InvoiceTypes.PlanChange, s.Currency, scope.Now, scope.Now, null, current.Name);
+        var tracked = RenewalInvoices.TrackedOutsideCatalog(scope.Db);
+        await AddAccruedAsync(preview, s, draft, current.Id, ct);
+        if (RenewalInvoices.TrackedOutsideCatalog(scope.Db) != tracked)
+        {
+            throw new InvalidOperationException("Previewing a plan change left tracked changes in the unit of work; a renewal line source ignores BillingScope.Preview.");
+        }
+        return draft.Lines.ToList();
+    }
+
+    /// <summary>Overage accrued so far in the period being cut short, from every line source (in preview when the scope says so).</summary>
+    private async Task AddAccruedAsync(BillingScope scope, Subscription s, Invoice invoice, string currentPlanId, CancellationToken ct)
+    {
+        foreach (var source in lineSources)
+        {
+            await source.AddLinesAsync(scope, s, invoice, currentPlanId, s.CurrentPeriodStart, scope.Now, ct);
+        }
     }
 
     /// <summary>Charges the prorated difference, restarts the period and switches the plan; on a decline nothing changes.</summary>
@@ -200,11 +236,10 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
                 });
             }
         }
-        foreach (var source in lineSources)
-        {
-            // Overage accrued so far in the period being cut short is billed with the change.
-            await source.AddLinesAsync(scope, s, invoice, p.Current.Id, s.CurrentPeriodStart, now, ct);
-        }
+        // Overage accrued so far in the period being cut short is billed with the change: the same call the plan made in
+        // preview (p.AccruedLines, in its total), made again for real under the subscription's lock (a balance overspend
+        // billed here is also booked against the balance).
+        await AddAccruedAsync(scope, s, invoice, p.Current.Id, ct);
         InvoiceBuilder.RecordCreated(scope, invoice);
         var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
         if (!outcome.Succeeded)
@@ -246,7 +281,7 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
 }
 
 /// <summary>The exact numbers an immediate change would charge; a downgrade answers <c>plan_change_scheduled</c>.</summary>
-public sealed class PreviewPlanChange
+public sealed class PreviewPlanChange(PlanChanges changes)
 {
     public async Task<Result<PlannedChange>> HandleAsync(BillingScope scope, string id, PreviewChangeRequest r, CancellationToken ct)
     {
@@ -259,7 +294,7 @@ public sealed class PreviewPlanChange
         {
             return SubscriptionErrors.NotFound(id);
         }
-        var planned = await PlanChanges.PlanAsync(scope, s, r.PlanId, r.BillingInterval, ct);
+        var planned = await changes.PlanAsync(scope, s, r.PlanId, r.BillingInterval, ct);
         if (!planned.IsSuccess)
         {
             return planned.Error;
@@ -292,7 +327,7 @@ public sealed class ChangePlan(PlanChanges changes, HostedLinks links)
             {
                 return SubscriptionErrors.NotFound(id);
             }
-            var planned = await PlanChanges.PlanAsync(scope, s, r.NewPlanId, r.NewBillingInterval, ct);
+            var planned = await changes.PlanAsync(scope, s, r.NewPlanId, r.NewBillingInterval, ct);
             if (!planned.IsSuccess)
             {
                 return planned.Error;

@@ -65,7 +65,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
 
             if (s is not null && session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null)
             {
-                var planned = await PlanChanges.PlanAsync(scope, s, session.TargetPlanId, session.TargetInterval, ct);
+                var planned = await changes.PlanAsync(scope, s, session.TargetPlanId, session.TargetInterval, ct);
                 if (!planned.IsSuccess)
                 {
                     return planned.Error;

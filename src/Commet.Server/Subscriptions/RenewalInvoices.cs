@@ -185,7 +185,7 @@ public sealed class RenewalInvoices(IEnumerable<IRenewalLineSource> lineSources)
     }
 
     /// <summary>What the unit of work tracks besides the plan graph (which <see cref="BillingScope.PlanAsync"/> caches), and in which state.</summary>
-    private static string TrackedOutsideCatalog(DbContext db) =>
+    internal static string TrackedOutsideCatalog(DbContext db) =>
         string.Join(",", db.ChangeTracker.Entries()
             .Where(e => e.Entity is not (Plan or PlanPrice or PlanFeature or Feature))
             .Select(e => $"{e.Metadata.ClrType.Name}:{e.State}")

@@ -13,7 +13,7 @@ namespace Commet.Server.Pages.Portal;
 /// a plan change, the first payment, an overdue payment. <c>{id}</c> is an open hosted session of this customer,
 /// or <c>replace</c> (replace or add the card) or <c>recover</c> (pay an overdue invoice with a new card).
 /// </summary>
-public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts) : PortalPageModel
+public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts, PlanChanges changes) : PortalPageModel
 {
     public const string Replace = "replace";
     public const string Recover = "recover";
@@ -149,7 +149,7 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
         }
         if (session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null && s is not null)
         {
-            var planned = await PlanChanges.PlanAsync(p.Scope, s, session.TargetPlanId, session.TargetInterval, Ct);
+            var planned = await changes.PlanAsync(p.Scope, s, session.TargetPlanId, session.TargetInterval, Ct);
             Heading = "Add a card to change plan";
             if (planned.IsSuccess && planned.Value.Quote is { } q)
             {

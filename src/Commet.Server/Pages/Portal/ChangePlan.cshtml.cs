@@ -11,7 +11,7 @@ namespace Commet.Server.Pages.Portal;
 /// The preview of one plan change, with the exact amounts the change will charge (the API's preview), the
 /// date it takes effect, and warnings when what is in use exceeds the new plan; then the confirmation.
 /// </summary>
-public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PreviewPlanChange previewChange, SubscriptionViews views) : PortalPageModel
+public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges changes, PreviewPlanChange previewChange, SubscriptionViews views) : PortalPageModel
 {
     public override PortalSection Section => PortalSection.Plans;
 
@@ -94,7 +94,7 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PreviewPlan
         {
             return Redirect("/portal/plans");
         }
-        var planned = await PlanChanges.PlanAsync(Portal.Scope, s, target.Id, TargetInterval, Ct);
+        var planned = await changes.PlanAsync(Portal.Scope, s, target.Id, TargetInterval, Ct);
         if (!planned.IsSuccess)
         {
             Problem = PortalMessages.For(planned.Error);
