@@ -15,12 +15,6 @@ public sealed class ChangePlanRequest
     public string? SuccessUrl { get; set; }
 }
 
-public sealed class PreviewChangeRequest
-{
-    public string? PlanId { get; set; }
-    public string? BillingInterval { get; set; }
-}
-
 public enum ChangeKind
 {
     /// <summary>Higher in the group, or a longer interval: now, prorated.</summary>

@@ -8,6 +8,12 @@ using Commet.Server.Persistence;
 
 namespace Commet.Server.Subscriptions;
 
+public sealed class PreviewChangeRequest
+{
+    public string? PlanId { get; set; }
+    public string? BillingInterval { get; set; }
+}
+
 /// <summary>The exact numbers an immediate change would charge; a downgrade answers <c>plan_change_scheduled</c>.</summary>
 public sealed class PreviewPlanChange(PlanChanges changes)
 {

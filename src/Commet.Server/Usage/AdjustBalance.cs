@@ -11,6 +11,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Usage;
 
+public sealed class AdjustBalanceRequest
+{
+    public long? Amount { get; set; }
+    public string? Reason { get; set; }
+    public string? Type { get; set; }
+}
+
 /// <summary>Adjusts credits or balance by hand (a grant or a correction), with a reason in the ledger.</summary>
 public sealed class AdjustBalance
 {

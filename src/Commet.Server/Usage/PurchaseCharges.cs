@@ -11,23 +11,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Usage;
 
-public sealed class PurchaseCreditsRequest
-{
-    public string? CreditPackId { get; set; }
-}
-
-public sealed class TopupRequest
-{
-    public long? Amount { get; set; }
-}
-
-public sealed class AdjustBalanceRequest
-{
-    public long? Amount { get; set; }
-    public string? Reason { get; set; }
-    public string? Type { get; set; }
-}
-
 public sealed record Purchase(Invoice Invoice, long Amount, ConsumptionAccount Account);
 
 /// <summary>What purchases share: who may buy, and the one-line invoice charged now to the default card.</summary>

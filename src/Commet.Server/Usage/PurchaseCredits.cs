@@ -11,6 +11,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Usage;
 
+public sealed class PurchaseCreditsRequest
+{
+    public string? CreditPackId { get; set; }
+}
+
 /// <summary>Buys a credit pack.</summary>
 public sealed class PurchaseCredits(PurchaseCharges charges)
 {

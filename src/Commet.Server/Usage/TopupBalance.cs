@@ -11,6 +11,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Usage;
 
+public sealed class TopupRequest
+{
+    public long? Amount { get; set; }
+}
+
 /// <summary>Tops up a balance.</summary>
 public sealed class TopupBalance(PurchaseCharges charges)
 {
