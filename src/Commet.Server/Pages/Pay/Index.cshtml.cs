@@ -100,6 +100,11 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         Sandbox = View.Sandbox;
         if (View.NothingDue is not null)
         {
+            // Nothing is due any more: perhaps because a submit of this same form has just paid it.
+            if (sessionId is not null && wellFormed && await ChargeForms.FirstOutcomeAsync(db, sessionId, chargeToken, ct) is { } paid)
+            {
+                return await ReplayAsync(token, sessionId, paid, ct);
+            }
             return Page();
         }
         if (!wellFormed)
