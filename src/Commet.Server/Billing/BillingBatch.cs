@@ -46,6 +46,8 @@ public sealed class BillingBatch
         foreach (var customer in await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToListAsync(ct))
         {
             customers[customer.Id] = customer;
+            // Events show the merchant's customer ID: known now, so recording a renewal's events reads nothing more.
+            CustomerIds.Public(db, customer);
         }
         // The same rows PaymentService.DefaultMethodAsync reads, tracked the same way; the first per customer wins, as FirstOrDefault would.
         foreach (var method in await db.PaymentMethods.Where(m => customerIds.Contains(m.CustomerId) && m.IsDefault && m.DetachedAt == null).ToListAsync(ct))
