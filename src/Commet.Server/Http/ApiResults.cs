@@ -1,5 +1,6 @@
 using System.Reflection;
 using Commet.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Commet.Server.Http;
@@ -26,6 +27,28 @@ public static class Answer
 
     /// <summary>A 422 error; any other status is a programming error (the route would declare the wrong answer).</summary>
     public static ApiInvalid Invalid(Error error) => new(error);
+
+    /// <summary>The value's answer, or the error in the envelope.</summary>
+    public static Results<TOk, ApiProblem> From<T, TOk>(Result<T> result, Func<T, TOk> answer)
+        where TOk : IResult =>
+        result.IsSuccess ? answer(result.Value) : Problem(result.Error);
+
+    /// <summary>The value's answer (one of two successes, e.g. 201 and 200), or the error in the envelope.</summary>
+    public static Results<TOk1, TOk2, ApiProblem> From<T, TOk1, TOk2>(Result<T> result, Func<T, Results<TOk1, TOk2>> answer)
+        where TOk1 : IResult
+        where TOk2 : IResult
+    {
+        if (!result.IsSuccess)
+        {
+            return Problem(result.Error);
+        }
+        return answer(result.Value).Result switch
+        {
+            TOk1 first => first,
+            TOk2 second => second,
+            var other => throw new InvalidOperationException($"Unexpected answer {other.GetType().Name}."),
+        };
+    }
 
     internal static void Declare(EndpointBuilder builder, int status, Type body) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(status, body, ["application/json"]));
