@@ -92,7 +92,8 @@ app.MapGet("/readyz", async (CommetDb db, CancellationToken ct) =>
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Commet for .NET API").AddPreferredSecuritySchemes("ApiKey"));
 
-var v1 = app.MapGroup("/api/v1");
+// Every /api/v1 route can answer 401: the API key is checked before the route runs.
+var v1 = app.MapGroup("/api/v1").WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiErrorEnvelope), ["application/json"]));
 v1.MapCustomers();
 v1.MapApiKeys();
 v1.MapCatalog();

@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Server.Billing;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Commet.Server.Http;
 
@@ -27,19 +28,52 @@ public sealed class BillingCall
             services.GetRequiredService<CommetDb>(), services.GetRequiredService<ApiCaller>(), context.Request, Ct);
     }
 
-    /// <summary>Runs <paramref name="work"/> in the caller's scope and answers its value, or its error in the envelope.</summary>
-    public async Task<IResult> Run<T>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, IResult> answer)
+    /// <summary>
+    /// Runs <paramref name="work"/> in the caller's scope and answers its value, or its error in the envelope. The
+    /// answer's type states what the route answers in the OpenAPI document.
+    /// </summary>
+    public async Task<Results<TOk, ApiProblem>> Run<T, TOk>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, TOk> answer)
+        where TOk : IResult
     {
         var scope = await ScopeAsync();
         var result = await work(scope);
-        return result.IsSuccess ? answer(scope, result.Value) : Api.Error(result.Error);
+        return result.IsSuccess ? answer(scope, result.Value) : Answer.Problem(result.Error);
     }
 
-    /// <inheritdoc cref="Run{T}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, IResult})"/>
-    public async Task<IResult> Run<T>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Task<IResult>> answer)
+    /// <inheritdoc cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk})"/>
+    public async Task<Results<TOk, ApiProblem>> Run<T, TOk>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Task<TOk>> answer)
+        where TOk : IResult
     {
         var scope = await ScopeAsync();
         var result = await work(scope);
-        return result.IsSuccess ? await answer(scope, result.Value) : Api.Error(result.Error);
+        return result.IsSuccess ? await answer(scope, result.Value) : Answer.Problem(result.Error);
+    }
+
+    /// <summary>As <see cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk})"/>, for an answer that may still be an error.</summary>
+    public async Task<Results<TOk, ApiProblem>> Run<T, TOk>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Results<TOk, ApiProblem>> answer)
+        where TOk : IResult
+    {
+        var scope = await ScopeAsync();
+        var result = await work(scope);
+        return result.IsSuccess ? answer(scope, result.Value) : Answer.Problem(result.Error);
+    }
+
+    /// <summary>As <see cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk})"/>, for a route with two success answers (e.g. 201 and 200).</summary>
+    public async Task<Results<TOk1, TOk2, ApiProblem>> Run<T, TOk1, TOk2>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Results<TOk1, TOk2>> answer)
+        where TOk1 : IResult
+        where TOk2 : IResult
+    {
+        var scope = await ScopeAsync();
+        var result = await work(scope);
+        if (!result.IsSuccess)
+        {
+            return Answer.Problem(result.Error);
+        }
+        return answer(scope, result.Value).Result switch
+        {
+            TOk1 first => first,
+            TOk2 second => second,
+            var other => throw new InvalidOperationException($"Unexpected answer {other.GetType().Name}."),
+        };
     }
 }

@@ -4,6 +4,7 @@ using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Invoices;
@@ -17,18 +18,18 @@ public static class InvoiceEndpoints
     {
         var group = api.MapGroup("/invoices").WithTags("Invoices");
 
-        group.MapGet("/", async (string? customerId, string? status, string? subscriptionId, string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
+        group.MapGet("/", async Task<Results<ApiPage<InvoiceDto>, ApiInvalid, ApiNotFound>> (string? customerId, string? status, string? subscriptionId, string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
         {
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error);
+                return Answer.Invalid(page.Error);
             }
             var check = new Check().OneOf("status", string.IsNullOrEmpty(status) ? null : status, Statuses, required: false)
                 .MaxLength("subscriptionId", subscriptionId, 100);
             if (check.Failed)
             {
-                return Api.Error(check.ToError());
+                return Answer.Invalid(check.ToError());
             }
             var query = db.Invoices.AsNoTracking();
             if (!string.IsNullOrEmpty(customerId))
@@ -36,7 +37,7 @@ public static class InvoiceEndpoints
                 var customer = await CustomerRules.FindAsync(db, customerId, ct);
                 if (customer is null)
                 {
-                    return Api.Error(CustomerRules.NotFound(customerId));
+                    return Answer.NotFound(CustomerRules.NotFound(customerId));
                 }
                 query = query.Where(i => i.CustomerId == customer.Id);
             }
@@ -49,41 +50,37 @@ public static class InvoiceEndpoints
                 query = query.Where(i => i.SubscriptionId == subscriptionId);
             }
             var result = await query.ToPageAsync(page.Value, ct);
-            return Api.Page(result.Map(i => InvoiceDto.From(i, withLines: false)));
-        }).WithSummary("List invoices, newest first; filter by customer (our ID or yours), status or subscription.")
-        .Produces<ApiListEnvelope<InvoiceDto>>();
+            return Answer.Page(result.Map(i => InvoiceDto.From(i, withLines: false)));
+        }).WithSummary("List invoices, newest first; filter by customer (our ID or yours), status or subscription.");
 
-        group.MapGet("/{id}", async (string id, CommetDb db, CancellationToken ct) =>
+        group.MapGet("/{id}", async Task<Results<ApiOk<InvoiceDto>, ApiNotFound>> (string id, CommetDb db, CancellationToken ct) =>
         {
             var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == id, ct);
-            return invoice is null ? Api.Error(InvoiceErrors.NotFound(id)) : Api.Ok(InvoiceDto.From(invoice, withLines: true));
-        }).WithSummary("Get an invoice with its line items.").Produces<ApiEnvelope<InvoiceDto>>();
+            return invoice is null ? Answer.NotFound(InvoiceErrors.NotFound(id)) : Answer.Ok(InvoiceDto.From(invoice, withLines: true));
+        }).WithSummary("Get an invoice with its line items.");
 
         group.MapPost("/", async (Json<CreateAdjustmentRequest> body, BillingCall call, CreateAdjustment handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, i) => Api.Created(CreatedInvoiceDto.From(i))))
-            .WithSummary("Create a one-off adjustment invoice: positive amounts are charged to the default card if there is one; negative amounts are credit notes.")
-            .Produces<ApiEnvelope<CreatedInvoiceDto>>(201);
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, i) => Answer.Created(CreatedInvoiceDto.From(i))))
+            .WithSummary("Create a one-off adjustment invoice: positive amounts are charged to the default card if there is one; negative amounts are credit notes.");
 
-        group.MapGet("/{id}/download", async (string id, CommetDb db, ApiCaller caller, InvoiceLinks links, HttpRequest request, CancellationToken ct) =>
+        group.MapGet("/{id}/download", async Task<Results<ApiOk<InvoiceDownloadDto>, ApiNotFound>> (string id, CommetDb db, ApiCaller caller, InvoiceLinks links, HttpRequest request, CancellationToken ct) =>
         {
             var exists = await db.Invoices.AsNoTracking().AnyAsync(i => i.Id == id, ct);
             if (!exists)
             {
-                return Api.Error(InvoiceErrors.NotFound(id));
+                return Answer.NotFound(InvoiceErrors.NotFound(id));
             }
             var (url, expiresAt) = links.Create(new Tenant(caller.OrganizationId, caller.Livemode), id, BillingScopes.BaseUrlOf(request));
-            return Api.Ok(new InvoiceDownloadDto(url, expiresAt, caller.Livemode));
-        }).WithSummary("A signed link to the invoice PDF, valid for 7 days; no API key is needed to open it.")
-        .Produces<ApiEnvelope<InvoiceDownloadDto>>();
+            return Answer.Ok(new InvoiceDownloadDto(url, expiresAt, caller.Livemode));
+        }).WithSummary("A signed link to the invoice PDF, valid for 7 days; no API key is needed to open it.");
 
         group.MapPost("/{id}/send", async (string id, BillingCall call, SendInvoice handler) =>
-            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (s, i) => Api.Ok(new SentInvoiceDto(true, i.SentAt!.Value, s.Tenant.Livemode))))
-            .WithSummary("Send the invoice to the customer (no email transport yet: records sentAt).").Produces<ApiEnvelope<SentInvoiceDto>>();
+            await call.Run(s => handler.HandleAsync(s, id, call.Ct), (s, i) => Answer.Ok(new SentInvoiceDto(true, i.SentAt!.Value, s.Tenant.Livemode))))
+            .WithSummary("Send the invoice to the customer (no email transport yet: records sentAt).");
 
         group.MapPut("/{id}/status", async (string id, Json<UpdateInvoiceStatusRequest> body, BillingCall call, UpdateInvoiceStatus handler) =>
-            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, i) => Api.Ok(new InvoiceStatusDto(i.Id, i.Status, i.UpdatedAt, s.Tenant.Livemode))))
-            .WithSummary("Mark an outstanding invoice paid, void or uncollectible (our addition). Paid, void and uncollectible invoices are final.")
-            .Produces<ApiEnvelope<InvoiceStatusDto>>();
+            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, i) => Answer.Ok(new InvoiceStatusDto(i.Id, i.Status, i.UpdatedAt, s.Tenant.Livemode))))
+            .WithSummary("Mark an outstanding invoice paid, void or uncollectible (our addition). Paid, void and uncollectible invoices are final.");
     }
 
     /// <summary>

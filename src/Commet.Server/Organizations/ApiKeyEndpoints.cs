@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Organizations;
@@ -36,45 +37,45 @@ public static class ApiKeyEndpoints
     {
         var group = api.MapGroup("/api-keys").WithTags("API keys");
 
-        group.MapGet("/", async (string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
+        group.MapGet("/", async Task<Results<ApiPage<ApiKeyDto>, ApiInvalid>> (string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
         {
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error);
+                return Answer.Invalid(page.Error);
             }
             var result = await db.ApiKeys.AsNoTracking().ToPageAsync(page.Value, ct);
-            return Api.Page(result.Map(ApiKeyDto.From));
-        }).WithSummary("List API keys (never the secret).").Produces<ApiListEnvelope<ApiKeyDto>>();
+            return Answer.Page(result.Map(ApiKeyDto.From));
+        }).WithSummary("List API keys (never the secret).");
 
-        group.MapPost("/", async (Json<CreateApiKeyRequest> body, CommetDb db, ApiCaller caller, ApiKeyService keys, TimeProvider clock, CancellationToken ct) =>
+        group.MapPost("/", async Task<Results<ApiCreated<CreatedApiKeyDto>, ApiProblem>> (Json<CreateApiKeyRequest> body, CommetDb db, ApiCaller caller, ApiKeyService keys, TimeProvider clock, CancellationToken ct) =>
         {
             var r = body.Value;
             var check = new Check().Required("name", r.Name, 200).Range("expiresInDays", r.ExpiresInDays, 1, 3650);
             if (check.Failed)
             {
-                return Api.Error(check.ToError());
+                return Answer.Problem(check.ToError());
             }
             DateTime? expires = r.ExpiresInDays is { } days ? clock.GetUtcNow().UtcDateTime.AddDays(days) : null;
             var (key, secret) = await keys.CreateAsync(db, caller.OrganizationId, caller.Livemode, r.Name!.Trim(), expires, null, ct);
-            return Api.Created(new CreatedApiKeyDto(key.Id, key.Name, secret, key.Prefix, key.ExpiresAt, key.CreatedAt, key.Livemode));
-        }).WithSummary("Create an API key; the full key is in this answer only.").Produces<ApiEnvelope<CreatedApiKeyDto>>(201);
+            return Answer.Created(new CreatedApiKeyDto(key.Id, key.Name, secret, key.Prefix, key.ExpiresAt, key.CreatedAt, key.Livemode));
+        }).WithSummary("Create an API key; the full key is in this answer only.");
 
-        group.MapDelete("/{id}", async (string id, CommetDb db, ApiCaller caller, ApiKeyService keys, CancellationToken ct) =>
+        group.MapDelete("/{id}", async Task<Results<ApiOk<DeletedDto>, ApiNotFound, ApiProblem>> (string id, CommetDb db, ApiCaller caller, ApiKeyService keys, CancellationToken ct) =>
         {
             var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
             if (key is null)
             {
-                return Api.Error(Error.NotFound("api_key", $"No API key with ID '{id}'."));
+                return Answer.NotFound(Error.NotFound("api_key", $"No API key with ID '{id}'."));
             }
             if (key.Id == caller.ApiKeyId)
             {
-                return Api.Error(Error.Conflict("api_key_in_use", "A key cannot delete itself; use another key of this organization."));
+                return Answer.Problem(Error.Conflict("api_key_in_use", "A key cannot delete itself; use another key of this organization."));
             }
             db.ApiKeys.Remove(key);
             await db.SaveChangesAsync(ct);
             keys.Forget(key.Hash);
-            return Api.Ok(new DeletedDto(key.Id, "api_key", key.Livemode));
-        }).WithSummary("Revoke and delete an API key.").Produces<ApiEnvelope<DeletedDto>>();
+            return Answer.Ok(new DeletedDto(key.Id, "api_key", key.Livemode));
+        }).WithSummary("Revoke and delete an API key.");
     }
 }

@@ -3,6 +3,7 @@ using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Commet.Server.Payments;
 
@@ -28,9 +29,11 @@ public static class SandboxEndpoints
     public static void MapSandbox(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/sandbox").WithTags("Sandbox").AddEndpointFilter(async (ctx, next) =>
-            ctx.HttpContext.RequestServices.GetRequiredService<ApiCaller>().Livemode ? Api.Error(ApiErrors.SandboxOnly) : await next(ctx));
+            ctx.HttpContext.RequestServices.GetRequiredService<ApiCaller>().Livemode ? Api.Error(ApiErrors.SandboxOnly) : await next(ctx))
+            // The filter's answer for a live key, declared once for every route of the group.
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ApiErrorEnvelope), ["application/json"]));
 
-        group.MapPost("/payment-methods", async (Json<AttachTestCardRequest> body, CommetDb db, ApiCaller caller, BillingScopes scopes, PaymentService payments,
+        group.MapPost("/payment-methods", async Task<Results<ApiCreated<PaymentMethodDto>, ApiProblem>> (Json<AttachTestCardRequest> body, CommetDb db, ApiCaller caller, BillingScopes scopes, PaymentService payments,
             HttpRequest request, CancellationToken ct) =>
         {
             var r = body.Value;
@@ -38,25 +41,24 @@ public static class SandboxEndpoints
                 .Range("expMonth", r.ExpMonth, 1, 12).Range("expYear", r.ExpYear, 2000, 2100);
             if (check.Failed)
             {
-                return Api.Error(check.ToError());
+                return Answer.Problem(check.ToError());
             }
             var scope = await scopes.ForCallerAsync(db, caller, request, ct);
             var customer = await CustomerRules.FindAsync(db, r.CustomerId!, ct);
             if (customer is null)
             {
-                return Api.Error(CustomerRules.NotFound(r.CustomerId!));
+                return Answer.Problem(CustomerRules.NotFound(r.CustomerId!));
             }
             var card = new CardInput(r.CardNumber!, r.ExpMonth ?? 12, r.ExpYear ?? scope.Now.Year + 3, r.Cvc);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var attached = await payments.AttachCardAsync(db, scope.Tenant, customer, card, scope.Now, null, ct);
             if (!attached.IsSuccess)
             {
-                return Api.Error(attached.Error);
+                return Answer.Problem(attached.Error);
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return Api.Created(PaymentMethodDto.From(attached.Value));
-        }).WithSummary("Attach a test card to a customer as its default payment method, without the hosted page. Sandbox only.")
-        .Produces<ApiEnvelope<PaymentMethodDto>>(201);
+            return Answer.Created(PaymentMethodDto.From(attached.Value));
+        }).WithSummary("Attach a test card to a customer as its default payment method, without the hosted page. Sandbox only.");
     }
 }

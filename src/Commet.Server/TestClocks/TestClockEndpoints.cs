@@ -3,6 +3,7 @@ using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.TestClocks;
@@ -32,15 +33,17 @@ public static class TestClockEndpoints
     public static void MapTestClock(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/test-clock").WithTags("Test clock").AddEndpointFilter(async (ctx, next) =>
-            ctx.HttpContext.RequestServices.GetRequiredService<ApiCaller>().Livemode ? Api.Error(ApiErrors.SandboxOnly) : await next(ctx));
+            ctx.HttpContext.RequestServices.GetRequiredService<ApiCaller>().Livemode ? Api.Error(ApiErrors.SandboxOnly) : await next(ctx))
+            // The filter's answer for a live key, declared once for every route of the group.
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ApiErrorEnvelope), ["application/json"]));
 
         group.MapGet("/", async (CommetDb db, ApiCaller caller, BillingClock clock, CancellationToken ct) =>
         {
             var row = await db.TestClocks.AsNoTracking().FirstOrDefaultAsync(c => c.OrganizationId == caller.OrganizationId, ct);
-            return Api.Ok(new TestClockDto(row?.SimulatedTime, row?.SimulatedTime is not null, row?.SimulatedTime ?? clock.RealNow, false));
-        }).WithSummary("The sandbox clock. Sandbox only.").Produces<ApiEnvelope<TestClockDto>>();
+            return Answer.Ok(new TestClockDto(row?.SimulatedTime, row?.SimulatedTime is not null, row?.SimulatedTime ?? clock.RealNow, false));
+        }).WithSummary("The sandbox clock. Sandbox only.");
 
-        group.MapPost("/", async (Json<AdvanceTestClockRequest> body, CommetDb db, ApiCaller caller, BillingClock clock, CancellationToken ct) =>
+        group.MapPost("/", async Task<Results<ApiOk<TestClockDto>, ApiProblem>> (Json<AdvanceTestClockRequest> body, CommetDb db, ApiCaller caller, BillingClock clock, CancellationToken ct) =>
         {
             var r = body.Value;
             var row = await db.TestClocks.FirstOrDefaultAsync(c => c.OrganizationId == caller.OrganizationId, ct);
@@ -48,13 +51,13 @@ public static class TestClockEndpoints
             DateTime target;
             if ((r.AdvanceDays is null) == (r.FrozenTime is null))
             {
-                return Api.Error(Error.Validation("advanceDays", "Send exactly one of advanceDays or frozenTime."));
+                return Answer.Problem(Error.Validation("advanceDays", "Send exactly one of advanceDays or frozenTime."));
             }
             if (r.AdvanceDays is { } days)
             {
                 if (days < 1 || days > 3660)
                 {
-                    return Api.Error(Error.Validation("advanceDays", "advanceDays must be between 1 and 3660; the clock only moves forward."));
+                    return Answer.Problem(Error.Validation("advanceDays", "advanceDays must be between 1 and 3660; the clock only moves forward."));
                 }
                 target = current.AddDays(days);
             }
@@ -63,11 +66,11 @@ public static class TestClockEndpoints
                 target = r.FrozenTime!.Value.ToUniversalTime();
                 if (target <= current)
                 {
-                    return Api.Error(Error.Validation("frozenTime", "frozenTime must be later than the clock's current time; the clock only moves forward."));
+                    return Answer.Problem(Error.Validation("frozenTime", "frozenTime must be later than the clock's current time; the clock only moves forward."));
                 }
                 if (target.Year > 2200)
                 {
-                    return Api.Error(Error.Validation("frozenTime", "frozenTime is too far in the future."));
+                    return Answer.Problem(Error.Validation("frozenTime", "frozenTime is too far in the future."));
                 }
             }
             if (row is null)
@@ -80,15 +83,14 @@ public static class TestClockEndpoints
                 row.UpdatedAt = clock.RealNow;
             }
             await db.SaveChangesAsync(ct);
-            return Api.Ok(new TestClockDto(target, true, target, false));
-        }).WithSummary("Move the sandbox clock forward by days or to an instant. Sandbox only.").Produces<ApiEnvelope<TestClockDto>>();
+            return Answer.Ok(new TestClockDto(target, true, target, false));
+        }).WithSummary("Move the sandbox clock forward by days or to an instant. Sandbox only.");
 
         group.MapPost("/process-billing", async (CommetDb db, ApiCaller caller, BillingClock clock, BillingEngine engine, HttpRequest request, CancellationToken ct) =>
         {
             var now = await clock.NowAsync(db, caller.OrganizationId, false, ct);
             var run = await engine.RunAsync(new Tenant(caller.OrganizationId, false), now, BillingScopes.BaseUrlOf(request), ct);
-            return Api.Ok(new TestClockBillingDto(run.CustomersFound, run.Processed, run.Failed, run.DunningRetried, run.DunningFailed, run.InvoicesCreated, false));
-        }).WithSummary("Run everything due at the sandbox clock's time: renewals, trial ends, scheduled changes, cancellations, dunning retries. Sandbox only.")
-        .Produces<ApiEnvelope<TestClockBillingDto>>();
+            return Answer.Ok(new TestClockBillingDto(run.CustomersFound, run.Processed, run.Failed, run.DunningRetried, run.DunningFailed, run.InvoicesCreated, false));
+        }).WithSummary("Run everything due at the sandbox clock's time: renewals, trial ends, scheduled changes, cancellations, dunning retries. Sandbox only.");
     }
 }

@@ -6,6 +6,7 @@ using Commet.Server.Billing;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Usage;
@@ -48,6 +49,9 @@ public sealed record SeatEventDto(string Id, string CustomerId, string FeatureCo
     public static SeatEventDto From(SeatEvent e) => new(e.Id, e.CustomerId, e.FeatureCode, e.PreviousBalance, e.NewBalance, e.Ts, e.CreatedAt, e.Livemode);
 }
 
+/// <summary>One item of <c>PUT /seats/bulk</c>.</summary>
+public sealed record SeatBulkItemDto(string Id, string FeatureCode, long PreviousBalance, long NewBalance, DateTime Ts, DateTime CreatedAt, string Object, bool Livemode);
+
 public sealed record SeatBalanceDto(string FeatureCode, long Current, long Included, DateTime AsOf, bool Livemode)
 {
     public string Object => "seat";
@@ -75,58 +79,49 @@ public static class UsageEndpoints
         var usage = api.MapGroup("/usage").WithTags("Usage");
 
         usage.MapPost("/events", async (Json<TrackRequest> body, BillingCall call, TrackUsage handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, t) => Api.Ok(UsageEventDto.From(t.Event, t.Duplicate), t.Duplicate ? 200 : 201)))
-            .WithSummary("Record usage of a feature and apply its consumption (credits, balance, metered limits). A repeated idempotencyKey counts once (200).")
-            .Produces<ApiEnvelope<UsageEventDto>>(201).Produces<ApiEnvelope<UsageEventDto>>(200);
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), Results<ApiCreated<UsageEventDto>, ApiOk<UsageEventDto>> (_, t) => t.Duplicate
+                ? Answer.Ok(UsageEventDto.From(t.Event, t.Duplicate))
+                : Answer.Created(UsageEventDto.From(t.Event, t.Duplicate))))
+            .WithSummary("Record usage of a feature and apply its consumption (credits, balance, metered limits). A repeated idempotencyKey counts once (200).");
 
         usage.MapPost("/events/batch", async (Json<TrackBatchRequest> body, BillingCall call, TrackUsageBatch handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, results) => Api.Ok(new UsageBatchDto(
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, results) => Answer.Ok(new UsageBatchDto(
                 results.Select(x => new BatchItemDto(x.Index, x.Success, x.Tracked is null ? null : UsageEventDto.From(x.Tracked.Event, x.Tracked.Duplicate),
                     x.Error is null ? null : Api.ToEnvelope(x.Error).Error)).ToList(),
                 results.Count(x => x.Success), results.Count(x => !x.Success), s.Tenant.Livemode))))
-            .WithSummary("Up to 100 usage events; each succeeds or fails on its own (our addition).").Produces<ApiEnvelope<UsageBatchDto>>();
+            .WithSummary("Up to 100 usage events; each succeeds or fails on its own (our addition).");
 
         usage.MapPost("/check", async (Json<CheckUsageRequest> body, BillingCall call, CheckUsage handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, r) => Api.Ok(r)))
-            .WithSummary("Would this usage be allowed, and what would it cost? Nothing is recorded.").Produces<ApiEnvelope<UsageCheckDto>>();
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, r) => Answer.Ok(r)))
+            .WithSummary("Would this usage be allowed, and what would it cost? Nothing is recorded.");
 
         api.MapPut("/usage", async (Json<SetUsageRequest> body, BillingCall call, SetUsage handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, e) => Api.Ok(new UsageAdjustmentDto(e.Id, e.FeatureCode,
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, e) => Answer.Ok(new UsageAdjustmentDto(e.Id, e.FeatureCode,
                 (e.PreviousValue ?? 0) + e.Value, e.PreviousValue ?? 0, e.Value, e.CustomerId, e.IdempotencyKey, e.Reason, e.Timestamp, e.CreatedAt, s.Tenant.Livemode))))
-            .WithTags("Usage").WithSummary("Set a metered feature's total for the current period (recorded as an adjustment).")
-            .Produces<ApiEnvelope<UsageAdjustmentDto>>();
+            .WithTags("Usage").WithSummary("Set a metered feature's total for the current period (recorded as an adjustment).");
 
         var seats = api.MapGroup("/seats").WithTags("Seats");
         seats.MapPost("/", async (Json<SeatsRequest> body, BillingCall call, ChangeSeats handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, ChangeSeats.SeatVerb.Add, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event))))
-            .WithSummary("Add seats; charged pro rata for the rest of the period.").Produces<ApiEnvelope<SeatEventDto>>();
+            await call.Run(s => handler.HandleAsync(s, body.Value, ChangeSeats.SeatVerb.Add, call.Ct), (_, c) => Answer.Ok(SeatEventDto.From(c.Event))))
+            .WithSummary("Add seats; charged pro rata for the rest of the period.");
         seats.MapPut("/", async (Json<SeatsRequest> body, BillingCall call, ChangeSeats handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, ChangeSeats.SeatVerb.Set, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event))))
-            .WithSummary("Set seats to an exact count.").Produces<ApiEnvelope<SeatEventDto>>();
+            await call.Run(s => handler.HandleAsync(s, body.Value, ChangeSeats.SeatVerb.Set, call.Ct), (_, c) => Answer.Ok(SeatEventDto.From(c.Event))))
+            .WithSummary("Set seats to an exact count.");
         seats.MapDelete("/", async (HttpRequest request, BillingCall call, ChangeSeats handler) =>
         {
             // The SDK sends the parameters of DELETE /seats as a JSON body.
             var body = await Json<SeatsRequest>.BindAsync(request.HttpContext);
-            return await call.Run(s => handler.HandleAsync(s, body!.Value, ChangeSeats.SeatVerb.Remove, call.Ct), (_, c) => Api.Ok(SeatEventDto.From(c.Event)));
-        }).WithSummary("Remove seats; billing drops at the period end, no refund.").Produces<ApiEnvelope<SeatEventDto>>();
+            return await call.Run(s => handler.HandleAsync(s, body!.Value, ChangeSeats.SeatVerb.Remove, call.Ct), (_, c) => Answer.Ok(SeatEventDto.From(c.Event)));
+        }).WithSummary("Remove seats; billing drops at the period end, no refund.");
         seats.MapPut("/bulk", async (Json<BulkSeatsRequest> body, BillingCall call, SetAllSeats handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, list) => Api.Ok(list.Select(c => new
-            {
-                id = c.Event.Id,
-                featureCode = c.Event.FeatureCode,
-                previousBalance = c.Event.PreviousBalance,
-                newBalance = c.Event.NewBalance,
-                ts = c.Event.Ts,
-                createdAt = c.Event.CreatedAt,
-                @object = "seat",
-                livemode = c.Event.Livemode,
-            }).ToList())))
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, list) => Answer.Ok(list.Select(c => new SeatBulkItemDto(
+                c.Event.Id, c.Event.FeatureCode, c.Event.PreviousBalance, c.Event.NewBalance, c.Event.Ts, c.Event.CreatedAt, "seat", c.Event.Livemode)).ToList())))
             .WithSummary("Set every seat type at once.");
         seats.MapGet("/balance", async (string? customerId, string? featureCode, BillingCall call) =>
-            await call.Run(async s => await SeatBalancesAsync(s, customerId, featureCode, call.Ct), (_, list) => list.Count == 0
-                ? Api.Error(Error.Forbidden("feature_not_in_plan", "The customer's plan has no such seat feature."))
-                : Api.Ok(list[0])))
-            .WithSummary("Seats in use for one seat type.").Produces<ApiEnvelope<SeatBalanceDto>>();
+            await call.Run(async s => await SeatBalancesAsync(s, customerId, featureCode, call.Ct), Results<ApiOk<SeatBalanceDto>, ApiProblem> (_, list) => list.Count == 0
+                ? Answer.Problem(Error.Forbidden("feature_not_in_plan", "The customer's plan has no such seat feature."))
+                : Answer.Ok(list[0])))
+            .WithSummary("Seats in use for one seat type.");
         seats.MapGet("/balances", async (string? customerId, BillingCall call) =>
             await call.Run(async s => await SeatBalancesAsync(s, customerId, null, call.Ct), (s, list) =>
             {
@@ -136,30 +131,30 @@ public static class UsageEndpoints
                 {
                     body[b.FeatureCode] = new { current = b.Current, included = b.Included, asOf = b.AsOf };
                 }
-                return Api.Ok(body);
+                return Answer.Ok(body);
             }))
             .WithSummary("Seats in use for every seat type of the customer's plan, keyed by seat type.");
 
         var access = api.MapGroup("/feature-access").WithTags("Feature access");
-        access.MapGet("/", async (string? customerId, BillingCall call, ListFeatureAccess handler) =>
-            string.IsNullOrWhiteSpace(customerId) ? Api.Error(Error.Validation("customerId", "customerId is required."))
-            : await call.Run(s => handler.HandleAsync(s, customerId, call.Ct), (_, list) => Api.Ok(list)))
-            .WithSummary("Every feature of the customer's subscription, with usage and limits.").Produces<ApiEnvelope<List<FeatureAccessDto>>>();
-        access.MapGet("/{code}", async (string code, string? customerId, string? action, BillingCall call, GetFeatureAccess handler) =>
-            string.IsNullOrWhiteSpace(customerId) ? Api.Error(Error.Validation("customerId", "customerId is required."))
-            : await call.Run(s => handler.HandleAsync(s, customerId, code, string.Equals(action, "canUse", StringComparison.OrdinalIgnoreCase), call.Ct), (_, a) => Api.Ok(a)))
-            .WithSummary("One feature; action=canUse answers whether one more unit is allowed.").Produces<ApiEnvelope<FeatureAccessDto>>();
+        access.MapGet("/", async Task<Results<ApiOk<IReadOnlyList<FeatureAccessDto>>, ApiProblem>> (string? customerId, BillingCall call, ListFeatureAccess handler) =>
+            string.IsNullOrWhiteSpace(customerId) ? Answer.Problem(Error.Validation("customerId", "customerId is required."))
+            : await call.Run(s => handler.HandleAsync(s, customerId, call.Ct), (_, list) => Answer.Ok(list)))
+            .WithSummary("Every feature of the customer's subscription, with usage and limits.");
+        access.MapGet("/{code}", async Task<Results<ApiOk<FeatureAccessDto>, ApiProblem>> (string code, string? customerId, string? action, BillingCall call, GetFeatureAccess handler) =>
+            string.IsNullOrWhiteSpace(customerId) ? Answer.Problem(Error.Validation("customerId", "customerId is required."))
+            : await call.Run(s => handler.HandleAsync(s, customerId, code, string.Equals(action, "canUse", StringComparison.OrdinalIgnoreCase), call.Ct), (_, a) => Answer.Ok(a)))
+            .WithSummary("One feature; action=canUse answers whether one more unit is allowed.");
 
         var subs = api.MapGroup("/subscriptions").WithTags("Subscriptions");
         subs.MapPost("/{id}/credits", async (string id, Json<PurchaseCreditsRequest> body, BillingCall call, PurchaseCredits handler) =>
-            await call.Run(s => handler.HandleAsync(s, id, body.Value.CreditPackId, call.Ct), (s, p) => Api.Ok(new CreditGrantDto(p.Amount, p.Invoice.Id, s.Tenant.Livemode))))
-            .WithSummary("Buy a credit pack: charged now, credits never expire.").Produces<ApiEnvelope<CreditGrantDto>>();
+            await call.Run(s => handler.HandleAsync(s, id, body.Value.CreditPackId, call.Ct), (s, p) => Answer.Ok(new CreditGrantDto(p.Amount, p.Invoice.Id, s.Tenant.Livemode))))
+            .WithSummary("Buy a credit pack: charged now, credits never expire.");
         subs.MapPost("/{id}/balance/topup", async (string id, Json<TopupRequest> body, BillingCall call, TopupBalance handler) =>
-            await call.Run(s => handler.HandleAsync(s, id, body.Value.Amount, call.Ct), (s, p) => Api.Ok(new BalanceTopupDto(p.Amount, p.Invoice.Id, s.Tenant.Livemode))))
-            .WithSummary("Top up the balance (minor units): charged now.").Produces<ApiEnvelope<BalanceTopupDto>>();
+            await call.Run(s => handler.HandleAsync(s, id, body.Value.Amount, call.Ct), (s, p) => Answer.Ok(new BalanceTopupDto(p.Amount, p.Invoice.Id, s.Tenant.Livemode))))
+            .WithSummary("Top up the balance (minor units): charged now.");
         subs.MapPost("/{id}/balance/adjust", async (string id, Json<AdjustBalanceRequest> body, BillingCall call, AdjustBalance handler) =>
-            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, a) => Api.Ok(new BalanceAdjustmentDto(a.Amount, a.NewBalance, a.Reason, s.Tenant.Livemode))))
-            .WithSummary("Add or take credits or balance without a charge; the reason is kept.").Produces<ApiEnvelope<BalanceAdjustmentDto>>();
+            await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, a) => Answer.Ok(new BalanceAdjustmentDto(a.Amount, a.NewBalance, a.Reason, s.Tenant.Livemode))))
+            .WithSummary("Add or take credits or balance without a charge; the reason is kept.");
     }
 
     private static async Task<Result<IReadOnlyList<SeatBalanceDto>>> SeatBalancesAsync(BillingScope scope, string? customerId, string? featureCode, CancellationToken ct)
