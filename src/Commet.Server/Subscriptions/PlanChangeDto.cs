@@ -5,6 +5,9 @@ public sealed record PlanChangeBillingDto(long Credit, long CreditsApplied, long
 
 public sealed record PlanChangePlanDto(string Id, string Name, long? Price);
 
+/// <summary>The plan a change leaves: the SDK declares it as <c>{id, name}</c>.</summary>
+public sealed record PlanChangePreviousPlanDto(string Id, string Name);
+
 /// <summary>The SDK's <c>PlanChange</c>: one shape for immediate, scheduled, checkout-needed and revoked changes.</summary>
 public sealed record PlanChangeDto(
     string Id,
@@ -17,7 +20,7 @@ public sealed record PlanChangeDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NewPlanId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NewPlanName,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NewBillingInterval,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanChangePlanDto? PreviousPlan,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanChangePreviousPlanDto? PreviousPlan,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanChangePlanDto? CurrentPlan,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BillingInterval,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanChangeBillingDto? Billing,
@@ -40,7 +43,7 @@ public sealed record PlanChangeDto(
         {
             var type = p.Target.Id == p.Current.Id ? "subscription.interval_change" : "subscription.plan_downgrade";
             return new PlanChangeDto(s.Id, s.CustomerId, false, null, true, s.ScheduledFor, type, p.Target.Id, p.Target.Name, p.TargetInterval,
-                new PlanChangePlanDto(p.Current.Id, p.Current.Name, null), new PlanChangePlanDto(p.Current.Id, p.Current.Name, s.BasePrice),
+                new PlanChangePreviousPlanDto(p.Current.Id, p.Current.Name), new PlanChangePlanDto(p.Current.Id, p.Current.Name, s.BasePrice),
                 s.BillingInterval, null, null, null, livemode);
         }
         if (r.Revoked)
@@ -52,7 +55,7 @@ public sealed record PlanChangeDto(
         var billing = q is null ? null : new PlanChangeBillingDto(q.Credit.MinorUnits, 0, q.NewCharge.MinorUnits, 0, q.Total.MinorUnits,
             r.Invoice?.Total ?? q.Total.MinorUnits, 0);
         return new PlanChangeDto(s.Id, s.CustomerId, false, null, false, null, null, p.Target.Id, p.Target.Name, p.TargetInterval,
-            new PlanChangePlanDto(p.Current.Id, p.Current.Name, null), new PlanChangePlanDto(p.Target.Id, p.Target.Name, p.TargetPrice?.Price ?? 0),
+            new PlanChangePreviousPlanDto(p.Current.Id, p.Current.Name), new PlanChangePlanDto(p.Target.Id, p.Target.Name, p.TargetPrice?.Price ?? 0),
             s.BillingInterval, billing, r.Invoice?.Id, null, livemode);
     }
 }

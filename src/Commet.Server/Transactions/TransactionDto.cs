@@ -68,7 +68,7 @@ public sealed record TransactionRefundDto(string Id, string Status, bool Livemod
 /// <c>processing</c> (the SDK's constant); <c>outcome</c> (our addition) says how the charge, which this server
 /// makes at once, ended: <c>succeeded</c> or <c>failed</c>.
 /// </summary>
-public sealed record TransactionRetryDto(string Id, string Status, string Outcome, string RetriedTransactionId, bool Livemode)
+public sealed record TransactionRetryDto(string Id, string Status, string Outcome, bool Livemode)
 {
     public string Object => "transaction";
 }

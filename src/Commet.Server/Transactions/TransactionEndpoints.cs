@@ -64,7 +64,7 @@ public static class TransactionEndpoints
 
         group.MapPost("/{id}/retry", async (string id, BillingCall call, RetryTransaction handler) =>
             await call.Run(s => handler.HandleAsync(s, id, call.Ct), (s, r) => Answer.Ok(new TransactionRetryDto(
-                r.Attempt.Id, "processing", r.Outcome.Succeeded ? TransactionStatus.Succeeded : TransactionStatus.Failed, r.RetriedTransactionId, s.Tenant.Livemode))))
+                r.Attempt.Id, "processing", r.Outcome.Succeeded ? TransactionStatus.Succeeded : TransactionStatus.Failed, s.Tenant.Livemode))))
             .WithSummary("Retry the failed renewal charge of a past-due subscription now.");
     }
 

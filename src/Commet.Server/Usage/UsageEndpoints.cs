@@ -52,7 +52,7 @@ public sealed record SeatEventDto(string Id, string CustomerId, string FeatureCo
 /// <summary>One item of <c>PUT /seats/bulk</c>.</summary>
 public sealed record SeatBulkItemDto(string Id, string FeatureCode, long PreviousBalance, long NewBalance, DateTime Ts, DateTime CreatedAt, string Object, bool Livemode);
 
-public sealed record SeatBalanceDto(string FeatureCode, long Current, long Included, DateTime AsOf, bool Livemode)
+public sealed record SeatBalanceDto([property: JsonIgnore] string FeatureCode, long Current, long Included, DateTime AsOf, bool Livemode)
 {
     public string Object => "seat";
 }
