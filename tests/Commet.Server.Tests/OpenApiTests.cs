@@ -53,6 +53,47 @@ public abstract class OpenApiTests<TServer>(TServer server) : IClassFixture<TSer
         Assert.Contains("InvoiceDto", responses[200], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CreatePlan_Declares201WithThePlan_AndTheErrorEnvelope()
+    {
+        var responses = await ResponsesAsync("/api/v1/plans/manage", "post");
+
+        Assert.Equal([201, .. ProblemStatuses], responses.Keys.Order());
+        Assert.Contains("PlanDto", responses[201], StringComparison.Ordinal);
+        Assert.All(ProblemStatuses, s => Assert.EndsWith("/ApiErrorEnvelope", responses[s], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetPlan_Declares200And404()
+    {
+        var responses = await ResponsesAsync("/api/v1/plans/{id}", "get");
+
+        Assert.Equal([200, 401, 404], responses.Keys.Order());
+        Assert.Contains("PlanDto", responses[200], StringComparison.Ordinal);
+        Assert.EndsWith("/ApiErrorEnvelope", responses[404], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListPlans_DeclaresTheList_And422ForIncludePrivate()
+    {
+        var responses = await ResponsesAsync("/api/v1/plans", "get");
+
+        Assert.Equal([200, 401, 422], responses.Keys.Order());
+        Assert.Contains("ApiListEnvelope", responses[200], StringComparison.Ordinal);
+        Assert.Contains("PlanDto", responses[200], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestAccess_Declares200WithThePortalLink_TheErrorEnvelope_AndTheRateLimit()
+    {
+        var responses = await ResponsesAsync("/api/v1/portal/request-access", "post");
+
+        // ApiProblem's statuses, plus 429 from the link rate limiter in front of the route.
+        Assert.Equal([200, .. ProblemStatuses, 429], responses.Keys.Order());
+        Assert.Contains("PortalAccessDto", responses[200], StringComparison.Ordinal);
+        Assert.EndsWith("/ApiErrorEnvelope", responses[429], StringComparison.Ordinal);
+    }
+
     /// <summary>The route's declared statuses, each with the <c>$ref</c> of its JSON body schema.</summary>
     private async Task<Dictionary<int, string>> ResponsesAsync(string path, string method)
     {

@@ -4,6 +4,7 @@ using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Organizations;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Catalog;
@@ -260,46 +261,48 @@ public static class Addons
     {
         var group = api.MapGroup("/addons").WithTags("Add-ons");
 
-        group.MapGet("/", async (string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
+        group.MapGet("/", async Task<Results<ApiPage<AddonDto>, ApiInvalid>> (string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
         {
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error);
+                return Answer.Invalid(page.Error);
             }
             var result = await db.Addons.AsNoTracking().Include(a => a.Feature).Where(a => a.DeletedAt == null).ToPageAsync(page.Value, ct);
-            return Api.Page(result.Map(AddonDto.From));
+            return Answer.Page(result.Map(AddonDto.From));
         })
-        .WithSummary("List add-ons, newest first, with cursor pagination.")
-        .Produces<ApiListEnvelope<AddonDto>>();
+        .WithSummary("List add-ons, newest first, with cursor pagination.");
 
-        group.MapGet("/{id}", async (string id, CommetDb db, CancellationToken ct) =>
+        group.MapGet("/{id}", async Task<Results<ApiOk<AddonDto>, ApiNotFound>> (string id, CommetDb db, CancellationToken ct) =>
         {
             var addon = await CatalogLookup.AddonAsync(db, id, ct);
-            return addon is null ? Api.Error(CatalogErrors.AddonNotFound(id)) : Api.Ok(AddonDto.From(addon));
+            return addon is null ? Answer.NotFound(CatalogErrors.AddonNotFound(id)) : Answer.Ok(AddonDto.From(addon));
         })
-        .WithSummary("Get an add-on by adn_ ID or by slug.")
-        .Produces<ApiEnvelope<AddonDto>>();
+        .WithSummary("Get an add-on by adn_ ID or by slug.");
 
         group.MapPost("/", async (Json<CreateAddonRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await CreateAsync(body.Value, db, caller, clock, ct), a => Api.Created(AddonDto.From(a))))
-        .WithSummary("Create an add-on for a feature (ftr_ ID or code); its slug comes from the name.")
-        .Produces<ApiEnvelope<AddonDto>>(201);
+            Answer.From(await CreateAsync(body.Value, db, caller, clock, ct), a => Answer.Created(AddonDto.From(a))))
+        .WithSummary("Create an add-on for a feature (ftr_ ID or code); its slug comes from the name.");
 
         group.MapPut("/{id}", async (string id, Json<UpdateAddonRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await UpdateAsync(id, body.Value, db, clock, ct), a => Api.Ok(AddonDto.From(a))))
-        .WithSummary("Update an add-on's name, description or pricing.")
-        .Produces<ApiEnvelope<AddonDto>>();
+            Answer.From(await UpdateAsync(id, body.Value, db, clock, ct), a => Answer.Ok(AddonDto.From(a))))
+        .WithSummary("Update an add-on's name, description or pricing.");
 
         group.MapDelete("/{id}", async (string id, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await DeleteAsync(id, db, clock, ct), a => Api.Ok(new DeletedDto(a.Id, "addon", a.Livemode))))
-        .WithSummary("Delete an add-on (soft); refused while it is active on a subscription.")
-        .Produces<ApiEnvelope<DeletedDto>>();
+            Answer.From(await DeleteAsync(id, db, clock, ct), a => Answer.Ok(new DeletedDto(a.Id, "addon", a.Livemode))))
+        .WithSummary("Delete an add-on (soft); refused while it is active on a subscription.");
 
-        api.MapGet("/active-addons", async (string? customerId, CommetDb db, CancellationToken ct) =>
-            Api.From(await ListActiveAsync(customerId, db, ct), list => Api.List(list)))
+        api.MapGet("/active-addons", async Task<Results<ApiPage<ActiveAddonDto>, ApiInvalid, ApiNotFound>> (string? customerId, CommetDb db, CancellationToken ct) =>
+        {
+            var result = await ListActiveAsync(customerId, db, ct);
+            if (result.IsSuccess)
+            {
+                return Answer.List(result.Value);
+            }
+            // customerId missing (422) or naming no customer (404).
+            return result.Error.Status == StatusCodes.Status404NotFound ? Answer.NotFound(result.Error) : Answer.Invalid(result.Error);
+        })
         .WithTags("Add-ons")
-        .WithSummary("List the add-ons active on a customer's subscription.")
-        .Produces<ApiListEnvelope<ActiveAddonDto>>();
+        .WithSummary("List the add-ons active on a customer's subscription.");
     }
 }

@@ -158,24 +158,20 @@ public static class CreditPacks
         {
             var packs = await db.CreditPacks.AsNoTracking().Where(c => c.IsActive && c.DeletedAt == null)
                 .OrderBy(c => c.Credits).ThenBy(c => c.Id).ToListAsync(ct);
-            return Api.List(packs.Select(CreditPackDto.From).ToList());
+            return Answer.List(packs.Select(CreditPackDto.From).ToList());
         })
-        .WithSummary("List the active credit packs, smallest first.")
-        .Produces<ApiListEnvelope<CreditPackDto>>();
+        .WithSummary("List the active credit packs, smallest first.");
 
         group.MapPost("/manage", async (Json<CreateCreditPackRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await CreateAsync(body.Value, db, caller, clock, ct), c => Api.Created(CreditPackDto.From(c))))
-        .WithSummary("Create a credit pack (price in minor units of the organization's currency).")
-        .Produces<ApiEnvelope<CreditPackDto>>(201);
+            Answer.From(await CreateAsync(body.Value, db, caller, clock, ct), c => Answer.Created(CreditPackDto.From(c))))
+        .WithSummary("Create a credit pack (price in minor units of the organization's currency).");
 
         group.MapPut("/{id}", async (string id, Json<UpdateCreditPackRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await UpdateAsync(id, body.Value, db, clock, ct), c => Api.Ok(CreditPackDto.From(c))))
-        .WithSummary("Update a credit pack; only later purchases see the change.")
-        .Produces<ApiEnvelope<CreditPackDto>>();
+            Answer.From(await UpdateAsync(id, body.Value, db, clock, ct), c => Answer.Ok(CreditPackDto.From(c))))
+        .WithSummary("Update a credit pack; only later purchases see the change.");
 
         group.MapDelete("/{id}", async (string id, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await DeleteAsync(id, db, clock, ct), c => Api.Ok(new DeletedDto(c.Id, "credit_pack", c.Livemode))))
-        .WithSummary("Delete a credit pack (soft); credits bought from it stay.")
-        .Produces<ApiEnvelope<DeletedDto>>();
+            Answer.From(await DeleteAsync(id, db, clock, ct), c => Answer.Ok(new DeletedDto(c.Id, "credit_pack", c.Livemode))))
+        .WithSummary("Delete a credit pack (soft); credits bought from it stay.");
     }
 }

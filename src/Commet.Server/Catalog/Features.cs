@@ -3,6 +3,7 @@ using Commet.Domain;
 using Commet.Server.Http;
 using Commet.Server.Organizations;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Catalog;
@@ -189,32 +190,27 @@ public static class Features
         group.MapGet("/", async (CommetDb db, CancellationToken ct) =>
         {
             var features = await db.Features.AsNoTracking().Where(f => f.DeletedAt == null).OrderBy(f => f.Id).ToListAsync(ct);
-            return Api.List(features.Select(FeatureDto.From).ToList());
+            return Answer.List(features.Select(FeatureDto.From).ToList());
         })
-        .WithSummary("List every feature of the catalog, oldest first.")
-        .Produces<ApiListEnvelope<FeatureDto>>();
+        .WithSummary("List every feature of the catalog, oldest first.");
 
-        group.MapGet("/{code}", async (string code, CommetDb db, CancellationToken ct) =>
+        group.MapGet("/{code}", async Task<Results<ApiOk<FeatureDto>, ApiNotFound>> (string code, CommetDb db, CancellationToken ct) =>
         {
             var feature = await CatalogLookup.FeatureAsync(db, code, ct);
-            return feature is null ? Api.Error(CatalogErrors.FeatureNotFound(code)) : Api.Ok(FeatureDto.From(feature));
+            return feature is null ? Answer.NotFound(CatalogErrors.FeatureNotFound(code)) : Answer.Ok(FeatureDto.From(feature));
         })
-        .WithSummary("Get a feature by code (or ftr_ ID).")
-        .Produces<ApiEnvelope<FeatureDto>>();
+        .WithSummary("Get a feature by code (or ftr_ ID).");
 
         group.MapPost("/manage", async (Json<CreateFeatureRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await CreateAsync(body.Value, db, caller, clock, ct), f => Api.Created(FeatureDto.From(f))))
-        .WithSummary("Create a feature: boolean, usage or seats, with a unique code.")
-        .Produces<ApiEnvelope<FeatureDto>>(201);
+            Answer.From(await CreateAsync(body.Value, db, caller, clock, ct), f => Answer.Created(FeatureDto.From(f))))
+        .WithSummary("Create a feature: boolean, usage or seats, with a unique code.");
 
         group.MapPut("/{code}/manage", async (string code, Json<UpdateFeatureRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await UpdateAsync(code, body.Value, db, clock, ct), f => Api.Ok(FeatureDto.From(f))))
-        .WithSummary("Update a feature's name, description or unit name (at least one).")
-        .Produces<ApiEnvelope<FeatureDto>>();
+            Answer.From(await UpdateAsync(code, body.Value, db, clock, ct), f => Answer.Ok(FeatureDto.From(f))))
+        .WithSummary("Update a feature's name, description or unit name (at least one).");
 
         group.MapDelete("/{code}/manage", async (string code, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await DeleteAsync(code, db, clock, ct), f => Api.Ok(new DeletedDto(f.Id, "feature", f.Livemode))))
-        .WithSummary("Delete a feature that no plan and no add-on uses.")
-        .Produces<ApiEnvelope<DeletedDto>>();
+            Answer.From(await DeleteAsync(code, db, clock, ct), f => Answer.Ok(new DeletedDto(f.Id, "feature", f.Livemode))))
+        .WithSummary("Delete a feature that no plan and no add-on uses.");
     }
 }

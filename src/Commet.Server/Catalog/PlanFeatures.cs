@@ -196,18 +196,15 @@ public static class PlanFeatures
     public static void MapPlanFeatures(this RouteGroupBuilder plans)
     {
         plans.MapPost("/{id}/features", async (string id, Json<AddPlanFeatureRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await AddAsync(id, body.Value, db, clock, ct), f => Api.Created(PlanFeatureDto.From(f, caller.Livemode))))
-        .WithSummary("Attach a feature (ftr_ ID or code) to a plan with its amount, overage and credit cost.")
-        .Produces<ApiEnvelope<PlanFeatureDto>>(201);
+            Answer.From(await AddAsync(id, body.Value, db, clock, ct), f => Answer.Created(PlanFeatureDto.From(f, caller.Livemode))))
+        .WithSummary("Attach a feature (ftr_ ID or code) to a plan with its amount, overage and credit cost.");
 
         plans.MapPut("/{id}/features/{featureId}", async (string id, string featureId, Json<UpdatePlanFeatureRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await UpdateAsync(id, featureId, body.Value, db, clock, ct), f => Api.Ok(PlanFeatureDto.From(f, caller.Livemode))))
-        .WithSummary("Change how a plan grants one of its features.")
-        .Produces<ApiEnvelope<PlanFeatureDto>>();
+            Answer.From(await UpdateAsync(id, featureId, body.Value, db, clock, ct), f => Answer.Ok(PlanFeatureDto.From(f, caller.Livemode))))
+        .WithSummary("Change how a plan grants one of its features.");
 
         plans.MapDelete("/{id}/features/{featureId}", async (string id, string featureId, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await RemoveAsync(id, featureId, db, clock, ct), f => Api.Ok(new RemovedPlanFeatureDto(f.FeatureId, caller.Livemode))))
-        .WithSummary("Detach a feature from a plan.")
-        .Produces<ApiEnvelope<RemovedPlanFeatureDto>>();
+            Answer.From(await RemoveAsync(id, featureId, db, clock, ct), f => Answer.Ok(new RemovedPlanFeatureDto(f.FeatureId, caller.Livemode))))
+        .WithSummary("Detach a feature from a plan.");
     }
 }

@@ -3,6 +3,7 @@ using Commet.Domain;
 using Commet.Server.Http;
 using Commet.Server.Organizations;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Catalog;
@@ -215,60 +216,52 @@ public static class PlanGroups
     {
         var groups = api.MapGroup("/plan-groups").WithTags("Plan groups");
 
-        groups.MapGet("/", async (string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
+        groups.MapGet("/", async Task<Results<ApiPage<PlanGroupDto>, ApiInvalid>> (string? limit, string? cursor, CommetDb db, CancellationToken ct) =>
         {
             var page = PageRequest.From(limit, cursor);
             if (!page.IsSuccess)
             {
-                return Api.Error(page.Error);
+                return Answer.Invalid(page.Error);
             }
             var result = await db.PlanGroups.AsNoTracking().ToPageAsync(page.Value, ct);
             var ids = result.Items.Select(g => g.Id).ToList();
             var plans = (await db.Plans.AsNoTracking().Where(p => p.PlanGroupId != null && ids.Contains(p.PlanGroupId) && p.DeletedAt == null).ToListAsync(ct))
                 .ToLookup(p => p.PlanGroupId!);
-            return Api.Page(result.Map(g => PlanGroupDto.From(g, plans[g.Id])));
+            return Answer.Page(result.Map(g => PlanGroupDto.From(g, plans[g.Id])));
         })
-        .WithSummary("List plan groups, newest first, with cursor pagination; each with its plans in order.")
-        .Produces<ApiListEnvelope<PlanGroupDto>>();
+        .WithSummary("List plan groups, newest first, with cursor pagination; each with its plans in order.");
 
-        groups.MapGet("/{id}", async (string id, CommetDb db, CancellationToken ct) =>
+        groups.MapGet("/{id}", async Task<Results<ApiOk<PlanGroupDto>, ApiNotFound>> (string id, CommetDb db, CancellationToken ct) =>
         {
             var group = await CatalogLookup.PlanGroupAsync(db, id, ct);
             return group is null
-                ? Api.Error(CatalogErrors.PlanGroupNotFound(id))
-                : Api.Ok(PlanGroupDto.From(group, await CatalogLookup.GroupPlansAsync(db, group.Id, ct)));
+                ? Answer.NotFound(CatalogErrors.PlanGroupNotFound(id))
+                : Answer.Ok(PlanGroupDto.From(group, await CatalogLookup.GroupPlansAsync(db, group.Id, ct)));
         })
-        .WithSummary("Get a plan group with its plans ordered by sortOrder.")
-        .Produces<ApiEnvelope<PlanGroupDto>>();
+        .WithSummary("Get a plan group with its plans ordered by sortOrder.");
 
         groups.MapPost("/", async (Json<CreatePlanGroupRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await CreateAsync(body.Value, db, caller, clock, ct), g => Api.Created(g)))
-        .WithSummary("Create a plan group.")
-        .Produces<ApiEnvelope<PlanGroupDto>>(201);
+            Answer.From(await CreateAsync(body.Value, db, caller, clock, ct), g => Answer.Created(g)))
+        .WithSummary("Create a plan group.");
 
         groups.MapPut("/{id}", async (string id, Json<UpdatePlanGroupRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await UpdateAsync(id, body.Value, db, clock, ct), g => Api.Ok(g)))
-        .WithSummary("Update a plan group's name, description or visibility.")
-        .Produces<ApiEnvelope<PlanGroupDto>>();
+            Answer.From(await UpdateAsync(id, body.Value, db, clock, ct), g => Answer.Ok(g)))
+        .WithSummary("Update a plan group's name, description or visibility.");
 
         groups.MapDelete("/{id}", async (string id, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await DeleteAsync(id, db, clock, ct), g => Api.Ok(new DeletedDto(g.Id, "plan_group", g.Livemode))))
-        .WithSummary("Delete a plan group; its plans are unlinked, not deleted.")
-        .Produces<ApiEnvelope<DeletedDto>>();
+            Answer.From(await DeleteAsync(id, db, clock, ct), g => Answer.Ok(new DeletedDto(g.Id, "plan_group", g.Livemode))))
+        .WithSummary("Delete a plan group; its plans are unlinked, not deleted.");
 
         groups.MapPost("/{id}/plans", async (string id, Json<AddPlanToGroupRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await AddPlanAsync(id, body.Value, db, clock, ct), g => Api.Ok(new AddedPlanToGroupDto(g.Livemode))))
-        .WithSummary("Add a plan to the group (after its last plan unless sortOrder is given).")
-        .Produces<ApiEnvelope<AddedPlanToGroupDto>>();
+            Answer.From(await AddPlanAsync(id, body.Value, db, clock, ct), g => Answer.Ok(new AddedPlanToGroupDto(g.Livemode))))
+        .WithSummary("Add a plan to the group (after its last plan unless sortOrder is given).");
 
         groups.MapDelete("/{id}/plans/{planId}", async (string id, string planId, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await RemovePlanAsync(id, planId, db, clock, ct), p => Api.Ok(new RemovedPlanFromGroupDto(p.Id, p.Livemode))))
-        .WithSummary("Take a plan out of the group; the plan itself stays.")
-        .Produces<ApiEnvelope<RemovedPlanFromGroupDto>>();
+            Answer.From(await RemovePlanAsync(id, planId, db, clock, ct), p => Answer.Ok(new RemovedPlanFromGroupDto(p.Id, p.Livemode))))
+        .WithSummary("Take a plan out of the group; the plan itself stays.");
 
         groups.MapPut("/{id}/plans/reorder", async (string id, Json<ReorderPlansRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await ReorderAsync(id, body.Value, db, clock, ct), g => Api.Ok(new ReorderedPlansDto(g.Livemode))))
-        .WithSummary("Set the order of the group's plans; planIds must list each of them exactly once.")
-        .Produces<ApiEnvelope<ReorderedPlansDto>>();
+            Answer.From(await ReorderAsync(id, body.Value, db, clock, ct), g => Answer.Ok(new ReorderedPlansDto(g.Livemode))))
+        .WithSummary("Set the order of the group's plans; planIds must list each of them exactly once.");
     }
 }

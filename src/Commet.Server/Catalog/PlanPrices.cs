@@ -290,23 +290,19 @@ public static class PlanPrices
     public static void MapPlanPrices(this RouteGroupBuilder plans)
     {
         plans.MapPost("/{id}/prices", async (string id, Json<AddPlanPriceRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await AddAsync(id, body.Value, db, clock, ct), p => Api.Created(PlanPriceDto.From(p, caller.Livemode))))
-        .WithSummary("Add a price for one billing interval; a plan's first price becomes its default.")
-        .Produces<ApiEnvelope<PlanPriceDto>>(201);
+            Answer.From(await AddAsync(id, body.Value, db, clock, ct), p => Answer.Created(PlanPriceDto.From(p, caller.Livemode))))
+        .WithSummary("Add a price for one billing interval; a plan's first price becomes its default.");
 
         plans.MapPut("/{id}/prices/{priceId}", async (string id, string priceId, Json<UpdatePlanPriceRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await UpdateAsync(id, priceId, body.Value, db, clock, ct), p => Api.Ok(PlanPriceDto.From(p, caller.Livemode))))
-        .WithSummary("Update a price's amount, trial, allowances or intro offer, or make it the default.")
-        .Produces<ApiEnvelope<PlanPriceDto>>();
+            Answer.From(await UpdateAsync(id, priceId, body.Value, db, clock, ct), p => Answer.Ok(PlanPriceDto.From(p, caller.Livemode))))
+        .WithSummary("Update a price's amount, trial, allowances or intro offer, or make it the default.");
 
         plans.MapDelete("/{id}/prices/{priceId}", async (string id, string priceId, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await DeleteAsync(id, priceId, db, clock, ct), p => Api.Ok(new DeletedDto(p.Id, "plan", caller.Livemode))))
-        .WithSummary("Remove a price; when it was the default, the oldest remaining price becomes the default.")
-        .Produces<ApiEnvelope<DeletedDto>>();
+            Answer.From(await DeleteAsync(id, priceId, db, clock, ct), p => Answer.Ok(new DeletedDto(p.Id, "plan", caller.Livemode))))
+        .WithSummary("Remove a price; when it was the default, the oldest remaining price becomes the default.");
 
         plans.MapPut("/{id}/prices/{priceId}/default", async (string id, string priceId, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await SetDefaultAsync(id, priceId, db, clock, ct), p => Api.Ok(new DefaultPlanPriceDto(p.Id, caller.Livemode))))
-        .WithSummary("Make a price the plan's default, in place of the previous one.")
-        .Produces<ApiEnvelope<DefaultPlanPriceDto>>();
+            Answer.From(await SetDefaultAsync(id, priceId, db, clock, ct), p => Answer.Ok(new DefaultPlanPriceDto(p.Id, caller.Livemode))))
+        .WithSummary("Make a price the plan's default, in place of the previous one.");
     }
 }

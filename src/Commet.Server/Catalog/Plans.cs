@@ -5,6 +5,7 @@ using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Organizations;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Catalog;
@@ -220,7 +221,7 @@ public static class Plans
     {
         var group = api.MapGroup("/plans").WithTags("Plans");
 
-        group.MapGet("/", async (string? includePrivate, CommetDb db, CancellationToken ct) =>
+        group.MapGet("/", async Task<Results<ApiPage<PlanDto>, ApiInvalid>> (string? includePrivate, CommetDb db, CancellationToken ct) =>
         {
             bool withPrivate;
             if (string.IsNullOrEmpty(includePrivate) || includePrivate.Equals("false", StringComparison.OrdinalIgnoreCase))
@@ -233,7 +234,7 @@ public static class Plans
             }
             else
             {
-                return Api.Error(Error.Validation("includePrivate", "includePrivate must be true or false."));
+                return Answer.Invalid(Error.Validation("includePrivate", "includePrivate must be true or false."));
             }
             var query = CatalogLookup.PlansWithDetails(db);
             if (!withPrivate)
@@ -241,38 +242,32 @@ public static class Plans
                 query = query.Where(p => p.IsPublic);
             }
             var plans = await query.OrderBy(p => p.SortOrder).ThenBy(p => p.Id).ToListAsync(ct);
-            return Api.List(plans.Select(PlanDto.From).ToList());
+            return Answer.List(plans.Select(PlanDto.From).ToList());
         })
-        .WithSummary("List plans with their prices and features: public ones, or all with includePrivate=true.")
-        .Produces<ApiListEnvelope<PlanDto>>();
+        .WithSummary("List plans with their prices and features: public ones, or all with includePrivate=true.");
 
-        group.MapGet("/{id}", async (string id, CommetDb db, CancellationToken ct) =>
+        group.MapGet("/{id}", async Task<Results<ApiOk<PlanDto>, ApiNotFound>> (string id, CommetDb db, CancellationToken ct) =>
         {
             var plan = await CatalogLookup.PlanAsync(db, id, ct, details: true);
-            return plan is null ? Api.Error(CatalogErrors.PlanNotFound(id)) : Api.Ok(PlanDto.From(plan));
+            return plan is null ? Answer.NotFound(CatalogErrors.PlanNotFound(id)) : Answer.Ok(PlanDto.From(plan));
         })
-        .WithSummary("Get a plan, public or private, by plan_ ID or by code.")
-        .Produces<ApiEnvelope<PlanDto>>();
+        .WithSummary("Get a plan, public or private, by plan_ ID or by code.");
 
         group.MapPost("/manage", async (Json<CreatePlanRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await CreateAsync(body.Value, db, caller, clock, ct), p => Api.Created(PlanDto.From(p))))
-        .WithSummary("Create a plan; with planGroupId it joins that group.")
-        .Produces<ApiEnvelope<PlanDto>>(201);
+            Answer.From(await CreateAsync(body.Value, db, caller, clock, ct), p => Answer.Created(PlanDto.From(p))))
+        .WithSummary("Create a plan; with planGroupId it joins that group.");
 
         group.MapPut("/{id}/manage", async (string id, Json<UpdatePlanRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await UpdateAsync(id, body.Value, db, clock, ct), p => Api.Ok(PlanDto.From(p))))
-        .WithSummary("Update a plan's name, description, metadata or visibility.")
-        .Produces<ApiEnvelope<PlanDto>>();
+            Answer.From(await UpdateAsync(id, body.Value, db, clock, ct), p => Answer.Ok(PlanDto.From(p))))
+        .WithSummary("Update a plan's name, description, metadata or visibility.");
 
         group.MapDelete("/{id}/manage", async (string id, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await DeleteAsync(id, db, clock, ct), p => Api.Ok(new DeletedDto(p.Id, "plan", p.Livemode))))
-        .WithSummary("Delete a plan (soft): it leaves the catalog and its group; subscribers keep it.")
-        .Produces<ApiEnvelope<DeletedDto>>();
+            Answer.From(await DeleteAsync(id, db, clock, ct), p => Answer.Ok(new DeletedDto(p.Id, "plan", p.Livemode))))
+        .WithSummary("Delete a plan (soft): it leaves the catalog and its group; subscribers keep it.");
 
         group.MapPut("/{id}/visibility", async (string id, Json<SetPlanVisibilityRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
-            Api.From(await SetVisibilityAsync(id, body.Value, db, clock, ct), p => Api.Ok(new PlanVisibilityDto(p.Id, p.IsPublic, p.Livemode))))
-        .WithSummary("Make a plan public or private.")
-        .Produces<ApiEnvelope<PlanVisibilityDto>>();
+            Answer.From(await SetVisibilityAsync(id, body.Value, db, clock, ct), p => Answer.Ok(new PlanVisibilityDto(p.Id, p.IsPublic, p.Livemode))))
+        .WithSummary("Make a plan public or private.");
 
         group.MapPlanFeatures();
         group.MapPlanPrices();

@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -83,14 +84,13 @@ public static class PortalSettingsEndpoints
     {
         var group = api.MapGroup("/portal").WithTags("Portal");
 
-        group.MapGet("/settings", async (CommetDb db, ApiCaller caller, IOptions<PortalOptions> options, CancellationToken ct) =>
+        group.MapGet("/settings", async Task<ApiOk<PortalSettingsDto>> (CommetDb db, ApiCaller caller, IOptions<PortalOptions> options, CancellationToken ct) =>
         {
             var settings = await db.PortalSettings.AsNoTracking().FirstOrDefaultAsync(ct);
-            return Api.Ok(await ToDtoAsync(db, caller, settings, options.Value, ct));
-        }).WithSummary("The customer portal's settings for this organization and mode (defaults filled in).")
-        .Produces<ApiEnvelope<PortalSettingsDto>>();
+            return Answer.Ok(await ToDtoAsync(db, caller, settings, options.Value, ct));
+        }).WithSummary("The customer portal's settings for this organization and mode (defaults filled in).");
 
-        group.MapPut("/settings", async (Json<UpdatePortalSettingsRequest> body, CommetDb db, ApiCaller caller, IOptions<PortalOptions> options,
+        group.MapPut("/settings", async Task<Results<ApiOk<PortalSettingsDto>, ApiProblem>> (Json<UpdatePortalSettingsRequest> body, CommetDb db, ApiCaller caller, IOptions<PortalOptions> options,
             PortalBrandings brandings, TimeProvider time, CancellationToken ct) =>
         {
             var r = body.Value;
@@ -99,7 +99,7 @@ public static class PortalSettingsEndpoints
             var check = Validate(r, settings, o);
             if (check.Failed)
             {
-                return Api.Error(check.ToError());
+                return Answer.Problem(check.ToError());
             }
             var now = time.GetUtcNow().UtcDateTime;
             if (settings is null)
@@ -116,14 +116,13 @@ public static class PortalSettingsEndpoints
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
                 // Two first PUTs raced; the other one created the row. Asking again applies this one on top.
-                return Api.Error(Error.Conflict("concurrent_update", "The settings were changed at the same moment by another request. Send the request again."));
+                return Answer.Problem(Error.Conflict("concurrent_update", "The settings were changed at the same moment by another request. Send the request again."));
             }
             brandings.Forget(caller.OrganizationId, caller.Livemode);
-            return Api.Ok(await ToDtoAsync(db, caller, settings, o, ct));
+            return Answer.Ok(await ToDtoAsync(db, caller, settings, o, ct));
         }).WithSummary("Change the customer portal's settings: display name, logo, accent colour, support email, terms and privacy links, "
             + "top-up limits, session times, which sections show, and the seller block of invoices (legal name, address, tax ID). "
-            + "Fields left out keep their value.")
-        .Produces<ApiEnvelope<PortalSettingsDto>>();
+            + "Fields left out keep their value.");
     }
 
     public static Check Validate(UpdatePortalSettingsRequest r, PortalSettings? current, PortalOptions o)

@@ -2,6 +2,7 @@ using Commet.Domain;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Commet.Server.Infrastructure;
@@ -37,12 +38,13 @@ public static class RequestAccess
         routes.MapPost(pattern, HandleAsync)
             .WithTags("Portal")
             .WithSummary("A single-use customer portal URL for one customer (customerId or email, not both).")
-            .Produces<ApiEnvelope<PortalAccessDto>>()
             .RequireRateLimiting(PortalRateLimits.LinkPolicy)
+            // The rate limiter answers 429 in the error envelope before the route runs.
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(ApiErrorEnvelope), ["application/json"]))
             // The answer holds the link's secret; keeping it for idempotent replays would store the token in clear.
             .WithMetadata(new NoIdempotencyStorage());
 
-    public static async Task<IResult> HandleAsync(Json<RequestAccessRequest> body, CommetDb db, ApiCaller caller, PortalSessions sessions,
+    public static async Task<Results<ApiOk<PortalAccessDto>, ApiProblem>> HandleAsync(Json<RequestAccessRequest> body, CommetDb db, ApiCaller caller, PortalSessions sessions,
         PortalBrandings brandings, IOptions<CommetOptions> options, HttpRequest request, CancellationToken ct)
     {
         var r = body.Value;
@@ -64,7 +66,7 @@ public static class RequestAccess
         }
         if (check.Failed)
         {
-            return Api.Error(check.ToError());
+            return Answer.Problem(check.ToError());
         }
 
         // One connection for the lookup and the insert.
@@ -75,7 +77,7 @@ public static class RequestAccess
             customer = await PortalQueries.CustomerByAnyId.Invoke(db, r.CustomerId!.Trim(), ct);
             if (customer is null)
             {
-                return Api.Error(CustomerRules.NotFound(r.CustomerId!));
+                return Answer.Problem(CustomerRules.NotFound(r.CustomerId!));
             }
         }
         else
@@ -91,12 +93,12 @@ public static class RequestAccess
             }
             if (matches.Count == 0)
             {
-                return Api.Error(Error.NotFound("customer", "No customer with this email."));
+                return Answer.Problem(Error.NotFound("customer", "No customer with this email."));
             }
             if (matches.Count > 1)
             {
                 // Guessing between two people's billing would be worse than asking for the ID.
-                return Api.Error(Error.Validation("email", "More than one customer has this email; send customerId instead."));
+                return Answer.Problem(Error.Validation("email", "More than one customer has this email; send customerId instead."));
             }
             customer = matches[0];
         }
@@ -104,6 +106,6 @@ public static class RequestAccess
         var branding = await brandings.GetAsync(db, caller.OrganizationId, caller.Livemode, ct);
         var token = await sessions.CreateLinkAsync(db, customer, r.ReturnUrl, branding.Settings, ct);
         var baseUrl = (options.Value.PublicUrl is { Length: > 0 } p ? p : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
-        return Api.Ok(new PortalAccessDto(baseUrl + AccessPath + token, caller.Livemode));
+        return Answer.Ok(new PortalAccessDto(baseUrl + AccessPath + token, caller.Livemode));
     }
 }
