@@ -72,15 +72,19 @@ public static class Database
 
     public static IServiceCollection AddCommetDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
     {
+        var meter = new RoundTripMeter();
+        services.AddSingleton(meter);
         if (provider == DatabaseProvider.Postgres)
         {
-            services.AddPooledDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning).AddInterceptors(new ForUpdateInterceptor()));
+            services.AddPooledDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning)
+                .AddInterceptors(new ForUpdateInterceptor(), new RoundTripCounter(meter)));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<PostgresCommetDb>(sp.GetRequiredService<IDbContextFactory<PostgresCommetDb>>()));
         }
         else
         {
-            services.AddPooledDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning).AddInterceptors(new SqlitePragmas()));
+            services.AddPooledDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning)
+                .AddInterceptors(new SqlitePragmas(), new RoundTripCounter(meter)));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<SqliteCommetDb>(sp.GetRequiredService<IDbContextFactory<SqliteCommetDb>>()));
         }
