@@ -254,7 +254,10 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Track(server.Client(t.SandboxKey), "rac", "ping")));
 
-        Assert.Equal(100, answers.Count(a => a.Status == HttpStatusCode.Created));
+        // Any other answer is named in the failure message (a loaded machine once gave 46 created and no clue why).
+        var others = string.Join(", ", answers.Where(a => a.Status != HttpStatusCode.Created && a.ErrorCode != "insufficient_credits")
+            .GroupBy(a => $"{(int)a.Status} {a.ErrorCode}").Select(g => $"{g.Count()} × {g.Key}"));
+        Assert.True(answers.Count(a => a.Status == HttpStatusCode.Created) == 100, $"created {answers.Count(a => a.Status == HttpStatusCode.Created)}; others: {others}");
         Assert.Equal(100, answers.Count(a => a.ErrorCode == "insufficient_credits"));
         Assert.Equal((0L, 0L), await Account(t, id, AccountKinds.Credits));
         await using var db = t.Db();

@@ -58,7 +58,7 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
 /// <summary>Resolves <c>x-api-key</c> for <c>/api</c> routes and scopes the request's database context to the key's organization and mode.</summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, ApiKeyService keys, ApiCaller caller, CommetDb db)
+    public async Task InvokeAsync(HttpContext context, ApiKeyService keys, ApiCaller caller)
     {
         if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
@@ -78,7 +78,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             return;
         }
         caller.Set(resolved.Id, resolved.OrganizationId, resolved.Livemode);
-        db.ScopeTo(resolved.OrganizationId, resolved.Livemode);
+        // The request's context is taken from the pool here, for /api requests only (not for pages, probes or assets).
+        context.RequestServices.GetRequiredService<CommetDb>().ScopeTo(resolved.OrganizationId, resolved.Livemode);
         await next(context);
     }
 }
@@ -110,8 +111,15 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         }
 
         var body = await ReadBodyAsync(context);
-        var hash = RequestHash(method, context.Request.Path + context.Request.QueryString.Value, body);
         context.Request.Body = new MemoryStream(body, writable: false);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<BodyIdempotencyKey>() is not null && BodyIdempotencyKey.In(body))
+        {
+            // The body's own idempotencyKey already makes a repeat count once (answered as a duplicate), in the same
+            // transaction as the work: the header's record would cost two more writes and add nothing.
+            await next(context);
+            return;
+        }
+        var hash = RequestHash(method, context.Request.Path + context.Request.QueryString.Value, body);
 
         var store = new IdempotencyStore(dbFactory, clock);
         var claim = await store.ClaimAsync(caller.OrganizationId, caller.Livemode, key, hash, context.RequestAborted);
@@ -182,5 +190,40 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(method + " " + pathAndQuery + "\n"));
         sha.AppendData(body);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}
+
+/// <summary>
+/// Marks a route whose body may carry its own <c>idempotencyKey</c> that the work itself deduplicates (a usage event):
+/// when it does, the <c>Idempotency-Key</c> header is not stored as well (see <see cref="IdempotencyMiddleware"/>).
+/// </summary>
+public sealed class BodyIdempotencyKey
+{
+    /// <summary>True when the body is a JSON object with a non-empty top-level string <c>idempotencyKey</c>.</summary>
+    public static bool In(byte[] body)
+    {
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isKey = reader.ValueTextEquals("idempotencyKey"u8);
+                reader.Read();
+                if (isKey)
+                {
+                    return reader.TokenType == System.Text.Json.JsonTokenType.String && reader.ValueSpan.Length > 0;
+                }
+                reader.Skip();
+            }
+            return false;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 }

@@ -21,7 +21,9 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
     public DbSet<HostedSession> HostedSessions => Set<HostedSession>();
 
     /// <summary>Bumps the concurrency token of every changed subscription, so two writers cannot both win.</summary>
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Moves the catalog version of tenants whose catalog changed (see <see cref="CatalogVersion"/>).</remarks>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         foreach (var entry in ChangeTracker.Entries<Subscription>())
         {
@@ -30,7 +32,13 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
                 entry.Entity.Version++;
             }
         }
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var touched = CatalogTouched();
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (touched is not null)
+        {
+            await BumpCatalogAsync(touched, cancellationToken);
+        }
+        return written;
     }
 
     private void ConfigureBilling(ModelBuilder b)

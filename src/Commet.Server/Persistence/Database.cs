@@ -24,7 +24,7 @@ public static class Database
         }
         if (!string.IsNullOrWhiteSpace(url))
         {
-            return (DatabaseProvider.Postgres, ToNpgsqlConnectionString(url));
+            return (DatabaseProvider.Postgres, WithPoolDefaults(ToNpgsqlConnectionString(url)));
         }
 
         var dataDir = Path.GetFullPath(options.DataDir);
@@ -36,6 +36,27 @@ public static class Database
             DefaultTimeout = 30,
         };
         return (DatabaseProvider.Sqlite, sqlite.ToString());
+    }
+
+    /// <summary>
+    /// Npgsql settings this server's traffic wants, unless the operator's connection string sets them: connections go
+    /// back to the pool without <c>DISCARD ALL</c> (the server keeps no session state on them), and the statements a
+    /// connection sends often are prepared automatically (parsed and planned once per connection).
+    /// </summary>
+    public static string WithPoolDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Has(params string[] names) => names.Any(given.ContainsKey);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Has("No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+        if (!Has("Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+        return builder.ToString();
     }
 
     /// <summary>Accepts both <c>postgres://user:pass@host:port/db</c> and Npgsql key=value strings.</summary>
@@ -72,15 +93,19 @@ public static class Database
 
     public static IServiceCollection AddCommetDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
     {
+        var meter = new RoundTripMeter();
+        services.AddSingleton(meter);
         if (provider == DatabaseProvider.Postgres)
         {
-            services.AddPooledDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning).AddInterceptors(new ForUpdateInterceptor()));
+            services.AddPooledDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning)
+                .AddInterceptors(new ForUpdateInterceptor(), new RoundTripCounter(meter)));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<PostgresCommetDb>(sp.GetRequiredService<IDbContextFactory<PostgresCommetDb>>()));
         }
         else
         {
-            services.AddPooledDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning).AddInterceptors(new SqlitePragmas()));
+            services.AddPooledDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning)
+                .AddInterceptors(new SqlitePragmas(), new RoundTripCounter(meter)));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<SqliteCommetDb>(sp.GetRequiredService<IDbContextFactory<SqliteCommetDb>>()));
         }

@@ -54,7 +54,7 @@ internal sealed class TrackSession(BillingScope scope)
 }
 
 /// <summary>Records one usage event and applies what it consumes (metered counters, credits or balance).</summary>
-public sealed class TrackUsage(IOptions<UsageOptions> options)
+public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
 {
     public const int MaxBatch = 100;
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
@@ -85,7 +85,13 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
         return check;
     }
 
-    /// <summary>Records one usage event and applies its consumption, in one transaction.</summary>
+    /// <summary>
+    /// Records one usage event and applies its consumption, in one transaction. The customer's resolution (customer,
+    /// live subscription, plan graph) comes from <see cref="TrackCache"/> when it is still current; then one read
+    /// (<see cref="TrackReads.ReadForTrackAsync"/>) checks that, looks up the idempotency key, locks the subscription
+    /// and loads the counter, daily row and account; the changes are written in one batch at commit. On PostgreSQL
+    /// that is three round trips (read, write, commit); a stale or missing cache entry costs the full resolution.
+    /// </summary>
     public async Task<Result<Tracked>> HandleAsync(BillingScope scope, TrackRequest r, CancellationToken ct)
     {
         var check = Validate(r, "", scope.Now);
@@ -93,23 +99,87 @@ public sealed class TrackUsage(IOptions<UsageOptions> options)
         {
             return check.ToError();
         }
-        var duplicate = await ExistingAsync(scope.Db, r.IdempotencyKey, ct);
-        if (duplicate is not null)
-        {
-            return new Tracked(duplicate, true);
-        }
+        LiveSubscription? resolved = null;
+        long catalogVersion = 0;
         var result = await scope.Db.InTransactionAsync<Tracked>(async () =>
         {
             var session = new TrackSession(scope);
-            await TrackPreparation.PrepareAsync(session, [r], ct);
+            var hit = cache.Find(scope.Tenant, r.CustomerId!);
+            var keys = hit is { } h ? KeysFor(scope, r, h.Live) : new TrackKeys(scope.Tenant.OrganizationId, scope.Tenant.Livemode, r.IdempotencyKey);
+            var rows = await scope.Db.ReadForTrackAsync(keys, ct);
+            catalogVersion = rows.CatalogVersion;
+            if (rows.DuplicateEventId is { } earlierId)
+            {
+                var earlier = await scope.Db.UsageEvents.AsNoTracking().FirstAsync(e => e.Id == earlierId, ct);
+                return new Tracked(earlier, true);
+            }
+            if (hit is { } fresh && fresh.CatalogVersion == rows.CatalogVersion && rows.SubscriptionVersion == fresh.Live.Subscription.Version
+                && rows.SubscriptionStatus is { } status && SubscriptionStatus.IsLive(status))
+            {
+                Adopt(session, r, fresh.Live, keys, rows);
+            }
+            else
+            {
+                await TrackPreparation.PrepareAsync(session, [r], ct);
+            }
+            resolved = session.ByCustomer.GetValueOrDefault(r.CustomerId!);
             return await ApplyAsync(session, r, ct);
         }, ct,
             onConflict: Error.Conflict("duplicate_event", "An event with this idempotencyKey was recorded at the same moment."));
+        if (resolved is not null)
+        {
+            cache.Remember(scope.Tenant, r.CustomerId!, resolved, catalogVersion);
+        }
         if (!result.IsSuccess && result.Error.Code == "duplicate_event" && await ExistingAsync(scope.Db, r.IdempotencyKey, ct) is { } winner)
         {
             return new Tracked(winner, true);
         }
         return result;
+    }
+
+    /// <summary>What the read of a cached resolution names: the event's counter, daily row and account.</summary>
+    private static TrackKeys KeysFor(BillingScope scope, TrackRequest r, LiveSubscription live)
+    {
+        var s = live.Subscription;
+        var feature = live.Plan.Features.FirstOrDefault(f => f.Feature?.Code == r.Feature)?.Feature;
+        var usable = feature is { Type: FeatureTypes.Usage };
+        return new TrackKeys(scope.Tenant.OrganizationId, scope.Tenant.Livemode, r.IdempotencyKey, s.Id,
+            usable ? feature!.Id : null, Consumption.Window(s, scope.Now).Start, scope.Now.Date, Consumption.AccountKindOf(live.Plan));
+    }
+
+    /// <summary>Puts a cached resolution, confirmed current, and the rows read under its lock into the session.</summary>
+    private static void Adopt(TrackSession session, TrackRequest r, LiveSubscription live, TrackKeys keys, TrackRows rows)
+    {
+        var scope = session.Scope;
+        var db = scope.Db;
+        var s = live.Subscription;
+        session.ByCustomer[r.CustomerId!] = live;
+        session.Locked.Add(s.Id);
+        if (keys.FeatureId is { } featureId)
+        {
+            var counterKey = (s.Id, featureId, keys.WindowStart);
+            session.CountersLoaded.Add(counterKey);
+            if (rows.Counter is { } counter)
+            {
+                db.UsageCounters.Attach(counter);
+                session.Counters[counterKey] = counter;
+            }
+            var dayKey = (s.Id, featureId, keys.Day);
+            session.DailyLoaded.Add(dayKey);
+            if (rows.Daily is { } daily)
+            {
+                db.UsageDaily.Attach(daily);
+                session.Daily[dayKey] = daily;
+            }
+        }
+        if (keys.AccountKind is { } kind)
+        {
+            if (rows.Account is { } account)
+            {
+                db.ConsumptionAccounts.Attach(account);
+            }
+            session.Accounts[(s.Id, kind)] = Consumption.Current(scope, s, live.Plan, kind, rows.Account);
+        }
     }
 
     private static Task<UsageEvent?> ExistingAsync(CommetDb db, string? key, CancellationToken ct) =>

@@ -82,7 +82,8 @@ public static class UsageEndpoints
             await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), Results<ApiCreated<UsageEventDto>, ApiOk<UsageEventDto>> (_, t) => t.Duplicate
                 ? Answer.Ok(UsageEventDto.From(t.Event, t.Duplicate))
                 : Answer.Created(UsageEventDto.From(t.Event, t.Duplicate))))
-            .WithSummary("Record usage of a feature and apply its consumption (credits, balance, metered limits). A repeated idempotencyKey counts once (200).");
+            .WithSummary("Record usage of a feature and apply its consumption (credits, balance, metered limits). A repeated idempotencyKey counts once (200).")
+            .WithMetadata(new BodyIdempotencyKey());
 
         usage.MapPost("/events/batch", async (Json<TrackBatchRequest> body, BillingCall call, TrackUsageBatch handler) =>
             await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, results) => Answer.Ok(new UsageBatchDto(

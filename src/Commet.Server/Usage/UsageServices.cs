@@ -10,6 +10,7 @@ public static class UsageServices
     public static IServiceCollection AddUsage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.Section));
+        services.AddSingleton<TrackCache>();
         services.AddSingleton<TrackUsage>();
         services.AddSingleton<TrackUsageBatch>();
         services.AddSingleton<CheckUsage>();

@@ -1767,6 +1767,23 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.ToTable("usage_events", (string)null);
                 });
 
+            modelBuilder.Entity("Commet.Server.Persistence.CatalogVersion", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Livemode");
+
+                    b.ToTable("catalog_versions", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

@@ -1760,6 +1760,23 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.ToTable("usage_events", (string)null);
                 });
 
+            modelBuilder.Entity("Commet.Server.Persistence.CatalogVersion", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Livemode");
+
+                    b.ToTable("catalog_versions", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

@@ -1,0 +1,97 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace Commet.Server.Persistence;
+
+/// <summary>
+/// Counts the database round trips of this server: every command EF sends, every commit and rollback, and the
+/// statements <see cref="Persistence"/> sends itself. One per server (a singleton), so the tests and the benchmark pass
+/// can tell what one request costs; counting is one interlocked increment.
+/// </summary>
+public sealed class RoundTripMeter
+{
+    private long count;
+
+    public long Count => Interlocked.Read(ref count);
+
+    internal void Add() => Interlocked.Increment(ref count);
+
+    /// <summary>The meter of the server a context belongs to (null for a context built outside one, e.g. by dotnet ef).</summary>
+    internal static RoundTripMeter? Of(DbContext db) =>
+        db.GetService<IDbContextOptions>()
+            .FindExtension<CoreOptionsExtension>()?.Interceptors?
+            .OfType<RoundTripCounter>().FirstOrDefault()?.Meter;
+}
+
+/// <summary>Feeds <see cref="RoundTripMeter"/>: commands, commits and rollbacks.</summary>
+internal sealed class RoundTripCounter(RoundTripMeter meter) : DbCommandInterceptor, IDbTransactionInterceptor
+{
+    public RoundTripMeter Meter => meter;
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        meter.Add();
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        meter.Add();
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        meter.Add();
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        meter.Add();
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        meter.Add();
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        meter.Add();
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        meter.Add();
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        meter.Add();
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult TransactionRollingBack(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        meter.Add();
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> TransactionRollingBackAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        meter.Add();
+        return ValueTask.FromResult(result);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using Commet.Server.Persistence;
+using Commet.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+using static Commet.Server.Tests.Infrastructure.BillingApi;
+
+namespace Commet.Server.Tests;
+
+/// <summary>
+/// What one usage event costs the database, in round trips (commands, commits, rollbacks), counted by the server's
+/// own <see cref="RoundTripMeter"/>. Figures are printed; the bounds are the ones the hot path is built to.
+/// </summary>
+public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper output) : IClassFixture<TServer>
+    where TServer : ServerFixture
+{
+    private RoundTripMeter Meter => server.Services.GetRequiredService<RoundTripMeter>();
+
+    private async Task<(long Trips, ApiResponse Answer)> Measure(Func<Task<ApiResponse>> call)
+    {
+        var before = Meter.Count;
+        var answer = await call();
+        return (Meter.Count - before, answer);
+    }
+
+    private static Task<ApiResponse> Track(HttpClient api, string customer, string feature, string? key = null, string? header = null) =>
+        api.PostJson("/api/v1/usage/events", new { customerId = customer, feature, value = 1, idempotencyKey = key }, header);
+
+    [Fact]
+    public async Task UsageEvent_RoundTrips()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "calls", name = "Calls", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "cr", name = "Cr", consumptionModel = "credits" }).Ok();
+        await api.PostJson("/api/v1/plans/cr/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
+        await api.PostJson("/api/v1/plans/cr/features", new { featureId = "calls", creditsPerUnit = 1 }).Ok();
+        await api.Customer("rt");
+        await api.Subscribe("rt", "cr");
+
+        var cold = await Measure(() => Track(api, "rt", "calls", "k-cold"));
+        var warm = await Measure(() => Track(api, "rt", "calls", "k-warm"));
+        var noKey = await Measure(() => Track(api, "rt", "calls"));
+        var header = await Measure(() => Track(api, "rt", "calls", "k-header", "h-header"));
+        var repeat = await Measure(() => Track(api, "rt", "calls", "k-warm"));
+        var refused = await Measure(() => Track(api, "rt", "nope"));
+
+        output.WriteLine($"[{server.Name}] round trips per single usage event: first {cold.Trips}, warm {warm.Trips}, warm without key {noKey.Trips}, "
+            + $"with Idempotency-Key header {header.Trips}, repeat of a key {repeat.Trips}, unknown feature {refused.Trips}");
+        Assert.Equal(HttpStatusCode.Created, cold.Answer.Status);
+        Assert.Equal(HttpStatusCode.Created, warm.Answer.Status);
+        Assert.Equal(HttpStatusCode.Created, noKey.Answer.Status);
+        Assert.Equal(HttpStatusCode.Created, header.Answer.Status);
+        Assert.Equal(HttpStatusCode.OK, repeat.Answer.Status);
+        Assert.Equal("feature_not_found", refused.Answer.ErrorCode);
+        if (server.Name == "postgres")
+        {
+            // A warm event: the sandbox's test clock, one read (catalog version, key, subscription locked, counter, day,
+            // account), one write batch, the commit. In live mode there is no clock to read: three.
+            Assert.True(warm.Trips <= 4, $"warm event took {warm.Trips} round trips");
+            // The body's idempotencyKey makes the header's record unnecessary: no extra round trip.
+            Assert.True(header.Trips <= warm.Trips, $"with the header {header.Trips}, without {warm.Trips}");
+        }
+        // 1,000 included credits, 4 events of 1 credit accepted (the repeat counts once): 996 left.
+        var sub = (await api.GetJson("/api/v1/subscriptions?customerId=rt").Ok()).AsArray()[0]!;
+        Assert.Equal(996, sub["credits"]!["remaining"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task CachedResolution_FollowsPlanChanges_AndCancellation()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "gen", name = "Gen", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "cc", name = "Cc", consumptionModel = "credits" }).Ok();
+        await api.PostJson("/api/v1/plans/cc/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
+        await api.PostJson("/api/v1/plans/cc/features", new { featureId = "gen", creditsPerUnit = 1 }).Ok();
+        await api.Customer("cc1");
+        var id = (await api.Subscribe("cc1", "cc")).Str("id");
+        async Task<long> Left() => (await api.GetJson($"/api/v1/subscriptions/{id}").Ok())["credits"]!["remaining"]!.GetValue<long>();
+
+        await Track(api, "cc1", "gen").Ok(HttpStatusCode.Created);
+        await Track(api, "cc1", "gen").Ok(HttpStatusCode.Created);
+        Assert.Equal(998, await Left()); // 1,000 − 1 − 1
+
+        // The plan now charges 5 credits a unit: the next event (resolution cached) must see it.
+        await api.PutJson("/api/v1/plans/cc/features/gen", new { creditsPerUnit = 5 }).Ok();
+        await Track(api, "cc1", "gen").Ok(HttpStatusCode.Created);
+        Assert.Equal(993, await Left()); // 998 − 5
+
+        await api.PutJson("/api/v1/plans/cc/features/gen", new { enabled = false }).Ok();
+        Assert.Equal("feature_disabled", (await Track(api, "cc1", "gen")).ErrorCode);
+
+        await api.PutJson("/api/v1/plans/cc/features/gen", new { enabled = true }).Ok();
+        await Track(api, "cc1", "gen").Ok(HttpStatusCode.Created);
+        await api.PostJson($"/api/v1/subscriptions/{id}/cancel", new { immediate = true }).Ok();
+        Assert.Equal("no_active_subscription", (await Track(api, "cc1", "gen")).ErrorCode);
+    }
+}
+
+public sealed class SpeedTests_Sqlite(SqliteServer server, ITestOutputHelper output) : SpeedTests<SqliteServer>(server, output);
+
+public sealed class SpeedTests_Postgres(PostgresServer server, ITestOutputHelper output) : SpeedTests<PostgresServer>(server, output);
