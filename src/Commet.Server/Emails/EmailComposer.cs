@@ -139,6 +139,10 @@ public sealed class EmailComposer(EmailTexts texts, IEmailCulture cultures, Port
         {
             return "The subscription will not renew.";
         }
+        if (s.CurrentPeriodStart >= data.At.Value)
+        {
+            return "The subscription renewed before the notice went out.";
+        }
         var plan = data.PlanName ?? "";
         var date = body.Date(data.At.Value);
         body.Subject = texts["UpcomingSubject", plan, date];
