@@ -86,6 +86,16 @@ public sealed class PortalSettings
     public bool ShowInvoices { get; set; } = true;
     public bool ShowCancel { get; set; } = true;
 
+    // Which emails go to customers (all on until the merchant turns one off).
+    public bool EmailReceipts { get; set; } = true;
+    public bool EmailPaymentFailed { get; set; } = true;
+    public bool EmailUpcomingRenewal { get; set; } = true;
+    public bool EmailTrialEnding { get; set; } = true;
+    public bool EmailCancellation { get; set; } = true;
+
+    /// <summary>"Email me a link" on the used or expired link page.</summary>
+    public bool EmailPortalLinks { get; set; } = true;
+
     // The seller block printed on invoices (frozen onto each invoice when it is issued).
     public string? LegalName { get; set; }
     public string? LegalLine1 { get; set; }

@@ -8,6 +8,7 @@ using Commet.Server.TestClocks;
 using Commet.Server.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Commet.Server.Customers;
+using Commet.Server.Emails;
 using Commet.Server.Http;
 using Commet.Server.Infrastructure;
 using Commet.Server.Organizations;
@@ -67,6 +68,17 @@ builder.Services.AddRazorPages();
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
     o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 builder.Services.AddSingleton<Commet.Server.HostedPages.PayAttempts>();
+builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
+    .Validate(o => !o.IsConfigured || !string.IsNullOrWhiteSpace(o.From), "Commet:Smtp:From is required when Commet:Smtp:Host is set.")
+    .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Commet:Smtp:Port must be a TCP port.")
+    .ValidateOnStart();
+builder.Services.AddOptions<EmailOptions>().Bind(builder.Configuration.GetSection(EmailOptions.Section));
+builder.Services.AddSingleton<EmailTexts>();
+builder.Services.AddSingleton<IEmailCulture, DefaultEmailCulture>();
+builder.Services.AddSingleton<EmailComposer>();
+builder.Services.AddSingleton<EmailTransport>();
+builder.Services.AddSingleton<PortalLinkRequests>();
+builder.Services.AddHostedService<EmailSender>();
 
 var app = builder.Build();
 
@@ -105,6 +117,7 @@ v1.MapTransactions();
 v1.MapTestClock();
 v1.MapSandbox();
 v1.MapPortalSettings();
+v1.MapEmails();
 v1.MapRequestAccess("/portal/request-access");
 v1.MapNotAvailable();
 app.MapRequestAccess("/api/portal/request-access").ExcludeFromDescription();

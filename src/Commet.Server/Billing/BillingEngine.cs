@@ -29,7 +29,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
     private const int BatchSize = 500;
     private const int MaxStepsPerSubscription = 400;
 
-    private static readonly Type[] CopiedTypes = [typeof(Invoice), typeof(InvoiceLine), typeof(PaymentTransaction), typeof(BillingEvent)];
+    private static readonly Type[] CopiedTypes = [typeof(Invoice), typeof(InvoiceLine), typeof(PaymentTransaction), typeof(BillingEvent), typeof(Commet.Domain.EmailMessage)];
 
     private readonly string owner = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 

@@ -19,12 +19,20 @@ public static class EventRecorder
 {
     public static BillingEvent Record<TData>(CommetDb db, Tenant tenant, TData data, DateTime at, string? subscriptionId = null, string? customerId = null)
         where TData : IEventData =>
-        Add(db, tenant, TData.EventName, Serialize(data, customerId, customerId is null ? null : CustomerIds.Public(db, customerId)), at, subscriptionId, customerId);
+        WithEmail(db, tenant, data, Add(db, tenant, TData.EventName, Serialize(data, customerId, customerId is null ? null : CustomerIds.Public(db, customerId)), at, subscriptionId, customerId));
 
     /// <summary>As the other overload, for a caller that has the customer's row (nothing is read).</summary>
     public static BillingEvent Record<TData>(CommetDb db, Tenant tenant, TData data, DateTime at, string? subscriptionId, Customer customer)
         where TData : IEventData =>
-        Add(db, tenant, TData.EventName, Serialize(data, customer.Id, CustomerIds.Public(db, customer)), at, subscriptionId, customer.Id);
+        WithEmail(db, tenant, data, Add(db, tenant, TData.EventName, Serialize(data, customer.Id, CustomerIds.Public(db, customer)), at, subscriptionId, customer.Id));
+
+    /// <summary>The email the event causes (a receipt, a failed-payment notice, …) joins the same unit of work.</summary>
+    private static BillingEvent WithEmail<TData>(CommetDb db, Tenant tenant, TData data, BillingEvent evt)
+        where TData : IEventData
+    {
+        Emails.EmailOutbox.ForEvent(db, tenant, data);
+        return evt;
+    }
 
     public static string Iso(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -76,7 +76,7 @@ public static class InvoiceEndpoints
 
         group.MapPost("/{id}/send", async (string id, BillingCall call, SendInvoice handler) =>
             await call.Run(s => handler.HandleAsync(s, id, call.Ct), (s, i) => Answer.Ok(new SentInvoiceDto(true, i.SentAt!.Value, s.Tenant.Livemode))))
-            .WithSummary("Send the invoice to the customer (no email transport yet: records sentAt).");
+            .WithSummary("Email the invoice with its PDF to the customer (through the email outbox) and record sentAt.");
 
         group.MapPut("/{id}/status", async (string id, Json<UpdateInvoiceStatusRequest> body, BillingCall call, UpdateInvoiceStatus handler) =>
             await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, i) => Answer.Ok(new InvoiceStatusDto(i.Id, i.Status, i.UpdatedAt, s.Tenant.Livemode))))

@@ -10,9 +10,9 @@ namespace Commet.Server.Invoices;
 public sealed class SendInvoice
 {
     /// <summary>
-    /// "Send the invoice to the customer." There is no email transport on this server yet, so sending records
-    /// the time on the invoice (<c>sentAt</c>) and answers <c>sent: true</c>; no event is recorded (the SDK's event
-    /// list has none for it). A void invoice is not sent (422 <c>invalid_invoice_status</c>).
+    /// "Send the invoice to the customer": records the time on the invoice (<c>sentAt</c>) and puts an email with the
+    /// invoice PDF in the outbox in the same transaction (the background sender delivers it; see docs/emails.md); no
+    /// event is recorded (the SDK's event list has none for it). A void invoice is not sent (422 <c>invalid_invoice_status</c>).
     /// </summary>
     public async Task<Result<Invoice>> HandleAsync(BillingScope scope, string id, CancellationToken ct) =>
         await scope.Db.InTransactionAsync<Invoice>(async () =>
@@ -23,6 +23,11 @@ public sealed class SendInvoice
                 return InvoiceErrors.NotFound(id);
             }
             var error = invoice.MarkSent(scope.Now);
-            return error is null ? invoice : error;
+            if (error is not null)
+            {
+                return error;
+            }
+            Emails.EmailOutbox.Add(scope.Db, scope.Tenant, EmailKinds.Invoice, invoice.CustomerId, invoice.Id, invoice.SubscriptionId);
+            return invoice;
         }, ct);
 }

@@ -48,6 +48,13 @@ public abstract partial class CommetDb
             e.Property(x => x.LegalState).HasMaxLength(255);
             e.Property(x => x.LegalCountry).HasMaxLength(2);
             e.Property(x => x.TaxId).HasMaxLength(100);
+            // Rows written before these columns existed keep every email on; the sentinel lets EF write an explicit false.
+            e.Property(x => x.EmailReceipts).HasDefaultValue(true).HasSentinel(true);
+            e.Property(x => x.EmailPaymentFailed).HasDefaultValue(true).HasSentinel(true);
+            e.Property(x => x.EmailUpcomingRenewal).HasDefaultValue(true).HasSentinel(true);
+            e.Property(x => x.EmailTrialEnding).HasDefaultValue(true).HasSentinel(true);
+            e.Property(x => x.EmailCancellation).HasDefaultValue(true).HasSentinel(true);
+            e.Property(x => x.EmailPortalLinks).HasDefaultValue(true).HasSentinel(true);
             e.HasQueryFilter(x => x.OrganizationId == TenantOrganizationId && x.Livemode == TenantLivemode);
         });
 

@@ -202,6 +202,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigureUsage(b);
         ConfigurePortal(b);
         ConfigureCatalogVersions(b);
+        ConfigureEmails(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";

@@ -19,6 +19,24 @@ public sealed class PortalSectionsInput
     public bool? Cancel { get; set; }
 }
 
+/// <summary>Which emails go to customers; fields left out keep their value.</summary>
+public sealed class PortalEmailsInput
+{
+    public bool? Receipts { get; set; }
+    public bool? PaymentFailed { get; set; }
+    public bool? UpcomingRenewal { get; set; }
+    public bool? TrialEnding { get; set; }
+    public bool? Cancellation { get; set; }
+    public bool? PortalLinks { get; set; }
+}
+
+/// <summary>
+/// Which emails go to customers (all on by default): a receipt for each paid invoice, a failed payment with the link to
+/// pay, the renewal of a yearly plan coming up, a trial ending, a cancellation confirmed, and "email me a link" on the
+/// used or expired link page. An invoice sent through <c>POST /invoices/{id}/send</c> always goes.
+/// </summary>
+public sealed record PortalEmailsDto(bool Receipts, bool PaymentFailed, bool UpcomingRenewal, bool TrialEnding, bool Cancellation, bool PortalLinks);
+
 /// <summary>The seller block printed on invoices. Fields left out keep their value; an empty string clears one.</summary>
 public sealed class SellerInput
 {
@@ -42,6 +60,7 @@ public sealed class UpdatePortalSettingsRequest
     public int? AbsoluteTimeoutHours { get; set; }
     public PortalSectionsInput? Sections { get; set; }
     public SellerInput? Seller { get; set; }
+    public PortalEmailsInput? Emails { get; set; }
 }
 
 public sealed record PortalSectionsDto(bool Usage, bool ChangePlan, bool Purchases, bool PaymentMethod, bool BillingDetails, bool Invoices, bool Cancel);
@@ -69,6 +88,7 @@ public sealed record PortalSettingsDto(
     int AbsoluteTimeoutHours,
     PortalSectionsDto Sections,
     SellerDto Seller,
+    PortalEmailsDto Emails,
     DateTime? UpdatedAt,
     bool Livemode)
 {
@@ -121,7 +141,7 @@ public static class PortalSettingsEndpoints
             brandings.Forget(caller.OrganizationId, caller.Livemode);
             return Answer.Ok(await ToDtoAsync(db, caller, settings, o, ct));
         }).WithSummary("Change the customer portal's settings: display name, logo, accent colour, support email, terms and privacy links, "
-            + "top-up limits, session times, which sections show, and the seller block of invoices (legal name, address, tax ID). "
+            + "top-up limits, session times, which sections show, the seller block of invoices (legal name, address, tax ID) and which emails go to customers. "
             + "Fields left out keep their value.");
     }
 
@@ -236,6 +256,15 @@ public static class PortalSettingsEndpoints
             s.ShowInvoices = x.Invoices ?? s.ShowInvoices;
             s.ShowCancel = x.Cancel ?? s.ShowCancel;
         }
+        if (r.Emails is { } m)
+        {
+            s.EmailReceipts = m.Receipts ?? s.EmailReceipts;
+            s.EmailPaymentFailed = m.PaymentFailed ?? s.EmailPaymentFailed;
+            s.EmailUpcomingRenewal = m.UpcomingRenewal ?? s.EmailUpcomingRenewal;
+            s.EmailTrialEnding = m.TrialEnding ?? s.EmailTrialEnding;
+            s.EmailCancellation = m.Cancellation ?? s.EmailCancellation;
+            s.EmailPortalLinks = m.PortalLinks ?? s.EmailPortalLinks;
+        }
         if (r.Seller is { } seller)
         {
             s.LegalName = Text(seller.LegalName, s.LegalName);
@@ -263,6 +292,8 @@ public static class PortalSettingsEndpoints
             new SellerDto(s?.LegalName, s?.TaxId, s?.LegalLine1 is null
                 ? null
                 : new SellerAddressDto(s.LegalLine1, s.LegalLine2, s.LegalCity, s.LegalPostalCode, s.LegalState, s.LegalCountry)),
+            new PortalEmailsDto(s?.EmailReceipts ?? true, s?.EmailPaymentFailed ?? true, s?.EmailUpcomingRenewal ?? true, s?.EmailTrialEnding ?? true,
+                s?.EmailCancellation ?? true, s?.EmailPortalLinks ?? true),
             s?.UpdatedAt, caller.Livemode);
     }
 }

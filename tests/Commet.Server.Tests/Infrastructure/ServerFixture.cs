@@ -90,7 +90,7 @@ public abstract class ServerFixture : IAsyncLifetime
     }
 }
 
-public sealed class SqliteServer : ServerFixture
+public class SqliteServer : ServerFixture
 {
     private readonly string dataDir = Path.Combine(Path.GetTempPath(), "commet-tests", Guid.NewGuid().ToString("N"));
 
@@ -119,7 +119,7 @@ public sealed class SqliteServer : ServerFixture
     }
 }
 
-public sealed class PostgresServer : ServerFixture
+public class PostgresServer : ServerFixture
 {
     private readonly string database = "commet_test_" + Guid.NewGuid().ToString("N")[..12];
 
