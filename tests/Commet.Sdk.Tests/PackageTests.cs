@@ -6,7 +6,8 @@ namespace Commet.Sdk.Tests;
 
 /// <summary>
 /// What a NuGet user does: <c>dotnet pack</c> the package into a folder, make a fresh console project whose
-/// nuget.config names that folder (beside the machine's usual source), restore <c>Commet</c>, and call a running server.
+/// nuget.config names that folder (beside the machine's usual source), restore <c>Commet</c> and <c>Commet.AspNetCore</c>,
+/// and call a running server.
 /// </summary>
 public sealed class PackageTests(SqliteServer server) : IClassFixture<SqliteServer>, IDisposable
 {
@@ -53,6 +54,19 @@ public sealed class PackageTests(SqliteServer server) : IClassFixture<SqliteServ
         var root = RepoRoot();
         var feed = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
         await DotnetAsync(root, "pack", "src/Commet.Sdk/Commet.Sdk.csproj", "-c", Configuration, "--no-build", "-o", feed, $"-p:Version={version}", "-nodeReuse:false");
+        await DotnetAsync(root, "pack", "src/Commet.AspNetCore/Commet.AspNetCore.csproj", "-c", Configuration, "--no-build", "-o", feed, $"-p:Version={version}", "-nodeReuse:false");
+        using (var zip = ZipFile.OpenRead(Path.Combine(feed, $"Commet.AspNetCore.{version}.nupkg")))
+        {
+            var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+            Assert.Contains("README.md", entries);
+            Assert.Contains("icon.png", entries);
+            Assert.Contains("lib/net10.0/Commet.AspNetCore.dll", entries);
+            Assert.Contains("lib/net10.0/Commet.AspNetCore.xml", entries);
+            using var reader = new StreamReader(zip.GetEntry("Commet.AspNetCore.nuspec")!.Open());
+            var nuspec = await reader.ReadToEndAsync();
+            Assert.Contains($"<dependency id=\"Commet\" version=\"{version}\"", nuspec, StringComparison.Ordinal);
+            Assert.Contains("<frameworkReference name=\"Microsoft.AspNetCore.App\" />", nuspec, StringComparison.Ordinal);
+        }
 
         var nupkg = Path.Combine(feed, $"Commet.{version}.nupkg");
         Assert.True(File.Exists(Path.Combine(feed, $"Commet.{version}.snupkg")), "no symbol package");
@@ -95,6 +109,7 @@ public sealed class PackageTests(SqliteServer server) : IClassFixture<SqliteServ
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Commet" Version="{version}" />
+                <PackageReference Include="Commet.AspNetCore" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
@@ -124,11 +139,19 @@ public sealed class PackageTests(SqliteServer server) : IClassFixture<SqliteServ
         try
         {
             Directory.Delete(work, recursive: true);
-            var cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "commet", version);
-            if (Directory.Exists(cached))
+            var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            foreach (var id in new[] { "commet", "commet.aspnetcore" })
             {
-                Directory.Delete(cached, recursive: true);
+                var cached = Path.Combine(packages, id, version);
+                if (Directory.Exists(cached))
+                {
+                    Directory.Delete(cached, recursive: true);
+                }
+                if (Directory.Exists(Path.GetDirectoryName(cached)) && !Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(cached)!).Any())
+                {
+                    Directory.Delete(Path.GetDirectoryName(cached)!);
+                }
             }
         }
         catch (IOException)
