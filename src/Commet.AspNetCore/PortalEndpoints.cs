@@ -63,6 +63,18 @@ public static class PortalEndpoints
         return endpoints.MapCommetCustomerPortal(pattern, context => ValueTask.FromResult(customerId(context)), returnUrl);
     }
 
+    /// <summary>
+    /// The same, with the customer from <see cref="ICommetCustomerResolver"/> (with <c>AddCommetIdentity</c>: the signed-in
+    /// user's ID). The portal's back link goes to the page the user came from on this site.
+    /// </summary>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="pattern">The route.</param>
+    public static IEndpointConventionBuilder MapCommetCustomerPortal(this IEndpointRouteBuilder endpoints, string pattern) =>
+        endpoints.MapCommetCustomerPortal(pattern,
+            context => context.RequestServices.GetService<ICommetCustomerResolver>() is { } resolver
+                ? resolver.ResolveAsync(context)
+                : throw new InvalidOperationException("MapCommetCustomerPortal without a resolver needs AddCommetIdentity or an ICommetCustomerResolver."));
+
     /// <summary>The Referer when it is a page of this site (never another site's address).</summary>
     private static string? SameSiteReferer(HttpContext context)
     {
