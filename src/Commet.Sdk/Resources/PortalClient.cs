@@ -1,0 +1,36 @@
+using Commet.Internal;
+using Commet.Models;
+
+namespace Commet.Resources;
+
+/// <summary>The Customer Portal: <c>/portal/request-access</c>.</summary>
+public class PortalClient
+{
+    private static readonly CommetJsonContext J = CommetJsonContext.Default;
+    private readonly Pipeline pipeline;
+
+    /// <summary>For mocking.</summary>
+    protected PortalClient() => pipeline = null!;
+
+    internal PortalClient(Pipeline pipeline) => this.pipeline = pipeline;
+
+    /// <summary>A fresh single-use link that opens the portal signed in as the customer. Send the browser there at once.</summary>
+    /// <param name="customerId">The customer (Commet's ID or yours).</param>
+    /// <param name="returnUrl">Where the portal's back link goes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<Uri> GetUrlAsync(string customerId, string? returnUrl = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        return GetUrlAsync(new PortalUrlRequest { CustomerId = customerId, ReturnUrl = returnUrl }, cancellationToken);
+    }
+
+    /// <summary>A fresh single-use portal link for a customer given by ID or email.</summary>
+    /// <param name="request">Who and where back goes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual async Task<Uri> GetUrlAsync(PortalUrlRequest request, CancellationToken cancellationToken = default)
+    {
+        var access = await pipeline.SendAsync(HttpMethod.Post, "/portal/request-access", null, Body.Of(request, J.PortalUrlRequest), J.PortalAccess, cancellationToken)
+            .ConfigureAwait(false);
+        return new Uri(access.PortalUrl);
+    }
+}
