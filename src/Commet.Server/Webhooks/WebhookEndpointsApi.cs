@@ -121,13 +121,14 @@ public static class WebhookEndpointsApi
             WebhookTargets targets, WebhookSecrets secrets, TimeProvider clock, CancellationToken ct) =>
         {
             var r = body.Value;
-            var check = new Check().Required("url", r.Url, 2048).MaxLength("description", r.Description, 500);
-            CheckEvents(check, r.Events, required: true);
-            CheckApiVersion(check, r.ApiVersion);
+            var check = new Check().Required("url", r.Url, 2048);
             if (!check.Failed && await targets.CheckUrlAsync(r.Url!.Trim(), caller.Livemode, ct) is { } bad)
             {
                 check.Add("url", bad);
             }
+            check.MaxLength("description", r.Description, 500);
+            CheckEvents(check, r.Events, required: true);
+            CheckApiVersion(check, r.ApiVersion);
             if (check.Failed)
             {
                 return Answer.Problem(check.ToError());
@@ -162,17 +163,14 @@ public static class WebhookEndpointsApi
             ApiCaller caller, WebhookTargets targets, TimeProvider clock, CancellationToken ct) =>
         {
             var r = body.Value;
-            var check = new Check().MaxLength("description", r.Description, 500);
-            if (r.Url is not null)
-            {
-                check.Required("url", r.Url, 2048);
-            }
-            CheckEvents(check, r.Events, required: false);
-            CheckApiVersion(check, r.ApiVersion);
-            if (!check.Failed && r.Url is not null && await targets.CheckUrlAsync(r.Url.Trim(), caller.Livemode, ct) is { } bad)
+            var check = new Check();
+            if (r.Url is not null && !check.Required("url", r.Url, 2048).Failed && await targets.CheckUrlAsync(r.Url.Trim(), caller.Livemode, ct) is { } bad)
             {
                 check.Add("url", bad);
             }
+            check.MaxLength("description", r.Description, 500);
+            CheckEvents(check, r.Events, required: false);
+            CheckApiVersion(check, r.ApiVersion);
             if (check.Failed)
             {
                 return Answer.Problem(check.ToError());
@@ -326,8 +324,10 @@ public static class WebhookEndpointsApi
         }).WithSummary("Send a past delivery again (same event ID and body), with a fresh retry schedule.");
 
         group.MapPost("/{id}/rotate-secret", async Task<Results<ApiOk<WebhookEndpointCreatedDto>, ApiNotFound, ApiProblem>> (string id,
-            Json<RotateWebhookSecretRequest> body, CommetDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider clock, CancellationToken ct) =>
+            HttpContext http, CommetDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider clock, CancellationToken ct) =>
         {
+            // The body is optional (a bare POST rotates with the default overlap), so it is read here rather than bound.
+            var body = (await Json<RotateWebhookSecretRequest>.BindAsync(http))!;
             var check = new Check().Range("overlapHours", body.Value.OverlapHours, 0, 168);
             if (check.Failed)
             {
