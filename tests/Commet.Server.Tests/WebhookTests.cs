@@ -133,11 +133,11 @@ public abstract class WebhookTests(WebhookServer server)
             Assert.Equal("/portal?m=canceled", confirmed.Location);
         }
 
-        List<(string Id, string Type)> recorded;
+        List<(string Id, string Type, string? SubscriptionId)> recorded;
         await using (var db = tenant.Db())
         {
-            recorded = (await db.Events.OrderBy(e => e.Id).Select(e => new { e.Id, e.Type }).ToListAsync())
-                .Select(e => (WebhookDispatcher.MessageId(e.Id), e.Type)).ToList();
+            recorded = (await db.Events.OrderBy(e => e.Id).Select(e => new { e.Id, e.Type, e.SubscriptionId }).ToListAsync())
+                .Select(e => (WebhookDispatcher.MessageId(e.Id), e.Type, e.SubscriptionId)).ToList();
         }
         Assert.Contains(recorded, e => e.Type == "subscription.created");
         Assert.Contains(recorded, e => e.Type == "subscription.cancellation_scheduled");
@@ -162,6 +162,10 @@ public abstract class WebhookTests(WebhookServer server)
             Assert.NotNull(json["data"]);
             Assert.Equal("application/json; charset=utf-8", r.Headers["content-type"]);
         }
+        // One subscription's events arrive in the order they were recorded (none needed a retry).
+        var ofSubscription = recorded.Where(e => e.SubscriptionId == sub).Select(e => e.Id).ToList();
+        Assert.True(ofSubscription.Count >= 3, string.Join(", ", ofSubscription));
+        Assert.Equal(ofSubscription, received.Select(r => r.Id).Where(ofSubscription.Contains));
         var portalEvent = received.Single(r => r.Event == "subscription.cancellation_scheduled");
         Assert.Equal(sub, portalEvent.Json["data"]!.Str("subscriptionId"));
 
@@ -360,6 +364,20 @@ public abstract class WebhookTests(WebhookServer server)
         Assert.True(WebhookVerify.Both(second, newSecret));
         Assert.False(WebhookVerify.Standard(second.Body, second.Headers, oldSecret));
         Assert.False(second.Headers.ContainsKey("x-commet-signature-previous"));
+    }
+
+    [Fact]
+    public async Task Redirects_AreNotFollowed()
+    {
+        var tenant = await server.NewTenantAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = () => 307;
+        receiver.RedirectTo = new Uri(receiver.Url, "/elsewhere").ToString();
+        var (id, _) = await EndpointAsync(tenant.Api, receiver.Url, "*");
+        var test = await tenant.Api.PostJson($"/api/v1/webhooks/{id}/test", null).Ok();
+        Assert.False(test["success"]!.GetValue<bool>());
+        Assert.Equal(307, test["statusCode"]!.GetValue<int>());
+        Assert.Single(receiver.Received);
     }
 
     [Fact]

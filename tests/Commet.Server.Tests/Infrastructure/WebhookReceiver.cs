@@ -34,6 +34,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Func<int> Answer { get; set; } = () => 200;
 
+    /// <summary>A Location header to answer with (a redirect, with a 3xx <see cref="Answer"/>).</summary>
+    public string? RedirectTo { get; set; }
+
     public Uri Url { get; private set; } = null!;
 
     public IReadOnlyList<ReceivedWebhook> Received => received.ToArray();
@@ -54,6 +57,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             receiver.received.Enqueue(new ReceivedWebhook(body, headers, status));
             receiver.arrived.Release();
             context.Response.StatusCode = status;
+            if (receiver.RedirectTo is { } location)
+            {
+                context.Response.Headers.Location = location;
+            }
             await context.Response.WriteAsync(status < 300 ? "ok" : "receiver says no");
         });
         await app.StartAsync();
