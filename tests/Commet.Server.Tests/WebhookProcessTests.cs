@@ -41,8 +41,9 @@ public sealed class WebhookProcessTests : IAsyncLifetime
         }
     }
 
-    private Dictionary<string, string> Environment(bool postgres, bool dispatcher) => new()
+    private Dictionary<string, string> Environment(bool postgres, bool dispatcher, int leaseSeconds = 0) => new()
     {
+        ["Commet__Webhooks__LeaseSeconds"] = leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [postgres ? "COMMET_DATABASE_URL" : "COMMET_DATA_DIR"] = postgres ? connectionString : dataDir,
         ["COMMET_BOOTSTRAP_SANDBOX_KEY"] = Key,
         ["Commet__Billing__Worker"] = "false",
@@ -86,6 +87,54 @@ public sealed class WebhookProcessTests : IAsyncLifetime
         Assert.Equal(ids.Count, received.Count);
         Assert.All(received, r => Assert.True(WebhookVerify.Both(r, secret)));
         Assert.Contains(received, r => r.Event == "subscription.created" && r.Json["data"]!.Str("subscriptionId") == subscriptionId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KilledMidDelivery_AnotherStartRepeatsTheAttempt_AtLeastOnce(bool postgres)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string secret;
+        HashSet<string> ids;
+        // The dispatcher sends the events and the receiver holds every request open: the process is killed with the
+        // attempts in flight, so no outcome was recorded. A 3-second lease lets the restarted process take them over.
+        await using (var first = await ServerProcess.StartAsync(Environment(postgres, dispatcher: true, leaseSeconds: 3)))
+        {
+            var api = first.Client(Key);
+            secret = (await api.PostJson("/api/v1/webhooks", new { url = receiver.Url.ToString(), events = new[] { "subscription.created" } }).Ok()).Str("secretKey");
+            await api.Plan("basic", 4900);
+            await api.Customer("lee");
+            await api.Subscribe("lee", "basic");
+            await using (var db = Db(postgres))
+            {
+                ids = (await db.Events.IgnoreQueryFilters().Where(e => e.Type == "subscription.created").Select(e => e.Id).ToListAsync())
+                    .Select(Commet.Server.Webhooks.WebhookDispatcher.MessageId).ToHashSet();
+            }
+            await receiver.WaitForAsync(r => r.Count == ids.Count, "the attempt in flight");
+        }
+        receiver.Hold.SetResult();
+        receiver.Hold = null;
+
+        await using var second = await ServerProcess.StartAsync(Environment(postgres, dispatcher: true, leaseSeconds: 3));
+        var received = await receiver.WaitForAsync(r => r.Count == 2 * ids.Count, "the repeated attempt");
+        // At least once: the event the killed process had sent arrives again with the same webhook-id, and the repeat is
+        // recorded as delivered. The bound seen: one repeat per attempt that was in flight at the kill.
+        Assert.Equal(ids.Order(), received.Select(r => r.Id).Distinct().Order());
+        Assert.All(received, r => Assert.True(WebhookVerify.Both(r, secret)));
+        Assert.All(ids, id => Assert.Equal(2, received.Count(r => r.Id == id)));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var db = Db(postgres);
+            if (await db.WebhookDeliveries.IgnoreQueryFilters().CountAsync(d => d.Status == WebhookDeliveryStatus.Succeeded) == ids.Count)
+            {
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "The repeated delivery was not recorded.");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

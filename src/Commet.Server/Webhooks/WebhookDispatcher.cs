@@ -134,7 +134,7 @@ public sealed class WebhookDispatcher(IDbContextFactory<CommetDb> dbFactory, Web
     {
         var now = Now;
         var token = node + ":" + Guid.NewGuid().ToString("N")[..12];
-        var leaseUntil = now.AddSeconds(options.Value.TimeoutSeconds + 60);
+        var leaseUntil = now + options.Value.Lease;
         List<WebhookDelivery> claimed;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {

@@ -22,6 +22,14 @@ public sealed class WebhookOptions
     /// <summary>How long one attempt may take, in seconds.</summary>
     public int TimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How long a node owns a delivery it claimed, in seconds; 0 means <see cref="TimeoutSeconds"/> + 60. A node that dies
+    /// mid-attempt leaves the delivery to another node after this long (the one way an event is sent twice).
+    /// </summary>
+    public int LeaseSeconds { get; set; }
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds > 0 ? LeaseSeconds : TimeoutSeconds + 60);
+
     /// <summary>Requests in flight at once per node.</summary>
     public int Concurrency { get; set; } = 16;
 
@@ -51,5 +59,5 @@ public sealed class WebhookOptions
     }
 
     public bool IsValid() => ParseSchedule(RetrySchedule) is not null && PollMilliseconds > 0 && TimeoutSeconds > 0 && Concurrency > 0
-        && BatchSize > 0 && RotationOverlapHours >= 0 && DisableAfterFailedEvents > 0;
+        && BatchSize > 0 && LeaseSeconds >= 0 && RotationOverlapHours >= 0 && DisableAfterFailedEvents > 0;
 }

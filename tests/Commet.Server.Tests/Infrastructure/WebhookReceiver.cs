@@ -34,6 +34,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Func<int> Answer { get; set; } = () => 200;
 
+    /// <summary>While set, requests are recorded and then held open until it completes (a delivery "in flight").</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     /// <summary>A Location header to answer with (a redirect, with a 3xx <see cref="Answer"/>).</summary>
     public string? RedirectTo { get; set; }
 
@@ -56,6 +59,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var status = receiver.Answer();
             receiver.received.Enqueue(new ReceivedWebhook(body, headers, status));
             receiver.arrived.Release();
+            if (receiver.Hold is { } hold)
+            {
+                await hold.Task;
+            }
             context.Response.StatusCode = status;
             if (receiver.RedirectTo is { } location)
             {
