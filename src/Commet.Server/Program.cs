@@ -14,6 +14,7 @@ using Commet.Server.Infrastructure;
 using Commet.Server.Organizations;
 using Commet.Server.Persistence;
 using Commet.Server.Portal;
+using Commet.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 
@@ -52,6 +53,7 @@ builder.Services.AddInvoices();
 builder.Services.AddTransactions();
 builder.Services.AddSingleton<BillingEngine>();
 builder.Services.AddHostedService<BillingWorker>();
+builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddCommetOpenApi();
 builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section))
     .Validate(o => o.IsValid(out _), "Commet:Portal settings are out of range (see PortalOptions).")
@@ -118,6 +120,7 @@ v1.MapTestClock();
 v1.MapSandbox();
 v1.MapPortalSettings();
 v1.MapEmails();
+v1.MapWebhooks();
 v1.MapRequestAccess("/portal/request-access");
 v1.MapNotAvailable();
 app.MapRequestAccess("/api/portal/request-access").ExcludeFromDescription();

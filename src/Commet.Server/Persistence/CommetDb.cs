@@ -203,6 +203,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigurePortal(b);
         ConfigureCatalogVersions(b);
         ConfigureEmails(b);
+        ConfigureWebhooks(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";
