@@ -27,9 +27,11 @@ public static class CustomerStates
     {
         [EventNames.SubscriptionCreated] = "subscription_created",
         [EventNames.SubscriptionActivated] = "subscription_activated",
-        // The SDK lists no trigger of their own for these two; the subscription is active again (docs/decisions.md).
+        // The SDK lists no trigger of their own for these; the subscription is active again (docs/decisions.md).
         [EventNames.SubscriptionReactivated] = "subscription_activated",
         [EventNames.PaymentRecovered] = "subscription_activated",
+        [EventNames.SubscriptionUpdated] = "subscription_activated", // recorded when voiding a past-due invoice makes it active
+
         [EventNames.SubscriptionCanceled] = "subscription_canceled",
         [EventNames.SubscriptionPlanChanged] = "plan_change",
         [EventNames.SubscriptionPastDue] = "past_due",
