@@ -146,8 +146,10 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
                 await batch.AssignNumbersAsync(work, tenant, rows, ct);
                 await BulkCopy.WriteAsync(work, rows, ct);
                 // The customers' new states, read now that the copied rows are in (customer.state_changed).
-                await CustomerStates.RecordForAsync(work, rows.Of<BillingEvent>(), ct);
-                await work.SaveChangesAsync(ct);
+                if (await CustomerStates.RecordForAsync(work, rows.Of<BillingEvent>(), ct))
+                {
+                    await work.SaveChangesAsync(ct);
+                }
                 return true;
             }, ct);
         }

@@ -80,11 +80,16 @@ public static class CustomerStates
         await RecordAsync(db, saved, ct);
     }
 
-    /// <summary>As <see cref="RecordPendingAsync"/>, for events written by other means (the engine's COPY).</summary>
-    public static async Task RecordForAsync(CommetDb db, IEnumerable<BillingEvent> written, CancellationToken ct)
+    /// <summary>
+    /// As <see cref="RecordPendingAsync"/>, for events written by other means (the engine's COPY); false when none of
+    /// them is a transition, so there is nothing to save.
+    /// </summary>
+    public static async Task<bool> RecordForAsync(CommetDb db, IEnumerable<BillingEvent> written, CancellationToken ct)
     {
         PendingOf(db).Events.Clear();
-        await RecordAsync(db, written.Where(e => e.CustomerId is not null && Triggers.ContainsKey(e.Type)).ToList(), ct);
+        var transitions = written.Where(e => e.CustomerId is not null && Triggers.ContainsKey(e.Type)).ToList();
+        await RecordAsync(db, transitions, ct);
+        return transitions.Count > 0;
     }
 
     private static async Task RecordAsync(CommetDb db, List<BillingEvent> transitions, CancellationToken ct)
