@@ -101,12 +101,15 @@ public static class CustomerStates
         var (org, livemode) = (db.TenantOrganizationId, db.TenantLivemode);
         try
         {
-            // One per customer: the state after everything this unit of work did, with the last transition as trigger.
-            foreach (var last in transitions.GroupBy(e => (e.OrganizationId, e.Livemode, e.CustomerId!)).Select(g => g.Last()))
+            // One per customer: the state after everything this unit of work did, with the last transition as trigger —
+            // except that a trial's end names the transition rather than the subscription event recorded with it.
+            foreach (var group in transitions.GroupBy(e => (e.OrganizationId, e.Livemode, e.CustomerId!)))
             {
+                var last = group.Last();
+                var trigger = Triggers[(group.LastOrDefault(e => e.Type is EventNames.TrialExpired or EventNames.TrialConverted) ?? last).Type];
                 var tenant = new Tenant(last.OrganizationId, last.Livemode);
                 db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
-                var data = await StateAsync(new BillingScope(db, tenant, last.OccurredAt, ""), last.CustomerId!, Triggers[last.Type], ct);
+                var data = await StateAsync(new BillingScope(db, tenant, last.OccurredAt, ""), last.CustomerId!, trigger, ct);
                 EventRecorder.Record(db, tenant, data, last.OccurredAt, data.SubscriptionId, last.CustomerId);
             }
         }

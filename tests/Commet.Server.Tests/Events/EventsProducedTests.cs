@@ -279,6 +279,23 @@ public abstract partial class EventsProducedTests<TServer>(TServer server) : ICl
         Assert.Empty(last["features"]!.AsArray());
     }
 
+    [Fact]
+    public async Task CustomerStateChanged_ATrialEndingWithoutACard_IsTrialExpired()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Start);
+        await api.Plan("trial", 1500, trialDays: 14);
+        await api.Customer("tia", card: null);
+        await api.Subscribe("tia", "trial");
+
+        await api.RunUntil(Start.AddDays(15)); // trial.expired and subscription.canceled, in one step
+
+        var states = (await EventsAsync(t)).Where(e => e.Type == "customer.state_changed").Select(e => e.Data).ToList();
+        Assert.Equal(["trial_started", "trial_expired"], states.Select(s => s.Str("trigger")));
+        Assert.Equal(("trialing", "none"), (states[0].Str("status"), states[1].Str("status")));
+    }
+
     private static Task<JsonNode> Track(HttpClient api, string customer, string feature, decimal value) =>
         api.PostJson("/api/v1/usage/events", new { customerId = customer, feature, value }).Ok(HttpStatusCode.Created);
 
