@@ -332,6 +332,9 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<DateTime?>("OverdueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -416,6 +419,10 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
+
+                    b.HasIndex("OrganizationId", "Livemode", "DueDate")
+                        .HasDatabaseName("IX_invoices_overdue_sweep")
+                        .HasFilter("\"Status\" = 'outstanding' AND \"OverdueAt\" IS NULL");
 
                     b.HasIndex("OrganizationId", "Livemode", "Number")
                         .IsUnique();
@@ -1800,6 +1807,9 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<long>("PurchasedAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RefillLevel")
                         .HasColumnType("bigint");
 
                     b.Property<DateTime>("UpdatedAt")

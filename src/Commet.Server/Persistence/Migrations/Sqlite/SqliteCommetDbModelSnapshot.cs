@@ -327,6 +327,9 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OverdueAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("TEXT");
 
@@ -411,6 +414,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
+
+                    b.HasIndex("OrganizationId", "Livemode", "DueDate")
+                        .HasDatabaseName("IX_invoices_overdue_sweep")
+                        .HasFilter("\"Status\" = 'outstanding' AND \"OverdueAt\" IS NULL");
 
                     b.HasIndex("OrganizationId", "Livemode", "Number")
                         .IsUnique();
@@ -1793,6 +1800,9 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("PurchasedAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefillLevel")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
