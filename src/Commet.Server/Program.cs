@@ -42,7 +42,12 @@ builder.Services.AddDataProtection().PersistKeysToDbContext<CommetDb>().SetAppli
 builder.Services.AddOptions<BillingOptions>().Bind(builder.Configuration.GetSection(BillingOptions.Section));
 builder.Services.AddSingleton<BillingClock>();
 builder.Services.AddSingleton<BillingScopes>();
-builder.Services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
+builder.Services.AddSingleton<SandboxPaymentProvider>();
+builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section));
+builder.Services.AddSingleton<StripeClients>();
+builder.Services.AddSingleton<PaymentProviders>();
+builder.Services.AddSingleton<StripeCheckout>();
+builder.Services.AddSingleton<StripeWebhooks>();
 builder.Services.AddSingleton<PaymentService>();
 builder.Services.AddSingleton<HostedLinks>();
 builder.Services.AddUsage(builder.Configuration);
@@ -103,11 +108,13 @@ v1.MapInvoices();
 v1.MapTransactions();
 v1.MapTestClock();
 v1.MapSandbox();
+v1.MapPaymentProvider();
 v1.MapPortalSettings();
 v1.MapRequestAccess("/portal/request-access");
 v1.MapNotAvailable();
 app.MapRequestAccess("/api/portal/request-access").ExcludeFromDescription();
 app.MapInvoicePdf();
+app.MapStripe();
 app.MapRazorPages();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
 

@@ -201,6 +201,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigureBilling(b);
         ConfigureUsage(b);
         ConfigurePortal(b);
+        ConfigurePaymentProviders(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";
