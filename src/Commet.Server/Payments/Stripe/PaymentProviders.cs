@@ -90,7 +90,8 @@ public sealed class PaymentProviders(IDataProtectionProvider protection, IOption
         string accountId;
         try
         {
-            var account = await new global::Stripe.AccountService(clients.For(secretKey)).GetAsync(null, null, null, ct);
+            // GET /v1/account: the account the key belongs to (AccountService.Get with no ID asks for /v1/accounts/ instead).
+            var account = await clients.For(secretKey).RequestAsync<global::Stripe.Account>(HttpMethod.Get, "/v1/account", null, null, ct);
             accountId = account.Id;
         }
         catch (global::Stripe.StripeException ex) when (ex.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
