@@ -304,6 +304,44 @@ public abstract class StripePaymentTests<TServer>(TServer fixture) : IClassFixtu
         Assert.Equal(2, await db.StripeEvents.CountAsync());
     }
 
+    [Fact]
+    public async Task A_renewal_Stripe_cannot_answer_is_a_processing_error_retried_with_one_key_and_dunned()
+    {
+        var t = await LiveTenantAsync();
+        await t.Live.Plan("pro", 1500);
+        await t.Live.Customer("out", card: null);
+        var sub = await t.Live.Subscribe("out", "pro");
+        await PayThroughCheckoutAsync(sub.Str("checkoutUrl"));
+
+        // 500 on the first try and on both of Stripe.net's retries.
+        var before = Stripe.Requests.Count;
+        Stripe.FailNext("/v1/payment_intents", times: 3);
+        await RunEngineAsync(t.OrganizationId, (await t.Live.Subscription(sub.Str("id")))["currentPeriod"]!.Date("end").AddMinutes(1));
+        var calls = Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/payment_intents").ToList();
+        Assert.Equal(3, calls.Count);
+        Assert.Single(calls.Select(c => c.IdempotencyKey).Distinct());
+        Assert.Equal("past_due", (await t.Live.Subscription(sub.Str("id"))).Str("status"));
+        Assert.Equal("processing_error", (await LastEventAsync(t.OrganizationId, "payment.failed")).Str("failureCode"));
+    }
+
+    [Fact]
+    public async Task Sandbox_with_a_Stripe_test_key_collects_cards_on_Checkout_in_test_mode()
+    {
+        var t = await LiveTenantAsync(connect: false);
+        await t.Sandbox.PutJson("/api/v1/payment-provider", new { provider = "stripe", secretKey = StripeStandIn.TestKey, webhookSecret = WebhookSecret }).Ok();
+        await t.Sandbox.Plan("pro", 2000);
+        await t.Sandbox.Customer("tess", card: null);
+        var sub = await t.Sandbox.Subscribe("tess", "pro");
+        var (checkoutId, _) = await PayThroughCheckoutAsync(sub.Str("checkoutUrl"));
+        Assert.StartsWith("cs_test_", checkoutId, StringComparison.Ordinal);
+        Assert.Equal("active", (await t.Sandbox.Subscription(sub.Str("id"))).Str("status"));
+        // A typed card is refused now that Stripe collects the cards.
+        var typed = await t.Sandbox.PostJson("/api/v1/sandbox/payment-methods", new { customerId = "tess", cardNumber = "4242424242424242" });
+        Assert.Equal("card_collected_by_stripe", typed.ErrorCode);
+        // Live mode of the same organization is still not connected.
+        Assert.Equal("none", (await t.Live.GetJson("/api/v1/payment-provider").Ok()).Str("provider"));
+    }
+
     private sealed record LiveTenant(string OrganizationId, HttpClient Live, HttpClient Sandbox);
 
     private async Task<LiveTenant> LiveTenantAsync(bool connect = true)
