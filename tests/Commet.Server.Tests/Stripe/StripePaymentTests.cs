@@ -102,6 +102,7 @@ public abstract class StripePaymentTests<TServer>(TServer fixture) : IClassFixtu
         Assert.Equal("usd", create.Params["line_items[0][price_data][currency]"]);
         Assert.Equal("off_session", create.Params["payment_intent_data[setup_future_usage]"]);
         Assert.Equal("active", (await t.Live.Subscription(subscriptionId)).Str("status"));
+        Assert.Equal("stripe", (await LastEventAsync(t.OrganizationId, "subscription.activated")).Str("provider"));
 
         // Stripe's webhook for the same Checkout Session arrives too: nothing is paid twice.
         var session = Stripe.Object(checkoutId);

@@ -32,6 +32,10 @@ public static class PaymentProviderEndpoints
             HttpRequest request, CancellationToken ct) =>
         {
             var connection = await providers.StripeForAsync(db, caller.OrganizationId, caller.Livemode, ct);
+            if (connection is { FromOperatorSettings: true })
+            {
+                connection = connection with { AccountId = await providers.OperatorAccountIdAsync(ct) ?? "" };
+            }
             return Answer.Ok(Describe(connection, caller.OrganizationId, caller.Livemode, links.Base(BillingScopes.BaseUrlOf(request))));
         }).WithSummary("The payment provider of this organization and mode: Stripe (its key's last 4 and account) or the built-in sandbox provider.");
 

@@ -131,6 +131,27 @@ public sealed class PaymentProviders(IDataProtectionProvider protection, IOption
         return row;
     }
 
+    /// <summary>The Stripe account an operator-configured key belongs to (asked once; null when Stripe cannot say).</summary>
+    public async Task<string?> OperatorAccountIdAsync(CancellationToken ct)
+    {
+        if (operatorAccountId is not null || options.Value.SecretKey is not { Length: > 0 } key)
+        {
+            return operatorAccountId;
+        }
+        try
+        {
+            var account = await clients.For(key).RequestAsync<global::Stripe.Account>(HttpMethod.Get, "/v1/account", null, null, ct);
+            return operatorAccountId = account.Id;
+        }
+        catch (Exception ex) when (ex is global::Stripe.StripeException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("The operator's Stripe key could not be checked: {Kind}", ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private string? operatorAccountId;
+
     public void Forget(string organizationId, bool livemode) => cache.TryRemove((organizationId, livemode), out _);
 }
 
