@@ -120,6 +120,13 @@ public sealed class PaymentProviders(IDataProtectionProvider protection, IOption
             };
             db.PaymentProviderAccounts.Add(row);
         }
+        else if (row.AccountId != accountId)
+        {
+            // Another Stripe account: the customers' Stripe IDs belong to the old one; new ones are made on first need.
+            await db.Customers.IgnoreQueryFilters()
+                .Where(c => c.OrganizationId == tenant.OrganizationId && c.Livemode == tenant.Livemode && c.StripeCustomerId != null)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.StripeCustomerId, (string?)null), ct);
+        }
         row.Provider = Stripe;
         row.SecretKeyProtected = protector.Protect(secretKey);
         row.WebhookSecretProtected = protector.Protect(webhookSecret);

@@ -128,6 +128,17 @@ public sealed class StripeWebhooks(PaymentProviders providers, StripeCheckout ch
         {
             return WebhookOutcome.Ignored;
         }
+        var hosted = await scope.Db.HostedSessions.AsNoTracking().FirstOrDefaultAsync(h => h.Id == found.HostedSessionId, ct);
+        if (hosted is null || hosted.CompletedAt is not null)
+        {
+            return WebhookOutcome.Handled;
+        }
+        if (hosted.Kind == Portal.PortalActions.IntentKind && PendingPurchase.FromJson(hosted.PurchaseJson) is { CompletedByCardStep: false })
+        {
+            // A portal purchase (top-up, start, reactivation) is carried out by the portal when the customer comes back
+            // from Checkout (setup mode: nothing was charged); completing the card step here would leave it undone.
+            return WebhookOutcome.Ignored;
+        }
         var done = await complete.HandleAsync(scope, found.HostedSessionId, null, ct, found.Card);
         if (!done.IsSuccess)
         {
