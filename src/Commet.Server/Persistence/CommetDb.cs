@@ -204,6 +204,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigureCatalogVersions(b);
         ConfigureEmails(b);
         ConfigureWebhooks(b);
+        ConfigurePaymentProviders(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";

@@ -562,6 +562,57 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.ToTable("payment_methods", (string)null);
                 });
 
+            modelBuilder.Entity("Commet.Domain.Billing.PaymentProviderAccount", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyLast4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretKeyProtected")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WebhookSecretProtected")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Livemode")
+                        .IsUnique();
+
+                    b.ToTable("payment_provider_accounts", (string)null);
+                });
+
             modelBuilder.Entity("Commet.Domain.Billing.PaymentTransaction", b =>
                 {
                     b.Property<string>("Id")
@@ -614,6 +665,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("RefundedAt")
                         .HasColumnType("TEXT");
 
@@ -636,7 +691,35 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
 
+                    b.HasIndex("OrganizationId", "Livemode", "ProviderReference");
+
                     b.ToTable("transactions", (string)null);
+                });
+
+            modelBuilder.Entity("Commet.Domain.Billing.StripeEventRecord", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "Livemode", "Id");
+
+                    b.ToTable("stripe_events", (string)null);
                 });
 
             modelBuilder.Entity("Commet.Domain.Billing.Subscription", b =>
@@ -1083,6 +1166,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TaxDocument")
