@@ -55,7 +55,8 @@ public abstract partial class EmailTests<TServer>(TServer server) : IClassFixtur
         // Never card data: not even the last four digits of the test card.
         Assert.DoesNotContain("4242", receipt.TextBody + receipt.HtmlBody, StringComparison.Ordinal);
 
-        var listed = (await api.GetJson($"/api/v1/emails?customerId={customer}&kind=receipt").Ok()).AsArray();
+        // The SMTP server has the message before the sender marks its row sent: wait for the rows, not the mail.
+        var listed = await WaitForEmailsAsync(api, customer, "receipt", rows => rows.Count == 2 && rows.All(r => r!.Str("status") == "sent"));
         Assert.Equal(2, listed.Count);
         Assert.All(listed, e => Assert.Equal("sent", e!.Str("status")));
         Assert.Equal(email, listed[0]!.Str("to"));
@@ -245,7 +246,7 @@ public abstract partial class EmailTests<TServer>(TServer server) : IClassFixtur
 
         var upcoming = await Smtp.WaitForAsync($"{customer}@example.com", m => (m.Subject ?? "").Contains("renews", StringComparison.Ordinal));
         Assert.Equal($"Your {Name(code)} subscription renews on Monday, January 1, 2029", upcoming.Subject);
-        var rows = (await api.GetJson($"/api/v1/emails?customerId={ours}&kind=upcoming_renewal").Ok()).AsArray();
+        var rows = await WaitForEmailsAsync(api, ours, "upcoming_renewal", all => all.Count > 0 && all.All(r => r!.Str("status") != "pending"));
         Assert.Equal(["sent", "skipped"], rows.Select(r => r!.Str("status")).ToArray());
     }
 
@@ -306,6 +307,25 @@ public abstract partial class EmailTests<TServer>(TServer server) : IClassFixtur
             if (DateTime.UtcNow > deadline)
             {
                 throw new Xunit.Sdk.XunitException($"No {kind} email reached {status} within {seconds} s: {rows.ToJsonString()}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits until the customer's outbox rows of that kind satisfy the condition (the sender works in the background).</summary>
+    public static async Task<JsonArray> WaitForEmailsAsync(HttpClient api, string customer, string kind, Func<JsonArray, bool> done, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var rows = (await api.GetJson($"/api/v1/emails?customerId={customer}&kind={kind}").Ok()).AsArray();
+            if (done(rows))
+            {
+                return rows;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"The {kind} emails did not reach the expected state within {seconds} s: {rows.ToJsonString()}");
             }
             await Task.Delay(50);
         }
