@@ -45,7 +45,7 @@ public sealed class SampleJourneyTests(BrowserFixture fixture)
         var t = await TenantAsync(fixture.Server);
         await using var sample = await SampleApp.StartAsync(fixture.Server.BaseAddress, t.SandboxKey);
         await using var j = await fixture.StartAsync("sample");
-        var email = $"ada-{Guid.NewGuid():N}@example.com";
+        var email = $"ada-{Guid.NewGuid().ToString("N")[..8]}@example.com";
 
         var customerId = await RegisterAsync(j.Page, sample.BaseAddress, email);
 
@@ -94,7 +94,7 @@ public sealed class SampleJourneyTests(BrowserFixture fixture)
         }
         await using var sample = await SampleApp.StartAsync(fixture.Server.BaseAddress, t.SandboxKey, endpoint.SecretKey, port);
         await using var j = await fixture.StartAsync("sample-webhook");
-        var customerId = await RegisterAsync(j.Page, sample.BaseAddress, $"bo-{Guid.NewGuid():N}@example.com");
+        var customerId = await RegisterAsync(j.Page, sample.BaseAddress, $"bo-{Guid.NewGuid().ToString("N")[..8]}@example.com");
         await t.Api.Subscribe(customerId, "team");
 
         await j.Page.GetByRole(AriaRole.Link, new() { Name = "Manage billing" }).ClickAsync();
