@@ -1,4 +1,3 @@
-using System.Net;
 using Commet.Models;
 using Commet.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -68,30 +67,22 @@ public sealed class SampleJourneyTests(BrowserFixture fixture)
     }
 
     /// <summary>
-    /// Needs the server's webhook endpoints API (branch <c>webhooks</c>); before that is merged the server answers
-    /// 501 endpoint_not_available and this test fails saying so. Remove the Skip once it is merged.
+    /// A cancellation made in the portal reaches the sample's webhook receiver: the server signs the delivery and
+    /// <c>MapCommetWebhooks</c> verifies it before the sample stores it.
     /// </summary>
-    [Fact(Skip = "Needs the webhook endpoints API from branch 'webhooks': remove this Skip after merging it.")]
+    [Fact]
     public async Task PortalCancellation_ReachesTheSamplesWebhookReceiver()
     {
         var t = await TenantAsync(fixture.Server);
         var port = SampleApp.FreePort();
         var commet = new CommetClient(t.SandboxKey, new CommetClientOptions { BaseUrl = fixture.Server.BaseAddress, MaxRetries = 0 });
-        WebhookEndpointCreated endpoint;
-        try
+        // The portal's cancel button schedules the cancellation at the period end: subscription.cancellation_scheduled.
+        var endpoint = await commet.Webhooks.CreateAsync(new CreateWebhookRequest
         {
-            endpoint = await commet.Webhooks.CreateAsync(new CreateWebhookRequest
-            {
-                Url = $"http://127.0.0.1:{port}/webhooks/commet",
-                Events = ["subscription.canceled"],
-                Description = "samples/Acme in the browser test",
-            });
-        }
-        catch (CommetApiException ex) when (ex.Status == HttpStatusCode.NotImplemented && ex.Code == "endpoint_not_available")
-        {
-            Assert.Fail("Skipped in substance: this server has no webhook endpoints API yet (501 endpoint_not_available); merge branch 'webhooks'.");
-            return;
-        }
+            Url = $"http://127.0.0.1:{port}/webhooks/commet",
+            Events = ["subscription.canceled", "subscription.cancellation_scheduled"],
+            Description = "samples/Acme in the browser test",
+        });
         await using var sample = await SampleApp.StartAsync(fixture.Server.BaseAddress, t.SandboxKey, endpoint.SecretKey, port);
         await using var j = await fixture.StartAsync("sample-webhook");
         var customerId = await RegisterAsync(j.Page, sample.BaseAddress, $"bo-{Guid.NewGuid().ToString("N")[..8]}@example.com");
@@ -105,7 +96,7 @@ public sealed class SampleJourneyTests(BrowserFixture fixture)
 
         // The delivery is asynchronous: reload the sample's Events page until the row is there (at most 30 s).
         await j.Page.GotoAsync(new Uri(sample.BaseAddress, "/Events").ToString());
-        var row = j.Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "subscription.canceled" });
+        var row = j.Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "subscription.cancel" });
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (await row.CountAsync() == 0 && DateTime.UtcNow < deadline)
         {
