@@ -913,6 +913,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<bool>("Livemode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MetadataJson")
                         .HasColumnType("TEXT");
 
@@ -1367,6 +1371,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<bool>("Livemode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1413,6 +1421,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultLocale")
+                        .HasMaxLength(35)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DisplayName")
