@@ -61,8 +61,9 @@ public sealed class PortalFormat(TimeZoneInfo zone, CultureInfo? culture = null)
     private static string Place(string number, bool negative, string currency, CultureInfo culture)
     {
         var symbol = Commet.Domain.Money.SymbolOf(currency);
+        var before = culture.NumberFormat.CurrencyPositivePattern is 0 or 2;
         var text = symbol is null
-            ? $"{number} {currency}"
+            ? before ? $"{currency} {number}" : $"{number} {currency}"
             : culture.NumberFormat.CurrencyPositivePattern switch
             {
                 0 => symbol + number,
@@ -111,6 +112,9 @@ public sealed class PortalFormat(TimeZoneInfo zone, CultureInfo? culture = null)
 
     /// <summary>"monthly billing", "facturación mensual" (a whole phrase: adjectives agree differently in each language).</summary>
     public static string IntervalBilling(string? interval) => T["Interval.Billing." + IntervalKey(interval)];
+
+    /// <summary>"billed monthly", "con facturación mensual".</summary>
+    public static string IntervalBilled(string? interval) => T["Interval.Billed." + IntervalKey(interval)];
 
     private static string IntervalKey(string? interval) => interval switch
     {
