@@ -27,13 +27,23 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
 
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
 
-    public static readonly IReadOnlyList<(string Code, string Name)> Countries = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+    private static readonly IReadOnlyList<string> CountryCodes = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
         .Select(c => { try { return new RegionInfo(c.Name); } catch (ArgumentException) { return null; } })
         .Where(r => r is not null && r.TwoLetterISORegionName.Length == 2 && r.TwoLetterISORegionName.All(char.IsAsciiLetterUpper))
-        .Select(r => (r!.TwoLetterISORegionName, r.EnglishName))
-        .DistinctBy(r => r.TwoLetterISORegionName)
-        .OrderBy(r => r.EnglishName, StringComparer.Ordinal)
+        .Select(r => r!.TwoLetterISORegionName)
+        .Distinct(StringComparer.Ordinal)
         .ToList();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<(string Code, string Name)>> CountriesByLanguage = new(StringComparer.Ordinal);
+
+    /// <summary>Every country with its name in the request's language (the platform's ICU names), sorted as that language sorts.</summary>
+    public static IReadOnlyList<(string Code, string Name)> Countries => CountriesByLanguage.GetOrAdd(CultureInfo.CurrentUICulture.Name, _ =>
+    {
+        var ui = CultureInfo.CurrentUICulture;
+        return CountryCodes.Select(code => (code, new RegionInfo(code).DisplayName))
+            .OrderBy(c => c.DisplayName, StringComparer.Create(ui.Name.Length == 0 ? CultureInfo.InvariantCulture : ui, false))
+            .ToList();
+    });
 
     public void OnGet()
     {
