@@ -58,7 +58,7 @@ public sealed class PortalFormat(TimeZoneInfo zone, CultureInfo? culture = null)
     }
 
     /// <summary>A number with the currency's symbol where the culture puts it ("$5", "5 €", "R$ 5").</summary>
-    private static string Place(string number, bool negative, string currency, CultureInfo culture)
+    public static string Place(string number, bool negative, string currency, CultureInfo culture)
     {
         var symbol = Commet.Domain.Money.SymbolOf(currency);
         var before = culture.NumberFormat.CurrencyPositivePattern is 0 or 2;
