@@ -55,6 +55,19 @@ public abstract class PortalLanguageTests<TServer>(TServer server) : IClassFixtu
         Assert.Contains($"<h1>{heading}</h1>", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, "Name or company")]
+    [InlineData("en-US", "Name or company")]
+    [InlineData("de", "Name oder Firma")]
+    public async Task BillingDetails_Opens(string? acceptLanguage, string label)
+    {
+        var api = await TenantAsync();
+        using var ann = await OpenAsync(api, acceptLanguage: acceptLanguage);
+        var page = await ann.GetAsync("/portal/billing-details");
+        Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
+        Assert.Contains(label, WebUtility.HtmlDecode(page.Html), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NothingSaid_English()
     {

@@ -56,7 +56,7 @@ public static class PortalStyles
         + "form.filters{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end}form.filters .field{margin:0}"
         + "ul.cards{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}ul.cards p{margin:.25rem 0}"
         + ".row-between{display:flex;justify-content:space-between;gap:.5rem;flex-wrap:wrap;align-items:center}"
-        + ".narrow{display:none}@media (max-width:40rem){.wide{display:none}.narrow{display:grid}}"
+        + "ul.cards.narrow{display:none}@media (max-width:40rem){.wide{display:none}ul.cards.narrow{display:grid}}"
         + "table.compare th[scope=row]{font-weight:600}table.compare td,table.compare th{min-width:7rem}table.compare .cur{background:#f9fafb}"
         + "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}"
         + "dl.facts dt{color:#4b5563}"

@@ -27,11 +27,12 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
 
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
 
-    private static readonly IReadOnlyList<string> CountryCodes = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
-        .Select(c => { try { return new RegionInfo(c.Name); } catch (ArgumentException) { return null; } })
-        .Where(r => r is not null && r.TwoLetterISORegionName.Length == 2 && r.TwoLetterISORegionName.All(char.IsAsciiLetterUpper))
-        .Select(r => r!.TwoLetterISORegionName)
-        .Distinct(StringComparer.Ordinal)
+    /// <summary>One region per country, made from a specific culture's name (some codes alone, such as EH, are refused).</summary>
+    private static readonly IReadOnlyList<string> RegionCultures = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return (Culture: c.Name, Region: (RegionInfo?)new RegionInfo(c.Name)); } catch (ArgumentException) { return (c.Name, null); } })
+        .Where(r => r.Region is not null && r.Region.TwoLetterISORegionName.Length == 2 && r.Region.TwoLetterISORegionName.All(char.IsAsciiLetterUpper))
+        .DistinctBy(r => r.Region!.TwoLetterISORegionName)
+        .Select(r => r.Culture)
         .ToList();
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<(string Code, string Name)>> CountriesByLanguage = new(StringComparer.Ordinal);
@@ -40,7 +41,8 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
     public static IReadOnlyList<(string Code, string Name)> Countries => CountriesByLanguage.GetOrAdd(CultureInfo.CurrentUICulture.Name, _ =>
     {
         var ui = CultureInfo.CurrentUICulture;
-        return CountryCodes.Select(code => (code, new RegionInfo(code).DisplayName))
+        // A new RegionInfo per language: its display name is read in the current UI culture.
+        return RegionCultures.Select(name => new RegionInfo(name)).Select(r => (r.TwoLetterISORegionName, r.DisplayName))
             .OrderBy(c => c.DisplayName, StringComparer.Create(ui.Name.Length == 0 ? CultureInfo.InvariantCulture : ui, false))
             .ToList();
     });
