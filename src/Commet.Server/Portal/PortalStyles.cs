@@ -107,7 +107,7 @@ public static class PortalStyles
         + "ul.plain li{padding:.35rem 0;border-bottom:1px solid #e5e7eb}"
         + "ul.plain li:last-child{border-bottom:0}"
         + "footer.foot{max-width:64rem;margin:0 auto;padding:1rem 1rem 2rem;color:#4b5563;font-size:.8125rem;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem}"
-        + "footer.foot form.lang{display:flex;flex-wrap:wrap;gap:.375rem;align-items:center;margin:0}footer.foot form.lang select{font:inherit;padding:.125rem .25rem;width:auto}"
+        + "footer.foot form.lang{display:flex;flex-wrap:wrap;gap:.375rem;align-items:center;margin:0}footer.foot form.lang label{font:inherit;margin:0}footer.foot form.lang select{font:inherit;padding:.125rem .25rem;width:auto;min-height:0}"
         + "@media(min-width:40rem){.row{grid-template-columns:1fr 1fr}.plans{grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}}"
         + "@media(min-width:52rem){.grid.two{grid-template-columns:1fr 1fr;align-items:start}main{padding-top:2rem}h1{font-size:1.75rem}}";
 
