@@ -63,6 +63,9 @@ public sealed class Customer : ITenantOwned
     public string? TaxDocument { get; set; }
     public string? DocumentType { get; set; }
     public string? Timezone { get; set; }
+
+    /// <summary>The customer's language for the portal, invoices and emails: a BCP 47 tag such as <c>es</c> or <c>pt-BR</c>.</summary>
+    public string? Locale { get; set; }
     public string? MetadataJson { get; set; }
     public Address? Address { get; set; }
 

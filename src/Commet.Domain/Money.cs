@@ -91,15 +91,21 @@ public readonly record struct Money(long MinorUnits, Currency Currency)
     public string Format(CultureInfo? culture = null)
     {
         var major = (decimal)MinorUnits / Pow10(Currency.Digits);
-        var symbol = Currency.Code switch
-        {
-            "USD" => "$", "EUR" => "€", "GBP" => "£", "JPY" => "¥", "CAD" => "CA$", "AUD" => "A$",
-            "BRL" => "R$", "MXN" => "MX$", "INR" => "₹", "KRW" => "₩", "CNY" => "CN¥",
-            _ => Currency.Code + " ",
-        };
+        var symbol = SymbolOf(Currency.Code) ?? Currency.Code + " ";
         var number = Math.Abs(major).ToString("N" + Currency.Digits, culture ?? CultureInfo.InvariantCulture);
         return (major < 0 ? "-" : "") + symbol + number;
     }
+
+    /// <summary>The symbol people know a currency by ("$", "€", "R$"); null for a currency shown by its code.</summary>
+    public static string? SymbolOf(string currencyCode) => currencyCode switch
+    {
+        "USD" => "$", "EUR" => "€", "GBP" => "£", "JPY" => "¥", "CAD" => "CA$", "AUD" => "A$",
+        "BRL" => "R$", "MXN" => "MX$", "INR" => "₹", "KRW" => "₩", "CNY" => "CN¥",
+        _ => null,
+    };
+
+    /// <summary>The major-unit amount of this money (exact).</summary>
+    public decimal Major => (decimal)MinorUnits / Pow10(Currency.Digits);
 
     public override string ToString() => $"{MinorUnits} {Currency.Code}";
 

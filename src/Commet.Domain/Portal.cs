@@ -20,6 +20,12 @@ public sealed class PortalSession : ITenantOwned
 
     /// <summary>Where "Return to …" goes: an absolute http(s) URL given by the merchant, or null.</summary>
     public string? ReturnUrl { get; set; }
+
+    /// <summary>
+    /// The language of this session: the <c>locale</c> the merchant gave when asking for the link, then whatever the
+    /// customer picks in the portal's language switcher. Null: the customer's locale, the browser's, the organization's.
+    /// </summary>
+    public string? Locale { get; set; }
     public DateTime CreatedAt { get; set; }
 
     /// <summary>A link nobody opened is dead after this.</summary>
@@ -70,6 +76,9 @@ public sealed class PortalSettings
     public string? SupportEmail { get; set; }
     public string? TermsUrl { get; set; }
     public string? PrivacyUrl { get; set; }
+
+    /// <summary>The portal's language when neither the link, the customer nor the browser names a supported one (BCP 47).</summary>
+    public string? DefaultLocale { get; set; }
 
     /// <summary>Smallest balance top-up a customer may choose, in minor units.</summary>
     public long? TopupMinimum { get; set; }

@@ -70,6 +70,8 @@ builder.Services.AddScoped<PortalActions>();
 builder.Services.AddSingleton<PortalCardAttempts>();
 builder.Services.AddHostedService<PortalPurgeService>();
 builder.Services.AddPortalRateLimits();
+builder.Services.AddLocalization(o => o.ResourcesPath = Commet.Server.Localization.Texts.ResourcesPath);
+builder.Services.AddSingleton(Commet.Server.Localization.Texts.Shared);
 builder.Services.AddRazorPages();
 // Pages show names and addresses in any script; encode only what HTML needs encoded.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
@@ -94,6 +96,8 @@ app.Logger.LogInformation("Storage: {Provider}", provider);
 
 app.UseMiddleware<RequestEnvelopeMiddleware>();
 app.UseStatusCodePages(ApiStatusCodePages.WriteAsync);
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/portal") || c.Request.Path.StartsWithSegments("/pay"),
+    pages => pages.UseMiddleware<Commet.Server.Localization.RequestLanguageMiddleware>());
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/portal"), portal =>
 {
     portal.UseMiddleware<PortalErrorMiddleware>();

@@ -138,3 +138,37 @@ public sealed class InvoicePdfTests
     public void Format_UsesTheCurrencyMinorUnit() =>
         Assert.Equal(new[] { "$49.00", "¥500", "-$7.00" }, new[] { InvoicePdf.Format(4900, "USD"), InvoicePdf.Format(500, "JPY"), InvoicePdf.Format(-700, "USD") });
 }
+
+/// <summary>The PDF in the customer's language: words, dates and amounts.</summary>
+public sealed class InvoicePdfLanguageTests
+{
+    [Fact]
+    public void German_WordsDatesAndAmounts()
+    {
+        var invoice = new Invoice
+        {
+            Id = "inv_de",
+            OrganizationId = "org_test",
+            CustomerId = "cus_test",
+            Number = "INV-000043",
+            Type = InvoiceTypes.Recurring,
+            Currency = "EUR",
+            PeriodStart = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc),
+            PeriodEnd = new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc),
+            IssueDate = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc),
+            DueDate = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc),
+        };
+        // One line of €1,234.50.
+        invoice.AddLine(new InvoiceLine { LineType = LineTypes.PlanBase, Description = "Pro", Quantity = 1, UnitAmount = 123450, Amount = 123450 });
+        invoice.Freeze(InvoiceParty.None with { Name = "Anna Schmidt", TaxId = "DE123456789" }, InvoiceParty.None with { Name = "Acme GmbH" });
+        using var document = UglyToad.PdfPig.PdfDocument.Open(InvoicePdf.Render(invoice, "de"));
+        var text = string.Join("\n", document.GetPages().Select(p => p.Text));
+
+        Assert.Contains("RECHNUNG", text, StringComparison.Ordinal);
+        Assert.Contains("Rechnungsnummer", text, StringComparison.Ordinal);
+        Assert.Contains("1. März 2026", text, StringComparison.Ordinal);
+        Assert.Contains("1.234,50", text, StringComparison.Ordinal);
+        Assert.Contains("Steuernummer: DE123456789", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Invoice number", text, StringComparison.Ordinal);
+    }
+}

@@ -19,6 +19,9 @@ public sealed class CreateCustomerRequest
     public AddressInput? Address { get; set; }
     public string? AddressId { get; set; }
     public string? Timezone { get; set; }
+
+    /// <summary>BCP 47 ("es", "pt-BR"): the language of the portal, invoices and emails.</summary>
+    public string? Locale { get; set; }
     public Dictionary<string, JsonElement>? Metadata { get; set; }
 }
 
@@ -50,6 +53,7 @@ public static class CreateCustomer
         }
         CustomerRules.CheckAddress(check, prefix + "address", r.Address);
         CustomerRules.CheckTimezone(check, r.Timezone);
+        CustomerRules.CheckLocale(check, r.Locale);
         return check;
     }
 
@@ -69,6 +73,7 @@ public static class CreateCustomer
             TaxDocument = r.TaxDocument,
             DocumentType = r.DocumentType,
             Timezone = r.Timezone,
+            Locale = CustomerRules.NormalizeLocale(r.Locale),
             MetadataJson = MetadataJson.Write(r.Metadata),
             Address = CustomerRules.ToAddress(r.Address),
             CreatedAt = now,

@@ -19,6 +19,7 @@ public sealed record CustomerDto(
     string? TaxDocument,
     string? DocumentType,
     string? Timezone,
+    string? Locale,
     JsonElement? Metadata,
     AddressDto? Address,
     DateTime CreatedAt,
@@ -28,7 +29,7 @@ public sealed record CustomerDto(
     public string Object => "customer";
 
     public static CustomerDto From(Customer c) => new(
-        c.Id, c.ExternalId, c.FullName, c.Email, c.TaxDocument, c.DocumentType, c.Timezone,
+        c.Id, c.ExternalId, c.FullName, c.Email, c.TaxDocument, c.DocumentType, c.Timezone, c.Locale,
         MetadataJson.Read(c.MetadataJson), AddressDto.From(c.Address), c.CreatedAt, c.UpdatedAt, c.Livemode);
 }
 

@@ -47,6 +47,19 @@ public static class CustomerRules
         }
     }
 
+    /// <summary>A customer's or a link's language: a well-formed BCP 47 tag ("es", "pt-BR"); languages the portal does not speak are kept and skipped.</summary>
+    public static void CheckLocale(Check check, string? locale)
+    {
+        if (!string.IsNullOrEmpty(locale) && !Localization.Languages.IsWellFormed(locale.Trim()))
+        {
+            check.Add("locale", "locale must be a BCP 47 language tag such as en, es or pt-BR.");
+        }
+    }
+
+    /// <summary>A locale as stored: canonical case, or null for none (an empty string clears it).</summary>
+    public static string? NormalizeLocale(string? locale) =>
+        string.IsNullOrWhiteSpace(locale) ? null : Localization.Languages.Canonical(locale.Trim());
+
     public static bool IsCountryCode(string? code)
     {
         if (code is null || code.Length != 2 || !code.All(char.IsAsciiLetter))

@@ -16,6 +16,9 @@ public sealed class UpdateCustomerRequest
     public string? DocumentType { get; set; }
     public string? ExternalId { get; set; }
     public string? Timezone { get; set; }
+
+    /// <summary>BCP 47 ("es", "pt-BR"); an empty string clears it.</summary>
+    public string? Locale { get; set; }
     public Dictionary<string, JsonElement>? Metadata { get; set; }
     public AddressInput? Address { get; set; }
 }
@@ -38,6 +41,7 @@ public static class UpdateCustomer
         }
         CustomerRules.CheckAddress(check, "address", r.Address);
         CustomerRules.CheckTimezone(check, r.Timezone);
+        CustomerRules.CheckLocale(check, r.Locale);
         if (check.Failed)
         {
             return check.ToError();
@@ -61,6 +65,7 @@ public static class UpdateCustomer
         customer.DocumentType = r.DocumentType ?? customer.DocumentType;
         customer.ExternalId = r.ExternalId ?? customer.ExternalId;
         customer.Timezone = r.Timezone ?? customer.Timezone;
+        customer.Locale = r.Locale is null ? customer.Locale : CustomerRules.NormalizeLocale(r.Locale);
         if (r.Metadata is not null)
         {
             customer.MetadataJson = MetadataJson.Write(r.Metadata);

@@ -45,35 +45,35 @@ public sealed class CardForm
         var digits = new string(number.Where(char.IsAsciiDigit).ToArray());
         if (number.Length == 0)
         {
-            FieldErrors[NumberField] = "Enter your card number.";
+            FieldErrors[NumberField] = L["Card.Err.NumberEmpty"];
         }
         else if (number.Any(c => !char.IsAsciiDigit(c) && c != ' ' && c != '-') || digits.Length is < 12 or > 19)
         {
-            FieldErrors[NumberField] = "Enter the card number as it appears on your card (12 to 19 digits).";
+            FieldErrors[NumberField] = L["Card.Err.Number"];
         }
 
         var (month, year) = ParseExpiry(expiry, currentYear);
         if (expiry.Length == 0)
         {
-            FieldErrors[ExpiryField] = "Enter the expiry date (MM/YY).";
+            FieldErrors[ExpiryField] = L["Card.Err.ExpiryEmpty"];
         }
         else if (month == 0)
         {
-            FieldErrors[ExpiryField] = "Enter the expiry date as month and year, for example 04/29.";
+            FieldErrors[ExpiryField] = L["Card.Err.Expiry"];
         }
 
         if (cvc.Length == 0)
         {
-            FieldErrors[CvcField] = "Enter the security code (CVC).";
+            FieldErrors[CvcField] = L["Card.Err.CvcEmpty"];
         }
         else if (cvc.Length is < 3 or > 4 || !cvc.All(char.IsAsciiDigit))
         {
-            FieldErrors[CvcField] = "Enter the 3 or 4 digit security code from your card.";
+            FieldErrors[CvcField] = L["Card.Err.Cvc"];
         }
 
         if (FieldErrors.Count > 0)
         {
-            Alert = FieldErrors.Count == 1 ? "Check the highlighted field and try again." : "Check the highlighted fields and try again.";
+            Alert = FieldErrors.Count == 1 ? L["Details.Err.One"] : L["Details.Err.Many"];
             return null;
         }
         return new CardInput(digits, month, year, cvc);
@@ -125,4 +125,6 @@ public sealed class CardForm
         var value = values.ToString().Trim();
         return value.Length > max ? value[..max] : value;
     }
+
+    private static Localization.Texts L => Localization.Texts.Shared;
 }

@@ -62,6 +62,8 @@ public sealed class PayView
 
 public static class PayViews
 {
+    private static Localization.Texts T => Localization.Texts.Shared;
+
     /// <summary>
     /// Reads what the session's page shows. Scopes <paramref name="db"/> to the session's organization and
     /// mode first, so every read below stays inside that tenant.
@@ -87,12 +89,12 @@ public static class PayViews
                 Merchant = merchant,
                 Sandbox = sandbox,
                 Purpose = PayPurpose.UpdateCard,
-                Heading = "Update your payment method",
+                Heading = T["PayView.UpdateHeading"],
                 Intro = overdue is null
-                    ? $"The new card replaces the one on file for future payments to {merchant}."
-                    : $"The new card replaces the one on file, and the overdue invoice {overdue.Number} ({Amount(overdue.Total, overdue.Currency)}) is charged to it right away.",
-                CurrentCard = card is null ? null : $"{CardText(card)}, expires {card.ExpMonth:D2}/{card.ExpYear % 100:D2}",
-                SubmitLabel = overdue is null ? "Save card" : $"Save card and pay {Amount(overdue.Total, overdue.Currency)}",
+                    ? T["PayView.UpdateIntro", ("merchant", merchant)]
+                    : T["PayView.UpdateIntroOverdue", ("number", overdue.Number), ("amount", Amount(overdue.Total, overdue.Currency))],
+                CurrentCard = card is null ? null : T["PayView.CardExpires", ("card", CardText(card)), ("date", $"{card.ExpMonth:D2}/{card.ExpYear % 100:D2}")],
+                SubmitLabel = overdue is null ? T["Card.Save"] : T["Card.SaveAndPayAmount", ("amount", Amount(overdue.Total, overdue.Currency))],
                 ReturnUrl = returnUrl,
             };
         }
@@ -103,10 +105,10 @@ public static class PayViews
             if (invoice is null || invoice.Status != InvoiceStatus.Outstanding || subscription?.Status != SubscriptionStatus.PastDue)
             {
                 return Nothing(merchant, sandbox, PayPurpose.Recovery, returnUrl,
-                    "Nothing is due on this link any more: the invoice has been paid or closed.");
+                    T["PayView.NothingDue"]);
             }
-            return FromInvoice(invoice, merchant, sandbox, PayPurpose.Recovery, "Pay your overdue invoice",
-                $"Your last payment to {merchant} did not go through. Pay now to keep your subscription active.", returnUrl,
+            return FromInvoice(invoice, merchant, sandbox, PayPurpose.Recovery, T["PayView.RecoveryHeading"],
+                T["PayView.RecoveryIntro", ("merchant", merchant)], returnUrl,
                 card is null ? null : CardText(card));
         }
 
@@ -117,21 +119,21 @@ public static class PayViews
             var price = plan is null || plan.IsDeleted ? null : Catalog.PlanGraph.PriceFor(plan, session.TargetInterval);
             if (plan is null || price is null || subscription is null || !SubscriptionStatus.IsLive(subscription.Status))
             {
-                return Nothing(merchant, sandbox, PayPurpose.ChangePlan, returnUrl, "This plan change is no longer available.");
+                return Nothing(merchant, sandbox, PayPurpose.ChangePlan, returnUrl, T["PayView.ChangeGone"]);
             }
             var currency = subscription.Currency;
-            var each = $"{Amount(price.Price, currency)} per {IntervalNoun(price.BillingInterval)}";
+            var each = $"{Amount(price.Price, currency)} {Portal.PortalFormat.Per(price.BillingInterval)}";
             return new PayView
             {
                 Merchant = merchant,
                 Sandbox = sandbox,
                 Purpose = PayPurpose.ChangePlan,
-                Heading = $"Switch to {plan.Name}",
-                Intro = $"Add a card to move to {plan.Name}. It is charged now and at the start of each new period.",
-                Lines = [new PayLine($"{plan.Name} ({IntervalAdjective(price.BillingInterval)})", Amount(price.Price, currency))],
-                TotalLabel = "Price",
+                Heading = T["PayView.SwitchHeading", ("plan", plan.Name)],
+                Intro = T["PayView.SwitchIntro", ("plan", plan.Name)],
+                Lines = [new PayLine($"{plan.Name} ({Portal.PortalFormat.IntervalAdjective(price.BillingInterval).ToLower(CultureInfo.CurrentCulture)})", Amount(price.Price, currency))],
+                TotalLabel = T["Overview.Price"],
                 Total = each,
-                SubmitLabel = $"Pay {Amount(price.Price, currency)} and switch",
+                SubmitLabel = T["PayView.PayAndSwitch", ("amount", Amount(price.Price, currency))],
                 ReturnUrl = returnUrl,
             };
         }
@@ -143,9 +145,9 @@ public static class PayViews
             if (invoice is null || invoice.Status != InvoiceStatus.Outstanding || subscription?.Status != SubscriptionStatus.PendingPayment)
             {
                 return Nothing(merchant, sandbox, PayPurpose.PayInvoice, returnUrl,
-                    "Nothing is due on this link any more: the invoice has been paid or closed.");
+                    T["PayView.NothingDue"]);
             }
-            var heading = invoice.PlanName is { Length: > 0 } planName ? $"Subscribe to {planName}" : $"Pay invoice {invoice.Number}";
+            var heading = invoice.PlanName is { Length: > 0 } planName ? T["PayView.Subscribe", ("plan", planName)] : T["PayView.PayInvoice", ("number", invoice.Number)];
             return FromInvoice(invoice, merchant, sandbox, PayPurpose.PayInvoice, heading, null, returnUrl, null);
         }
 
@@ -154,17 +156,17 @@ public static class PayViews
             var plan = await db.Plans.AsNoTracking().Where(p => p.Id == subscription.PlanId).Select(p => p.Name).FirstOrDefaultAsync(ct);
             var trialEnd = subscription.TrialEndsAt ?? subscription.CurrentPeriodEnd;
             var then = subscription.BillingInterval is { } interval && subscription.BasePrice > 0
-                ? $"{Amount(subscription.BasePrice, subscription.Currency)} per {IntervalNoun(interval)}"
+                ? $"{Amount(subscription.BasePrice, subscription.Currency)} {Portal.PortalFormat.Per(interval)}"
                 : null;
             return new PayView
             {
                 Merchant = merchant,
                 Sandbox = sandbox,
                 Purpose = PayPurpose.TrialCard,
-                Heading = plan is null ? "Add a card for your trial" : $"Add a card for your {plan} trial",
-                Intro = $"You will not be charged today. Your trial ends on {Date(trialEnd, customer?.Timezone)}"
-                    + (then is null ? "." : $"; then {then} is charged to this card unless you cancel before."),
-                SubmitLabel = "Save card",
+                Heading = plan is null ? T["PayView.TrialHeading"] : T["PayView.TrialHeadingPlan", ("plan", plan)],
+                Intro = then is null ? T["PayView.TrialIntro", ("date", Date(trialEnd, customer?.Timezone))]
+                    : T["PayView.TrialIntroThen", ("date", Date(trialEnd, customer?.Timezone)), ("then", then)],
+                SubmitLabel = T["Card.Save"],
                 ReturnUrl = returnUrl,
             };
         }
@@ -174,9 +176,9 @@ public static class PayViews
             Merchant = merchant,
             Sandbox = sandbox,
             Purpose = PayPurpose.AddCard,
-            Heading = "Add a payment method",
-            Intro = $"Add a card to continue with {merchant}.",
-            SubmitLabel = "Save card",
+            Heading = T["PayView.AddHeading"],
+            Intro = T["PayView.AddIntro", ("merchant", merchant)],
+            SubmitLabel = T["Card.Save"],
             ReturnUrl = returnUrl,
         };
     }
@@ -186,7 +188,7 @@ public static class PayViews
 
     /// <summary>"$49.00", "¥500": the amount in its currency's own format.</summary>
     public static string Amount(long minorUnits, string currency) =>
-        Currency.IsKnown(currency) ? new Money(minorUnits, Currency.Of(currency)).Format() : $"{minorUnits} {currency}";
+        Currency.IsKnown(currency) ? Portal.PortalFormat.Money(minorUnits, currency) : $"{minorUnits} {currency}";
 
     /// <summary>"Visa •••• 4242".</summary>
     public static string CardText(PaymentMethod card) => $"{BrandName(card.Brand)} •••• {card.Last4}";
@@ -197,7 +199,7 @@ public static class PayViews
         "mastercard" => "Mastercard",
         "amex" => "American Express",
         "discover" => "Discover",
-        _ => "Card",
+        _ => T["Card.Brand.other"],
     };
 
     private static PayView FromInvoice(Invoice invoice, string merchant, bool sandbox, PayPurpose purpose, string heading, string? intro,
@@ -206,11 +208,11 @@ public static class PayViews
         var lines = invoice.Lines.OrderBy(l => l.Position).Select(l => new PayLine(l.Description, Amount(l.Amount, invoice.Currency))).ToList();
         if (invoice.DiscountAmount != 0)
         {
-            lines.Add(new PayLine("Discount", Amount(-invoice.DiscountAmount, invoice.Currency)));
+            lines.Add(new PayLine(T["Invoice.Discount"], Amount(-invoice.DiscountAmount, invoice.Currency)));
         }
         if (invoice.TaxAmount != 0)
         {
-            lines.Add(new PayLine("Tax", Amount(invoice.TaxAmount, invoice.Currency)));
+            lines.Add(new PayLine(T["Invoice.Tax"], Amount(invoice.TaxAmount, invoice.Currency)));
         }
         var total = Amount(invoice.Total, invoice.Currency);
         return new PayView
@@ -220,9 +222,9 @@ public static class PayViews
             Purpose = purpose,
             Heading = heading,
             Intro = intro,
-            Reference = $"Invoice {invoice.Number}",
+            Reference = T["Invoice.Title", ("number", invoice.Number)],
             Lines = lines,
-            TotalLabel = "Total due",
+            TotalLabel = T["PayView.TotalDue"],
             Total = total,
             SavedCard = savedCard,
             SubmitLabel = $"Pay {total}",
@@ -235,7 +237,7 @@ public static class PayViews
         Merchant = merchant,
         Sandbox = sandbox,
         Purpose = purpose,
-        Heading = "Nothing to pay",
+        Heading = T["PayView.NothingHeading"],
         NothingDue = message,
         SubmitLabel = "",
         ReturnUrl = returnUrl,
@@ -248,28 +250,12 @@ public static class PayViews
         id is null ? Task.FromResult<Invoice?>(null)
             : db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.Status == InvoiceStatus.Outstanding, ct);
 
-    private static string IntervalNoun(string interval) => interval switch
-    {
-        BillingIntervals.Weekly => "week",
-        BillingIntervals.Quarterly => "quarter",
-        BillingIntervals.Yearly => "year",
-        _ => "month",
-    };
-
-    private static string IntervalAdjective(string interval) => interval switch
-    {
-        BillingIntervals.Weekly => "weekly",
-        BillingIntervals.Quarterly => "quarterly",
-        BillingIntervals.Yearly => "yearly",
-        _ => "monthly",
-    };
-
     /// <summary>A date in the customer's timezone when they have one, e.g. "March 3, 2026".</summary>
     private static string Date(DateTime utc, string? timezone)
     {
         var local = timezone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out var zone)
             ? TimeZoneInfo.ConvertTimeFromUtc(utc, zone)
             : utc;
-        return local.ToString("MMMM d, yyyy", CultureInfo.InvariantCulture);
+        return local.ToString(T.Raw("Format.LongDate", CultureInfo.CurrentCulture), CultureInfo.CurrentCulture);
     }
 }

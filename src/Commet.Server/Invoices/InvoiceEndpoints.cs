@@ -104,7 +104,10 @@ public static class InvoiceEndpoints
                 return LinkNotFound();
             }
             // The invoice as issued: its frozen bill-to and seller blocks, not the customer's details of today.
-            var pdf = InvoicePdf.Render(invoice);
+            // In the customer's language (their locale, else the organization's portal default).
+            var locales = await db.Customers.AsNoTracking().Where(c => c.Id == invoice.CustomerId)
+                .Select(c => new { c.Locale, Default = db.PortalSettings.Select(s => s.DefaultLocale).FirstOrDefault() }).FirstOrDefaultAsync(ct);
+            var pdf = InvoicePdf.Render(invoice, Localization.Languages.Resolve(null, locales?.Locale, null, locales?.Default));
             response.Headers.CacheControl = "private, no-store";
             response.Headers["X-Content-Type-Options"] = "nosniff";
             return Results.File(pdf, "application/pdf", InvoiceLinks.FileName(invoice.Number), enableRangeProcessing: false);

@@ -33,14 +33,22 @@ public static class InvoicePdf
     private static readonly XPen Rule = new(XColor.FromArgb(200, 200, 200), 0.75);
 
     /// <summary>The invoice as it was issued: its own frozen seller and bill-to blocks, never the live customer.</summary>
-    public static byte[] Render(Invoice invoice) => Render(invoice, InvoicePdfParties.Of(invoice));
+    public static byte[] Render(Invoice invoice, string? language = null) => Render(invoice, InvoicePdfParties.Of(invoice), language);
 
-    public static byte[] Render(Invoice invoice, InvoicePdfParties parties)
+    /// <summary>In <paramref name="language"/> (a supported tag; English when null): words, dates and amounts.</summary>
+    public static byte[] Render(Invoice invoice, InvoicePdfParties parties, string? language = null)
     {
+        var tag = language ?? Localization.Languages.English;
+        var t = Localization.Texts.Shared.In(Localization.Languages.UiCulture(tag));
+        var culture = Localization.Languages.FormatCulture(tag);
+        string Date(DateTime at) => at.ToString(Localization.Texts.Shared.Raw("Format.Date", culture), culture);
+        string Format(long minorUnits, string currency) => InvoicePdf.Format(minorUnits, currency, culture);
+        string FormatRate(long rate, string currency) => InvoicePdf.FormatRate(rate, currency, culture);
+        string Words(string prefix, string code) => Localization.Texts.Shared.Has(prefix + code) ? t[prefix + code] : InvoicePdf.Words(code);
         var merchant = parties.Seller.Name ?? "";
         InvoiceFonts.EnsureInstalled();
         using var document = new PdfDocument();
-        document.Info.Title = $"Invoice {invoice.Number}";
+        document.Info.Title = t["Invoice.Title", ("number", invoice.Number)];
         document.Info.Author = merchant;
         document.Info.Creator = "Commet for .NET";
         var writer = new PageWriter(document);
@@ -53,10 +61,10 @@ public static class InvoicePdf
 
         // Header: the word, the seller block on the right, then the invoice facts beside the customer.
         var g = writer.Graphics;
-        g.DrawString(invoice.Total < 0 ? "CREDIT NOTE" : "INVOICE", title, Ink, new XRect(Left, Top, Right - Left, 24), XStringFormats.TopLeft);
+        g.DrawString(invoice.Total < 0 ? t["Pdf.CreditNote"] : t["Pdf.Invoice"], title, Ink, new XRect(Left, Top, Right - Left, 24), XStringFormats.TopLeft);
         g.DrawString(merchant, heading, Ink, new XRect(Left, Top + 4, Right - Left, 14), XStringFormats.TopRight);
         var sellerY = Top + 20;
-        foreach (var line in SellerLines(parties.Seller).SelectMany(l => Wrap(g, l, small, Right - 330)))
+        foreach (var line in SellerLines(parties.Seller, t).SelectMany(l => Wrap(g, l, small, Right - 330)))
         {
             g.DrawString(line, small, Muted, new XRect(330, sellerY, Right - 330, 11), XStringFormats.TopRight);
             sellerY += 11;
@@ -65,16 +73,16 @@ public static class InvoicePdf
 
         var facts = new List<(string Label, string Value)>
         {
-            ("Invoice number", invoice.Number),
-            ("Issue date", Date(invoice.IssueDate)),
-            ("Due date", Date(invoice.DueDate)),
-            ("Period", $"{Date(invoice.PeriodStart)} – {Date(invoice.PeriodEnd)}"),
-            ("Status", Words(invoice.Status)),
-            ("Type", Words(invoice.Type)),
+            (t["Pdf.Number"], invoice.Number),
+            (t["Pdf.IssueDate"], Date(invoice.IssueDate)),
+            (t["Pdf.DueDate"], Date(invoice.DueDate)),
+            (t["Invoice.Period"], $"{Date(invoice.PeriodStart)} – {Date(invoice.PeriodEnd)}"),
+            (t["Table.Status"], Words("InvoiceStatus.", invoice.Status)),
+            (t["Table.Type"], Words("InvoiceType.", invoice.Type)),
         };
         if (invoice.PlanName is { Length: > 0 } plan)
         {
-            facts.Add(("Plan", plan));
+            facts.Add((t["Pdf.Plan"], plan));
         }
         var factsTop = writer.Y;
         foreach (var (label, value) in facts)
@@ -97,10 +105,10 @@ public static class InvoicePdf
         billTo.AddRange(InvoiceText.AddressLines(parties.BillTo));
         if (!string.IsNullOrWhiteSpace(parties.BillTo.TaxId))
         {
-            billTo.Add("Tax ID: " + parties.BillTo.TaxId);
+            billTo.Add(t["Invoice.TaxId", ("id", parties.BillTo.TaxId)]);
         }
         var y = factsTop;
-        g.DrawString("Bill to", small, Muted, new XRect(330, y, Right - 330, 12), XStringFormats.TopLeft);
+        g.DrawString(t["Pdf.BillTo"], small, Muted, new XRect(330, y, Right - 330, 12), XStringFormats.TopLeft);
         y += 14;
         foreach (var line in billTo)
         {
@@ -116,10 +124,10 @@ public static class InvoicePdf
         void TableHeader()
         {
             var gg = writer.Graphics;
-            gg.DrawString("Description", heading, Ink, new XRect(Left, writer.Y, DescriptionWidth, 14), XStringFormats.TopLeft);
-            gg.DrawString("Qty", heading, Ink, new XRect(QtyRight - 60, writer.Y, 60, 14), XStringFormats.TopRight);
-            gg.DrawString("Unit price", heading, Ink, new XRect(UnitRight - 80, writer.Y, 80, 14), XStringFormats.TopRight);
-            gg.DrawString("Amount", heading, Ink, new XRect(Right - 80, writer.Y, 80, 14), XStringFormats.TopRight);
+            gg.DrawString(t["Invoice.Description"], heading, Ink, new XRect(Left, writer.Y, DescriptionWidth, 14), XStringFormats.TopLeft);
+            gg.DrawString(t["Invoice.Qty"], heading, Ink, new XRect(QtyRight - 60, writer.Y, 60, 14), XStringFormats.TopRight);
+            gg.DrawString(t["Pdf.UnitPrice"], heading, Ink, new XRect(UnitRight - 80, writer.Y, 80, 14), XStringFormats.TopRight);
+            gg.DrawString(t["Invoice.Amount"], heading, Ink, new XRect(Right - 80, writer.Y, 80, 14), XStringFormats.TopRight);
             writer.Y += 16;
             gg.DrawLine(Rule, Left, writer.Y, Right, writer.Y);
             writer.Y += 6;
@@ -151,13 +159,13 @@ public static class InvoicePdf
         writer.Y += 10;
 
         // Totals.
-        var totals = new List<(string Label, long Amount, XFont Font)> { ("Subtotal", invoice.Subtotal, body) };
+        var totals = new List<(string Label, long Amount, XFont Font)> { (t["Invoice.Subtotal"], invoice.Subtotal, body) };
         if (invoice.DiscountAmount != 0)
         {
-            totals.Add(("Discount", -invoice.DiscountAmount, body));
+            totals.Add((t["Invoice.Discount"], -invoice.DiscountAmount, body));
         }
-        totals.Add(("Tax", invoice.TaxAmount, body));
-        totals.Add(("Total", invoice.Total, totalFont));
+        totals.Add((t["Invoice.Tax"], invoice.TaxAmount, body));
+        totals.Add((t["Table.Total"], invoice.Total, totalFont));
         if (writer.Y + totals.Count * 16 > Bottom)
         {
             writer.NewPage();
@@ -184,32 +192,31 @@ public static class InvoicePdf
             }
         }
 
-        writer.Finish(small, merchant.Length == 0 ? invoice.Number : $"{invoice.Number} · {merchant}");
+        writer.Finish(small, merchant.Length == 0 ? invoice.Number : $"{invoice.Number} · {merchant}", (page, of) => t["Pdf.Page", ("page", page), ("of", of)]);
         using var output = new MemoryStream();
         document.Save(output, false);
         return output.ToArray();
     }
 
     /// <summary>Minor units formatted for people in the invoice currency ("$49.00", "¥500").</summary>
-    public static string Format(long minorUnits, string currency) =>
+    public static string Format(long minorUnits, string currency, CultureInfo? culture = null) =>
         Currency.IsKnown(currency)
-            ? new Money(minorUnits, Currency.Of(currency)).Format()
+            ? Portal.PortalFormat.Money(minorUnits, currency, culture ?? CultureInfo.GetCultureInfo("en-US"))
             : string.Create(CultureInfo.InvariantCulture, $"{minorUnits:#,0} {currency}");
 
     /// <summary>A rate-scale unit price (10000 = 1.00), which may be a fraction of the minor unit ("$0.002").</summary>
-    public static string FormatRate(long rate, string currency)
+    public static string FormatRate(long rate, string currency, CultureInfo? culture = null)
     {
+        culture ??= CultureInfo.GetCultureInfo("en-US");
         if (!Currency.IsKnown(currency))
         {
             return string.Create(CultureInfo.InvariantCulture, $"{rate / (decimal)Money.RateScale} {currency}");
         }
         var c = Currency.Of(currency);
         var major = rate / (decimal)Money.RateScale;
-        var zero = Money.Zero(c).Format();
-        var symbol = zero[..zero.IndexOf('0', StringComparison.Ordinal)];
         var digits = Math.Max(c.Digits, DecimalPlaces(major));
-        var number = Math.Abs(major).ToString("N" + digits, CultureInfo.InvariantCulture);
-        return (major < 0 ? "-" : "") + symbol + number;
+        var number = Math.Abs(major).ToString("N" + digits, culture);
+        return Portal.PortalFormat.Place(number, major < 0, currency, culture);
     }
 
     private static int DecimalPlaces(decimal value)
@@ -224,15 +231,13 @@ public static class InvoicePdf
         return places;
     }
 
-    private static string Date(DateTime at) => at.ToString("MMM d, yyyy", CultureInfo.InvariantCulture);
-
     private static string Quantity(decimal q) => InvoiceText.Quantity(q);
 
-    private static string Words(string code) =>
+    internal static string Words(string code) =>
         code.Length == 0 ? code : char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
 
     /// <summary>Under the seller's name: address, tax ID, support email.</summary>
-    private static IEnumerable<string> SellerLines(InvoiceParty seller)
+    private static IEnumerable<string> SellerLines(InvoiceParty seller, Localization.Texts.Bound t)
     {
         foreach (var line in InvoiceText.AddressLines(seller))
         {
@@ -240,7 +245,7 @@ public static class InvoicePdf
         }
         if (!string.IsNullOrWhiteSpace(seller.TaxId))
         {
-            yield return "Tax ID: " + seller.TaxId;
+            yield return t["Invoice.TaxId", ("id", seller.TaxId)];
         }
         if (!string.IsNullOrWhiteSpace(seller.Email))
         {
@@ -310,11 +315,11 @@ public static class InvoicePdf
         }
 
         /// <summary>Page footers ("page 1 of 2"), then closes every page's graphics.</summary>
-        public void Finish(XFont font, string footer)
+        public void Finish(XFont font, string footer, Func<int, int, string> pageOf)
         {
             for (var i = 0; i < open.Count; i++)
             {
-                var text = open.Count > 1 ? $"{footer} · Page {i + 1} of {open.Count}" : footer;
+                var text = open.Count > 1 ? $"{footer} · {pageOf(i + 1, open.Count)}" : footer;
                 open[i].DrawString(text, font, Muted, new XRect(Left, Bottom + 20, Right - Left, 12), XStringFormats.TopCenter);
                 open[i].Dispose();
             }

@@ -22,6 +22,7 @@ public abstract partial class CommetDb
             e.Property(x => x.LinkHash).HasMaxLength(64);
             e.Property(x => x.SessionHash).HasMaxLength(64);
             e.Property(x => x.ReturnUrl).HasMaxLength(2048);
+            e.Property(x => x.Locale).HasMaxLength(35);
             e.HasIndex(x => x.LinkHash).IsUnique();
             e.HasIndex(x => x.SessionHash).IsUnique();
             // For purging dead sessions.
@@ -40,6 +41,7 @@ public abstract partial class CommetDb
             e.Property(x => x.SupportEmail).HasMaxLength(320);
             e.Property(x => x.TermsUrl).HasMaxLength(2048);
             e.Property(x => x.PrivacyUrl).HasMaxLength(2048);
+            e.Property(x => x.DefaultLocale).HasMaxLength(35);
             e.Property(x => x.LegalName).HasMaxLength(255);
             e.Property(x => x.LegalLine1).HasMaxLength(255);
             e.Property(x => x.LegalLine2).HasMaxLength(255);

@@ -87,6 +87,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
             e.Property(x => x.TaxDocument).HasMaxLength(100);
             e.Property(x => x.DocumentType).HasMaxLength(50);
             e.Property(x => x.Timezone).HasMaxLength(64);
+            e.Property(x => x.Locale).HasMaxLength(35);
             e.OwnsOne(x => x.Address, a =>
             {
                 a.Property(p => p.Line1).HasColumnName("address_line1").HasMaxLength(255);

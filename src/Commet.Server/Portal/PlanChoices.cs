@@ -76,11 +76,11 @@ public static class PlanChoices
         var model = plan.ConsumptionModel;
         if (model == ConsumptionModels.Credits && price?.IncludedCredits is > 0 and var credits)
         {
-            lines.Add($"{PortalFormat.Quantity(credits)} {(credits == 1 ? "credit" : "credits")} a month");
+            lines.Add(T["Plan.CreditsMonth", ("count", credits)]);
         }
         else if (model == ConsumptionModels.Balance && price?.IncludedBalance is > 0 and var balance)
         {
-            lines.Add($"{PortalFormat.RateAmount(balance, currency)} balance a month");
+            lines.Add(T["Plan.BalanceMonth", ("amount", PortalFormat.RateAmount(balance, currency))]);
         }
         foreach (var f in plan.Features.Where(x => x.Enabled && x.Feature is not null))
         {
@@ -95,13 +95,13 @@ public static class PlanChoices
     private static string Cost(string model, PlanFeature f, string currency)
     {
         var feature = f.Feature!;
-        var per = feature.UnitName is { Length: > 0 } unit ? $"per {unit}" : "each";
+        var per = feature.UnitName is { Length: > 0 } unit ? T["Plan.PerUnit", ("unit", unit)] : T["Plan.Each"];
         if (model == ConsumptionModels.Credits)
         {
             var credits = f.CreditsPerUnit ?? 1;
-            return $"{feature.Name}: {PortalFormat.Quantity(credits)} {(credits == 1 ? "credit" : "credits")} {per}";
+            return T["Plan.CostCredits", ("feature", feature.Name), ("count", credits), ("per", per)];
         }
-        return f.OverageUnitPrice > 0 ? $"{feature.Name}: {PortalFormat.Rate(f.OverageUnitPrice, currency)} {per}" : $"{feature.Name}: no charge";
+        return f.OverageUnitPrice > 0 ? T["Plan.CostPrice", ("feature", feature.Name), ("price", PortalFormat.Rate(f.OverageUnitPrice, currency)), ("per", per)] : T["Plan.NoCharge", ("feature", feature.Name)];
     }
 
     /// <summary>One line about what a plan gives for a feature: "10,000 API calls", "Unlimited seats", "SSO".</summary>
@@ -115,11 +115,48 @@ public static class PlanChoices
         }
         if (f.Unlimited)
         {
-            return $"Unlimited {Plural(unit)}";
+            return T["Plan.Unlimited", ("unit", Plural(unit))];
         }
         var amount = PortalFormat.Quantity(f.IncludedAmount);
-        var text = $"{amount} {(f.IncludedAmount == 1 ? unit : Plural(unit))} included";
-        return feature.UnitName is { Length: > 0 } && !feature.Name.Equals(unit, StringComparison.OrdinalIgnoreCase) ? $"{feature.Name}: {text}" : text;
+        var text = T["Plan.IncludedAmount", ("amount", amount), ("unit", f.IncludedAmount == 1 ? unit : Plural(unit))];
+        return feature.UnitName is { Length: > 0 } && !feature.Name.Equals(unit, StringComparison.OrdinalIgnoreCase) ? T["Plan.FeatureText", ("feature", feature.Name), ("text", text)] : text;
+    }
+
+    private static Localization.Texts T => Localization.Texts.Shared;
+
+    /// <summary>
+    /// What a plan gives for one feature, for the comparison table's cell: "✓"/"–" for a flag, "Unlimited",
+    /// "10,000 included, then $0.01 per call", or the credits or price per use on credits and balance plans.
+    /// </summary>
+    public static string Cell(Plan plan, PlanFeature? f, string currency)
+    {
+        if (f is null || !f.Enabled || f.Feature is null)
+        {
+            return "–";
+        }
+        var feature = f.Feature;
+        if (feature.Type == FeatureTypes.Boolean)
+        {
+            return "✓";
+        }
+        if (plan.ConsumptionModel is ConsumptionModels.Credits or ConsumptionModels.Balance && feature.Type == FeatureTypes.Usage)
+        {
+            var full = Cost(plan.ConsumptionModel, f, currency);
+            var colon = full.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 ? full[(colon + 1)..].Trim() : full;
+        }
+        if (f.Unlimited)
+        {
+            return T["Plan.UnlimitedShort"];
+        }
+        var unit = feature.UnitName is { Length: > 0 } u ? u : feature.Name;
+        var included = T["Plan.IncludedAmount", ("amount", PortalFormat.Quantity(f.IncludedAmount)), ("unit", f.IncludedAmount == 1 ? unit : Plural(unit))];
+        if (f.OverageEnabled && f.OverageUnitPrice > 0)
+        {
+            var per = feature.UnitName is { Length: > 0 } one ? T["Plan.PerUnit", ("unit", one)] : T["Plan.Each"];
+            return included + ", " + T["Plan.Overage", ("price", PortalFormat.Rate(f.OverageUnitPrice, currency)), ("per", per)];
+        }
+        return included;
     }
 
     public static string Plural(string unit) =>

@@ -19,11 +19,13 @@ public sealed record PortalBalance(long Remaining, string Currency, long Overdra
 
     /// <summary>"$30.50" (what is left) or "$18.41" (what is overdrawn).</summary>
     public string Amount => IsOverdrawn
-        ? Overdrawn == 0 ? $"less than {PortalFormat.Money(1, Currency)}" : PortalFormat.Money(Overdrawn, Currency)
+        ? Overdrawn == 0 ? T["Balance.LessThan", ("amount", PortalFormat.Money(1, Currency))] : PortalFormat.Money(Overdrawn, Currency)
         : PortalFormat.Money(Consumption.MinorOfRate(Remaining, Domain.Currency.Of(Currency)), Currency);
 
     /// <summary>"$30.50 left" or "Overdrawn by $18.41".</summary>
-    public string Headline => IsOverdrawn ? $"Overdrawn by {Amount}" : $"{Amount} left";
+    public string Headline => IsOverdrawn ? T["Balance.Overdrawn", ("amount", Amount)] : T["Balance.Left", ("amount", Amount)];
+
+    private static Localization.Texts T => Localization.Texts.Shared;
 
     /// <summary>The balance of the subscription's balance plan as it stands now; null when the plan has no balance.</summary>
     public static async Task<PortalBalance?> ReadAsync(PortalContext p, Plan? plan, CancellationToken ct)
@@ -61,8 +63,8 @@ public sealed record PortalBalance(long Remaining, string Currency, long Overdra
         var renewal = format.Date(s.CurrentPeriodEnd);
         var (_, windowEnd) = Consumption.Window(s, now);
         var billing = windowEnd >= s.CurrentPeriodEnd
-            ? $"{amount} will be added to your next invoice on {renewal}."
-            : $"The balance your plan adds on {format.Date(windowEnd)} covers it first; whatever is still overdrawn on {renewal} is added to that day's invoice.";
+            ? T["Balance.NextInvoice", ("amount", amount), ("date", renewal)]
+            : T["Balance.Covers", ("date", format.Date(windowEnd)), ("renewal", renewal)];
         return new PortalBalance(remaining, s.Currency, overdrawn, billing);
     }
 }

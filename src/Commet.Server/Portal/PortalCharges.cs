@@ -21,10 +21,10 @@ public static class PortalCharges
             case PendingPurchase.CreditPack:
                 var pack = await p.Db.CreditPacks.AsNoTracking().FirstOrDefaultAsync(c => c.Id == intent.Id && c.IsActive && c.DeletedAt == null, ct);
                 return pack is null ? null
-                    : new ChargePreview($"{pack.Name}", $"{PortalFormat.Quantity(pack.Credits)} credits, added to your account at once. Purchased credits never expire.", pack.Price, pack.Currency);
+                    : new ChargePreview($"{pack.Name}", T["Charge.PackDetail", ("count", pack.Credits)], pack.Price, pack.Currency);
 
             case PendingPurchase.Topup when intent.Amount is { } amount:
-                return new ChargePreview("Balance top-up", $"{PortalFormat.Money(amount, currency)} added to your balance at once.", amount, currency);
+                return new ChargePreview(T["Charge.Topup"], T["Charge.TopupDetail", ("amount", PortalFormat.Money(amount, currency))], amount, currency);
 
             case PendingPurchase.Addon when s is not null:
                 var addon = await Catalog.PlanGraph.FindAddonAsync(p.Db, intent.Id ?? "", ct);
@@ -34,16 +34,17 @@ public static class PortalCharges
                 }
                 // The same rule and numbers as the activation itself (ActivateAddon): a paid add-on is charged pro rata on
                 // every active plan; on a free plan its period is the monthly cycle of the subscription.
-                var every = s.IsFree ? "month" : PortalFormat.Interval(s.BillingInterval);
+                var every = PortalFormat.Per(s.IsFree ? "monthly" : s.BillingInterval);
                 if (ActivateAddon.ChargesNow(s, addon))
                 {
                     var (prorated, remaining, total) = ActivateAddon.Proration(s, addon, p.Now);
                     return new ChargePreview(addon.Name,
-                        $"{PortalFormat.Money(prorated.MinorUnits, s.Currency)} now for the rest of this billing {(s.IsFree ? "month" : "period")} ({remaining} of {total} days), then {PortalFormat.Money(addon.BasePrice, s.Currency)} per {every}{(s.IsFree ? "" : " with your plan")}.",
+                        T[s.IsFree ? "Charge.AddonNowFree" : "Charge.AddonNow", ("now", PortalFormat.Money(prorated.MinorUnits, s.Currency)), ("remaining", remaining), ("total", total),
+                            ("price", PortalFormat.Money(addon.BasePrice, s.Currency)), ("per", every)],
                         prorated.MinorUnits, s.Currency);
                 }
                 return new ChargePreview(addon.Name,
-                    addon.BasePrice == 0 ? "No charge." : $"Nothing to pay during your trial; then {PortalFormat.Money(addon.BasePrice, s.Currency)} per {every} with your plan.",
+                    addon.BasePrice == 0 ? T["Charge.AddonNoCharge"] : T["Charge.AddonTrial", ("price", PortalFormat.Money(addon.BasePrice, s.Currency)), ("per", every)],
                     0, s.Currency);
 
             case PendingPurchase.Reactivate when s is not null:
@@ -53,8 +54,8 @@ public static class PortalCharges
                     return null;
                 }
                 var price = plan.IsFree ? null : Catalog.PlanGraph.PriceFor(plan, s.BillingInterval);
-                return new ChargePreview($"Reactivate {plan.Name}",
-                    price is null ? "Your free plan starts again today." : $"A new billing period starts today; then {PortalFormat.Money(price.Price, s.Currency)} every {PortalFormat.Interval(price.BillingInterval)}.",
+                return new ChargePreview(T["Charge.Reactivate", ("plan", plan.Name)],
+                    price is null ? T["Charge.ReactivateFree"] : T["Charge.ReactivatePaid", ("price", PortalFormat.Money(price.Price, s.Currency)), ("per", PortalFormat.Per(price.BillingInterval))],
                     price?.Price ?? 0, s.Currency);
 
             case PendingPurchase.Start:
@@ -65,7 +66,7 @@ public static class PortalCharges
                 }
                 if (start.IsFree)
                 {
-                    return new ChargePreview(start.Name, "Free. Nothing is charged.", 0, currency);
+                    return new ChargePreview(start.Name, T["Charge.StartFree"], 0, currency);
                 }
                 var startPrice = Catalog.PlanGraph.PriceFor(start, string.IsNullOrEmpty(intent.Interval) ? null : intent.Interval);
                 if (startPrice is null)
@@ -73,11 +74,13 @@ public static class PortalCharges
                     return null;
                 }
                 return startPrice.TrialDays > 0
-                    ? new ChargePreview(start.Name, $"{startPrice.TrialDays}-day free trial, then {PortalFormat.Money(startPrice.Price, currency)} per {PortalFormat.Interval(startPrice.BillingInterval)}. Nothing is charged today.", 0, currency)
-                    : new ChargePreview(start.Name, $"{PortalFormat.Money(startPrice.Price, currency)} per {PortalFormat.Interval(startPrice.BillingInterval)}, starting today.", startPrice.Price, currency);
+                    ? new ChargePreview(start.Name, T["Charge.StartTrial", ("days", startPrice.TrialDays), ("price", PortalFormat.Money(startPrice.Price, currency)), ("per", PortalFormat.Per(startPrice.BillingInterval))], 0, currency)
+                    : new ChargePreview(start.Name, T["Charge.StartPaid", ("price", PortalFormat.Money(startPrice.Price, currency)), ("per", PortalFormat.Per(startPrice.BillingInterval))], startPrice.Price, currency);
 
             default:
                 return null;
         }
     }
+
+    private static Localization.Texts T => Localization.Texts.Shared;
 }

@@ -32,6 +32,12 @@ public sealed class PortalOptions
     /// <summary>Largest balance top-up, in minor units, when the organization has not set one. Default 1000000 ($10,000.00).</summary>
     public long TopupMaximum { get; set; } = Usage.PurchaseCharges.DefaultTopupMaximum;
 
+    /// <summary>
+    /// Offers the pseudo-localisation language <c>qps-ploc</c> (every text accented and bracketed) to find text that is
+    /// not in the resource files. For development and tests; off by default.
+    /// </summary>
+    public bool PseudoLocalization { get; set; }
+
     public bool IsValid(out string problem)
     {
         problem = LinkLifetimeMinutes < 1 ? "Commet:Portal:LinkLifetimeMinutes must be at least 1."

@@ -89,7 +89,7 @@ public abstract class PortalPageModel : PageModel
             var stale = await prepare();
             if (stale is null && Problem is null)
             {
-                Problem = "This form was out of date, so nothing was charged. Check the details and confirm again.";
+                Problem = Localization.Texts.Shared["Form.Stale"];
             }
             return stale ?? Page();
         }
@@ -143,14 +143,12 @@ public static class PortalStatusPages
     public static Task WriteAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext context)
     {
         var http = context.HttpContext;
+        var t = Localization.Texts.Shared;
         return http.Response.StatusCode switch
         {
-            404 => PortalProblemPage.WriteAsync(http, "We couldn't find that",
-                "The page you asked for does not exist, or it is not part of your account.", "/portal", "Back to billing"),
-            400 => PortalProblemPage.WriteAsync(http, "This form has expired",
-                "For your security the form could not be sent. Go back, reload the page and try again. Nothing was changed.", "/portal", "Back to billing"),
-            405 => PortalProblemPage.WriteAsync(http, "That did not work",
-                "This page cannot be used that way. Nothing was changed.", "/portal", "Back to billing"),
+            404 => PortalProblemPage.WriteAsync(http, t["Status.NotFound.Title"], t["Status.NotFound.Body"], "/portal", t["Status.Back"]),
+            400 => PortalProblemPage.WriteAsync(http, t["Status.Expired.Title"], t["Status.Expired.Body"], "/portal", t["Status.Back"]),
+            405 => PortalProblemPage.WriteAsync(http, t["Status.Method.Title"], t["Status.Method.Body"], "/portal", t["Status.Back"]),
             _ => Task.CompletedTask,
         };
     }

@@ -14,8 +14,8 @@ public static class PortalProblemPage
     public static string Html(string title, string message, string? linkHref = null, string? linkText = null)
     {
         var e = HtmlEncoder.Default;
-        var link = linkHref is null ? "" : $"<p><a class=\"btn\" href=\"{e.Encode(linkHref)}\">{e.Encode(linkText ?? "Continue")}</a></p>";
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        var link = linkHref is null ? "" : $"<p><a class=\"btn\" href=\"{e.Encode(linkHref)}\">{e.Encode(linkText ?? Localization.Texts.Shared["Status.Continue"])}</a></p>";
+        return "<!DOCTYPE html><html lang=\"" + Localization.Languages.HtmlLang + "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             + $"<title>{e.Encode(title)}</title><style>{PortalStyles.Css}</style><style>{AccentCss}</style></head><body>"
             + $"<main><div class=\"card\"><h1>{e.Encode(title)}</h1><p>{e.Encode(message)}</p>{link}</div></main></body></html>";
     }
@@ -46,8 +46,8 @@ public sealed class PortalErrorMiddleware(RequestDelegate next, ILogger<PortalEr
             logger.LogError(ex, "Portal page failed: {Method} {Path}", context.Request.Method, Http.RequestEnvelopeMiddleware.RedactedPath(context.Request.Path.Value));
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            await PortalProblemPage.WriteAsync(context, "Something went wrong",
-                "We could not finish that, and nothing was changed. Please try again in a moment.", "/portal", "Back to billing");
+            var t = Localization.Texts.Shared;
+            await PortalProblemPage.WriteAsync(context, t["Status.Error.Title"], t["Status.Error.Body"], "/portal", t["Status.Back"]);
         }
     }
 }

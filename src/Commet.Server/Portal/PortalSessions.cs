@@ -27,7 +27,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>Stores a new link for the customer and returns its token.</summary>
-    public async Task<string> CreateLinkAsync(CommetDb db, Customer customer, string? returnUrl, PortalSettings? settings, CancellationToken ct)
+    public async Task<string> CreateLinkAsync(CommetDb db, Customer customer, string? returnUrl, PortalSettings? settings, CancellationToken ct, string? locale = null)
     {
         var now = Now;
         var o = options.Value;
@@ -42,6 +42,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             CustomerId = customer.Id,
             LinkHash = PortalTokens.Hash(token),
             ReturnUrl = returnUrl,
+            Locale = locale,
             CreatedAt = now,
             LinkExpiresAt = now.AddMinutes(o.LinkLifetimeMinutes),
             IdleTimeoutSeconds = idle * 60,

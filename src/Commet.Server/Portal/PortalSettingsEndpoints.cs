@@ -54,6 +54,9 @@ public sealed class UpdatePortalSettingsRequest
     public string? SupportEmail { get; set; }
     public string? TermsUrl { get; set; }
     public string? PrivacyUrl { get; set; }
+
+    /// <summary>The portal's language when the link, the customer and the browser name none it speaks: en, es, pt-BR, fr or de. Empty resets to en.</summary>
+    public string? DefaultLocale { get; set; }
     public long? TopupMinimum { get; set; }
     public long? TopupMaximum { get; set; }
     public int? IdleTimeoutMinutes { get; set; }
@@ -89,6 +92,8 @@ public sealed record PortalSettingsDto(
     PortalSectionsDto Sections,
     SellerDto Seller,
     PortalEmailsDto Emails,
+    string DefaultLocale,
+    IReadOnlyList<string> Locales,
     DateTime? UpdatedAt,
     bool Livemode)
 {
@@ -153,6 +158,10 @@ public static class PortalSettingsEndpoints
         Url(check, "logoUrl", r.LogoUrl);
         Url(check, "termsUrl", r.TermsUrl);
         Url(check, "privacyUrl", r.PrivacyUrl);
+        if (!string.IsNullOrEmpty(r.DefaultLocale) && Localization.Languages.Supported.FirstOrDefault(l => string.Equals(l, r.DefaultLocale.Trim(), StringComparison.OrdinalIgnoreCase)) is null)
+        {
+            check.Add("defaultLocale", $"defaultLocale must be one of the portal's languages: {string.Join(", ", Localization.Languages.Supported)}.");
+        }
         if (!string.IsNullOrEmpty(r.AccentColor) && !Colors.IsHex(r.AccentColor))
         {
             check.Add("accentColor", "accentColor must be a hex colour such as #1d4ed8 or #2b6.");
@@ -242,6 +251,7 @@ public static class PortalSettingsEndpoints
         s.SupportEmail = Text(r.SupportEmail, s.SupportEmail);
         s.TermsUrl = Text(r.TermsUrl, s.TermsUrl);
         s.PrivacyUrl = Text(r.PrivacyUrl, s.PrivacyUrl);
+        s.DefaultLocale = r.DefaultLocale is null ? s.DefaultLocale : Localization.Languages.Match(r.DefaultLocale);
         s.TopupMinimum = r.TopupMinimum ?? s.TopupMinimum;
         s.TopupMaximum = r.TopupMaximum ?? s.TopupMaximum;
         s.IdleTimeoutMinutes = r.IdleTimeoutMinutes ?? s.IdleTimeoutMinutes;
@@ -294,6 +304,7 @@ public static class PortalSettingsEndpoints
                 : new SellerAddressDto(s.LegalLine1, s.LegalLine2, s.LegalCity, s.LegalPostalCode, s.LegalState, s.LegalCountry)),
             new PortalEmailsDto(s?.EmailReceipts ?? true, s?.EmailPaymentFailed ?? true, s?.EmailUpcomingRenewal ?? true, s?.EmailTrialEnding ?? true,
                 s?.EmailCancellation ?? true, s?.EmailPortalLinks ?? true),
+            s?.DefaultLocale ?? Localization.Languages.English, Localization.Languages.Supported,
             s?.UpdatedAt, caller.Livemode);
     }
 }

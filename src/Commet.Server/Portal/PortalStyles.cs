@@ -51,6 +51,13 @@ public static class PortalStyles
         + ".b-trialing{color:#1e3a8a;background:#eff6ff;border-color:#1d4ed8}"
         + ".b-past_due,.b-pending_payment{color:#7f1d1d;background:#fef2f2;border-color:#b91c1c}"
         + ".b-canceled,.b-free{color:#374151;background:#f9fafb;border-color:#6b7280}"
+        + ".b-inv-paid{color:#14532d;background:#f0fdf4;border-color:#15803d}.b-inv-outstanding{color:#78350f;background:#fffbeb;border-color:#b45309}"
+        + ".b-inv-uncollectible{color:#7f1d1d;background:#fef2f2;border-color:#b91c1c}.b-inv-void,.b-inv-draft{color:#374151;background:#f9fafb;border-color:#6b7280}"
+        + "form.filters{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end}form.filters .field{margin:0}"
+        + "ul.cards{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}ul.cards p{margin:.25rem 0}"
+        + ".row-between{display:flex;justify-content:space-between;gap:.5rem;flex-wrap:wrap;align-items:center}"
+        + "ul.cards.narrow{display:none}@media (max-width:40rem){.wide{display:none}ul.cards.narrow{display:grid}}"
+        + "table.compare th[scope=row]{font-weight:600}table.compare td,table.compare th{min-width:7rem}table.compare .cur{background:#f9fafb}"
         + "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}"
         + "dl.facts dt{color:#4b5563}"
         + "dl.facts dd{margin:0;font-weight:600}"
@@ -100,6 +107,7 @@ public static class PortalStyles
         + "ul.plain li{padding:.35rem 0;border-bottom:1px solid #e5e7eb}"
         + "ul.plain li:last-child{border-bottom:0}"
         + "footer.foot{max-width:64rem;margin:0 auto;padding:1rem 1rem 2rem;color:#4b5563;font-size:.8125rem;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem}"
+        + "footer.foot form.lang{display:flex;flex-wrap:wrap;gap:.375rem;align-items:center;margin:0}footer.foot form.lang label{font:inherit;margin:0}footer.foot form.lang select{font:inherit;padding:.125rem .25rem;width:auto;min-height:0}"
         + "@media(min-width:40rem){.row{grid-template-columns:1fr 1fr}.plans{grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}}"
         + "@media(min-width:52rem){.grid.two{grid-template-columns:1fr 1fr;align-items:start}main{padding-top:2rem}h1{font-size:1.75rem}}";
 

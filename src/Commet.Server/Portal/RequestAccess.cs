@@ -15,6 +15,9 @@ public sealed class RequestAccessRequest
     public string? CustomerId { get; set; }
     public string? Email { get; set; }
     public string? ReturnUrl { get; set; }
+
+    /// <summary>The portal's language for this link (BCP 47, such as <c>es</c> or <c>pt-BR</c>); it wins over the customer's and the browser's.</summary>
+    public string? Locale { get; set; }
 }
 
 /// <summary>The SDK's <c>PortalAccess</c>.</summary>
@@ -64,6 +67,7 @@ public static class RequestAccess
         {
             check.Add("returnUrl", "returnUrl must be an absolute http or https URL.");
         }
+        Customers.CustomerRules.CheckLocale(check, r.Locale);
         if (check.Failed)
         {
             return Answer.Problem(check.ToError());
@@ -104,7 +108,7 @@ public static class RequestAccess
         }
 
         var branding = await brandings.GetAsync(db, caller.OrganizationId, caller.Livemode, ct);
-        var token = await sessions.CreateLinkAsync(db, customer, r.ReturnUrl, branding.Settings, ct);
+        var token = await sessions.CreateLinkAsync(db, customer, r.ReturnUrl, branding.Settings, ct, CustomerRules.NormalizeLocale(r.Locale));
         var baseUrl = (options.Value.PublicUrl is { Length: > 0 } p ? p : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
         return Answer.Ok(new PortalAccessDto(baseUrl + AccessPath + token, caller.Livemode));
     }

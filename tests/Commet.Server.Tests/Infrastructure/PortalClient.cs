@@ -25,6 +25,14 @@ public sealed partial class PortalClient : IDisposable
 
     public CookieContainer Cookies { get; }
 
+    /// <summary>The browser's languages (the <c>Accept-Language</c> header) for every request from now on.</summary>
+    public PortalClient AcceptLanguage(string value)
+    {
+        http.DefaultRequestHeaders.AcceptLanguage.Clear();
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", value);
+        return this;
+    }
+
     public PortalPage? Last { get; private set; }
 
     /// <summary>Asks the API for a link and opens it; fails the test unless it lands on the portal.</summary>

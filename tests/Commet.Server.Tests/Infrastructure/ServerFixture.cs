@@ -52,6 +52,8 @@ public abstract class ServerFixture : IAsyncLifetime
         // Tests open many portal links from one address in a short time; the limits have tests of their own.
         settings["Commet:Portal:RedemptionsPerMinutePerIp"] = "100000";
         settings["Commet:Portal:LinkRequestBurst"] = "100000";
+        // The pseudo-localisation language (qps-ploc) is offered in tests, to find text missing from the resources.
+        settings["Commet:Portal:PseudoLocalization"] = "true";
         AdjustSettings(settings);
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {

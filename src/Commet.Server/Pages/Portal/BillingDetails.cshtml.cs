@@ -22,15 +22,30 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
     [BindProperty] public string? PostalCode { get; set; }
     [BindProperty] public string? Country { get; set; }
 
+    /// <summary>The customer's language (empty: automatic, from the browser).</summary>
+    [BindProperty] public string? Locale { get; set; }
+
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
 
-    public static readonly IReadOnlyList<(string Code, string Name)> Countries = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
-        .Select(c => { try { return new RegionInfo(c.Name); } catch (ArgumentException) { return null; } })
-        .Where(r => r is not null && r.TwoLetterISORegionName.Length == 2 && r.TwoLetterISORegionName.All(char.IsAsciiLetterUpper))
-        .Select(r => (r!.TwoLetterISORegionName, r.EnglishName))
-        .DistinctBy(r => r.TwoLetterISORegionName)
-        .OrderBy(r => r.EnglishName, StringComparer.Ordinal)
+    /// <summary>One region per country, made from a specific culture's name (some codes alone, such as EH, are refused).</summary>
+    private static readonly IReadOnlyList<string> RegionCultures = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return (Culture: c.Name, Region: (RegionInfo?)new RegionInfo(c.Name)); } catch (ArgumentException) { return (c.Name, null); } })
+        .Where(r => r.Region is not null && r.Region.TwoLetterISORegionName.Length == 2 && r.Region.TwoLetterISORegionName.All(char.IsAsciiLetterUpper))
+        .DistinctBy(r => r.Region!.TwoLetterISORegionName)
+        .Select(r => r.Culture)
         .ToList();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<(string Code, string Name)>> CountriesByLanguage = new(StringComparer.Ordinal);
+
+    /// <summary>Every country with its name in the request's language (the platform's ICU names), sorted as that language sorts.</summary>
+    public static IReadOnlyList<(string Code, string Name)> Countries => CountriesByLanguage.GetOrAdd(CultureInfo.CurrentUICulture.Name, _ =>
+    {
+        var ui = CultureInfo.CurrentUICulture;
+        // A new RegionInfo per language: its display name is read in the current UI culture.
+        return RegionCultures.Select(name => new RegionInfo(name)).Select(r => (r.TwoLetterISORegionName, r.DisplayName))
+            .OrderBy(c => c.DisplayName, StringComparer.Create(ui.Name.Length == 0 ? CultureInfo.InvariantCulture : ui, false))
+            .ToList();
+    });
 
     public void OnGet()
     {
@@ -44,6 +59,7 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
         State = c.Address?.State;
         PostalCode = c.Address?.PostalCode;
         Country = c.Address?.Country;
+        Locale = Localization.Languages.Match(c.Locale);
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -51,12 +67,12 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
         Trim();
         if (string.IsNullOrEmpty(Email))
         {
-            Errors["Email"] = "Enter the email address for receipts and invoices.";
+            Errors["Email"] = L["Details.Err.EmailRequired"];
         }
         var hasAddress = new[] { Line1, Line2, City, State, PostalCode, Country }.Any(v => !string.IsNullOrEmpty(v));
         if (!hasAddress && Portal.Customer.Address is not null)
         {
-            Errors["Line1"] = "Enter your address.";
+            Errors["Line1"] = L["Details.Err.Address"];
         }
         if (Errors.Count == 0)
         {
@@ -65,6 +81,8 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
                 FullName = FullName ?? "",
                 Email = Email,
                 TaxDocument = TaxId ?? "",
+                // Only the portal's languages can be picked here; anything else leaves the customer's locale as the API set it.
+                Locale = Locale is null ? "" : Localization.Languages.Match(Locale) is { } tag ? tag : null,
                 Address = hasAddress ? new AddressInput { Line1 = Line1, Line2 = Line2, City = City, State = State, PostalCode = PostalCode, Country = Country } : null,
             };
             var result = await UpdateCustomer.HandleAsync(Portal.Customer.Id, request, Portal.Db, clock, Ct);
@@ -74,7 +92,7 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
             }
             MapErrors(result.Error);
         }
-        Problem = Errors.Count == 1 ? "Check the highlighted field and try again." : "Check the highlighted fields and try again.";
+        Problem = Errors.Count == 1 ? L["Details.Err.One"] : L["Details.Err.Many"];
         return Page();
     }
 
@@ -104,20 +122,23 @@ public sealed class BillingDetailsModel(TimeProvider clock) : PortalPageModel
         {
             var (field, sentence) = f.Field switch
             {
-                "email" => ("Email", "Enter a valid email address, like name@example.com."),
-                "fullName" => ("FullName", "Use at most 255 characters."),
-                "taxDocument" => ("TaxId", "Use at most 100 characters."),
-                "address.line1" => ("Line1", "Enter the street address."),
-                "address.line2" => ("Line2", "Use at most 255 characters."),
-                "address.city" => ("City", "Enter the city."),
-                "address.state" => ("State", "Use at most 255 characters."),
-                "address.postalCode" => ("PostalCode", "Enter the postal code (at most 32 characters)."),
-                "address.country" => ("Country", "Choose the country."),
-                _ => ("Email", "Check this field."),
+                "email" => ("Email", L["Details.Err.Email"]),
+                "fullName" => ("FullName", L["Details.Err.Max255"]),
+                "taxDocument" => ("TaxId", L["Details.Err.Max100"]),
+                "address.line1" => ("Line1", L["Details.Err.Line1"]),
+                "address.line2" => ("Line2", L["Details.Err.Max255"]),
+                "address.city" => ("City", L["Details.Err.City"]),
+                "address.state" => ("State", L["Details.Err.Max255"]),
+                "address.postalCode" => ("PostalCode", L["Details.Err.PostalCode"]),
+                "address.country" => ("Country", L["Details.Err.Country"]),
+                "locale" => ("Locale", L["Details.Err.Field"]),
+                _ => ("Email", L["Details.Err.Field"]),
             };
             Errors.TryAdd(field, sentence);
         }
     }
+
+    private static Localization.Texts L => Localization.Texts.Shared;
 
     public string? Invalid(string field) => Errors.ContainsKey(field) ? "true" : null;
 

@@ -100,7 +100,7 @@ public sealed class CancelModel(CancelSubscription cancel, UncancelSubscription 
         }
         if (Feedback is { Length: > MaxFeedback })
         {
-            FeedbackError = $"Please keep it under {MaxFeedback} characters.";
+            FeedbackError = Localization.Texts.Shared["Cancel.FeedbackTooLong", ("max", MaxFeedback)];
             return false;
         }
         return true;

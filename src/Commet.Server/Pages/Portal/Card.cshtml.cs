@@ -23,13 +23,13 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
 
     public override PortalSection Section => PortalSection.Overview;
 
-    public string Heading { get; private set; } = "Add a card";
+    public string Heading { get; private set; } = L["Card.Heading.Add"];
 
     public string? Intro { get; private set; }
 
     public string? AmountLabel { get; private set; }
 
-    public string SubmitLabel { get; private set; } = "Save card";
+    public string SubmitLabel { get; private set; } = L["Card.Save"];
 
     public PaymentMethod? CurrentCard { get; private set; }
 
@@ -118,13 +118,13 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
             }
             if (attempts.IsBlocked(Portal.Session.Id))
             {
-                Problem = "Too many cards were refused. For your security, wait an hour before trying again.";
+                Problem = L["Card.TooManyRefused"];
                 return null;
             }
             card = Form.Read(Request.Form, Portal.Now.Year);
             if (card is null)
             {
-                Problem = Form.Errors.Count == 1 ? "Check the highlighted field and try again." : "Check the highlighted fields and try again.";
+                Problem = Form.Errors.Count == 1 ? L["Details.Err.One"] : L["Details.Err.Many"];
             }
             return null;
         }, async () =>
@@ -170,11 +170,11 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
         CurrentCard = await p.CardAsync(Ct);
         if (id == Replace)
         {
-            Heading = CurrentCard is null ? "Add a card" : "Replace your card";
+            Heading = CurrentCard is null ? L["Card.Heading.Add"] : L["Card.Heading.Replace"];
             Intro = s?.Status == SubscriptionStatus.PastDue
-                ? "Your new card becomes the default and the overdue amount is charged to it right away."
-                : "Your new card becomes the default for every future payment. Nothing is charged now.";
-            SubmitLabel = s?.Status == SubscriptionStatus.PastDue ? "Save card and pay" : "Save card";
+                ? L["Card.Intro.ReplaceOverdue"]
+                : L["Card.Intro.Replace"];
+            SubmitLabel = s?.Status == SubscriptionStatus.PastDue ? L["Card.SaveAndPay"] : L["Card.Save"];
             return null;
         }
         if (id == Recover)
@@ -184,12 +184,12 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
                 return Redirect("/portal");
             }
             var overdue = await p.Db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, Ct);
-            Heading = "Pay the overdue amount with a new card";
-            Intro = "Your new card becomes the default and is charged right away.";
+            Heading = L["Card.Heading.Recover"];
+            Intro = L["Card.Intro.Recover"];
             if (overdue is not null)
             {
-                AmountLabel = $"Due now: {p.Money(overdue.Total, overdue.Currency)} (invoice {overdue.Number})";
-                SubmitLabel = $"Pay {p.Money(overdue.Total, overdue.Currency)}";
+                AmountLabel = L["Card.DueNowInvoice", ("amount", p.Money(overdue.Total, overdue.Currency)), ("number", overdue.Number)];
+                SubmitLabel = L["Confirm.Pay", ("amount", p.Money(overdue.Total, overdue.Currency))];
             }
             return null;
         }
@@ -207,48 +207,50 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
             {
                 return NotFound();
             }
-            Heading = "Add a card to continue";
-            Intro = $"{preview.What}: {preview.Detail} Your card is saved for future payments.";
-            AmountLabel = $"Due now: {p.Money(preview.AmountNow, preview.Currency)}";
-            SubmitLabel = $"Save card and pay {p.Money(preview.AmountNow, preview.Currency)}";
+            Heading = L["Card.Heading.Continue"];
+            Intro = L["Card.Intro.Purchase", ("what", preview.What), ("detail", preview.Detail)];
+            AmountLabel = L["Confirm.DueNow", ("amount", p.Money(preview.AmountNow, preview.Currency))];
+            SubmitLabel = L["Card.SaveAndPayAmount", ("amount", p.Money(preview.AmountNow, preview.Currency))];
             return null;
         }
         if (session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null && s is not null)
         {
             var planned = await changes.PlanAsync(p.Scope, s, session.TargetPlanId, session.TargetInterval, Ct);
-            Heading = "Add a card to change plan";
+            Heading = L["Card.Heading.ChangePlan"];
             if (planned.IsSuccess && planned.Value.Quote is { } q)
             {
-                Intro = $"You are moving to {planned.Value.Target.Name}. Your card is saved for future payments.";
-                AmountLabel = $"Due now: {p.Money(q.Total.MinorUnits)}";
-                SubmitLabel = $"Save card and pay {p.Money(q.Total.MinorUnits)}";
+                Intro = L["Card.Intro.ChangePlan", ("plan", planned.Value.Target.Name)];
+                AmountLabel = L["Confirm.DueNow", ("amount", p.Money(q.Total.MinorUnits))];
+                SubmitLabel = L["Card.SaveAndPayAmount", ("amount", p.Money(q.Total.MinorUnits))];
             }
             return null;
         }
         if (session.Kind == HostedKinds.Checkout && s is not null && s.Id == session.SubscriptionId && s.Status == SubscriptionStatus.PendingPayment)
         {
             var invoice = await p.Db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, Ct);
-            Heading = "Pay to start your subscription";
-            Intro = "Your card is saved for future payments.";
+            Heading = L["Card.Heading.Start"];
+            Intro = L["Card.Intro.Saved"];
             if (invoice is not null)
             {
-                AmountLabel = $"Due now: {p.Money(invoice.Total, invoice.Currency)}";
-                SubmitLabel = $"Pay {p.Money(invoice.Total, invoice.Currency)}";
+                AmountLabel = L["Confirm.DueNow", ("amount", p.Money(invoice.Total, invoice.Currency))];
+                SubmitLabel = L["Confirm.Pay", ("amount", p.Money(invoice.Total, invoice.Currency))];
             }
             return null;
         }
         if (session.Kind == HostedKinds.Checkout && s is not null && s.Status == SubscriptionStatus.Trialing)
         {
-            Heading = "Add a card for after your trial";
-            Intro = $"Nothing is charged now. Your trial ends on {p.Format.Date(s.TrialEndsAt)}; after that your card is charged for each billing period.";
+            Heading = L["Card.Heading.Trial"];
+            Intro = L["Card.Intro.Trial", ("date", p.Format.Date(s.TrialEndsAt))];
             return null;
         }
         if (session.Kind == HostedKinds.Recovery)
         {
             return Redirect("/portal/card/recover");
         }
-        Heading = CurrentCard is null ? "Add a card" : "Replace your card";
-        Intro = "Your new card becomes the default for future payments.";
+        Heading = CurrentCard is null ? L["Card.Heading.Add"] : L["Card.Heading.Replace"];
+        Intro = L["Card.Intro.Default"];
         return null;
     }
+
+    private static Localization.Texts L => Localization.Texts.Shared;
 }

@@ -38,7 +38,7 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
             if (Planned!.Quote is { } quote && quote.Total.MinorUnits != expectedTotal)
             {
                 // A day went by (or the price moved) since the customer looked: they confirm the amount they see.
-                return PortalFormOutcome.Failed("The amount changed since you opened this page. Check the new amount and confirm again.");
+                return PortalFormOutcome.Failed(L["Change.AmountChanged"]);
             }
             // The preview above read the subscription; the change locks and reads it afresh.
             Portal.Db.ChangeTracker.Clear();
@@ -133,7 +133,7 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
             var to = target.Features.FirstOrDefault(t => t.FeatureId == f.FeatureId);
             if (to is null || !to.Enabled)
             {
-                warnings.Add($"{target.Name} does not include {feature.Name}.");
+                warnings.Add(L["Change.Warn.Missing", ("plan", target.Name), ("feature", feature.Name)]);
                 continue;
             }
             if (to.Unlimited || feature.Type == FeatureTypes.Boolean || !byCode.TryGetValue(feature.Code, out var used) || used.Usage is null)
@@ -147,13 +147,13 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
             if (feature.Type == FeatureTypes.Seats && inUse > included)
             {
                 warnings.Add(atPeriodEnd ? SeatsAtPeriodEnd(s, target, to, included, inUse, unit)
-                    : $"You have {PortalFormat.Quantity(inUse)} {unit} in use; {target.Name} includes {PortalFormat.Quantity(included)}."
-                        + (to.OverageEnabled ? " Extra seats are charged." : " Remove some before the change."));
+                    : L["Change.Warn.Seats", ("used", PortalFormat.Quantity(inUse)), ("unit", unit), ("plan", target.Name), ("included", PortalFormat.Quantity(included))]
+                        + " " + (to.OverageEnabled ? L["Change.Warn.SeatsCharged"] : L["Change.Warn.SeatsRemove"]));
             }
             else if (feature.Type == FeatureTypes.Usage && !atPeriodEnd && inUse > included)
             {
-                warnings.Add($"You have used {PortalFormat.Quantity(inUse)} {unit} this period; {target.Name} includes {PortalFormat.Quantity(included)}."
-                    + (to.OverageEnabled ? $" Usage above that costs {PortalFormat.Rate(to.OverageUnitPrice, s.Currency)} each." : " Usage above that will be blocked."));
+                warnings.Add(L["Change.Warn.Usage", ("used", PortalFormat.Quantity(inUse)), ("unit", unit), ("plan", target.Name), ("included", PortalFormat.Quantity(included))]
+                    + " " + (to.OverageEnabled ? L["Change.Warn.UsageCost", ("price", PortalFormat.Rate(to.OverageUnitPrice, s.Currency))] : L["Change.Warn.UsageBlocked"]));
             }
         }
         return warnings;
@@ -168,19 +168,20 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
     {
         var when = Portal.Format.Date(s.CurrentPeriodEnd);
         var included = PortalFormat.Quantity(includedSeats);
-        var head = $"You have {PortalFormat.Quantity(inUse)} {unit} in use; {target.Name} includes {included}.";
+        var head = L["Change.Warn.Seats", ("used", PortalFormat.Quantity(inUse)), ("unit", unit), ("plan", target.Name), ("included", included)];
         if (!to.OverageEnabled)
         {
-            return $"{head} From {when} you can't add {unit} until fewer than {included} are in use. Remove {PortalFormat.Quantity(inUse - includedSeats)} to stay within the plan.";
+            return head + " " + L["Change.Warn.SeatsBlocked", ("date", when), ("unit", unit), ("included", included), ("remove", PortalFormat.Quantity(inUse - includedSeats))];
         }
         var extra = inUse - includedSeats;
         if (target.IsFree || to.OverageUnitPrice <= 0)
         {
-            return $"{head} Extra {unit} cost nothing on {target.Name}.";
+            return head + " " + L["Change.Warn.SeatsFree", ("unit", unit), ("plan", target.Name)];
         }
         var total = Money.FromRate(to.OverageUnitPrice, extra, Currency.Of(s.Currency));
-        var period = PortalFormat.Interval(TargetInterval);
-        return $"{head} From {when} the {PortalFormat.Quantity(extra)} extra {unit} are billed with each renewal: "
-            + $"{Portal.Money(total.MinorUnits)} per {period} ({PortalFormat.Rate(to.OverageUnitPrice, s.Currency)} each).";
+        return head + " " + L["Change.Warn.SeatsBilled", ("date", when), ("extra", PortalFormat.Quantity(extra)), ("unit", unit),
+            ("total", Portal.Money(total.MinorUnits)), ("per", PortalFormat.Per(TargetInterval)), ("price", PortalFormat.Rate(to.OverageUnitPrice, s.Currency))];
     }
+
+    private static Localization.Texts L => Localization.Texts.Shared;
 }

@@ -27,9 +27,11 @@ public sealed class EndedModel(PortalSessions sessions, PortalBrandings branding
             }
         }
         View = reason == "signed_out"
-            ? new EndedView("You're signed out", "Your billing session has ended. To manage billing again, go back and open billing from your account.", merchant, returnUrl)
-            : new EndedView("Your billing session has ended", "For your security, billing sessions end after a period without activity. Go back and open billing again to continue.", merchant, returnUrl);
+            ? new EndedView(L["Ended.SignedOut.Title"], L["Ended.SignedOut.Body"], merchant, returnUrl)
+            : new EndedView(L["Ended.Expired.Title"], L["Ended.Expired.Body"], merchant, returnUrl);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();
     }
+
+    private static Localization.Texts L => Localization.Texts.Shared;
 }

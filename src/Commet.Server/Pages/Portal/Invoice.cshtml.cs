@@ -37,7 +37,7 @@ public sealed class InvoiceModel : PortalPageModel
             return NotFound();
         }
         // The invoice as issued: its frozen bill-to and seller blocks, not the customer's details of today.
-        var pdf = InvoicePdf.Render(Invoice);
+        var pdf = InvoicePdf.Render(Invoice, Localization.RequestLanguageMiddleware.Of(HttpContext));
         return File(pdf, "application/pdf", InvoiceLinks.FileName(Invoice.Number));
     }
 }

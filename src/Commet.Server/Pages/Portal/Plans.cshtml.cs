@@ -32,16 +32,16 @@ public sealed class PlansModel(RevokeScheduledChange revoke) : PortalPageModel
         Current = await Portal.PlanAsync(Ct);
         if (Current?.PlanGroupId is null)
         {
-            Blocked = "Your plan can't be changed here. Contact us if you'd like to change it.";
+            Blocked = T["Plans.Blocked.Group"];
             return Page();
         }
         if (s.Status == SubscriptionStatus.PastDue)
         {
-            Blocked = "Plan changes are paused while a payment is overdue. Pay the overdue amount first.";
+            Blocked = T["Plans.Blocked.PastDue"];
         }
         else if (s.Status == SubscriptionStatus.PendingPayment)
         {
-            Blocked = "Your plan can be changed once the first payment is made.";
+            Blocked = T["Plans.Blocked.Pending"];
         }
         Plans = await PlanChoices.GroupPlansAsync(Portal, Current, Ct);
         Intervals = Plans.SelectMany(p => p.Prices).Select(p => p.BillingInterval).Distinct()
@@ -78,21 +78,35 @@ public sealed class PlansModel(RevokeScheduledChange revoke) : PortalPageModel
         var s = Portal.Subscription!;
         if (Current is null)
         {
-            return "Choose";
+            return T["Plans.Action.Choose"];
         }
         if (plan.Id == Current.Id)
         {
-            return $"Switch to {PortalFormat.IntervalAdjective(Interval).ToLowerInvariant()} billing";
+            return T["Plans.Action.SwitchBilling", ("billing", PortalFormat.IntervalBilling(Interval))];
         }
         if (plan.IsFree)
         {
-            return "Downgrade";
+            return T["Plans.Action.Downgrade"];
         }
         if (Current.IsFree)
         {
-            return "Upgrade";
+            return T["Plans.Action.Upgrade"];
         }
-        return plan.SortOrder > Current.SortOrder ? "Upgrade" : plan.SortOrder < Current.SortOrder ? "Downgrade"
-            : BillingIntervals.Rank(Interval ?? "") > BillingIntervals.Rank(s.BillingInterval ?? "") ? "Upgrade" : "Switch";
+        return plan.SortOrder > Current.SortOrder ? T["Plans.Action.Upgrade"] : plan.SortOrder < Current.SortOrder ? T["Plans.Action.Downgrade"]
+            : BillingIntervals.Rank(Interval ?? "") > BillingIntervals.Rank(s.BillingInterval ?? "") ? T["Plans.Action.Upgrade"] : T["Plans.Action.Switch"];
     }
+
+    /// <summary>A move down the group (or to a free plan): shown as a secondary action.</summary>
+    public bool IsDowngrade(Plan plan) =>
+        Current is not null && plan.Id != Current.Id && (plan.IsFree || (!Current.IsFree && plan.SortOrder < Current.SortOrder));
+
+    /// <summary>What a year costs on the monthly price minus the yearly price, when both exist and yearly is cheaper.</summary>
+    public long? YearlySaving(Plan plan)
+    {
+        var monthly = plan.Prices.FirstOrDefault(p => p.BillingInterval == "monthly");
+        var yearly = plan.Prices.FirstOrDefault(p => p.BillingInterval == "yearly");
+        return monthly is not null && yearly is not null && monthly.Price * 12 > yearly.Price ? monthly.Price * 12 - yearly.Price : null;
+    }
+
+    private static Localization.Texts T => Localization.Texts.Shared;
 }

@@ -59,7 +59,7 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
             {
                 if (Preview!.AmountNow != expected)
                 {
-                    return PortalFormOutcome.Failed("The price changed since you opened this page. Check the new amount and confirm again.");
+                    return PortalFormOutcome.Failed(Localization.Texts.Shared["Confirm.PriceChanged"]);
                 }
                 var outcome = await actions.PurchaseAsync(Portal, Intent, Preview.AmountNow, Ct);
                 if (outcome.CardStep is { } step)
@@ -98,11 +98,11 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
                 Amount = ParseAmount(amount, s.Currency);
                 if (Amount is null)
                 {
-                    AmountError = "Enter an amount, like 25 or 25.50.";
+                    AmountError = Localization.Texts.Shared["Confirm.AmountEmpty"];
                 }
                 else if (Amount < b.TopupMinimum || Amount > b.TopupMaximum)
                 {
-                    AmountError = $"Choose an amount from {Portal.Money(b.TopupMinimum)} to {Portal.Money(b.TopupMaximum)}.";
+                    AmountError = Localization.Texts.Shared["Confirm.AmountRange", ("min", Portal.Money(b.TopupMinimum)), ("max", Portal.Money(b.TopupMaximum))];
                 }
                 if (AmountError is not null)
                 {

@@ -37,12 +37,12 @@ public sealed class PurchasesModel : PortalPageModel
         }
         if (s.Status == SubscriptionStatus.PastDue)
         {
-            Blocked = "Purchases are paused while a payment is overdue. Pay the overdue amount to continue.";
+            Blocked = Localization.Texts.Shared["Purchases.Blocked.PastDue"];
             return Page();
         }
         if (s.Status == SubscriptionStatus.PendingPayment)
         {
-            Blocked = "Purchases are available once your subscription has started.";
+            Blocked = Localization.Texts.Shared["Purchases.Blocked.Pending"];
             return Page();
         }
         Plan = await Portal.PlanAsync(Ct);

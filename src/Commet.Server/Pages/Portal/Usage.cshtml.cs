@@ -60,18 +60,18 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
             var usage = byCode.GetValueOrDefault(feature.Code)?.Usage;
             var used = usage?.Current ?? 0;
             var unit = Unit(feature);
-            var verb = feature.Type == FeatureTypes.Seats ? "in use" : "used";
+            var verb = feature.Type == FeatureTypes.Seats ? T["Usage.InUse"] : T["Usage.Used"];
             if (Plan!.ConsumptionModel is ConsumptionModels.Credits or ConsumptionModels.Balance && feature.Type == FeatureTypes.Usage)
             {
                 var cost = Plan.ConsumptionModel == ConsumptionModels.Credits
-                    ? $"{PortalFormat.Quantity(f.CreditsPerUnit ?? 1)} {((f.CreditsPerUnit ?? 1) == 1 ? "credit" : "credits")} each"
-                    : $"{PortalFormat.Rate(f.OverageUnitPrice, s.Currency)} each";
-                meters.Add(new MeterView(feature.Name, used, 0, true, $"{PortalFormat.Quantity(used)} {unit} {verb} this month · {cost}"));
+                    ? T["Usage.CreditsEach", ("count", f.CreditsPerUnit ?? 1)]
+                    : T["Usage.PriceEach", ("price", PortalFormat.Rate(f.OverageUnitPrice, s.Currency))];
+                meters.Add(new MeterView(feature.Name, used, 0, true, T["Usage.MeterThisMonth", ("used", PortalFormat.Quantity(used)), ("unit", unit), ("verb", verb), ("cost", cost)]));
                 continue;
             }
             if (f.Unlimited)
             {
-                meters.Add(new MeterView(feature.Name, used, 0, true, $"{PortalFormat.Quantity(used)} {unit} {verb} · unlimited"));
+                meters.Add(new MeterView(feature.Name, used, 0, true, T["Usage.MeterUnlimited", ("used", PortalFormat.Quantity(used)), ("unit", unit), ("verb", verb)]));
                 continue;
             }
             var included = usage?.Included ?? f.IncludedAmount;
@@ -80,19 +80,20 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
             {
                 var over = used - included;
                 var overCost = Money.FromRate(f.OverageUnitPrice, over, currency);
-                note = $"{PortalFormat.Quantity(over)} over the included amount so far: {Portal.Money(overCost.MinorUnits)} at {PortalFormat.Rate(f.OverageUnitPrice, s.Currency)} each, billed at renewal.";
+                note = T["Usage.Over", ("over", PortalFormat.Quantity(over)), ("cost", Portal.Money(overCost.MinorUnits)), ("price", PortalFormat.Rate(f.OverageUnitPrice, s.Currency))];
             }
             else if (used >= included && !f.OverageEnabled && feature.Type == FeatureTypes.Usage)
             {
-                note = "You have reached the limit of your plan. Upgrade to use more.";
+                note = T["Usage.Limit"];
             }
             else if (f.OverageEnabled && f.OverageUnitPrice > 0)
             {
-                note = $"Beyond the included amount: {PortalFormat.Rate(f.OverageUnitPrice, s.Currency)} per {(feature.UnitName is { Length: > 0 } one ? one : "unit")}, billed at renewal.";
+                note = T["Usage.Beyond", ("price", PortalFormat.Rate(f.OverageUnitPrice, s.Currency)), ("unit", feature.UnitName is { Length: > 0 } one ? one : T["Usage.UnitOne"])];
             }
-            meters.Add(new MeterView(feature.Name, used, included, false, $"{PortalFormat.Quantity(used)} of {PortalFormat.Quantity(included)} {unit} {verb}", note));
+            meters.Add(new MeterView(feature.Name, used, included, false, T["Usage.MeterOf", ("used", PortalFormat.Quantity(used)), ("included", PortalFormat.Quantity(included)), ("unit", unit), ("verb", verb)], note));
         }
-        Meters = meters;
+        // Closest to their limits first: the share of the allowance used, highest first; unlimited meters last.
+        Meters = meters.OrderByDescending(m => m.Unlimited || m.Max <= 0 ? -1m : m.Used / m.Max).ToList();
         Flags = flags;
         Charts = await DailyAsync(s);
         return Page();
@@ -125,6 +126,8 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
         }
         return series;
     }
+
+    private static Localization.Texts T => Localization.Texts.Shared;
 
     private static string Unit(Feature feature) => PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
 }

@@ -1167,6 +1167,10 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
                     b.Property<string>("MetadataJson")
                         .HasColumnType("text");
 
@@ -1711,6 +1715,10 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1758,6 +1766,10 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DefaultLocale")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
 
                     b.Property<string>("DisplayName")
                         .HasMaxLength(100)

@@ -1160,6 +1160,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<bool>("Livemode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MetadataJson")
                         .HasColumnType("TEXT");
 
@@ -1704,6 +1708,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<bool>("Livemode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1750,6 +1758,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultLocale")
+                        .HasMaxLength(35)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DisplayName")
