@@ -1,5 +1,6 @@
 using System.Globalization;
 using Commet.Domain;
+using Commet.Server.Localization;
 
 namespace Commet.Server.Emails;
 
@@ -10,32 +11,18 @@ public interface IEmailCulture
 }
 
 /// <summary>
-/// The customer's <c>locale</c>, else the organization's default language, else English — among the languages the
-/// emails are written in. Neither field exists on this branch yet: they are read by name (<c>Customer.Locale</c>,
-/// <c>PortalSettings.DefaultLocale</c>/<c>DefaultLanguage</c>) so the choice starts working when they land; the
-/// lead replaces the lookups with plain property reads on merge.
+/// The customer's <c>locale</c>, else the organization's default language (portal settings), else English — matched
+/// to the languages the server is written in the same way as the portal does (<see cref="Languages.Match"/>:
+/// es-MX → es, pt → pt-BR).
 /// </summary>
 public sealed class DefaultEmailCulture : IEmailCulture
 {
-    public static readonly string[] Supported = ["en", "es", "pt-BR", "fr", "de"];
+    public static IReadOnlyList<string> Supported => Languages.Supported;
 
     public CultureInfo For(Customer customer, PortalSettings? settings) =>
-        Match(Read(customer, "Locale")) ?? Match(Read(settings, "DefaultLocale")) ?? Match(Read(settings, "DefaultLanguage")) ?? CultureInfo.GetCultureInfo("en");
+        Match(customer.Locale) ?? Match(settings?.DefaultLocale) ?? CultureInfo.GetCultureInfo(Languages.English);
 
-    /// <summary>A BCP 47 tag mapped to a supported language: exact (any case), else by its language part (es-MX → es, pt → pt-BR).</summary>
-    public static CultureInfo? Match(string? tag)
-    {
-        if (string.IsNullOrWhiteSpace(tag))
-        {
-            return null;
-        }
-        var t = tag.Trim().Replace('_', '-');
-        var exact = Supported.FirstOrDefault(s => string.Equals(s, t, StringComparison.OrdinalIgnoreCase));
-        var language = t.Split('-')[0];
-        var chosen = exact ?? Supported.FirstOrDefault(s => string.Equals(s.Split('-')[0], language, StringComparison.OrdinalIgnoreCase));
-        return chosen is null ? null : CultureInfo.GetCultureInfo(chosen);
-    }
-
-    private static string? Read(object? owner, string property) =>
-        owner?.GetType().GetProperty(property)?.GetValue(owner) as string;
+    /// <summary>A BCP 47 tag mapped to a supported language, or null when none fits.</summary>
+    public static CultureInfo? Match(string? tag) =>
+        Languages.Match(tag?.Replace('_', '-')) is { } chosen ? CultureInfo.GetCultureInfo(chosen) : null;
 }
