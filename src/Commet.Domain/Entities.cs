@@ -65,6 +65,9 @@ public sealed class Customer : ITenantOwned
     public string? Timezone { get; set; }
     public string? MetadataJson { get; set; }
     public Address? Address { get; set; }
+
+    /// <summary>The customer's ID in the organization's connected Stripe account, made the first time Stripe needs it.</summary>
+    public string? StripeCustomerId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

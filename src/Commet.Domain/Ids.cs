@@ -26,6 +26,7 @@ public static class Ids
     public const string Event = "evt";
     public const string Webhook = "wh";
     public const string WebhookEvent = "whev";
+    public const string WebhookDelivery = "whdl";
     public const string PaymentMethod = "pm";
 
     private static long lastMillis;

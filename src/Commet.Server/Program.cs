@@ -14,6 +14,7 @@ using Commet.Server.Infrastructure;
 using Commet.Server.Organizations;
 using Commet.Server.Persistence;
 using Commet.Server.Portal;
+using Commet.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 
@@ -43,7 +44,12 @@ builder.Services.AddDataProtection().PersistKeysToDbContext<CommetDb>().SetAppli
 builder.Services.AddOptions<BillingOptions>().Bind(builder.Configuration.GetSection(BillingOptions.Section));
 builder.Services.AddSingleton<BillingClock>();
 builder.Services.AddSingleton<BillingScopes>();
-builder.Services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
+builder.Services.AddSingleton<SandboxPaymentProvider>();
+builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section));
+builder.Services.AddSingleton<StripeClients>();
+builder.Services.AddSingleton<PaymentProviders>();
+builder.Services.AddSingleton<StripeCheckout>();
+builder.Services.AddSingleton<StripeWebhooks>();
 builder.Services.AddSingleton<PaymentService>();
 builder.Services.AddSingleton<HostedLinks>();
 builder.Services.AddUsage(builder.Configuration);
@@ -52,6 +58,7 @@ builder.Services.AddInvoices();
 builder.Services.AddTransactions();
 builder.Services.AddSingleton<BillingEngine>();
 builder.Services.AddHostedService<BillingWorker>();
+builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddCommetOpenApi();
 builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section))
     .Validate(o => o.IsValid(out _), "Commet:Portal settings are out of range (see PortalOptions).")
@@ -117,12 +124,15 @@ v1.MapInvoices();
 v1.MapTransactions();
 v1.MapTestClock();
 v1.MapSandbox();
+v1.MapPaymentProvider();
 v1.MapPortalSettings();
 v1.MapEmails();
+v1.MapWebhooks();
 v1.MapRequestAccess("/portal/request-access");
 v1.MapNotAvailable();
 app.MapRequestAccess("/api/portal/request-access").ExcludeFromDescription();
 app.MapInvoicePdf();
+app.MapStripe();
 app.MapRazorPages();
 app.MapFallback("/api/{**rest}", () => Api.Error(ApiErrors.RouteNotFound)).ExcludeFromDescription();
 

@@ -14,7 +14,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private IPlaywright? playwright;
 
-    public SqliteServer Server { get; } = new();
+    /// <summary>SQLite, with Stripe.net pointed at a Stripe stand-in (used only by organizations that connect Stripe).</summary>
+    public Commet.Server.Tests.Stripe.StripeSqliteServer Server { get; } = new();
 
     public IBrowser Browser { get; private set; } = null!;
 

@@ -26,6 +26,9 @@ public sealed class Invoice : ITenantOwned
     public string? MetadataJson { get; set; }
     public DateTime? PaidAt { get; set; }
 
+    /// <summary>When the billing engine recorded <c>invoice.overdue</c> for it (once; null: not yet, or never overdue).</summary>
+    public DateTime? OverdueAt { get; set; }
+
     /// <summary>When the invoice was last sent to the customer (there is no email transport yet; the time is recorded).</summary>
     public DateTime? SentAt { get; set; }
 

@@ -38,6 +38,9 @@ public sealed class PaymentTransaction : ITenantOwned
     public string? FailureCode { get; set; }
     public string? FailureMessage { get; set; }
 
+    /// <summary>The provider's handle for the payment (a Stripe PaymentIntent ID), to refund it and to match disputes.</summary>
+    public string? ProviderReference { get; set; }
+
     /// <summary>Unique: the same attempt (e.g. retry 2 of an invoice) can never be charged twice.</summary>
     public required string AttemptKey { get; set; }
     public DateTime? PaidAt { get; set; }

@@ -60,4 +60,5 @@ public static class TransactionStatus
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
     public const string Refunded = "refunded";
+    public const string Disputed = "disputed";
 }

@@ -79,6 +79,12 @@ public sealed class ConsumptionAccount
 
     /// <summary>Start of the monthly window the plan bucket belongs to.</summary>
     public DateTime WindowStart { get; set; }
+
+    /// <summary>
+    /// The total right after the last refill (a period's grant, a top-up, a positive adjustment): what the low-balance
+    /// mark of a balance plan is a share of. 0 until the first refill.
+    /// </summary>
+    public long RefillLevel { get; set; }
     public DateTime UpdatedAt { get; set; }
 
     public long Total => PlanAmount + PurchasedAmount;

@@ -17,7 +17,7 @@ public sealed record BillingRun(int CustomersFound, int Processed, int Failed, i
 
 /// <summary>
 /// Runs everything that is due: renewals, trial ends, scheduled changes and cancellations, dunning retries,
-/// and the "3 days before" notices. Work is claimed per subscription with a lease (a conditional UPDATE), so
+/// the "3 days before" notices, and invoices that became overdue. Work is claimed per subscription with a lease (a conditional UPDATE), so
 /// any number of nodes can run it at once; each step runs in its own transaction with the row locked, and the
 /// unique billing key of an invoice and attempt key of a charge make a repeat impossible even if a lease is lost.
 /// The background worker and <c>POST /test-clock/process-billing</c> call the very same method.
@@ -87,6 +87,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
                 run += await ProcessClaimedAsync(db, tenant, item.Id, now, baseUrl, ct);
             }
         }
+        await OverdueInvoices.RecordAsync(dbFactory, tenant, now, ct);
         return run with { CustomersFound = customers.Count };
     }
 
@@ -144,6 +145,11 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
                 await work.SaveChangesAsync(ct);
                 await batch.AssignNumbersAsync(work, tenant, rows, ct);
                 await BulkCopy.WriteAsync(work, rows, ct);
+                // The customers' new states, read now that the copied rows are in (customer.state_changed).
+                if (await CustomerStates.RecordForAsync(work, rows.Of<BillingEvent>(), ct))
+                {
+                    await work.SaveChangesAsync(ct);
+                }
                 return true;
             }, ct);
         }

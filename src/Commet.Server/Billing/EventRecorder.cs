@@ -64,6 +64,7 @@ public static class EventRecorder
             CreatedAt = DateTime.UtcNow,
         };
         db.Events.Add(evt);
+        CustomerStates.Noted(db, evt);
         return evt;
     }
 }

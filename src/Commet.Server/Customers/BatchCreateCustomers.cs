@@ -78,6 +78,10 @@ public static class BatchCreateCustomers
         }
 
         db.Customers.AddRange(created);
+        foreach (var customer in created)
+        {
+            CreateCustomer.Created(db, customer);
+        }
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Commet.Domain;
+using Commet.Server.Billing;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -75,6 +76,11 @@ public static class CreateCustomer
         };
     }
 
+    /// <summary>Records <c>customer.created</c> for a customer just added (saved with it).</summary>
+    public static void Created(CommetDb db, Customer customer) =>
+        EventRecorder.Record(db, new Tenant(customer.OrganizationId, customer.Livemode), CustomerCreatedData.From(customer), customer.CreatedAt,
+            null, customer);
+
     public static async Task<Result<Outcome>> HandleAsync(CreateCustomerRequest r, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct)
     {
         var check = Validate(r);
@@ -93,6 +99,7 @@ public static class CreateCustomer
         }
         var customer = NewCustomer(r, caller, clock);
         db.Customers.Add(customer);
+        Created(db, customer);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Commet.Domain;
+using Commet.Server.Billing;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -53,6 +54,7 @@ public static class UpdateCustomer
             return Error.Conflict("duplicate", "Another customer already has this externalId.", "externalId");
         }
 
+        var before = Snapshot(customer);
         customer.Email = r.Email?.Trim() ?? customer.Email;
         customer.FullName = r.FullName ?? customer.FullName;
         customer.TaxDocument = r.TaxDocument ?? customer.TaxDocument;
@@ -68,6 +70,12 @@ public static class UpdateCustomer
             customer.Address = CustomerRules.ToAddress(r.Address);
         }
         customer.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        if (Snapshot(customer) != before)
+        {
+            // Only a real change is an event: the portal's form saves every field each time.
+            EventRecorder.Record(db, new Tenant(customer.OrganizationId, customer.Livemode), CustomerUpdatedData.From(customer), customer.UpdatedAt,
+                null, customer);
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -78,4 +86,8 @@ public static class UpdateCustomer
         }
         return customer;
     }
+
+    /// <summary>Everything a customer update can change, to tell a real change from a save of the same values.</summary>
+    private static string Snapshot(Customer c) => System.Text.Json.JsonSerializer.Serialize(
+        new object?[] { c.Email, c.FullName, c.TaxDocument, c.DocumentType, c.ExternalId, c.Timezone, c.MetadataJson, AddressDto.From(c.Address) });
 }

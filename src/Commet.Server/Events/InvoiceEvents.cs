@@ -51,3 +51,18 @@ public sealed record InvoiceVoidedData : InvoiceEventData, IEventData
 
     public static InvoiceVoidedData From(Invoice invoice) => new(invoice);
 }
+
+/// <summary>
+/// An outstanding invoice passed its due date unpaid (<c>invoice.overdue</c>); recorded once per invoice by the
+/// billing engine (<see cref="Billing.OverdueInvoices"/>). The status stays <c>outstanding</c>.
+/// </summary>
+public sealed record InvoiceOverdueData : InvoiceEventData, IEventData
+{
+    private InvoiceOverdueData(Invoice invoice) : base(invoice)
+    {
+    }
+
+    public static string EventName => EventNames.InvoiceOverdue;
+
+    public static InvoiceOverdueData From(Invoice invoice) => new(invoice);
+}

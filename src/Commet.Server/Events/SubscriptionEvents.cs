@@ -181,6 +181,15 @@ public sealed record TrialWillEndData(
     public static string EventName => EventNames.TrialWillEnd;
 }
 
+/// <summary>
+/// A trial waits for the customer to add a card on a hosted checkout page (<c>trial.checkout_ready</c>): the
+/// subscription was created with a trial and the customer has no payment method.
+/// </summary>
+public sealed record TrialCheckoutReadyData(string SubscriptionId, string CustomerId, string PlanName, int TrialDays, string CheckoutUrl) : IEventData
+{
+    public static string EventName => EventNames.TrialCheckoutReady;
+}
+
 /// <summary>The checkout for a subscription's first invoice can be shared (<c>checkout.ready</c>). Total in minor units.</summary>
 public sealed record CheckoutReadyData(
     string SubscriptionId,

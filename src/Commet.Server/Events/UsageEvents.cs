@@ -93,3 +93,28 @@ public sealed record UsageRecordedData(
 {
     public static string EventName => EventNames.UsageRecorded;
 }
+
+/// <summary>
+/// The credits fell below the low mark (<c>credits.low</c>): <paramref name="ThresholdCredits"/> is the configured
+/// share (10 % unless the operator says otherwise) of <paramref name="PeriodCredits"/>, the plan credits granted at the
+/// last period reset. See <see cref="Usage.LowBalanceAlerts"/>.
+/// </summary>
+public sealed record CreditsLowData(string SubscriptionId, string CustomerId, long RemainingCredits, long ThresholdCredits, long PeriodCredits) : IEventData
+{
+    public static string EventName => EventNames.CreditsLow;
+}
+
+/// <summary>
+/// The balance fell below the low mark (<c>balance.low</c>): <paramref name="ThresholdBalance"/> is the configured share
+/// of the balance as it stood after its last refill. Rate scale (10000 = 1.00). See <see cref="Usage.LowBalanceAlerts"/>.
+/// </summary>
+public sealed record BalanceLowData(string SubscriptionId, string CustomerId, long CurrentBalance, long ThresholdBalance, string Currency) : IEventData
+{
+    public static string EventName => EventNames.BalanceLow;
+}
+
+/// <summary>A seat change reached the included seats of the plan (and its add-ons) from below (<c>seats.limit_reached</c>).</summary>
+public sealed record SeatsLimitReachedData(string CustomerId, string SubscriptionId, string FeatureCode, long CurrentSeats, long IncludedSeats) : IEventData
+{
+    public static string EventName => EventNames.SeatsLimitReached;
+}

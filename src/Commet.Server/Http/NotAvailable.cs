@@ -22,9 +22,6 @@ public static class NotAvailable
         ("PUT", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
         ("DELETE", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
         ("PUT", "/plans/{id}/regional", "Regional pricing"),
-        // Built by the billing-engine, usage, portal and webhook work; until then they say so.
-        ("GET", "/webhooks", "Webhooks"), ("POST", "/webhooks", "Webhooks"), ("GET", "/webhooks/{id}", "Webhooks"),
-        ("PUT", "/webhooks/{id}", "Webhooks"), ("DELETE", "/webhooks/{id}", "Webhooks"), ("POST", "/webhooks/{id}/test", "Webhooks"),
     ];
 
     public static void MapNotAvailable(this IEndpointRouteBuilder api)

@@ -14,6 +14,9 @@ public static class Hosting
         ["COMMET_PUBLIC_URL"] = "Commet:PublicUrl",
         ["COMMET_BOOTSTRAP_SANDBOX_KEY"] = "Commet:BootstrapSandboxKey",
         ["COMMET_BOOTSTRAP_LIVE_KEY"] = "Commet:BootstrapLiveKey",
+        ["COMMET_STRIPE_SECRET_KEY"] = "Commet:Stripe:SecretKey",
+        ["COMMET_STRIPE_WEBHOOK_SECRET"] = "Commet:Stripe:WebhookSecret",
+        ["COMMET_STRIPE_API_BASE"] = "Commet:Stripe:ApiBase",
     };
 
     /// <summary>

@@ -7,32 +7,46 @@ using Microsoft.EntityFrameworkCore;
 namespace Commet.Server.Payments;
 
 /// <summary>Cards on file and charges for invoices, in the caller's unit of work.</summary>
-public sealed class PaymentService(IPaymentProvider provider)
+public sealed class PaymentService(PaymentProviders providers)
 {
-    public string ProviderName => provider.Name;
+    /// <summary>The provider that took the invoice's payment in this unit of work (the sandbox provider's name when none did).</summary>
+    public static string ProviderOf(CommetDb db, Invoice invoice) =>
+        db.ChangeTracker.Entries<PaymentTransaction>().Select(e => e.Entity)
+            .FirstOrDefault(t => t.InvoiceId == invoice.Id && t.Status == TransactionStatus.Succeeded)?.Provider ?? "commet";
 
-    /// <summary>Attaches a card as the customer's default payment method (the previous default stays on file).</summary>
+    /// <summary>Attaches a typed card as the customer's default payment method (the previous default stays on file).</summary>
     public async Task<Result<PaymentMethod>> AttachCardAsync(CommetDb db, Tenant tenant, Customer customer, CardInput card, DateTime now,
         string? subscriptionId, CancellationToken ct)
     {
+        var provider = await providers.ForTenantAsync(db, tenant, ct);
+        if (provider is null)
+        {
+            return PaymentProviders.NotConfigured(tenant.Livemode);
+        }
         var attached = provider.Attach(card, tenant.Livemode, now);
         if (!attached.IsSuccess)
         {
             return attached.Error;
         }
+        return await SaveCardAsync(db, tenant, customer, attached.Value, provider.Name, now, subscriptionId, ct);
+    }
+
+    /// <summary>Keeps a card a provider saved (on its own page) as the customer's default payment method.</summary>
+    public static async Task<PaymentMethod> SaveCardAsync(CommetDb db, Tenant tenant, Customer customer, AttachedCard a, string providerName, DateTime now,
+        string? subscriptionId, CancellationToken ct)
+    {
         var previous = await db.PaymentMethods.Where(m => m.CustomerId == customer.Id && m.IsDefault).ToListAsync(ct);
         foreach (var old in previous)
         {
             old.IsDefault = false;
         }
-        var a = attached.Value;
         var method = new PaymentMethod
         {
             Id = Ids.New(Ids.PaymentMethod),
             OrganizationId = tenant.OrganizationId,
             Livemode = tenant.Livemode,
             CustomerId = customer.Id,
-            Provider = provider.Name,
+            Provider = providerName,
             ProviderReference = a.Reference,
             Brand = a.Brand,
             Last4 = a.Last4,
@@ -65,10 +79,11 @@ public sealed class PaymentService(IPaymentProvider provider)
     /// <summary>
     /// Charges an invoice's total to the customer's default card. <paramref name="attemptKey"/> names the attempt
     /// (e.g. <c>inv_…:retry:2</c>): an attempt already made is not made again, and a unique index on it backs
-    /// that up. On success the invoice is paid. Zero totals are paid without a charge.
+    /// that up. On success the invoice is paid. Zero totals are paid without a charge. <paramref name="prepaid"/> is a
+    /// payment the provider already took on its own page (Stripe Checkout): it is recorded instead of charging again.
     /// </summary>
     public async Task<ChargeOutcome> ChargeInvoiceAsync(CommetDb db, Tenant tenant, Invoice invoice, string attemptKey, DateTime now,
-        CancellationToken ct, PaymentMethod? method = null)
+        CancellationToken ct, PaymentMethod? method = null, ChargeOutcome? prepaid = null)
     {
         // An invoice made in this unit of work has never been charged (its ID is new), so there is no earlier attempt to look for.
         var previous = db.Entry(invoice).State == EntityState.Added
@@ -97,24 +112,40 @@ public sealed class PaymentService(IPaymentProvider provider)
             Amount = invoice.Total,
             TaxAmount = invoice.TaxAmount,
             Currency = invoice.Currency,
-            Provider = provider.Name,
+            Provider = method?.Provider ?? (tenant.Livemode ? PaymentProviders.Stripe : "commet"),
             AttemptKey = attemptKey,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Transactions.Add(transaction);
 
-        var outcome = method is null
-            ? ChargeOutcome.Failure("no_payment_method", "The customer has no payment method on file.")
-            : await provider.ChargeAsync(method, new Money(invoice.Total, Currency.Of(invoice.Currency)), attemptKey, tenant.Livemode, now, ct);
+        ChargeOutcome outcome;
+        if (prepaid is not null)
+        {
+            outcome = prepaid;
+        }
+        else if (method is null)
+        {
+            outcome = ChargeOutcome.Failure("no_payment_method", "The customer has no payment method on file.");
+        }
+        else if (await providers.ForMethodAsync(db, tenant, method, ct) is { } provider)
+        {
+            outcome = await provider.ChargeAsync(method, new Money(invoice.Total, Currency.Of(invoice.Currency)), attemptKey, tenant.Livemode, now, ct);
+        }
+        else
+        {
+            var error = PaymentProviders.NotConfigured(tenant.Livemode);
+            outcome = ChargeOutcome.Failure(error.Code, error.Message);
+        }
 
         transaction.UpdatedAt = now;
+        transaction.ProviderReference = outcome.ProviderChargeId;
         if (outcome.Succeeded)
         {
             transaction.Status = TransactionStatus.Succeeded;
             transaction.PaidAt = now;
             invoice.MarkPaid(now);
-            EventRecorder.Record(db, tenant, PaymentReceivedData.Paid(invoice, transaction.Id, provider.Name, now), now, invoice.SubscriptionId, invoice.CustomerId);
+            EventRecorder.Record(db, tenant, PaymentReceivedData.Paid(invoice, transaction.Id, transaction.Provider, now), now, invoice.SubscriptionId, invoice.CustomerId);
         }
         else
         {

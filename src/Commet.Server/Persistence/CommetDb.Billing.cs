@@ -1,4 +1,5 @@
 using Commet.Domain.Billing;
+using Commet.Server.Billing;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,9 +21,13 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
     public DbSet<TestClock> TestClocks => Set<TestClock>();
     public DbSet<HostedSession> HostedSessions => Set<HostedSession>();
 
-    /// <summary>Bumps the concurrency token of every changed subscription, so two writers cannot both win.</summary>
-    /// <remarks>
-    /// Moves the catalog version of tenants whose catalog changed (see <see cref="CatalogVersion"/>).</remarks>
+    /// <summary>
+    /// Bumps the concurrency token of every changed subscription, so two writers cannot both win. Then, if the saved
+    /// work recorded an entitlement transition, adds the customer's new state (<c>customer.state_changed</c>, see
+    /// <see cref="CustomerStates"/>) and saves that too — inside the caller's transaction when there is one, so the
+    /// state is read with the change written and commits with it.
+    /// </summary>
+    /// <remarks>Moves the catalog version of tenants whose catalog changed (see <see cref="CatalogVersion"/>).</remarks>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         foreach (var entry in ChangeTracker.Entries<Subscription>())
@@ -33,12 +38,17 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             }
         }
         var touched = CatalogTouched();
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (CustomerStates.HasPending(this))
+        {
+            await CustomerStates.RecordPendingAsync(this, cancellationToken);
+            saved += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
         if (touched is not null)
         {
             await BumpCatalogAsync(touched, cancellationToken);
         }
-        return written;
+        return saved;
     }
 
     private void ConfigureBilling(ModelBuilder b)
@@ -84,6 +94,9 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.BillingKey }).IsUnique();
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
             e.HasIndex(x => x.SubscriptionId);
+            // The engine's overdue sweep: outstanding invoices not yet reported, by due date.
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.DueDate }).HasFilter("\"Status\" = 'outstanding' AND \"OverdueAt\" IS NULL")
+                .HasDatabaseName("IX_invoices_overdue_sweep");
             e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.InvoiceId).OnDelete(DeleteBehavior.Cascade);
             // The frozen bill-to and seller blocks, as long as the fields they are copied from.
             e.Ignore(x => x.BillTo);

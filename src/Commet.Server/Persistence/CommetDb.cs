@@ -203,6 +203,8 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigurePortal(b);
         ConfigureCatalogVersions(b);
         ConfigureEmails(b);
+        ConfigureWebhooks(b);
+        ConfigurePaymentProviders(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";

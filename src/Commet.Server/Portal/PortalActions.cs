@@ -100,7 +100,8 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
     /// The customer typed a card on a portal card page for the given hosted session. The card is saved exactly as
     /// on a hosted payment page (same operation), then whatever was waiting for it is done.
     /// </summary>
-    public async Task<PortalOutcome> CompleteCardAsync(PortalContext p, HostedSession session, CardInput card, CancellationToken ct)
+    public async Task<PortalOutcome> CompleteCardAsync(PortalContext p, HostedSession session, CardInput? card, CancellationToken ct,
+        CollectedCard? collected = null)
     {
         var retriesOverdue = session.Kind == HostedKinds.Recovery
             || (session.Kind == HostedKinds.PaymentMethod && p.Subscription?.Status == SubscriptionStatus.PastDue);
@@ -112,7 +113,7 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
                 return PortalOutcome.Failed(TooManyAttempts);
             }
         }
-        var completed = await complete.HandleAsync(p.Scope, session.Id, card, ct);
+        var completed = await complete.HandleAsync(p.Scope, session.Id, card, ct, collected);
         if (!completed.IsSuccess)
         {
             return PortalOutcome.Failed(completed.Error);

@@ -21,7 +21,9 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
     /// an overdue invoice is paid, or (card update) nothing more unless the subscription is past due, in which
     /// case the outstanding invoice is retried at once with the new card.
     /// </summary>
-    public async Task<Result<HostedOutcome>> HandleAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct)
+    /// <remarks><paramref name="collected"/> is a card (and maybe a payment) a provider collected on its own page (Stripe Checkout).</remarks>
+    public async Task<Result<HostedOutcome>> HandleAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct,
+        CollectedCard? collected = null)
     {
         PendingPurchase? purchase = null;
         var done = await scope.Db.InTransactionAsync<HostedOutcome>(async () =>
@@ -43,7 +45,11 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
                 return CustomerRules.NotFound(session.CustomerId);
             }
             Domain.Billing.PaymentMethod? method;
-            if (card is not null)
+            if (collected is not null)
+            {
+                method = await PaymentService.SaveCardAsync(db, scope.Tenant, customer, collected.Card, collected.Provider, scope.Now, session.SubscriptionId, ct);
+            }
+            else if (card is not null)
             {
                 var attached = await payments.AttachCardAsync(db, scope.Tenant, customer, card, scope.Now, session.SubscriptionId, ct);
                 if (!attached.IsSuccess)
@@ -80,7 +86,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
             else if (s is not null && session.Kind == HostedKinds.Checkout && s.Status == SubscriptionStatus.PendingPayment)
             {
                 var invoice = await db.Invoices.FirstAsync(i => i.Id == s.OutstandingInvoiceId, ct);
-                var outcome = await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:checkout:{session.Id}", scope.Now, ct, method);
+                var outcome = await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:checkout:{session.Id}", scope.Now, ct, method, collected?.Payment);
                 if (!outcome.Succeeded)
                 {
                     return SubscriptionErrors.PaymentFailed(outcome, null);
@@ -91,7 +97,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
             else if (s is not null && s.Status == SubscriptionStatus.PastDue
                 && session.Kind is HostedKinds.Recovery or HostedKinds.PaymentMethod)
             {
-                var outcome = await lifecycle.RetryOutstandingAsync(scope, s, $"hosted:{session.Id}", method, ct);
+                var outcome = await lifecycle.RetryOutstandingAsync(scope, s, $"hosted:{session.Id}", method, ct, collected?.Payment);
                 if (!outcome.Succeeded)
                 {
                     if (session.Kind == HostedKinds.Recovery)

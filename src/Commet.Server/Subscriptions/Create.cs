@@ -139,7 +139,9 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
                     now, subscription.Id, customer);
                 if (method is null)
                 {
-                    links.Create(db, scope.Tenant, HostedKinds.Checkout, customer.Id, subscription.Id, null, r.SuccessUrl, now);
+                    var trialCheckout = links.Create(db, scope.Tenant, HostedKinds.Checkout, customer.Id, subscription.Id, null, r.SuccessUrl, now);
+                    EventRecorder.Record(db, scope.Tenant, new TrialCheckoutReadyData(subscription.Id, customer.Id, plan.Name, trialDays,
+                        links.Url(trialCheckout, scope.BaseUrl)), now, subscription.Id, customer);
                 }
                 await lifecycle.PeriodStartedAsync(scope, subscription, ct);
                 return subscription;

@@ -93,7 +93,7 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
             return new ReactivateResult(s, false, invoice);
         }, ct, Error.Conflict("already_has_active_subscription", "The customer already has another live subscription."));
 
-    private void RecordReactivated(BillingScope scope, Subscription s, Invoice? invoice) =>
+    private static void RecordReactivated(BillingScope scope, Subscription s, Invoice? invoice) =>
         EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionReactivatedData(s.Id, s.CustomerId, s.Status, s.CurrentPeriodStart, s.CurrentPeriodEnd, null,
-            invoice?.Id, invoice?.Number, invoice?.Total ?? 0, invoice?.Currency ?? s.Currency, invoice is null ? null : payments.ProviderName), scope.Now, s.Id, s.CustomerId);
+            invoice?.Id, invoice?.Number, invoice?.Total ?? 0, invoice?.Currency ?? s.Currency, invoice is null ? null : PaymentService.ProviderOf(scope.Db, invoice)), scope.Now, s.Id, s.CustomerId);
 }

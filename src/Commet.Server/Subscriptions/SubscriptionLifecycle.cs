@@ -38,7 +38,7 @@ public sealed class SubscriptionLifecycle(IEnumerable<ISubscriptionLifecycleHook
         invoice.PeriodEnd = subscription.CurrentPeriodEnd;
         subscription.MarkPaid(now);
         EventRecorder.Record(scope.Db, scope.Tenant, new SubscriptionActivatedData(subscription.Id, subscription.CustomerId, subscription.Status,
-            subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, null, invoice.Id, invoice.Number, invoice.Total, invoice.Currency, payments.ProviderName),
+            subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, null, invoice.Id, invoice.Number, invoice.Total, invoice.Currency, PaymentService.ProviderOf(scope.Db, invoice)),
             now, subscription.Id, subscription.CustomerId);
         await PeriodStartedAsync(scope, subscription, ct);
     }
@@ -51,7 +51,8 @@ public sealed class SubscriptionLifecycle(IEnumerable<ISubscriptionLifecycleHook
     /// Charges the outstanding invoice of a past_due subscription once more. On success: paid, active,
     /// <c>payment.recovered</c>. The caller decides what a failure means (the engine counts it as a retry).
     /// </summary>
-    public async Task<ChargeOutcome> RetryOutstandingAsync(BillingScope scope, Subscription s, string attempt, Domain.Billing.PaymentMethod? method, CancellationToken ct)
+    public async Task<ChargeOutcome> RetryOutstandingAsync(BillingScope scope, Subscription s, string attempt, Domain.Billing.PaymentMethod? method, CancellationToken ct,
+        ChargeOutcome? prepaid = null)
     {
         var invoice = await scope.Db.Invoices.FirstOrDefaultAsync(i => i.Id == s.OutstandingInvoiceId, ct);
         if (invoice is null || invoice.Status != InvoiceStatus.Outstanding)
@@ -59,7 +60,7 @@ public sealed class SubscriptionLifecycle(IEnumerable<ISubscriptionLifecycleHook
             s.MarkPaid(scope.Now);
             return ChargeOutcome.Success("nothing-outstanding");
         }
-        var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:{attempt}", scope.Now, ct, method);
+        var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:{attempt}", scope.Now, ct, method, prepaid);
         if (outcome.Succeeded)
         {
             s.MarkPaid(scope.Now);

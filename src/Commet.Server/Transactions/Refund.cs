@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Commet.Server.Transactions;
 
 /// <summary>Refunds a succeeded charge in full.</summary>
-public sealed class RefundTransaction(IPaymentProvider provider, SubscriptionLifecycle lifecycle)
+public sealed class RefundTransaction(PaymentProviders providers, SubscriptionLifecycle lifecycle)
 {
     /// <summary>Cancel reason the SDK documents for a subscription ended by a full refund.</summary>
     public const string CancelReasonRefund = "refund";
@@ -57,7 +57,7 @@ public sealed class RefundTransaction(IPaymentProvider provider, SubscriptionLif
                     ? Error.Conflict("transaction_already_refunded", "This transaction was already refunded.")
                     : Error.Invalid("transaction_not_refundable", $"Only a succeeded transaction can be refunded; this one is {transaction.Status}.");
             }
-            if (!await provider.RefundAsync(transaction, ct))
+            if (await providers.ForTransactionAsync(db, transaction, ct) is not { } provider || !await provider.RefundAsync(transaction, ct))
             {
                 return new Error("refund_failed", "The payment provider did not accept the refund. Try again later.", 502, "api_error");
             }

@@ -64,6 +64,7 @@ public sealed class AdjustBalance
             if (delta > 0)
             {
                 Consumption.Entry(scope, s, account, Buckets.Purchased, delta, "adjustment", null, r.Reason);
+                LowBalanceAlerts.Refilled(account);
             }
             else
             {

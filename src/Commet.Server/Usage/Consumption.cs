@@ -18,6 +18,12 @@ public sealed class UsageOptions
 
     /// <summary>Record a <c>usage.recorded</c> event per usage event (opt-in: it doubles the writes of ingestion).</summary>
     public bool EmitRecordedEvents { get; set; }
+
+    /// <summary>
+    /// The low mark of <c>credits.low</c> and <c>balance.low</c>, in percent of the period's plan credits or of the
+    /// balance after its last refill (see <see cref="LowBalanceAlerts"/>). 10, as the SDK documents; 0 turns both off.
+    /// </summary>
+    public int LowBalancePercent { get; set; } = LowBalanceAlerts.DefaultPercent;
 }
 
 /// <summary>A customer's live subscription with its plan, resolved for consumption.</summary>
@@ -121,6 +127,10 @@ public static class Consumption
         }
         account.Allowance = allowance;
         account.WindowStart = windowStart;
+        if (allowance > 0)
+        {
+            LowBalanceAlerts.Refilled(account);
+        }
     }
 
     /// <summary>Appends a ledger entry and moves the account's running total with it.</summary>

@@ -157,6 +157,11 @@ public sealed class ChangeSeats(PaymentService payments)
         };
         scope.Db.SeatEvents.Add(evt);
         EventRecorder.Record(scope.Db, scope.Tenant, new SeatsUpdatedData(s.CustomerId, s.Id, featureCode, previous, next), scope.Now, s.Id, s.CustomerId);
+        if (!pf.Unlimited && previous < included && next >= included)
+        {
+            // Once per crossing: only a move from below the included seats to at or above them.
+            EventRecorder.Record(scope.Db, scope.Tenant, new SeatsLimitReachedData(s.CustomerId, s.Id, featureCode, next, included), scope.Now, s.Id, s.CustomerId);
+        }
         return new SeatChange(evt, invoice);
     }
 

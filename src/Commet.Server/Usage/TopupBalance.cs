@@ -53,6 +53,7 @@ public sealed class TopupBalance(PurchaseCharges charges)
             if (!repeat)
             {
                 Consumption.Entry(scope, s, account, Buckets.Purchased, Consumption.RateOfMinor(amount.Value, currency), "topup", invoice.Id);
+                LowBalanceAlerts.Refilled(account);
                 EventRecorder.Record(scope.Db, scope.Tenant, new BalanceToppedUpData(s.Id, s.CustomerId, invoice.Id, invoice.Number, Consumption.RateOfMinor(amount.Value, currency), s.Currency),
                     scope.Now, s.Id, s.CustomerId);
             }

@@ -273,12 +273,14 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             {
                 var cost = CreditCost(planFeature, value);
                 var account = await AccountCachedAsync(session, s, live.Plan, AccountKinds.Credits, ct);
+                var before = account.Total;
                 var split = account.Spend(cost, mayGoNegative: false);
                 if (split is null)
                 {
                     return InsufficientCredits(account, cost);
                 }
                 Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
+                LowBalanceAlerts.AfterCreditsSpend(scope, s, live.Customer, account, before, options.Value.LowBalancePercent);
                 if (account.Total == 0 && cost > 0)
                 {
                     EventRecorder.Record(db, scope.Tenant, new CreditsDepletedData(s.Id, s.CustomerId, 0), now, s.Id, live.Customer);
@@ -301,6 +303,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
                     return InsufficientBalance(account, cost, s.Currency);
                 }
                 Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
+                LowBalanceAlerts.AfterBalanceSpend(scope, s, live.Customer, account, before, options.Value.LowBalancePercent);
                 if (before > 0 && account.Total <= 0)
                 {
                     EventRecorder.Record(db, scope.Tenant, new BalanceDepletedData(s.Id, s.CustomerId, account.Total, s.Currency), now, s.Id, live.Customer);

@@ -15,5 +15,13 @@ test('the checked-in webhook field list is what @commet/node 7.10.0 declares', (
   assert.equal(declared['addon.activated'].proratedPrice, 'required');
   assert.equal(declared['subscription.canceled'].canceledAt, 'optional');
   assert.equal(declared['subscription.canceled'].cancelReason, 'nullable');
+  // The events the server records since every producible event is produced (docs/webhooks.md).
+  assert.equal(declared['customer.created'].externalId, 'nullable');
+  assert.equal(declared['customer.state_changed'].plan, 'nullable');
+  assert.equal(declared['credits.low'].thresholdCredits, 'required');
+  assert.equal(declared['balance.low'].thresholdBalance, 'required');
+  assert.equal(declared['seats.limit_reached'].includedSeats, 'required');
+  assert.equal(declared['trial.checkout_ready'].trialDays, 'required');
+  assert.equal(declared['invoice.overdue'].subscriptionId, 'nullable');
   assert.ok(Object.keys(declared).length >= 56);
 });

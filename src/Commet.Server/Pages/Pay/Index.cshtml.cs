@@ -40,8 +40,14 @@ public sealed record PayNotice(string Heading, string Message, string? Merchant 
 /// </summary>
 [IgnoreAntiforgeryToken(Order = 1001)]
 public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedPage complete, HostedLinks links, BillingScopes scopes, BillingClock clock, IAntiforgery antiforgery,
-    PayAttempts attempts, ILogger<IndexModel> logger) : PageModel
+    PayAttempts attempts, StripeCheckout stripe, ILogger<IndexModel> logger) : PageModel
 {
+    /// <summary>Whether the card is collected on Stripe Checkout (the organization connected Stripe in this mode) instead of the form.</summary>
+    public bool UsesStripe { get; private set; }
+
+    /// <summary>The link's token, for the link to Stripe Checkout.</summary>
+    public string Token { get; private set; } = "";
+
     public PayView? View { get; private set; }
 
     public PayNotice? Notice { get; private set; }
@@ -64,7 +70,82 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         }
         View = await PayViews.LoadAsync(db, opened.Value, ct);
         Sandbox = View.Sandbox;
+        Token = token;
+        UsesStripe = await stripe.UsesStripeAsync(db, opened.Value.OrganizationId, opened.Value.Livemode, ct);
         return Page();
+    }
+
+    /// <summary><c>GET /pay/{token}?handler=stripe</c>: opens Stripe Checkout for this link and sends the customer there.</summary>
+    public async Task<IActionResult> OnGetStripeAsync(string token, CancellationToken ct)
+    {
+        PayHeaders.Apply(Response);
+        var opened = await open.HandleAsync(db, token, clock.RealNow, ct);
+        if (!opened.IsSuccess)
+        {
+            return await LinkProblemAsync(token, opened.Error, ct);
+        }
+        var session = opened.Value;
+        View = await PayViews.LoadAsync(db, session, ct);
+        Sandbox = View.Sandbox;
+        if (View.NothingDue is not null)
+        {
+            return Page();
+        }
+        var page = $"{links.Base(BillingScopes.BaseUrlOf(Request))}/pay/{token}";
+        var started = await stripe.StartAsync(db, session, $"{page}?handler=stripeReturn&session_id={StripeCheckout.SessionIdPlaceholder}", page, ct);
+        if (!started.IsSuccess)
+        {
+            return Show(started.Error.Status, new PayNotice("Please try again", started.Error.Message, View.Merchant, View.ReturnUrl, RetryUrl: page));
+        }
+        return Redirect(started.Value);
+    }
+
+    /// <summary>
+    /// <c>GET /pay/{token}?handler=stripeReturn&amp;session_id=cs_…</c>: back from Stripe Checkout. The Checkout Session is read
+    /// from Stripe (never trusted from the URL alone) and completes the link, unless Stripe's webhook has done so already.
+    /// </summary>
+    public async Task<IActionResult> OnGetStripeReturnAsync(string token, [FromQuery(Name = "session_id")] string? checkoutSessionId, CancellationToken ct)
+    {
+        PayHeaders.Apply(Response);
+        var sessionId = links.SessionIdOf(token);
+        var session = sessionId is null ? null : await db.HostedSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null || string.IsNullOrEmpty(checkoutSessionId) || checkoutSessionId.Length > 255)
+        {
+            return await LinkProblemAsync(token, Error.NotFound("hosted_session", "Not found."), ct);
+        }
+        View = await PayViews.LoadAsync(db, session, ct);
+        Sandbox = View.Sandbox;
+        var page = $"{links.Base(BillingScopes.BaseUrlOf(Request))}/pay/{token}";
+        var collected = await stripe.CollectAsync(db, session.OrganizationId, session.Livemode, checkoutSessionId, session.Id, ct);
+        if (!collected.IsSuccess)
+        {
+            return collected.Error.Status == StatusCodes.Status404NotFound
+                ? await LinkProblemAsync(token, collected.Error, ct)
+                : Show(collected.Error.Status, new PayNotice("Please try again", collected.Error.Message, View.Merchant, View.ReturnUrl, RetryUrl: Request.Path + Request.QueryString));
+        }
+        if (collected.Value is not { } found)
+        {
+            return Show(StatusCodes.Status409Conflict, new PayNotice("Payment not finished",
+                "The payment was not completed on Stripe's page, so nothing was charged. Try again.", View.Merchant, View.ReturnUrl, RetryUrl: page));
+        }
+        if (session.CompletedAt is not null)
+        {
+            return Show(StatusCodes.Status200OK, await SuccessAsync(session, new HostedOutcome("Thank you. Your payment details were received.", session.ReturnUrl), ct));
+        }
+        var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, BillingScopes.BaseUrlOf(Request), ct);
+        var done = await complete.HandleAsync(scope, session.Id, null, ct, found.Card);
+        if (done.IsSuccess)
+        {
+            logger.LogInformation("Hosted page {SessionId} ({Kind}) completed through Stripe Checkout", session.Id, session.Kind);
+            return Show(StatusCodes.Status200OK, await SuccessAsync(session, done.Value, ct));
+        }
+        if (done.Error.Code == "hosted_session_completed")
+        {
+            // Stripe's webhook completed it a moment earlier.
+            return Show(StatusCodes.Status200OK, await SuccessAsync(session, new HostedOutcome("Thank you. Your payment details were received.", session.ReturnUrl), ct));
+        }
+        logger.LogInformation("Hosted page {SessionId} ({Kind}): Stripe Checkout completed, then refused with {Code}", session.Id, session.Kind, done.Error.Code);
+        return Show(StatusCodes.Status422UnprocessableEntity, new PayNotice("Payment not completed", done.Error.Message, View.Merchant, View.ReturnUrl, RetryUrl: page));
     }
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken ct)

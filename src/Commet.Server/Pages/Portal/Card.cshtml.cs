@@ -13,8 +13,11 @@ namespace Commet.Server.Pages.Portal;
 /// a plan change, the first payment, an overdue payment. <c>{id}</c> is an open hosted session of this customer,
 /// or <c>replace</c> (replace or add the card) or <c>recover</c> (pay an overdue invoice with a new card).
 /// </summary>
-public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts, PlanChanges changes) : PortalPageModel
+public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts, PlanChanges changes, StripeCheckout stripe, HostedLinks links) : PortalPageModel
 {
+    /// <summary>Whether cards are collected on Stripe Checkout (the organization connected Stripe in this mode) instead of the form.</summary>
+    public bool UsesStripe { get; private set; }
+
     public const string Replace = "replace";
     public const string Recover = "recover";
 
@@ -38,7 +41,70 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
     public async Task<IActionResult> OnGetAsync(string id)
     {
         var session = await DescribeAsync(id);
+        UsesStripe = await stripe.UsesStripeAsync(Portal.Db, Portal.Scope.Tenant.OrganizationId, Portal.Scope.Tenant.Livemode, Ct);
         return session ?? Page();
+    }
+
+    /// <summary><c>GET /portal/card/{id}?handler=stripe</c>: opens Stripe Checkout (a card is saved there) and sends the customer to it.</summary>
+    public async Task<IActionResult> OnGetStripeAsync(string id)
+    {
+        if (await DescribeAsync(id) is { } stop)
+        {
+            return stop;
+        }
+        UsesStripe = true;
+        HostedSession? session = id switch
+        {
+            Replace => await actions.NewCardSessionAsync(Portal, HostedKinds.PaymentMethod, Ct),
+            Recover => await actions.NewCardSessionAsync(Portal, HostedKinds.Recovery, Ct),
+            _ => await PortalActions.OpenSessionAsync(Portal, id, Ct),
+        };
+        if (session is null)
+        {
+            return Redirect("/portal");
+        }
+        var baseUrl = links.Base(Billing.BillingScopes.BaseUrlOf(Request));
+        var started = await stripe.StartAsync(Portal.Db, session,
+            $"{baseUrl}/portal/card/{session.Id}?handler=stripeReturn&session_id={StripeCheckout.SessionIdPlaceholder}", $"{baseUrl}/portal/card/{id}", Ct);
+        if (!started.IsSuccess)
+        {
+            Problem = PortalMessages.For(started.Error);
+            return Page();
+        }
+        return Redirect(started.Value);
+    }
+
+    /// <summary>Back from Stripe Checkout: the session is read from Stripe and completes what the card was for (once, with the webhook).</summary>
+    public async Task<IActionResult> OnGetStripeReturnAsync(string id, [FromQuery(Name = "session_id")] string? checkoutSessionId)
+    {
+        var session = await Portal.Db.HostedSessions.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id && h.CustomerId == Portal.Customer.Id, Ct);
+        if (session is null || string.IsNullOrEmpty(checkoutSessionId) || checkoutSessionId.Length > 255)
+        {
+            return NotFound();
+        }
+        var collected = await stripe.CollectAsync(Portal.Db, session.OrganizationId, session.Livemode, checkoutSessionId, session.Id, Ct);
+        if (collected.IsSuccess && collected.Value is { } found)
+        {
+            if (session.CompletedAt is not null)
+            {
+                return Redirect(DonePath("/portal", "card_saved"));
+            }
+            var outcome = await actions.CompleteCardAsync(Portal, session, null, Ct, found.Card);
+            if (outcome.Error is null || outcome.Error.Code == "hosted_session_completed")
+            {
+                var notice = outcome.Notice ?? "card_saved";
+                return Redirect(DonePath(notice is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal", notice));
+            }
+            Problem = PortalMessages.For(outcome.Error);
+        }
+        else
+        {
+            Problem = collected.IsSuccess ? "The card was not saved on Stripe's page. Try again." : PortalMessages.For(collected.Error);
+        }
+        await DescribeAsync(session.Kind == HostedKinds.Recovery ? Recover : Replace);
+        UsesStripe = true;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string id)

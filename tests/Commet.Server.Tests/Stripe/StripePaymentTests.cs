@@ -1,0 +1,422 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Commet.Domain.Billing;
+using Commet.Server.Billing;
+using Commet.Server.Organizations;
+using Commet.Server.Persistence;
+using Commet.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Commet.Server.Tests.Stripe;
+
+/// <summary>
+/// Live payments through the merchant's own Stripe account, against the Stripe stand-in (a real HTTP server speaking
+/// Stripe's API with Stripe.net as the client): Checkout for first payments and recovery, off-session renewals,
+/// declines and dunning, SCA, an upgrade whose first call to Stripe times out, refunds, disputes from signed webhooks.
+/// </summary>
+public abstract class StripePaymentTests<TServer>(TServer fixture) : IClassFixture<TServer>
+    where TServer : ServerFixture, IStripeServer
+{
+    private const string WebhookSecret = "whsec_standin_0123456789abcdef";
+
+    private StripeStandIn Stripe => fixture.Stripe;
+
+    [Fact]
+    public async Task Connecting_checks_the_key_and_its_mode_and_never_returns_the_secrets()
+    {
+        var t = await LiveTenantAsync(connect: false);
+
+        var none = await t.Live.GetJson("/api/v1/payment-provider").Ok();
+        Assert.Equal("none", none.Str("provider"));
+        Assert.Equal("commet", (await t.Sandbox.GetJson("/api/v1/payment-provider").Ok()).Str("provider"));
+
+        // A test key in live mode and a live key in sandbox are refused before Stripe is asked.
+        var asked = Stripe.Requests.Count;
+        var testInLive = await t.Live.PutJson("/api/v1/payment-provider", new { provider = "stripe", secretKey = StripeStandIn.TestKey, webhookSecret = WebhookSecret });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, testInLive.Status);
+        Assert.Contains("secretKey", testInLive.ErrorFields);
+        var liveInSandbox = await t.Sandbox.PutJson("/api/v1/payment-provider", new { provider = "stripe", secretKey = StripeStandIn.LiveKey, webhookSecret = WebhookSecret });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, liveInSandbox.Status);
+        Assert.Equal(asked, Stripe.Requests.Count);
+
+        // A key Stripe does not know is refused after asking it.
+        var unknown = await t.Live.PutJson("/api/v1/payment-provider", new { provider = "stripe", secretKey = "sk_live_not_a_real_key_0000", webhookSecret = WebhookSecret });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.Status);
+        Assert.Equal("invalid_secret_key", unknown.ErrorCode);
+
+        var put = await t.Live.PutJson("/api/v1/payment-provider", new { provider = "stripe", secretKey = StripeStandIn.LiveKey, webhookSecret = WebhookSecret });
+        Assert.Equal(HttpStatusCode.OK, put.Status);
+        var got = await t.Live.GetJson("/api/v1/payment-provider");
+        foreach (var answer in new[] { put, got })
+        {
+            Assert.Equal("stripe", answer.Data.Str("provider"));
+            Assert.Equal(StripeStandIn.LiveKey[^4..], answer.Data.Str("keyLast4"));
+            Assert.Equal(StripeStandIn.AccountId, answer.Data.Str("accountId"));
+            Assert.EndsWith($"/stripe/webhooks/{t.OrganizationId}/live", answer.Data.Str("webhookUrl"), StringComparison.Ordinal);
+            Assert.DoesNotContain(StripeStandIn.LiveKey, answer.Raw, StringComparison.Ordinal);
+            Assert.DoesNotContain(WebhookSecret, answer.Raw, StringComparison.Ordinal);
+        }
+        // Stored encrypted: neither secret is in the row.
+        await using var db = Db(t.OrganizationId, livemode: true);
+        var row = await db.PaymentProviderAccounts.SingleAsync();
+        Assert.DoesNotContain(StripeStandIn.LiveKey[8..], row.SecretKeyProtected, StringComparison.Ordinal);
+        Assert.DoesNotContain(WebhookSecret[6..], row.WebhookSecretProtected, StringComparison.Ordinal);
+        // The check was GET /v1/account with the key.
+        Assert.Contains(Stripe.Requests, r => r.Method == "GET" && r.Path == "/v1/account");
+        // Sandbox still uses the built-in provider.
+        Assert.Equal("commet", (await t.Sandbox.GetJson("/api/v1/payment-provider").Ok()).Str("provider"));
+    }
+
+    [Fact]
+    public async Task Live_mode_without_a_provider_refuses_with_a_clear_error()
+    {
+        var t = await LiveTenantAsync(connect: false);
+        await t.Live.Plan("pro", 4900);
+        await t.Live.Customer("nobody", card: null);
+        var sub = await t.Live.Subscribe("nobody", "pro");
+        Assert.Equal("pending_payment", sub.Str("status"));
+        using var browser = Browser();
+        var page = await browser.GetAsync(sub.Str("checkoutUrl") + "?handler=stripe");
+        Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
+        Assert.Contains("No payment provider is connected", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checkout_then_renewals_off_session_then_decline_dunning_and_recovery_through_checkout()
+    {
+        var t = await LiveTenantAsync();
+        await t.Live.Plan("pro", 4900);
+        await t.Live.Customer("ann", card: null);
+        var sub = await t.Live.Subscribe("ann", "pro");
+        Assert.Equal("pending_payment", sub.Str("status"));
+        var subscriptionId = sub.Str("id");
+
+        // First payment on Stripe Checkout: mode=payment for the first invoice (49.00), saving the card for off-session use.
+        var (checkoutId, back) = await PayThroughCheckoutAsync(sub.Str("checkoutUrl"));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        var create = Stripe.Requests.Last(r => r.Method == "POST" && r.Path == "/v1/checkout/sessions" && r.Params["client_reference_id"] is not null);
+        Assert.Equal("payment", create.Params["mode"]);
+        Assert.Equal("4900", create.Params["line_items[0][price_data][unit_amount]"]);
+        Assert.Equal("usd", create.Params["line_items[0][price_data][currency]"]);
+        Assert.Equal("off_session", create.Params["payment_intent_data[setup_future_usage]"]);
+        Assert.Equal("active", (await t.Live.Subscription(subscriptionId)).Str("status"));
+        Assert.Equal("stripe", (await LastEventAsync(t.OrganizationId, "subscription.activated")).Str("provider"));
+
+        // Stripe's webhook for the same Checkout Session arrives too: nothing is paid twice.
+        var session = Stripe.Object(checkoutId);
+        var (payload, signature) = StripeStandIn.SignedEvent("checkout.session.completed", session, WebhookSecret, livemode: true, DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(t.OrganizationId, "live", payload, signature)).StatusCode);
+
+        await using (var db = Db(t.OrganizationId, livemode: true))
+        {
+            var paid = await db.Transactions.AsNoTracking().Where(x => x.Status == TransactionStatus.Succeeded).ToListAsync();
+            var first = Assert.Single(paid);
+            Assert.Equal(4900, first.Amount);
+            Assert.Equal("stripe", first.Provider);
+            Assert.Equal((string)session["payment_intent"]!, first.ProviderReference);
+            var card = await db.PaymentMethods.AsNoTracking().SingleAsync();
+            Assert.Equal(("visa", "4242", 12, 2034), (card.Brand, card.Last4, card.ExpMonth, card.ExpYear));
+            Assert.StartsWith(StripeCustomerOf(db, "ann") + "/pm_", card.ProviderReference, StringComparison.Ordinal);
+        }
+
+        // Renewal: an off-session PaymentIntent with our attempt key as Stripe's idempotency key.
+        var periodEnd = (await t.Live.Subscription(subscriptionId))["currentPeriod"]!.Date("end");
+        await RunEngineAsync(t.OrganizationId, periodEnd.AddMinutes(1));
+        var renewal = Stripe.Requests.Last(r => r.Method == "POST" && r.Path == "/v1/payment_intents");
+        Assert.Equal(("true", "true", "4900", "usd"), (renewal.Params["confirm"], renewal.Params["off_session"], renewal.Params["amount"], renewal.Params["currency"]));
+        Assert.EndsWith(":charge", renewal.IdempotencyKey, StringComparison.Ordinal);
+        Assert.Equal("active", (await t.Live.Subscription(subscriptionId)).Str("status"));
+
+        // Next renewal is declined: past due, payment.failed with the decline and a recovery link.
+        Stripe.ScriptCharges(ChargeScript.Decline, ChargeScript.InsufficientFunds);
+        periodEnd = (await t.Live.Subscription(subscriptionId))["currentPeriod"]!.Date("end");
+        await RunEngineAsync(t.OrganizationId, periodEnd.AddMinutes(1));
+        Assert.Equal("past_due", (await t.Live.Subscription(subscriptionId)).Str("status"));
+        var failed = await LastEventAsync(t.OrganizationId, "payment.failed");
+        Assert.Equal("card_declined", failed.Str("failureCode"));
+        var recoveryUrl = failed.Str("recoveryUrl");
+
+        // Dunning retry: declined again (insufficient funds), still past due.
+        await using (var db = Db(t.OrganizationId, livemode: true))
+        {
+            var retryAt = (await db.Subscriptions.AsNoTracking().SingleAsync()).NextRetryAt!.Value;
+            await RunEngineAsync(t.OrganizationId, retryAt.AddMinutes(1));
+            var codes = await db.Transactions.AsNoTracking().Where(x => x.Status == TransactionStatus.Failed).Select(x => x.FailureCode).ToListAsync();
+            Assert.Equal(["card_declined", "insufficient_funds"], codes.Order());
+        }
+        Assert.Equal("past_due", (await t.Live.Subscription(subscriptionId)).Str("status"));
+
+        // Recovery through Checkout: mode=payment for the overdue 49.00 with a new card.
+        var (_, recovered) = await PayThroughCheckoutAsync(recoveryUrl, "5555555555554444");
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+        var recovery = Stripe.Requests.Last(r => r.Method == "POST" && r.Path == "/v1/checkout/sessions");
+        Assert.Equal(("payment", "4900"), (recovery.Params["mode"], recovery.Params["line_items[0][price_data][unit_amount]"]));
+        Assert.Equal("active", (await t.Live.Subscription(subscriptionId)).Str("status"));
+        Assert.NotNull(await LastEventAsync(t.OrganizationId, "payment.recovered"));
+        await using (var db = Db(t.OrganizationId, livemode: true))
+        {
+            // 4900 first + 4900 renewal + 4900 recovered = 3 successful charges of 49.00.
+            Assert.Equal([4900, 4900, 4900], await db.Transactions.AsNoTracking().Where(x => x.Status == TransactionStatus.Succeeded).Select(x => x.Amount).ToListAsync());
+            Assert.Equal("4444", (await db.PaymentMethods.AsNoTracking().SingleAsync(m => m.IsDefault)).Last4);
+        }
+    }
+
+    [Fact]
+    public async Task Authentication_required_leaves_the_invoice_open_and_the_recovery_link_goes_through_checkout()
+    {
+        var t = await LiveTenantAsync();
+        await t.Live.Plan("pro", 2500);
+        await t.Live.Customer("sca", card: null);
+        var sub = await t.Live.Subscribe("sca", "pro");
+        await PayThroughCheckoutAsync(sub.Str("checkoutUrl"));
+
+        Stripe.ScriptCharges(ChargeScript.RequireAuthentication);
+        await RunEngineAsync(t.OrganizationId, (await t.Live.Subscription(sub.Str("id")))["currentPeriod"]!.Date("end").AddMinutes(1));
+        var failed = await LastEventAsync(t.OrganizationId, "payment.failed");
+        Assert.Equal("authentication_required", failed.Str("failureCode"));
+        await using (var db = Db(t.OrganizationId, livemode: true))
+        {
+            var open = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == failed.Str("invoiceId"));
+            Assert.Equal(InvoiceStatus.Outstanding, open.Status);
+        }
+
+        var (_, back) = await PayThroughCheckoutAsync(failed.Str("recoveryUrl"));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        Assert.Equal("active", (await t.Live.Subscription(sub.Str("id"))).Str("status"));
+        await using (var db = Db(t.OrganizationId, livemode: true))
+        {
+            Assert.Equal(InvoiceStatus.Paid, (await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == failed.Str("invoiceId"))).Status);
+        }
+    }
+
+    [Fact]
+    public async Task An_upgrade_is_charged_once_when_the_first_call_to_Stripe_times_out_and_is_retried()
+    {
+        var t = await LiveTenantAsync();
+        var group = await t.Live.Group();
+        await t.Live.Plan("basic", 1000, group, 0);
+        var pro = await t.Live.Plan("pro", 3000, group, 1);
+        await t.Live.Customer("up", card: null);
+        var sub = await t.Live.Subscribe("up", "basic");
+        await PayThroughCheckoutAsync(sub.Str("checkoutUrl"));
+
+        var before = Stripe.Requests.Count;
+        Stripe.TimeOutNext("/v1/payment_intents");
+        var changed = await t.Live.PostJson($"/api/v1/subscriptions/{sub.Str("id")}/change-plan", new { newPlanId = pro });
+        Assert.Equal(HttpStatusCode.OK, changed.Status);
+
+        var calls = Stripe.Requests.Skip(before).Where(r => r.Method == "POST" && r.Path == "/v1/payment_intents").ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.Equal(calls[0].IdempotencyKey, calls[1].IdempotencyKey);
+        // One PaymentIntent on Stripe's side for that attempt, and one successful transaction on ours, of the same amount.
+        var intents = Stripe.ObjectsOf("payment_intent").Where(p => (string?)p["metadata"]?["commet_attempt"] == calls[0].IdempotencyKey).ToList();
+        var intent = Assert.Single(intents);
+        await using var db = Db(t.OrganizationId, livemode: true);
+        var charge = await db.Transactions.AsNoTracking().SingleAsync(x => x.AttemptKey == calls[0].IdempotencyKey);
+        Assert.Equal(TransactionStatus.Succeeded, charge.Status);
+        Assert.Equal((string)intent["id"]!, charge.ProviderReference);
+        Assert.Equal((long)intent["amount"]!, charge.Amount);
+        Assert.Equal("pro", (await t.Live.Subscription(sub.Str("id")))["plan"]!.Str("name").ToLowerInvariant());
+    }
+
+    [Fact]
+    public async Task Refund_goes_through_Stripe_and_disputes_arrive_from_signed_webhooks_once()
+    {
+        var t = await LiveTenantAsync();
+        await t.Live.Plan("pro", 4900);
+        await t.Live.Customer("dee", card: null);
+        var sub = await t.Live.Subscribe("dee", "pro");
+        await PayThroughCheckoutAsync(sub.Str("checkoutUrl"));
+        await t.Live.Customer("ray", card: null);
+        var other = await t.Live.Subscribe("ray", "pro");
+        await PayThroughCheckoutAsync(other.Str("checkoutUrl"));
+
+        PaymentTransaction disputed, refunded;
+        await using (var db = Db(t.OrganizationId, livemode: true))
+        {
+            var all = await db.Transactions.AsNoTracking().Where(x => x.Status == TransactionStatus.Succeeded).ToListAsync();
+            disputed = all.Single(x => x.CustomerId == CustomerIdOf(db, "dee"));
+            refunded = all.Single(x => x.CustomerId == CustomerIdOf(db, "ray"));
+        }
+
+        // Refund: Stripe Refunds on the PaymentIntent, keyed by our transaction.
+        var refund = await t.Live.PostJson($"/api/v1/transactions/{refunded.Id}/refund", new { });
+        Assert.Equal(HttpStatusCode.OK, refund.Status);
+        var call = Stripe.Requests.Single(r => r.Path == "/v1/refunds" && r.Params["payment_intent"] == refunded.ProviderReference);
+        Assert.Equal(refunded.ProviderReference, call.Params["payment_intent"]);
+        Assert.Equal($"{refunded.Id}:refund", call.IdempotencyKey);
+        Assert.NotNull(await LastEventAsync(t.OrganizationId, "payment.refunded"));
+
+        // Dispute opened, replayed, then closed (won).
+        var opened = StripeStandIn.SignedEvent("charge.dispute.created", StripeStandIn.Dispute(disputed.ProviderReference!, 4900, "usd", "needs_response"),
+            WebhookSecret, livemode: true, DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(t.OrganizationId, "live", opened.Payload, opened.Signature)).StatusCode);
+        var replay = await PostWebhookAsync(t.OrganizationId, "live", opened.Payload, opened.Signature);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Contains("duplicate", await replay.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var disputedEvent = await LastEventAsync(t.OrganizationId, "payment.disputed");
+        Assert.Equal((disputed.Id, 4900L, "USD", "fraudulent", "stripe"), (disputedEvent.Str("paymentTransactionId"), disputedEvent["disputeAmount"]!.GetValue<long>(),
+            disputedEvent.Str("currency"), disputedEvent.Str("disputeReason"), disputedEvent.Str("provider")));
+        await using (var db = Db(t.OrganizationId, livemode: true))
+        {
+            Assert.Equal(1, await db.Events.CountAsync(e => e.Type == "payment.disputed"));
+            Assert.Equal(TransactionStatus.Disputed, (await db.Transactions.AsNoTracking().SingleAsync(x => x.Id == disputed.Id)).Status);
+        }
+
+        var closed = StripeStandIn.SignedEvent("charge.dispute.closed", StripeStandIn.Dispute(disputed.ProviderReference!, 4900, "usd", "won"),
+            WebhookSecret, livemode: true, DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(t.OrganizationId, "live", closed.Payload, closed.Signature)).StatusCode);
+        Assert.Equal("won", (await LastEventAsync(t.OrganizationId, "payment.dispute_resolved")).Str("outcome"));
+        await using (var db = Db(t.OrganizationId, livemode: true))
+        {
+            Assert.Equal(TransactionStatus.Succeeded, (await db.Transactions.AsNoTracking().SingleAsync(x => x.Id == disputed.Id)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task Forged_stale_or_mismatched_webhooks_are_refused_and_unknown_events_ignored()
+    {
+        var t = await LiveTenantAsync();
+        var dispute = StripeStandIn.Dispute("pi_unknown", 100, "usd", "needs_response");
+
+        var forged = StripeStandIn.SignedEvent("charge.dispute.created", dispute, "whsec_someone_else", livemode: true, DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(t.OrganizationId, "live", forged.Payload, forged.Signature)).StatusCode);
+
+        var stale = StripeStandIn.SignedEvent("charge.dispute.created", dispute, WebhookSecret, livemode: true, DateTimeOffset.UtcNow.AddMinutes(-10));
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(t.OrganizationId, "live", stale.Payload, stale.Signature)).StatusCode);
+
+        var good = StripeStandIn.SignedEvent("charge.dispute.created", dispute, WebhookSecret, livemode: true, DateTimeOffset.UtcNow);
+        var altered = good.Payload.Replace("\"amount\":100", "\"amount\":999", StringComparison.Ordinal);
+        Assert.NotEqual(good.Payload, altered);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(t.OrganizationId, "live", altered, good.Signature)).StatusCode);
+
+        // A test-mode event sent to the live endpoint, and an endpoint of a mode with no Stripe account.
+        var testEvent = StripeStandIn.SignedEvent("charge.dispute.created", dispute, WebhookSecret, livemode: false, DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(t.OrganizationId, "live", testEvent.Payload, testEvent.Signature)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostWebhookAsync(t.OrganizationId, "sandbox", testEvent.Payload, testEvent.Signature)).StatusCode);
+
+        var unknown = StripeStandIn.SignedEvent("customer.updated", new JsonObject { ["object"] = "customer", ["id"] = "cus_x" }, WebhookSecret, livemode: true, DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(t.OrganizationId, "live", unknown.Payload, unknown.Signature)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(t.OrganizationId, "live", good.Payload, good.Signature)).StatusCode);
+        await using var db = Db(t.OrganizationId, livemode: true);
+        Assert.Equal(0, await db.Events.CountAsync(e => e.Type == "payment.disputed"));
+        Assert.Equal(2, await db.StripeEvents.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_renewal_Stripe_cannot_answer_is_a_processing_error_retried_with_one_key_and_dunned()
+    {
+        var t = await LiveTenantAsync();
+        await t.Live.Plan("pro", 1500);
+        await t.Live.Customer("out", card: null);
+        var sub = await t.Live.Subscribe("out", "pro");
+        await PayThroughCheckoutAsync(sub.Str("checkoutUrl"));
+
+        // 500 on the first try and on both of Stripe.net's retries.
+        var before = Stripe.Requests.Count;
+        Stripe.FailNext("/v1/payment_intents", times: 3);
+        await RunEngineAsync(t.OrganizationId, (await t.Live.Subscription(sub.Str("id")))["currentPeriod"]!.Date("end").AddMinutes(1));
+        var calls = Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/payment_intents").ToList();
+        Assert.Equal(3, calls.Count);
+        Assert.Single(calls.Select(c => c.IdempotencyKey).Distinct());
+        Assert.Equal("past_due", (await t.Live.Subscription(sub.Str("id"))).Str("status"));
+        Assert.Equal("processing_error", (await LastEventAsync(t.OrganizationId, "payment.failed")).Str("failureCode"));
+    }
+
+    [Fact]
+    public async Task Sandbox_with_a_Stripe_test_key_collects_cards_on_Checkout_in_test_mode()
+    {
+        var t = await LiveTenantAsync(connect: false);
+        await t.Sandbox.PutJson("/api/v1/payment-provider", new { provider = "stripe", secretKey = StripeStandIn.TestKey, webhookSecret = WebhookSecret }).Ok();
+        await t.Sandbox.Plan("pro", 2000);
+        await t.Sandbox.Customer("tess", card: null);
+        var sub = await t.Sandbox.Subscribe("tess", "pro");
+        var (checkoutId, _) = await PayThroughCheckoutAsync(sub.Str("checkoutUrl"));
+        Assert.StartsWith("cs_test_", checkoutId, StringComparison.Ordinal);
+        Assert.Equal("active", (await t.Sandbox.Subscription(sub.Str("id"))).Str("status"));
+        // A typed card is refused now that Stripe collects the cards.
+        var typed = await t.Sandbox.PostJson("/api/v1/sandbox/payment-methods", new { customerId = "tess", cardNumber = "4242424242424242" });
+        Assert.Equal("card_collected_by_stripe", typed.ErrorCode);
+        // Live mode of the same organization is still not connected.
+        Assert.Equal("none", (await t.Live.GetJson("/api/v1/payment-provider").Ok()).Str("provider"));
+    }
+
+    private sealed record LiveTenant(string OrganizationId, HttpClient Live, HttpClient Sandbox);
+
+    private async Task<LiveTenant> LiveTenantAsync(bool connect = true)
+    {
+        var tenant = await fixture.NewTenantAsync();
+        var keys = fixture.Services.GetRequiredService<ApiKeyService>();
+        await using (var db = fixture.Services.GetRequiredService<IDbContextFactory<CommetDb>>().CreateDbContext())
+        {
+            var (_, live) = await keys.CreateAsync(db, tenant.OrganizationId, true, "live", null, null, CancellationToken.None);
+            var t = new LiveTenant(tenant.OrganizationId, fixture.Client(live), tenant.Api);
+            if (connect)
+            {
+                await t.Live.PutJson("/api/v1/payment-provider", new { provider = "stripe", secretKey = StripeStandIn.LiveKey, webhookSecret = WebhookSecret }).Ok();
+            }
+            return t;
+        }
+    }
+
+    private static HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() });
+
+    /// <summary>Follows a pay link to Stripe Checkout, pays there with <paramref name="card"/>, and comes back.</summary>
+    private async Task<(string CheckoutId, HttpResponseMessage Back)> PayThroughCheckoutAsync(string payUrl, string card = "4242424242424242")
+    {
+        using var browser = Browser();
+        var start = await browser.GetAsync(payUrl + "?handler=stripe");
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var checkout = start.Headers.Location!;
+        Assert.StartsWith(Stripe.ApiBase + "/checkout/", checkout.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(checkout)).StatusCode);
+        var paid = await browser.PostAsync(checkout + "/complete", new FormUrlEncodedContent([new("cardNumber", card)]));
+        Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
+        var back = await browser.GetAsync(paid.Headers.Location);
+        var body = await back.Content.ReadAsStringAsync();
+        Assert.True(back.StatusCode == HttpStatusCode.OK, $"{(int)back.StatusCode}: {body}");
+        return (checkout.Segments[^1], back);
+    }
+
+    private async Task<HttpResponseMessage> PostWebhookAsync(string organizationId, string mode, string payload, string signature)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/stripe/webhooks/{organizationId}/{mode}")
+        {
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private async Task RunEngineAsync(string organizationId, DateTime now) =>
+        await fixture.Services.GetRequiredService<BillingEngine>().RunAsync(new Tenant(organizationId, true), now, fixture.BaseAddress.ToString(), CancellationToken.None);
+
+    private async Task<JsonNode> LastEventAsync(string organizationId, string type)
+    {
+        await using var db = Db(organizationId, livemode: true);
+        var e = await db.Events.AsNoTracking().Where(x => x.Type == type).OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Id).FirstOrDefaultAsync();
+        Assert.True(e is not null, $"No {type} event");
+        return JsonNode.Parse(e.DataJson)!;
+    }
+
+    private CommetDb Db(string organizationId, bool livemode)
+    {
+        var db = fixture.Services.GetRequiredService<IDbContextFactory<CommetDb>>().CreateDbContext();
+        db.ScopeTo(organizationId, livemode);
+        return db;
+    }
+
+    private static string CustomerIdOf(CommetDb db, string externalId) => db.Customers.AsNoTracking().Single(c => c.ExternalId == externalId || c.Id == externalId).Id;
+
+    private static string StripeCustomerOf(CommetDb db, string externalId) =>
+        db.Customers.AsNoTracking().Single(c => c.ExternalId == externalId || c.Id == externalId).StripeCustomerId!;
+}
+
+public sealed class StripePaymentTests_Sqlite(StripeSqliteServer server) : StripePaymentTests<StripeSqliteServer>(server);
+
+public sealed class StripePaymentTests_Postgres(StripePostgresServer server) : StripePaymentTests<StripePostgresServer>(server);
