@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: domain unit tests, HTTP integration tests on SQLite and PostgreSQL, the customer portal
 # in headless Chromium (screenshots in tests/Commet.Browser.Tests/screenshots), and two SDKs against a running server
-# on SQLite and PostgreSQL: the official @commet/node and our .NET SDK (tests/Commet.Sdk.Tests, with a pack-and-restore check).
+# on SQLite and PostgreSQL: the official @commet/node and our .NET SDK (tests/Commet.Sdk.Tests, with a pack-and-restore check),
+# and the commet command line (tests/Commet.Cli.Tests, with a pack-and-install check).
 # Ends with one line: "N passed, N failed, N skipped". Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -26,7 +27,7 @@ if ! dotnet build Commet.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
-for project in tests/Commet.Domain.Tests tests/Commet.Server.Tests tests/Commet.Sdk.Tests tests/Commet.Browser.Tests; do
+for project in tests/Commet.Domain.Tests tests/Commet.Server.Tests tests/Commet.Sdk.Tests tests/Commet.Cli.Tests tests/Commet.Browser.Tests; do
   name=$(basename $project)
   echo "== $name"
   dotnet test $project -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \

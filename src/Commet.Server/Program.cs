@@ -120,6 +120,7 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Commet for .NET API").AddPr
 var v1 = app.MapGroup("/api/v1").WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiErrorEnvelope), ["application/json"]));
 v1.MapCustomers();
 v1.MapApiKeys();
+v1.MapWhoAmI();
 v1.MapCatalog();
 v1.MapSubscriptions();
 v1.MapUsage();

@@ -9,6 +9,7 @@ namespace Commet.Internal;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(DeletedObject))]
+[JsonSerializable(typeof(WhoAmI))]
 [JsonSerializable(typeof(Customer))]
 [JsonSerializable(typeof(CreateCustomerRequest))]
 [JsonSerializable(typeof(UpdateCustomerRequest))]

@@ -159,6 +159,9 @@ public sealed class PlanOverage
 /// <summary>A price of a plan as <see cref="Plan.Prices"/> lists it.</summary>
 public sealed class PlanPriceSummary
 {
+    /// <summary>The price's ID (<c>price_…</c>), for updating or deleting it. Empty from servers that do not send it.</summary>
+    public string Id { get; init; } = "";
+
     /// <summary>The billing interval.</summary>
     public BillingInterval BillingInterval { get; init; }
 
@@ -224,6 +227,9 @@ public sealed class CreatePlanRequest
     /// <summary>The plan group.</summary>
     public string? PlanGroupId { get; set; }
 
+    /// <summary>Position in the plan group, or in plan lists (a Commet for .NET addition).</summary>
+    public int? SortOrder { get; set; }
+
     /// <summary>Your key-value data.</summary>
     public JsonObject? Metadata { get; set; }
 }
@@ -242,6 +248,9 @@ public sealed class UpdatePlanRequest
 
     /// <summary>New visibility.</summary>
     public bool? IsPublic { get; set; }
+
+    /// <summary>Moves the plan in its group, or in plan lists (a Commet for .NET addition).</summary>
+    public int? SortOrder { get; set; }
 }
 
 /// <summary>A plan's visibility after a change.</summary>

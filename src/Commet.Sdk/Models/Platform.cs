@@ -198,3 +198,19 @@ public sealed class WebhookTestResult
     /// <summary>When it was delivered.</summary>
     public DateTimeOffset DeliveredAt { get; init; }
 }
+
+/// <summary>Whom an API key belongs to (a Commet for .NET addition).</summary>
+public sealed class WhoAmI : CommetObject
+{
+    /// <summary>The organization's ID.</summary>
+    public string OrganizationId { get; init; } = "";
+
+    /// <summary>The organization's name.</summary>
+    public string OrganizationName { get; init; } = "";
+
+    /// <summary>The key's ID.</summary>
+    public string ApiKeyId { get; init; } = "";
+
+    /// <summary>The server's version.</summary>
+    public string ServerVersion { get; init; } = "";
+}

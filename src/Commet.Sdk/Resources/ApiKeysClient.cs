@@ -31,4 +31,12 @@ public class ApiKeysClient
     /// <param name="cancellationToken">Cancels the call.</param>
     public virtual Task<DeletedObject> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
         pipeline.SendAsync(HttpMethod.Delete, "/api-keys/" + Pipeline.Segment(id), null, null, J.DeletedObject, cancellationToken);
+
+    /// <summary>
+    /// The organization and mode of this client's key, and the server's version (<c>GET /api/v1/whoami</c>, a Commet for
+    /// .NET addition; Commet's hosted service answers 404).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the call.</param>
+    public virtual Task<WhoAmI> WhoAmIAsync(CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Get, "/whoami", null, null, J.WhoAmI, cancellationToken);
 }

@@ -51,6 +51,9 @@ public sealed class UpdatePlanRequest
     /// <summary>Balance plans only.</summary>
     public bool? BlockOnExhaustion { get; set; }
 
+    /// <summary>Position in the plan's group, or in plan lists (a server addition, for configuration as code).</summary>
+    public int? SortOrder { get; set; }
+
     [JsonIgnore] public bool HasDescription { get; private set; }
 
     [JsonIgnore] public bool HasMetadata { get; private set; }
@@ -139,7 +142,8 @@ public static class Plans
         {
             check.Required("name", r.Name);
         }
-        check.MaxLength("description", r.Description, CatalogRules.MaxDescription).Metadata("metadata", r.Metadata);
+        check.MaxLength("description", r.Description, CatalogRules.MaxDescription).Metadata("metadata", r.Metadata)
+            .Range("sortOrder", r.SortOrder, 0, CatalogRules.MaxSortOrder);
         if (check.Failed)
         {
             return check.ToError();
@@ -165,6 +169,7 @@ public static class Plans
             plan.MetadataJson = MetadataJson.Write(r.Metadata);
         }
         plan.IsPublic = r.IsPublic ?? plan.IsPublic;
+        plan.SortOrder = r.SortOrder ?? plan.SortOrder;
         if (r.BlockOnExhaustion is { } block && plan.Model == ConsumptionModels.Balance)
         {
             plan.BlockOnExhaustion = block;
@@ -259,7 +264,7 @@ public static class Plans
 
         group.MapPut("/{id}/manage", async (string id, Json<UpdatePlanRequest> body, CommetDb db, TimeProvider clock, CancellationToken ct) =>
             Answer.From(await UpdateAsync(id, body.Value, db, clock, ct), p => Answer.Ok(PlanDto.From(p))))
-        .WithSummary("Update a plan's name, description, metadata or visibility.");
+        .WithSummary("Update a plan's name, description, metadata, visibility or sortOrder.");
 
         group.MapDelete("/{id}/manage", async (string id, CommetDb db, TimeProvider clock, CancellationToken ct) =>
             Answer.From(await DeleteAsync(id, db, clock, ct), p => Answer.Ok(new DeletedDto(p.Id, "plan", p.Livemode))))
