@@ -400,6 +400,8 @@ public sealed class InvoiceFreezeMigrationTests
         await db.Database.ExecuteSqlRawAsync(Seed);
 
         await migrator.MigrateAsync(migrations[freeze]);
+        // The invoices are read through today's model, which has the columns later migrations add: apply those too.
+        await migrator.MigrateAsync();
 
         db.ScopeTo("org_a", false);
         var a = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == "inv_a");

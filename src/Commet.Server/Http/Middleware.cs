@@ -18,6 +18,7 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
 
     public async Task InvokeAsync(HttpContext context)
     {
+        RoundTripMeter.CountThisRequest();
         var requestId = "req_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
         context.TraceIdentifier = requestId;
         context.Response.Headers["x-request-id"] = requestId;

@@ -6,9 +6,11 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 namespace Commet.Server.Persistence;
 
 /// <summary>
-/// Counts the database round trips of this server: every command EF sends, every commit and rollback, and the
-/// statements <see cref="Persistence"/> sends itself. One per server (a singleton), so the tests and the benchmark pass
-/// can tell what one request costs; counting is one interlocked increment.
+/// Counts the database round trips of this server's HTTP requests: every command EF sends, every commit and rollback,
+/// and the statements <see cref="Persistence"/> sends itself. One per server (a singleton), so the tests and the
+/// benchmark pass can tell what one request costs; counting is one interlocked increment. Background work (the billing
+/// engine, the webhook dispatcher, the email sender) polls on its own schedule and is not counted, or a measurement
+/// would depend on when a poll happened to run.
 /// </summary>
 public sealed class RoundTripMeter
 {
@@ -16,7 +18,18 @@ public sealed class RoundTripMeter
 
     public long Count => Interlocked.Read(ref count);
 
-    internal void Add() => Interlocked.Increment(ref count);
+    private static readonly AsyncLocal<bool> InRequest = new();
+
+    /// <summary>Marks the current flow (an HTTP request, from its first middleware on) as one whose round trips count.</summary>
+    public static void CountThisRequest() => InRequest.Value = true;
+
+    internal void Add()
+    {
+        if (InRequest.Value)
+        {
+            Interlocked.Increment(ref count);
+        }
+    }
 
     /// <summary>The meter of the server a context belongs to (null for a context built outside one, e.g. by dotnet ef).</summary>
     internal static RoundTripMeter? Of(DbContext db) =>

@@ -65,7 +65,7 @@ public static class TrackReads
         if (withAccount)
         {
             Add(command, "kind", k.AccountKind!);
-            sql.Append("""SELECT "PlanAmount", "PurchasedAmount", "Allowance", "WindowStart", "UpdatedAt" FROM consumption_accounts WHERE "SubscriptionId" = @sub AND "Kind" = @kind""" + forUpdate + ";").Append('\n');
+            sql.Append("""SELECT "PlanAmount", "PurchasedAmount", "Allowance", "WindowStart", "UpdatedAt", "RefillLevel" FROM consumption_accounts WHERE "SubscriptionId" = @sub AND "Kind" = @kind""" + forUpdate + ";").Append('\n');
         }
         command.CommandText = sql.ToString();
         RoundTripMeter.Of(db)?.Add();
@@ -119,6 +119,7 @@ public static class TrackReads
                     SubscriptionId = k.SubscriptionId!, Kind = k.AccountKind!,
                     PlanAmount = reader.GetInt64(0), PurchasedAmount = reader.GetInt64(1), Allowance = reader.GetInt64(2),
                     WindowStart = Utc(reader.GetDateTime(3)), UpdatedAt = Utc(reader.GetDateTime(4)),
+                    RefillLevel = reader.GetInt64(5),
                 };
             }
         }
