@@ -21,6 +21,8 @@ cleanup() { [ $started_pg = 1 ] && scripts/postgres.sh stop; }
 trap cleanup EXIT
 
 passed=0; failed=0; skipped=0; crashed=0
+# The server tests' benchmark pass (BenchmarkPass.cs) writes its figures here; they are printed after that project.
+export COMMET_BENCH_OUT=$results/benchmarks.txt
 
 echo "== build (Release)"
 if ! dotnet build Commet.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
@@ -42,6 +44,10 @@ for project in tests/Commet.Domain.Tests tests/Commet.Server.Tests tests/Commet.
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + t - e))
   else
     echo "$name produced no results"; crashed=$((crashed + 1))
+  fi
+  if [ $name = Commet.Server.Tests ] && [ -f "$COMMET_BENCH_OUT" ]; then
+    echo "-- benchmark pass (figures, not a gate; the machine's load shows in each header)"
+    cat "$COMMET_BENCH_OUT"
   fi
 done
 

@@ -20,7 +20,10 @@ public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyServi
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (o.MigrateOnStartup)
         {
-            await Database.MigrateAsync(db, ct);
+            var started = clock.GetTimestamp();
+            var migrated = await Database.MigrateAsync(db, ct);
+            logger.LogInformation("Schema {Outcome} in {Ms:0} ms", migrated ? "migrated" : "up to date, checked",
+                clock.GetElapsedTime(started).TotalMilliseconds);
         }
 
         var createdOrganization = await EnsureDefaultOrganizationAsync(db, ct);

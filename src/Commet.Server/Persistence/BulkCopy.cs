@@ -59,7 +59,23 @@ public static class BulkCopy
         return rows;
     }
 
+    /// <summary>
+    /// Writes the rows. A unique violation is reported as EF reports one from SaveChanges (a <see cref="DbUpdateException"/>
+    /// around the <see cref="PostgresException"/>), so callers handle a duplicate key the same way on both paths.
+    /// </summary>
     public static async Task WriteAsync(CommetDb db, Rows rows, CancellationToken ct)
+    {
+        try
+        {
+            await CopyAsync(db, rows, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new DbUpdateException("A row written by COPY violates a unique index.", ex);
+        }
+    }
+
+    private static async Task CopyAsync(CommetDb db, Rows rows, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         foreach (var (entityType, entities) in rows.Tables)

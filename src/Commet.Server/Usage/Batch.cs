@@ -1,4 +1,5 @@
 using Commet.Domain;
+using Commet.Domain.Usage;
 using Commet.Server.Billing;
 using Commet.Server.Persistence;
 using Commet.Server.Subscriptions;
@@ -16,6 +17,8 @@ public sealed record BatchItemResult(int Index, bool Success, Tracked? Tracked, 
 /// <summary>Records up to 100 usage events in one transaction, each applied (or refused) on its own.</summary>
 public sealed class TrackUsageBatch(TrackUsage track)
 {
+    private static readonly Type[] CopiedTypes = [typeof(UsageEvent), typeof(LedgerEntry)];
+
     /// <summary>
     /// Up to 100 events in one transaction: each is checked and applied on its own (a refused event changes
     /// nothing and does not stop the others), and every subscription involved is locked once.
@@ -56,6 +59,15 @@ public sealed class TrackUsageBatch(TrackUsage track)
                 }
                 var one = await track.ApplyAsync(session, item, ct);
                 results[i] = one.IsSuccess ? new BatchItemResult(i, true, one.Value, null) : new BatchItemResult(i, false, null, one.Error);
+            }
+            if (BulkCopy.IsSupported(scope.Db))
+            {
+                // The counters, daily rows and accounts were each loaded once per batch and changed in memory, so the save
+                // below writes one UPDATE (or INSERT) per touched row; the events and their ledger entries, one row per
+                // event, go in with one binary COPY per table instead of one INSERT each.
+                var rows = BulkCopy.TakeAdded(scope.Db, CopiedTypes);
+                await scope.Db.SaveChangesAsync(ct);
+                await BulkCopy.WriteAsync(scope.Db, rows, ct);
             }
             return true;
         }, ct, onConflict: Error.Conflict("duplicate_event", "A concurrent request recorded one of these idempotency keys."));
