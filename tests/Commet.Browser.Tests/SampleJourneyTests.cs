@@ -86,7 +86,9 @@ public sealed class SampleJourneyTests(BrowserFixture fixture)
         await using var sample = await SampleApp.StartAsync(fixture.Server.BaseAddress, t.SandboxKey, endpoint.SecretKey, port);
         await using var j = await fixture.StartAsync("sample-webhook");
         var customerId = await RegisterAsync(j.Page, sample.BaseAddress, $"bo-{Guid.NewGuid().ToString("N")[..8]}@example.com");
-        await t.Api.Subscribe(customerId, "team");
+        // A card on file, so the subscription starts paid (without one it waits on checkout and has nothing to cancel).
+        await t.Api.Card(customerId, "4242424242424242");
+        Assert.Equal("active", (await t.Api.Subscribe(customerId, "team")).Str("status"));
 
         await j.Page.GetByRole(AriaRole.Link, new() { Name = "Manage billing" }).ClickAsync();
         await j.Page.GetByRole(AriaRole.Link, new() { Name = "Cancel subscription", Exact = true }).ClickAsync();
