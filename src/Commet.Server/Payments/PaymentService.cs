@@ -109,6 +109,7 @@ public sealed class PaymentService(IPaymentProvider provider)
             : await provider.ChargeAsync(method, new Money(invoice.Total, Currency.Of(invoice.Currency)), attemptKey, tenant.Livemode, now, ct);
 
         transaction.UpdatedAt = now;
+        Infrastructure.CommetMetrics.Charge(outcome.Succeeded);
         if (outcome.Succeeded)
         {
             transaction.Status = TransactionStatus.Succeeded;

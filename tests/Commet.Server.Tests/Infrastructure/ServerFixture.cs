@@ -52,6 +52,11 @@ public abstract class ServerFixture : IAsyncLifetime
         // Tests open many portal links from one address in a short time; the limits have tests of their own.
         settings["Commet:Portal:RedemptionsPerMinutePerIp"] = "100000";
         settings["Commet:Portal:LinkRequestBurst"] = "100000";
+        // Likewise the per-key request rate and the cap on expensive requests (tested in LimitsTests).
+        settings["Commet:RateLimits:RequestsPerSecond"] = "10000000";
+        settings["Commet:RateLimits:Burst"] = "10000000";
+        settings["Commet:RateLimits:ExpensiveConcurrency"] = "100000";
+        settings["Commet:RateLimits:ExpensiveQueue"] = "100000";
         AdjustSettings(settings);
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
