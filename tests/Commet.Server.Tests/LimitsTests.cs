@@ -105,7 +105,7 @@ public abstract class LimitsTests(ServerFixture server)
 
         // The held request runs into the 3 second request timeout: 504 request_timeout in the envelope.
         var raw = await ReadAnswerAsync(stream, TimeSpan.FromSeconds(20));
-        Assert.StartsWith("HTTP/1.1 504", raw);
+        Assert.True(raw.StartsWith("HTTP/1.1 504", StringComparison.Ordinal), raw);
         Assert.Contains("\"request_timeout\"", raw);
         Assert.True(started.Elapsed >= TimeSpan.FromSeconds(2.5), $"stopped after {started.Elapsed}");
 

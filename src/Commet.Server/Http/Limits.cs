@@ -116,7 +116,12 @@ public static class Limits
                 {
                     Timeout = TimeSpan.FromSeconds(server.RequestTimeoutSeconds),
                     TimeoutStatusCode = RequestTimeout.Status,
-                    WriteTimeoutResponse = context => Api.WriteErrorAsync(context, RequestTimeout),
+                    // Not Api.WriteErrorAsync: the request's token is the one that just timed out.
+                    WriteTimeoutResponse = context =>
+                    {
+                        context.Response.ContentType = "application/json; charset=utf-8";
+                        return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, Api.ToEnvelope(RequestTimeout), Api.Json, CancellationToken.None);
+                    },
                 };
             }
         });
