@@ -108,7 +108,9 @@ public abstract class LimitsTests(ServerFixture server)
             if (stream.DataAvailable)
             {
                 // Refused (503), or, on a very slow machine, timed out (504) before a probe came.
-                var lost = await ReadAnswerAsync(stream, TimeSpan.FromSeconds(5));
+                // Only its status line is read: the server may keep the connection open waiting for the body.
+                var buffer = new byte[64];
+                var lost = Encoding.ASCII.GetString(buffer, 0, await stream.ReadAsync(buffer));
                 Assert.True(lost.StartsWith("HTTP/1.1 503", StringComparison.Ordinal) || lost.StartsWith("HTTP/1.1 504", StringComparison.Ordinal), lost);
                 refusedBatches++;
                 held.Dispose();
@@ -189,7 +191,7 @@ public abstract class LimitsTests(ServerFixture server)
                 }
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             return text.ToString();
         }
