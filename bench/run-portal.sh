@@ -45,7 +45,7 @@ api() { curl -sf -H "x-api-key: $COMMET_BENCH_KEY" -H "Content-Type: application
 start_server() {
   if curl -s -o /dev/null --max-time 1 "$BASE/healthz"; then echo "something already answers on $BASE" >&2; exit 1; fi
   # The link rate limit is raised so that it does not cap the measurement (the limiter itself still runs).
-  env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$COMMET_BENCH_KEY Logging__LogLevel__Default=Warning \
+  env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$COMMET_BENCH_KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 \
     Commet__Portal__LinkRequestsPerSecond=10000000 Commet__Portal__LinkRequestBurst=10000000 \
     dotnet "$DLL" --urls "$BASE" >>"$WORK/server.log" 2>&1 &
   SERVER_PID=$!

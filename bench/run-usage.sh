@@ -90,7 +90,7 @@ start_server() {
   local logfile=$1; shift
   if curl -s -o /dev/null --max-time 1 "$BASE/healthz"; then die "something already answers on $BASE"; fi
   # shellcheck disable=SC2086
-  env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__Billing__Worker=false ${BENCH_SERVER_ENV:-} \
+  env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 Commet__Billing__Worker=false ${BENCH_SERVER_ENV:-} \
     dotnet "$DLL" --urls "$BASE" >>"$logfile" 2>&1 &
   SERVER_PID=$!
   local deadline=$(( SECONDS + 60 ))

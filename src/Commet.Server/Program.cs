@@ -18,8 +18,15 @@ using Commet.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(Hosting.ApplicationOptions(args));
+// `backup FILE` copies the SQLite database online and exits; the server is not started.
+var backupArgs = Backup.IsRequested(args) ? args[..Math.Min(args.Length, 2)] : null;
+var builder = WebApplication.CreateBuilder(Hosting.ApplicationOptions(backupArgs is null ? args : args[backupArgs.Length..]));
 builder.Configuration.AddCommetEnvironment();
+if (backupArgs is not null)
+{
+    Environment.ExitCode = Backup.Run(backupArgs, builder.Configuration, Console.Out);
+    return;
+}
 builder.WebHost.UseCommetUrls(args, builder.Configuration);
 
 // The host's request log would write full URLs, and portal and payment links carry their secret in the path;
@@ -72,6 +79,9 @@ builder.Services.AddHostedService<PortalPurgeService>();
 builder.Services.AddPortalRateLimits();
 builder.Services.AddLocalization(o => o.ResourcesPath = Commet.Server.Localization.Texts.ResourcesPath);
 builder.Services.AddSingleton(Commet.Server.Localization.Texts.Shared);
+builder.AddCommetLimits();
+builder.AddCommetTelemetry();
+var trustsConfiguredProxies = builder.AddCommetForwardedHeaders();
 builder.Services.AddRazorPages();
 // Pages show names and addresses in any script; encode only what HTML needs encoded.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
@@ -94,7 +104,12 @@ var app = builder.Build();
 await app.Services.GetRequiredService<Bootstrap>().RunAsync(CancellationToken.None);
 app.Logger.LogInformation("Storage: {Provider}", provider);
 
+if (trustsConfiguredProxies)
+{
+    app.UseForwardedHeaders();
+}
 app.UseMiddleware<RequestEnvelopeMiddleware>();
+app.UseRequestTimeouts();
 app.UseStatusCodePages(ApiStatusCodePages.WriteAsync);
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/portal") || c.Request.Path.StartsWithSegments("/pay"),
     pages => pages.UseMiddleware<Commet.Server.Localization.RequestLanguageMiddleware>());
@@ -105,6 +120,7 @@ app.UseWhen(c => c.Request.Path.StartsWithSegments("/portal"), portal =>
 });
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
+app.UseMiddleware<RateLimitHeadersMiddleware>();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 // Probes answer at routing, past every middleware (no request ID, log scope, key lookup or database context).

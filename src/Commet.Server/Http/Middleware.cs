@@ -34,7 +34,12 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
-            var error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiErrors.PayloadTooLarge : ApiErrors.InvalidJson;
+            var error = ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => ApiErrors.PayloadTooLarge,
+                StatusCodes.Status408RequestTimeout => Limits.ClientTooSlow,
+                _ => ApiErrors.InvalidJson,
+            };
             await Api.WriteErrorAsync(context, error);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

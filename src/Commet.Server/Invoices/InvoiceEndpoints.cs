@@ -111,7 +111,7 @@ public static class InvoiceEndpoints
             response.Headers.CacheControl = "private, no-store";
             response.Headers["X-Content-Type-Options"] = "nosniff";
             return Results.File(pdf, "application/pdf", InvoiceLinks.FileName(invoice.Number), enableRangeProcessing: false);
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().RequireRateLimiting(Limits.ExpensivePolicy);
     }
 
     private static IResult LinkNotFound() =>

@@ -140,6 +140,7 @@ public sealed class PaymentService(PaymentProviders providers)
 
         transaction.UpdatedAt = now;
         transaction.ProviderReference = outcome.ProviderChargeId;
+        Infrastructure.CommetMetrics.Charge(outcome.Succeeded);
         if (outcome.Succeeded)
         {
             transaction.Status = TransactionStatus.Succeeded;

@@ -114,8 +114,13 @@ public static class Database
     }
 
     // Plans and the features they use always share one tenant, so the tenant filter on Feature cannot hide a plan's feature.
+    // A failed write is the caller's to judge: a unique-index conflict that settles a race (two requests with one
+    // Idempotency-Key, say) is expected, and a write that really fails is logged with its request by
+    // RequestEnvelopeMiddleware or by the worker that made it. So EF Core's own error lines (with stack traces) are debug.
     private static void IgnoreFilterWarning(Microsoft.EntityFrameworkCore.Diagnostics.WarningsConfigurationBuilder w) =>
-        w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning);
+        w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)
+            .Log((Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug));
 
     /// <summary>
     /// Brings the schema up to date and sets SQLite to write-ahead logging (readers never wait for the writer).

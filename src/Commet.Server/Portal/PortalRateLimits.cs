@@ -52,16 +52,13 @@ public static class PortalRateLimits
             });
             o.OnRejected = async (rejected, ct) =>
             {
-                var http = rejected.HttpContext;
-                var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-                    : 60;
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                if (http.Request.Path.StartsWithSegments("/api"))
+                // API answers (per-key limit, expensive-request cap, link requests) are written by Limits.
+                if (await Limits.TryWriteRejectionAsync(rejected))
                 {
-                    await Api.WriteErrorAsync(http, RateLimited);
                     return;
                 }
+                var http = rejected.HttpContext;
+                var seconds = http.Response.Headers.RetryAfter.ToString();
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 await PortalProblemPage.WriteAsync(http, "Too many attempts",
                     $"This device opened too many billing links in a short time. Wait {seconds} seconds, then open your link again.");

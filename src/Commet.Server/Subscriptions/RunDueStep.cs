@@ -214,6 +214,7 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, Renew
         }
 
         var step = await RenewalInvoices.AdvanceAsync(at, s, ct);
+        Infrastructure.CommetMetrics.Renewal();
         if (step.PlanChanged)
         {
             EventRecorder.Record(at.Db, at.Tenant, SubscriptionPlanChangedData.From(s, step.Previous, step.Plan!, s.BillingInterval, 0, step.ChangedPrice?.Price ?? 0, 0),

@@ -91,6 +91,7 @@ public static class TestClockEndpoints
             var now = await clock.NowAsync(db, caller.OrganizationId, false, ct);
             var run = await engine.RunAsync(new Tenant(caller.OrganizationId, false), now, BillingScopes.BaseUrlOf(request), ct);
             return Answer.Ok(new TestClockBillingDto(run.CustomersFound, run.Processed, run.Failed, run.DunningRetried, run.DunningFailed, run.InvoicesCreated, false));
-        }).WithSummary("Run everything due at the sandbox clock's time: renewals, trial ends, scheduled changes, cancellations, dunning retries. Sandbox only.");
+        }).WithSummary("Run everything due at the sandbox clock's time: renewals, trial ends, scheduled changes, cancellations, dunning retries. Sandbox only.")
+            .DisableRequestTimeout(); // a whole billing run, not a request-sized piece of work
     }
 }

@@ -74,23 +74,33 @@ public sealed record BalanceAdjustmentDto(long Amount, long NewBalance, string? 
 
 public static class UsageEndpoints
 {
+    /// <summary>Counts the batch's newly recorded events on the Commet meter.</summary>
+    private static IReadOnlyList<BatchItemResult> Counted(IReadOnlyList<BatchItemResult> results)
+    {
+        Infrastructure.CommetMetrics.UsageEventsIngested(results.Count(x => x.Success && x.Tracked is { Duplicate: false }));
+        return results;
+    }
+
     public static void MapUsage(this IEndpointRouteBuilder api)
     {
         var usage = api.MapGroup("/usage").WithTags("Usage");
 
         usage.MapPost("/events", async (Json<TrackRequest> body, BillingCall call, TrackUsage handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), Results<ApiCreated<UsageEventDto>, ApiOk<UsageEventDto>> (_, t) => t.Duplicate
-                ? Answer.Ok(UsageEventDto.From(t.Event, t.Duplicate))
-                : Answer.Created(UsageEventDto.From(t.Event, t.Duplicate))))
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), Results<ApiCreated<UsageEventDto>, ApiOk<UsageEventDto>> (_, t) =>
+            {
+                Infrastructure.CommetMetrics.UsageEventsIngested(t.Duplicate ? 0 : 1);
+                return t.Duplicate ? Answer.Ok(UsageEventDto.From(t.Event, t.Duplicate)) : Answer.Created(UsageEventDto.From(t.Event, t.Duplicate));
+            }))
             .WithSummary("Record usage of a feature and apply its consumption (credits, balance, metered limits). A repeated idempotencyKey counts once (200).")
             .WithMetadata(new BodyIdempotencyKey());
 
         usage.MapPost("/events/batch", async (Json<TrackBatchRequest> body, BillingCall call, TrackUsageBatch handler) =>
             await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, results) => Answer.Ok(new UsageBatchDto(
-                results.Select(x => new BatchItemDto(x.Index, x.Success, x.Tracked is null ? null : UsageEventDto.From(x.Tracked.Event, x.Tracked.Duplicate),
+                Counted(results).Select(x => new BatchItemDto(x.Index, x.Success, x.Tracked is null ? null : UsageEventDto.From(x.Tracked.Event, x.Tracked.Duplicate),
                     x.Error is null ? null : Api.ToEnvelope(x.Error).Error)).ToList(),
                 results.Count(x => x.Success), results.Count(x => !x.Success), s.Tenant.Livemode))))
-            .WithSummary("Up to 100 usage events; each succeeds or fails on its own (our addition).");
+            .WithSummary("Up to 100 usage events; each succeeds or fails on its own (our addition).")
+            .RequireRateLimiting(Limits.ExpensivePolicy);
 
         usage.MapPost("/check", async (Json<CheckUsageRequest> body, BillingCall call, CheckUsage handler) =>
             await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (_, r) => Answer.Ok(r)))

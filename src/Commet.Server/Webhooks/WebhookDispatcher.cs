@@ -208,6 +208,7 @@ public sealed class WebhookDispatcher(IDbContextFactory<CommetDb> dbFactory, Web
         {
             status = WebhookDeliveryStatus.Failed;
         }
+        Infrastructure.CommetMetrics.WebhookDelivery(status);
         await db.InTransactionAsync(async () =>
         {
             var written = await db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Id == delivery.Id && d.LeaseOwner == leaseToken)

@@ -54,6 +54,11 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Commet:Portal:LinkRequestBurst"] = "100000";
         // The pseudo-localisation language (qps-ploc) is offered in tests, to find text missing from the resources.
         settings["Commet:Portal:PseudoLocalization"] = "true";
+        // Likewise the per-key request rate and the cap on expensive requests (tested in LimitsTests).
+        settings["Commet:RateLimits:RequestsPerSecond"] = "10000000";
+        settings["Commet:RateLimits:Burst"] = "10000000";
+        settings["Commet:RateLimits:ExpensiveConcurrency"] = "100000";
+        settings["Commet:RateLimits:ExpensiveQueue"] = "100000";
         AdjustSettings(settings);
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {

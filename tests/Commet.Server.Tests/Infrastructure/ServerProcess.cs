@@ -45,6 +45,10 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory ?? "",
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Commet__RateLimits__RequestsPerSecond"] = "10000000";
+        info.Environment["Commet__RateLimits__Burst"] = "10000000";
+        info.Environment["Commet__RateLimits__ExpensiveConcurrency"] = "100000";
+        info.Environment["Commet__RateLimits__ExpensiveQueue"] = "100000";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -113,7 +117,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The server built next to this test run (same configuration), found from the repository root.</summary>
-    private static string ServerDll()
+    internal static string ServerDll()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
