@@ -55,7 +55,7 @@ public abstract partial class ListenTests<TServer>(TServer server) : IClassFixtu
         Assert.Equal(got.Id, body["id"]!.GetValue<string>());
         Assert.Equal(("customer.created", "sandbox", tenant.OrganizationId), (body["event"]!.GetValue<string>(), body["mode"]!.GetValue<string>(), body["organizationId"]!.GetValue<string>()));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(evt.DataJson), body["data"]), $"{evt.DataJson} vs {body["data"]}");
-        Assert.Equal("ann", body["data"]!["customerId"]!.GetValue<string>());
+        Assert.Equal(("ann", "ann@example.com"), (body["data"]!["externalId"]!.GetValue<string>(), body["data"]!["email"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -93,6 +93,31 @@ public abstract partial class ListenTests<TServer>(TServer server) : IClassFixtu
         // It is a real outbox event of this organization, so endpoints get it too.
         await using var db = tenant.Db();
         Assert.Equal(1, await db.Events.AsNoTracking().CountAsync(e => e.Type == "subscription.canceled"));
+    }
+
+    [Fact]
+    public async Task Trigger_EveryEventTheServerRecords_HasASample()
+    {
+        var tenant = await server.NewTenantAsync();
+        var names = Commet.Server.Webhooks.WebhookListenApi.Samples.Keys.Order(StringComparer.Ordinal).ToList();
+
+        var failed = new List<string>();
+        foreach (var name in names)
+        {
+            var answer = await tenant.Api.PostJson("/api/v1/webhooks/trigger", new { @event = name });
+            if (answer.Status != System.Net.HttpStatusCode.OK || answer.Data["event"]!.GetValue<string>() != name)
+            {
+                failed.Add($"{name}: {answer}");
+            }
+        }
+        var missing = await tenant.Api.PostJson("/api/v1/webhooks/trigger", new { });
+
+        Assert.Contains("subscription.canceled", names);
+        Assert.Contains("customer.created", names);
+        Assert.Empty(failed);
+        Assert.Equal((System.Net.HttpStatusCode.UnprocessableEntity, "event"), (missing.Status, missing.ErrorFields.Single()));
+        await using var db = tenant.Db();
+        Assert.Equal(names.Count, await db.Events.AsNoTracking().CountAsync());
     }
 
     [Fact]

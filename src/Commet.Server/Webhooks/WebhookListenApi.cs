@@ -150,22 +150,26 @@ public static class WebhookListenApi
         .GroupBy(x => x.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Type, StringComparer.Ordinal);
 
     /// <summary>
-    /// A sample of a data record: every field filled (IDs with a <c>_sample</c> suffix, amounts 1000 minor units, times now),
-    /// so a handler sees the full shape of the event.
+    /// A sample of a data record: every settable property filled (IDs with a <c>_sample</c> suffix, amounts 1000 minor
+    /// units, times now), so a handler sees the full shape of the event. Properties are set directly rather than through
+    /// a constructor, because some records are built from entities (a customer) rather than from their fields.
     /// </summary>
-    public static object Sample(Type type, string eventName, DateTime now, int depth = 0)
+    public static object Sample(Type type, string eventName, DateTime now, string hint = "", int depth = 0)
     {
-        var ctor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
-        var args = ctor.GetParameters().Select(p => Value(p.ParameterType, p.Name ?? "", eventName, now, depth)).ToArray();
-        return ctor.Invoke(args);
+        var sample = System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(type);
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
+        {
+            property.SetValue(sample, Value(property.PropertyType, property.Name, eventName, now, hint, depth));
+        }
+        return sample;
     }
 
-    private static object? Value(Type type, string name, string eventName, DateTime now, int depth)
+    private static object? Value(Type type, string name, string eventName, DateTime now, string hint, int depth)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         if (t == typeof(string))
         {
-            return StringSample(name, eventName);
+            return StringSample(name, eventName, hint);
         }
         if (t == typeof(long) || t == typeof(int) || t == typeof(decimal) || t == typeof(double))
         {
@@ -193,16 +197,24 @@ public static class WebhookListenApi
             var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(item))!;
             if (depth < 3)
             {
-                list.Add(Value(item, name, eventName, now, depth + 1));
+                list.Add(Value(item, name, eventName, now, name, depth + 1));
             }
             return list;
         }
-        return depth < 3 && t.IsClass ? Sample(t, eventName, now, depth + 1) : null;
+        return depth < 3 && t.IsClass ? Sample(t, eventName, now, name, depth + 1) : null;
     }
 
-    private static string StringSample(string name, string eventName)
+    private static string StringSample(string name, string eventName, string hint)
     {
         var lower = name.ToLowerInvariant();
+        if (lower == "id")
+        {
+            hint = hint.ToLowerInvariant();
+            return hint.Contains("plan", StringComparison.Ordinal) ? "plan_sample"
+                : hint.Contains("addon", StringComparison.Ordinal) ? "addon_sample"
+                : hint.Length == 0 && eventName.StartsWith("customer.", StringComparison.Ordinal) ? "cus_sample"
+                : (hint.Length == 0 ? "object" : hint) + "_sample";
+        }
         return lower switch
         {
             "status" => eventName switch
