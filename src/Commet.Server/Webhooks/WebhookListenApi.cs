@@ -49,9 +49,11 @@ public static class WebhookListenApi
             ctx.HttpContext.RequestServices.GetRequiredService<ApiCaller>().Livemode ? Api.Error(ApiErrors.SandboxOnly) : await next(ctx))
             .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ApiErrorEnvelope), ["application/json"]));
 
-        sandbox.MapGet("/listen", async (HttpContext http, CommetDb db, ApiCaller caller, CancellationToken ct) =>
+        sandbox.MapGet("/listen", async (HttpContext http, CommetDb db, ApiCaller caller, IHostApplicationLifetime lifetime, CancellationToken ct) =>
         {
-            await StreamAsync(http, db, caller, ct);
+            // Ends with the client or with the server's shutdown (the CLI reconnects), so a listener never holds a stop up.
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+            await StreamAsync(http, db, caller, both.Token);
             return Results.Empty;
         }).WithSummary("Sandbox only: a text/event-stream of the organization's sandbox events from now on, each as its webhook envelope (our addition, for commet listen).");
 
@@ -104,7 +106,7 @@ public static class WebhookListenApi
                 var now = DateTime.UtcNow;
                 var from = now - Lookback > opened ? now - Lookback : opened;
                 var events = await db.Events.AsNoTracking().Where(e => e.CreatedAt >= from).OrderBy(e => e.Id)
-                    .Select(e => new { e.Id, e.Type, e.OccurredAt, e.CreatedAt, e.DataJson }).Take(500).ToListAsync(ct);
+                    .Select(e => new { e.Id, e.Type, e.OccurredAt, e.CreatedAt, e.DataJson }).ToListAsync(ct);
                 foreach (var e in events)
                 {
                     if (!seen.TryAdd(e.Id, e.CreatedAt))
@@ -133,6 +135,9 @@ public static class WebhookListenApi
             // The client went away: the stream simply ends.
         }
         catch (IOException) when (ct.IsCancellationRequested || http.RequestAborted.IsCancellationRequested)
+        {
+        }
+        catch (InvalidOperationException) when (http.RequestAborted.IsCancellationRequested)
         {
         }
     }
