@@ -136,6 +136,7 @@ public static class CliApp
 
         CatalogCommands.Add(root, host, Action);
         OperationCommands.Add(root, host, Action);
+        ListenCommands.Add(root, host, Action);
         return root;
     }
 

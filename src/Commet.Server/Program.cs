@@ -148,6 +148,7 @@ v1.MapPaymentProvider();
 v1.MapPortalSettings();
 v1.MapEmails();
 v1.MapWebhooks();
+v1.MapWebhookListen();
 v1.MapRequestAccess("/portal/request-access");
 v1.MapNotAvailable();
 app.MapRequestAccess("/api/portal/request-access").ExcludeFromDescription();

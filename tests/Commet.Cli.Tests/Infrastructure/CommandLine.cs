@@ -35,6 +35,19 @@ public sealed class CommandLine(Uri server, string apiKey) : IDisposable
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs a long-lived command (listen) writing to <paramref name="output"/> until <paramref name="ct"/> stops it.</summary>
+    public async Task<CliRun> RunAsync(TextWriter output, CancellationToken ct, params string[] args)
+    {
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["COMMET_URL"] = server.ToString(), ["COMMET_API_KEY"] = apiKey, ["COMMET_CONFIG_DIR"] = ConfigDir,
+        };
+        using var error = new StringWriter();
+        var host = new CliHost(output, error, new StringReader(""), name => env.GetValueOrDefault(name), inputRedirected: true);
+        var exit = await CliApp.RunAsync(args, host, ct);
+        return new CliRun(exit, output.ToString() ?? "", error.ToString());
+    }
+
     public static CommandLine For(TestTenant tenant) => new(tenant.Server.BaseAddress, tenant.SandboxKey);
 
     public void Dispose()
