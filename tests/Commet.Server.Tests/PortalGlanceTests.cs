@@ -41,6 +41,14 @@ public abstract class PortalGlanceTests<TServer>(TServer server) : IClassFixture
         Assert.Matches(@"<dt>Credits left</dt>\s*<dd>4,940 credits \(4,940 this month, 0 purchased\)</dd>", overview);
         Assert.DoesNotContain("<dt>Add-ons</dt>", overview, StringComparison.Ordinal);
         Assert.DoesNotContain("<dt>Seats</dt>", overview, StringComparison.Ordinal);
+
+        // A 500-credit pack bought on the confirm page: the notice says what was added and what is left now,
+        // 4,940 + 500 = 5,440; the overview then counts the 500 as purchased.
+        var pack = (await api.PostJson("/api/v1/credit-packs/manage", new { name = "500 credits", credits = 500, price = 1500 }).Ok()).Str("id");
+        var bought = await ann.ConfirmAsync($"/portal/purchases/confirm?kind=credit_pack&id={pack}", "/portal/purchases/confirm");
+        Assert.Equal((HttpStatusCode.Found, "/portal/purchases?m=credits_bought&n=500&left=5440"), (bought.Status, bought.Location));
+        Assert.Contains("500 credits added — 5,440 left.", await TextAsync(ann, bought.Location!), StringComparison.Ordinal);
+        Assert.Matches(@"<dd>5,440 credits \(4,940 this month, 500 purchased\)</dd>", await TextAsync(ann, "/portal"));
     }
 
     [Fact]
