@@ -233,8 +233,9 @@ public sealed partial class PortalJourneyTests(BrowserFixture fixture)
         await j.ShotAsync("bought");
         await Link(j.Page, "Buy Starter pack").ClickAsync();
         await Button(j.Page, "Pay $9.00").ClickAsync();
-        await SeeAsync(j.Page, "Credits added to your account");
-        Assert.EndsWith("/portal/purchases?m=credits_bought", j.Page.Url, StringComparison.Ordinal);
+        // Two Starter packs of 250 on a plan with none included: 500 left.
+        await SeeAsync(j.Page, "250 credits added — 500 left.");
+        Assert.EndsWith("/portal/purchases?m=credits_bought&n=250&left=500", j.Page.Url, StringComparison.Ordinal);
 
         await Link(j.Page, "Usage").ClickAsync();
         await SeeAsync(j.Page, "500");

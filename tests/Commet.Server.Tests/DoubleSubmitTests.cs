@@ -113,7 +113,7 @@ public abstract partial class DoubleSubmitTests<TServer>(TServer server) : IClas
 
         var answers = await PostTwentyTimesAsync(ann, $"/portal/purchases/confirm?kind=credit_pack&id={pack}", "/portal/purchases/confirm");
 
-        Assert.All(answers, a => Assert.Equal((HttpStatusCode.Found, "/portal/purchases?m=credits_bought"), (a.Status, a.Location)));
+        Assert.All(answers, a => Assert.Equal((HttpStatusCode.Found, "/portal/purchases?m=credits_bought&n=250&left=250"), (a.Status, a.Location)));
         // One pack: $9.00 charged once, 250 credits added once.
         await AssertOneChargeAsync(t, InvoiceTypes.CreditPurchase, 900, "purchase", 250);
         var usage = await ann.GetAsync("/portal/usage");

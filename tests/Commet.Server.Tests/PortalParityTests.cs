@@ -330,7 +330,8 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
         var usage = await ann.GetAsync("/portal/usage");
 
         Assert.Equal("/portal/purchases?m=credits_bought", bought.Location);
-        Assert.Equal("/portal/purchases?m=credits_bought", second.Location);
+        // Bought on the confirm page (no card step): the notice says what changed; 250 + 250 credits on a free plan with none included.
+        Assert.Equal("/portal/purchases?m=credits_bought&n=250&left=500", second.Location);
         Assert.Contains("Purchased credits: <strong>500</strong>", usage.Html, StringComparison.Ordinal);
         await AssertSameRowsAsync(twin, expectInvoices: 2);
     }

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Commet.Server.Pages.Portal;
 
 /// <summary>The overview: the subscription and its billing cycle, what is scheduled, the card, the latest invoices.</summary>
-public sealed class IndexModel(RenewalInvoices renewals) : PortalPageModel
+public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views) : PortalPageModel
 {
     public override PortalSection Section => PortalSection.Overview;
 
@@ -36,6 +36,23 @@ public sealed class IndexModel(RenewalInvoices renewals) : PortalPageModel
 
     /// <summary>The balance, on balance plans.</summary>
     public PortalBalance? Balance { get; private set; }
+
+    /// <summary>Credits left on a credits plan, as the usage page and the API's read-out count them.</summary>
+    public CreditsDto? Credits { get; private set; }
+
+    /// <summary>The names of the add-ons active on the subscription.</summary>
+    public IReadOnlyList<string> Addons { get; private set; } = [];
+
+    /// <summary>Each seat feature's seats in use and included ("3 of 5 in use").</summary>
+    public IReadOnlyList<(string Name, decimal Used, decimal Included)> Seats { get; private set; } = [];
+
+    /// <summary>
+    /// When a past-due subscription will be canceled if nobody pays: the engine's last dunning retry
+    /// (<see cref="Domain.Billing.Subscription.RetryDays"/> after the failed charge); when it fails, the subscription ends.
+    /// </summary>
+    public DateTime? CancelsOn => Subscription is { Status: SubscriptionStatus.PastDue, PaymentFailedAt: { } failed }
+        ? failed.AddDays(Domain.Billing.Subscription.RetryDays[^1])
+        : null;
 
     /// <summary>The open checkout of a subscription waiting for a first payment or for a card before its trial ends.</summary>
     public HostedSession? Checkout { get; private set; }
@@ -77,9 +94,27 @@ public sealed class IndexModel(RenewalInvoices renewals) : PortalPageModel
         {
             Upcoming = await renewals.UpcomingAsync(Portal.Scope, s, Ct);
         }
+        if (s is not null && Portal.HasLiveSubscription)
+        {
+            await ReadAtAGlanceAsync(s);
+        }
         if (!Portal.HasLiveSubscription)
         {
             StartChoices = await PlanChoices.PublicPlansAsync(Portal, Ct);
         }
+    }
+
+    /// <summary>Credits left, active add-ons and seats, read as the API's subscription read-out reads them.</summary>
+    private async Task ReadAtAGlanceAsync(Subscription s)
+    {
+        var view = await views.ToDtoAsync(Portal.Scope, s, Ct);
+        Credits = view.Credits;
+        Seats = view.Features.Where(f => f.Type == FeatureTypes.Seats && f.Usage is not null)
+            .Select(f => (f.Name, f.Usage!.Current, f.Usage.Included)).ToList();
+        Addons = await (from a in Portal.Db.SubscriptionAddons.AsNoTracking()
+                        where a.SubscriptionId == s.Id && a.Status == "active"
+                        join addon in Portal.Db.Addons.AsNoTracking() on a.AddonId equals addon.Id
+                        orderby addon.Name
+                        select addon.Name).ToListAsync(Ct);
     }
 }

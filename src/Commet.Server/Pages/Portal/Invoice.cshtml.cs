@@ -14,6 +14,9 @@ public sealed class InvoiceModel : PortalPageModel
 
     public Invoice Invoice { get; private set; } = null!;
 
+    /// <summary>The invoice's payment attempts, newest first, each with the card it was charged to (when known).</summary>
+    public IReadOnlyList<(PaymentTransaction Payment, PaymentMethod? Card)> Payments { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(string id)
     {
         var invoice = await Portal.Db.Invoices.AsNoTracking().Include(i => i.Lines)
@@ -23,6 +26,12 @@ public sealed class InvoiceModel : PortalPageModel
             return NotFound();
         }
         Invoice = invoice;
+        Payments = await (from t in Portal.Db.Transactions.AsNoTracking()
+                          where t.InvoiceId == invoice.Id && t.CustomerId == Portal.Customer.Id
+                          join m in Portal.Db.PaymentMethods.AsNoTracking() on t.PaymentMethodId equals m.Id into cards
+                          from m in cards.DefaultIfEmpty()
+                          orderby t.CreatedAt descending, t.Id descending
+                          select new ValueTuple<PaymentTransaction, PaymentMethod?>(t, m)).ToListAsync(Ct);
         return Page();
     }
 

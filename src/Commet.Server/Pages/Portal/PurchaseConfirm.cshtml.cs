@@ -1,10 +1,13 @@
 using System.Globalization;
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Domain.Usage;
 using Commet.Server.Payments;
 using Commet.Server.Portal;
 using Commet.Server.Subscriptions;
+using Commet.Server.Usage;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Pages.Portal;
 
@@ -66,13 +69,32 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
                 {
                     return PortalFormOutcome.To($"/portal/card/{step}");
                 }
-                return outcome.Error is { } error
-                    ? PortalFormOutcome.Failed(PortalMessages.For(error))
-                    : PortalFormOutcome.To(DonePath("/portal/purchases", outcome.Notice!));
+                if (outcome.Error is { } error)
+                {
+                    return PortalFormOutcome.Failed(PortalMessages.For(error));
+                }
+                var done = DonePath("/portal/purchases", outcome.Notice!);
+                return PortalFormOutcome.To(outcome.Notice == "credits_bought" ? done + await CreditsAddedAsync() : done);
             });
     }
 
     private PendingPurchase Intent => new(Kind, Id, Amount);
+
+    /// <summary>
+    /// "&amp;n=500&amp;left=1700" for the notice that says what changed: the pack's credits and the credits left now
+    /// (plan and purchased, as the usage page counts them); empty when the pack cannot be read.
+    /// </summary>
+    private async Task<string> CreditsAddedAsync()
+    {
+        var credits = await Portal.Db.CreditPacks.AsNoTracking().Where(c => c.Id == Id).Select(c => (long?)c.Credits).FirstOrDefaultAsync(Ct);
+        var plan = await Portal.PlanAsync(Ct);
+        if (credits is null || plan is null || Portal.Subscription is not { } s)
+        {
+            return "";
+        }
+        var account = await CheckUsage.ReadAccountAsync(Portal.Scope, s, plan, AccountKinds.Credits, Ct);
+        return FormattableString.Invariant($"&n={credits}&left={account.Total}");
+    }
 
     private async Task<IActionResult?> LoadAsync(string? kind, string? id, string? amount)
     {
