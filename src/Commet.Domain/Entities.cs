@@ -121,6 +121,12 @@ public sealed partial class Plan : ITenantOwned
     public bool IsFree { get; set; }
     public bool? BlockOnExhaustion { get; set; }
 
+    /// <summary>
+    /// Credits and balance plans: the share (0–100 %) of a period's credits or of the balance after its last refill
+    /// below which <c>credits.low</c> / <c>balance.low</c> fire; null = the server's default (10 %), 0 = never.
+    /// </summary>
+    public int? LowBalancePercent { get; set; }
+
     /// <summary>Position within the plan group; order, not price, decides upgrade vs downgrade.</summary>
     public int SortOrder { get; set; }
     public string? PlanGroupId { get; set; }

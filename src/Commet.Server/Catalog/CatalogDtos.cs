@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Commet.Domain;
 using Commet.Server.Customers;
 
@@ -18,7 +19,8 @@ public sealed record FeatureDto(
 /// <summary>The SDK's <c>Plan</c>: the plan with its features and prices (each price also carries its <c>id</c>).</summary>
 public sealed record PlanDto(
     string Id, string Name, string Code, string? Description, string? ConsumptionModel,
-    bool IsPublic, bool IsDefault, bool IsFree, bool? BlockOnExhaustion, int SortOrder, string? PlanGroupId,
+    bool IsPublic, bool IsDefault, bool IsFree, bool? BlockOnExhaustion,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? LowBalancePercent, int SortOrder, string? PlanGroupId,
     JsonElement? Metadata, DateTime CreatedAt, DateTime UpdatedAt,
     IReadOnlyList<PlanDto.PlanFeatureEntry> Features, IReadOnlyList<PlanDto.PlanPriceEntry> Prices, bool Livemode)
 {
@@ -36,7 +38,7 @@ public sealed record PlanDto(
 
     /// <summary>Needs <see cref="Plan.Prices"/> and <see cref="Plan.Features"/> with their <see cref="PlanFeature.Feature"/> loaded.</summary>
     public static PlanDto From(Plan p) => new(
-        p.Id, p.Name, p.Code, p.Description, p.ConsumptionModel, p.IsPublic, p.IsDefault, p.IsFree, p.BlockOnExhaustion,
+        p.Id, p.Name, p.Code, p.Description, p.ConsumptionModel, p.IsPublic, p.IsDefault, p.IsFree, p.BlockOnExhaustion, p.LowBalancePercent,
         p.SortOrder, p.PlanGroupId, MetadataJson.Read(p.MetadataJson), p.CreatedAt, p.UpdatedAt,
         p.Features.Where(f => f.Feature is not null).OrderBy(f => f.Feature!.Id, StringComparer.Ordinal).Select(ToEntry).ToList(),
         p.Prices.OrderBy(x => BillingIntervals.Rank(x.BillingInterval)).Select(ToEntry).ToList(),

@@ -19,6 +19,9 @@ public sealed class CreatePlanRequest
     public bool? IsPublic { get; set; }
     public bool? IsFree { get; set; }
     public bool? BlockOnExhaustion { get; set; }
+
+    /// <summary>Credits and balance plans: when <c>credits.low</c>/<c>balance.low</c> fire (0–100 %; a server addition).</summary>
+    public int? LowBalancePercent { get; set; }
     public string? PlanGroupId { get; set; }
 
     /// <summary>Position in <see cref="PlanGroupId"/> (after the group's last plan when left out), or in plan lists.</summary>
@@ -51,6 +54,9 @@ public sealed class UpdatePlanRequest
     /// <summary>Balance plans only.</summary>
     public bool? BlockOnExhaustion { get; set; }
 
+    /// <summary>Credits and balance plans: when <c>credits.low</c>/<c>balance.low</c> fire (0–100 %; a server addition).</summary>
+    public int? LowBalancePercent { get; set; }
+
     /// <summary>Position in the plan's group, or in plan lists (a server addition, for configuration as code).</summary>
     public int? SortOrder { get; set; }
 
@@ -78,6 +84,7 @@ public static class Plans
             .MaxLength("description", r.Description, CatalogRules.MaxDescription)
             .MaxLength("planGroupId", r.PlanGroupId, 100)
             .Range("sortOrder", r.SortOrder, 0, CatalogRules.MaxSortOrder)
+            .Range("lowBalancePercent", r.LowBalancePercent, 0, 100)
             .Metadata("metadata", r.Metadata);
         var model = r.ConsumptionModel ?? ConsumptionModels.Metered;
         CheckBlockOnExhaustion(check, model, r.BlockOnExhaustion);
@@ -104,6 +111,7 @@ public static class Plans
             IsFree = r.IsFree ?? false,
             BlockOnExhaustion = model == ConsumptionModels.Balance ? r.BlockOnExhaustion ?? false : null,
             SortOrder = r.SortOrder ?? 0,
+            LowBalancePercent = r.LowBalancePercent,
             MetadataJson = MetadataJson.Write(r.Metadata),
             CreatedAt = now,
             UpdatedAt = now,
@@ -143,7 +151,8 @@ public static class Plans
             check.Required("name", r.Name);
         }
         check.MaxLength("description", r.Description, CatalogRules.MaxDescription).Metadata("metadata", r.Metadata)
-            .Range("sortOrder", r.SortOrder, 0, CatalogRules.MaxSortOrder);
+            .Range("sortOrder", r.SortOrder, 0, CatalogRules.MaxSortOrder)
+            .Range("lowBalancePercent", r.LowBalancePercent, 0, 100);
         if (check.Failed)
         {
             return check.ToError();
@@ -170,6 +179,7 @@ public static class Plans
         }
         plan.IsPublic = r.IsPublic ?? plan.IsPublic;
         plan.SortOrder = r.SortOrder ?? plan.SortOrder;
+        plan.LowBalancePercent = r.LowBalancePercent ?? plan.LowBalancePercent;
         if (r.BlockOnExhaustion is { } block && plan.Model == ConsumptionModels.Balance)
         {
             plan.BlockOnExhaustion = block;

@@ -280,7 +280,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
                     return InsufficientCredits(account, cost);
                 }
                 Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
-                LowBalanceAlerts.AfterCreditsSpend(scope, s, live.Customer, account, before, options.Value.LowBalancePercent);
+                LowBalanceAlerts.AfterCreditsSpend(scope, s, live.Customer, account, before, live.Plan.LowBalancePercent ?? options.Value.LowBalancePercent);
                 if (account.Total == 0 && cost > 0)
                 {
                     EventRecorder.Record(db, scope.Tenant, new CreditsDepletedData(s.Id, s.CustomerId, 0), now, s.Id, live.Customer);
@@ -303,7 +303,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
                     return InsufficientBalance(account, cost, s.Currency);
                 }
                 Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
-                LowBalanceAlerts.AfterBalanceSpend(scope, s, live.Customer, account, before, options.Value.LowBalancePercent);
+                LowBalanceAlerts.AfterBalanceSpend(scope, s, live.Customer, account, before, live.Plan.LowBalancePercent ?? options.Value.LowBalancePercent);
                 if (before > 0 && account.Total <= 0)
                 {
                     EventRecorder.Record(db, scope.Tenant, new BalanceDepletedData(s.Id, s.CustomerId, account.Total, s.Currency), now, s.Id, live.Customer);

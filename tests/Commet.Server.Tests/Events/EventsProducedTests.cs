@@ -210,6 +210,41 @@ public abstract partial class EventsProducedTests<TServer>(TServer server) : ICl
     }
 
     [Fact]
+    public async Task BalanceLow_UsesThePlansOwnThreshold_AndZeroTurnsItOff()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Start);
+        await api.PostJson("/api/v1/features/manage", new { code = "calls", name = "Calls", type = "usage" }).Ok();
+        var plan = await api.PostJson("/api/v1/plans/manage",
+            new { code = "payg", name = "Pay as you go", consumptionModel = "balance", blockOnExhaustion = false, lowBalancePercent = 50 }).Ok();
+        Assert.Equal(50, plan["lowBalancePercent"]!.GetValue<int>());
+        await api.PostJson("/api/v1/plans/payg/prices", new { billingInterval = "monthly", price = 1000, includedBalance = 50000 }).Ok();
+        await api.PostJson("/api/v1/plans/payg/features", new { featureId = "calls", overage = new { enabled = true, unitPrice = 100 } }).Ok();
+        await api.Customer("bea");
+        var sub = (await api.Subscribe("bea", "payg")).Str("id");
+
+        // 50,000 included; the plan's mark is 50 % = 25,000. Each call costs 100.
+        // 240 calls: 50,000 − 24,000 = 26,000 (above); 11 calls: 24,900 (below: the one event).
+        await Track(api, "bea", "calls", 240);
+        Assert.DoesNotContain(await EventsAsync(t), e => e.Type == "balance.low");
+        await Track(api, "bea", "calls", 11);
+        var low = Assert.Single(await EventsAsync(t), e => e.Type == "balance.low").Data;
+        Assert.Equal((sub, 24900L, 25000L), (low.Str("subscriptionId"), low["currentBalance"]!.GetValue<long>(), low["thresholdBalance"]!.GetValue<long>()));
+
+        // 0 turns the events off: a $10.00 top-up (100,000) lifts it to 124,900 and re-arms the mark, then 1,240 calls
+        // (124,000) leave 900, far below any share of the refill, and nothing more is recorded.
+        Assert.Equal(0, (await api.PutJson("/api/v1/plans/payg/manage", new { lowBalancePercent = 0 }).Ok())["lowBalancePercent"]!.GetValue<int>());
+        await api.PostJson($"/api/v1/subscriptions/{sub}/balance/topup", new { amount = 1000 }).Ok();
+        await Track(api, "bea", "calls", 1240);
+        Assert.Single(await EventsAsync(t), e => e.Type == "balance.low");
+
+        var refused = await api.PutJson("/api/v1/plans/payg/manage", new { lowBalancePercent = 101 });
+        Assert.Equal((422, "validation_error"), ((int)refused.Status, refused.ErrorCode));
+        Assert.Equal(["lowBalancePercent"], refused.ErrorFields);
+    }
+
+    [Fact]
     public async Task TrialCheckoutReady_WhenATrialWaitsForACard()
     {
         var t = await server.NewTenantAsync();

@@ -1476,6 +1476,9 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
 
+                    b.Property<int?>("LowBalancePercent")
+                        .HasColumnType("integer");
+
                     b.Property<string>("MetadataJson")
                         .HasColumnType("text");
 

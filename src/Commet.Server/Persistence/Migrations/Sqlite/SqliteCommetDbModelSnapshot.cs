@@ -1469,6 +1469,9 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<bool>("Livemode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("LowBalancePercent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MetadataJson")
                         .HasColumnType("TEXT");
 
