@@ -93,6 +93,7 @@ public static class ApiErrors
     public static readonly Error Internal = new("internal_error", "Something went wrong on our side. Try again; if it keeps happening, contact support with the request ID.", 500, "api_error");
     public static readonly Error RouteNotFound = new("not_found", "No such endpoint.", 404, "invalid_request_error");
     public static readonly Error MethodNotAllowed = new("method_not_allowed", "This endpoint does not accept that HTTP method.", 405, "invalid_request_error");
+    public static readonly Error DeletedMeanwhile = Domain.Error.NotFound("resource", "The object was deleted by another request at the same time.");
     public static readonly Error SandboxOnly = Domain.Error.Forbidden("sandbox_only", "This endpoint is only available with a sandbox API key.");
 
     public static Error EndpointNotAvailable(string what) =>

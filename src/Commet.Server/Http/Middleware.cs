@@ -46,6 +46,12 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         {
             // The client went away; nobody is listening for an answer.
         }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException) when (!context.Response.HasStarted)
+        {
+            // The row the request read was deleted by another request before this one wrote (two deletes of one
+            // plan group at once, say): for this request the object no longer exists.
+            await Api.WriteErrorAsync(context, ApiErrors.DeletedMeanwhile);
+        }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, RedactedPath(context.Request.Path.Value));
