@@ -23,6 +23,8 @@ trap cleanup EXIT
 passed=0; failed=0; skipped=0; crashed=0
 # The server tests' benchmark pass (BenchmarkPass.cs) writes its figures here; they are printed after that project.
 export COMMET_BENCH_OUT=$results/benchmarks.txt
+# The hostile-input suite (HostileInputTests.cs) writes its figures here; they are printed after that project too.
+export COMMET_HOSTILE_OUT=$results/hostile.txt
 
 echo "== build (Release)"
 if ! dotnet build Commet.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
@@ -48,6 +50,10 @@ for project in tests/Commet.Domain.Tests tests/Commet.Server.Tests tests/Commet.
   if [ $name = Commet.Server.Tests ] && [ -f "$COMMET_BENCH_OUT" ]; then
     echo "-- benchmark pass (figures, not a gate; the machine's load shows in each header)"
     cat "$COMMET_BENCH_OUT"
+  fi
+  if [ $name = Commet.Server.Tests ] && [ -f "$COMMET_HOSTILE_OUT" ]; then
+    echo "-- hostile input (requests sent by category; 5xx other than the documented 501s fail the suite)"
+    cat "$COMMET_HOSTILE_OUT"
   fi
 done
 

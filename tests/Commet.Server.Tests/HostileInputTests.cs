@@ -38,7 +38,7 @@ public abstract partial class HostileInputTests<TServer>(TServer server, ITestOu
 {
     private const int Workers = 4;
 
-    private static int ApiBudget => int.TryParse(Environment.GetEnvironmentVariable("COMMET_HOSTILE_REQUESTS"), out var n) ? n : 3600;
+    private static int ApiBudget => int.TryParse(Environment.GetEnvironmentVariable("COMMET_HOSTILE_REQUESTS"), out var n) ? n : 4000;
 
     private int Seed => int.TryParse(Environment.GetEnvironmentVariable("COMMET_HOSTILE_SEED"), out var s) ? s : server.Name.Length * 7919;
 
@@ -1023,6 +1023,71 @@ public abstract partial class HostileInputTests<TServer>(TServer server, ITestOu
     }
 
     // ---------------------------------------------------------------- regressions found by the suite
+
+    [Theory]
+    [InlineData("/api/v1/invoices?customerId=%00", "customerId")]
+    [InlineData("/api/v1/seats/balances?customerId=a%00b", "customerId")]
+    [InlineData("/api/v1/active-addons?customerId=%00", "customerId")]
+    // cur_ + base64url("cus_\0"): a cursor this API never returned, holding a NUL.
+    [InlineData("/api/v1/transactions?cursor=cur_Y3VzXwA", "cursor")]
+    [InlineData("/api/v1/addons?cursor=cur_Y3VzXwA", "cursor")]
+    public async Task NulInAQueryValueOrCursor_Is422NamingIt_OnEveryDatabase(string url, string field)
+    {
+        var t = await server.NewTenantAsync();
+
+        var answer = await t.Api.GetJson(url);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.Status);
+        Assert.Equal("validation_error", answer.ErrorCode);
+        Assert.Equal([field], answer.ErrorFields);
+    }
+
+    [Theory]
+    [InlineData("PUT", "/api/v1/usage", "{\"customerId\":\"c\\u0000\",\"feature\":\"f\",\"value\":1}", "customerId")]
+    [InlineData("POST", "/api/v1/usage/events", "{\"customerId\":\"c\",\"feature\":\"f\\u0000\"}", "feature")]
+    [InlineData("POST", "/api/v1/customers", "{\"id\":\"c\",\"email\":\"c@example.com\",\"metadata\":{\"k\":\"\\u0000\"}}", "metadata.k")]
+    [InlineData("POST", "/api/v1/usage/events/batch", "{\"events\":[{\"customerId\":\"c\",\"feature\":\"f\"},{\"customerId\":\"\\u0000\",\"feature\":\"f\"}]}", "events[1].customerId")]
+    public async Task NulInAJsonString_Is422NamingTheField_OnEveryDatabase(string method, string path, string body, string field)
+    {
+        var t = await server.NewTenantAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+        var answer = await t.Api.SendRawAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.Status);
+        Assert.Equal([field], answer.ErrorFields);
+    }
+
+    [Fact]
+    public async Task SetUsage_ManyAtOnceWithOneIdempotencyKey_AllAnswerTheOneEvent_NeverA500()
+    {
+        var tenant = await server.NewTenantAsync();
+        var side = await SideAsync("a", tenant, livemode: false);
+
+        for (var round = 0; round < 3; round++)
+        {
+            var key = $"set-{round}";
+            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+                side.Api.PutJson("/api/v1/usage", new { customerId = side.Customer, feature = "afeat", value = 15 + round, idempotencyKey = key })));
+
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+            Assert.Single(answers.Select(a => a.Data["id"]!.GetValue<string>()).Distinct());
+        }
+    }
+
+    [Theory]
+    [InlineData("/pay/%20?handler=StripeReturn&session_id=cs_test_1")]
+    [InlineData("/pay/%20?handler=StripeReturn")]
+    [InlineData("/pay/%20")]
+    public async Task PayPage_BlankToken_IsNotFound_NotA500(string url)
+    {
+        using var browser = new PageClient(server.BaseAddress);
+
+        var page = await browser.Get(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, page.Status);
+        Assert.Contains("<html", page.Html, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task DeletingOnePlanGroupManyTimesAtOnce_OneDeletes_TheOthersAreNotFound_NeverA500()

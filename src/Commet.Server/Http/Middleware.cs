@@ -90,6 +90,16 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             return;
         }
         caller.Set(resolved.Id, resolved.OrganizationId, resolved.Livemode);
+        // No query value may hold a NUL character: no ID or code has one, and PostgreSQL cannot compare such text.
+        foreach (var (name, values) in context.Request.Query)
+        {
+            if (name.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+            {
+                var field = name.Contains('\0', StringComparison.Ordinal) ? "query" : name;
+                await Api.WriteErrorAsync(context, Error.Validation(field, $"{field} must not contain a NUL character."));
+                return;
+            }
+        }
         // The request's context is taken from the pool here, for /api requests only (not for pages, probes or assets).
         context.RequestServices.GetRequiredService<CommetDb>().ScopeTo(resolved.OrganizationId, resolved.Livemode);
         await next(context);

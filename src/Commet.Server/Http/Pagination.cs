@@ -49,7 +49,8 @@ public sealed record PageRequest(int Limit, string? AfterId)
         try
         {
             var id = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor.AsSpan(4)));
-            return id.Contains('_', StringComparison.Ordinal) ? id : null;
+            // No control characters: PostgreSQL cannot compare a text holding NUL, and no ID has one.
+            return id.Contains('_', StringComparison.Ordinal) && !id.Any(char.IsControl) ? id : null;
         }
         catch (FormatException)
         {

@@ -56,9 +56,14 @@ public sealed class HostedLinks(IDataProtectionProvider protection, IOptions<Com
 
     public string Url(HostedSession session, string requestBase) => $"{Base(requestBase)}/pay/{Token(session)}";
 
-    /// <summary>The session a token names, or null for a forged, altered or expired token.</summary>
-    public string? SessionIdOf(string token)
+    /// <summary>The session a token names, or null for a forged, altered, expired or missing token.</summary>
+    public string? SessionIdOf(string? token)
     {
+        if (string.IsNullOrEmpty(token))
+        {
+            // A blank path segment binds as null ("/pay/%20").
+            return null;
+        }
         try
         {
             return protector.Unprotect(token);

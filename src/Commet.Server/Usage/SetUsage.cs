@@ -44,7 +44,7 @@ public sealed class SetUsage
         {
             return earlier;
         }
-        return await scope.Db.InTransactionAsync<UsageEvent>(async () =>
+        var result = await scope.Db.InTransactionAsync<UsageEvent>(async () =>
         {
             var found = await Consumption.LiveAsync(scope.Db, r.CustomerId!, ct);
             if (!found.IsSuccess)
@@ -103,6 +103,13 @@ public sealed class SetUsage
             }
             day.Quantity += adjustment;
             return evt;
-        }, ct);
+        }, ct, onConflict: Error.Conflict("duplicate_event", "An event with this idempotencyKey was recorded at the same time."));
+        // Two requests with one idempotencyKey at once: the unique index let one in; the other answers with its event.
+        if (!result.IsSuccess && result.Error.Code == "duplicate_event" && r.IdempotencyKey is not null
+            && await scope.Db.UsageEvents.AsNoTracking().FirstOrDefaultAsync(e => e.IdempotencyKey == r.IdempotencyKey, ct) is { } winner)
+        {
+            return winner;
+        }
+        return result;
     }
 }
