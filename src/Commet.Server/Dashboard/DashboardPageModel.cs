@@ -77,8 +77,9 @@ public abstract class DashboardAccountPageModel : PageModel, IDashboardAlerts
         }
         Member = member;
         Organizations = await Db.Memberships.AsNoTracking().Where(m => m.UserId == member.Id)
-            .Join(Db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new OrganizationChoice(o.Id, o.Name, m.Role))
-            .OrderBy(o => o.Name).ToListAsync(Ct);
+            .Join(Db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new { o.Id, o.Name, m.Role })
+            .OrderBy(o => o.Name).ThenBy(o => o.Id)
+            .Select(o => new OrganizationChoice(o.Id, o.Name, o.Role)).ToListAsync(Ct);
         if (await BeforeHandlerAsync(context) is { } stop)
         {
             context.Result = stop;

@@ -24,8 +24,9 @@ public sealed class MembersModel(InviteMember invite, TimeProvider clock) : Dash
     {
         var orgId = Organization.Id;
         Members = await Db.Memberships.AsNoTracking().Where(m => m.OrganizationId == orgId)
-            .Join(Db.DashboardUsers, m => m.UserId, u => u.Id, (m, u) => new Row(u.Id, u.Email!, m.Role, m.CreatedAt))
-            .OrderBy(r => r.Email).ToListAsync(Ct);
+            .Join(Db.DashboardUsers, m => m.UserId, u => u.Id, (m, u) => new { u.Id, u.Email, m.Role, m.CreatedAt })
+            .OrderBy(r => r.Email)
+            .Select(r => new Row(r.Id, r.Email!, r.Role, r.CreatedAt)).ToListAsync(Ct);
         var now = clock.GetUtcNow().UtcDateTime;
         Open = await Db.Invitations.AsNoTracking()
             .Where(i => i.OrganizationId == orgId && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)

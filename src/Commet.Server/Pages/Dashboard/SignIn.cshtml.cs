@@ -21,6 +21,10 @@ public sealed class SignInModel(SignInManager<DashboardUser> signIn, CreateFirst
             return Redirect("/dashboard/setup");
         }
         ReturnUrl = SafeReturn(returnUrl);
+        if (Request.Query["reset"] == "1")
+        {
+            Notice = "Your password is changed. Sign in with the new one.";
+        }
         return Page();
     }
 
@@ -46,7 +50,7 @@ public sealed class SignInModel(SignInManager<DashboardUser> signIn, CreateFirst
         if (result.IsLockedOut)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Problem = "Too many failed sign-ins: this account is locked for a while. Try again later, or reset the password.";
+            Problem = "Too many failed sign-ins: this account is locked for a while. Try again later.";
             return Page();
         }
         Problem = "The email or the password is wrong.";
