@@ -49,6 +49,27 @@ public abstract class DashboardFirstRunTests<TServer>(TServer server) : IClassFi
             Assert.True(await db.AuditLog.AnyAsync(a => a.UserId == owner.Id && a.Action == AuditActions.OwnerCreated));
         }
 
+        // The owner creates a second organization: sandbox and live keys shown once, both working on the API, and
+        // the owner's picker now lists it.
+        var form = await browser.Get("/dashboard/organizations/new");
+        Assert.Equal(HttpStatusCode.OK, form.Status);
+        var made = await browser.Post("/dashboard/organizations/new", new Dictionary<string, string> { ["name"] = "Second Co" });
+        Assert.Equal(HttpStatusCode.OK, made.Status);
+        var sandboxKey = System.Text.RegularExpressions.Regex.Match(made.Html, "id=\"sandbox-key\">(ck_test_[A-Za-z0-9]+)<").Groups[1].Value;
+        var liveKey = System.Text.RegularExpressions.Regex.Match(made.Html, "id=\"live-key\">(ck_live_[A-Za-z0-9]+)<").Groups[1].Value;
+        var sandboxWho = await server.Client(sandboxKey).GetJson("/api/v1/whoami");
+        var liveWho = await server.Client(liveKey).GetJson("/api/v1/whoami");
+        Assert.Equal(HttpStatusCode.OK, sandboxWho.Status);
+        Assert.Equal(HttpStatusCode.OK, liveWho.Status);
+        string secondId;
+        await using (var db = server.RawDb())
+        {
+            secondId = await db.Organizations.Where(o => o.Name == "Second Co").Select(o => o.Id).SingleAsync();
+            Assert.True(await db.AuditLog.AnyAsync(a => a.OrganizationId == secondId && a.Action == AuditActions.OrganizationCreated));
+        }
+        Assert.Contains(secondId, sandboxWho.Raw, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Get($"/dashboard/{secondId}/live")).Status);
+
         // Closed: a second visitor is sent to sign in, and a post cannot make a second owner.
         using var stranger = new DashboardClient(server);
         Assert.Equal("/dashboard/sign-in", (await stranger.Get("/dashboard/setup")).Location);

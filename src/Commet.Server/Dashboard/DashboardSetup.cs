@@ -110,6 +110,22 @@ public static class DashboardSetup
     public static void UseCommetDashboard(this WebApplication app) =>
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/dashboard"), dashboard =>
         {
+            dashboard.Use(async (context, next) =>
+            {
+                // A fault on a page is a short apology page (500), not the API's JSON envelope or a stack trace.
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && !context.Response.HasStarted)
+                {
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Commet.Dashboard")
+                        .LogError(ex, "Dashboard page failed: {Method} {Path}", context.Request.Method, Http.RequestEnvelopeMiddleware.RedactedPath(context.Request.Path.Value));
+                    context.Response.Clear();
+                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    await DashboardStatusPages.WritePageAsync(context, "Something went wrong", "The page could not be shown. Try again; if it keeps happening, the server's log has the details.");
+                }
+            });
             dashboard.UseStatusCodePages(DashboardStatusPages.WriteAsync);
             dashboard.UseAuthentication();
             dashboard.UseAuthorization();
