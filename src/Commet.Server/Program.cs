@@ -8,6 +8,7 @@ using Commet.Server.TestClocks;
 using Commet.Server.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Commet.Server.Customers;
+using Commet.Server.Dashboard;
 using Commet.Server.Emails;
 using Commet.Server.Http;
 using Commet.Server.Infrastructure;
@@ -98,10 +99,12 @@ builder.Services.AddSingleton<EmailComposer>();
 builder.Services.AddSingleton<EmailTransport>();
 builder.Services.AddSingleton<PortalLinkRequests>();
 builder.Services.AddHostedService<EmailSender>();
+builder.AddCommetDashboard();
 
 var app = builder.Build();
 
 await app.Services.GetRequiredService<Bootstrap>().RunAsync(CancellationToken.None);
+await AdminBootstrap.RunAsync(app.Services, CancellationToken.None);
 app.Logger.LogInformation("Storage: {Provider}", provider);
 
 if (trustsConfiguredProxies)
@@ -118,6 +121,7 @@ app.UseWhen(c => c.Request.Path.StartsWithSegments("/portal"), portal =>
     portal.UseMiddleware<PortalErrorMiddleware>();
     portal.UseStatusCodePages(PortalStatusPages.WriteAsync);
 });
+app.UseCommetDashboard();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
 app.UseMiddleware<RateLimitHeadersMiddleware>();

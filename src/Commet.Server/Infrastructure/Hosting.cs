@@ -17,6 +17,8 @@ public static class Hosting
         ["COMMET_STRIPE_SECRET_KEY"] = "Commet:Stripe:SecretKey",
         ["COMMET_STRIPE_WEBHOOK_SECRET"] = "Commet:Stripe:WebhookSecret",
         ["COMMET_STRIPE_API_BASE"] = "Commet:Stripe:ApiBase",
+        ["COMMET_ADMIN_EMAIL"] = "Commet:Dashboard:AdminEmail",
+        ["COMMET_ADMIN_PASSWORD"] = "Commet:Dashboard:AdminPassword",
     };
 
     /// <summary>

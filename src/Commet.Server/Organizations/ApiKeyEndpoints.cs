@@ -48,34 +48,20 @@ public static class ApiKeyEndpoints
             return Answer.Page(result.Map(ApiKeyDto.From));
         }).WithSummary("List API keys (never the secret).");
 
-        group.MapPost("/", async Task<Results<ApiCreated<CreatedApiKeyDto>, ApiProblem>> (Json<CreateApiKeyRequest> body, CommetDb db, ApiCaller caller, ApiKeyService keys, TimeProvider clock, CancellationToken ct) =>
+        group.MapPost("/", async Task<Results<ApiCreated<CreatedApiKeyDto>, ApiProblem>> (Json<CreateApiKeyRequest> body, CommetDb db, ApiCaller caller, CreateApiKey create, CancellationToken ct) =>
         {
-            var r = body.Value;
-            var check = new Check().Required("name", r.Name, 200).Range("expiresInDays", r.ExpiresInDays, 1, 3650);
-            if (check.Failed)
-            {
-                return Answer.Problem(check.ToError());
-            }
-            DateTime? expires = r.ExpiresInDays is { } days ? clock.GetUtcNow().UtcDateTime.AddDays(days) : null;
-            var (key, secret) = await keys.CreateAsync(db, caller.OrganizationId, caller.Livemode, r.Name!.Trim(), expires, null, ct);
-            return Answer.Created(new CreatedApiKeyDto(key.Id, key.Name, secret, key.Prefix, key.ExpiresAt, key.CreatedAt, key.Livemode));
+            var result = await create.HandleAsync(body.Value, db, caller, ct);
+            return result.IsSuccess ? Answer.Created(result.Value) : Answer.Problem(result.Error!);
         }).WithSummary("Create an API key; the full key is in this answer only.");
 
-        group.MapDelete("/{id}", async Task<Results<ApiOk<DeletedDto>, ApiNotFound, ApiProblem>> (string id, CommetDb db, ApiCaller caller, ApiKeyService keys, CancellationToken ct) =>
+        group.MapDelete("/{id}", async Task<Results<ApiOk<DeletedDto>, ApiNotFound, ApiProblem>> (string id, CommetDb db, ApiCaller caller, RevokeApiKey revoke, CancellationToken ct) =>
         {
-            var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
-            if (key is null)
+            var result = await revoke.HandleAsync(id, db, caller, ct);
+            if (!result.IsSuccess)
             {
-                return Answer.NotFound(Error.NotFound("api_key", $"No API key with ID '{id}'."));
+                return result.Error!.Status == StatusCodes.Status404NotFound ? Answer.NotFound(result.Error) : Answer.Problem(result.Error);
             }
-            if (key.Id == caller.ApiKeyId)
-            {
-                return Answer.Problem(Error.Conflict("api_key_in_use", "A key cannot delete itself; use another key of this organization."));
-            }
-            db.ApiKeys.Remove(key);
-            await db.SaveChangesAsync(ct);
-            keys.Forget(key.Hash);
-            return Answer.Ok(new DeletedDto(key.Id, "api_key", key.Livemode));
+            return Answer.Ok(new DeletedDto(result.Value.Id, "api_key", result.Value.Livemode));
         }).WithSummary("Revoke and delete an API key.");
     }
 }

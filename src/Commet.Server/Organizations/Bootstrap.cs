@@ -50,7 +50,7 @@ public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyServi
         {
             return false;
         }
-        db.Organizations.Add(new Organization { Id = Organization.DefaultId, Name = "Default organization", CreatedAt = clock.GetUtcNow().UtcDateTime });
+        db.Organizations.Add(CreateOrganization.NewOrganization(Organization.DefaultId, "Default organization", clock));
         try
         {
             await db.SaveChangesAsync(ct);

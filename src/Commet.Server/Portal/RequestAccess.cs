@@ -107,9 +107,23 @@ public static class RequestAccess
             customer = matches[0];
         }
 
-        var branding = await brandings.GetAsync(db, caller.OrganizationId, caller.Livemode, ct);
-        var token = await sessions.CreateLinkAsync(db, customer, r.ReturnUrl, branding.Settings, ct, CustomerRules.NormalizeLocale(r.Locale));
-        var baseUrl = (options.Value.PublicUrl is { Length: > 0 } p ? p : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
-        return Answer.Ok(new PortalAccessDto(baseUrl + AccessPath + token, caller.Livemode));
+        var url = await CreateLinkAsync(db, customer, caller.OrganizationId, caller.Livemode, r.ReturnUrl, r.Locale, sessions, brandings, BaseUrl(options.Value, request), ct);
+        return Answer.Ok(new PortalAccessDto(url, caller.Livemode));
     }
+
+    /// <summary>
+    /// The single-use portal link for a customer already found in the caller's tenant: what this endpoint answers, and
+    /// what the dashboard's "open the portal as this customer" follows.
+    /// </summary>
+    public static async Task<string> CreateLinkAsync(CommetDb db, Customer customer, string organizationId, bool livemode, string? returnUrl, string? locale,
+        PortalSessions sessions, PortalBrandings brandings, string baseUrl, CancellationToken ct)
+    {
+        var branding = await brandings.GetAsync(db, organizationId, livemode, ct);
+        var token = await sessions.CreateLinkAsync(db, customer, returnUrl, branding.Settings, ct, CustomerRules.NormalizeLocale(locale));
+        return baseUrl + AccessPath + token;
+    }
+
+    /// <summary>The server's public base URL (<c>Commet:PublicUrl</c>), or the request's own.</summary>
+    public static string BaseUrl(CommetOptions options, HttpRequest request) =>
+        (options.PublicUrl is { Length: > 0 } p ? p : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
 }
