@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Server.Infrastructure;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Commet.Server.Organizations;
 /// readable by the owner only. Keys given in <c>COMMET_BOOTSTRAP_*_KEY</c> are registered on every start.
 /// </summary>
 public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyService keys, IOptions<CommetOptions> options,
-    TimeProvider clock, ILogger<Bootstrap> logger)
+    TimeProvider clock, ILogger<Bootstrap> logger, IKeyManager? dataProtectionKeys = null)
 {
     public async Task RunAsync(CancellationToken ct)
     {
@@ -26,6 +27,7 @@ public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyServi
                 clock.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        await EnsureDataProtectionKeyAsync(db, ct);
         var createdOrganization = await EnsureDefaultOrganizationAsync(db, ct);
         await RegisterGivenKeyAsync(db, o.BootstrapSandboxKey, livemode: false, ct);
         await RegisterGivenKeyAsync(db, o.BootstrapLiveKey, livemode: true, ct);
@@ -42,6 +44,32 @@ public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyServi
             Console.WriteLine($"  It is also saved, readable by you only, in {file}");
             Console.WriteLine();
         }
+    }
+
+    /// <summary>
+    /// Makes sure the shared key ring holds a usable Data Protection key before this node serves anything. Left to
+    /// itself, each node creates a key on first use when it finds none, and nodes started together on an empty
+    /// database would each make their own: a webhook secret, hosted-page link or form token protected on one node
+    /// could not be read on the other until its cached key ring refreshed (up to a day later). Under a lock shared
+    /// through the database, the first node creates the key and the others find it.
+    /// </summary>
+    private async Task EnsureDataProtectionKeyAsync(CommetDb db, CancellationToken ct)
+    {
+        if (dataProtectionKeys is null)
+        {
+            return;
+        }
+        await StartupLock.RunExclusiveAsync(db, _ =>
+        {
+            var now = clock.GetUtcNow();
+            var usable = dataProtectionKeys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2));
+            if (!usable)
+            {
+                dataProtectionKeys.CreateNewKey(now, now.AddDays(90));
+                logger.LogInformation("Created the Data Protection key shared by every node");
+            }
+            return Task.CompletedTask;
+        }, ct);
     }
 
     private async Task<bool> EnsureDefaultOrganizationAsync(CommetDb db, CancellationToken ct)
