@@ -19,15 +19,23 @@ public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyServi
     {
         var o = options.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (o.MigrateOnStartup)
+        // Nodes starting together on one database take turns: the first migrates the schema and creates the Data
+        // Protection key, the others find both done (EF's own migration lock did not stop two fresh nodes from both
+        // applying the first migration, and the second one's start then failed).
+        await using (var lockDb = await dbFactory.CreateDbContextAsync(ct))
         {
-            var started = clock.GetTimestamp();
-            var migrated = await Database.MigrateAsync(db, ct);
-            logger.LogInformation("Schema {Outcome} in {Ms:0} ms", migrated ? "migrated" : "up to date, checked",
-                clock.GetElapsedTime(started).TotalMilliseconds);
+            await StartupLock.RunExclusiveAsync(lockDb, async token =>
+            {
+                if (o.MigrateOnStartup)
+                {
+                    var started = clock.GetTimestamp();
+                    var migrated = await Database.MigrateAsync(db, token);
+                    logger.LogInformation("Schema {Outcome} in {Ms:0} ms", migrated ? "migrated" : "up to date, checked",
+                        clock.GetElapsedTime(started).TotalMilliseconds);
+                }
+                EnsureDataProtectionKey();
+            }, ct);
         }
-
-        await EnsureDataProtectionKeyAsync(db, ct);
         var createdOrganization = await EnsureDefaultOrganizationAsync(db, ct);
         await RegisterGivenKeyAsync(db, o.BootstrapSandboxKey, livemode: false, ct);
         await RegisterGivenKeyAsync(db, o.BootstrapLiveKey, livemode: true, ct);
@@ -50,26 +58,22 @@ public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyServi
     /// Makes sure the shared key ring holds a usable Data Protection key before this node serves anything. Left to
     /// itself, each node creates a key on first use when it finds none, and nodes started together on an empty
     /// database would each make their own: a webhook secret, hosted-page link or form token protected on one node
-    /// could not be read on the other until its cached key ring refreshed (up to a day later). Under a lock shared
-    /// through the database, the first node creates the key and the others find it.
+    /// could not be read on the other until its cached key ring refreshed (up to a day later). Runs under the
+    /// start-up lock, so the first node creates the key and the others find it.
     /// </summary>
-    private async Task EnsureDataProtectionKeyAsync(CommetDb db, CancellationToken ct)
+    private void EnsureDataProtectionKey()
     {
         if (dataProtectionKeys is null)
         {
             return;
         }
-        await StartupLock.RunExclusiveAsync(db, _ =>
+        var now = clock.GetUtcNow();
+        var usable = dataProtectionKeys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2));
+        if (!usable)
         {
-            var now = clock.GetUtcNow();
-            var usable = dataProtectionKeys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2));
-            if (!usable)
-            {
-                dataProtectionKeys.CreateNewKey(now, now.AddDays(90));
-                logger.LogInformation("Created the Data Protection key shared by every node");
-            }
-            return Task.CompletedTask;
-        }, ct);
+            dataProtectionKeys.CreateNewKey(now, now.AddDays(90));
+            logger.LogInformation("Created the Data Protection key shared by every node");
+        }
     }
 
     private async Task<bool> EnsureDefaultOrganizationAsync(CommetDb db, CancellationToken ct)

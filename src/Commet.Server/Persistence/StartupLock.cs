@@ -5,7 +5,8 @@ namespace Commet.Server.Persistence;
 /// <summary>
 /// Serializes a start-up step across nodes that share one database: on PostgreSQL a transaction-scoped advisory lock
 /// held while <c>step</c> runs (a second node starting at the same moment waits, then sees the first one's work); on
-/// SQLite, where one process owns the file, the step simply runs.
+/// SQLite, where one process owns the file, the step simply runs. The lock's context is one of its own: its
+/// connection holds the lock's transaction, so the step does its work on other contexts.
 /// </summary>
 public static class StartupLock
 {
