@@ -23,6 +23,8 @@ trap cleanup EXIT
 passed=0; failed=0; skipped=0; crashed=0
 # The server tests' benchmark pass (BenchmarkPass.cs) writes its figures here; they are printed after that project.
 export COMMET_BENCH_OUT=$results/benchmarks.txt
+# The multi-node and crash suites (MultiNodeTests.cs, CrashTests.cs) write their figures here; printed likewise.
+export COMMET_RELIABILITY_OUT=$results/reliability.txt
 
 echo "== build (Release)"
 if ! dotnet build Commet.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
@@ -48,6 +50,10 @@ for project in tests/Commet.Domain.Tests tests/Commet.Server.Tests tests/Commet.
   if [ $name = Commet.Server.Tests ] && [ -f "$COMMET_BENCH_OUT" ]; then
     echo "-- benchmark pass (figures, not a gate; the machine's load shows in each header)"
     cat "$COMMET_BENCH_OUT"
+  fi
+  if [ $name = Commet.Server.Tests ] && [ -f "$COMMET_RELIABILITY_OUT" ]; then
+    echo "-- multi-node and crash suites (docs/reliability.md)"
+    cat "$COMMET_RELIABILITY_OUT"
   fi
 done
 
