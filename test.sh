@@ -25,6 +25,8 @@ passed=0; failed=0; skipped=0; crashed=0
 export COMMET_BENCH_OUT=$results/benchmarks.txt
 # The hostile-input suite (HostileInputTests.cs) writes its figures here; they are printed after that project too.
 export COMMET_HOSTILE_OUT=$results/hostile.txt
+# The multi-node and crash suites (MultiNodeTests.cs, CrashTests.cs) write their figures here; printed likewise.
+export COMMET_RELIABILITY_OUT=$results/reliability.txt
 
 echo "== build (Release)"
 if ! dotnet build Commet.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
@@ -54,6 +56,10 @@ for project in tests/Commet.Domain.Tests tests/Commet.Server.Tests tests/Commet.
   if [ $name = Commet.Server.Tests ] && [ -f "$COMMET_HOSTILE_OUT" ]; then
     echo "-- hostile input (requests sent by category; 5xx other than the documented 501s fail the suite)"
     cat "$COMMET_HOSTILE_OUT"
+  fi
+  if [ $name = Commet.Server.Tests ] && [ -f "$COMMET_RELIABILITY_OUT" ]; then
+    echo "-- multi-node and crash suites (docs/reliability.md)"
+    cat "$COMMET_RELIABILITY_OUT"
   fi
 done
 

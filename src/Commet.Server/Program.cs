@@ -129,9 +129,7 @@ app.UseMiddleware<IdempotencyMiddleware>();
 
 // Probes answer at routing, past every middleware (no request ID, log scope, key lookup or database context).
 app.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription().ShortCircuit();
-app.MapGet("/readyz", async (CommetDb db, CancellationToken ct) =>
-    await db.Database.CanConnectAsync(ct) ? Results.Text("ready") : Results.Text("database unreachable", statusCode: 503))
-    .ExcludeFromDescription().ShortCircuit();
+app.MapGet("/readyz", ReadyProbe.AnswerAsync).ExcludeFromDescription().ShortCircuit();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Commet for .NET API").AddPreferredSecuritySchemes("ApiKey"));

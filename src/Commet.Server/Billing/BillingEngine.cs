@@ -31,6 +31,9 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
 
     private static readonly Type[] CopiedTypes = [typeof(Invoice), typeof(InvoiceLine), typeof(PaymentTransaction), typeof(BillingEvent), typeof(Commet.Domain.EmailMessage)];
 
+    /// <summary>The claim's length: <see cref="BillingOptions.LeaseSeconds"/> (5 minutes when not positive).</summary>
+    private TimeSpan Lease => options.Value.LeaseSeconds > 0 ? TimeSpan.FromSeconds(options.Value.LeaseSeconds) : LeaseTime;
+
     private readonly string owner = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
     public async Task<BillingRun> RunAsync(Tenant tenant, DateTime now, string baseUrl, CancellationToken ct)
@@ -75,7 +78,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
             }
             foreach (var item in due)
             {
-                var leaseUntil = clock.RealNow + LeaseTime;
+                var leaseUntil = clock.RealNow + Lease;
                 var claimed = await db.Subscriptions
                     .Where(s => s.Id == item.Id && (s.LeaseUntil == null || s.LeaseUntil < realNow))
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, owner).SetProperty(s => s.LeaseUntil, leaseUntil), ct);
@@ -103,7 +106,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
         // Still due and not leased: a chunk another run has finished since this page was read is not claimed again.
-        var leaseUntil = clock.RealNow + LeaseTime;
+        var leaseUntil = clock.RealNow + Lease;
         var claimedRows = await Leases.ClaimDueSubscriptionsAsync(db, ids, owner, leaseUntil, now, realNow, ct);
         var claimedSet = claimedRows.ToHashSet();
         var claimed = ids.Where(claimedSet.Contains).ToList(); // in due order, so invoice numbers follow it as they would one by one

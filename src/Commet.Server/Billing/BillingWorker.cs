@@ -23,6 +23,13 @@ public sealed class BillingOptions
 
     /// <summary>On PostgreSQL, how many chunks one run bills at once (each on its own connection).</summary>
     public int ChunkWorkers { get; set; } = 2;
+
+    /// <summary>
+    /// How long a node's claim on a due subscription lasts. A node that dies (SIGKILL, power loss) leaves the
+    /// subscriptions it had claimed but not finished to the other nodes once this runs out; finished work releases its
+    /// claim at once. Longer than a chunk takes to bill; a lapsed claim cannot bill twice anyway (unique billing keys).
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 300;
 }
 
 /// <summary>

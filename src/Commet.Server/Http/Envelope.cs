@@ -91,6 +91,9 @@ public static class ApiErrors
     public static readonly Error InvalidJson = new("invalid_json", "The request body is not valid JSON.", 400, "validation_error");
     public static readonly Error PayloadTooLarge = new("payload_too_large", "The request body is larger than 1 MB.", 413, "invalid_request_error");
     public static readonly Error Internal = new("internal_error", "Something went wrong on our side. Try again; if it keeps happening, contact support with the request ID.", 500, "api_error");
+    /// <summary>The database cannot be reached (restarting, failing over); answered with <c>Retry-After</c>.</summary>
+    public static readonly Error DatabaseUnavailable = new("service_unavailable", "The service is briefly unavailable. Retry after the time in the Retry-After header.", 503, "api_error");
+    public const string DatabaseRetryAfterSeconds = "2";
     public static readonly Error RouteNotFound = new("not_found", "No such endpoint.", 404, "invalid_request_error");
     public static readonly Error MethodNotAllowed = new("method_not_allowed", "This endpoint does not accept that HTTP method.", 405, "invalid_request_error");
     public static readonly Error DeletedMeanwhile = Domain.Error.NotFound("resource", "The object was deleted by another request at the same time.");

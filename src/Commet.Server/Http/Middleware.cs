@@ -52,6 +52,14 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
             // plan group at once, say): for this request the object no longer exists.
             await Api.WriteErrorAsync(context, ApiErrors.DeletedMeanwhile);
         }
+        catch (Exception ex) when (!context.Response.HasStarted && DbErrors.IsUnavailable(ex))
+        {
+            // The database is down or restarting: nothing was committed, the client should come back shortly.
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Error}", context.Request.Method, RedactedPath(context.Request.Path.Value), ex.GetBaseException().Message);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = ApiErrors.DatabaseRetryAfterSeconds;
+            await Api.WriteErrorAsync(context, ApiErrors.DatabaseUnavailable);
+        }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, RedactedPath(context.Request.Path.Value));

@@ -1,6 +1,7 @@
 using Commet.Domain;
 using Commet.Server.Infrastructure;
 using Commet.Server.Persistence;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,20 +13,29 @@ namespace Commet.Server.Organizations;
 /// readable by the owner only. Keys given in <c>COMMET_BOOTSTRAP_*_KEY</c> are registered on every start.
 /// </summary>
 public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyService keys, IOptions<CommetOptions> options,
-    TimeProvider clock, ILogger<Bootstrap> logger)
+    TimeProvider clock, ILogger<Bootstrap> logger, IKeyManager? dataProtectionKeys = null)
 {
     public async Task RunAsync(CancellationToken ct)
     {
         var o = options.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (o.MigrateOnStartup)
+        // Nodes starting together on one database take turns: the first migrates the schema and creates the Data
+        // Protection key, the others find both done (EF's own migration lock did not stop two fresh nodes from both
+        // applying the first migration, and the second one's start then failed).
+        await using (var lockDb = await dbFactory.CreateDbContextAsync(ct))
         {
-            var started = clock.GetTimestamp();
-            var migrated = await Database.MigrateAsync(db, ct);
-            logger.LogInformation("Schema {Outcome} in {Ms:0} ms", migrated ? "migrated" : "up to date, checked",
-                clock.GetElapsedTime(started).TotalMilliseconds);
+            await StartupLock.RunExclusiveAsync(lockDb, async token =>
+            {
+                if (o.MigrateOnStartup)
+                {
+                    var started = clock.GetTimestamp();
+                    var migrated = await Database.MigrateAsync(db, token);
+                    logger.LogInformation("Schema {Outcome} in {Ms:0} ms", migrated ? "migrated" : "up to date, checked",
+                        clock.GetElapsedTime(started).TotalMilliseconds);
+                }
+                EnsureDataProtectionKey();
+            }, ct);
         }
-
         var createdOrganization = await EnsureDefaultOrganizationAsync(db, ct);
         await RegisterGivenKeyAsync(db, o.BootstrapSandboxKey, livemode: false, ct);
         await RegisterGivenKeyAsync(db, o.BootstrapLiveKey, livemode: true, ct);
@@ -41,6 +51,28 @@ public sealed class Bootstrap(IDbContextFactory<CommetDb> dbFactory, ApiKeyServi
             Console.WriteLine();
             Console.WriteLine($"  It is also saved, readable by you only, in {file}");
             Console.WriteLine();
+        }
+    }
+
+    /// <summary>
+    /// Makes sure the shared key ring holds a usable Data Protection key before this node serves anything. Left to
+    /// itself, each node creates a key on first use when it finds none, and nodes started together on an empty
+    /// database would each make their own: a webhook secret, hosted-page link or form token protected on one node
+    /// could not be read on the other until its cached key ring refreshed (up to a day later). Runs under the
+    /// start-up lock, so the first node creates the key and the others find it.
+    /// </summary>
+    private void EnsureDataProtectionKey()
+    {
+        if (dataProtectionKeys is null)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        var usable = dataProtectionKeys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2));
+        if (!usable)
+        {
+            dataProtectionKeys.CreateNewKey(now, now.AddDays(90));
+            logger.LogInformation("Created the Data Protection key shared by every node");
         }
     }
 

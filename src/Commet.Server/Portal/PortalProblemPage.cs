@@ -41,6 +41,16 @@ public sealed class PortalErrorMiddleware(RequestDelegate next, ILogger<PortalEr
         {
             // The customer went away.
         }
+        catch (Exception ex) when (!context.Response.HasStarted && Persistence.DbErrors.IsUnavailable(ex))
+        {
+            logger.LogWarning("Database unavailable on portal page {Method} {Path}: {Error}", context.Request.Method,
+                Http.RequestEnvelopeMiddleware.RedactedPath(context.Request.Path.Value), ex.GetBaseException().Message);
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = Http.ApiErrors.DatabaseRetryAfterSeconds;
+            var t = Localization.Texts.Shared;
+            await PortalProblemPage.WriteAsync(context, t["Status.Error.Title"], t["Status.Error.Body"], "/portal", t["Status.Back"]);
+        }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             logger.LogError(ex, "Portal page failed: {Method} {Path}", context.Request.Method, Http.RequestEnvelopeMiddleware.RedactedPath(context.Request.Path.Value));
