@@ -88,6 +88,8 @@ public abstract class BenchmarkPass<TServer>(TServer server, ITestOutputHelper o
         var clients = customers.Select(_ => server.Client(t.SandboxKey)).ToArray();
         using var disposeClients = new Disposables(clients);
         var failures = 0;
+        var gatherer = server.Services.GetRequiredService<Commet.Server.Usage.TrackGroupCommit>();
+        var groups0 = gatherer.Load();
         var singles = await Run("single events", 1, async (w, _) =>
         {
             var answer = await clients[w].PostJson("/api/v1/usage/events", new { customerId = customers[w], feature = "bench", value = 1 });
@@ -96,6 +98,7 @@ public abstract class BenchmarkPass<TServer>(TServer server, ITestOutputHelper o
                 Interlocked.Increment(ref failures);
             }
         });
+        var groups1 = gatherer.Load();
         var batches = await Run($"batch events ({BatchSize}/request)", BatchSize, async (w, i) =>
         {
             var events = Enumerable.Range(0, BatchSize).Select(k => new { customerId = customers[(w + i + k) % Workers], feature = "bench", value = 1 }).ToArray();
@@ -112,6 +115,7 @@ public abstract class BenchmarkPass<TServer>(TServer server, ITestOutputHelper o
         {
             $"benchmark pass [{server.Name}] ({Environment.ProcessorCount} cores, load average {LoadAverage()}; {Workers} workers, {Phase.TotalSeconds:0} s a phase; CPU = whole test process; not a gate)",
             Line(singles, singleCeiling, "raw INSERT+UPDATE tx"),
+            $"  single events written in groups (group commit): {groups1.GroupedEvents - groups0.GroupedEvents} of {singles.Items}, in {groups1.Groups - groups0.Groups} groups (largest so far {groups1.LargestGroup})",
             Line(batches, batchCeiling, server.Name == "postgres" ? "raw COPY 100 + UPDATE per account" : "raw 100 INSERT + UPDATE per account tx"),
         };
         foreach (var line in lines)

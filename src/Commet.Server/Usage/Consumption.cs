@@ -24,6 +24,16 @@ public sealed class UsageOptions
     /// balance after its last refill (see <see cref="LowBalanceAlerts"/>). 10, as the SDK documents; 0 turns both off.
     /// </summary>
     public int LowBalancePercent { get; set; } = LowBalanceAlerts.DefaultPercent;
+
+    /// <summary>
+    /// Group commit of single usage events (<see cref="TrackGroupCommit"/>): events of one tenant that arrive while an
+    /// earlier group is being written are written together in the next transaction. On by default; off, every single
+    /// event is its own transaction.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
+
+    /// <summary>How many groups of one tenant may be written at once on PostgreSQL (SQLite has one writer: always 1).</summary>
+    public int GroupCommitConcurrency { get; set; } = 2;
 }
 
 /// <summary>A customer's live subscription with its plan, resolved for consumption.</summary>

@@ -37,7 +37,8 @@ public sealed record Tracked(UsageEvent Event, bool Duplicate);
 /// </summary>
 internal sealed class TrackSession(BillingScope scope)
 {
-    public BillingScope Scope { get; } = scope;
+    /// <summary>The scope of the event being applied (a group commit sets each event's own billing time in turn).</summary>
+    public BillingScope Scope { get; set; } = scope;
     public Dictionary<string, LiveSubscription?> ByCustomer { get; } = new(StringComparer.Ordinal);
     public HashSet<string> Locked { get; } = new(StringComparer.Ordinal);
     public Dictionary<(string, string, DateTime), UsageCounter> Counters { get; } = [];

@@ -85,7 +85,7 @@ public static class UsageEndpoints
     {
         var usage = api.MapGroup("/usage").WithTags("Usage");
 
-        usage.MapPost("/events", async (Json<TrackRequest> body, BillingCall call, TrackUsage handler) =>
+        usage.MapPost("/events", async (Json<TrackRequest> body, BillingCall call, TrackGroupCommit handler) =>
             await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), Results<ApiCreated<UsageEventDto>, ApiOk<UsageEventDto>> (_, t) =>
             {
                 Infrastructure.CommetMetrics.UsageEventsIngested(t.Duplicate ? 0 : 1);

@@ -13,6 +13,7 @@ public static class UsageServices
         services.AddSingleton<TrackCache>();
         services.AddSingleton<TrackUsage>();
         services.AddSingleton<TrackUsageBatch>();
+        services.AddSingleton<TrackGroupCommit>();
         services.AddSingleton<CheckUsage>();
         services.AddSingleton<SetUsage>();
         services.AddSingleton<ChangeSeats>();

@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using Commet.Domain;
+using Commet.Domain.Usage;
+using Commet.Server.Billing;
+using Commet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Commet.Server.Usage;
+
+/// <summary>
+/// Group commit for single usage events (<c>POST /usage/events</c>). Events of one tenant that arrive while an
+/// earlier group of that tenant is being written wait in a queue; when the write finishes, the first waiting request
+/// takes up to <see cref="TrackUsage.MaxBatch"/> of them and writes them in one transaction, as the batch endpoint
+/// would: every subscription locked once (in Id order), each event checked and applied on its own against the state
+/// the events before it left (a refused event changes nothing, so its neighbours see exactly what they would have
+/// seen alone). Every request answers only after the transaction of its event has committed. There is no timer:
+/// with one request in flight it is written at once through <see cref="TrackUsage.HandleAsync"/>; under concurrency
+/// the groups form while the previous one is being written.
+/// </summary>
+public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> options)
+{
+    private static readonly Type[] CopiedTypes = [typeof(UsageEvent), typeof(LedgerEntry)];
+
+    private sealed class Pending(BillingScope scope, TrackRequest request)
+    {
+        public BillingScope Scope { get; } = scope;
+        public TrackRequest Request { get; } = request;
+
+        /// <summary>The event's answer, set once its transaction has committed (or failed).</summary>
+        public TaskCompletionSource<Result<Tracked>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Set when this waiting request is to write the next group.</summary>
+        public TaskCompletionSource Lead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The queue of one tenant on one database, and how many groups of it are being written.</summary>
+    private sealed class Lane
+    {
+        public Queue<Pending> Waiting { get; } = new();
+        public int Writing { get; set; }
+    }
+
+    private readonly ConcurrentDictionary<(string, string, bool), Lane> lanes = new();
+    private long groups;
+    private long groupedEvents;
+    private int largestGroup;
+
+    /// <summary>
+    /// What the gatherer is doing now (groups being written, requests waiting, over every tenant) and has done:
+    /// groups of two or more events written, the events in them, and the largest group.
+    /// </summary>
+    internal (int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup) Load()
+    {
+        int writing = 0, waiting = 0;
+        foreach (var lane in lanes.Values)
+        {
+            lock (lane)
+            {
+                writing += lane.Writing;
+                waiting += lane.Waiting.Count;
+            }
+        }
+        return (writing, waiting, Interlocked.Read(ref groups), Interlocked.Read(ref groupedEvents), Volatile.Read(ref largestGroup));
+    }
+
+    /// <summary>Records one usage event, in a group with the tenant's concurrent events when there are any.</summary>
+    public async Task<Result<Tracked>> HandleAsync(BillingScope scope, TrackRequest r, CancellationToken ct)
+    {
+        if (!options.Value.GroupCommit)
+        {
+            return await track.HandleAsync(scope, r, ct);
+        }
+        var check = TrackUsage.Validate(r, "", scope.Now);
+        if (check.Failed)
+        {
+            return check.ToError();
+        }
+        var db = scope.Db;
+        var lane = lanes.GetOrAdd((db.Database.GetConnectionString() ?? "", scope.Tenant.OrganizationId, scope.Tenant.Livemode), _ => new Lane());
+        var writers = db.IsPostgres ? Math.Max(1, options.Value.GroupCommitConcurrency) : 1;
+        var me = new Pending(scope, r);
+        bool lead;
+        lock (lane)
+        {
+            lead = lane.Writing < writers;
+            if (lead)
+            {
+                lane.Writing++;
+            }
+            else
+            {
+                lane.Waiting.Enqueue(me);
+            }
+        }
+        if (!lead && await Task.WhenAny(me.Done.Task, me.Lead.Task) == me.Done.Task)
+        {
+            return await me.Done.Task;
+        }
+
+        // This request writes a group: its own event and whatever waits behind it.
+        var group = new List<Pending> { me };
+        lock (lane)
+        {
+            while (group.Count < TrackUsage.MaxBatch && lane.Waiting.TryDequeue(out var next))
+            {
+                group.Add(next);
+            }
+        }
+        try
+        {
+            // Cancellation is not passed on: the group writes other requests' events too.
+            await WriteAsync(group, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            foreach (var p in group)
+            {
+                p.Done.TrySetException(ex);
+            }
+        }
+        finally
+        {
+            Pending? successor;
+            lock (lane)
+            {
+                if (!lane.Waiting.TryDequeue(out successor))
+                {
+                    lane.Writing--;
+                }
+            }
+            successor?.Lead.TrySetResult();
+        }
+        return await me.Done.Task;
+    }
+
+    private async Task WriteAsync(List<Pending> group, CancellationToken ct)
+    {
+        var leader = group[0].Scope;
+        if (group.Count == 1)
+        {
+            group[0].Done.TrySetResult(await track.HandleAsync(leader, group[0].Request, ct));
+            return;
+        }
+        Interlocked.Increment(ref groups);
+        Interlocked.Add(ref groupedEvents, group.Count);
+        for (var largest = Volatile.Read(ref largestGroup); group.Count > largest; largest = Volatile.Read(ref largestGroup))
+        {
+            Interlocked.CompareExchange(ref largestGroup, group.Count, largest);
+        }
+        var db = leader.Db;
+        // Each event keeps its own billing time (the time its request was scoped), on the writer's database context.
+        var scopes = group.Select(p => p.Scope == leader ? leader : leader with { Now = p.Scope.Now }).ToArray();
+        var results = new Result<Tracked>[group.Count];
+        var written = await db.InTransactionAsync<bool>(async () =>
+        {
+            var session = new TrackSession(leader);
+            var keys = group.Select(p => p.Request.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var seen = keys.Count == 0 ? []
+                : await db.UsageEvents.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey!)).ToDictionaryAsync(e => e.IdempotencyKey!, ct);
+            await TrackPreparation.PrepareAsync(session, group.Select(p => p.Request)
+                .Where(e => e.IdempotencyKey is null || !seen.ContainsKey(e.IdempotencyKey)).ToList(), ct);
+            for (var i = 0; i < group.Count; i++)
+            {
+                var item = group[i].Request;
+                if (item.IdempotencyKey is not null && seen.TryGetValue(item.IdempotencyKey, out var earlier))
+                {
+                    results[i] = new Tracked(earlier, true);
+                    continue;
+                }
+                session.Scope = scopes[i];
+                results[i] = await track.ApplyAsync(session, item, ct);
+            }
+            session.Scope = leader;
+            if (BulkCopy.IsSupported(db))
+            {
+                var rows = BulkCopy.TakeAdded(db, CopiedTypes);
+                await db.SaveChangesAsync(ct);
+                await BulkCopy.WriteAsync(db, rows, ct);
+            }
+            return true;
+        }, ct, onConflict: Error.Conflict("duplicate_event", "A concurrent request recorded one of these idempotency keys."));
+
+        if (!written.IsSuccess)
+        {
+            // An idempotency key taken by a concurrent transaction: nothing of the group was written; each event is
+            // written on its own, deduplicated as a lone request would be.
+            for (var i = 0; i < group.Count; i++)
+            {
+                results[i] = await track.HandleAsync(scopes[i], group[i].Request, ct);
+            }
+        }
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Done.TrySetResult(results[i]);
+        }
+    }
+}

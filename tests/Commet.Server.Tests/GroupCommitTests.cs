@@ -1,0 +1,157 @@
+using System.Net;
+using Commet.Domain.Billing;
+using Commet.Domain.Usage;
+using Commet.Server.Persistence;
+using Commet.Server.Tests.Infrastructure;
+using Commet.Server.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using static Commet.Server.Tests.Infrastructure.BillingApi;
+
+namespace Commet.Server.Tests;
+
+/// <summary>PostgreSQL with one group written at a time per tenant, so that a test can line a whole group up.</summary>
+public sealed class OneWriterPostgresServer : PostgresServer
+{
+    protected override void AdjustSettings(IDictionary<string, string?> settings) => settings["Commet:Usage:GroupCommitConcurrency"] = "1";
+}
+
+/// <summary>Group commit of single usage events (<see cref="TrackGroupCommit"/>): each event of a group answers as if alone.</summary>
+public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<TServer>
+    where TServer : ServerFixture
+{
+    private static async Task CreditsPlan(HttpClient api, string code, long credits, string feature)
+    {
+        await api.PostJson("/api/v1/plans/manage", new { code, name = code, consumptionModel = "credits" }).Ok();
+        await api.PostJson($"/api/v1/plans/{code}/prices", new { billingInterval = "monthly", price = 100, includedCredits = credits }).Ok();
+        await api.PostJson($"/api/v1/plans/{code}/features", new { featureId = feature, creditsPerUnit = 1 }).Ok();
+    }
+
+    private Task<ApiResponse> Track(TestTenant t, string customer, string feature, string? key = null) =>
+        server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = customer, feature, value = 1, idempotencyKey = key });
+
+    /// <summary>
+    /// Keeps the database's writer busy until disposed: on PostgreSQL a transaction holding the subscription's row
+    /// lock (the usage event that needs it waits), on SQLite the process's write gate (every write transaction waits).
+    /// </summary>
+    private async Task<IAsyncDisposable> HoldWriterAsync(TestTenant t, string subscriptionId)
+    {
+        if (server is PostgresServer pg)
+        {
+            var connection = new NpgsqlConnection(pg.ConnectionString);
+            await connection.OpenAsync();
+            var tx = await connection.BeginTransactionAsync();
+            await using (var command = new NpgsqlCommand("""SELECT 1 FROM subscriptions WHERE "Id" = @id FOR UPDATE""", connection, tx))
+            {
+                command.Parameters.AddWithValue("id", subscriptionId);
+                await command.ExecuteScalarAsync();
+            }
+            return new Release(async () =>
+            {
+                await tx.RollbackAsync();
+                await connection.DisposeAsync();
+            });
+        }
+        var db = t.Db();
+        var gate = await SqliteWriteGate.WaitAsync(db, CancellationToken.None) ?? throw new InvalidOperationException("No SQLite write gate.");
+        return new Release(async () =>
+        {
+            gate.Release();
+            await db.DisposeAsync();
+        });
+    }
+
+    private sealed class Release(Func<Task> release) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await release();
+    }
+
+    private async Task WaitForAsync(Func<(int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup), bool> condition)
+    {
+        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition(groups.Load()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The gatherer never got there: {groups.Load()}");
+            await Task.Delay(10);
+        }
+    }
+
+    private static async Task<(long Plan, long Purchased)> Account(TestTenant t, string subscriptionId)
+    {
+        await using var db = t.Db();
+        var a = await db.ConsumptionAccounts.AsNoTracking().SingleAsync(x => x.SubscriptionId == subscriptionId && x.Kind == AccountKinds.Credits);
+        var ledger = await db.Ledger.AsNoTracking().Where(l => l.SubscriptionId == subscriptionId && l.Kind == AccountKinds.Credits).ToListAsync();
+        Assert.Equal(a.PlanAmount, ledger.Where(l => l.Bucket == Buckets.Plan).Sum(l => l.Amount));
+        Assert.Equal(a.PurchasedAmount, ledger.Where(l => l.Bucket == Buckets.Purchased).Sum(l => l.Amount));
+        return (a.PlanAmount, a.PurchasedAmount);
+    }
+
+    [Fact]
+    public async Task OneGroup_RefusedEventsDoNotFailTheirNeighbours_EachAnswersAsIfAlone()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "gc", name = "gc", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/features/manage", new { code = "gc_other", name = "gc other", type = "usage" }).Ok();
+        await CreditsPlan(api, "gc_poor", 2, "gc");
+        await CreditsPlan(api, "gc_rich", 100, "gc");
+        await api.Customer("blk");
+        await api.Customer("poor");
+        await api.Customer("rich");
+        await api.Customer("nosub");
+        var blk = (await api.Subscribe("blk", "gc_rich")).Str("id");
+        var poor = (await api.Subscribe("poor", "gc_poor")).Str("id");
+        var rich = (await api.Subscribe("rich", "gc_rich")).Str("id");
+        var before = server.Services.GetRequiredService<TrackGroupCommit>().Load();
+
+        // The first event is written alone and waits on the held writer; the thirteen behind it queue and, once the
+        // writer is free, go in as one group.
+        Task<ApiResponse> first;
+        Task<ApiResponse>[] poorEvents, richEvents, sameKey;
+        Task<ApiResponse> notInPlan, noSubscription;
+        await using (await HoldWriterAsync(t, blk))
+        {
+            first = Track(t, "blk", "gc");
+            await WaitForAsync(l => l.Writing == 1);
+            poorEvents = Enumerable.Range(0, 5).Select(_ => Track(t, "poor", "gc")).ToArray();
+            richEvents = Enumerable.Range(0, 4).Select(_ => Track(t, "rich", "gc")).ToArray();
+            var key = "gc-" + Guid.NewGuid().ToString("N");
+            sameKey = [Track(t, "rich", "gc", key), Track(t, "rich", "gc", key)];
+            notInPlan = Track(t, "rich", "gc_other");
+            noSubscription = Track(t, "nosub", "gc");
+            await WaitForAsync(l => l.Waiting == 13);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await first).Status);
+        var poorAnswers = await Task.WhenAll(poorEvents);
+        // poor has 2 credits: two events of 1 credit are taken, the other three are refused, whatever their order.
+        Assert.Equal(2, poorAnswers.Count(a => a.Status == HttpStatusCode.Created));
+        Assert.Equal(3, poorAnswers.Count(a => a.Status == HttpStatusCode.PaymentRequired && a.ErrorCode == "insufficient_credits"));
+        Assert.All(await Task.WhenAll(richEvents), a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        var keyed = await Task.WhenAll(sameKey);
+        // The same idempotency key twice in one group: recorded once (201), the other answered as its repeat (200).
+        Assert.Equal(new[] { HttpStatusCode.OK, HttpStatusCode.Created }, keyed.Select(a => a.Status).Order());
+        Assert.Equal(keyed[0].Data.Str("id"), keyed[1].Data.Str("id"));
+        Assert.Equal((HttpStatusCode.Forbidden, "feature_not_in_plan"), ((await notInPlan).Status, (await notInPlan).ErrorCode));
+        Assert.Equal((HttpStatusCode.NotFound, "no_active_subscription"), ((await noSubscription).Status, (await noSubscription).ErrorCode));
+
+        var after = server.Services.GetRequiredService<TrackGroupCommit>().Load();
+        Assert.Equal((1L, 13L, 13), (after.Groups - before.Groups, after.GroupedEvents - before.GroupedEvents, after.LargestGroup));
+
+        // poor: 2 − 2 = 0 left; rich: 100 − 4 − 1 (the keyed pair counts once) = 95; blk: 100 − 1 = 99.
+        Assert.Equal((0L, 0L), await Account(t, poor));
+        Assert.Equal((95L, 0L), await Account(t, rich));
+        Assert.Equal((99L, 0L), await Account(t, blk));
+        await using var db = t.Db();
+        Assert.Equal(2, await db.UsageEvents.CountAsync(e => e.SubscriptionId == poor));
+        Assert.Equal(5, await db.UsageEvents.CountAsync(e => e.SubscriptionId == rich));
+        Assert.Equal(2m, (await db.UsageCounters.Where(c => c.SubscriptionId == poor).ToListAsync()).Sum(c => c.Quantity));
+        Assert.Equal(5m, (await db.UsageCounters.Where(c => c.SubscriptionId == rich).ToListAsync()).Sum(c => c.Quantity));
+    }
+}
+
+public sealed class GroupCommitTests_Sqlite(SqliteServer server) : GroupCommitTests<SqliteServer>(server);
+
+public sealed class GroupCommitTests_Postgres(OneWriterPostgresServer server) : GroupCommitTests<OneWriterPostgresServer>(server);
