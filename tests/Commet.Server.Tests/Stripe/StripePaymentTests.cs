@@ -421,6 +421,39 @@ public abstract class StripePaymentTests<TServer>(TServer fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_plan_change_waiting_for_a_card_is_paid_on_Checkout_and_recorded_once()
+    {
+        var t = await LiveTenantAsync();
+        var group = await t.Live.Group();
+        await t.Live.PostJson("/api/v1/plans/manage", new { code = "free", name = "Free", isFree = true, planGroupId = group, sortOrder = 0 }).Ok();
+        var paid = await t.Live.Plan("paid", 3900, group, 1);
+        await t.Live.Customer("grow", card: null);
+        var sub = await t.Live.Subscribe("grow", "free");
+        Assert.Equal("active", sub.Str("status"));
+
+        var change = await t.Live.PostJson($"/api/v1/subscriptions/{sub.Str("id")}/change-plan", new { newPlanId = paid }).Ok();
+        var before = Stripe.Requests.Count;
+        var (checkoutId, back) = await PayThroughCheckoutAsync(change.Str("checkoutUrl"));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        await DeliverCompletedAsync(t.OrganizationId, checkoutId);
+
+        // Checkout took what the change charges now (its quote) ...
+        var created = Stripe.Requests.Skip(before).Single(r => r.Method == "POST" && r.Path == "/v1/checkout/sessions");
+        Assert.Equal("payment", created.Params["mode"]);
+        // From a free plan nothing is credited: 0 credit + 39.00 for the new plan's full month = 39.00.
+        const long quoted = 3900;
+        Assert.Equal("3900", created.Params["line_items[0][price_data][unit_amount]"]);
+        // ... and the change recorded that payment on its invoice: no off-session charge, no refund.
+        Assert.DoesNotContain(Stripe.Requests.Skip(before), r => r.Method == "POST" && (r.Path == "/v1/payment_intents" || r.Path == "/v1/refunds"));
+        Assert.Equal("Paid", (await t.Live.Subscription(sub.Str("id")))["plan"]!.Str("name"));
+        await using var db = Db(t.OrganizationId, livemode: true);
+        var transaction = Assert.Single(await db.Transactions.AsNoTracking().ToListAsync());
+        Assert.Equal((TransactionStatus.Succeeded, quoted, (string)Stripe.Object(checkoutId)["payment_intent"]!),
+            (transaction.Status, transaction.Amount, transaction.ProviderReference));
+        Assert.Equal(quoted, (await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == transaction.InvoiceId)).Total);
+    }
+
+    [Fact]
     public async Task A_second_payment_for_a_completed_page_is_refunded_through_Stripe_once_and_recorded()
     {
         var t = await LiveTenantAsync();
