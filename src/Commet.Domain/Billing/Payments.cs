@@ -93,6 +93,12 @@ public sealed class HostedSession : ITenantOwned
 
     /// <summary>For a checkout that completes a purchase (credit pack, top-up, add-on) once a card is added.</summary>
     public string? PurchaseJson { get; set; }
+
+    /// <summary>
+    /// The provider's payment (a Stripe PaymentIntent) the session was completed with, when its page took one: another
+    /// payment arriving for the completed session is then known to be extra and is refunded.
+    /// </summary>
+    public string? CheckoutPaymentId { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime? CompletedAt { get; set; }
     public DateTime CreatedAt { get; set; }

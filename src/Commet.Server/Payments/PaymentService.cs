@@ -6,9 +6,45 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Payments;
 
+/// <summary>
+/// A payment a provider already took on its own page (Stripe Checkout in <c>mode=payment</c>), offered to the next charge
+/// of that customer for exactly that amount and currency in the same unit of work, so a purchase or plan change carried
+/// out after Checkout records it instead of charging the card again.
+/// </summary>
+public sealed class PrepaidPayment(string customerId, long amount, string currency, ChargeOutcome payment)
+{
+    public string CustomerId { get; } = customerId;
+    public long Amount { get; } = amount;
+    public string Currency { get; } = currency;
+    public ChargeOutcome Payment { get; } = payment;
+    public bool Taken { get; set; }
+}
+
 /// <summary>Cards on file and charges for invoices, in the caller's unit of work.</summary>
 public sealed class PaymentService(PaymentProviders providers)
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CommetDb, PrepaidPayment> Offers = new();
+
+    /// <summary>
+    /// Offers <paramref name="payment"/> to the next matching charge made on <paramref name="db"/> (see <see cref="PrepaidPayment"/>)
+    /// until <see cref="Withdraw"/>. Whether it was used is read back from the transactions afterwards, not from memory, so a
+    /// charge that rolled back does not count.
+    /// </summary>
+    public static void Offer(CommetDb db, PrepaidPayment payment) => Offers.AddOrUpdate(db, payment);
+
+    public static void Withdraw(CommetDb db) => Offers.Remove(db);
+
+    private static ChargeOutcome? TakeOffer(CommetDb db, Invoice invoice)
+    {
+        if (!Offers.TryGetValue(db, out var offer) || offer.Taken || offer.CustomerId != invoice.CustomerId || offer.Amount != invoice.Total
+            || !string.Equals(offer.Currency, invoice.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        offer.Taken = true;
+        return offer.Payment;
+    }
+
     /// <summary>The provider that took the invoice's payment in this unit of work (the sandbox provider's name when none did).</summary>
     public static string ProviderOf(CommetDb db, Invoice invoice) =>
         db.ChangeTracker.Entries<PaymentTransaction>().Select(e => e.Entity)
@@ -100,6 +136,7 @@ public sealed class PaymentService(PaymentProviders providers)
             invoice.MarkPaid(now);
             return ChargeOutcome.Success("free");
         }
+        prepaid ??= TakeOffer(db, invoice);
         method ??= await DefaultMethodAsync(db, invoice.CustomerId, ct);
         var transaction = new PaymentTransaction
         {

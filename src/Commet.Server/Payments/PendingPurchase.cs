@@ -17,11 +17,11 @@ public sealed record PendingPurchase(string Action, string? Id = null, long? Amo
     public const string Start = "start";
 
     /// <summary>
-    /// Credit packs and add-ons are bought by the card step itself (<see cref="IHostedPurchaseCompleter"/>), as on a hosted
-    /// page; the portal does the others once the card is saved (a top-up is checked there against the organization's own
-    /// minimum and maximum).
+    /// Every purchase is carried out by the card step itself (<see cref="IHostedPurchaseCompleter"/>), wherever that step
+    /// completes: the portal's card form, the return from Stripe Checkout, or Stripe's webhook when the customer does not
+    /// come back. (A top-up's amount is checked against the portal's limits when it is asked for.)
     /// </summary>
-    public bool CompletedByCardStep => Action is CreditPack or Addon;
+    public bool CompletedByCardStep => Action is CreditPack or Addon or Topup or Reactivate or Start;
 
     public string ToJson() => JsonSerializer.Serialize(this, Api.Json);
 

@@ -113,6 +113,7 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
                 return PortalOutcome.Failed(TooManyAttempts);
             }
         }
+        var wasPastDue = p.Subscription?.Status == SubscriptionStatus.PastDue;
         var completed = await complete.HandleAsync(p.Scope, session.Id, card, ct, collected);
         if (!completed.IsSuccess)
         {
@@ -121,9 +122,9 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
         await p.RefreshAsync(ct);
         if (session.Kind == IntentKind && PendingPurchase.FromJson(session.PurchaseJson) is { } intent)
         {
-            // Credit packs and add-ons were completed by the card step itself (as on a hosted page); the rest is done here.
+            // The purchase was carried out by the card step itself (as on a hosted page, or by Stripe's webhook).
             return intent.CompletedByCardStep
-                ? PortalOutcome.Ok(intent.Action == PendingPurchase.CreditPack ? "credits_bought" : "addon_on")
+                ? PortalOutcome.Ok(intent.Action == PendingPurchase.Reactivate && wasPastDue ? "recovered" : NoticeFor(intent))
                 : await RunAsync(p, intent, ct);
         }
         return session.Kind switch
@@ -136,6 +137,17 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
             _ => PortalOutcome.Ok("card_saved"),
         };
     }
+
+    /// <summary>The portal's notice for a purchase that was carried out.</summary>
+    public static string NoticeFor(PendingPurchase intent) => intent.Action switch
+    {
+        PendingPurchase.CreditPack => "credits_bought",
+        PendingPurchase.Addon => "addon_on",
+        PendingPurchase.Topup => "topped_up",
+        PendingPurchase.Reactivate => "reactivated",
+        PendingPurchase.Start => "started",
+        _ => "card_saved",
+    };
 
     /// <summary>Retries an overdue payment with the card on file (the API's reactivate on a past_due subscription).</summary>
     public async Task<PortalOutcome> RetryOverdueAsync(PortalContext p, CancellationToken ct)

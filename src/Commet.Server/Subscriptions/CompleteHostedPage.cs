@@ -25,14 +25,40 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
     public async Task<Result<HostedOutcome>> HandleAsync(BillingScope scope, string sessionId, CardInput? card, CancellationToken ct,
         CollectedCard? collected = null)
     {
+        var paymentId = collected?.Payment?.ProviderChargeId;
+        if (collected?.Payment is { Succeeded: true } && paymentId is not null)
+        {
+            // A payment Checkout took (mode=payment): whatever this page carries out charges it instead of the card. The
+            // caller refunds it if nothing took it (StripeCheckout.SettleAsync).
+            var session = await scope.Db.HostedSessions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == sessionId, ct);
+            // A payment already recorded (refunded as unused by an earlier attempt) is not offered again.
+            if (session is not null && !await scope.Db.Transactions.AsNoTracking().AnyAsync(t => t.ProviderReference == paymentId, ct))
+            {
+                PaymentService.Offer(scope.Db, new PrepaidPayment(session.CustomerId, collected.AmountPaid, collected.Currency, collected.Payment));
+            }
+        }
+        try
+        {
+            return await CompleteAsync(scope, sessionId, card, paymentId, collected, ct);
+        }
+        finally
+        {
+            PaymentService.Withdraw(scope.Db);
+        }
+    }
+
+    private async Task<Result<HostedOutcome>> CompleteAsync(BillingScope scope, string sessionId, CardInput? card, string? paymentId, CollectedCard? collected,
+        CancellationToken ct)
+    {
         PendingPurchase? purchase = null;
         var done = await scope.Db.InTransactionAsync<HostedOutcome>(async () =>
         {
             var db = scope.Db;
             // Claim the session first: of two simultaneous submits, one claims it (the other waits for the row and
-            // then finds it taken), so a card is never attached twice.
+            // then finds it taken), so a card is never attached twice. The payment it completes with (if any) is kept, so
+            // a second payment for the same session is recognised as one too many.
             var claimed = await db.HostedSessions.Where(x => x.Id == sessionId && x.CompletedAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.CompletedAt, scope.Now), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.CompletedAt, scope.Now).SetProperty(x => x.CheckoutPaymentId, paymentId), ct);
             var session = claimed == 1 ? await db.HostedSessions.FirstOrDefaultAsync(x => x.Id == sessionId, ct) : null;
             if (session is null)
             {
@@ -86,7 +112,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
             else if (s is not null && session.Kind == HostedKinds.Checkout && s.Status == SubscriptionStatus.PendingPayment)
             {
                 var invoice = await db.Invoices.FirstAsync(i => i.Id == s.OutstandingInvoiceId, ct);
-                var outcome = await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:checkout:{session.Id}", scope.Now, ct, method, collected?.Payment);
+                var outcome = await payments.ChargeInvoiceAsync(db, scope.Tenant, invoice, $"{invoice.Id}:checkout:{session.Id}", scope.Now, ct, method);
                 if (!outcome.Succeeded)
                 {
                     return SubscriptionErrors.PaymentFailed(outcome, null);
@@ -97,7 +123,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
             else if (s is not null && s.Status == SubscriptionStatus.PastDue
                 && session.Kind is HostedKinds.Recovery or HostedKinds.PaymentMethod)
             {
-                var outcome = await lifecycle.RetryOutstandingAsync(scope, s, $"hosted:{session.Id}", method, ct, collected?.Payment);
+                var outcome = await lifecycle.RetryOutstandingAsync(scope, s, $"hosted:{session.Id}", method, ct);
                 if (!outcome.Succeeded)
                 {
                     if (session.Kind == HostedKinds.Recovery)

@@ -3,19 +3,47 @@ using Commet.Domain.Billing;
 using Commet.Server.Billing;
 using Commet.Server.Payments;
 using Commet.Server.Subscriptions;
+using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Usage;
 
-/// <summary>Runs the purchase once the card is on file, with the same operations the API uses.</summary>
-public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAddon activateAddon) : IHostedPurchaseCompleter
+/// <summary>
+/// Runs the purchase once the card is on file, with the same operations the API uses. It runs wherever the card step
+/// completes — the portal's card form, the return from Stripe Checkout, or Stripe's <c>checkout.session.completed</c>
+/// webhook — so a purchase paid on Checkout is carried out even if the customer never comes back.
+/// </summary>
+public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAddon activateAddon, TopupBalance topupBalance, ReactivateSubscription reactivate,
+    CreateSubscription create) : IHostedPurchaseCompleter
 {
     public async Task<Result<string>?> CompleteAsync(BillingScope scope, string sessionId, PendingPurchase purchase, CancellationToken ct)
     {
+        scope.Db.ChangeTracker.Clear();
+        if (purchase.Action == PendingPurchase.Start)
+        {
+            var session = await scope.Db.HostedSessions.AsNoTracking().FirstOrDefaultAsync(h => h.Id == sessionId, ct);
+            if (session is null)
+            {
+                return null;
+            }
+            var created = await create.HandleAsync(scope, new CreateSubscriptionRequest
+            {
+                CustomerId = session.CustomerId,
+                PlanId = purchase.Id,
+                BillingInterval = purchase.Interval,
+            }, ct);
+            if (!created.IsSuccess)
+            {
+                return created.Error;
+            }
+            // A declined first charge leaves the subscription waiting for payment; say so plainly.
+            return created.Value.Status == SubscriptionStatus.PendingPayment
+                ? (Result<string>)Error.Invalid("payment_failed", "The first payment failed.")
+                : "Your card was saved and your subscription has started.";
+        }
         if (purchase.SubscriptionId is not { } subscriptionId)
         {
             return null;
         }
-        scope.Db.ChangeTracker.Clear();
         switch (purchase.Action)
         {
             case PendingPurchase.CreditPack:
@@ -24,6 +52,19 @@ public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAdd
             case PendingPurchase.Addon:
                 var addon = await activateAddon.HandleAsync(scope, subscriptionId, purchase.Id, ct);
                 return addon.IsSuccess ? $"Your card was saved and {addon.Value.Addon.Name} is now active." : addon.Error;
+            case PendingPurchase.Topup:
+                // The amount was checked against the portal's minimum and maximum when the purchase was asked for.
+                var topup = await topupBalance.HandleAsync(scope, subscriptionId, purchase.Amount, ct, minimum: 1, maximum: long.MaxValue);
+                return topup.IsSuccess ? "Your card was saved and your balance was topped up." : topup.Error;
+            case PendingPurchase.Reactivate:
+                var reactivated = await reactivate.HandleAsync(scope, subscriptionId, ct);
+                if (!reactivated.IsSuccess)
+                {
+                    return reactivated.Error;
+                }
+                return reactivated.Value.Failure is { } failure
+                    ? (Result<string>)SubscriptionErrors.PaymentFailed(failure, null)
+                    : "Your card was saved and your subscription is active again.";
             default:
                 return null;
         }

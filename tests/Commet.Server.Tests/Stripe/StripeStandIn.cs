@@ -41,6 +41,10 @@ public sealed class StripeStandIn : IAsyncDisposable
     public const string LiveKey = "sk_live_standin_0000000000000000009876";
     public const string AccountId = "acct_1StandIn00000000";
 
+    /// <summary>A live key of another Stripe account (a merchant connecting a different account).</summary>
+    public const string OtherLiveKey = "sk_live_standin_other_000000000005555";
+    public const string OtherAccountId = "acct_1StandInOther000";
+
     private static readonly JsonObject Fixtures = LoadFixtures();
 
     private readonly WebApplication app;
@@ -112,6 +116,27 @@ public sealed class StripeStandIn : IAsyncDisposable
         {
             hangPath = path;
             hangsLeft = 1;
+        }
+    }
+
+    /// <summary>
+    /// Another open Checkout Session like <paramref name="checkoutSessionId"/> (same customer, amount, reference and URLs):
+    /// what Stripe holds when the same payment page was opened again after its idempotency key expired.
+    /// </summary>
+    public string OpenAnotherLike(string checkoutSessionId)
+    {
+        lock (gate)
+        {
+            var s = objects[checkoutSessionId].DeepClone().AsObject();
+            var id = ((bool)s["livemode"]! ? "cs_live_" : "cs_test_") + RandomId();
+            s["id"] = id;
+            s["status"] = "open";
+            s["payment_status"] = "unpaid";
+            s["payment_intent"] = null;
+            s["setup_intent"] = null;
+            s["url"] = $"{ApiBase}/checkout/{id}";
+            objects[id] = s;
+            return id;
         }
     }
 
@@ -249,7 +274,7 @@ public sealed class StripeStandIn : IAsyncDisposable
 
         var auth = request.Headers.Authorization.ToString();
         var secret = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : "";
-        if (secret is not (TestKey or LiveKey))
+        if (secret is not (TestKey or LiveKey or OtherLiveKey))
         {
             await WriteAsync(context, 401, Error("invalid_request_error", null, null, "Invalid API Key provided."));
             return;
@@ -259,7 +284,7 @@ public sealed class StripeStandIn : IAsyncDisposable
             await WriteAsync(context, 400, Error("invalid_request_error", "api_version_invalid", null, "Unexpected Stripe-Version header."));
             return;
         }
-        var livemode = secret == LiveKey;
+        var livemode = secret != TestKey;
 
         lock (gate)
         {
@@ -297,7 +322,7 @@ public sealed class StripeStandIn : IAsyncDisposable
             }
             else
             {
-                (status, body) = Route(request.Method, path, parameters, livemode);
+                (status, body) = Route(request.Method, path, parameters, livemode, secret);
                 if (isPost && key.Length > 0 && status != 500)
                 {
                     idempotency[secret + key] = (fingerprint, status, body);
@@ -332,14 +357,14 @@ public sealed class StripeStandIn : IAsyncDisposable
         await WriteAsync(context, status, body);
     }
 
-    private (int, string) Route(string method, string path, IReadOnlyDictionary<string, string> p, bool livemode)
+    private (int, string) Route(string method, string path, IReadOnlyDictionary<string, string> p, bool livemode, string secret)
     {
         var segments = path.Trim('/').Split('/');
         try
         {
             return (method, segments) switch
             {
-                ("GET", ["v1", "account"]) => Allow(p) ?? Ok(Account(livemode)),
+                ("GET", ["v1", "account"]) => Allow(p) ?? Ok(Account(secret == OtherLiveKey ? OtherAccountId : AccountId)),
                 ("POST", ["v1", "customers"]) => Allow(p, "email", "name", @"metadata\[\w+\]") ?? Ok(NewCustomer(p, livemode)),
                 ("POST", ["v1", "checkout", "sessions"]) => Allow(p, "customer", "client_reference_id", "success_url", "cancel_url", "mode", "currency",
                     @"metadata\[\w+\]", @"line_items\[0\]\[quantity\]", @"line_items\[0\]\[price_data\]\[(currency|unit_amount)\]",
@@ -374,10 +399,10 @@ public sealed class StripeStandIn : IAsyncDisposable
         return null;
     }
 
-    private static JsonObject Account(bool livemode)
+    private static JsonObject Account(string id)
     {
         var a = Fixture("account");
-        a["id"] = AccountId;
+        a["id"] = id;
         return a;
     }
 
@@ -424,6 +449,11 @@ public sealed class StripeStandIn : IAsyncDisposable
         }
         else if (mode == "setup")
         {
+            // As Stripe: a setup session takes no line items and no payment_intent_data.
+            if (p.Keys.FirstOrDefault(k => k.StartsWith("line_items", StringComparison.Ordinal) || k.StartsWith("payment_intent_data", StringComparison.Ordinal)) is { } wrong)
+            {
+                return (400, Error("invalid_request_error", "parameter_invalid", wrong, $"You can not pass `{wrong}` in `setup` mode."));
+            }
             s["currency"] = Required(p, "currency");
             s["amount_total"] = null;
             s["amount_subtotal"] = null;
@@ -507,11 +537,17 @@ public sealed class StripeStandIn : IAsyncDisposable
         {
             return (400, Error("invalid_request_error", "resource_missing", "payment_intent", $"No such payment_intent: '{piId}'"));
         }
+        var refunded = ObjectsOf("refund").Where(x => (string?)x["payment_intent"] == piId).Sum(x => (long)x["amount"]!);
+        var amount = p.TryGetValue("amount", out var a) ? long.Parse(a, CultureInfo.InvariantCulture) : (long)pi["amount"]! - refunded;
+        if (amount <= 0 || refunded + amount > (long)pi["amount"]!)
+        {
+            return (400, Error("invalid_request_error", "charge_already_refunded", null, $"Charge {pi["latest_charge"]} has already been refunded."));
+        }
         var r = Fixture("refund");
         r["id"] = "re_" + RandomId();
         r["payment_intent"] = piId;
         r["charge"] = pi["latest_charge"]?.DeepClone();
-        r["amount"] = p.TryGetValue("amount", out var a) ? long.Parse(a, CultureInfo.InvariantCulture) : (long)pi["amount"]!;
+        r["amount"] = amount;
         r["currency"] = pi["currency"]!.DeepClone();
         r["status"] = "succeeded";
         objects[(string)r["id"]!] = r;

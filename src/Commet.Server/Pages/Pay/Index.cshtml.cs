@@ -40,7 +40,7 @@ public sealed record PayNotice(string Heading, string Message, string? Merchant 
 /// </summary>
 [IgnoreAntiforgeryToken(Order = 1001)]
 public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedPage complete, HostedLinks links, BillingScopes scopes, BillingClock clock, IAntiforgery antiforgery,
-    PayAttempts attempts, StripeCheckout stripe, ILogger<IndexModel> logger) : PageModel
+    PayAttempts attempts, StripeCheckout stripe, PlanChanges changes, ILogger<IndexModel> logger) : PageModel
 {
     /// <summary>Whether the card is collected on Stripe Checkout (the organization connected Stripe in this mode) instead of the form.</summary>
     public bool UsesStripe { get; private set; }
@@ -92,7 +92,19 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
             return Page();
         }
         var page = $"{links.Base(BillingScopes.BaseUrlOf(Request))}/pay/{token}";
-        var started = await stripe.StartAsync(db, session, $"{page}?handler=stripeReturn&session_id={StripeCheckout.SessionIdPlaceholder}", page, ct);
+        AmountDue? due = null;
+        if (session.TargetPlanId is not null && session.SubscriptionId is not null)
+        {
+            // A plan change waiting for a card: Checkout takes what the change charges now (the quote), and the change records it.
+            var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, BillingScopes.BaseUrlOf(Request), ct);
+            var s = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == session.SubscriptionId, ct);
+            var planned = s is null ? (Result<PlannedChange>?)null : await changes.PlanAsync(scope, s, session.TargetPlanId, session.TargetInterval, ct);
+            if (planned is { IsSuccess: true } p && p.Value.Quote is { } quote)
+            {
+                due = new AmountDue(quote.Total.MinorUnits, quote.Total.Currency.Code, p.Value.Target.Name);
+            }
+        }
+        var started = await stripe.StartAsync(db, session, $"{page}?handler=stripeReturn&session_id={StripeCheckout.SessionIdPlaceholder}", page, ct, due);
         if (!started.IsSuccess)
         {
             return Show(started.Error.Status, new PayNotice("Please try again", started.Error.Message, View.Merchant, View.ReturnUrl, RetryUrl: page));
@@ -128,12 +140,14 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
             return Show(StatusCodes.Status409Conflict, new PayNotice("Payment not finished",
                 "The payment was not completed on Stripe's page, so nothing was charged. Try again.", View.Merchant, View.ReturnUrl, RetryUrl: page));
         }
+        var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, BillingScopes.BaseUrlOf(Request), ct);
         if (session.CompletedAt is not null)
         {
+            await SettleAsync(scope, session, found.Card, claimed: false, ct);
             return Show(StatusCodes.Status200OK, await SuccessAsync(session, new HostedOutcome("Thank you. Your payment details were received.", session.ReturnUrl), ct));
         }
-        var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, BillingScopes.BaseUrlOf(Request), ct);
         var done = await complete.HandleAsync(scope, session.Id, null, ct, found.Card);
+        await SettleAsync(scope, session, found.Card, claimed: done.IsSuccess || done.Error.Code != "hosted_session_completed", ct);
         if (done.IsSuccess)
         {
             logger.LogInformation("Hosted page {SessionId} ({Kind}) completed through Stripe Checkout", session.Id, session.Kind);
@@ -146,6 +160,19 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         }
         logger.LogInformation("Hosted page {SessionId} ({Kind}): Stripe Checkout completed, then refused with {Code}", session.Id, session.Kind, done.Error.Code);
         return Show(StatusCodes.Status422UnprocessableEntity, new PayNotice("Payment not completed", done.Error.Message, View.Merchant, View.ReturnUrl, RetryUrl: page));
+    }
+
+    /// <summary>Refunds a Checkout payment nothing took (see <see cref="StripeCheckout.SettleAsync"/>); Stripe's webhook tries again if this fails.</summary>
+    private async Task SettleAsync(BillingScope scope, HostedSession session, CollectedCard card, bool claimed, CancellationToken ct)
+    {
+        try
+        {
+            await stripe.SettleAsync(scope, session.Id, card, claimed, ct);
+        }
+        catch (Exception ex) when (ex is Stripe.StripeException or HttpRequestException or TaskCanceledException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Hosted page {SessionId}: refunding an unused Checkout payment failed ({Kind}); the webhook will retry", session.Id, ex.GetType().Name);
+        }
     }
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken ct)

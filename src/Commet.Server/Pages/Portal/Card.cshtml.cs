@@ -35,6 +35,9 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
 
     public PortalCardForm Form { get; } = new();
 
+    /// <summary>What a purchase or plan change waiting for a card costs now (Checkout takes it in <c>mode=payment</c>).</summary>
+    public AmountDue? DueNow { get; private set; }
+
     /// <summary>Where the form posts: the session the first attempt created, so retries do not make new ones.</summary>
     public string FormId { get; private set; } = "";
 
@@ -65,7 +68,7 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
         }
         var baseUrl = links.Base(Billing.BillingScopes.BaseUrlOf(Request));
         var started = await stripe.StartAsync(Portal.Db, session,
-            $"{baseUrl}/portal/card/{session.Id}?handler=stripeReturn&session_id={StripeCheckout.SessionIdPlaceholder}", $"{baseUrl}/portal/card/{id}", Ct);
+            $"{baseUrl}/portal/card/{session.Id}?handler=stripeReturn&session_id={StripeCheckout.SessionIdPlaceholder}", $"{baseUrl}/portal/card/{id}", Ct, DueNow);
         if (!started.IsSuccess)
         {
             Problem = PortalMessages.For(started.Error);
@@ -87,12 +90,15 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
         {
             if (session.CompletedAt is not null)
             {
-                return Redirect(DonePath("/portal", "card_saved"));
+                // Stripe's webhook completed it first (or this is a second payment for it, which is refunded).
+                await SettleAsync(session, found.Card, claimed: false);
+                return Redirect(DonePath(DoneAt(session), DoneNotice(session)));
             }
             var outcome = await actions.CompleteCardAsync(Portal, session, null, Ct, found.Card);
+            await SettleAsync(session, found.Card, claimed: outcome.Error?.Code != "hosted_session_completed");
             if (outcome.Error is null || outcome.Error.Code == "hosted_session_completed")
             {
-                var notice = outcome.Notice ?? "card_saved";
+                var notice = outcome.Notice ?? DoneNotice(session);
                 return Redirect(DonePath(notice is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal", notice));
             }
             Problem = PortalMessages.For(outcome.Error);
@@ -106,6 +112,28 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
     }
+
+    /// <summary>Refunds a Checkout payment nothing took (see <see cref="StripeCheckout.SettleAsync"/>); Stripe's webhook tries again if this fails.</summary>
+    private async Task SettleAsync(HostedSession session, CollectedCard card, bool claimed)
+    {
+        try
+        {
+            await stripe.SettleAsync(Portal.Scope, session.Id, card, claimed, Ct);
+        }
+        catch (Exception ex) when (ex is Stripe.StripeException or HttpRequestException or TaskCanceledException or InvalidOperationException && !Ct.IsCancellationRequested)
+        {
+            // The webhook for the same Checkout Session settles it when Stripe sends it (again).
+        }
+    }
+
+    /// <summary>What the portal says when a card step was completed before the customer came back (by Stripe's webhook).</summary>
+    private static string DoneNotice(HostedSession session) =>
+        session.Kind == PortalActions.IntentKind && PendingPurchase.FromJson(session.PurchaseJson) is { } intent ? PortalActions.NoticeFor(intent)
+        : session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null ? "upgraded"
+        : session.Kind == HostedKinds.Recovery ? "recovered"
+        : "card_saved";
+
+    private static string DoneAt(HostedSession session) => DoneNotice(session) is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal";
 
     public async Task<IActionResult> OnPostAsync(string id)
     {
@@ -207,6 +235,7 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
             {
                 return NotFound();
             }
+            DueNow = new AmountDue(preview.AmountNow, preview.Currency, preview.What);
             Heading = L["Card.Heading.Continue"];
             Intro = L["Card.Intro.Purchase", ("what", preview.What), ("detail", preview.Detail)];
             AmountLabel = L["Confirm.DueNow", ("amount", p.Money(preview.AmountNow, preview.Currency))];
@@ -219,6 +248,7 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
             Heading = L["Card.Heading.ChangePlan"];
             if (planned.IsSuccess && planned.Value.Quote is { } q)
             {
+                DueNow = new AmountDue(q.Total.MinorUnits, q.Total.Currency.Code, planned.Value.Target.Name);
                 Intro = L["Card.Intro.ChangePlan", ("plan", planned.Value.Target.Name)];
                 AmountLabel = L["Confirm.DueNow", ("amount", p.Money(q.Total.MinorUnits))];
                 SubmitLabel = L["Card.SaveAndPayAmount", ("amount", p.Money(q.Total.MinorUnits))];

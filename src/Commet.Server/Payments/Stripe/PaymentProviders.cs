@@ -122,10 +122,17 @@ public sealed class PaymentProviders(IDataProtectionProvider protection, IOption
         }
         else if (row.AccountId != accountId)
         {
-            // Another Stripe account: the customers' Stripe IDs belong to the old one; new ones are made on first need.
+            // Another Stripe account: the customers' Stripe IDs and the cards saved on the old account belong to it and cannot
+            // be charged through the new one. The IDs are cleared (new Stripe customers are made on first need) and those cards
+            // are detached, so the next charge fails as no_payment_method and its recovery link collects a card on the new
+            // account, instead of sending the old account's card IDs to the new one (docs/payments.md).
             await db.Customers.IgnoreQueryFilters()
                 .Where(c => c.OrganizationId == tenant.OrganizationId && c.Livemode == tenant.Livemode && c.StripeCustomerId != null)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.StripeCustomerId, (string?)null), ct);
+            await db.PaymentMethods.IgnoreQueryFilters()
+                .Where(m => m.OrganizationId == tenant.OrganizationId && m.Livemode == tenant.Livemode && m.Provider == Stripe && m.DetachedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.DetachedAt, now).SetProperty(m => m.IsDefault, false), ct);
+            logger.LogInformation("{OrganizationId} connected another Stripe account; cards saved on the previous one were detached", tenant.OrganizationId);
         }
         row.Provider = Stripe;
         row.SecretKeyProtected = protector.Protect(secretKey);

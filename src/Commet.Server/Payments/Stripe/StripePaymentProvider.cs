@@ -86,6 +86,14 @@ public sealed class StripePaymentProvider(IStripeClient client) : IPaymentProvid
         }
     }
 
+    /// <summary>
+    /// Refunds in full a Checkout payment that nothing took (see <c>StripeCheckout.SettleAsync</c>). Throws when Stripe cannot
+    /// be reached; the key makes a repeat return the same refund.
+    /// </summary>
+    public async Task RefundUnusedAsync(string paymentIntentId, CancellationToken ct) =>
+        await new RefundService(client).CreateAsync(new RefundCreateOptions { PaymentIntent = paymentIntentId },
+            new RequestOptions { IdempotencyKey = $"{paymentIntentId}:unused" }, ct);
+
     /// <summary>Creates the Stripe customer for one of ours (the key makes a retry return the same one).</summary>
     public async Task<string> CreateCustomerAsync(Customer customer, CancellationToken ct)
     {

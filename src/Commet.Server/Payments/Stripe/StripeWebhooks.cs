@@ -129,24 +129,25 @@ public sealed class StripeWebhooks(PaymentProviders providers, StripeCheckout ch
             return WebhookOutcome.Ignored;
         }
         var hosted = await scope.Db.HostedSessions.AsNoTracking().FirstOrDefaultAsync(h => h.Id == found.HostedSessionId, ct);
-        if (hosted is null || hosted.CompletedAt is not null)
+        if (hosted is null)
         {
-            return WebhookOutcome.Handled;
-        }
-        if (hosted.Kind == Portal.PortalActions.IntentKind && PendingPurchase.FromJson(hosted.PurchaseJson) is { CompletedByCardStep: false })
-        {
-            // A portal purchase (top-up, start, reactivation) is carried out by the portal when the customer comes back
-            // from Checkout (setup mode: nothing was charged); completing the card step here would leave it undone.
             return WebhookOutcome.Ignored;
         }
-        var done = await complete.HandleAsync(scope, found.HostedSessionId, null, ct, found.Card);
-        if (!done.IsSuccess)
+        var claimed = false;
+        if (hosted.CompletedAt is null)
         {
-            // Already completed by the customer's return to our page (or refused, e.g. a plan change no longer possible):
-            // either way nothing is left for this event to do.
-            logger.LogInformation("Stripe checkout {CheckoutId}: hosted session {SessionId} not completed by the webhook ({Code})", session.Id,
-                found.HostedSessionId, done.Error.Code);
+            // Everything the page was for is carried out here too (a portal purchase included), so it is done even if the
+            // customer never comes back from Checkout; the return to our page then finds it done.
+            var done = await complete.HandleAsync(scope, found.HostedSessionId, null, ct, found.Card);
+            claimed = done.IsSuccess || done.Error.Code != "hosted_session_completed";
+            if (!done.IsSuccess)
+            {
+                logger.LogInformation("Stripe checkout {CheckoutId}: hosted session {SessionId} not completed by the webhook ({Code})", session.Id,
+                    found.HostedSessionId, done.Error.Code);
+            }
         }
+        // A payment nothing took (a second payment for the session, or what it was for is gone) goes back to the customer.
+        await checkout.SettleAsync(scope, found.HostedSessionId, found.Card, claimed, ct);
         return WebhookOutcome.Handled;
     }
 
