@@ -206,6 +206,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigureEmails(b);
         ConfigureWebhooks(b);
         ConfigurePaymentProviders(b);
+        ConfigurePromotions(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";
