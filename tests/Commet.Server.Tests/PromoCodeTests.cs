@@ -199,7 +199,7 @@ public abstract class PromoCodeTests<TServer>(TServer server) : IClassFixture<TS
         await api.Plan("starter", 2900, group, sortOrder: 0);
         await api.Plan("pro", 9900, group, sortOrder: 1);
         await api.Plan("max", 19900, group, sortOrder: 2);
-        await Promo(api, new { code = "HALF", discountType = "percentage", discountValue = 5000, durationCycles = 1 }).Ok(HttpStatusCode.Created);
+        var half = (await Promo(api, new { code = "HALF", discountType = "percentage", discountValue = 5000, durationCycles = 1 }).Ok(HttpStatusCode.Created)).Str("id");
         await api.Customer("up");
         var id = (await api.Subscribe("up", "starter")).Str("id");
         await api.SetClock(Utc(2027, 4, 11));
@@ -210,7 +210,9 @@ public abstract class PromoCodeTests<TServer>(TServer server) : IClassFixture<TS
             preview["discountAmount"]!.GetValue<long>(), preview["estimatedTotal"]!.GetValue<long>()));
         await using (var db = t.Db())
         {
-            Assert.Equal(0, await db.PromoRedemptions.CountAsync());
+            // A preview redeems nothing.
+            Assert.Equal(0, await db.PromoRedemptions.CountAsync(r => r.PromoCodeId == half));
+            Assert.Equal(0, (await db.PromoCodes.SingleAsync(p => p.Id == half)).RedemptionCount);
         }
 
         var change = await api.PostJson($"/api/v1/subscriptions/{id}/change-plan", new { newPlanId = "pro", promoCode = "HALF" }).Ok();
