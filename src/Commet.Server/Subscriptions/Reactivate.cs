@@ -60,6 +60,8 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
             s.CancelFeedback = null;
             s.CancelRequestedAt = null;
             s.TrialEndsAt = null;
+            // A discount ends with its subscription (as in Stripe): the restart is billed at today's price, as the portal shows it.
+            SubscriptionDiscounts.Clear(s);
             if (plan.IsFree)
             {
                 s.StartFree(now);
@@ -82,8 +84,6 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
             var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, InvoiceTypes.Reactivation, s.Currency, s.CurrentPeriodStart,
                 s.CurrentPeriodEnd, $"reactivation:{s.Id}:{EventRecorder.Iso(now)}", plan.Name, ct);
             invoice.AddLine(InvoiceBuilder.PlanBase(plan.Name, price.Price, s.CurrentPeriodStart, s.CurrentPeriodEnd));
-            // A discount the subscription still had comes back with it, on the period this invoice opens.
-            SubscriptionDiscounts.ApplyToPeriodInvoice(s, invoice);
             InvoiceBuilder.RecordCreated(scope, invoice);
             var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
             if (!outcome.Succeeded)
