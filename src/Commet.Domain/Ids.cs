@@ -18,6 +18,7 @@ public static class Ids
     public const string Price = "price";
     public const string PlanGroup = "plg";
     public const string CreditPack = "cpk";
+    public const string PromoCode = "promo";
     public const string Addon = "adn";
     public const string Subscription = "sub";
     public const string Invoice = "inv";

@@ -166,6 +166,36 @@ public sealed partial class PortalJourneyTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Upgrade_WithAPromoCodeInThePreview_PaysTheDiscountedAmount()
+    {
+        var t = await TenantAsync(Server, "Acme Analytics");
+        await GroupOfBasicAndPro(t.Api);
+        await t.Api.PostJson("/api/v1/promo-codes", new { code = "UPGRADE25", discountType = "percentage", discountValue = 2500, durationCycles = 1 }).Ok();
+        await t.Api.Customer("cpr");
+        await t.Api.Subscribe("cpr", "basic");
+        await t.Api.SetClock(Start.AddDays(10));
+        await using var j = await fixture.StartAsync("upgrade-promo");
+        await j.GotoAsync(await LinkAsync(t, "cpr"));
+
+        await Link(j.Page, "Change plan").ClickAsync();
+        await Link(j.Page, "Upgrade to Pro").ClickAsync();
+        await SeeAsync(j.Page, "$36.13");
+        await j.Page.GetByLabel("Promo code").FillAsync("upgrade25");
+        await Button(j.Page, "Apply").ClickAsync();
+
+        // Pro $49.00 − unused Basic $12.87 = $36.13; 25 % = $9.0325 → $9.03 off (half away from zero) → $27.10 today.
+        await SeeAsync(j.Page, "Discount (UPGRADE25)");
+        await SeeAsync(j.Page, "−$9.03");
+        await j.ShotAsync("promo-preview");
+        await j.AccessibleAsync();
+        await Button(j.Page, "Confirm and pay $27.10").ClickAsync();
+
+        await SeeAsync(j.Page, "Your plan was changed");
+        await Link(j.Page, "Invoices").ClickAsync();
+        await Assertions.Expect(j.Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "INV-000002" })).ToContainTextAsync("$27.10");
+    }
+
+    [Fact]
     public async Task Downgrade_IsScheduled_AndUndone()
     {
         var t = await TenantAsync(Server, "Acme Analytics");

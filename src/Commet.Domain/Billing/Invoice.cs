@@ -86,7 +86,9 @@ public sealed class Invoice : ITenantOwned
         line.InvoiceId = Id;
         line.Position = Lines.Count;
         Lines.Add(line);
-        Subtotal = Lines.Sum(l => l.Amount);
+        // Discount lines are negative and shown in the lines; the subtotal is what comes before them.
+        Subtotal = Lines.Where(l => l.LineType != LineTypes.Discount).Sum(l => l.Amount);
+        DiscountAmount = -Lines.Where(l => l.LineType == LineTypes.Discount).Sum(l => l.Amount);
         Total = Subtotal - DiscountAmount + TaxAmount;
     }
 
@@ -169,6 +171,11 @@ public sealed class InvoiceLine
     public decimal? UsedAmount { get; set; }
     public decimal? OverageAmount { get; set; }
     public string ChargeType { get; set; } = "standard";
+
+    /// <summary>On a discount line: <c>percentage</c> (value in basis points) or <c>amount</c> (minor units), and the code's name.</summary>
+    public string? DiscountType { get; set; }
+    public long? DiscountValue { get; set; }
+    public string? DiscountName { get; set; }
 }
 
 /// <summary>The next invoice number of one organization and mode.</summary>

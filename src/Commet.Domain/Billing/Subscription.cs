@@ -59,6 +59,18 @@ public sealed class Subscription : ITenantOwned
     public DateTime? LeaseUntil { get; set; }
 
     public int InitialSeats { get; set; }
+
+    /// <summary>
+    /// The one discount in force (see <see cref="SubscriptionDiscounts"/>): <c>percentage</c> (basis points) or
+    /// <c>amount</c> (minor units), named after its promo code; null when there is none.
+    /// </summary>
+    public string? DiscountType { get; set; }
+    public long DiscountValue { get; set; }
+    public string? DiscountName { get; set; }
+    public string? DiscountPromoCodeId { get; set; }
+
+    /// <summary>Period invoices still to discount; null with a discount set: forever.</summary>
+    public int? DiscountPeriodsRemaining { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -52,6 +52,9 @@ public static class LineTypes
     public const string BalanceOverage = "balance_overage";
     public const string AddonBase = "addon_base";
     public const string OneTime = "one_time";
+
+    /// <summary>A negative line: the subscription's discount (a promo code) on the whole invoice.</summary>
+    public const string Discount = "discount";
 }
 
 public static class TransactionStatus

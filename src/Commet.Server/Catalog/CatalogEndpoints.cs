@@ -1,6 +1,6 @@
 namespace Commet.Server.Catalog;
 
-/// <summary>The catalog a merchant sells from: features, plans (with prices and features), plan groups, credit packs and add-ons.</summary>
+/// <summary>The catalog a merchant sells from: features, plans (with prices and features), plan groups, credit packs, add-ons and promo codes.</summary>
 public static class CatalogEndpoints
 {
     public static void MapCatalog(this IEndpointRouteBuilder api)
@@ -10,5 +10,6 @@ public static class CatalogEndpoints
         api.MapPlanGroups();
         api.MapCreditPacks();
         api.MapAddons();
+        api.MapPromoCodes();
     }
 }

@@ -10,8 +10,6 @@ public static class NotAvailable
     [
         ("GET", "/payouts", "Payouts"), ("POST", "/payouts", "Payouts"),
         ("POST", "/payouts/bank-accounts", "Payouts"), ("POST", "/payouts/verification", "Payouts"),
-        ("GET", "/promo-codes", "Promo codes"), ("POST", "/promo-codes", "Promo codes"),
-        ("GET", "/promo-codes/{id}", "Promo codes"), ("PUT", "/promo-codes/{id}", "Promo codes"),
         ("POST", "/claim-link", "Claim links"),
         ("GET", "/usage/quota", "Quota features"), ("POST", "/usage/quota", "Quota features"),
         ("PUT", "/usage/quota", "Quota features"), ("DELETE", "/usage/quota", "Quota features"),

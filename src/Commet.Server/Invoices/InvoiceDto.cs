@@ -28,7 +28,7 @@ public sealed record InvoiceLineDto(
 {
     public static InvoiceLineDto From(InvoiceLine l) => new(
         l.LineType, l.FeatureName, l.Description, Plain(l.Quantity), l.UnitAmount, l.Amount, Plain(l.IncludedAmount), Plain(l.UsedAmount), Plain(l.OverageAmount),
-        null, null, null, l.ChargeType, l.UnitAmountIsRate ? "rate" : "minor");
+        l.DiscountType, l.DiscountValue, l.DiscountName, l.ChargeType, l.UnitAmountIsRate ? "rate" : "minor");
 
     /// <summary>Drops the trailing zeros a database decimal comes back with, so 1 is written <c>1</c>, not <c>1.000000</c>.</summary>
     private static decimal Plain(decimal value) => value / 1.0000000000000000000000000000m;

@@ -207,6 +207,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigureWebhooks(b);
         ConfigurePaymentProviders(b);
         ConfigureDashboard(b);
+        ConfigurePromotions(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";

@@ -15,6 +15,12 @@ public static class PortalMessages
     private static readonly HashSet<string> Errors = new(StringComparer.Ordinal)
     {
         "card_declined",
+        "promo_code_not_found",
+        "promo_code_expired",
+        "promo_code_inactive",
+        "promo_code_max_redemptions_reached",
+        "promo_code_already_redeemed",
+        "promo_code_not_applicable",
         "payment_failed",
         "insufficient_funds",
         "expired_card",
@@ -86,6 +92,11 @@ public static class PortalMessages
             {
                 return T["Error." + failure];
             }
+        }
+        if (!Errors.Contains(code) && (code.StartsWith("promo_code_", StringComparison.Ordinal) || code is "discount_already_active" or "offer_not_applicable"))
+        {
+            // Plan, interval, currency, a discount already in force: to the customer, the code does not apply here.
+            code = "promo_code_not_applicable";
         }
         return Errors.Contains(code) ? T["Error." + code] : T["Error.other"];
     }

@@ -128,6 +128,8 @@ public sealed class ActivateAddon(PaymentService payments)
                     Amount = charged,
                     ChargeType = "advance",
                 });
+                // The discount in force this period covers the add-on's share of it too (no period is counted).
+                SubscriptionDiscounts.ApplyMidPeriod(s, invoice);
                 InvoiceBuilder.RecordCreated(scope, invoice);
                 var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
                 if (!outcome.Succeeded)

@@ -13,6 +13,9 @@ public sealed class ChangePlanRequest
     public string? NewPlanId { get; set; }
     public string? NewBillingInterval { get; set; }
     public string? SuccessUrl { get; set; }
+
+    /// <summary>Our addition: a promo code for an upgrade charged now (see docs/promo-codes.md).</summary>
+    public string? PromoCode { get; set; }
 }
 
 public enum ChangeKind
@@ -41,6 +44,12 @@ public sealed record PlannedChange(Subscription Subscription, Plan Current, Plan
     ProrationQuote? Quote, IReadOnlyList<AddonProration>? Addons = null, IReadOnlyList<InvoiceLine>? Accrued = null)
 {
     public IReadOnlyList<AddonProration> AddonLines => Addons ?? [];
+
+    /// <summary>What the discount takes off the change's invoice (already out of <see cref="ProrationQuote.Total"/>); null: none.</summary>
+    public Money? Discount { get; init; }
+
+    /// <summary>A promo code entered with the change, checked but not yet redeemed (the change redeems it).</summary>
+    public PromoCode? PromoCode { get; init; }
 
     /// <summary>The lines the line sources bill for the period being cut short (metered overage, balance overspend), as the change's invoice has them.</summary>
     public IReadOnlyList<InvoiceLine> AccruedLines => Accrued ?? [];
@@ -75,7 +84,7 @@ public sealed class ChangePlan(PlanChanges changes, HostedLinks links)
             {
                 return SubscriptionErrors.NotFound(id);
             }
-            var planned = await changes.PlanAsync(scope, s, r.NewPlanId, r.NewBillingInterval, ct);
+            var planned = await changes.PlanAsync(scope, s, r.NewPlanId, r.NewBillingInterval, ct, r.PromoCode);
             if (!planned.IsSuccess)
             {
                 return planned.Error;
@@ -116,6 +125,11 @@ public sealed class ChangePlan(PlanChanges changes, HostedLinks links)
                     var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
                     if (method is null)
                     {
+                        if (p.PromoCode is not null)
+                        {
+                            return new Error("promo_code_requires_payment_method",
+                                "A promo code can be used on a change charged to a saved card; add a card first.", 400, "invalid_request_error", "promoCode");
+                        }
                         var session = links.Create(scope.Db, scope.Tenant, HostedKinds.Checkout, s.CustomerId, s.Id, null, r.SuccessUrl, now);
                         session.TargetPlanId = p.Target.Id;
                         session.TargetInterval = p.TargetInterval;

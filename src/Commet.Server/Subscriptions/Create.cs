@@ -21,6 +21,9 @@ public sealed class CreateSubscriptionRequest
     public int? CustomTrialDays { get; set; }
     public string? Name { get; set; }
     public string? SuccessUrl { get; set; }
+
+    /// <summary>A promo code: its discount goes on the subscription and on its first invoice (see docs/promo-codes.md).</summary>
+    public string? PromoCode { get; set; }
 }
 
 /// <summary>Starts a subscription: free, trialing, charged to the saved card, or waiting for a first payment.</summary>
@@ -39,7 +42,8 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
             .Range("customTrialDays", r.CustomTrialDays, 0, 730)
             .MaxLength("name", r.Name, 255)
             .MaxLength("planId", r.PlanId, 100)
-            .MaxLength("planCode", r.PlanCode, 100);
+            .MaxLength("planCode", r.PlanCode, 100)
+            .MaxLength("promoCode", r.PromoCode, Catalog.PromoCodes.MaxCodeLength);
         if (r.PlanId is null && r.PlanCode is null)
         {
             check.Add("planId", "planId or planCode is required.");
@@ -108,6 +112,10 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
 
             if (plan.IsFree)
             {
+                if (!string.IsNullOrWhiteSpace(r.PromoCode))
+                {
+                    return new Error("promo_code_plan_not_eligible", "A promo code cannot be used on a free plan.", 400, "invalid_request_error", "promoCode");
+                }
                 subscription.StartFree(now);
                 await lifecycle.PeriodStartedAsync(scope, subscription, ct);
                 return subscription;
@@ -121,6 +129,15 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
                     : Error.Validation("billingInterval", $"This plan has no {r.BillingInterval} price.");
             }
             subscription.PlanPriceId = price.Id;
+            subscription.BillingInterval = price.BillingInterval;
+            if (!string.IsNullOrWhiteSpace(r.PromoCode))
+            {
+                var redeemed = await Catalog.PromoCodes.RedeemAsync(scope, subscription, r.PromoCode, plan.Id, price.BillingInterval, ct);
+                if (!redeemed.IsSuccess)
+                {
+                    return redeemed.Error;
+                }
+            }
             var trialDays = r.SkipTrial == true ? 0 : r.CustomTrialDays ?? price.TrialDays;
             var method = await PaymentService.DefaultMethodAsync(db, customer.Id, ct);
 
@@ -157,6 +174,7 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
             {
                 await source.AddAdvanceLinesAsync(scope, subscription, invoice, ct);
             }
+            SubscriptionDiscounts.ApplyToPeriodInvoice(subscription, invoice);
             InvoiceBuilder.RecordCreated(scope, invoice);
             subscription.OutstandingInvoiceId = invoice.Id;
 

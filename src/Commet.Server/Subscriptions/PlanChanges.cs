@@ -15,9 +15,15 @@ namespace Commet.Server.Subscriptions;
 public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLineSource> lineSources, SubscriptionLifecycle lifecycle)
 {
     /// <summary>Works out a change without applying it: its kind (upgrade now, downgrade at period end, …) and its numbers.</summary>
-    public async Task<Result<PlannedChange>> PlanAsync(BillingScope scope, Subscription s, string? newPlanId, string? newInterval, CancellationToken ct)
+    /// <remarks>
+    /// <paramref name="promoCode"/>: a code to use with an immediate change (checked here, redeemed by <see cref="ApplyNowAsync"/>). Without one,
+    /// a discount the subscription already has applies to the change's invoice (it opens a new period).
+    /// </remarks>
+    public async Task<Result<PlannedChange>> PlanAsync(BillingScope scope, Subscription s, string? newPlanId, string? newInterval, CancellationToken ct,
+        string? promoCode = null)
     {
-        var check = new Check().OneOf("billingInterval", newInterval, BillingIntervals.All, required: false).MaxLength("planId", newPlanId, 100);
+        var check = new Check().OneOf("billingInterval", newInterval, BillingIntervals.All, required: false).MaxLength("planId", newPlanId, 100)
+            .MaxLength("promoCode", promoCode, PromoCodes.MaxCodeLength);
         if (check.Failed)
         {
             return check.ToError();
@@ -108,7 +114,36 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
             accrued = await AccruedAsync(scope, s, current, ct);
             quote = quote with { Total = quote.Total + new Money(accrued.Sum(l => l.Amount), currency) };
         }
-        return new PlannedChange(s, current, target, price, interval, kind, quote, addons, accrued);
+
+        PromoCode? promo = null;
+        if (!string.IsNullOrWhiteSpace(promoCode))
+        {
+            if (quote is null)
+            {
+                return new Error("offer_not_applicable", "A promo code applies to a change charged now (an upgrade), not to a scheduled one.", 400,
+                    "invalid_request_error", "promoCode");
+            }
+            var quoted = await PromoCodes.QuoteAsync(scope, s, promoCode, target.Id, interval, ct);
+            if (!quoted.IsSuccess)
+            {
+                return quoted.Error;
+            }
+            promo = quoted.Value;
+        }
+        Money? discount = null;
+        if (quote is not null)
+        {
+            // The change's invoice opens a period: the code entered, else the subscription's own discount, takes its share.
+            var (type, value) = promo is not null ? (promo.DiscountType, promo.DiscountValue)
+                : s.DiscountPeriodsRemaining is 0 ? (null, 0) : (s.DiscountType, s.DiscountValue);
+            var off = SubscriptionDiscounts.AmountOff(type, value, quote.Total.MinorUnits, s.Currency);
+            if (off > 0)
+            {
+                discount = new Money(off, currency);
+                quote = quote with { Total = quote.Total - discount.Value };
+            }
+        }
+        return new PlannedChange(s, current, target, price, interval, kind, quote, addons, accrued) { Discount = discount, PromoCode = promo };
     }
 
     /// <summary>
@@ -187,6 +222,16 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
         // preview (p.AccruedLines, in its total), made again for real under the subscription's lock (a balance overspend
         // billed here is also booked against the balance).
         await AddAccruedAsync(scope, s, invoice, p.Current.Id, ct);
+        if (p.PromoCode is not null)
+        {
+            var redeemed = await PromoCodes.RedeemAsync(scope, s, p.PromoCode.Code, p.Target.Id, p.TargetInterval, ct);
+            if (!redeemed.IsSuccess)
+            {
+                return redeemed.Error;
+            }
+        }
+        // Last: the discount is on the whole invoice, and this invoice opens a period.
+        SubscriptionDiscounts.ApplyToPeriodInvoice(s, invoice);
         InvoiceBuilder.RecordCreated(scope, invoice);
         var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
         if (!outcome.Succeeded)

@@ -12,6 +12,9 @@ public sealed class PreviewChangeRequest
 {
     public string? PlanId { get; set; }
     public string? BillingInterval { get; set; }
+
+    /// <summary>Our addition: a promo code to see its discount before paying (nothing is redeemed).</summary>
+    public string? PromoCode { get; set; }
 }
 
 /// <summary>The exact numbers an immediate change would charge; a downgrade answers <c>plan_change_scheduled</c>.</summary>
@@ -28,7 +31,7 @@ public sealed class PreviewPlanChange(PlanChanges changes)
         {
             return SubscriptionErrors.NotFound(id);
         }
-        var planned = await changes.PlanAsync(scope, s, r.PlanId, r.BillingInterval, ct);
+        var planned = await changes.PlanAsync(scope, s, r.PlanId, r.BillingInterval, ct, r.PromoCode);
         if (!planned.IsSuccess)
         {
             return planned.Error;

@@ -60,6 +60,8 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
             s.CancelFeedback = null;
             s.CancelRequestedAt = null;
             s.TrialEndsAt = null;
+            // A discount ends with its subscription (as in Stripe): the restart is billed at today's price, as the portal shows it.
+            SubscriptionDiscounts.Clear(s);
             if (plan.IsFree)
             {
                 s.StartFree(now);

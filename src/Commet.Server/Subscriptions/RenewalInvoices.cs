@@ -143,6 +143,8 @@ public sealed class RenewalInvoices(IEnumerable<IRenewalLineSource> lineSources)
                 ChargeType = "advance",
             });
         }
+        // Last: the discount is on the whole invoice. In preview s is a copy, so the period it counts is not kept.
+        SubscriptionDiscounts.ApplyToPeriodInvoice(s, invoice);
         return invoice;
     }
 

@@ -21,6 +21,13 @@ public sealed record BalanceDto(long Remaining, long Included, string Currency);
 
 public sealed record CancellationDto(DateTime ScheduledAt, string? Reason, DateTime EffectiveAt);
 
+/// <summary>The SDK's <c>discount</c>: the one discount in force (a promo code), and when it stops (null: forever).</summary>
+public sealed record DiscountDto(string Type, long Value, string? Name, DateTime? EndsAt)
+{
+    public static DiscountDto? From(Subscription s) =>
+        s.DiscountType is null ? null : new DiscountDto(s.DiscountType, s.DiscountValue, s.DiscountName, SubscriptionDiscounts.EndsAt(s));
+}
+
 public sealed record ScheduledChangeDto(string ChangeType, string? NewPlanId, string? NewPlanName, string? NewBillingInterval, DateTime ScheduledFor);
 
 /// <summary>The subscription as the SDK's <c>Subscription</c> type declares it.</summary>
@@ -41,7 +48,7 @@ public sealed record SubscriptionDto(
     CancellationDto? Cancellation,
     bool CancelAtPeriodEnd,
     ScheduledChangeDto? ScheduledPlanChange,
-    object? Discount,
+    DiscountDto? Discount,
     DateTime StartDate,
     DateTime? EndDate,
     int? BillingDayOfMonth,
@@ -112,7 +119,7 @@ public sealed class SubscriptionViews(HostedLinks links, IEnumerable<ISubscripti
                 : null,
             s.CancelAtPeriodEnd,
             s.ScheduledChangeType is null ? null : new ScheduledChangeDto(s.ScheduledChangeType, s.ScheduledPlanId, scheduled?.Name, s.ScheduledInterval, s.ScheduledFor ?? s.CurrentPeriodEnd),
-            null,
+            DiscountDto.From(s),
             s.StartDate,
             s.EndedAt,
             hasPeriod && !s.IsFree ? s.BillingAnchor.Day : null,

@@ -36,8 +36,9 @@ public sealed record CheckoutLinkDto(string CheckoutUrl, bool Livemode)
     public string Object => "subscription";
 }
 
+/// <remarks><c>discountAmount</c> (our addition): what the discount takes off; <c>estimatedTotal</c> is after it.</remarks>
 public sealed record PreviewChangeDto(string Currency, long CurrentPlanCredit, long NewPlanCharge, long EstimatedTotal, DateTime EffectiveDate,
-    int DaysRemaining, int TotalDays, bool IsUpgrade, bool Livemode)
+    int DaysRemaining, int TotalDays, bool IsUpgrade, long DiscountAmount, bool Livemode)
 {
     public string Object => "subscription";
 }
@@ -169,7 +170,7 @@ public static class SubscriptionEndpoints
         group.MapPost("/{id}/preview-change", async (string id, Json<PreviewChangeRequest> body, BillingCall call, PreviewPlanChange handler) =>
             await call.Run(s => handler.HandleAsync(s, id, body.Value, call.Ct), (s, p) => Answer.Ok(new PreviewChangeDto(
                 p.Subscription.Currency, p.Quote!.Credit.MinorUnits, p.Quote.NewCharge.MinorUnits, p.Quote.Total.MinorUnits, p.Quote.EffectiveDate,
-                p.Quote.DaysRemaining, p.Quote.TotalDays, true, s.Tenant.Livemode))))
+                p.Quote.DaysRemaining, p.Quote.TotalDays, true, p.Discount?.MinorUnits ?? 0, s.Tenant.Livemode))))
             .WithSummary("The exact numbers an immediate change would charge.");
 
         group.MapDelete("/{id}/scheduled-change", async (string id, BillingCall call, RevokeScheduledChange handler, SubscriptionViews views) =>

@@ -146,10 +146,6 @@ describe('out-of-scope SDK calls', () => {
     await expectApiError(sandbox().payouts.request({ amount: 1000 }), { status: 501, code: 'endpoint_not_available' });
   });
 
-  test('promoCodes.list answers 501 endpoint_not_available', async () => {
-    await expectApiError(sandbox().promoCodes.list(), { status: 501, code: 'endpoint_not_available' });
-  });
-
   test('other later-scope calls answer 501 endpoint_not_available', async () => {
     const commet = sandbox();
     await expectApiError(commet.provisioning.createClaimLink(), { status: 501, code: 'endpoint_not_available' });

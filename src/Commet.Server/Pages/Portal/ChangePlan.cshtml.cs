@@ -21,19 +21,25 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
 
     public string? TargetInterval { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? plan, string? interval)
+    /// <summary>The promo code the customer entered and that applies (our addition); null: none.</summary>
+    public string? Promo { get; private set; }
+
+    /// <summary>Why the code entered does not apply (the preview is then shown without it).</summary>
+    public string? PromoProblem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? plan, string? interval, string? promo)
     {
-        var ready = await PlanAsync(plan, interval);
+        var ready = await PlanAsync(plan, interval, promo);
         return ready ?? Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string? subscriptionId, string? plan, string? interval, long? expectedTotal)
+    public async Task<IActionResult> OnPostAsync(string? subscriptionId, string? plan, string? interval, long? expectedTotal, string? promo)
     {
         if (!Portal.OwnsSubscription(subscriptionId))
         {
             return NotFound();
         }
-        return await ChargeOnceAsync(() => PlanAsync(plan, interval), async () =>
+        return await ChargeOnceAsync(() => PlanAsync(plan, interval, promo), async () =>
         {
             if (Planned!.Quote is { } quote && quote.Total.MinorUnits != expectedTotal)
             {
@@ -46,6 +52,7 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
             {
                 NewPlanId = Planned.Target.Id,
                 NewBillingInterval = TargetInterval,
+                PromoCode = Promo,
             }, Ct);
             if (!result.IsSuccess)
             {
@@ -71,8 +78,9 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
     }
 
     /// <summary>Works the change out; an answer other than null ends the request (redirect or not found).</summary>
-    private async Task<IActionResult?> PlanAsync(string? planId, string? interval)
+    private async Task<IActionResult?> PlanAsync(string? planId, string? interval, string? promo)
     {
+        Promo = string.IsNullOrWhiteSpace(promo) ? null : promo.Trim();
         var s = Portal.Subscription;
         if (!Portal.HasLiveSubscription || s is null || s.Status is SubscriptionStatus.PastDue or SubscriptionStatus.PendingPayment)
         {
@@ -94,7 +102,14 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
         {
             return Redirect("/portal/plans");
         }
-        var planned = await changes.PlanAsync(Portal.Scope, s, target.Id, TargetInterval, Ct);
+        var planned = await changes.PlanAsync(Portal.Scope, s, target.Id, TargetInterval, Ct, Promo);
+        if (!planned.IsSuccess && Promo is not null && planned.Error.Param == "promoCode")
+        {
+            // The code does not apply: say why, and show the change without it.
+            PromoProblem = PortalMessages.For(planned.Error);
+            Promo = null;
+            planned = await changes.PlanAsync(Portal.Scope, s, target.Id, TargetInterval, Ct);
+        }
         if (!planned.IsSuccess)
         {
             Problem = PortalMessages.For(planned.Error);
@@ -104,7 +119,7 @@ public sealed class ChangePlanModel(Subscriptions.ChangePlan change, PlanChanges
         if (Planned.Kind is ChangeKind.Upgrade or ChangeKind.FreeToPaid)
         {
             // The amounts shown are the API's preview-change, which is what the change charges.
-            var preview = await previewChange.HandleAsync(Portal.Scope, s.Id, new PreviewChangeRequest { PlanId = target.Id, BillingInterval = TargetInterval }, Ct);
+            var preview = await previewChange.HandleAsync(Portal.Scope, s.Id, new PreviewChangeRequest { PlanId = target.Id, BillingInterval = TargetInterval, PromoCode = Promo }, Ct);
             if (!preview.IsSuccess)
             {
                 Problem = PortalMessages.For(preview.Error);
