@@ -9,6 +9,9 @@ namespace Commet.Server.Usage;
 /// <summary>Runs the purchase once the card is on file, with the same operations the API uses.</summary>
 public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAddon activateAddon) : IHostedPurchaseCompleter
 {
+    /// <summary>Messages are in the page's language (the request's culture).</summary>
+    private static Localization.Texts T => Localization.Texts.Shared;
+
     public async Task<Result<string>?> CompleteAsync(BillingScope scope, string sessionId, PendingPurchase purchase, CancellationToken ct)
     {
         if (purchase.SubscriptionId is not { } subscriptionId)
@@ -20,10 +23,10 @@ public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAdd
         {
             case PendingPurchase.CreditPack:
                 var credits = await purchaseCredits.HandleAsync(scope, subscriptionId, purchase.Id, ct);
-                return credits.IsSuccess ? $"Your card was saved and {credits.Value.Amount:N0} credits were added." : credits.Error;
+                return credits.IsSuccess ? T["Hosted.CreditsAdded", ("count", credits.Value.Amount)] : credits.Error;
             case PendingPurchase.Addon:
                 var addon = await activateAddon.HandleAsync(scope, subscriptionId, purchase.Id, ct);
-                return addon.IsSuccess ? $"Your card was saved and {addon.Value.Addon.Name} is now active." : addon.Error;
+                return addon.IsSuccess ? T["Hosted.AddonActive", ("addon", addon.Value.Addon.Name)] : addon.Error;
             default:
                 return null;
         }
