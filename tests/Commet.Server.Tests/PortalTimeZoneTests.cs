@@ -31,9 +31,9 @@ public abstract class PortalTimeZoneTests<TServer>(TServer server) : IClassFixtu
 
         using var ann = await PortalClient.OpenAsync(server, api, "ann");
         var overview = WebUtility.HtmlDecode((await ann.GetAsync("/portal")).Html);
-        // The renewal at 1 April 00:00 UTC is on 31 March for Ann.
-        Assert.Contains("Mar 31", overview, StringComparison.Ordinal);
-        Assert.DoesNotContain("Apr 1,", overview, StringComparison.Ordinal);
+        // The renewal at 1 April 00:00 UTC is on 31 March for Ann: "Next payment $49.00 on Mar 31, 2027".
+        Assert.Matches(@"\$49\.00 on Mar 31\b", overview);
+        Assert.DoesNotContain("$49.00 on Apr 1", overview, StringComparison.Ordinal);
         Assert.Contains("America/Los_Angeles", overview, StringComparison.Ordinal);
 
         var list = WebUtility.HtmlDecode((await ann.GetAsync("/portal/invoices")).Html);

@@ -203,7 +203,7 @@ public sealed class Subscription : ITenantOwned
         PaymentFailedAt = null;
         DunningRetries = 0;
         NextRetryAt = null;
-        NextActionAt = CurrentPeriodEnd;
+        NextActionAt = FirstVisitOfPeriod();
         UpdatedAt = at;
     }
 

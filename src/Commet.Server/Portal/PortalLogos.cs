@@ -94,8 +94,7 @@ public static class PortalLogos
             }
             brandings.Forget(caller.OrganizationId, caller.Livemode);
             return Answer.Ok(await PortalSettingsEndpoints.ToDtoAsync(db, caller, settings, options.Value, Base(links, request), ct));
-        }).Accepts<byte[]>("image/png", "image/jpeg", "image/svg+xml")
-            .WithSummary($"Upload the portal's logo: the PNG, JPEG or SVG image as the request body (at most {MaxBytes / 1024} KB). "
+        }).WithSummary($"Upload the portal's logo: the PNG, JPEG or SVG image as the request body (at most {MaxBytes / 1024} KB). "
                 + "SVGs are sanitised (no scripts, event handlers or external references). The answer's logoUrl is where the server serves it.");
 
         group.MapDelete("/logo", async Task<ApiOk<PortalSettingsDto>> (HttpRequest request, CommetDb db, ApiCaller caller, IOptions<PortalOptions> options,
