@@ -86,7 +86,7 @@ public sealed partial class PortalLanguageJourneyTests(BrowserFixture fixture)
     {
         var (t, invoice) = await TenantAsync();
         var english = Texts(null);
-        var translated = Texts(tag);
+        var translated = Texts(tag == "en" ? null : tag);
         // English fragments that the translation does not also use (names of card brands, "(CVC)" and such are the same everywhere).
         var foreign = english.SelectMany(e => Fragments(e.Value).Select(f => (e.Key, Fragment: f)))
             .Where(x => !translated.Values.Any(v => v.Contains(x.Fragment, StringComparison.Ordinal)))
