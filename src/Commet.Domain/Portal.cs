@@ -121,6 +121,27 @@ public sealed class PortalSettings
 }
 
 /// <summary>
+/// A logo the merchant uploaded for the portal, the hosted payment pages and emails (one per organization and mode).
+/// Served publicly at <c>/logos/{Id}</c>; a new upload gets a new <see cref="Id"/>, so a URL always shows the same image.
+/// </summary>
+public sealed class PortalLogo : ITenantOwned
+{
+    public required string OrganizationId { get; set; }
+    public bool Livemode { get; set; }
+    public required string Id { get; set; }
+
+    /// <summary>image/png, image/jpeg or image/svg+xml.</summary>
+    public required string ContentType { get; set; }
+
+    /// <summary>The image as served (an SVG after sanitising).</summary>
+    public required byte[] Content { get; set; }
+
+    /// <summary>SHA-256 of <see cref="Content"/>, hex: the ETag.</summary>
+    public required string Hash { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>
 /// Something a customer tried from the portal that is limited per day (past-due payment retries). Written
 /// in its own transaction before the attempt, so a declined attempt that rolls back still counts.
 /// </summary>

@@ -53,8 +53,7 @@ public abstract class HostedPageTests<TServer>(TServer server) : IClassFixture<T
         var declined = await browser.Post(url, Card(Declined));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, declined.Status);
         Assert.Contains("role=\"alert\"", declined.Html, StringComparison.Ordinal);
-        Assert.Contains("The card was declined", declined.Text, StringComparison.Ordinal);
-        Assert.Contains("Nothing was charged", declined.Text, StringComparison.Ordinal);
+        Assert.Contains("Your card was declined and nothing was charged", declined.Text, StringComparison.Ordinal);
         Assert.Contains("aria-describedby=\"form-alert\"", declined.Html, StringComparison.Ordinal);
         Assert.DoesNotContain(Declined, declined.Html, StringComparison.Ordinal);
         Assert.Equal("pending_payment", await StatusAsync(subscriptionId));

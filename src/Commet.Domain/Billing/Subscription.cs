@@ -154,6 +154,17 @@ public sealed class Subscription : ITenantOwned
         return null;
     }
 
+    /// <summary>How long before a renewal (and before a trial's end) the engine sends its notice.</summary>
+    public static readonly TimeSpan NoticeAhead = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// When the engine first has to look at a period just started: its renewal notice, when the period is long enough to
+    /// have one, else its end. Visiting early is harmless (the engine finds nothing due and sets the next time); visiting
+    /// at the period end would send the first period's notice together with the renewal.
+    /// </summary>
+    private DateTime FirstVisitOfPeriod() =>
+        CurrentPeriodEnd - NoticeAhead > CurrentPeriodStart ? CurrentPeriodEnd - NoticeAhead : CurrentPeriodEnd;
+
     /// <summary>Starts (or restarts) the period at <paramref name="anchor"/> with the given plan price.</summary>
     public void StartPeriod(DateTime anchor, string interval, long price, long paid)
     {
@@ -164,7 +175,7 @@ public sealed class Subscription : ITenantOwned
         CurrentPeriodEnd = BillingCalendar.Boundary(anchor, interval, 1);
         BasePrice = price;
         PaidForCurrentPeriod = paid;
-        NextActionAt = CurrentPeriodEnd;
+        NextActionAt = FirstVisitOfPeriod();
     }
 
     /// <summary>Moves to the next period of the same anchor.</summary>
@@ -173,7 +184,7 @@ public sealed class Subscription : ITenantOwned
         Cycle++;
         CurrentPeriodStart = BillingCalendar.Boundary(BillingAnchor, BillingInterval!, Cycle);
         CurrentPeriodEnd = BillingCalendar.Boundary(BillingAnchor, BillingInterval!, Cycle + 1);
-        NextActionAt = CurrentPeriodEnd;
+        NextActionAt = FirstVisitOfPeriod();
     }
 
     /// <summary>Free plans have no billing period of their own; allowances still reset monthly from the anchor.</summary>
@@ -204,7 +215,7 @@ public sealed class Subscription : ITenantOwned
         PaymentFailedAt = null;
         DunningRetries = 0;
         NextRetryAt = null;
-        NextActionAt = CurrentPeriodEnd;
+        NextActionAt = FirstVisitOfPeriod();
         UpdatedAt = at;
     }
 

@@ -35,6 +35,8 @@ public sealed class EmailComposer(EmailTexts texts, IEmailCulture cultures, Port
             return new Composed(null, "The customer no longer exists.", "en");
         }
         var branding = await brandings.GetAsync(db, m.OrganizationId, m.Livemode, ct);
+        // An uploaded logo is a path on this server; mail clients need the whole address.
+        branding = branding with { LogoUrl = Portal.PortalLogos.Absolute(branding.LogoUrl, baseUrl) };
         var culture = cultures.For(customer, branding.Settings);
         if (!IsOn(m.Kind, branding.Settings))
         {
@@ -215,7 +217,9 @@ public sealed class EmailComposer(EmailTexts texts, IEmailCulture cultures, Port
 
         public void Button(string label, string url) => parts.Add(("b", label, url));
 
-        public void Attach(Invoice invoice) => attachments.Add(new EmailAttachment(InvoiceLinks.FileName(invoice.Number), "application/pdf", InvoicePdf.Render(invoice)));
+        /// <summary>The invoice's PDF in the email's language, its dates in the customer's time zone.</summary>
+        public void Attach(Invoice invoice) => attachments.Add(new EmailAttachment(InvoiceLinks.FileName(invoice.Number), "application/pdf",
+            InvoicePdf.Render(invoice, Localization.Languages.Match(culture.Name) ?? Localization.Languages.English, zone)));
 
         public string Money(long minor, string currency) =>
             Currency.IsKnown(currency) ? new Money(minor, Currency.Of(currency)).Format(culture) : string.Create(culture, $"{minor} {currency}");

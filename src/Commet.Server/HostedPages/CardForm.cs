@@ -29,6 +29,9 @@ public sealed class CardForm
     /// <summary>The field a refusal from the provider points at; the alert explains it, so it has no message of its own.</summary>
     public string? RefusedField { get; private set; }
 
+    /// <summary>Whether <see cref="Alert"/> is the operation's refusal (which says itself what was charged) rather than a form check.</summary>
+    public bool IsRefusal { get; private set; }
+
     public string? ErrorFor(string field) => FieldErrors.GetValueOrDefault(field);
 
     public bool IsInvalid(string field) => FieldErrors.ContainsKey(field) || RefusedField == field;
@@ -83,6 +86,7 @@ public sealed class CardForm
     public void Refused(string message, string? field)
     {
         Alert = message;
+        IsRefusal = true;
         RefusedField = field is NumberField or ExpiryField or CvcField ? field : null;
     }
 

@@ -50,6 +50,10 @@ public static class PayStyles
         + ".or:before,.or:after{content:\"\";flex:1;border-top:1px solid #d1d5db}"
         + ".secure{color:#4b5563;font-size:.8125rem;margin:.75rem 0 0;text-align:center}"
         + "footer{color:#4b5563;font-size:.8125rem;text-align:center;margin-top:2rem}"
+        + "[hidden]{display:none!important}"
+        + ".merchant{display:flex;align-items:center;gap:.5rem}"
+        + ".merchant img{max-height:2rem;max-width:8rem;display:block}"
+        + ".initials{display:inline-flex;align-items:center;justify-content:center;width:2rem;height:2rem;border-radius:6px;background:#1d4ed8;color:#fff;font-size:.875rem}"
         + "@media(min-width:48rem){main{padding-top:2.5rem}.grid{grid-template-columns:1fr 1fr;align-items:start}h1{font-size:1.75rem}}"
         + "@media(prefers-reduced-motion:no-preference){button{transition:background-color .15s}}";
 
@@ -60,7 +64,7 @@ public static class PayStyles
 public static class PayHeaders
 {
     private static readonly string Csp =
-        $"default-src 'none'; style-src {PayStyles.CspSource}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        $"default-src 'none'; style-src {PayStyles.CspSource}; script-src {Portal.PortalLogos.FallbackScriptHash}; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /// <summary>
     /// Payment pages are never cached, framed or indexed, and their URL (which carries the link's token) is not

@@ -37,6 +37,9 @@ public sealed record PayLine(string Description, string Amount);
 public sealed class PayView
 {
     public required string Merchant { get; init; }
+
+    /// <summary>The merchant's logo (portal settings), when they set one.</summary>
+    public string? LogoUrl { get; set; }
     public required bool Sandbox { get; init; }
     public required PayPurpose Purpose { get; init; }
     public required string Heading { get; init; }
@@ -70,8 +73,15 @@ public static class PayViews
     /// </summary>
     public static async Task<PayView> LoadAsync(CommetDb db, HostedSession session, CancellationToken ct)
     {
+        var view = await ViewAsync(db, session, ct);
+        view.LogoUrl = await db.PortalSettings.AsNoTracking().Select(p => p.LogoUrl).FirstOrDefaultAsync(ct);
+        return view;
+    }
+
+    private static async Task<PayView> ViewAsync(CommetDb db, HostedSession session, CancellationToken ct)
+    {
         db.ScopeTo(session.OrganizationId, session.Livemode);
-        var merchant = await MerchantNameAsync(db, session.OrganizationId, ct);
+        var merchant = await MerchantNameAsync(db, session.OrganizationId, session.Livemode, ct);
         var returnUrl = ReturnUrls.IsSafe(session.ReturnUrl) ? session.ReturnUrl : null;
         var subscription = session.SubscriptionId is null ? null
             : await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == session.SubscriptionId, ct);
@@ -183,8 +193,14 @@ public static class PayViews
         };
     }
 
-    public static async Task<string> MerchantNameAsync(CommetDb db, string organizationId, CancellationToken ct) =>
-        await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? "the merchant";
+    /// <summary>The portal's display name in the link's mode (as the portal and emails show it), else the organization's name.</summary>
+    public static async Task<string> MerchantNameAsync(CommetDb db, string organizationId, bool livemode, CancellationToken ct)
+    {
+        var display = await db.PortalSettings.IgnoreQueryFilters().AsNoTracking()
+            .Where(p => p.OrganizationId == organizationId && p.Livemode == livemode).Select(p => p.DisplayName).FirstOrDefaultAsync(ct);
+        return !string.IsNullOrWhiteSpace(display) ? display
+            : await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? T["Pay.TheMerchant"];
+    }
 
     /// <summary>"$49.00", "¥500": the amount in its currency's own format.</summary>
     public static string Amount(long minorUnits, string currency) =>
@@ -227,7 +243,7 @@ public static class PayViews
             TotalLabel = T["PayView.TotalDue"],
             Total = total,
             SavedCard = savedCard,
-            SubmitLabel = $"Pay {total}",
+            SubmitLabel = T["PayView.PayAmount", ("amount", total)],
             ReturnUrl = returnUrl,
         };
     }

@@ -106,8 +106,10 @@ public static class InvoiceEndpoints
             // The invoice as issued: its frozen bill-to and seller blocks, not the customer's details of today.
             // In the customer's language (their locale, else the organization's portal default).
             var locales = await db.Customers.AsNoTracking().Where(c => c.Id == invoice.CustomerId)
-                .Select(c => new { c.Locale, Default = db.PortalSettings.Select(s => s.DefaultLocale).FirstOrDefault() }).FirstOrDefaultAsync(ct);
-            var pdf = InvoicePdf.Render(invoice, Localization.Languages.Resolve(null, locales?.Locale, null, locales?.Default));
+                .Select(c => new { c.Locale, c.Timezone, Default = db.PortalSettings.Select(s => s.DefaultLocale).FirstOrDefault() }).FirstOrDefaultAsync(ct);
+            // Dates in the customer's time zone, as the portal shows them.
+            var pdf = InvoicePdf.Render(invoice, Localization.Languages.Resolve(null, locales?.Locale, null, locales?.Default),
+                Portal.PortalFormat.For(locales?.Timezone).Zone);
             response.Headers.CacheControl = "private, no-store";
             response.Headers["X-Content-Type-Options"] = "nosniff";
             return Results.File(pdf, "application/pdf", InvoiceLinks.FileName(invoice.Number), enableRangeProcessing: false);

@@ -33,15 +33,19 @@ public static class InvoicePdf
     private static readonly XPen Rule = new(XColor.FromArgb(200, 200, 200), 0.75);
 
     /// <summary>The invoice as it was issued: its own frozen seller and bill-to blocks, never the live customer.</summary>
-    public static byte[] Render(Invoice invoice, string? language = null) => Render(invoice, InvoicePdfParties.Of(invoice), language);
+    public static byte[] Render(Invoice invoice, string? language = null, TimeZoneInfo? zone = null) => Render(invoice, InvoicePdfParties.Of(invoice), language, zone);
 
-    /// <summary>In <paramref name="language"/> (a supported tag; English when null): words, dates and amounts.</summary>
-    public static byte[] Render(Invoice invoice, InvoicePdfParties parties, string? language = null)
+    /// <summary>
+    /// In <paramref name="language"/> (a supported tag; English when null): words, dates and amounts; dates in the
+    /// customer's time zone <paramref name="zone"/> (UTC when null).
+    /// </summary>
+    public static byte[] Render(Invoice invoice, InvoicePdfParties parties, string? language = null, TimeZoneInfo? zone = null)
     {
         var tag = language ?? Localization.Languages.English;
         var t = Localization.Texts.Shared.In(Localization.Languages.UiCulture(tag));
         var culture = Localization.Languages.FormatCulture(tag);
-        string Date(DateTime at) => at.ToString(Localization.Texts.Shared.Raw("Format.Date", culture), culture);
+        string Date(DateTime at) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at, DateTimeKind.Utc), zone ?? TimeZoneInfo.Utc)
+            .ToString(Localization.Texts.Shared.Raw("Format.Date", culture), culture);
         string Format(long minorUnits, string currency) => InvoicePdf.Format(minorUnits, currency, culture);
         string FormatRate(long rate, string currency) => InvoicePdf.FormatRate(rate, currency, culture);
         string Words(string prefix, string code) => Localization.Texts.Shared.Has(prefix + code) ? t[prefix + code] : InvoicePdf.Words(code);

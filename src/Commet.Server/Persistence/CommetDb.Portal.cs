@@ -9,6 +9,7 @@ public abstract partial class CommetDb
     public DbSet<PortalSession> PortalSessions => Set<PortalSession>();
     public DbSet<PortalSettings> PortalSettings => Set<PortalSettings>();
     public DbSet<PortalAttempt> PortalAttempts => Set<PortalAttempt>();
+    public DbSet<PortalLogo> PortalLogos => Set<PortalLogo>();
     public DbSet<FormClaim> FormClaims => Set<FormClaim>();
 
     private void ConfigurePortal(ModelBuilder b)
@@ -58,6 +59,17 @@ public abstract partial class CommetDb
             e.Property(x => x.EmailCancellation).HasDefaultValue(true).HasSentinel(true);
             e.Property(x => x.EmailPortalLinks).HasDefaultValue(true).HasSentinel(true);
             e.HasQueryFilter(x => x.OrganizationId == TenantOrganizationId && x.Livemode == TenantLivemode);
+        });
+
+        b.Entity<PortalLogo>(e =>
+        {
+            e.ToTable("portal_logos");
+            e.HasKey(x => new { x.OrganizationId, x.Livemode });
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.HasIndex(x => x.Id).IsUnique();
+            e.Property(x => x.ContentType).HasMaxLength(40);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            Tenant(e);
         });
 
         b.Entity<PortalAttempt>(e =>

@@ -109,14 +109,15 @@ public static class PortalSettingsEndpoints
     {
         var group = api.MapGroup("/portal").WithTags("Portal");
 
-        group.MapGet("/settings", async Task<ApiOk<PortalSettingsDto>> (CommetDb db, ApiCaller caller, IOptions<PortalOptions> options, CancellationToken ct) =>
+        group.MapGet("/settings", async Task<ApiOk<PortalSettingsDto>> (HttpRequest request, CommetDb db, ApiCaller caller, IOptions<PortalOptions> options,
+            Payments.HostedLinks links, CancellationToken ct) =>
         {
             var settings = await db.PortalSettings.AsNoTracking().FirstOrDefaultAsync(ct);
-            return Answer.Ok(await ToDtoAsync(db, caller, settings, options.Value, ct));
+            return Answer.Ok(await ToDtoAsync(db, caller, settings, options.Value, links.Base(Billing.BillingScopes.BaseUrlOf(request)), ct));
         }).WithSummary("The customer portal's settings for this organization and mode (defaults filled in).");
 
-        group.MapPut("/settings", async Task<Results<ApiOk<PortalSettingsDto>, ApiProblem>> (Json<UpdatePortalSettingsRequest> body, CommetDb db, ApiCaller caller, IOptions<PortalOptions> options,
-            PortalBrandings brandings, TimeProvider time, CancellationToken ct) =>
+        group.MapPut("/settings", async Task<Results<ApiOk<PortalSettingsDto>, ApiProblem>> (Json<UpdatePortalSettingsRequest> body, HttpRequest request, CommetDb db, ApiCaller caller, IOptions<PortalOptions> options,
+            PortalBrandings brandings, Payments.HostedLinks links, TimeProvider time, CancellationToken ct) =>
         {
             var r = body.Value;
             var settings = await db.PortalSettings.FirstOrDefaultAsync(ct);
@@ -132,6 +133,11 @@ public static class PortalSettingsEndpoints
                 settings = new PortalSettings { OrganizationId = caller.OrganizationId, Livemode = caller.Livemode, CreatedAt = now };
                 db.PortalSettings.Add(settings);
             }
+            if (r.LogoUrl is not null)
+            {
+                // A logo URL given (or cleared) replaces an uploaded logo.
+                await PortalLogos.RemoveAsync(db, settings, ct);
+            }
             Apply(r, settings);
             settings.UpdatedAt = now;
             try
@@ -144,7 +150,7 @@ public static class PortalSettingsEndpoints
                 return Answer.Problem(Error.Conflict("concurrent_update", "The settings were changed at the same moment by another request. Send the request again."));
             }
             brandings.Forget(caller.OrganizationId, caller.Livemode);
-            return Answer.Ok(await ToDtoAsync(db, caller, settings, o, ct));
+            return Answer.Ok(await ToDtoAsync(db, caller, settings, o, links.Base(Billing.BillingScopes.BaseUrlOf(request)), ct));
         }).WithSummary("Change the customer portal's settings: display name, logo, accent colour, support email, terms and privacy links, "
             + "top-up limits, session times, which sections show, the seller block of invoices (legal name, address, tax ID) and which emails go to customers. "
             + "Fields left out keep their value.");
@@ -291,12 +297,13 @@ public static class PortalSettingsEndpoints
         }
     }
 
-    private static async Task<PortalSettingsDto> ToDtoAsync(CommetDb db, ApiCaller caller, PortalSettings? s, PortalOptions o, CancellationToken ct)
+    /// <summary>The settings as answered; an uploaded logo's URL is made absolute with <paramref name="baseUrl"/>.</summary>
+    public static async Task<PortalSettingsDto> ToDtoAsync(CommetDb db, ApiCaller caller, PortalSettings? s, PortalOptions o, string baseUrl, CancellationToken ct)
     {
         var org = await db.Organizations.AsNoTracking().Where(x => x.Id == caller.OrganizationId)
             .Select(x => new { x.Name, x.Currency }).FirstAsync(ct);
         var b = PortalBrandings.Build(org.Name, org.Currency, s, o);
-        return new PortalSettingsDto(b.DisplayName, b.LogoUrl, b.Accent, b.SupportEmail, b.TermsUrl, b.PrivacyUrl, b.TopupMinimum, b.TopupMaximum,
+        return new PortalSettingsDto(b.DisplayName, PortalLogos.Absolute(b.LogoUrl, baseUrl), b.Accent, b.SupportEmail, b.TermsUrl, b.PrivacyUrl, b.TopupMinimum, b.TopupMaximum,
             b.Currency, s?.IdleTimeoutMinutes ?? o.IdleTimeoutMinutes, s?.AbsoluteTimeoutHours ?? o.AbsoluteTimeoutHours,
             new PortalSectionsDto(b.ShowUsage, b.ShowChangePlan, b.ShowPurchases, b.ShowPaymentMethod, b.ShowBillingDetails, b.ShowInvoices, b.ShowCancel),
             new SellerDto(s?.LegalName, s?.TaxId, s?.LegalLine1 is null

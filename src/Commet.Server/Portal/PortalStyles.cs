@@ -24,6 +24,8 @@ public static class PortalStyles
         + ".bar{max-width:64rem;margin:0 auto;padding:.75rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem}"
         + ".brand{display:flex;align-items:center;gap:.6rem;font-weight:700;font-size:1.125rem;margin-right:auto;min-width:0}"
         + ".brand img{max-height:2rem;max-width:8rem;display:block}"
+        + "[hidden]{display:none!important}"
+        + ".initials{display:inline-flex;align-items:center;justify-content:center;width:2rem;height:2rem;border-radius:6px;background:var(--accent);color:var(--on-accent);font-size:.875rem}"
         + ".who{color:#4b5563;font-size:.875rem}"
         + ".links{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;font-size:.875rem}"
         + ".links a,.linkbtn{white-space:nowrap}"
@@ -131,7 +133,7 @@ public static class PortalHeaders
         // Exactly what antiforgery sets on pages with a form, so it has nothing to override (and to warn about).
         h.CacheControl = "no-cache, no-store";
         h.Pragma = "no-cache";
-        h.ContentSecurityPolicy = $"default-src 'none'; style-src {PortalStyles.CssHash} {accentCssHash}; img-src https: http: data:; "
+        h.ContentSecurityPolicy = $"default-src 'none'; style-src {PortalStyles.CssHash} {accentCssHash}; script-src {PortalLogos.FallbackScriptHash}; img-src 'self' https: http: data:; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         h["Referrer-Policy"] = "same-origin";
         h.XContentTypeOptions = "nosniff";

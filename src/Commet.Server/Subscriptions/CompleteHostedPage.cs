@@ -15,6 +15,9 @@ public sealed record HostedOutcome(string Message, string? ReturnUrl);
 public sealed class CompleteHostedPage(PaymentService payments, PlanChanges changes, SubscriptionLifecycle lifecycle,
     IHostedPurchaseCompleter purchases)
 {
+    /// <summary>Messages are in the page's language (the request's culture).</summary>
+    private static Localization.Texts T => Localization.Texts.Shared;
+
     /// <summary>
     /// The customer typed a card on a hosted page. The card is saved as the default; then, depending on the
     /// page: the first invoice of a pending subscription is paid, a plan change waiting for a card is made,
@@ -93,7 +96,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
                 }
             }
             var s = session.SubscriptionId is null ? null : await scope.Db.LockSubscriptionAsync(session.SubscriptionId, ct);
-            var message = "Your card was saved.";
+            var message = T["Hosted.CardSaved"];
 
             if (s is not null && session.Kind == HostedKinds.Checkout && session.TargetPlanId is not null)
             {
@@ -107,7 +110,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
                 {
                     return applied.Error;
                 }
-                message = $"You are now on {planned.Value.Target.Name}.";
+                message = T["Hosted.NowOn", ("plan", planned.Value.Target.Name)];
             }
             else if (s is not null && session.Kind == HostedKinds.Checkout && s.Status == SubscriptionStatus.PendingPayment)
             {
@@ -118,7 +121,7 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
                     return SubscriptionErrors.PaymentFailed(outcome, null);
                 }
                 await lifecycle.ActivateAfterFirstPaymentAsync(scope, s, invoice, ct);
-                message = "Payment received. Your subscription is active.";
+                message = T["Hosted.Active"];
             }
             else if (s is not null && s.Status == SubscriptionStatus.PastDue
                 && session.Kind is HostedKinds.Recovery or HostedKinds.PaymentMethod)
@@ -130,11 +133,11 @@ public sealed class CompleteHostedPage(PaymentService payments, PlanChanges chan
                     {
                         return SubscriptionErrors.PaymentFailed(outcome, null);
                     }
-                    message = "Your card was saved, but the overdue payment failed. Try another card.";
+                    message = T["Hosted.OverdueFailed"];
                 }
                 else
                 {
-                    message = "Payment received. Your subscription is active again.";
+                    message = T["Hosted.ActiveAgain"];
                 }
             }
             return new HostedOutcome(message, session.ReturnUrl);

@@ -25,7 +25,7 @@ public sealed record StepOutcome(BillingRun Counts, bool More);
 /// </summary>
 public sealed class RunDueStep(PaymentService payments, HostedLinks links, RenewalInvoices renewals, SubscriptionLifecycle lifecycle)
 {
-    public static readonly TimeSpan NoticeAhead = TimeSpan.FromDays(3);
+    public static readonly TimeSpan NoticeAhead = Subscription.NoticeAhead;
 
     /// <summary>The earliest thing the engine has to do for a subscription, and when.</summary>
     public static (DateTime At, DueKind Kind)? NextDue(Subscription s)

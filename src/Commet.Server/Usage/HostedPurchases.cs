@@ -15,6 +15,9 @@ namespace Commet.Server.Usage;
 public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAddon activateAddon, TopupBalance topupBalance, ReactivateSubscription reactivate,
     CreateSubscription create) : IHostedPurchaseCompleter
 {
+    /// <summary>Messages are in the page's language (the request's culture).</summary>
+    private static Localization.Texts T => Localization.Texts.Shared;
+
     public async Task<Result<string>?> CompleteAsync(BillingScope scope, string sessionId, PendingPurchase purchase, CancellationToken ct)
     {
         scope.Db.ChangeTracker.Clear();
@@ -38,7 +41,7 @@ public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAdd
             // A declined first charge leaves the subscription waiting for payment; say so plainly.
             return created.Value.Status == SubscriptionStatus.PendingPayment
                 ? (Result<string>)Error.Invalid("payment_failed", "The first payment failed.")
-                : "Your card was saved and your subscription has started.";
+                : T["Hosted.Started"];
         }
         if (purchase.SubscriptionId is not { } subscriptionId)
         {
@@ -48,14 +51,14 @@ public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAdd
         {
             case PendingPurchase.CreditPack:
                 var credits = await purchaseCredits.HandleAsync(scope, subscriptionId, purchase.Id, ct);
-                return credits.IsSuccess ? $"Your card was saved and {credits.Value.Amount:N0} credits were added." : credits.Error;
+                return credits.IsSuccess ? T["Hosted.CreditsAdded", ("count", credits.Value.Amount)] : credits.Error;
             case PendingPurchase.Addon:
                 var addon = await activateAddon.HandleAsync(scope, subscriptionId, purchase.Id, ct);
-                return addon.IsSuccess ? $"Your card was saved and {addon.Value.Addon.Name} is now active." : addon.Error;
+                return addon.IsSuccess ? T["Hosted.AddonActive", ("addon", addon.Value.Addon.Name)] : addon.Error;
             case PendingPurchase.Topup:
                 // The amount was checked against the portal's minimum and maximum when the purchase was asked for.
                 var topup = await topupBalance.HandleAsync(scope, subscriptionId, purchase.Amount, ct, minimum: 1, maximum: long.MaxValue);
-                return topup.IsSuccess ? "Your card was saved and your balance was topped up." : topup.Error;
+                return topup.IsSuccess ? T["Hosted.ToppedUp"] : topup.Error;
             case PendingPurchase.Reactivate:
                 var reactivated = await reactivate.HandleAsync(scope, subscriptionId, ct);
                 if (!reactivated.IsSuccess)
@@ -64,7 +67,7 @@ public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAdd
                 }
                 return reactivated.Value.Failure is { } failure
                     ? (Result<string>)SubscriptionErrors.PaymentFailed(failure, null)
-                    : "Your card was saved and your subscription is active again.";
+                    : T["Hosted.Reactivated"];
             default:
                 return null;
         }

@@ -227,7 +227,7 @@ public abstract partial class EmailTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task YearlyRenewal_IsAnnouncedThreeDaysBefore()
+    public async Task YearlyRenewal_IsAnnouncedThreeDaysBefore_FirstYearIncluded_InTheCustomersTimeZone()
     {
         var t = await server.NewTenantAsync();
         var api = t.Api;
@@ -235,19 +235,26 @@ public abstract partial class EmailTests<TServer>(TServer server) : IClassFixtur
         var code = BillingSetup.Unique("annual").ToLowerInvariant();
         await api.Plan(code, 49000, interval: "yearly");
         var customer = BillingSetup.Unique("ann");
-        var ours = await api.Customer(customer);
-        await api.Subscribe(customer, code);
+        // In Los Angeles, 1 January 2028 00:00 UTC is still the evening of Friday 31 December 2027.
+        var ours = (await api.PostJson("/api/v1/customers", new { id = customer, email = $"{customer}@example.com", timezone = "America/Los_Angeles" }).Ok()).Str("id");
+        await api.PostJson("/api/v1/sandbox/payment-methods", new { customerId = customer, cardNumber = "4242424242424242" }).Ok(HttpStatusCode.Created);
+        var subscription = (await api.Subscribe(customer, code)).Str("id");
 
-        // The first year ends on 1 January 2028 and renews; the second ends on 1 January 2029 (2028 has 366 days), and its
-        // notice is due 3 days before, on 29 December 2028. (The engine first visits a new subscription at its first
-        // period end, so the first year's notice comes with the renewal itself; that late one is skipped, not sent.)
-        await api.RunUntil(BillingApi.Utc(2028, 1, 1));
+        // The first year ends on 1 January 2028 00:00 UTC; its notice is due 3 days before, on 29 December 2027, and goes out
+        // then, before the renewal (the engine's first visit of a new period is its notice, not its end).
+        await api.RunUntil(BillingApi.Utc(2027, 12, 29));
+        var first = await Smtp.WaitForAsync($"{customer}@example.com", m => (m.Subject ?? "").Contains("renews", StringComparison.Ordinal));
+        Assert.Equal($"Your {Name(code)} subscription renews on Friday, December 31, 2027", first.Subject);
+        // Sent before the renewal: no renewal invoice yet, only the first one.
+        Assert.Single((await api.GetJson($"/api/v1/invoices?subscriptionId={subscription}").Ok()).AsArray());
+
+        // The second year ends on 1 January 2029 (2028 has 366 days); its notice is due on 29 December 2028.
         await api.RunUntil(BillingApi.Utc(2028, 12, 29));
-
-        var upcoming = await Smtp.WaitForAsync($"{customer}@example.com", m => (m.Subject ?? "").Contains("renews", StringComparison.Ordinal));
-        Assert.Equal($"Your {Name(code)} subscription renews on Monday, January 1, 2029", upcoming.Subject);
-        var rows = await WaitForEmailsAsync(api, ours, "upcoming_renewal", all => all.Count > 0 && all.All(r => r!.Str("status") != "pending"));
-        Assert.Equal(["sent", "skipped"], rows.Select(r => r!.Str("status")).ToArray());
+        var second = await Smtp.WaitForAsync($"{customer}@example.com",
+            m => (m.Subject ?? "").Contains("renews", StringComparison.Ordinal) && m.MessageId != first.MessageId);
+        Assert.Equal($"Your {Name(code)} subscription renews on Sunday, December 31, 2028", second.Subject);
+        var rows = await WaitForEmailsAsync(api, ours, "upcoming_renewal", all => all.Count == 2 && all.All(r => r!.Str("status") != "pending"));
+        Assert.Equal(["sent", "sent"], rows.Select(r => r!.Str("status")).ToArray());
     }
 
     [Fact]

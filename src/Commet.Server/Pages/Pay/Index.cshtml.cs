@@ -107,7 +107,7 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         var started = await stripe.StartAsync(db, session, $"{page}?handler=stripeReturn&session_id={StripeCheckout.SessionIdPlaceholder}", page, ct, due);
         if (!started.IsSuccess)
         {
-            return Show(started.Error.Status, new PayNotice("Please try again", started.Error.Message, View.Merchant, View.ReturnUrl, RetryUrl: page));
+            return Show(started.Error.Status, new PayNotice(T["Pay.Notice.TryAgain"], Refusal(started.Error), View.Merchant, View.ReturnUrl, RetryUrl: page));
         }
         return Redirect(started.Value);
     }
@@ -133,18 +133,17 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         {
             return collected.Error.Status == StatusCodes.Status404NotFound
                 ? await LinkProblemAsync(token, collected.Error, ct)
-                : Show(collected.Error.Status, new PayNotice("Please try again", collected.Error.Message, View.Merchant, View.ReturnUrl, RetryUrl: Request.Path + Request.QueryString));
+                : Show(collected.Error.Status, new PayNotice(T["Pay.Notice.TryAgain"], Refusal(collected.Error), View.Merchant, View.ReturnUrl, RetryUrl: Request.Path + Request.QueryString));
         }
         if (collected.Value is not { } found)
         {
-            return Show(StatusCodes.Status409Conflict, new PayNotice("Payment not finished",
-                "The payment was not completed on Stripe's page, so nothing was charged. Try again.", View.Merchant, View.ReturnUrl, RetryUrl: page));
+            return Show(StatusCodes.Status409Conflict, new PayNotice(T["Pay.Notice.NotFinished"], T["Pay.Notice.NotFinishedBody"], View.Merchant, View.ReturnUrl, RetryUrl: page));
         }
         var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, BillingScopes.BaseUrlOf(Request), ct);
         if (session.CompletedAt is not null)
         {
             await SettleAsync(scope, session, found.Card, claimed: false, ct);
-            return Show(StatusCodes.Status200OK, await SuccessAsync(session, new HostedOutcome("Thank you. Your payment details were received.", session.ReturnUrl), ct));
+            return Show(StatusCodes.Status200OK, await SuccessAsync(session, new HostedOutcome(T["Hosted.Received"], session.ReturnUrl), ct));
         }
         var done = await complete.HandleAsync(scope, session.Id, null, ct, found.Card);
         await SettleAsync(scope, session, found.Card, claimed: done.IsSuccess || done.Error.Code != "hosted_session_completed", ct);
@@ -156,10 +155,10 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         if (done.Error.Code == "hosted_session_completed")
         {
             // Stripe's webhook completed it a moment earlier.
-            return Show(StatusCodes.Status200OK, await SuccessAsync(session, new HostedOutcome("Thank you. Your payment details were received.", session.ReturnUrl), ct));
+            return Show(StatusCodes.Status200OK, await SuccessAsync(session, new HostedOutcome(T["Hosted.Received"], session.ReturnUrl), ct));
         }
         logger.LogInformation("Hosted page {SessionId} ({Kind}): Stripe Checkout completed, then refused with {Code}", session.Id, session.Kind, done.Error.Code);
-        return Show(StatusCodes.Status422UnprocessableEntity, new PayNotice("Payment not completed", done.Error.Message, View.Merchant, View.ReturnUrl, RetryUrl: page));
+        return Show(StatusCodes.Status422UnprocessableEntity, new PayNotice(T["Pay.Notice.NotCompleted"], Refusal(done.Error), View.Merchant, View.ReturnUrl, RetryUrl: page));
     }
 
     /// <summary>Refunds a Checkout payment nothing took (see <see cref="StripeCheckout.SettleAsync"/>); Stripe's webhook tries again if this fails.</summary>
@@ -180,8 +179,7 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         PayHeaders.Apply(Response);
         if (!await AntiforgeryValidAsync() || !Request.HasFormContentType)
         {
-            return Show(StatusCodes.Status400BadRequest, new PayNotice("Please try again",
-                "This form was open too long or was sent from somewhere else, so nothing was charged. Open the payment page again and resubmit.",
+            return Show(StatusCodes.Status400BadRequest, new PayNotice(T["Pay.Notice.TryAgain"], T["Pay.Notice.FormExpired"],
                 RetryUrl: Request.Path.Value));
         }
         var form = await Request.ReadFormAsync(ct);
@@ -217,14 +215,12 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         }
         if (!wellFormed)
         {
-            return Show(StatusCodes.Status400BadRequest, new PayNotice("Please try again",
-                "This form was out of date, so nothing was charged. Open the payment page again and resubmit.", View.Merchant, View.ReturnUrl,
+            return Show(StatusCodes.Status400BadRequest, new PayNotice(T["Pay.Notice.TryAgain"], T["Pay.Notice.FormOutdated"], View.Merchant, View.ReturnUrl,
                 RetryUrl: Request.Path.Value));
         }
         if (attempts.IsBlocked(session.Id))
         {
-            return Show(StatusCodes.Status429TooManyRequests, new PayNotice("Too many attempts",
-                "Too many cards were refused on this link. Wait an hour and try again, or contact the merchant.", View.Merchant, View.ReturnUrl));
+            return Show(StatusCodes.Status429TooManyRequests, new PayNotice(T["Pay.Notice.TooMany"], T["Pay.Notice.TooManyBody"], View.Merchant, View.ReturnUrl));
         }
 
         var scope = await scopes.ForAsync(db, session.OrganizationId, session.Livemode, BillingScopes.BaseUrlOf(Request), ct);
@@ -271,7 +267,7 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
             }
             attempts.Refused(session.Id);
             logger.LogInformation("Hosted page {SessionId} ({Kind}): refused with {Code}", session.Id, session.Kind, error.Code);
-            return new PayOutcome(StatusCodes.Status422UnprocessableEntity, Sandbox, RefusedMessage: error.Message, RefusedParam: error.Param);
+            return new PayOutcome(StatusCodes.Status422UnprocessableEntity, Sandbox, RefusedMessage: Refusal(error), RefusedParam: error.Param);
         }
         logger.LogInformation("Hosted page {SessionId} ({Kind}) completed", session.Id, session.Kind);
         return new PayOutcome(StatusCodes.Status200OK, Sandbox, await SuccessAsync(session, done.Value, ct));
@@ -332,18 +328,18 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         var details = new List<string>();
         if (paid && view.Reference is not null)
         {
-            details.Add($"{view.Reference}: {view.Total} paid to {view.Merchant}");
+            details.Add(T["Pay.Notice.PaidTo", ("reference", view.Reference), ("amount", view.Total), ("merchant", view.Merchant)]);
         }
         else if (paid && view.Lines.Count > 0)
         {
-            details.Add($"{view.Lines[0].Description}: {view.Total}");
+            details.Add(T["Pay.Notice.Line", ("item", view.Lines[0].Description), ("amount", view.Total)]);
         }
         if (card is not null)
         {
-            details.Add($"{(paid ? "Paid with" : "Card on file:")} {PayViews.CardText(card)}");
+            details.Add(T[paid ? "Pay.Notice.PaidWith" : "Pay.Notice.CardOnFile", ("card", PayViews.CardText(card))]);
         }
         var returnUrl = ReturnUrls.IsSafe(outcome.ReturnUrl) ? outcome.ReturnUrl : view.ReturnUrl;
-        return new PayNotice(paid ? "Thank you" : "Card saved", outcome.Message, view.Merchant, returnUrl,
+        return new PayNotice(paid ? T["Pay.Notice.Thanks"] : T["Pay.Notice.CardSaved"], outcome.Message, view.Merchant, returnUrl,
             stillOverdue ? NoticeTone.Problem : NoticeTone.Good, details);
     }
 
@@ -360,8 +356,7 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         {
             return await LinkProblemAsync(token, Error.Conflict("hosted_session_completed", "This payment link was already used."), ct);
         }
-        return Show(StatusCodes.Status500InternalServerError, new PayNotice("Something went wrong",
-            "We could not finish this payment, and nothing was charged. Please try again in a moment.", View?.Merchant, View?.ReturnUrl,
+        return Show(StatusCodes.Status500InternalServerError, new PayNotice(T["Pay.Notice.Wrong"], T["Pay.Notice.WrongBody"], View?.Merchant, View?.ReturnUrl,
             RetryUrl: Request.Path.Value));
     }
 
@@ -373,16 +368,18 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
             // The token is genuine, so the merchant's name and return link may be shown; nothing about the customer.
             var id = links.SessionIdOf(token);
             var session = id is null ? null : await db.HostedSessions.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
-            var merchant = session is null ? null : await PayViews.MerchantNameAsync(db, session.OrganizationId, ct);
+            var merchant = session is null ? null : await PayViews.MerchantNameAsync(db, session.OrganizationId, session.Livemode, ct);
             Sandbox = session is { Livemode: false };
-            return Show(StatusCodes.Status410Gone, new PayNotice("This link was already used",
-                "This payment link has already been used, so there is nothing more to do here. If you need to pay again or change your card, ask "
-                + (merchant ?? "the merchant") + " for a new link.",
+            return Show(StatusCodes.Status410Gone, new PayNotice(T["Pay.Notice.Used"], T["Pay.Notice.UsedBody", ("merchant", merchant ?? T["Pay.TheMerchant"])],
                 merchant, ReturnUrls.IsSafe(session?.ReturnUrl) ? session!.ReturnUrl : null, NoticeTone.Info));
         }
-        return Show(StatusCodes.Status404NotFound, new PayNotice("This link is not valid",
-            "This payment link is not valid or has expired. Ask the merchant for a new link."));
+        return Show(StatusCodes.Status404NotFound, new PayNotice(T["Pay.Notice.Invalid"], T["Pay.Notice.InvalidBody"]));
     }
+
+    private static Localization.Texts T => Localization.Texts.Shared;
+
+    /// <summary>A refusal in the page's language when the resources have its code (card declined, …), else the operation's own message.</summary>
+    private static string Refusal(Error error) => T.Has("Error." + error.Code) ? T["Error." + error.Code] : error.Message;
 
     private PageResult Show(int status, PayNotice notice)
     {

@@ -46,7 +46,7 @@ public sealed class InvoiceModel : PortalPageModel
             return NotFound();
         }
         // The invoice as issued: its frozen bill-to and seller blocks, not the customer's details of today.
-        var pdf = InvoicePdf.Render(Invoice, Localization.RequestLanguageMiddleware.Of(HttpContext));
+        var pdf = InvoicePdf.Render(Invoice, Localization.RequestLanguageMiddleware.Of(HttpContext), Portal.Format.Zone);
         return File(pdf, "application/pdf", InvoiceLinks.FileName(Invoice.Number));
     }
 }

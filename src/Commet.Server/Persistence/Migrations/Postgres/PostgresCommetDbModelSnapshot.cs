@@ -1816,6 +1816,44 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.ToTable("portal_attempts", (string)null);
                 });
 
+            modelBuilder.Entity("Commet.Domain.PortalLogo", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("boolean");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("OrganizationId", "Livemode");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.ToTable("portal_logos", (string)null);
+                });
+
             modelBuilder.Entity("Commet.Domain.PortalSession", b =>
                 {
                     b.Property<string>("Id")

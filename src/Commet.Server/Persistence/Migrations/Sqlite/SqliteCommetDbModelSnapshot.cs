@@ -1807,6 +1807,44 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.ToTable("portal_attempts", (string)null);
                 });
 
+            modelBuilder.Entity("Commet.Domain.PortalLogo", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "Livemode");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.ToTable("portal_logos", (string)null);
+                });
+
             modelBuilder.Entity("Commet.Domain.PortalSession", b =>
                 {
                     b.Property<string>("Id")
