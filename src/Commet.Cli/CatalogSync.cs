@@ -227,7 +227,7 @@ public static class CatalogSync
         }
         foreach (var plan in have.Plans.Where(x => !want.Plans.ContainsKey(x.Code)))
         {
-            changes.Add(new("archive", "plan " + plan.Code, "not in the file: deleted (the server refuses while customers subscribe to it)", (c, ct) => c.Plans.DeleteAsync(plan.Code, ct)));
+            changes.Add(new("archive", "plan " + plan.Code, "not in the file: deleted (soft: its subscribers keep it)", (c, ct) => c.Plans.DeleteAsync(plan.Code, ct)));
         }
 
         // Credit packs and add-ons (keyed by name).
@@ -400,6 +400,11 @@ public static class CatalogSync
                 if (p.Group is { } g)
                 {
                     await c.PlanGroups.AddPlanAsync(groups.First(x => x.Name == g).Id, current.Id, p.SortOrder, ct);
+                }
+                else if (p.SortOrder is { } so)
+                {
+                    // Leaving a group resets the plan's position; the file's sortOrder still holds for plan lists.
+                    await c.Plans.UpdateAsync(code, new UpdatePlanRequest { SortOrder = so }, ct);
                 }
             }));
         }
