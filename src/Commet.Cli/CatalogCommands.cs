@@ -50,7 +50,8 @@ internal static class CatalogCommands
                 throw new CliException($"{path}: {e.Message}");
             }
             var commet = s.Client();
-            var changes = CatalogSync.Diff(config, await CatalogSync.ReadAsync(commet, ct));
+            var have = await CatalogSync.WithSubscribersAsync(commet, config, await CatalogSync.ReadAsync(commet, ct), ct);
+            var changes = CatalogSync.Diff(config, have);
             var applicable = changes.Where(c => c.Apply is not null).ToList();
             var blocked = changes.Where(c => c.Apply is null).ToList();
 
@@ -73,7 +74,7 @@ internal static class CatalogCommands
                 if (applicable.Count == 0)
                 {
                     host.Out.WriteLine("Nothing to change that the API can make.");
-                    return 0;
+                    return BlockedExit(host, blocked.Count);
                 }
             }
 
@@ -93,6 +94,7 @@ internal static class CatalogCommands
                 {
                     changes = changes.Select(c => new { kind = c.Kind, target = c.Target, description = c.Description }),
                     applied = done,
+                    blocked = blocked.Count,
                     nothingToChange = applicable.Count == 0,
                 });
             }
@@ -100,9 +102,25 @@ internal static class CatalogCommands
             {
                 host.Out.WriteLine(apply ? $"Applied {done} change(s)." : "Not applied.");
             }
-            return 0;
+            return s.Json ? (blocked.Count > 0 ? BlockedExitCode : 0) : BlockedExit(host, blocked.Count);
         });
         root.Subcommands.Add(push);
+    }
+
+    /// <summary>
+    /// The exit code of a push that left changes the API cannot make (after applying the others): the server still
+    /// differs from the file, which a CI job should notice.
+    /// </summary>
+    public const int BlockedExitCode = 3;
+
+    private static int BlockedExit(CliHost host, int blocked)
+    {
+        if (blocked == 0)
+        {
+            return 0;
+        }
+        host.Err.WriteLine($"The server still differs from the file in {blocked} way(s) the API cannot change (marked !); exit code {BlockedExitCode}.");
+        return BlockedExitCode;
     }
 
     private static bool Confirm(CliHost host, int count)

@@ -28,7 +28,35 @@ public static class CatalogSync
 
     internal static string Wire<T>(T value) => JsonSerializer.Serialize(value, CliHost.Json).Trim('"');
 
-    public sealed record Server(List<Feature> Features, List<Plan> Plans, List<PlanGroup> Groups, List<CreditPack> Packs, List<Addon> Addons);
+    public sealed record Server(List<Feature> Features, List<Plan> Plans, List<PlanGroup> Groups, List<CreditPack> Packs, List<Addon> Addons)
+    {
+        /// <summary>Plans read one by one for their subscriber counts (by code): those whose price amounts the file changes.</summary>
+        public IReadOnlyDictionary<string, Plan> Details { get; init; } = new Dictionary<string, Plan>(StringComparer.Ordinal);
+
+        /// <summary>Live subscriptions billed at a plan's price for an interval; null when not asked (or the server does not say).</summary>
+        public int? SubscribersAt(string code, BillingInterval interval) =>
+            Details.TryGetValue(code, out var plan) ? plan.Prices?.FirstOrDefault(p => p.BillingInterval == interval)?.Subscribers : null;
+    }
+
+    /// <summary>
+    /// Asks the server how many live subscriptions pay each price the file changes the amount of (<c>GET /plans/{code}</c>
+    /// answers them), so <see cref="Diff"/> can explain such a change instead of making it.
+    /// </summary>
+    public static async Task<Server> WithSubscribersAsync(CommetClient commet, CatalogConfig want, Server have, CancellationToken ct)
+    {
+        Validate(want);
+        var details = new Dictionary<string, Plan>(StringComparer.Ordinal);
+        foreach (var (code, p) in want.Plans)
+        {
+            var current = have.Plans.FirstOrDefault(x => x.Code == code);
+            var amountChanges = current?.Prices?.Any(x => p.Prices.Any(w => Enum<BillingInterval>(w.Interval, "interval") == x.BillingInterval && w.Amount / 100 != x.Price)) == true;
+            if (amountChanges)
+            {
+                details[code] = await commet.Plans.GetAsync(code, ct);
+            }
+        }
+        return have with { Details = details };
+    }
 
     public static async Task<Server> ReadAsync(CommetClient commet, CancellationToken ct)
     {
@@ -199,7 +227,7 @@ public static class CatalogSync
         }
         foreach (var plan in have.Plans.Where(x => !want.Plans.ContainsKey(x.Code)))
         {
-            changes.Add(new("archive", "plan " + plan.Code, "not in the file: deleted (the server refuses while customers subscribe to it)", (c, ct) => c.Plans.DeleteAsync(plan.Code, ct)));
+            changes.Add(new("archive", "plan " + plan.Code, "not in the file: deleted (soft: its subscribers keep it)", (c, ct) => c.Plans.DeleteAsync(plan.Code, ct)));
         }
 
         // Credit packs and add-ons (keyed by name).
@@ -373,6 +401,11 @@ public static class CatalogSync
                 {
                     await c.PlanGroups.AddPlanAsync(groups.First(x => x.Name == g).Id, current.Id, p.SortOrder, ct);
                 }
+                else if (p.SortOrder is { } so)
+                {
+                    // Leaving a group resets the plan's position; the file's sortOrder still holds for plan lists.
+                    await c.Plans.UpdateAsync(code, new UpdatePlanRequest { SortOrder = so }, ct);
+                }
             }));
         }
 
@@ -387,6 +420,19 @@ public static class CatalogSync
             {
                 changes.Add(new("create", target, $"{Interval(price.Interval)} price {CliHost.Money(minor)}", (c, ct) =>
                     c.Plans.AddPriceAsync(code, new AddPlanPriceRequest { BillingInterval = interval, Price = minor, TrialDays = price.TrialDays, IsDefault = price.Interval == defaultInterval }, ct)));
+            }
+            else if (existing.Price != minor && have.SubscribersAt(code, interval) is > 0 and var subscribers)
+            {
+                // Renewals charge the plan's current price, so a new amount would reach every subscriber at their next renewal.
+                changes.Add(new("blocked", target, $"{Interval(price.Interval)} price {CliHost.Money(existing.Price)} → {CliHost.Money(minor)}: "
+                    + $"{subscribers} live subscription(s) pay this price and would be charged the new one from their next renewal. "
+                    + "Not attempted: put the new price on a plan with a new code (and set isPublic false on this one to stop new sign-ups), "
+                    + "or move these subscribers off the plan first", null));
+                if (existing.TrialDays != (price.TrialDays ?? 0))
+                {
+                    changes.Add(new("change", target, $"{Interval(price.Interval)} trial {existing.TrialDays} → {price.TrialDays ?? 0} days", (c, ct) =>
+                        c.Plans.UpdatePriceAsync(code, existing.Id, new UpdatePlanPriceRequest { TrialDays = price.TrialDays ?? 0 }, ct)));
+                }
             }
             else if (existing.Price != minor || existing.TrialDays != (price.TrialDays ?? 0))
             {

@@ -204,10 +204,25 @@ internal static class Doctor
 
         try
         {
+            // An endpoint is failing when it is switched off, or when its latest delivery failed or is waiting to be retried.
             var endpoints = await commet.Webhooks.ListAsync(cancellationToken: ct).ToListAsync(ct);
-            var inactive = endpoints.Where(e => !e.IsActive).ToList();
-            checks.Add(("webhooks", inactive.Count == 0 ? "ok" : "warn",
-                inactive.Count == 0 ? $"{endpoints.Count} endpoint(s), none disabled" : "disabled: " + string.Join(", ", inactive.Select(e => e.Url))));
+            var problems = new List<string>();
+            foreach (var e in endpoints)
+            {
+                if (!e.IsActive)
+                {
+                    problems.Add($"{e.Url} disabled{(e.DisabledReason is { } why ? " (" + why + ")" : "")}");
+                    continue;
+                }
+                var last = await commet.Webhooks.ListDeliveriesAsync(e.Id, new ListWebhookDeliveriesOptions { PageSize = 1 }, ct).FirstOrDefaultAsync(ct);
+                if (last is { Status: "failed" } or { Status: "pending", Attempts: > 0 })
+                {
+                    var answer = last.LastStatusCode is { } code ? $"HTTP {code}" : last.LastError ?? "no answer";
+                    problems.Add($"{e.Url} failing: last delivery {last.Event} {last.Status} after {last.Attempts} attempt(s), {answer}");
+                }
+            }
+            checks.Add(("webhooks", problems.Count == 0 ? "ok" : "warn",
+                problems.Count == 0 ? $"{endpoints.Count} endpoint(s), none disabled or failing" : string.Join("; ", problems)));
         }
         catch (CommetApiException e) when (e.Status is HttpStatusCode.NotImplemented or HttpStatusCode.NotFound)
         {

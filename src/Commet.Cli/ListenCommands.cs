@@ -30,19 +30,8 @@ internal static class ListenCommands
         var trigger = new Command("trigger", "Make the server record a sample event of this type (sandbox keys only); listeners and endpoints receive it.") { eventName };
         action(trigger, host, async (s, ct) =>
         {
-            using var http = Http(s.Host);
-            var (url, key) = Profiles.Resolve(s.Host, s.ProfileName);
-            using var request = new HttpRequestMessage(HttpMethod.Post, Api(url, "webhooks/trigger"))
-            {
-                Content = new StringContent(JsonSerializer.Serialize(new { @event = s.Parse.GetValue(eventName) }), Encoding.UTF8, "application/json"),
-            };
-            request.Headers.TryAddWithoutValidation("x-api-key", key);
-            using var response = await http.SendAsync(request, ct);
-            await ThrowIfErrorAsync(response, ct);
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            var data = body.RootElement.GetProperty("data");
-            var id = data.GetProperty("id").GetString();
-            var name = data.GetProperty("event").GetString();
+            var triggered = await s.Client().Webhooks.TriggerAsync(s.Parse.GetValue(eventName)!, ct);
+            var (id, name) = (triggered.Id, triggered.Event);
             if (s.Json)
             {
                 host.WriteJson(new { id, @event = name });

@@ -123,8 +123,15 @@ internal static class OperationCommands
         action(hooksTest, host, async (s, ct) =>
         {
             var result = await s.Client().Webhooks.TestAsync(s.Parse.GetValue(endpointId)!, ct);
-            host.WriteJson(result);
-            return 0;
+            if (s.Json)
+            {
+                host.WriteJson(result);
+            }
+            else
+            {
+                host.WriteTable(["delivery", "success", "status", "error"], [[result.DeliveryId, result.Success ? "yes" : "no", result.StatusCode?.ToString(CultureInfo.InvariantCulture), result.Error]]);
+            }
+            return result.Success ? 0 : 1;
         });
         root.Subcommands.Add(new Command("webhooks", "Webhook endpoints.") { hooksList, hooksTest });
     }

@@ -43,6 +43,9 @@ public class CommetClient
         ApiKeys = null!;
         TestClock = null!;
         Portal = null!;
+        Emails = null!;
+        PaymentProvider = null!;
+        Sandbox = null!;
     }
 
     /// <summary>A client of Commet's hosted service with the default settings.</summary>
@@ -92,6 +95,9 @@ public class CommetClient
         ApiKeys = new ApiKeysClient(pipeline);
         TestClock = new TestClockClient(pipeline);
         Portal = new PortalClient(pipeline);
+        Emails = new EmailsClient(pipeline);
+        PaymentProvider = new PaymentProviderClient(pipeline);
+        Sandbox = new SandboxClient(pipeline);
     }
 
     internal Pipeline? Pipeline { get; }
@@ -141,6 +147,15 @@ public class CommetClient
     /// <summary>The sandbox test clock.</summary>
     public virtual TestClockClient TestClock { get; }
 
-    /// <summary>Customer Portal links.</summary>
+    /// <summary>Customer Portal links and settings.</summary>
     public virtual PortalClient Portal { get; }
+
+    /// <summary>The emails sent to customers (a Commet for .NET addition).</summary>
+    public virtual EmailsClient Emails { get; }
+
+    /// <summary>The payment provider: the built-in sandbox one or a connected Stripe account (a Commet for .NET addition).</summary>
+    public virtual PaymentProviderClient PaymentProvider { get; }
+
+    /// <summary>Sandbox helpers such as saving a test card (sandbox keys only; a Commet for .NET addition).</summary>
+    public virtual SandboxClient Sandbox { get; }
 }

@@ -110,6 +110,128 @@ public abstract class CliTests<TServer>(TServer server) : IClassFixture<TServer>
     }
 
     [Fact]
+    public async Task APriceChangeOnAPlanWithSubscribers_IsExplainedNotAttempted_TheRestApplies_ExitThree()
+    {
+        var tenant = await server.NewTenantAsync();
+        using var cli = CommandLine.For(tenant);
+        var file = WriteConfig(Config);
+        Assert.Equal(0, (await cli.RunAsync("push", "--file", file, "--yes")).Exit);
+        Assert.Equal(HttpStatusCode.Created, (await tenant.Api.PostJson("/api/v1/customers", new { id = "sub_owner", email = "owner@example.com" })).Status);
+        var subscribed = await tenant.Api.PostJson("/api/v1/subscriptions", new { customerId = "sub_owner", planCode = "pro", billingInterval = "monthly" });
+        Assert.True(subscribed.Status == HttpStatusCode.Created, subscribed.ToString());
+
+        // The server says who a price change would reach: one live subscription at the monthly price, none at the yearly.
+        var detail = (await tenant.Api.GetJson("/api/v1/plans/pro")).Data;
+        Assert.Equal(1, detail["subscriberCount"]!.GetValue<int>());
+        Assert.Equal([1, 0], detail["prices"]!.AsArray().Select(p => p!["subscribers"]!.GetValue<int>()));
+        // Plan lists do not count (they stay one query).
+        Assert.Null((await tenant.Api.GetJson("/api/v1/plans")).Data.AsArray()[0]!["subscriberCount"]);
+
+        // Pro monthly 49.00 → 59.00 (subscribed: refused) and its yearly trial 14 → 7 days; Starter 9.00 → 19.00 (no subscribers).
+        WriteConfig(Config.Replace("\"amount\": 490000 }", "\"amount\": 590000 }", StringComparison.Ordinal)
+            .Replace("\"trialDays\": 14", "\"trialDays\": 7", StringComparison.Ordinal)
+            .Replace("\"amount\": 90000", "\"amount\": 190000", StringComparison.Ordinal));
+        var push = await cli.RunAsync("push", "--file", file, "--yes");
+        var again = await cli.RunAsync("push", "--file", file, "--yes", "--json");
+
+        Assert.True(push.Exit == 3, push.ToString());
+        Assert.Contains("! blocked plan pro: monthly price 49.00 → 59.00: 1 live subscription(s) pay this price", push.Out, StringComparison.Ordinal);
+        Assert.Contains("~ change  plan pro: yearly trial 14 → 7 days", push.Out, StringComparison.Ordinal);
+        Assert.Contains("~ change  plan starter: monthly price 9.00 → 19.00", push.Out, StringComparison.Ordinal);
+        Assert.Contains("Applied 2 change(s).", push.Out, StringComparison.Ordinal);
+        Assert.Contains("cannot change (marked !); exit code 3", push.Err, StringComparison.Ordinal);
+        // The second push has only the refused change left, and still says so with exit 3.
+        Assert.True(again.Exit == 3, again.ToString());
+        var json = JsonNode.Parse(again.Out)!;
+        Assert.Equal((0, 1), (json["applied"]!.GetValue<int>(), json["blocked"]!.GetValue<int>()));
+        Assert.Equal("blocked", json["changes"]!.AsArray().Single()!["kind"]!.GetValue<string>());
+
+        // 490000 / 100 = 4900 stays; 190000 / 100 = 1900 = 19.00 applied; the yearly trial is 7 days.
+        var pro = (await tenant.Api.GetJson("/api/v1/plans/pro")).Data;
+        Assert.Equal([("monthly", 4900L, 0), ("yearly", 49000L, 7)], Prices(pro));
+        Assert.Equal(1900L, Prices((await tenant.Api.GetJson("/api/v1/plans/starter")).Data)[0].Price);
+    }
+
+    // Plan groups, credit packs and add-ons are keyed by name; pack and add-on prices are minor units (1000 = 10.00).
+    private const string Extras = """
+        {
+          "features": {
+            "api_calls": { "name": "API calls", "type": "usage", "unitName": "call" },
+            "priority_support": { "name": "Priority support", "type": "boolean" }
+          },
+          "planGroups": { "Main": { "description": "Self-serve", "isPublic": true } },
+          "plans": {
+            "pro": { "name": "Pro", "sortOrder": 1, "group": "Main", "prices": [ { "interval": "monthly", "amount": 490000 } ], "features": { "api_calls": { "included": 100 } } }
+          },
+          "creditPacks": { "Small": { "description": "Top-up", "credits": 1000, "price": 1000 } },
+          "addons": { "Priority": { "feature": "priority_support", "basePrice": 1500, "consumptionModel": "boolean" } }
+        }
+        """;
+
+    [Fact]
+    public async Task PlanGroupsCreditPacksAndAddons_AreCreatedChangedAndArchived_AndASecondPushIsANoOp()
+    {
+        var tenant = await server.NewTenantAsync();
+        using var cli = CommandLine.For(tenant);
+        var file = WriteConfig(Extras);
+
+        var create = await cli.RunAsync("push", "--file", file, "--yes");
+        var noOp = await cli.RunAsync("push", "--file", file, "--yes");
+
+        Assert.True(create.Exit == 0, create.ToString());
+        Assert.Contains("+ create  plan group Main", create.Out, StringComparison.Ordinal);
+        Assert.Contains("+ create  credit pack Small: 1000 credits for 10.00", create.Out, StringComparison.Ordinal);
+        Assert.Contains("+ create  add-on Priority: boolean add-on on priority_support, 15.00", create.Out, StringComparison.Ordinal);
+        Assert.True(noOp.Exit == 0, noOp.ToString());
+        Assert.Contains("Nothing to change", noOp.Out, StringComparison.Ordinal);
+        var group = (await tenant.Api.GetJson("/api/v1/plan-groups")).Data.AsArray().Single()!;
+        var proId = (await tenant.Api.GetJson("/api/v1/plans/pro")).Data["id"]!.GetValue<string>();
+        Assert.Equal(("Main", "Self-serve", proId), (group["name"]!.GetValue<string>(), group["description"]!.GetValue<string>(), group["plans"]!.AsArray().Single()!["id"]!.GetValue<string>()));
+        var pack = (await tenant.Api.GetJson("/api/v1/credit-packs")).Data.AsArray().Single()!;
+        Assert.Equal((1000L, 1000L), (pack["credits"]!.GetValue<long>(), pack["price"]!.GetValue<long>()));
+        var addon = (await tenant.Api.GetJson("/api/v1/addons")).Data.AsArray().Single()!;
+        Assert.Equal(("Priority", 1500L), (addon["name"]!.GetValue<string>(), addon["basePrice"]!.GetValue<long>()));
+
+        // Changes: the group's description, 2000 credits for 15.00, the add-on at 25.00.
+        WriteConfig(Extras.Replace("\"Self-serve\"", "\"Self-serve plans\"", StringComparison.Ordinal)
+            .Replace("\"credits\": 1000, \"price\": 1000", "\"credits\": 2000, \"price\": 1500", StringComparison.Ordinal)
+            .Replace("\"basePrice\": 1500", "\"basePrice\": 2500", StringComparison.Ordinal));
+        var change = await cli.RunAsync("push", "--file", file, "--yes");
+        var changeAgain = await cli.RunAsync("push", "--file", file, "--yes");
+
+        Assert.True(change.Exit == 0, change.ToString());
+        Assert.Contains("~ change  plan group Main", change.Out, StringComparison.Ordinal);
+        Assert.Contains("~ change  credit pack Small: 1000 credits for 10.00 → 2000 credits for 15.00", change.Out, StringComparison.Ordinal);
+        Assert.Contains("~ change  add-on Priority: base price 15.00 → 25.00", change.Out, StringComparison.Ordinal);
+        Assert.Contains("Applied 3 change(s).", change.Out, StringComparison.Ordinal);
+        Assert.Contains("Nothing to change", changeAgain.Out, StringComparison.Ordinal);
+        Assert.Equal("Self-serve plans", (await tenant.Api.GetJson("/api/v1/plan-groups")).Data.AsArray().Single()!["description"]!.GetValue<string>());
+        pack = (await tenant.Api.GetJson("/api/v1/credit-packs")).Data.AsArray().Single()!;
+        Assert.Equal((2000L, 1500L), (pack["credits"]!.GetValue<long>(), pack["price"]!.GetValue<long>()));
+        Assert.Equal(2500L, (await tenant.Api.GetJson("/api/v1/addons")).Data.AsArray().Single()!["basePrice"]!.GetValue<long>());
+
+        // Left out of the file: archived (deleted); the plan leaves the group first.
+        var bare = JsonNode.Parse(Extras)!.AsObject();
+        bare.Remove("planGroups");
+        bare.Remove("creditPacks");
+        bare.Remove("addons");
+        bare["plans"]!["pro"]!.AsObject().Remove("group");
+        WriteConfig(bare.ToJsonString());
+        var archive = await cli.RunAsync("push", "--file", file, "--yes");
+        var archiveAgain = await cli.RunAsync("push", "--file", file, "--yes");
+
+        Assert.True(archive.Exit == 0, archive.ToString());
+        Assert.Contains("- archive plan group Main", archive.Out, StringComparison.Ordinal);
+        Assert.Contains("- archive credit pack Small", archive.Out, StringComparison.Ordinal);
+        Assert.Contains("- archive add-on Priority", archive.Out, StringComparison.Ordinal);
+        Assert.Contains("~ change  plan pro: group Main → (none)", archive.Out, StringComparison.Ordinal);
+        Assert.Contains("Nothing to change", archiveAgain.Out, StringComparison.Ordinal);
+        Assert.Empty((await tenant.Api.GetJson("/api/v1/plan-groups")).Data.AsArray());
+        Assert.Empty((await tenant.Api.GetJson("/api/v1/credit-packs")).Data.AsArray());
+        Assert.Empty((await tenant.Api.GetJson("/api/v1/addons")).Data.AsArray());
+    }
+
+    [Fact]
     public async Task PullIntoAnEmptyFolder_ThenPushToAFreshOrganization_GivesTheSameCatalog()
     {
         var source = await server.NewTenantAsync();
@@ -256,6 +378,48 @@ public abstract class CliTests<TServer>(TServer server) : IClassFixture<TServer>
         Assert.Matches(@"mode\s+ok\s+sandbox", doctor.Out);
         Assert.Equal(2, noProfile.Exit);
         Assert.Contains("Not logged in (profile 'default')", noProfile.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_ReportsAFailingWebhookEndpoint_AndClockSkew()
+    {
+        var tenant = await server.NewTenantAsync();
+        using var cli = CommandLine.For(tenant);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = () => 500;
+        var created = await tenant.Api.PostJson("/api/v1/webhooks", new { url = receiver.Url.ToString(), events = new[] { "customer.created" } });
+        Assert.True(created.Status == HttpStatusCode.Created, created.ToString());
+        var id = created.Data["id"]!.GetValue<string>();
+        Assert.False((await tenant.Api.PostJson($"/api/v1/webhooks/{id}/test", null)).Data["success"]!.GetValue<bool>());
+
+        var doctor = await cli.RunAsync("doctor", "--json");
+
+        // A failing endpoint is a warning, not a failure: the server itself is fine.
+        Assert.True(doctor.Exit == 0, doctor.ToString());
+        var checks = JsonNode.Parse(doctor.Out)!.AsArray();
+        var webhooks = checks.Single(c => c!["check"]!.GetValue<string>() == "webhooks")!;
+        Assert.Equal("warn", webhooks["status"]!.GetValue<string>());
+        Assert.Contains($"{receiver.Url} failing: last delivery webhook.test failed after 1 attempt(s), HTTP 500", webhooks["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("ok", checks.Single(c => c!["check"]!.GetValue<string>() == "clock skew")!["status"]!.GetValue<string>());
+
+        // The server's clock ten minutes ahead of this machine's: past the 300 s webhook tolerance, so doctor fails.
+        using var skewed = new SkewedDate(TimeSpan.FromMinutes(10));
+        cli.Handler = skewed;
+        var skewedRun = await cli.RunAsync("doctor");
+
+        Assert.True(skewedRun.Exit == 1, skewedRun.ToString());
+        Assert.Matches(@"clock skew\s+FAIL\s+\+(599|600|601) s", skewedRun.Out);
+    }
+
+    /// <summary>Answers as the server does, but with a <c>Date</c> header moved by <paramref name="skew"/>.</summary>
+    private sealed class SkewedDate(TimeSpan skew) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            response.Headers.Date = DateTimeOffset.UtcNow + skew;
+            return response;
+        }
     }
 
     private static List<(string Interval, long Price, int TrialDays)> Prices(JsonNode plan) =>

@@ -68,11 +68,13 @@ public sealed class PackageTests(SqliteServer server) : IClassFixture<SqliteServ
         var root = RepoRoot();
         var feed = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
         var tools = Path.Combine(work, "tools");
-        await DotnetAsync(root, "pack", "src/Commet.Cli/Commet.Cli.csproj", "-c", Configuration, "--no-build", "-o", feed, $"-p:Version={version}", "-nodeReuse:false");
+        var packed = await DotnetAsync(root, "pack", "src/Commet.Cli/Commet.Cli.csproj", "-c", Configuration, "--no-build", "-o", feed, $"-p:Version={version}", "-nodeReuse:false");
+        Assert.DoesNotContain("warning", packed, StringComparison.OrdinalIgnoreCase);
         using (var zip = ZipFile.OpenRead(Path.Combine(feed, $"Commet.Cli.{version}.nupkg")))
         {
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("README.md", entries);
+            Assert.Contains("LICENSE", entries);
             Assert.Contains("commet.config.schema.json", entries);
             Assert.Contains("tools/net10.0/any/Commet.Cli.dll", entries);
             Assert.Contains("tools/net10.0/any/Commet.dll", entries);

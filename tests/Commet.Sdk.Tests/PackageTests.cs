@@ -53,13 +53,16 @@ public sealed class PackageTests(SqliteServer server) : IClassFixture<SqliteServ
     {
         var root = RepoRoot();
         var feed = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
-        await DotnetAsync(root, "pack", "src/Commet.Sdk/Commet.Sdk.csproj", "-c", Configuration, "--no-build", "-o", feed, $"-p:Version={version}", "-nodeReuse:false");
-        await DotnetAsync(root, "pack", "src/Commet.AspNetCore/Commet.AspNetCore.csproj", "-c", Configuration, "--no-build", "-o", feed, $"-p:Version={version}", "-nodeReuse:false");
+        var packed = await DotnetAsync(root, "pack", "src/Commet.Sdk/Commet.Sdk.csproj", "-c", Configuration, "--no-build", "-o", feed, $"-p:Version={version}", "-nodeReuse:false")
+            + await DotnetAsync(root, "pack", "src/Commet.AspNetCore/Commet.AspNetCore.csproj", "-c", Configuration, "--no-build", "-o", feed, $"-p:Version={version}", "-nodeReuse:false");
+        // Packing is quiet, with or without a git remote (SourceLink comes from the .NET SDK, which does not warn without one).
+        Assert.DoesNotContain("warning", packed, StringComparison.OrdinalIgnoreCase);
         using (var zip = ZipFile.OpenRead(Path.Combine(feed, $"Commet.AspNetCore.{version}.nupkg")))
         {
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("README.md", entries);
             Assert.Contains("icon.png", entries);
+            Assert.Contains("LICENSE", entries);
             Assert.Contains("lib/net10.0/Commet.AspNetCore.dll", entries);
             Assert.Contains("lib/net10.0/Commet.AspNetCore.xml", entries);
             using var reader = new StreamReader(zip.GetEntry("Commet.AspNetCore.nuspec")!.Open());
@@ -75,6 +78,7 @@ public sealed class PackageTests(SqliteServer server) : IClassFixture<SqliteServ
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("README.md", entries);
             Assert.Contains("icon.png", entries);
+            Assert.Contains("LICENSE", entries);
             Assert.Contains("lib/net10.0/Commet.dll", entries);
             Assert.Contains("lib/net10.0/Commet.xml", entries);
             using var reader = new StreamReader(zip.GetEntry("Commet.nuspec")!.Open());
@@ -82,6 +86,10 @@ public sealed class PackageTests(SqliteServer server) : IClassFixture<SqliteServ
             Assert.Contains("<license type=\"expression\">MIT</license>", nuspec, StringComparison.Ordinal);
             Assert.Contains("<icon>icon.png</icon>", nuspec, StringComparison.Ordinal);
             Assert.Contains("<readme>README.md</readme>", nuspec, StringComparison.Ordinal);
+            using (var license = new StreamReader(zip.GetEntry("LICENSE")!.Open()))
+            {
+                Assert.StartsWith("MIT License", await license.ReadToEndAsync(), StringComparison.Ordinal);
+            }
             Assert.Contains("id=\"Microsoft.Extensions.Http\"", nuspec, StringComparison.Ordinal);
             using var readme = new StreamReader(zip.GetEntry("README.md")!.Open());
             Assert.Contains("new CommetClient(", await readme.ReadToEndAsync(), StringComparison.Ordinal);

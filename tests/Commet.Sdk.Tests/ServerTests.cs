@@ -21,14 +21,12 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         return (new CommetClient(tenant.SandboxKey, new CommetClientOptions { BaseUrl = server.BaseAddress }), tenant);
     }
 
-    /// <summary>A customer with a test card (the sandbox route is a server addition, so it is called directly).</summary>
-    private static async Task<Customer> CustomerWithCardAsync(CommetClient commet, TestTenant tenant, string id)
+    /// <summary>A customer with a test card, saved through the sandbox route (a server addition).</summary>
+    private static async Task<Customer> CustomerWithCardAsync(CommetClient commet, string id)
     {
         var customer = await commet.Customers.CreateAsync(new CreateCustomerRequest { Id = id, Email = id + "@example.com", FullName = "Ada " + id });
-        using var http = tenant.Api;
-        using var card = await http.PostAsync("/api/v1/sandbox/payment-methods",
-            new StringContent($$"""{"customerId":"{{id}}","cardNumber":"4242424242424242"}""", Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.Created, card.StatusCode);
+        var card = await commet.Sandbox.AddTestCardAsync(new AddTestCardRequest { CustomerId = id, CardNumber = "4242424242424242" });
+        Assert.Equal((customer.Id, "4242", true), (card.CustomerId, card.Last4, card.IsDefault));
         return customer;
     }
 
@@ -231,7 +229,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         {
             Name = "Extra storage", FeatureId = "extra_storage", BasePrice = 500, ConsumptionModel = AddonConsumptionModel.Boolean,
         });
-        var customer = await CustomerWithCardAsync(commet, tenant, "met");
+        var customer = await CustomerWithCardAsync(commet, "met");
         Assert.Null(await commet.Subscriptions.GetActiveAsync("met"));
 
         var sub = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "met", PlanCode = "metered" });
@@ -330,7 +328,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         var group = await commet.PlanGroups.CreateAsync(new CreatePlanGroupRequest { Name = "Main" });
         var starter = await PlanAsync(commet, "starter", 1000, group.Id);
         var pro = await PlanAsync(commet, "pro", 3000, group.Id);
-        await CustomerWithCardAsync(commet, tenant, "chg");
+        await CustomerWithCardAsync(commet, "chg");
         var sub = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "chg", PlanId = starter.Id });
         await commet.TestClock.AdvanceAsync(new AdvanceTestClockRequest { AdvanceDays = 15 });
 
@@ -381,7 +379,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         {
             FeatureId = "members", IncludedAmount = 1, Overage = new PlanFeatureOverage { Enabled = true, UnitPrice = 100000 },
         });
-        await CustomerWithCardAsync(commet, tenant, "sea");
+        await CustomerWithCardAsync(commet, "sea");
         await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "sea", PlanCode = "team" });
 
         var added = await commet.Seats.AddAsync("sea", "members", 2);
@@ -407,7 +405,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         await PlanAsync(commet, "credits", 2900, model: ConsumptionModel.Credits, includedCredits: 100);
         await commet.Plans.AddFeatureAsync("credits", new AddPlanFeatureRequest { FeatureId = "gen", CreditsPerUnit = 2 });
         var pack = await commet.CreditPacks.CreateAsync(new CreateCreditPackRequest { Name = "500 credits", Credits = 500, Price = 1500 });
-        await CustomerWithCardAsync(commet, tenant, "cre");
+        await CustomerWithCardAsync(commet, "cre");
         var sub = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "cre", PlanCode = "credits" });
 
         await commet.Usage.TrackAsync("cre", "gen", 10);
@@ -424,7 +422,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "calls", Name = "Calls", Type = FeatureType.Usage });
         await PlanAsync(commet, "payg", 1000, model: ConsumptionModel.Balance, includedBalance: 50000);
         await commet.Plans.AddFeatureAsync("payg", new AddPlanFeatureRequest { FeatureId = "calls", Overage = new PlanFeatureOverage { Enabled = true, UnitPrice = 100 } });
-        await CustomerWithCardAsync(commet, tenant, "bal");
+        await CustomerWithCardAsync(commet, "bal");
         var payg = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "bal", PlanCode = "payg" });
         var topup = await commet.Subscriptions.TopupBalanceAsync(payg.Id, 1000);
         await commet.Usage.TrackAsync("bal", "calls", 3);
@@ -462,6 +460,70 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         Assert.Equal("Main", (await commet.Webhooks.UpdateAsync(endpoint.Id, new UpdateWebhookRequest { Description = "Main" })).Description);
         Assert.Contains(endpoint.Id, (await commet.Webhooks.ListAsync().ToListAsync()).Select(w => w.Id));
         Assert.True((await commet.Webhooks.DeleteAsync(endpoint.Id)).Deleted);
+    }
+
+    [Fact]
+    public async Task ServerAdditions_WebhookDeliveriesRotationTrigger_Emails_PortalSettings_PaymentProvider()
+    {
+        var (commet, _) = await TenantAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = () => 500;
+
+        // A failing endpoint: the test delivery is logged as failed with the endpoint's answer, then sent again.
+        var endpoint = await commet.Webhooks.CreateAsync(new CreateWebhookRequest { Url = receiver.Url.ToString(), Events = ["customer.created"] });
+        var test = await commet.Webhooks.TestAsync(endpoint.Id);
+        var deliveries = await commet.Webhooks.ListDeliveriesAsync(endpoint.Id).ToListAsync();
+        var failed = await commet.Webhooks.ListDeliveriesAsync(endpoint.Id, new ListWebhookDeliveriesOptions { Status = "failed" }).SingleAsync();
+        receiver.Answer = () => 200;
+        var again = await commet.Webhooks.RedeliverAsync(endpoint.Id, failed.Id);
+
+        Assert.False(test.Success);
+        Assert.Equal(500, test.StatusCode);
+        Assert.Equal(test.DeliveryId, deliveries.Single().Id);
+        Assert.Equal((endpoint.Id, "webhook.test", 1, 500), (failed.WebhookId, failed.Event, failed.Attempts, failed.LastStatusCode));
+        Assert.Equal((failed.Id, "pending", 0), (again.Id, again.Status, again.Attempts));
+
+        // A new secret, shown once; the old one keeps signing for the overlap asked for.
+        var rotated = await commet.Webhooks.RotateSecretAsync(endpoint.Id, new RotateWebhookSecretRequest { OverlapHours = 2 });
+        Assert.StartsWith("whsec_", rotated.SecretKey);
+        Assert.NotEqual(endpoint.SecretKey, rotated.SecretKey);
+        Assert.NotNull(rotated.PreviousSecretExpiresAt);
+        Assert.NotNull((await commet.Webhooks.GetAsync(endpoint.Id)).PreviousSecretExpiresAt);
+
+        // A sample event (sandbox only).
+        var triggered = await commet.Webhooks.TriggerAsync("subscription.canceled");
+        Assert.Equal("subscription.canceled", triggered.Event);
+        Assert.False(string.IsNullOrEmpty(triggered.Id));
+        var unknown = await Assert.ThrowsAsync<CommetApiException>(() => commet.Webhooks.TriggerAsync("subscription.exploded"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.Status);
+
+        // Emails: sending an invoice always queues one, which the outbox lists (without its body).
+        await PlanAsync(commet, "mail", 1500);
+        await CustomerWithCardAsync(commet, "mel");
+        var sub = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "mel", PlanCode = "mail" });
+        var invoice = await commet.Invoices.ListAsync(new ListInvoicesOptions { SubscriptionId = sub.Id }).FirstAsync();
+        Assert.True((await commet.Invoices.SendAsync(invoice.Id)).Sent);
+        var email = await commet.Emails.ListAsync(new ListEmailsOptions { CustomerId = "mel", Kind = "invoice" }).SingleAsync();
+        Assert.Equal((invoice.Id, sub.Id), (email.InvoiceId, email.SubscriptionId));
+        Assert.Equal(email.Id, (await commet.Emails.GetAsync(email.Id)).Id);
+
+        // Portal settings: defaults filled in; a change is kept and the rest stays.
+        var before = await commet.Portal.GetSettingsAsync();
+        var after = await commet.Portal.UpdateSettingsAsync(new UpdatePortalSettingsRequest
+        {
+            DisplayName = "Acme Billing", Sections = new PortalSections { Cancel = false }, Emails = new PortalEmails { Receipts = false },
+        });
+        Assert.Equal(("Acme Billing", false, false), (after.DisplayName, after.Sections.Cancel, after.Emails.Receipts));
+        Assert.Equal((before.AccentColor, before.Sections.Invoices, before.Currency), (after.AccentColor, after.Sections.Invoices, after.Currency));
+        Assert.Contains("en", after.Locales);
+        Assert.Equal("Acme Billing", (await commet.Portal.GetSettingsAsync()).DisplayName);
+
+        // The payment provider: the built-in sandbox one until a Stripe account is connected (connecting calls Stripe, so not here).
+        var provider = await commet.PaymentProvider.GetAsync();
+        Assert.False(provider.Livemode);
+        Assert.False(string.IsNullOrEmpty(provider.Provider));
+        var badKey = await Assert.ThrowsAsync<CommetApiException>(() => commet.PaymentProvider.ConnectAsync(new ConnectPaymentProviderRequest { SecretKey = "nope", WebhookSecret = "whsec_x" }));
+        Assert.Contains(badKey.FieldErrors, f => f.Field == "secretKey");
     }
 }
 

@@ -113,6 +113,12 @@ public sealed class Plan : CommetObject
 
     /// <summary>Its prices, one per billing interval.</summary>
     public IReadOnlyList<PlanPriceSummary>? Prices { get; init; }
+
+    /// <summary>
+    /// Live subscriptions whose next renewal charges this plan's price (on it, or scheduled to move to it). Only
+    /// <see cref="Resources.PlansClient.GetAsync"/> fills it, and only a Commet for .NET server sends it.
+    /// </summary>
+    public int? SubscriberCount { get; init; }
 }
 
 /// <summary>A feature as a plan gives it.</summary>
@@ -182,6 +188,9 @@ public sealed class PlanPriceSummary
 
     /// <summary>An introductory discount.</summary>
     public IntroOffer? IntroOffer { get; init; }
+
+    /// <summary>Of <see cref="Plan.SubscriberCount"/>, those billed at this interval (same conditions).</summary>
+    public int? Subscribers { get; init; }
 }
 
 /// <summary>An introductory discount on a plan price.</summary>

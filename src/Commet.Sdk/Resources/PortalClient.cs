@@ -3,7 +3,7 @@ using Commet.Models;
 
 namespace Commet.Resources;
 
-/// <summary>The Customer Portal: <c>/portal/request-access</c>.</summary>
+/// <summary>The Customer Portal: links (<c>/portal/request-access</c>) and settings (<c>/portal/settings</c>).</summary>
 public class PortalClient
 {
     private static readonly CommetJsonContext J = CommetJsonContext.Default;
@@ -33,4 +33,15 @@ public class PortalClient
             .ConfigureAwait(false);
         return new Uri(access.PortalUrl);
     }
+
+    /// <summary>The portal's settings for the key's organization and mode, defaults filled in (a Commet for .NET addition).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<PortalSettings> GetSettingsAsync(CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Get, "/portal/settings", null, null, J.PortalSettings, cancellationToken);
+
+    /// <summary>Changes the portal's settings; fields left null keep their value (a Commet for .NET addition).</summary>
+    /// <param name="request">The changes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<PortalSettings> UpdateSettingsAsync(UpdatePortalSettingsRequest request, CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Put, "/portal/settings", null, Body.Of(request, J.UpdatePortalSettingsRequest), J.PortalSettings, cancellationToken);
 }

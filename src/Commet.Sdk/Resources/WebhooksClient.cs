@@ -52,4 +52,40 @@ public class WebhooksClient
     /// <param name="cancellationToken">Cancels the call.</param>
     public virtual Task<WebhookTestResult> TestAsync(string id, CancellationToken cancellationToken = default) =>
         pipeline.SendAsync(HttpMethod.Post, Hook(id) + "/test", null, Body.Empty, J.WebhookTestResult, cancellationToken);
+
+    /// <summary>An endpoint's delivery log, newest first (a Commet for .NET addition).</summary>
+    /// <param name="id">The endpoint's ID.</param>
+    /// <param name="options">A status filter and the page size.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    public virtual IAsyncEnumerable<WebhookDelivery> ListDeliveriesAsync(string id, ListWebhookDeliveriesOptions? options = null, CancellationToken cancellationToken = default) =>
+        pipeline.ListAsync(Hook(id) + "/deliveries", new Query().Add("status", options?.Status).Add("limit", options?.PageSize), J.WebhookDelivery, cancellationToken);
+
+    /// <summary>Sends a past delivery again (same event ID and body) with a fresh retry schedule (a Commet for .NET addition).</summary>
+    /// <param name="id">The endpoint's ID.</param>
+    /// <param name="deliveryId">The delivery's ID.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<WebhookDelivery> RedeliverAsync(string id, string deliveryId, CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Post, Hook(id) + "/deliveries/" + Pipeline.Segment(deliveryId) + "/redeliver", null, Body.Empty, J.WebhookDelivery, cancellationToken);
+
+    /// <summary>
+    /// Gives an endpoint a new signing secret, shown in the answer and never again; the previous one keeps signing too
+    /// for the overlap, so receivers can switch without missing a delivery (a Commet for .NET addition).
+    /// </summary>
+    /// <param name="id">The endpoint's ID.</param>
+    /// <param name="request">The overlap; null for the server's default.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<WebhookEndpointCreated> RotateSecretAsync(string id, RotateWebhookSecretRequest? request = null, CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Post, Hook(id) + "/rotate-secret", null, Body.Of(request ?? new RotateWebhookSecretRequest(), J.RotateWebhookSecretRequest), J.WebhookEndpointCreated, cancellationToken);
+
+    /// <summary>
+    /// Records a sample event of any type, delivered to the endpoints and <c>commet listen</c> like a real one
+    /// (sandbox keys only; a Commet for .NET addition).
+    /// </summary>
+    /// <param name="eventName">The event name, such as <c>subscription.canceled</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<TriggeredEvent> TriggerAsync(string eventName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        return pipeline.SendAsync(HttpMethod.Post, "/webhooks/trigger", null, Body.Of(new TriggerEventRequest { Event = eventName }, J.TriggerEventRequest), J.TriggeredEvent, cancellationToken);
+    }
 }

@@ -26,15 +26,23 @@ public sealed record PlanDto(
 {
     public string Object => "plan";
 
+    /// <summary>
+    /// Live subscriptions (pending payment, trialing, active, past due) on the plan or scheduled to move to it: those whose
+    /// next renewal charges this plan's price. Sent by <c>GET /plans/{id}</c> only (a server addition, for <c>commet push</c>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SubscriberCount { get; init; }
+
     // Nested record names are unique across the DTOs because OpenAPI names schemas by type name alone.
     public sealed record PlanFeatureEntry(
         string Code, string Name, string Type, string? UnitName, bool Enabled, long? IncludedAmount, bool Unlimited, PlanOverageEntry? Overage);
 
     public sealed record PlanOverageEntry(bool Enabled, string? Model, long? UnitPrice);
 
+    // Subscribers: of SubscriberCount, those billed at this interval (GET /plans/{id} only).
     public sealed record PlanPriceEntry(
         string Id, string BillingInterval, long Price, bool IsDefault, int TrialDays, long? IncludedBalance, long? IncludedCredits,
-        IntroOfferDto? IntroOffer);
+        IntroOfferDto? IntroOffer, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Subscribers = null);
 
     /// <summary>Needs <see cref="Plan.Prices"/> and <see cref="Plan.Features"/> with their <see cref="PlanFeature.Feature"/> loaded.</summary>
     public static PlanDto From(Plan p) => new(

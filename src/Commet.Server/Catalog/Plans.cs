@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Commet.Domain;
+using Commet.Domain.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Organizations;
@@ -230,6 +231,25 @@ public static class Plans
         }
     }
 
+    /// <summary>
+    /// Counts the live subscriptions a price change would reach at their next renewal: those on the plan, by their interval,
+    /// and those scheduled to move to it, by the interval they move to.
+    /// </summary>
+    private static async Task<PlanDto> WithSubscribersAsync(PlanDto plan, CommetDb db, CancellationToken ct)
+    {
+        var live = db.Subscriptions.AsNoTracking().Where(s => SubscriptionStatus.Live.Contains(s.Status));
+        var on = await live.Where(s => s.PlanId == plan.Id)
+            .GroupBy(s => s.BillingInterval).Select(g => new { Interval = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var moving = await live.Where(s => s.ScheduledPlanId == plan.Id && s.PlanId != plan.Id)
+            .GroupBy(s => s.ScheduledInterval ?? s.BillingInterval).Select(g => new { Interval = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var byInterval = on.Concat(moving).GroupBy(x => x.Interval ?? "").ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal);
+        return plan with
+        {
+            SubscriberCount = byInterval.Values.Sum(),
+            Prices = plan.Prices.Select(p => p with { Subscribers = byInterval.GetValueOrDefault(p.BillingInterval) }).ToList(),
+        };
+    }
+
     private static Error Duplicate(string code) => Error.Conflict("duplicate", $"A plan with code '{code}' already exists.", "code");
 
     public static void MapPlans(this IEndpointRouteBuilder api)
@@ -264,9 +284,9 @@ public static class Plans
         group.MapGet("/{id}", async Task<Results<ApiOk<PlanDto>, ApiNotFound>> (string id, CommetDb db, CancellationToken ct) =>
         {
             var plan = await CatalogLookup.PlanAsync(db, id, ct, details: true);
-            return plan is null ? Answer.NotFound(CatalogErrors.PlanNotFound(id)) : Answer.Ok(PlanDto.From(plan));
+            return plan is null ? Answer.NotFound(CatalogErrors.PlanNotFound(id)) : Answer.Ok(await WithSubscribersAsync(PlanDto.From(plan), db, ct));
         })
-        .WithSummary("Get a plan, public or private, by plan_ ID or by code.");
+        .WithSummary("Get a plan, public or private, by plan_ ID or by code, with how many live subscriptions each price bills.");
 
         group.MapPost("/manage", async (Json<CreatePlanRequest> body, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct) =>
             Answer.From(await CreateAsync(body.Value, db, caller, clock, ct), p => Answer.Created(PlanDto.From(p))))

@@ -18,6 +18,9 @@ public sealed class CommandLine(Uri server, string apiKey) : IDisposable
 
     public Dictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>An HTTP handler for the command's calls (to alter what the server answers); null for a plain one.</summary>
+    public HttpMessageHandler? Handler { get; set; }
+
     public async Task<CliRun> RunAsync(params string[] args)
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -30,7 +33,7 @@ public sealed class CommandLine(Uri server, string apiKey) : IDisposable
         }
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var host = new CliHost(output, error, new StringReader(""), name => env.GetValueOrDefault(name), inputRedirected: true);
+        var host = new CliHost(output, error, new StringReader(""), name => env.GetValueOrDefault(name), inputRedirected: true) { Handler = Handler };
         var exit = await CliApp.RunAsync(args, host);
         return new CliRun(exit, output.ToString(), error.ToString());
     }
