@@ -107,7 +107,14 @@ public static class DashboardSetup
     }
 
     /// <summary>Authentication, authorization and friendly status pages, for <c>/dashboard</c> requests only.</summary>
-    public static void UseCommetDashboard(this WebApplication app) =>
+    public static void UseCommetDashboard(this WebApplication app)
+    {
+        // WebApplication puts authentication and authorization at the very start of the pipeline, for every request,
+        // unless it sees that the app added them itself. Here they belong to /dashboard only (after the request-ID and
+        // error middleware), so mark them as added with the keys UseAuthentication/UseAuthorization set.
+        var properties = ((IApplicationBuilder)app).Properties;
+        properties["__AuthenticationMiddlewareSet"] = true;
+        properties["__AuthorizationMiddlewareSet"] = true;
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/dashboard"), dashboard =>
         {
             dashboard.Use(async (context, next) =>
@@ -130,4 +137,5 @@ public static class DashboardSetup
             dashboard.UseAuthentication();
             dashboard.UseAuthorization();
         });
+    }
 }

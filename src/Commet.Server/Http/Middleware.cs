@@ -22,6 +22,14 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         var requestId = "req_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
         context.TraceIdentifier = requestId;
         context.Response.Headers["x-request-id"] = requestId;
+        // Some answers are written after the headers were reset (the dashboard's sign-in challenge, for one): put the
+        // request ID back on whatever goes out, so every answer of the application can be traced in the log.
+        context.Response.OnStarting(static state =>
+        {
+            var (response, id) = ((HttpResponse, string))state;
+            response.Headers.TryAdd("x-request-id", id);
+            return Task.CompletedTask;
+        }, (context.Response, requestId));
         var started = Stopwatch.GetTimestamp();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
         try
