@@ -1,9 +1,11 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Dashboard;
 using Commet.Server.Infrastructure;
 using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,8 @@ namespace Commet.Server.Pages.Dashboard;
 /// One customer (found by our ID or the merchant's, in this organization and mode only — anything else is 404):
 /// details, subscriptions, invoices; support may open the portal as the customer (the API's request-access link).
 /// </summary>
-public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brandings, IOptions<CommetOptions> options) : DashboardPageModel
+public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brandings, IOptions<CommetOptions> options, CancelSubscription cancel, BillingScopes scopes)
+    : DashboardPageModel
 {
     public override string Section => "customers";
 
@@ -56,5 +59,31 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
             RequestAccess.BaseUrl(options.Value, Request), Ct);
         await AuditAsync(AuditActions.PortalOpened, customer.Id);
         return Redirect(url);
+    }
+
+    /// <summary>Cancels one of this customer's subscriptions with the API's cancel: at the period end, or at once when asked.</summary>
+    [Requires(Capability.CustomerActions)]
+    public async Task<IActionResult> OnPostCancelAsync(string id, string? subscriptionId, string? immediate, string? reason)
+    {
+        var customer = await CustomerRules.FindAsync(Db, id, Ct);
+        var subscription = customer is null || string.IsNullOrEmpty(subscriptionId) ? null
+            : await Db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == subscriptionId && s.CustomerId == customer.Id, Ct);
+        if (customer is null || subscription is null)
+        {
+            return NotFound();
+        }
+        var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+        var result = await cancel.HandleAsync(scope, subscription.Id,
+            new CancelSubscriptionRequest { Immediate = immediate == "true", Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, Ct);
+        if (!result.IsSuccess)
+        {
+            Db.ChangeTracker.Clear();
+            var page = await OnGetAsync(id);
+            Response.StatusCode = result.Error!.Status;
+            Problem = DashboardText.Describe(result.Error);
+            return page;
+        }
+        await AuditAsync(AuditActions.SubscriptionCanceled, subscription.Id + (immediate == "true" ? " (now)" : " (at period end)"));
+        return Redirect(Path("customers/" + Uri.EscapeDataString(customer.Id)) + "?canceled=1");
     }
 }
