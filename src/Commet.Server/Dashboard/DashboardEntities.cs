@@ -82,4 +82,7 @@ public static class AuditActions
     public const string CatalogArchived = "catalog.archived";
     public const string SubscriptionCanceled = "subscription.canceled";
     public const string TransactionRefunded = "transaction.refunded";
+    public const string PlanChanged = "subscription.plan_changed";
+    public const string BalanceAdjusted = "subscription.balance_adjusted";
+    public const string TestCardAdded = "customer.test_card_added";
 }
