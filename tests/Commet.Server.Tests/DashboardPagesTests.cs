@@ -204,6 +204,71 @@ public abstract class DashboardPagesTests<TServer>(TServer server) : IClassFixtu
         Assert.DoesNotContain(invoiceId, draft.Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
     }
+
+    [Fact]
+    public async Task CustomerPage_PreviewsAndChangesThePlan_AddsATestCard_AndRefusesAnotherOrganizationsSubscription()
+    {
+        var t = await server.NewTenantAsync();
+        var other = await server.NewTenantAsync();
+        var group = await t.Api.Group();
+        await t.Api.Plan("basic", 1000, group, sortOrder: 0);
+        var pro = await t.Api.Plan("pro", 3000, group, sortOrder: 1);
+        var ann = await t.Api.Customer("ann");
+        var subscription = (await t.Api.Subscribe(ann, "basic")).Str("id");
+        await other.Api.Plan("basic", 1000);
+        var bob = await other.Api.Customer("bob");
+        var bobs = (await other.Api.Subscribe(bob, "basic")).Str("id");
+        using var support = await SignedInAsync(t, DashboardRoles.Support);
+        var page = Org(t, "customers/" + ann);
+        await support.Get(page);
+
+        // Previewed at the first instant of the period: the whole period is left, so the credit is the whole
+        // $10.00 paid: 3000 − 1000 × n/n = 2000 → $20.00 charged now.
+        var preview = await support.Post(page + "?handler=Preview", Form(("subscriptionId", subscription), ("planId", pro)));
+        Assert.Equal(HttpStatusCode.OK, preview.Status);
+        Assert.Contains("$20.00 charged now", preview.Text, StringComparison.Ordinal);
+        await using (var db = t.Db())
+        {
+            Assert.Equal("basic", await db.Subscriptions.Where(s => s.Id == subscription).Join(db.Plans, s => s.PlanId, p => p.Id, (s, p) => p.Code).SingleAsync());
+        }
+
+        var changed = await support.Post(page + "?handler=ChangePlan", Form(("subscriptionId", subscription), ("planId", pro)));
+        Assert.Equal(HttpStatusCode.Redirect, changed.Status);
+        Assert.EndsWith("?changed=1", changed.Location!, StringComparison.Ordinal);
+        await using (var db = t.Db())
+        {
+            Assert.Equal(pro, await db.Subscriptions.Where(s => s.Id == subscription).Select(s => s.PlanId).SingleAsync());
+        }
+
+        // Another organization's subscription in this customer's forms: not found, nothing done to it.
+        var cancelBob = await support.Post(page + "?handler=Cancel", Form(("subscriptionId", bobs), ("immediate", "true")));
+        var adjustBob = await support.Post(page + "?handler=Adjust", Form(("subscriptionId", bobs), ("amount", "100")));
+        Assert.Equal(HttpStatusCode.NotFound, cancelBob.Status);
+        Assert.Equal(HttpStatusCode.NotFound, adjustBob.Status);
+        await using (var db = other.Db())
+        {
+            Assert.Equal(SubscriptionStatus.Active, await db.Subscriptions.Where(s => s.Id == bobs).Select(s => s.Status).SingleAsync());
+        }
+
+        // A sandbox test card for a customer without one.
+        var cid = await t.Api.Customer("cy", card: null);
+        await support.Get(Org(t, "customers/" + cid));
+        var card = await support.Post(Org(t, "customers/" + cid) + "?handler=TestCard", Form(("cardNumber", "4242424242424242")));
+        Assert.Equal(HttpStatusCode.Redirect, card.Status);
+        await using (var db = t.Db())
+        {
+            var method = await db.PaymentMethods.SingleAsync(m => m.CustomerId == cid);
+            Assert.Equal(("4242", true), (method.Last4, method.IsDefault));
+        }
+
+        // The cancel form for the customer's own subscription, at once.
+        var cancel = await support.Post(page + "?handler=Cancel", Form(("subscriptionId", subscription), ("immediate", "true")));
+        Assert.Equal(HttpStatusCode.Redirect, cancel.Status);
+        await using (var db = t.Db())
+        {
+            Assert.Equal(SubscriptionStatus.Canceled, await db.Subscriptions.Where(s => s.Id == subscription).Select(s => s.Status).SingleAsync());
+        }
+    }
 }
 
 public sealed class DashboardPagesTests_Sqlite(SqliteServer server) : DashboardPagesTests<SqliteServer>(server);
