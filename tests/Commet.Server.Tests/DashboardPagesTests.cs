@@ -203,6 +203,13 @@ public abstract class DashboardPagesTests<TServer>(TServer server) : IClassFixtu
         Assert.DoesNotContain(danInvoice, paidOfCat.Html, StringComparison.Ordinal);
         Assert.DoesNotContain(invoiceId, draft.Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
+
+        // The events page lists this organization's events with their payloads, filtered by type and customer.
+        var events = await support.Get(Org(t, "events") + "?type=payment.received&customer=cat");
+        Assert.Equal(HttpStatusCode.OK, events.Status);
+        Assert.Contains("payment.received", events.Text, StringComparison.Ordinal);
+        Assert.Contains(invoiceId, events.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(danInvoice, events.Text, StringComparison.Ordinal);
     }
 
     [Fact]
