@@ -276,6 +276,36 @@ public abstract class DashboardPagesTests<TServer>(TServer server) : IClassFixtu
             Assert.Equal(SubscriptionStatus.Canceled, await db.Subscriptions.Where(s => s.Id == subscription).Select(s => s.Status).SingleAsync());
         }
     }
+
+    [Fact]
+    public async Task TestClock_MovesSandboxTime_AndRunsBilling_ButNotForSupportOrInLive()
+    {
+        var t = await server.NewTenantAsync();
+        await t.Api.Plan("pro", 2000);
+        var ann = await t.Api.Customer("ann");
+        var subscription = (await t.Api.Subscribe(ann, "pro")).Str("id");
+        using var support = await SignedInAsync(t, DashboardRoles.Support);
+        await support.Get(Org(t, "customers")); // a page support may see, for a signed-in antiforgery token
+        Assert.Equal(HttpStatusCode.Forbidden, (await support.Get(Org(t, "test-clock"))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await support.Post(Org(t, "test-clock") + "?handler=Advance", Form(("days", "40")))).Status);
+        using var developer = await SignedInAsync(t, DashboardRoles.Developer);
+        Assert.Equal(HttpStatusCode.NotFound, (await developer.Get($"/dashboard/{t.OrganizationId}/live/test-clock")).Status);
+        await developer.Get(Org(t, "test-clock"));
+
+        // The use case's own check: the clock only moves forward.
+        var back = await developer.Post(Org(t, "test-clock") + "?handler=Advance", Form(("days", "0")));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, back.Status);
+        Assert.Contains("advanceDays must be between 1 and 3660", back.Text, StringComparison.Ordinal);
+
+        var moved = await developer.Post(Org(t, "test-clock") + "?handler=Advance", Form(("days", "40")));
+        Assert.Equal(HttpStatusCode.Redirect, moved.Status);
+        var run = await developer.Post(Org(t, "test-clock") + "?handler=Process", Form());
+        Assert.Equal(HttpStatusCode.OK, run.Status);
+        Assert.Contains("Billing run at", run.Text, StringComparison.Ordinal);
+        // 40 days after a monthly start the first period has ended: the renewal made a second invoice.
+        await using var db = t.Db();
+        Assert.Equal(2, await db.Invoices.CountAsync(i => i.SubscriptionId == subscription));
+    }
 }
 
 public sealed class DashboardPagesTests_Sqlite(SqliteServer server) : DashboardPagesTests<SqliteServer>(server);

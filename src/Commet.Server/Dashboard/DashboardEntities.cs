@@ -85,4 +85,5 @@ public static class AuditActions
     public const string PlanChanged = "subscription.plan_changed";
     public const string BalanceAdjusted = "subscription.balance_adjusted";
     public const string TestCardAdded = "customer.test_card_added";
+    public const string TestClockAdvanced = "test_clock.advanced";
 }
