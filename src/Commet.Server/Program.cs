@@ -51,6 +51,7 @@ builder.Services.AddHostedService<IdempotencyPurgeService>();
 builder.Services.AddDataProtection().PersistKeysToDbContext<CommetDb>().SetApplicationName("Commet");
 builder.Services.AddOptions<BillingOptions>().Bind(builder.Configuration.GetSection(BillingOptions.Section));
 builder.Services.AddSingleton<BillingClock>();
+builder.Services.AddSingleton<Commet.Server.TestClocks.AdvanceTestClock>();
 builder.Services.AddSingleton<BillingScopes>();
 builder.Services.AddSingleton<SandboxPaymentProvider>();
 builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section));

@@ -77,4 +77,13 @@ public static class AuditActions
     public const string PortalOpened = "customer.portal_opened";
     public const string TwoFactorEnabled = "member.two_factor_enabled";
     public const string TwoFactorDisabled = "member.two_factor_disabled";
+    public const string CatalogCreated = "catalog.created";
+    public const string CatalogUpdated = "catalog.updated";
+    public const string CatalogArchived = "catalog.archived";
+    public const string SubscriptionCanceled = "subscription.canceled";
+    public const string TransactionRefunded = "transaction.refunded";
+    public const string PlanChanged = "subscription.plan_changed";
+    public const string BalanceAdjusted = "subscription.balance_adjusted";
+    public const string TestCardAdded = "customer.test_card_added";
+    public const string TestClockAdvanced = "test_clock.advanced";
 }

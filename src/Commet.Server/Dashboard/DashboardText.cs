@@ -12,6 +12,12 @@ public static class DashboardText
             ? string.Join(" ", fields.Select(f => f.Message))
             : error.Message;
 
+    /// <summary>The field errors of a validation error by field (the first message of each), for showing next to the inputs.</summary>
+    public static IReadOnlyDictionary<string, string> Fields(Error error) =>
+        error.Details is IEnumerable<FieldError> fields
+            ? fields.GroupBy(f => f.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Message, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+
     public static string Money(long minorUnits, string currency) =>
         Currency.IsKnown(currency) ? new Money(minorUnits, Currency.Of(currency)).Format(CultureInfo.GetCultureInfo("en-US")) : $"{minorUnits} {currency}";
 

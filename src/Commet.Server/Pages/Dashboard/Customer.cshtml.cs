@@ -1,9 +1,14 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Dashboard;
 using Commet.Server.Infrastructure;
+using Commet.Server.Payments;
+using Commet.Server.Persistence;
 using Commet.Server.Portal;
+using Commet.Server.Subscriptions;
+using Commet.Server.Usage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,7 +19,9 @@ namespace Commet.Server.Pages.Dashboard;
 /// One customer (found by our ID or the merchant's, in this organization and mode only — anything else is 404):
 /// details, subscriptions, invoices; support may open the portal as the customer (the API's request-access link).
 /// </summary>
-public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brandings, IOptions<CommetOptions> options) : DashboardPageModel
+public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brandings, IOptions<CommetOptions> options, CancelSubscription cancel, BillingScopes scopes,
+    PreviewPlanChange preview, ChangePlan change, AdjustBalance adjust, PaymentService payments)
+    : DashboardPageModel
 {
     public override string Section => "customers";
 
@@ -25,6 +32,16 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
     public IReadOnlyDictionary<string, string> PlanNames { get; private set; } = new Dictionary<string, string>();
 
     public IReadOnlyList<Invoice> Invoices { get; private set; } = [];
+
+    /// <summary>Plans the subscription may move to (the catalog's plans other than its own).</summary>
+    public IReadOnlyList<Plan> OtherPlans { get; private set; } = [];
+
+    /// <summary>The preview of a plan change asked for with the Preview button.</summary>
+    public PlannedChange? Preview { get; private set; }
+
+    public string? PreviewPlanId { get; private set; }
+
+    public string? PreviewInterval { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
@@ -40,6 +57,8 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
         PlanNames = await Db.Plans.AsNoTracking().Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, Ct);
         Invoices = await Db.Invoices.AsNoTracking().Where(i => i.CustomerId == customer.Id)
             .OrderByDescending(i => i.Id).Take(20).ToListAsync(Ct);
+        var current = Subscriptions.Select(s => s.PlanId).ToList();
+        OtherPlans = await Db.Plans.AsNoTracking().Where(p => p.DeletedAt == null && !current.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync(Ct);
         return Page();
     }
 
@@ -56,5 +75,160 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
             RequestAccess.BaseUrl(options.Value, Request), Ct);
         await AuditAsync(AuditActions.PortalOpened, customer.Id);
         return Redirect(url);
+    }
+
+    /// <summary>Cancels one of this customer's subscriptions with the API's cancel: at the period end, or at once when asked.</summary>
+    [Requires(Capability.CustomerActions)]
+    public async Task<IActionResult> OnPostCancelAsync(string id, string? subscriptionId, string? immediate, string? reason)
+    {
+        var customer = await CustomerRules.FindAsync(Db, id, Ct);
+        var subscription = customer is null || string.IsNullOrEmpty(subscriptionId) ? null
+            : await Db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == subscriptionId && s.CustomerId == customer.Id, Ct);
+        if (customer is null || subscription is null)
+        {
+            return NotFound();
+        }
+        var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+        var result = await cancel.HandleAsync(scope, subscription.Id,
+            new CancelSubscriptionRequest { Immediate = immediate == "true", Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, Ct);
+        if (!result.IsSuccess)
+        {
+            Db.ChangeTracker.Clear();
+            var page = await OnGetAsync(id);
+            Response.StatusCode = result.Error!.Status;
+            Problem = DashboardText.Describe(result.Error);
+            return page;
+        }
+        await AuditAsync(AuditActions.SubscriptionCanceled, subscription.Id + (immediate == "true" ? " (now)" : " (at period end)"));
+        return Redirect(Path("customers/" + Uri.EscapeDataString(customer.Id)) + "?canceled=1");
+    }
+
+    private async Task<(Customer? Customer, Subscription? Subscription)> FindSubscriptionAsync(string id, string? subscriptionId)
+    {
+        var customer = await CustomerRules.FindAsync(Db, id, Ct);
+        var subscription = customer is null || string.IsNullOrEmpty(subscriptionId) ? null
+            : await Db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == subscriptionId && s.CustomerId == customer.Id, Ct);
+        return (customer, subscription);
+    }
+
+    private async Task<IActionResult> FailAsync(string id, Error error)
+    {
+        Db.ChangeTracker.Clear();
+        var page = await OnGetAsync(id);
+        Response.StatusCode = error.Status;
+        Problem = DashboardText.Describe(error);
+        return page;
+    }
+
+    /// <summary>What a plan change would charge now (the API's preview); a downgrade says it waits for the period end.</summary>
+    [Requires(Capability.CustomerActions)]
+    public async Task<IActionResult> OnPostPreviewAsync(string id, string? subscriptionId, string? planId, string? billingInterval)
+    {
+        var (customer, subscription) = await FindSubscriptionAsync(id, subscriptionId);
+        if (customer is null || subscription is null)
+        {
+            return NotFound();
+        }
+        var interval = string.IsNullOrEmpty(billingInterval) ? null : billingInterval;
+        var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+        var result = await preview.HandleAsync(scope, subscription.Id, new PreviewChangeRequest { PlanId = planId, BillingInterval = interval }, Ct);
+        Db.ChangeTracker.Clear();
+        var page = await OnGetAsync(id);
+        PreviewPlanId = planId;
+        PreviewInterval = interval;
+        if (result.IsSuccess)
+        {
+            Preview = result.Value;
+        }
+        else if (result.Error!.Code == "plan_change_scheduled")
+        {
+            Notice = "This change is a downgrade: applied, it takes effect at the end of the current period, with nothing charged now.";
+        }
+        else
+        {
+            PreviewPlanId = null;
+            Response.StatusCode = result.Error.Status;
+            Problem = DashboardText.Describe(result.Error);
+        }
+        return page;
+    }
+
+    /// <summary>Applies a plan change with the API's change-plan: an upgrade now (prorated, charged), a downgrade at the period end.</summary>
+    [Requires(Capability.CustomerActions)]
+    public async Task<IActionResult> OnPostChangePlanAsync(string id, string? subscriptionId, string? planId, string? billingInterval)
+    {
+        var (customer, subscription) = await FindSubscriptionAsync(id, subscriptionId);
+        if (customer is null || subscription is null)
+        {
+            return NotFound();
+        }
+        var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+        var result = await change.HandleAsync(scope, subscription.Id,
+            new ChangePlanRequest { NewPlanId = planId, NewBillingInterval = string.IsNullOrEmpty(billingInterval) ? null : billingInterval }, Ct);
+        if (!result.IsSuccess)
+        {
+            return await FailAsync(id, result.Error!);
+        }
+        await AuditAsync(AuditActions.PlanChanged, $"{subscription.Id} → {planId}" + (result.Value.Scheduled ? " (at period end)" : ""));
+        if (result.Value.CheckoutUrl is { } checkout)
+        {
+            // Free → paid without a card: the customer pays on the hosted page; show the link to send them.
+            var page = await OnGetAsync(id);
+            Notice = "The customer has no card: send them this payment link to finish the change: " + checkout;
+            return page;
+        }
+        return Redirect(Path("customers/" + Uri.EscapeDataString(customer.Id)) + (result.Value.Scheduled ? "?scheduled=1" : "?changed=1"));
+    }
+
+    /// <summary>A signed adjustment of a credits or balance subscription (the API's adjust balance), with the reason kept.</summary>
+    [Requires(Capability.CustomerActions)]
+    public async Task<IActionResult> OnPostAdjustAsync(string id, string? subscriptionId, string? amount, string? reason)
+    {
+        var (customer, subscription) = await FindSubscriptionAsync(id, subscriptionId);
+        if (customer is null || subscription is null)
+        {
+            return NotFound();
+        }
+        if (!long.TryParse(amount?.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return await FailAsync(id, Error.Validation("amount", "amount must be a whole number (credits, or minor units of balance), negative to take away."));
+        }
+        var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+        var result = await adjust.HandleAsync(scope, subscription.Id, new AdjustBalanceRequest { Amount = value, Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, Ct);
+        if (!result.IsSuccess)
+        {
+            return await FailAsync(id, result.Error!);
+        }
+        await AuditAsync(AuditActions.BalanceAdjusted, $"{subscription.Id} {value:+#;-#;0}");
+        return Redirect(Path("customers/" + Uri.EscapeDataString(customer.Id)) + "?adjusted=" + result.Value.NewBalance.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Sandbox only: attaches a test card as the customer's default payment method (the sandbox API's payment service call).</summary>
+    [Requires(Capability.CustomerActions)]
+    public async Task<IActionResult> OnPostTestCardAsync(string id, string? cardNumber)
+    {
+        if (Livemode)
+        {
+            return NotFound();
+        }
+        var customer = await CustomerRules.FindAsync(Db, id, Ct);
+        if (customer is null)
+        {
+            return NotFound();
+        }
+        var check = new Http.Check().Required("cardNumber", cardNumber, 32);
+        if (check.Failed)
+        {
+            return await FailAsync(id, check.ToError());
+        }
+        var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+        var attached = await Db.InTransactionAsync(() =>
+            payments.AttachCardAsync(Db, scope.Tenant, customer, new CardInput(cardNumber!, 12, scope.Now.Year + 3, null), scope.Now, null, Ct), Ct);
+        if (!attached.IsSuccess)
+        {
+            return await FailAsync(id, attached.Error!);
+        }
+        await AuditAsync(AuditActions.TestCardAdded, $"{customer.Id} •••• {attached.Value.Last4}");
+        return Redirect(Path("customers/" + Uri.EscapeDataString(customer.Id)) + "?card=" + attached.Value.Last4);
     }
 }

@@ -1,0 +1,241 @@
+using Commet.Domain;
+using Commet.Server.Catalog;
+using Commet.Server.Dashboard;
+using Commet.Server.Persistence;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using AddonOps = Commet.Server.Catalog.Addons;
+using FeatureOps = Commet.Server.Catalog.Features;
+using PlanOps = Commet.Server.Catalog.Plans;
+
+namespace Commet.Server.Pages.Dashboard;
+
+/// <summary>
+/// The catalog of this organization and mode: features, plans (with their prices and features), plan groups, credit
+/// packs and add-ons — listed, created, renamed and archived with the API's own catalog operations, so the checks and
+/// the errors are the API's. Developers, admins and owners only (page and every post).
+/// </summary>
+[Requires(Capability.Catalog)]
+public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
+{
+    public override string Section => "catalog";
+
+    public IReadOnlyList<Feature> Features { get; private set; } = [];
+
+    public IReadOnlyList<Plan> Plans { get; private set; } = [];
+
+    public IReadOnlyList<PlanGroup> Groups { get; private set; } = [];
+
+    public IReadOnlyList<CreditPack> Packs { get; private set; } = [];
+
+    public IReadOnlyList<Addon> Addons { get; private set; } = [];
+
+    public string Currency { get; private set; } = "USD";
+
+    /// <summary>Which form the field errors belong to (feature, plan, group, pack, addon).</summary>
+    public string? FailedForm { get; private set; }
+
+    /// <summary>The failed form's field errors by field name, shown next to its inputs.</summary>
+    public IReadOnlyDictionary<string, string> FieldErrors { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>What the failed form held, so the member does not type it again.</summary>
+    public IReadOnlyDictionary<string, string?> Entered { get; private set; } = new Dictionary<string, string?>();
+
+    public string? ErrorFor(string form, string field) => FailedForm == form ? FieldErrors.GetValueOrDefault(field) : null;
+
+    public string? Value(string form, string field) => FailedForm == form ? Entered.GetValueOrDefault(field) : null;
+
+    public string GroupName(string? id) => id is null ? "—" : Groups.FirstOrDefault(g => g.Id == id)?.Name ?? id;
+
+    private async Task LoadAsync()
+    {
+        Currency = Organization.Currency;
+        Features = await Db.Features.AsNoTracking().Where(f => f.DeletedAt == null).OrderBy(f => f.Code).ToListAsync(Ct);
+        Plans = await Db.Plans.AsNoTracking().Include(p => p.Prices).Include(p => p.Features)
+            .Where(p => p.DeletedAt == null).OrderBy(p => p.PlanGroupId).ThenBy(p => p.SortOrder).ThenBy(p => p.Code).ToListAsync(Ct);
+        Groups = await Db.PlanGroups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(Ct);
+        Packs = await Db.CreditPacks.AsNoTracking().Where(c => c.DeletedAt == null).OrderBy(c => c.Credits).ToListAsync(Ct);
+        Addons = await Db.Addons.AsNoTracking().Where(a => a.DeletedAt == null).OrderBy(a => a.Name).ToListAsync(Ct);
+    }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostFeatureAsync(string? name, string? code, string? type, string? unitName, string? description)
+    {
+        var result = await FeatureOps.CreateAsync(new CreateFeatureRequest { Name = name, Code = code, Type = type, UnitName = Blank(unitName), Description = Blank(description) },
+            Db, Caller, clock, Ct);
+        return await AnswerAsync(result, "feature", f => f.Code,
+            new() { ["name"] = name, ["code"] = code, ["type"] = type, ["unitName"] = unitName, ["description"] = description });
+    }
+
+    public async Task<IActionResult> OnPostRenameFeatureAsync(string? code, string? name) =>
+        await ChangeAsync(await FeatureOps.UpdateAsync(code ?? "", new UpdateFeatureRequest { Name = name ?? "" }, Db, clock, Ct), f => f.Code, AuditActions.CatalogUpdated);
+
+    public async Task<IActionResult> OnPostArchiveFeatureAsync(string? code) =>
+        await ChangeAsync(await FeatureOps.DeleteAsync(code ?? "", Db, clock, Ct), f => f.Code, AuditActions.CatalogArchived);
+
+    /// <summary>A plan with its first price (the API's create plan, then add price — both checked before either is written).</summary>
+    public async Task<IActionResult> OnPostPlanAsync(string? name, string? code, string? consumptionModel, string? planGroupId, string? billingInterval,
+        string? price, string? trialDays, string? isFree)
+    {
+        var entered = new Dictionary<string, string?>
+        {
+            ["name"] = name, ["code"] = code, ["consumptionModel"] = consumptionModel, ["planGroupId"] = planGroupId,
+            ["billingInterval"] = billingInterval, ["price"] = price, ["trialDays"] = trialDays,
+        };
+        var free = isFree == "true";
+        var check = new Http.Check();
+        var minor = free ? null : MinorUnits(check, "price", price, required: true);
+        var trial = WholeNumber(check, "trialDays", trialDays);
+        if (!free)
+        {
+            check.OneOf("billingInterval", billingInterval, BillingIntervals.All, required: true);
+        }
+        if (check.Failed)
+        {
+            return await FailAsync("plan", check.ToError(), entered);
+        }
+        var created = await Db.InTransactionAsync<Plan>(async () =>
+        {
+            var plan = await PlanOps.CreateAsync(new CreatePlanRequest
+            {
+                Name = name, Code = code, ConsumptionModel = Blank(consumptionModel), PlanGroupId = Blank(planGroupId), IsFree = free,
+            }, Db, Caller, clock, Ct);
+            if (!plan.IsSuccess || free)
+            {
+                return plan;
+            }
+            var added = await PlanPrices.AddAsync(plan.Value.Id, new AddPlanPriceRequest { BillingInterval = billingInterval, Price = minor, TrialDays = (int?)trial },
+                Db, clock, Ct);
+            return added.IsSuccess ? plan : added.Error!;
+        }, Ct);
+        return await AnswerAsync(created, "plan", p => p.Code, entered);
+    }
+
+    public async Task<IActionResult> OnPostArchivePlanAsync(string? id) =>
+        await ChangeAsync(await PlanOps.DeleteAsync(id ?? "", Db, clock, Ct), p => p.Code, AuditActions.CatalogArchived);
+
+    public async Task<IActionResult> OnPostGroupAsync(string? name, string? description)
+    {
+        var result = await PlanGroups.CreateAsync(new CreatePlanGroupRequest { Name = name, Description = Blank(description) }, Db, Caller, clock, Ct);
+        return await AnswerAsync(result, "group", g => g.Id, new() { ["name"] = name, ["description"] = description });
+    }
+
+    public async Task<IActionResult> OnPostArchiveGroupAsync(string? id) =>
+        await ChangeAsync(await PlanGroups.DeleteAsync(id ?? "", Db, clock, Ct), g => g.Id, AuditActions.CatalogArchived);
+
+    public async Task<IActionResult> OnPostPackAsync(string? name, string? credits, string? price)
+    {
+        var entered = new Dictionary<string, string?> { ["name"] = name, ["credits"] = credits, ["price"] = price };
+        var check = new Http.Check();
+        var count = WholeNumber(check, "credits", credits);
+        var minor = MinorUnits(check, "price", price, required: false);
+        if (check.Failed)
+        {
+            return await FailAsync("pack", check.ToError(), entered);
+        }
+        var result = await CreditPacks.CreateAsync(new CreateCreditPackRequest { Name = name, Credits = count, Price = minor }, Db, Caller, clock, Ct);
+        return await AnswerAsync(result, "pack", c => c.Id, entered);
+    }
+
+    public async Task<IActionResult> OnPostArchivePackAsync(string? id) =>
+        await ChangeAsync(await CreditPacks.DeleteAsync(id ?? "", Db, clock, Ct), c => c.Id, AuditActions.CatalogArchived);
+
+    public async Task<IActionResult> OnPostAddonAsync(string? name, string? featureId, string? basePrice, string? includedUnits)
+    {
+        var entered = new Dictionary<string, string?> { ["name"] = name, ["featureId"] = featureId, ["basePrice"] = basePrice, ["includedUnits"] = includedUnits };
+        var check = new Http.Check();
+        var minor = MinorUnits(check, "basePrice", basePrice, required: false);
+        var units = WholeNumber(check, "includedUnits", includedUnits);
+        if (check.Failed)
+        {
+            return await FailAsync("addon", check.ToError(), entered);
+        }
+        var result = await AddonOps.CreateAsync(new CreateAddonRequest { Name = name, FeatureId = Blank(featureId), BasePrice = minor, IncludedUnits = units },
+            Db, Caller, clock, Ct);
+        return await AnswerAsync(result, "addon", a => a.Slug, entered);
+    }
+
+    public async Task<IActionResult> OnPostArchiveAddonAsync(string? id) =>
+        await ChangeAsync(await AddonOps.DeleteAsync(id ?? "", Db, clock, Ct), a => a.Slug, AuditActions.CatalogArchived);
+
+    private async Task<IActionResult> AnswerAsync<T>(Result<T> result, string form, Func<T, string> name, Dictionary<string, string?> entered)
+    {
+        if (!result.IsSuccess)
+        {
+            return await FailAsync(form, result.Error!, entered);
+        }
+        await AuditAsync(AuditActions.CatalogCreated, $"{form} {name(result.Value)}");
+        return Redirect(Path("catalog") + "?created=" + Uri.EscapeDataString(name(result.Value)));
+    }
+
+    private async Task<IActionResult> ChangeAsync<T>(Result<T> result, Func<T, string> name, string action)
+    {
+        if (!result.IsSuccess)
+        {
+            if (result.Error!.Status == StatusCodes.Status404NotFound)
+            {
+                return NotFound();
+            }
+            Db.ChangeTracker.Clear();
+            Response.StatusCode = result.Error.Status;
+            Problem = DashboardText.Describe(result.Error);
+            await LoadAsync();
+            return Page();
+        }
+        await AuditAsync(action, name(result.Value));
+        return Redirect(Path("catalog") + (action == AuditActions.CatalogArchived ? "?archived=" : "?updated=") + Uri.EscapeDataString(name(result.Value)));
+    }
+
+    private async Task<IActionResult> FailAsync(string form, Error error, Dictionary<string, string?> entered)
+    {
+        // Nothing of a refused form is kept: the use case wrote nothing, and nothing tracked may be saved by the audit.
+        Db.ChangeTracker.Clear();
+        Response.StatusCode = error.Status;
+        FailedForm = form;
+        FieldErrors = DashboardText.Fields(error);
+        Entered = entered;
+        Problem = DashboardText.Describe(error);
+        await LoadAsync();
+        return Page();
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>A decimal amount typed by a person ("19.99") in minor units of the organization's currency; explicit, no rounding.</summary>
+    private long? MinorUnits(Http.Check check, string field, string? typed, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(typed))
+        {
+            if (required)
+            {
+                check.Add(field, $"{field} is required.");
+            }
+            return null;
+        }
+        var digits = Commet.Domain.Currency.IsKnown(Organization.Currency) ? Commet.Domain.Currency.Of(Organization.Currency).Digits : 2;
+        var parts = typed.Trim().Split('.');
+        if (parts.Length > 2 || parts[0].Length is 0 or > 12 || !parts[0].All(char.IsAsciiDigit)
+            || (parts.Length == 2 && (parts[1].Length > digits || !parts[1].All(char.IsAsciiDigit))))
+        {
+            check.Add(field, $"{field} must be an amount such as 19.99 (at most {digits} decimals).");
+            return null;
+        }
+        var fraction = parts.Length == 2 ? parts[1].PadRight(digits, '0') : new string('0', digits);
+        return long.Parse(parts[0] + fraction, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static long? WholeNumber(Http.Check check, string field, string? typed)
+    {
+        if (string.IsNullOrWhiteSpace(typed))
+        {
+            return null;
+        }
+        if (!long.TryParse(typed.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value > int.MaxValue)
+        {
+            check.Add(field, $"{field} must be a whole number.");
+            return null;
+        }
+        return value;
+    }
+}
