@@ -2,8 +2,8 @@
 // charges of the saved card. Paying a link on its hosted page is covered by the server tests (PaymentLinkTests).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { listAll, sandbox, useServer } from '../helpers/sdk.mjs';
-import { assertList, assertSuccess, expectApiError } from '../helpers/assertions.mjs';
+import { CommetValidationError, listAll, sandbox, useServer } from '../helpers/sdk.mjs';
+import { assertList, assertSuccess, expectApiError, expectRefused } from '../helpers/assertions.mjs';
 import { assertPayment } from '../helpers/shapes.mjs';
 import { attachCard, newCustomer, newPlan } from '../helpers/billing.mjs';
 
@@ -78,7 +78,7 @@ describe('payments', () => {
     await attachCard(customer.id);
     await expectApiError(commet.payments.charge({ customerId: customer.id, amount: 100, currency: 'USD', description: 'x' }),
       { status: 422, code: 'subscription_required' });
-    await expectApiError(commet.payments.create({ customerId: customer.id, amount: -5, currency: 'USD', description: 'x' }),
-      { status: 422, code: 'validation_error' });
+    const invalid = await expectRefused(commet.payments.create({ customerId: customer.id, amount: -5, currency: 'USD', description: 'x' }));
+    assert.ok(invalid instanceof CommetValidationError, `a validation error, got ${invalid}`);
   });
 });
