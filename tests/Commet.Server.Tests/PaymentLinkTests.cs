@@ -105,6 +105,12 @@ public abstract class PaymentLinkTests<TServer>(TServer server) : IClassFixture<
             Assert.Equal(invoice.Id, completed["invoiceId"]!.GetValue<string>());
             Assert.Equal(invoice.Number, completed["invoiceNumber"]!.GetValue<string>());
             Assert.Equal(charged.Id, completed["paymentTransactionId"]!.GetValue<string>());
+
+            // Refunded, the refund names the link it came from; the issued invoice is left as it is.
+            await api.PostJson($"/api/v1/transactions/{charged.Id}/refund", null).Ok();
+            var refunded = (await EventsAsync(db)).Single(e => e.Type == "payment.refunded").Data;
+            Assert.Equal(id, refunded["paymentLinkId"]!.GetValue<string>());
+            Assert.Equal(12345, refunded["refundAmount"]!.GetValue<long>());
         }
     }
 
