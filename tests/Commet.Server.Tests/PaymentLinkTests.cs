@@ -115,6 +115,29 @@ public abstract class PaymentLinkTests<TServer>(TServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Link_PaidFromTwoTabsAtOnce_ChargesOnce()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        var customer = await api.Customer("gus", card: null);
+        var url = (await api.PostJson("/api/v1/payments", new { customerId = "gus", amount = 990, currency = "USD", description = "Ebook" })
+            .Ok(HttpStatusCode.Created)).Str("url");
+        using var tab1 = new PageClient(server.BaseAddress);
+        using var tab2 = new PageClient(server.BaseAddress);
+        await tab1.Get(url);
+        await tab2.Get(url);
+
+        var answers = await Task.WhenAll(tab1.Post(url, Card("4242424242424242")), tab2.Post(url, Card("4242424242424242")));
+
+        // One tab pays; the other finds the link used.
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Gone], answers.Select(a => a.Status).Order().ToArray());
+        await using var db = t.Db();
+        var charged = Assert.Single(await db.Transactions.AsNoTracking().Where(tx => tx.CustomerId == customer).ToListAsync());
+        Assert.Equal(990, charged.Amount);
+        Assert.Single(await db.Invoices.AsNoTracking().Where(i => i.CustomerId == customer).ToListAsync());
+    }
+
+    [Fact]
     public async Task CanceledLink_PageRefusesIt_NothingCanBePaid_AndCancelingAgainChangesNothing()
     {
         var t = await server.NewTenantAsync();
