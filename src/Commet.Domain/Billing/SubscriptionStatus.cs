@@ -31,6 +31,7 @@ public static class InvoiceTypes
     public const string BalanceTopup = "balance_topup";
     public const string AddonActivation = "addon_activation";
     public const string Reactivation = "reactivation";
+    public const string OneTimePayment = "one_time_payment";
     public const string Initial = "recurring";
 }
 

@@ -122,6 +122,29 @@ public static class PayViews
                 card is null ? null : CardText(card));
         }
 
+        if (PendingPurchase.FromJson(session.PurchaseJson) is { Action: PendingPurchase.PaymentLink, Id: { } paymentId })
+        {
+            // A payment link: its description and amount, payable while it is pending (or a card was declined).
+            var payment = await db.OneOffPayments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
+            if (payment is null || !OneOffPaymentStatus.Open.Contains(payment.Status))
+            {
+                return Nothing(merchant, sandbox, PayPurpose.PayInvoice, returnUrl, T["PayView.NothingDue"]);
+            }
+            var total = Amount(payment.AmountTotal, payment.Currency);
+            return new PayView
+            {
+                Merchant = merchant,
+                Sandbox = sandbox,
+                Purpose = PayPurpose.PayInvoice,
+                Heading = payment.Description,
+                Lines = [new PayLine(payment.Description, total)],
+                TotalLabel = T["PayView.TotalDue"],
+                Total = total,
+                SubmitLabel = T["PayView.PayAmount", ("amount", total)],
+                ReturnUrl = returnUrl,
+            };
+        }
+
         // Checkout: a plan change waiting for a card, a pending first invoice, a trial that needs a card, or a purchase.
         if (session.TargetPlanId is not null)
         {

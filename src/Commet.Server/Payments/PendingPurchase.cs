@@ -16,12 +16,15 @@ public sealed record PendingPurchase(string Action, string? Id = null, long? Amo
     public const string Reactivate = "reactivate";
     public const string Start = "start";
 
+    /// <summary>Pay a payment link (<see cref="Id"/> is the payment's ID).</summary>
+    public const string PaymentLink = "payment_link";
+
     /// <summary>
     /// Every purchase is carried out by the card step itself (<see cref="IHostedPurchaseCompleter"/>), wherever that step
     /// completes: the portal's card form, the return from Stripe Checkout, or Stripe's webhook when the customer does not
     /// come back. (A top-up's amount is checked against the portal's limits when it is asked for.)
     /// </summary>
-    public bool CompletedByCardStep => Action is CreditPack or Addon or Topup or Reactivate or Start;
+    public bool CompletedByCardStep => Action is CreditPack or Addon or Topup or Reactivate or Start or PaymentLink;
 
     public string ToJson() => JsonSerializer.Serialize(this, Api.Json);
 

@@ -208,6 +208,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigurePaymentProviders(b);
         ConfigureDashboard(b);
         ConfigurePromotions(b);
+        ConfigurePaymentLinks(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";

@@ -63,7 +63,9 @@ public sealed class RefundTransaction(PaymentProviders providers, SubscriptionLi
             }
 
             var invoice = transaction.InvoiceId is null ? null : await db.Invoices.FirstOrDefaultAsync(i => i.Id == transaction.InvoiceId, ct);
-            EventRecorder.Record(db, scope.Tenant, new PaymentRefundedData(transaction.Id, transaction.Provider, null, invoice?.Id, invoice?.Number,
+            // The payment link the payment came from, if it did.
+            var linkId = await db.OneOffPayments.Where(p => p.TransactionId == transaction.Id && p.Kind == PaymentKinds.Link).Select(p => p.Id).FirstOrDefaultAsync(ct);
+            EventRecorder.Record(db, scope.Tenant, new PaymentRefundedData(transaction.Id, transaction.Provider, linkId, invoice?.Id, invoice?.Number,
                 transaction.CustomerId, invoice?.SubscriptionId, transaction.Amount, transaction.Currency), now, invoice?.SubscriptionId, transaction.CustomerId);
 
             if (s is not null && invoice is not null && SubscriptionInvoiceTypes.Contains(invoice.Type) && s.Status != SubscriptionStatus.Canceled)

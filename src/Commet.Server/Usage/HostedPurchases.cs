@@ -13,7 +13,7 @@ namespace Commet.Server.Usage;
 /// webhook — so a purchase paid on Checkout is carried out even if the customer never comes back.
 /// </summary>
 public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAddon activateAddon, TopupBalance topupBalance, ReactivateSubscription reactivate,
-    CreateSubscription create) : IHostedPurchaseCompleter
+    CreateSubscription create, PayPaymentLink payLink) : IHostedPurchaseCompleter
 {
     /// <summary>Messages are in the page's language (the request's culture).</summary>
     private static Localization.Texts T => Localization.Texts.Shared;
@@ -21,6 +21,10 @@ public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAdd
     public async Task<Result<string>?> CompleteAsync(BillingScope scope, string sessionId, PendingPurchase purchase, CancellationToken ct)
     {
         scope.Db.ChangeTracker.Clear();
+        if (purchase.Action == PendingPurchase.PaymentLink)
+        {
+            return purchase.Id is null ? null : (Result<string>?)await payLink.HandleAsync(scope, sessionId, purchase.Id, ct);
+        }
         if (purchase.Action == PendingPurchase.Start)
         {
             var session = await scope.Db.HostedSessions.AsNoTracking().FirstOrDefaultAsync(h => h.Id == sessionId, ct);

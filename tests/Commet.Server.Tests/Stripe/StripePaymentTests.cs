@@ -454,6 +454,37 @@ public abstract class StripePaymentTests<TServer>(TServer fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_payment_link_is_paid_on_Checkout_in_payment_mode_and_recorded_once()
+    {
+        var t = await LiveTenantAsync();
+        await t.Live.Customer("pat", card: null);
+        // One workshop seat: 7500 cents, no tax.
+        const long amount = 7500;
+        var link = await t.Live.PostJson("/api/v1/payments", new { customerId = "pat", amount, currency = "USD", description = "Workshop seat" })
+            .Ok(HttpStatusCode.Created);
+        Assert.Equal("stripe", link.Str("provider"));
+        var before = Stripe.Requests.Count;
+        var (checkoutId, back) = await PayThroughCheckoutAsync(link.Str("url"));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        // The webhook arriving after the customer came back changes nothing more.
+        await DeliverCompletedAsync(t.OrganizationId, checkoutId);
+
+        var created = Stripe.Requests.Skip(before).Single(r => r.Method == "POST" && r.Path == "/v1/checkout/sessions");
+        Assert.Equal("payment", created.Params["mode"]);
+        Assert.Equal("7500", created.Params["line_items[0][price_data][unit_amount]"]);
+        // The link recorded Checkout's payment: no off-session charge, no refund.
+        Assert.DoesNotContain(Stripe.Requests.Skip(before), r => r.Method == "POST" && (r.Path == "/v1/payment_intents" || r.Path == "/v1/refunds"));
+        Assert.Equal("succeeded", (await t.Live.GetJson($"/api/v1/payments/{link.Str("id")}").Ok()).Str("status"));
+        await using var db = Db(t.OrganizationId, livemode: true);
+        var transaction = Assert.Single(await db.Transactions.AsNoTracking().ToListAsync());
+        Assert.Equal((TransactionStatus.Succeeded, amount, "stripe", (string)Stripe.Object(checkoutId)["payment_intent"]!),
+            (transaction.Status, transaction.Amount, transaction.Provider, transaction.ProviderReference));
+        var invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == transaction.InvoiceId);
+        Assert.Equal(("one_time_payment", amount, InvoiceStatus.Paid), (invoice.Type, invoice.Total, invoice.Status));
+        Assert.Single(await db.Events.AsNoTracking().Where(e => e.Type == "payment_link.completed").ToListAsync());
+    }
+
+    [Fact]
     public async Task A_second_payment_for_a_completed_page_is_refunded_through_Stripe_once_and_recorded()
     {
         var t = await LiveTenantAsync();

@@ -760,3 +760,32 @@ export function assertBalanceAdjustment(a, livemode = false, label = 'balanceAdj
   assertShape(a, { amount: 'number', newBalance: 'number', reason: 'string|null' }, label, 'BalanceAdjustment');
   assertObject(a, 'subscription', livemode, label);
 }
+
+const paymentStatuses = ['pending', 'processing', 'succeeded', 'requires_action', 'failed', 'canceled'];
+
+/** `Payment` (a payment link or an off-session charge). */
+export function assertPayment(p, livemode = false, label = 'payment') {
+  assertShape(p, {
+    id: 'string',
+    customerId: 'string|null',
+    kind: 'string',
+    status: 'string',
+    provider: 'string',
+    amountSubtotal: 'integer',
+    taxAmount: 'integer',
+    amountTotal: 'integer',
+    currency: 'string',
+    description: 'string',
+    metadata: 'object|null',
+    url: 'string|null',
+    expiresAt: 'date|null',
+    createdAt: 'date',
+    updatedAt: 'date',
+  }, label, 'Payment');
+  assertId(p.id, 'pay', `${label}.id`);
+  assert.ok(['link', 'charge'].includes(p.kind), `${label}.kind, got ${p.kind}`);
+  assert.ok(paymentStatuses.includes(p.status), `${label}.status, got ${p.status}`);
+  assert.ok(providers.includes(p.provider), `${label}.provider, got ${p.provider}`);
+  assert.equal(p.amountTotal, p.amountSubtotal + p.taxAmount, `${label}.amountTotal = subtotal + tax`);
+  assertObject(p, 'payment', livemode, label);
+}

@@ -104,6 +104,12 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
                 due = new AmountDue(quote.Total.MinorUnits, quote.Total.Currency.Code, p.Value.Target.Name);
             }
         }
+        else if (PendingPurchase.FromJson(session.PurchaseJson) is { Action: PendingPurchase.PaymentLink, Id: { } paymentId }
+            && await db.OneOffPayments.AsNoTracking().FirstOrDefaultAsync(x => x.Id == paymentId, ct) is { } payment)
+        {
+            // A payment link: Checkout takes its amount (mode=payment), and paying the link records that payment.
+            due = new AmountDue(payment.AmountTotal, payment.Currency, payment.Description);
+        }
         var started = await stripe.StartAsync(db, session, $"{page}?handler=stripeReturn&session_id={StripeCheckout.SessionIdPlaceholder}", page, ct, due);
         if (!started.IsSuccess)
         {
