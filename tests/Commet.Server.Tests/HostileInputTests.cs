@@ -722,12 +722,21 @@ public abstract partial class HostileInputTests<TServer>(TServer server, ITestOu
         var tally = new HostileTally();
         string[] foreignIds = [foreign.Subscription, .. foreign.Ids.GetValueOrDefault("invoice") ?? [], .. foreign.Ids.GetValueOrDefault("plan") ?? [], foreign.Customer];
 
+        // A team member of the organization, for the dashboard's pages: signed in as an owner, so the forms are reached
+        // with every right and the refusals seen are the input's, not the role's.
+        var member = await server.AddMemberAsync(tenant.OrganizationId, "owner");
+        var foreignOrganization = (await server.NewTenantAsync()).OrganizationId;
+
         foreach (var handler in handlers)
         {
             var pay = PathOf(handler.Pattern).StartsWith("/pay", StringComparison.Ordinal);
+            var dashboard = PathOf(handler.Pattern).StartsWith("/dashboard", StringComparison.Ordinal);
+            var area = pay ? "pay" : dashboard ? "dashboard" : "portal";
             using var browser = Browser();
             string RouteValue(string? before, RoutePatternParameterPart p) => p.Name switch
             {
+                "org" => rng.Next(6) switch { 0 => Hostile(rng), 1 => foreignOrganization, _ => tenant.OrganizationId },
+                "mode" => rng.Next(6) switch { 0 => Hostile(rng), 1 => "live", _ => "sandbox" },
                 "token" when pay => rng.Next(5) > 0 ? payTokens[rng.Next(payTokens.Count)] : Hostile(rng),
                 "token" => rng.Next(3) > 0 ? Uri.EscapeDataString(PortalLinkToken(side)) : Hostile(rng),
                 _ => rng.Next(5) switch
@@ -738,15 +747,25 @@ public abstract partial class HostileInputTests<TServer>(TServer server, ITestOu
                 },
             };
             // The session: a portal link opened as a browser opens it (the Pay page needs none).
-            if (!pay)
+            if (dashboard)
+            {
+                await SignInAsync(browser, member);
+            }
+            else if (!pay)
             {
                 var link = await PortalClient.LinkAsync(side.Api, side.Customer);
                 using var opened = await browser.GetAsync(link);
                 Assert.Equal(HttpStatusCode.Found, opened.StatusCode);
             }
             // The form page as the browser loads it: its antiforgery token, one-time charge token and field names.
-            var formUrl = UrlOf(handler.Pattern, (before, p) => p.Name == "token" && pay ? payTokens[0] : Uri.EscapeDataString(Own(side, KindOf(before, p.Name), rng, p.Name)));
-            using var formPage = await browser.GetAsync(pay ? formUrl : handler.Pattern.Parameters.Count == 0 ? formUrl : "/portal");
+            var formUrl = UrlOf(handler.Pattern, (before, p) => p.Name switch
+            {
+                "token" when pay => payTokens[0],
+                "org" => tenant.OrganizationId,
+                "mode" => "sandbox",
+                _ => Uri.EscapeDataString(Own(side, KindOf(before, p.Name), rng, p.Name)),
+            });
+            using var formPage = await browser.GetAsync(pay || dashboard || handler.Pattern.Parameters.Count == 0 ? formUrl : "/portal");
             var html = await formPage.Content.ReadAsStringAsync();
             var antiforgery = TokenPattern().Match(html) is { Success: true } t ? WebUtility.HtmlDecode(t.Groups[1].Value) : null;
             var charge = ChargePattern().Match(html) is { Success: true } c ? c.Groups[1].Value : null;
@@ -764,7 +783,7 @@ public abstract partial class HostileInputTests<TServer>(TServer server, ITestOu
                 }
                 if (handler.Method != "POST")
                 {
-                    probes.Add(new Probe(pay ? "pay-page-get" : "portal-page-get", client, HttpMethod.Get, url, null, null, false));
+                    probes.Add(new Probe(area + "-page-get", client, HttpMethod.Get, url, null, null, false));
                     continue;
                 }
                 var values = new List<KeyValuePair<string, string>>();
@@ -783,7 +802,7 @@ public abstract partial class HostileInputTests<TServer>(TServer server, ITestOu
                     values.Add(new("zzz" + rng.Next(10), Pick(rng, HostileValues.Strings)));
                 }
                 var tokenChoice = rng.Next(10);
-                var category = (pay ? "pay-form" : "portal-form") + (tokenChoice < 7 ? "" : tokenChoice < 9 ? " (no token)" : " (forged token)");
+                var category = area + "-form" + (tokenChoice < 7 ? "" : tokenChoice < 9 ? " (no token)" : " (forged token)");
                 if (tokenChoice < 7 && antiforgery is not null)
                 {
                     values.Add(new("__RequestVerificationToken", antiforgery));
@@ -807,7 +826,25 @@ public abstract partial class HostileInputTests<TServer>(TServer server, ITestOu
             }
         }
 
-        Report($"portal forms and Pay page ({handlers.Count} page handlers)", tally);
+        Report($"portal forms, Pay page and dashboard ({handlers.Count} page handlers)", tally);
+    }
+
+    /// <summary>Signs a browser in to the dashboard as a person does: the sign-in page's antiforgery token, then the form.</summary>
+    private static async Task SignInAsync(HttpClient browser, string email)
+    {
+        using var page = await browser.GetAsync("/dashboard/sign-in");
+        var html = await page.Content.ReadAsStringAsync();
+        var token = TokenPattern().Match(html) is { Success: true } t ? WebUtility.HtmlDecode(t.Groups[1].Value)
+            : throw new Xunit.Sdk.XunitException("The sign-in page has no antiforgery token: " + Short(html));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["password"] = DashboardMembers.Password,
+            ["__RequestVerificationToken"] = token,
+        });
+        using var signedIn = await browser.PostAsync("/dashboard/sign-in", form);
+        Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect && signedIn.Headers.Location?.OriginalString == "/dashboard",
+            $"sign-in failed: {(int)signedIn.StatusCode} {signedIn.Headers.Location}");
     }
 
     private static string Hostile(Random rng)
