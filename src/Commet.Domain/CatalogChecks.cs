@@ -80,6 +80,23 @@ public static partial class CatalogRules
             errors.Add(new("overage.enabled", "An unlimited feature never goes over its included amount, so it cannot have overage."));
         }
 
+        if (settings.PricingMode == PricingModeAiModel)
+        {
+            // Token prices are money: they are taken from a balance, or from credits bought with money.
+            if (feature.Type != FeatureTypes.Usage)
+            {
+                errors.Add(new("pricingMode", $"ai_model pricing applies to usage features; '{feature.Code}' is a {feature.Type} feature."));
+            }
+            else if (plan.Model is not (ConsumptionModels.Balance or ConsumptionModels.Credits))
+            {
+                errors.Add(new("pricingMode", $"ai_model pricing needs a balance or credits plan; plan '{plan.Code}' is {plan.Model}."));
+            }
+        }
+        else if (settings.Margin is not null)
+        {
+            errors.Add(new("margin", "margin applies only to ai_model pricing."));
+        }
+
         var costsCredits = plan.Model == ConsumptionModels.Credits && feature.Type == FeatureTypes.Usage;
         if (costsCredits && settings.CreditsPerUnit is null or < 1)
         {

@@ -58,15 +58,8 @@ public static class PlanFeatures
             check.That(r.Overage.Enabled is not null, "overage.enabled", "overage.enabled is required when overage is sent.")
                 .That(r.Overage.UnitPrice is not null, "overage.unitPrice", "overage.unitPrice is required when overage is sent (rate scale: 10000 = 1.00).");
         }
-        if (r.PricingMode == CatalogRules.PricingModeAiModel)
-        {
-            check.Add("pricingMode", "ai_model pricing is not supported yet; use fixed.");
-        }
-        else
-        {
-            check.OneOf("pricingMode", r.PricingMode, [CatalogRules.PricingModeFixed], required: false);
-        }
-        check.That(r.Margin is null, "margin", "margin applies only to ai_model pricing, which is not supported yet.");
+        check.OneOf("pricingMode", r.PricingMode, [CatalogRules.PricingModeFixed, CatalogRules.PricingModeAiModel], required: false)
+            .Range("margin", r.Margin, 0, Commet.Domain.Usage.AiPricing.MaxMargin);
         if (check.Failed)
         {
             return check.ToError();
@@ -96,7 +89,8 @@ public static class PlanFeatures
             OverageEnabled = r.Overage?.Enabled ?? false,
             OverageUnitPrice = r.Overage?.UnitPrice ?? 0,
             CreditsPerUnit = r.CreditsPerUnit,
-            PricingMode = CatalogRules.PricingModeFixed,
+            PricingMode = r.PricingMode ?? CatalogRules.PricingModeFixed,
+            Margin = r.Margin,
         };
         var errors = CatalogRules.CheckPlanFeature(plan, feature, settings);
         if (errors.Count > 0)

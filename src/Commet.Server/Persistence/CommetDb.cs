@@ -209,6 +209,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         ConfigureDashboard(b);
         ConfigurePromotions(b);
         ConfigurePaymentLinks(b);
+        ConfigureAiUsage(b);
     }
 
     private const string DeletedFilter = "\"DeletedAt\" IS NULL";

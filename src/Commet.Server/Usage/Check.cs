@@ -78,7 +78,7 @@ public sealed class CheckUsage
             case ConsumptionModels.Credits:
             {
                 var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Credits, ct);
-                var cost = TrackUsage.CreditCost(pf, quantity);
+                var cost = AiPriced(pf) ? 1 : TrackUsage.CreditCost(pf, quantity);
                 var allowed = account.Total >= cost;
                 return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, null, null, null, null, null, null,
                     pf.CreditsPerUnit ?? 1, cost, account.PlanAmount, account.PurchasedAmount, account.Total, null, null, null, null, null,
@@ -87,7 +87,7 @@ public sealed class CheckUsage
             case ConsumptionModels.Balance:
             {
                 var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
-                var cost = TrackUsage.BalanceCost(pf, quantity);
+                var cost = AiPriced(pf) ? 1 : TrackUsage.BalanceCost(pf, quantity);
                 var block = plan.BlockOnExhaustion == true;
                 var allowed = !block || account.Total >= cost;
                 return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, null, null, null, null, null, null,
@@ -109,6 +109,12 @@ public sealed class CheckUsage
             }
         }
     }
+
+    /// <summary>
+    /// A feature priced by AI model: a check has no token counts, so it asks for the least any call takes (one
+    /// credit, or one rate-scale unit of a blocking balance).
+    /// </summary>
+    private static bool AiPriced(PlanFeature pf) => pf.PricingMode == CatalogRules.PricingModeAiModel;
 
     /// <summary>The account as it stands now (window reset applied in memory, nothing written).</summary>
     public static async Task<ConsumptionAccount> ReadAccountAsync(BillingScope scope, Domain.Billing.Subscription s, Plan plan, string kind, CancellationToken ct)

@@ -66,6 +66,12 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             }
         }
 
+        if (model is ConsumptionModels.Balance or ConsumptionModels.Credits)
+        {
+            // AI calls per model, for information: they were paid from the balance or credits as they happened.
+            await AiUsageLines.AddAsync(scope, s, plan, invoice, endedStart, endedEnd, ct);
+        }
+
         if (model == ConsumptionModels.Balance)
         {
             // A preview (the upcoming invoice) reads without tracking and records nothing.

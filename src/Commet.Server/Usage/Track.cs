@@ -25,7 +25,14 @@ public sealed class TrackRequest
     public string? IdempotencyKey { get; set; }
     public DateTime? Timestamp { get; set; }
     public List<UsagePropertyInput>? Properties { get; set; }
+    /// <summary>AI model calls (a feature with <c>ai_model</c> pricing): the model and its token counts, instead of <c>value</c>.</summary>
     public string? Model { get; set; }
+    public long? InputTokens { get; set; }
+    public long? OutputTokens { get; set; }
+    public long? CacheReadTokens { get; set; }
+    public long? CacheWriteTokens { get; set; }
+
+    internal TokenCounts Tokens => new(InputTokens ?? 0, OutputTokens ?? 0, CacheReadTokens ?? 0, CacheWriteTokens ?? 0);
 }
 
 /// <summary>What a tracked event did: the event, and whether it was a repeat of an earlier idempotency key.</summary>
@@ -45,6 +52,9 @@ internal sealed class TrackSession(BillingScope scope)
     public Dictionary<(string, string, DateTime), UsageDaily> Daily { get; } = [];
     public Dictionary<(string, string), ConsumptionAccount> Accounts { get; } = [];
     public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The per-model rows of AI calls already read or opened in this transaction.</summary>
+    public Dictionary<(string, string, DateTime, string), AiModelUsage> ModelUsage { get; } = [];
 
     /// <summary>Allowances (plan plus add-ons) of the subscriptions whose events stop at a limit, read once per subscription.</summary>
     public Dictionary<string, Allowance> Allowances { get; } = new(StringComparer.Ordinal);
@@ -68,7 +78,11 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             .MaxLength(prefix + "idempotencyKey", r.IdempotencyKey, 255);
         if (r.Model is not null)
         {
-            check.Add(prefix + "model", "AI model token pricing is not available on this server yet.");
+            CheckModelCall(check, prefix, r);
+        }
+        else if (r.InputTokens is not null || r.OutputTokens is not null || r.CacheReadTokens is not null || r.CacheWriteTokens is not null)
+        {
+            check.Add(prefix + "model", "model is required when token counts are sent.");
         }
         if (r.Value is { } v && (v < 0 || v > 1_000_000_000_000m))
         {
@@ -84,6 +98,19 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
         }
         InputLimits.CheckProperties(check, prefix + "properties", r.Properties);
         return check;
+    }
+
+    /// <summary>The AI variant: a model name, input and output token counts (required), cache counts (optional), no value.</summary>
+    private static void CheckModelCall(Check check, string prefix, TrackRequest r)
+    {
+        check.Required(prefix + "model", r.Model, 200)
+            .That(r.Value is null, prefix + "value", "Send either value or model with token counts, not both.")
+            .That(r.InputTokens is not null, prefix + "inputTokens", "inputTokens is required when model is given.")
+            .That(r.OutputTokens is not null, prefix + "outputTokens", "outputTokens is required when model is given.")
+            .Range(prefix + "inputTokens", r.InputTokens, 0, AiPricing.MaxTokens)
+            .Range(prefix + "outputTokens", r.OutputTokens, 0, AiPricing.MaxTokens)
+            .Range(prefix + "cacheReadTokens", r.CacheReadTokens, 0, AiPricing.MaxTokens)
+            .Range(prefix + "cacheWriteTokens", r.CacheWriteTokens, 0, AiPricing.MaxTokens);
     }
 
     /// <summary>
@@ -242,11 +269,30 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             return new Tracked(earlier, true);
         }
 
-        var value = r.Value ?? 1m;
+        var aiPriced = planFeature.PricingMode == CatalogRules.PricingModeAiModel;
+        if (aiPriced != (r.Model is not null))
+        {
+            return Error.Invalid("pricing_mode_mismatch", aiPriced
+                ? $"'{feature.Code}' is priced by AI model: send model, inputTokens and outputTokens instead of value."
+                : $"'{feature.Code}' is not priced by AI model: send value, not model and token counts.", aiPriced ? "model" : "value");
+        }
+        var model = live.Plan.ConsumptionModel ?? ConsumptionModels.Metered;
+        AiPriced? ai = null;
+        if (aiPriced)
+        {
+            // Plain events never come here: the rate lookup and the per-model row are the AI calls' own cost.
+            var priced = await PriceAiCallAsync(scope, s, planFeature, model, r, ct);
+            if (!priced.IsSuccess)
+            {
+                return priced.Error;
+            }
+            ai = priced.Value;
+        }
+
+        var value = ai is { } call ? call.Tokens.Total : r.Value ?? 1m;
         var now = scope.Now;
         var (windowStart, _) = Consumption.Window(s, now);
         var counter = await CounterAsync(session, s.Id, feature.Id, windowStart, ct);
-        var model = live.Plan.ConsumptionModel ?? ConsumptionModels.Metered;
         var evt = new UsageEvent
         {
             Id = Ids.New(Ids.Event),
@@ -263,7 +309,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             CreatedAt = now,
         };
 
-        if (InputLimits.CheckCost("value", model, planFeature, value, counter.Quantity) is { } tooLarge)
+        if (ai is null && InputLimits.CheckCost("value", model, planFeature, value, counter.Quantity) is { } tooLarge)
         {
             return tooLarge;
         }
@@ -272,7 +318,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
         {
             case ConsumptionModels.Credits:
             {
-                var cost = CreditCost(planFeature, value);
+                var cost = ai?.Charge.Amount ?? CreditCost(planFeature, value);
                 var account = await AccountCachedAsync(session, s, live.Plan, AccountKinds.Credits, ct);
                 var before = account.Total;
                 var split = account.Spend(cost, mayGoNegative: false);
@@ -290,7 +336,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             }
             case ConsumptionModels.Balance:
             {
-                var cost = BalanceCost(planFeature, value);
+                var cost = ai?.Charge.Amount ?? BalanceCost(planFeature, value);
                 var account = await AccountCachedAsync(session, s, live.Plan, AccountKinds.Balance, ct);
                 var block = live.Plan.BlockOnExhaustion == true;
                 var before = account.Total;
@@ -326,6 +372,10 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             }
         }
 
+        if (ai is { } spent)
+        {
+            await RecordModelUsageAsync(session, s.Id, feature.Id, windowStart, spent, Consumption.AccountKindOf(live.Plan)!, ct);
+        }
         counter.Quantity += value;
         counter.UpdatedAt = now;
         var day = await DailyAsync(session, s.Id, feature.Id, now.Date, ct);
@@ -336,6 +386,64 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             EventRecorder.Record(db, scope.Tenant, new UsageRecordedData(s.Id, s.CustomerId, evt.Id, feature.Code, value, evt.Timestamp), now, s.Id, live.Customer);
         }
         return new Tracked(evt, false);
+    }
+
+    /// <summary>An AI call priced: its tokens, the model's rate as found, and the one rounded charge (rate scale or credits).</summary>
+    internal readonly record struct AiPriced(ResolvedRate Rate, TokenCounts Tokens, AiCharge Charge);
+
+    /// <summary>
+    /// Prices an AI call at its model's rate in the subscription's currency (the organization's own price, else the
+    /// built-in table's) plus the feature's margin, rounded up once to the unit of the plan's account.
+    /// </summary>
+    private static async Task<Result<AiPriced>> PriceAiCallAsync(BillingScope scope, Subscription s, PlanFeature pf, string model, TrackRequest r, CancellationToken ct)
+    {
+        var rate = await AiModelCatalog.ResolveAsync(scope.Db, r.Model!, s.Currency, ct);
+        if (rate is null)
+        {
+            return AiModelCatalog.ModelNotFound(r.Model!, s.Currency);
+        }
+        var tokens = r.Tokens;
+        try
+        {
+            var charge = model == ConsumptionModels.Credits
+                ? AiPricing.CreditCharge(tokens, rate.Rates, pf.Margin ?? 0, pf.CreditsPerUnit ?? 1)
+                : AiPricing.BalanceCharge(tokens, rate.Rates, pf.Margin ?? 0);
+            if (charge.Amount > InputLimits.MaxEventCost)
+            {
+                throw new OverflowException();
+            }
+            return new AiPriced(rate, tokens, charge);
+        }
+        catch (OverflowException)
+        {
+            return Error.Validation("inputTokens", "The token counts are too large: at this model's price the call would cost more than this server takes in one event.");
+        }
+    }
+
+    /// <summary>Adds the call to its model's row of the window (read once per transaction, under the subscription's lock).</summary>
+    private static async Task RecordModelUsageAsync(TrackSession session, string subscriptionId, string featureId, DateTime windowStart, AiPriced call, string kind, CancellationToken ct)
+    {
+        var db = session.Scope.Db;
+        var key = (subscriptionId, featureId, windowStart, call.Rate.Model);
+        if (!session.ModelUsage.TryGetValue(key, out var row))
+        {
+            row = await db.AiModelUsage.FirstOrDefaultAsync(u => u.SubscriptionId == subscriptionId && u.FeatureId == featureId
+                && u.WindowStart == windowStart && u.Model == call.Rate.Model, ct);
+            if (row is null)
+            {
+                row = new AiModelUsage { SubscriptionId = subscriptionId, FeatureId = featureId, WindowStart = windowStart, Model = call.Rate.Model, Kind = kind };
+                db.AiModelUsage.Add(row);
+            }
+            session.ModelUsage[key] = row;
+        }
+        row.Calls++;
+        row.InputTokens += call.Tokens.Input;
+        row.OutputTokens += call.Tokens.Output;
+        row.CacheReadTokens += call.Tokens.CacheRead;
+        row.CacheWriteTokens += call.Tokens.CacheWrite;
+        row.Charged += call.Charge.Amount;
+        row.MarginCharged += call.Charge.Margin;
+        row.UpdatedAt = session.Scope.Now;
     }
 
     public static bool OverageAllowed(Plan plan, Subscription s, PlanFeature pf) =>

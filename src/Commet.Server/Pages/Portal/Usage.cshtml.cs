@@ -1,5 +1,6 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Domain.Usage;
 using Commet.Server.Portal;
 using Commet.Server.Subscriptions;
 using Commet.Server.Usage;
@@ -13,6 +14,9 @@ public sealed record DailySeries(string Feature, string Unit, IReadOnlyList<(Dat
 {
     public decimal Max => Days.Count == 0 ? 0 : Days.Max(d => d.Quantity);
 }
+
+/// <summary>One AI feature's calls this month, one row per model.</summary>
+public sealed record ModelBreakdown(string Feature, bool Credits, IReadOnlyList<AiModelUsage> Models);
 
 /// <summary>
 /// Usage across every feature of the plan, as the API's subscription read-out reports it: meters for metered
@@ -34,6 +38,8 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
     public IReadOnlyList<(string Name, bool Included)> Flags { get; private set; } = [];
 
     public IReadOnlyList<DailySeries> Charts { get; private set; } = [];
+
+    public IReadOnlyList<ModelBreakdown> ByModel { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -63,7 +69,8 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
             var verb = feature.Type == FeatureTypes.Seats ? T["Usage.InUse"] : T["Usage.Used"];
             if (Plan!.ConsumptionModel is ConsumptionModels.Credits or ConsumptionModels.Balance && feature.Type == FeatureTypes.Usage)
             {
-                var cost = Plan.ConsumptionModel == ConsumptionModels.Credits
+                var cost = f.PricingMode == CatalogRules.PricingModeAiModel ? T["Usage.PricedByModel"]
+                    : Plan.ConsumptionModel == ConsumptionModels.Credits
                     ? T["Usage.CreditsEach", ("count", f.CreditsPerUnit ?? 1)]
                     : T["Usage.PriceEach", ("price", PortalFormat.Rate(f.OverageUnitPrice, s.Currency))];
                 meters.Add(new MeterView(feature.Name, used, 0, true, T["Usage.MeterThisMonth", ("used", PortalFormat.Quantity(used)), ("unit", unit), ("verb", verb), ("cost", cost)]));
@@ -96,7 +103,22 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
         Meters = meters.OrderByDescending(m => m.Unlimited || m.Max <= 0 ? -1m : m.Used / m.Max).ToList();
         Flags = flags;
         Charts = await DailyAsync(s);
+        ByModel = await ByModelAsync(s);
         return Page();
+    }
+
+    private async Task<IReadOnlyList<ModelBreakdown>> ByModelAsync(Subscription s)
+    {
+        var priced = Plan?.Features.Where(f => f.Enabled && f.PricingMode == CatalogRules.PricingModeAiModel && f.Feature is not null).ToList() ?? [];
+        if (priced.Count == 0)
+        {
+            return [];
+        }
+        var rows = await AiUsageLines.ReadAsync(Portal.Db, s.Id, Window.Start, Window.End, Ct);
+        return priced.Select(f => new ModelBreakdown(f.Feature!.Name, Plan!.ConsumptionModel == ConsumptionModels.Credits,
+                rows.Where(r => r.FeatureId == f.FeatureId).OrderByDescending(r => r.Charged).ThenBy(r => r.Model, StringComparer.Ordinal).ToList()))
+            .Where(b => b.Models.Count > 0)
+            .ToList();
     }
 
     private async Task<IReadOnlyList<DailySeries>> DailyAsync(Subscription s)
