@@ -2,8 +2,11 @@
 // verified with SQL, and compared with a raw binary COPY of the same rows measured in the same run.
 //
 //   dotnet run -c Release --project bench/billing -- [N] [--pg <admin connection string>] [--profile] [--runs K] [--warmup W]
-//                                                     [--db-options "<extra Npgsql settings>"] [--setting key=value] [--keep] [--no-ceiling]
+//                                                     [--db-options "<extra Npgsql settings>"] [--setting key=value] [--keep] [--no-ceiling] [--workers]
 //
+// The node's other background workers (the email sender, which renders each receipt and its PDF, and the webhook
+// dispatcher) are off during the timed run so that the figure is the engine's; --workers leaves them on, as a
+// single node in production runs them, and then the run shares the CPU with the receipts it produces.
 // Exit code 0 when every check passed, 1 when a check failed, 2 on a usage or infrastructure error.
 using System.Diagnostics;
 using System.Globalization;
@@ -29,6 +32,7 @@ public static class BillingBenchmark
         var admin = Environment.GetEnvironmentVariable("COMMET_BENCH_PG") is { Length: > 0 } env ? env : "Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres";
         var profile = false;
         var keep = false;
+        var workers = false;
         var ceiling = true;
         var runs = 1;
         var warmup = 5000;
@@ -41,6 +45,7 @@ public static class BillingBenchmark
                 case "--pg": admin = args[++i]; break;
                 case "--profile": profile = true; break;
                 case "--keep": keep = true; break;
+                case "--workers": workers = true; break;
                 case "--no-ceiling": ceiling = false; break;
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -52,7 +57,7 @@ public static class BillingBenchmark
                 default:
                     if (!int.TryParse(args[i].Replace("_", "", StringComparison.Ordinal), out n) || n <= 0)
                     {
-                        Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [N] [--pg <conn>] [--profile] [--runs K] [--warmup W] [--db-options <npgsql settings>] [--setting key=value] [--keep] [--no-ceiling]");
+                        Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [N] [--pg <conn>] [--profile] [--runs K] [--warmup W] [--db-options <npgsql settings>] [--setting key=value] [--keep] [--no-ceiling] [--workers]");
                         return 2;
                     }
                     break;
@@ -111,6 +116,8 @@ public static class BillingBenchmark
                 b.UseSetting("Commet:DatabaseUrl", appConnection);
                 b.UseSetting("Commet:DataDir", dataDir);
                 b.UseSetting("Commet:Billing:Worker", "false");
+                b.UseSetting("Commet:Email:Worker", workers ? "true" : "false");
+                b.UseSetting("Commet:Webhooks:Dispatcher", workers ? "true" : "false");
                 b.UseSetting("Commet:BootstrapSandboxKey", "ck_test_billing_benchmark_key_0001");
                 // Errors only (the engine logs a failed subscription as one); EF's own report of the expected failed
                 // migration-history query on a fresh database is left out.
@@ -184,7 +191,7 @@ public static class BillingBenchmark
 
             var engine = services.GetRequiredService<BillingEngine>();
             var billing = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BillingOptions>>().Value;
-            Console.WriteLine($"  engine: chunks of {billing.ChunkSize}, {billing.ChunkWorkers} at a time (Commet:Billing:ChunkSize, Commet:Billing:ChunkWorkers)");
+            Console.WriteLine($"  engine: chunks of {billing.ChunkSize}, {billing.ChunkWorkers} at a time (Commet:Billing:ChunkSize, Commet:Billing:ChunkWorkers); email sender and webhook dispatcher {(workers ? "on (--workers)" : "off (--workers turns them on)")}");
             var tenant = new Tenant(Seeder.Org, false);
             profiler?.Reset();
             var pg0 = await BackendCpuAsync();
@@ -258,7 +265,7 @@ public static class BillingBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"RESULT n={n} chunk={billing.ChunkSize} chunk_workers={billing.ChunkWorkers} runs={runs} seconds={seconds:F2} renewals_per_s={rate:F0} target_s=30 client_cpu_us={clientCpu * 1e6 / n:F0} pg_cpu_us={pgCpu * 1e6 / n:F0} other_load_cores={otherCpu / seconds:F2} "
+            Console.WriteLine($"RESULT n={n} chunk={billing.ChunkSize} chunk_workers={billing.ChunkWorkers} runs={runs} workers={(workers ? "on" : "off")} seconds={seconds:F2} renewals_per_s={rate:F0} target_s=30 client_cpu_us={clientCpu * 1e6 / n:F0} pg_cpu_us={pgCpu * 1e6 / n:F0} other_load_cores={otherCpu / seconds:F2} "
                 + (ceil is null ? "" : $"ceiling_invoice_copy_s={ceil.InvoicesSeconds:F3} ceiling_invoice_copy_rows_per_s={n / ceil.InvoicesSeconds:F0} "
                     + $"ratio_vs_invoice_copy={seconds / ceil.InvoicesSeconds:F1} ceiling_all_rows_copy_s={ceil.AllRowsSeconds:F3} ratio_vs_all_rows_copy={seconds / ceil.AllRowsSeconds:F1} ")
                 + $"verified={(failures.Count == 0 ? "yes" : "NO")}");

@@ -11,7 +11,20 @@ using Microsoft.Extensions.Options;
 
 namespace Commet.Server.Emails;
 
-public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
+/// <summary>
+/// An attachment rendered when the transport first reads it: an email that is only logged (no SMTP server configured)
+/// never pays for rendering its invoice PDF.
+/// </summary>
+public sealed class EmailAttachment(string fileName, string contentType, Func<byte[]> render)
+{
+    private readonly Lazy<byte[]> content = new(render);
+
+    public string FileName { get; } = fileName;
+
+    public string ContentType { get; } = contentType;
+
+    public byte[] Content => content.Value;
+}
 
 /// <summary>An email ready for the transport: plain text and HTML bodies, and attachments (the invoice PDF).</summary>
 public sealed record EmailContent(string To, string? ToName, string FromName, string? ReplyTo, string Subject, string Text, string Html,
@@ -219,7 +232,7 @@ public sealed class EmailComposer(EmailTexts texts, IEmailCulture cultures, Port
 
         /// <summary>The invoice's PDF in the email's language, its dates in the customer's time zone.</summary>
         public void Attach(Invoice invoice) => attachments.Add(new EmailAttachment(InvoiceLinks.FileName(invoice.Number), "application/pdf",
-            InvoicePdf.Render(invoice, Localization.Languages.Match(culture.Name) ?? Localization.Languages.English, zone)));
+            () => InvoicePdf.Render(invoice, Localization.Languages.Match(culture.Name) ?? Localization.Languages.English, zone)));
 
         public string Money(long minor, string currency) =>
             Currency.IsKnown(currency) ? new Money(minor, Currency.Of(currency)).Format(culture) : string.Create(culture, $"{minor} {currency}");

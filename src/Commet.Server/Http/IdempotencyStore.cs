@@ -34,19 +34,14 @@ public sealed class IdempotencyStore(IDbContextFactory<CommetDb> dbFactory, Time
                 RequestHash = hash,
                 CreatedAt = now,
             });
-            var gate = await SqliteWriteGate.WaitAsync(db, ct);
             try
             {
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(ct); // queues on the SQLite write gate by itself (SqliteSaveGate)
                 return new Claim(ClaimOutcome.Claimed, null);
             }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
                 db.ChangeTracker.Clear();
-            }
-            finally
-            {
-                gate?.Release();
             }
 
             var existing = await db.IdempotencyRecords.AsNoTracking()

@@ -49,10 +49,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             // The cap counts from when the link was made, so an unopened link cannot stretch it.
             AbsoluteExpiresAt = now.AddHours(absolute),
         });
-        using (await PortalWrites.EnterAsync(db, ct))
-        {
-            await db.SaveChangesAsync(ct);
-        }
+        await db.SaveChangesAsync(ct); // queues on the SQLite write gate by itself (SqliteSaveGate)
         return token;
     }
 
