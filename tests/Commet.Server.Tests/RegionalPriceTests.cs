@@ -77,6 +77,10 @@ public abstract class RegionalPriceTests<TServer>(TServer server) : IClassFixtur
         var created = await api.Subscribe("ana", "pro");
         var id = created.Str("id");
         Assert.Equal(("active", 9975L), (created.Str("status"), created["plan"]!["basePrice"]!.GetValue<long>()));
+        // An add-on is priced in USD (US$5.00) and converted at the plan's rate: 5.00 × 5.25 = R$26.25, all 30 of 30 days.
+        await api.PostJson("/api/v1/features/manage", new { code = "sso", name = "SSO", type = "boolean" }).Ok();
+        var addon = await api.PostJson("/api/v1/addons", new { name = "SSO", featureId = "sso", basePrice = 500, consumptionModel = "boolean" }).Ok();
+        await api.PostJson($"/api/v1/subscriptions/{id}/addons", new { addonId = addon.Str("id") }).Ok();
 
         // April: 1,500 calls, 500 beyond the 1,000 included.
         await api.PostJson("/api/v1/usage/events", new { customerId = "ana", feature = "api_calls", value = 1500 }).Ok(HttpStatusCode.Created);
@@ -85,27 +89,29 @@ public abstract class RegionalPriceTests<TServer>(TServer server) : IClassFixtur
         var invoices = await Invoices(t, id);
         Assert.Equal(
         [
-            // At creation: the month in advance, R$99.75.
+            // At creation: the month in advance, R$99.75; then the add-on, R$26.25.
             ("BRL", Utc(2027, 4, 1), 9975L, InvoiceStatus.Paid),
-            // May 1: R$99.75 + 500 calls × R$0.0525 = R$26.25 (500 × 525 / 10,000 × 100 = 2,625 centavos) = R$126.00.
-            ("BRL", Utc(2027, 5, 1), 12600L, InvoiceStatus.Paid),
+            ("BRL", Utc(2027, 4, 1), 2625L, InvoiceStatus.Paid),
+            // May 1: R$99.75 + 500 calls × R$0.0525 = R$26.25 (500 × 525 / 10,000 × 100 = 2,625 centavos) + the add-on R$26.25
+            // = R$152.25.
+            ("BRL", Utc(2027, 5, 1), 15225L, InvoiceStatus.Paid),
         ], invoices.Select(i => (i.Currency, i.IssueDate, i.Total, i.Status)).ToList());
-        var renewal = invoices[1];
-        Assert.Equal([(LineTypes.PlanBase, 9975L), (LineTypes.FeatureOverage, 2625L)],
+        var renewal = invoices[2];
+        Assert.Equal([(LineTypes.PlanBase, 9975L), (LineTypes.FeatureOverage, 2625L), (LineTypes.AddonBase, 2625L)],
             renewal.Lines.OrderBy(l => l.Position).Select(l => (l.LineType, l.Amount)).ToList());
         Assert.Equal(525L, renewal.Lines.Single(l => l.LineType == LineTypes.FeatureOverage).UnitAmount);
         var fromApi = await api.GetJson($"/api/v1/invoices/{renewal.Id}").Ok();
-        Assert.Equal(("BRL", 12600L), (fromApi.Str("currency"), fromApi["total"]!.GetValue<long>()));
+        Assert.Equal(("BRL", 15225L), (fromApi.Str("currency"), fromApi["total"]!.GetValue<long>()));
 
         using var portal = await PortalClient.OpenAsync(server, api, "ana");
         var overview = await Html(portal, "/portal");
         Assert.Contains("R$99.75", overview, StringComparison.Ordinal);
         Assert.DoesNotContain("$19.00", overview, StringComparison.Ordinal);
         var page = await Html(portal, $"/portal/invoices/{renewal.Id}");
-        Assert.Contains("R$126.00", page, StringComparison.Ordinal);
+        Assert.Contains("R$152.25", page, StringComparison.Ordinal);
         Assert.Contains("R$26.25", page, StringComparison.Ordinal);
         var pdf = PdfText(await portal.GetBytesAsync($"/portal/invoices/{renewal.Id}?handler=pdf"));
-        Assert.Contains("R$126.00", pdf, StringComparison.Ordinal);
+        Assert.Contains("R$152.25", pdf, StringComparison.Ordinal);
         Assert.Contains("R$99.75", pdf, StringComparison.Ordinal);
         Assert.Contains("R$26.25", pdf, StringComparison.Ordinal);
     }
