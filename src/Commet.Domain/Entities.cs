@@ -136,6 +136,9 @@ public sealed partial class Plan : ITenantOwned
     public DateTime UpdatedAt { get; set; }
     public List<PlanPrice> Prices { get; set; } = [];
     public List<PlanFeature> Features { get; set; } = [];
+
+    /// <summary>Exchange rates set with <c>PUT /plans/{id}/regional</c>, one per currency (see <see cref="RegionalPricing"/>).</summary>
+    public List<ExchangeRate> ExchangeRates { get; set; } = [];
 }
 
 public sealed class PlanPrice
@@ -160,6 +163,9 @@ public sealed class PlanPrice
     public int? IntroOfferDurationCycles { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The price in other currencies than USD, one entry per currency (see <see cref="RegionalPricing"/>).</summary>
+    public List<RegionalPrice> RegionalPrices { get; set; } = [];
 }
 
 public sealed class PlanFeature
@@ -177,6 +183,9 @@ public sealed class PlanFeature
     public long? CreditsPerUnit { get; set; }
     public string PricingMode { get; set; } = "fixed";
     public long? Margin { get; set; }
+
+    /// <summary>The overage unit price in other currencies than USD, one entry per currency.</summary>
+    public List<RegionalOverage> RegionalPrices { get; set; } = [];
 }
 
 public sealed class CreditPack : ITenantOwned

@@ -22,7 +22,8 @@ public sealed record PlanDto(
     bool IsPublic, bool IsDefault, bool IsFree, bool? BlockOnExhaustion,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? LowBalancePercent, int SortOrder, string? PlanGroupId,
     JsonElement? Metadata, DateTime CreatedAt, DateTime UpdatedAt,
-    IReadOnlyList<PlanDto.PlanFeatureEntry> Features, IReadOnlyList<PlanDto.PlanPriceEntry> Prices, bool Livemode)
+    IReadOnlyList<PlanDto.PlanFeatureEntry> Features, IReadOnlyList<PlanDto.PlanPriceEntry> Prices,
+    IReadOnlyList<PlanDto.PlanExchangeRateEntry> ExchangeRates, bool Livemode)
 {
     public string Object => "plan";
 
@@ -35,14 +36,24 @@ public sealed record PlanDto(
 
     // Nested record names are unique across the DTOs because OpenAPI names schemas by type name alone.
     public sealed record PlanFeatureEntry(
-        string Code, string Name, string Type, string? UnitName, bool Enabled, long? IncludedAmount, bool Unlimited, PlanOverageEntry? Overage);
+        string Code, string Name, string Type, string? UnitName, bool Enabled, long? IncludedAmount, bool Unlimited, PlanOverageEntry? Overage,
+        IReadOnlyList<PlanFeatureRegionalEntry> RegionalPrices);
+
+    /// <summary>A feature's overage unit price in another currency (rate scale); autoSynced: derived from the plan's exchange rate.</summary>
+    public sealed record PlanFeatureRegionalEntry(string Currency, long? OverageUnitPrice, bool AutoSynced);
+
+    /// <summary>A price in another currency (minor units of it); autoSynced: derived from the plan's exchange rate.</summary>
+    public sealed record PlanPriceRegionalEntry(string Currency, long Price, long? IncludedBalance, bool AutoSynced);
+
+    public sealed record PlanExchangeRateEntry(string Currency, decimal ExchangeRate);
 
     public sealed record PlanOverageEntry(bool Enabled, string? Model, long? UnitPrice);
 
     // Subscribers: of SubscriberCount, those billed at this interval (GET /plans/{id} only).
     public sealed record PlanPriceEntry(
         string Id, string BillingInterval, long Price, bool IsDefault, int TrialDays, long? IncludedBalance, long? IncludedCredits,
-        IntroOfferDto? IntroOffer, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Subscribers = null);
+        IntroOfferDto? IntroOffer, IReadOnlyList<PlanPriceRegionalEntry> RegionalPrices,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Subscribers = null);
 
     /// <summary>Needs <see cref="Plan.Prices"/> and <see cref="Plan.Features"/> with their <see cref="PlanFeature.Feature"/> loaded.</summary>
     public static PlanDto From(Plan p) => new(
@@ -50,6 +61,7 @@ public sealed record PlanDto(
         p.SortOrder, p.PlanGroupId, MetadataJson.Read(p.MetadataJson), p.CreatedAt, p.UpdatedAt,
         p.Features.Where(f => f.Feature is not null).OrderBy(f => f.Feature!.Id, StringComparer.Ordinal).Select(ToEntry).ToList(),
         p.Prices.OrderBy(x => BillingIntervals.Rank(x.BillingInterval)).Select(ToEntry).ToList(),
+        p.ExchangeRates.OrderBy(r => r.Currency, StringComparer.Ordinal).Select(r => new PlanExchangeRateEntry(r.Currency, r.Rate)).ToList(),
         p.Livemode);
 
     private static PlanFeatureEntry ToEntry(PlanFeature pf)
@@ -58,14 +70,18 @@ public sealed record PlanDto(
         // An on/off feature has no amount and no overage to speak of.
         if (f.Type == FeatureTypes.Boolean)
         {
-            return new PlanFeatureEntry(f.Code, f.Name, f.Type, f.UnitName, pf.Enabled, null, false, null);
+            return new PlanFeatureEntry(f.Code, f.Name, f.Type, f.UnitName, pf.Enabled, null, false, null, []);
         }
         return new PlanFeatureEntry(f.Code, f.Name, f.Type, f.UnitName, pf.Enabled, pf.IncludedAmount, pf.Unlimited,
-            new PlanOverageEntry(pf.OverageEnabled, pf.OverageEnabled ? "per_unit" : null, pf.OverageUnitPrice));
+            new PlanOverageEntry(pf.OverageEnabled, pf.OverageEnabled ? "per_unit" : null, pf.OverageUnitPrice),
+            pf.RegionalPrices.OrderBy(r => r.Currency, StringComparer.Ordinal)
+                .Select(r => new PlanFeatureRegionalEntry(r.Currency, r.OverageUnitPrice, r.AutoSynced)).ToList());
     }
 
     private static PlanPriceEntry ToEntry(PlanPrice x) =>
-        new(x.Id, x.BillingInterval, x.Price, x.IsDefault, x.TrialDays, x.IncludedBalance, x.IncludedCredits, IntroOfferDto.From(x));
+        new(x.Id, x.BillingInterval, x.Price, x.IsDefault, x.TrialDays, x.IncludedBalance, x.IncludedCredits, IntroOfferDto.From(x),
+            x.RegionalPrices.OrderBy(r => r.Currency, StringComparer.Ordinal)
+                .Select(r => new PlanPriceRegionalEntry(r.Currency, r.Price, r.IncludedBalance, r.AutoSynced)).ToList());
 }
 
 public sealed record IntroOfferDto(bool Enabled, string? DiscountType, long? DiscountValue, int? DurationCycles)

@@ -97,6 +97,7 @@ public static class PlanFeatures
         {
             return Error.Validation(errors);
         }
+        RegionalPricing.SyncFeature(plan, settings);
         db.PlanFeatures.Add(settings);
         plan.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         try
@@ -140,6 +141,7 @@ public static class PlanFeatures
             // The request's context is thrown away with the request, so the half-applied change is never saved.
             return Error.Validation(errors);
         }
+        RegionalPricing.SyncFeature(plan, settings);
         plan.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         return settings;

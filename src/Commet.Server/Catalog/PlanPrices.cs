@@ -145,6 +145,8 @@ public static class PlanPrices
         {
             return added;
         }
+        // The plan's currencies priced from an exchange rate get the new price derived in them.
+        RegionalPricing.SyncPrice(plan, price);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -209,6 +211,8 @@ public static class PlanPrices
         {
             plan.SetDefaultPrice(price.Id, now);
         }
+        // Amounts derived from the plan's exchange rates follow the USD ones; those set by hand stay.
+        RegionalPricing.SyncPrice(plan, price);
         price.UpdatedAt = now;
         plan.UpdatedAt = now;
         await db.SaveChangesAsync(ct);

@@ -306,5 +306,6 @@ public static class Plans
 
         group.MapPlanFeatures();
         group.MapPlanPrices();
+        group.MapRegionalPrices();
     }
 }

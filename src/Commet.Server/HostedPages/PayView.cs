@@ -149,7 +149,8 @@ public static class PayViews
         if (session.TargetPlanId is not null)
         {
             var plan = await Catalog.PlanGraph.LoadAsync(db, session.TargetPlanId, ct);
-            var price = plan is null || plan.IsDeleted ? null : Catalog.PlanGraph.PriceFor(plan, session.TargetInterval);
+            var price = plan is null || plan.IsDeleted || subscription is null ? null
+                : Catalog.PlanGraph.PriceFor(plan, session.TargetInterval)?.In(subscription.Currency);
             if (plan is null || price is null || subscription is null || !SubscriptionStatus.IsLive(subscription.Status))
             {
                 return Nothing(merchant, sandbox, PayPurpose.ChangePlan, returnUrl, T["PayView.ChangeGone"]);

@@ -14,9 +14,6 @@ public static class NotAvailable
         ("GET", "/usage/quota", "Quota features"), ("POST", "/usage/quota", "Quota features"),
         ("PUT", "/usage/quota", "Quota features"), ("DELETE", "/usage/quota", "Quota features"),
         ("GET", "/usage/quota/all", "Quota features"),
-        ("PUT", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
-        ("DELETE", "/plans/{id}/prices/{priceId}/regional", "Regional pricing"),
-        ("PUT", "/plans/{id}/regional", "Regional pricing"),
     ];
 
     public static void MapNotAvailable(this IEndpointRouteBuilder api)

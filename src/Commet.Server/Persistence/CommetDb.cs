@@ -1,5 +1,8 @@
 using Commet.Domain;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Commet.Server.Persistence;
@@ -43,6 +46,23 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
         TenantOrganizationId = null;
         TenantLivemode = false;
     }
+
+    private static readonly JsonSerializerOptions ListJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// A short list of small records kept as a JSON text column (regional prices: a handful of currencies per price,
+    /// always read and written with their owner). Compared by value, so replacing or changing the list is saved.
+    /// </summary>
+    private static void JsonList<T>(PropertyBuilder<List<T>> property) =>
+        property.HasConversion(
+                v => JsonSerializer.Serialize(v, ListJson),
+                v => string.IsNullOrEmpty(v) ? new List<T>() : JsonSerializer.Deserialize<List<T>>(v, ListJson) ?? new List<T>(),
+                new ValueComparer<List<T>>(
+                    (a, b) => (a == null && b == null) || (a != null && b != null && a.SequenceEqual(b)),
+                    v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x!.GetHashCode())),
+                    v => v.ToList()))
+            .IsRequired()
+            .HasDefaultValueSql("'[]'");
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -141,6 +161,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
             e.HasOne<PlanGroup>().WithMany().HasForeignKey(x => x.PlanGroupId).OnDelete(DeleteBehavior.SetNull);
             e.HasMany(x => x.Prices).WithOne().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.Features).WithOne().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+            JsonList(e.Property(x => x.ExchangeRates));
             Tenant(e);
         });
 
@@ -153,6 +174,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
             e.Property(x => x.BillingInterval).HasMaxLength(20);
             e.Property(x => x.IntroOfferDiscountType).HasMaxLength(20);
             e.HasIndex(x => new { x.PlanId, x.BillingInterval }).IsUnique();
+            JsonList(e.Property(x => x.RegionalPrices));
         });
 
         b.Entity<PlanFeature>(e =>
@@ -162,6 +184,7 @@ public abstract partial class CommetDb(DbContextOptions options) : DbContext(opt
             e.Property(x => x.PricingMode).HasMaxLength(20);
             e.HasOne(x => x.Feature).WithMany().HasForeignKey(x => x.FeatureId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => x.FeatureId);
+            JsonList(e.Property(x => x.RegionalPrices));
         });
 
         b.Entity<CreditPack>(e =>

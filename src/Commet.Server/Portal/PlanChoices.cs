@@ -6,6 +6,9 @@ namespace Commet.Server.Portal;
 /// <summary>A plan at one billing interval, as a customer would choose it.</summary>
 public sealed record PlanChoice(Plan Plan, PlanPrice? Price)
 {
+    /// <summary>The currency the price is shown (and would be billed) in: the customer's own when the plan is sold in it.</summary>
+    public string Currency { get; init; } = RegionalPricing.BaseCurrency;
+
     public string Interval => Price?.BillingInterval ?? "";
 
     public bool IsFree => Plan.IsFree;
@@ -32,6 +35,7 @@ public static class PlanChoices
         var offered = plans
             .Where(x => x.IsFree || x.Prices.Count > 0)
             .Select(x => new PlanChoice(x, x.IsFree ? null : x.Prices.FirstOrDefault(pr => pr.IsDefault) ?? x.Prices.OrderBy(pr => BillingIntervals.Rank(pr.BillingInterval)).First()))
+            .Select(c => Localized(c, p))
             .ToList();
         var sections = groups
             .OrderBy(g => g.CreatedAt).ThenBy(g => g.Id, StringComparer.Ordinal)
@@ -47,6 +51,18 @@ public static class PlanChoices
         return sections;
     }
 
+    /// <summary>A choice in the currency a checkout would fix for this customer (its billing country's, when the price is sold in it).</summary>
+    private static PlanChoice Localized(PlanChoice choice, PortalContext p)
+    {
+        if (choice.Price is not { } price)
+        {
+            return choice;
+        }
+        var currency = RegionalPricing.CheckoutCurrency(price, p.Customer.Address?.Country);
+        RegionalPricing.ShowIn(choice.Plan, currency);
+        return choice with { Price = choice.Plan.Prices.First(pr => pr.Id == price.Id), Currency = currency };
+    }
+
     private static List<PlanChoice> Ordered(IEnumerable<PlanChoice> choices) =>
         choices.OrderBy(c => c.Plan.SortOrder).ThenBy(c => c.Plan.Id, StringComparer.Ordinal).ToList();
 
@@ -60,6 +76,10 @@ public static class PlanChoices
         var plans = await p.Db.Plans.AsNoTracking().Include(x => x.Prices).Include(x => x.Features).ThenInclude(f => f.Feature)
             .Where(x => x.PlanGroupId == current.PlanGroupId && x.DeletedAt == null && (x.IsPublic || x.Id == current.Id))
             .ToListAsync(ct);
+        // In the subscription's currency (read without tracking, so only this page sees it); a plan not sold in it cannot be
+        // moved to (missing_regional_price) and is not offered.
+        var currency = p.Subscription?.Currency ?? RegionalPricing.BaseCurrency;
+        plans = plans.Where(x => x.IsFree || RegionalPricing.ShowIn(x, currency) || x.Id == current.Id).ToList();
         return plans.OrderBy(x => x.SortOrder).ThenBy(x => x.Id).ToList();
     }
 

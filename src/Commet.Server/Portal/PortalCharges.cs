@@ -20,8 +20,14 @@ public static class PortalCharges
         {
             case PendingPurchase.CreditPack:
                 var pack = await p.Db.CreditPacks.AsNoTracking().FirstOrDefaultAsync(c => c.Id == intent.Id && c.IsActive && c.DeletedAt == null, ct);
-                return pack is null ? null
-                    : new ChargePreview($"{pack.Name}", T["Charge.PackDetail", ("count", pack.Credits)], pack.Price, pack.Currency);
+                if (pack is null)
+                {
+                    return null;
+                }
+                // Packs are priced in USD and charged in the subscription's currency at its plan's rate (PurchaseCredits).
+                var packPrice = s is null ? pack.Price : RegionalPricing.Convert(pack.Price, await p.PlanAsync(ct), s.PlanPriceId, s.Currency);
+                return packPrice is null ? null
+                    : new ChargePreview($"{pack.Name}", T["Charge.PackDetail", ("count", pack.Credits)], packPrice.Value, s?.Currency ?? pack.Currency);
 
             case PendingPurchase.Topup when intent.Amount is { } amount:
                 return new ChargePreview(T["Charge.Topup"], T["Charge.TopupDetail", ("amount", PortalFormat.Money(amount, currency))], amount, currency);
@@ -35,16 +41,18 @@ public static class PortalCharges
                 // The same rule and numbers as the activation itself (ActivateAddon): a paid add-on is charged pro rata on
                 // every active plan; on a free plan its period is the monthly cycle of the subscription.
                 var every = PortalFormat.Per(s.IsFree ? "monthly" : s.BillingInterval);
+                var addonPlan = await p.PlanAsync(ct);
+                var addonPrice = ActivateAddon.PriceOf(s, addonPlan, addon) ?? 0;
                 if (ActivateAddon.ChargesNow(s, addon))
                 {
-                    var (prorated, remaining, total) = ActivateAddon.Proration(s, addon, p.Now);
+                    var (prorated, remaining, total) = ActivateAddon.Proration(s, addonPlan, addon, p.Now);
                     return new ChargePreview(addon.Name,
                         T[s.IsFree ? "Charge.AddonNowFree" : "Charge.AddonNow", ("now", PortalFormat.Money(prorated.MinorUnits, s.Currency)), ("remaining", remaining), ("total", total),
-                            ("price", PortalFormat.Money(addon.BasePrice, s.Currency)), ("per", every)],
+                            ("price", PortalFormat.Money(addonPrice, s.Currency)), ("per", every)],
                         prorated.MinorUnits, s.Currency);
                 }
                 return new ChargePreview(addon.Name,
-                    addon.BasePrice == 0 ? T["Charge.AddonNoCharge"] : T["Charge.AddonTrial", ("price", PortalFormat.Money(addon.BasePrice, s.Currency)), ("per", every)],
+                    addon.BasePrice == 0 ? T["Charge.AddonNoCharge"] : T["Charge.AddonTrial", ("price", PortalFormat.Money(addonPrice, s.Currency)), ("per", every)],
                     0, s.Currency);
 
             case PendingPurchase.Reactivate when s is not null:
@@ -53,7 +61,7 @@ public static class PortalCharges
                 {
                     return null;
                 }
-                var price = plan.IsFree ? null : Catalog.PlanGraph.PriceFor(plan, s.BillingInterval);
+                var price = plan.IsFree ? null : Catalog.PlanGraph.PriceFor(plan, s.BillingInterval)?.In(s.Currency);
                 return new ChargePreview(T["Charge.Reactivate", ("plan", plan.Name)],
                     price is null ? T["Charge.ReactivateFree"] : T["Charge.ReactivatePaid", ("price", PortalFormat.Money(price.Price, s.Currency)), ("per", PortalFormat.Per(price.BillingInterval))],
                     price?.Price ?? 0, s.Currency);
@@ -73,6 +81,9 @@ public static class PortalCharges
                 {
                     return null;
                 }
+                // Shown in the currency the checkout will fix (CreateSubscription): the billing country's, when the price is sold in it.
+                currency = RegionalPricing.CheckoutCurrency(startPrice, p.Customer.Address?.Country);
+                startPrice = startPrice.In(currency)!;
                 return startPrice.TrialDays > 0
                     ? new ChargePreview(start.Name, T["Charge.StartTrial", ("days", startPrice.TrialDays), ("price", PortalFormat.Money(startPrice.Price, currency)), ("per", PortalFormat.Per(startPrice.BillingInterval))], 0, currency)
                     : new ChargePreview(start.Name, T["Charge.StartPaid", ("price", PortalFormat.Money(startPrice.Price, currency)), ("per", PortalFormat.Per(startPrice.BillingInterval))], startPrice.Price, currency);

@@ -26,8 +26,14 @@ public sealed class ActivateAddon(PaymentService payments)
     /// The prorated price of an add-on for the rest of the current period. On a free plan the period is the subscription's
     /// monthly cycle (from its anchor), which is also when the add-on renews.
     /// </summary>
-    public static (Money Amount, int DaysRemaining, int TotalDays) Proration(Subscription s, Addon addon, DateTime now) =>
-        Domain.Billing.Proration.RestOfPeriod(new Money(addon.BasePrice, Currency.Of(s.Currency)), s.CurrentPeriodStart, s.CurrentPeriodEnd, now);
+    public static (Money Amount, int DaysRemaining, int TotalDays) Proration(Subscription s, Plan? plan, Addon addon, DateTime now) =>
+        Domain.Billing.Proration.RestOfPeriod(new Money(PriceOf(s, plan, addon) ?? 0, Currency.Of(s.Currency)), s.CurrentPeriodStart, s.CurrentPeriodEnd, now);
+
+    /// <summary>
+    /// The add-on's price per period in the subscription's currency: add-ons are priced in USD and converted at the plan's
+    /// rate for the currency (see docs/regional-prices.md); null when the plan has no rate for it.
+    /// </summary>
+    public static long? PriceOf(Subscription s, Plan? plan, Addon addon) => RegionalPricing.Convert(addon.BasePrice, plan, s.PlanPriceId, s.Currency);
 
     /// <summary>Whether activating the add-on now charges something: on an active subscription (free or paid plan) with a price.</summary>
     public static bool ChargesNow(Subscription s, Addon addon) => s.Status == SubscriptionStatus.Active && addon.BasePrice > 0;
@@ -61,10 +67,11 @@ public sealed class ActivateAddon(PaymentService payments)
     {
         var addons = await ActiveAsync(scope, s, ct);
         var currency = Currency.Of(s.Currency);
+        var plan = await scope.PlanAsync(s.PlanId, ct);
         return addons.Where(a => a.BasePrice > 0).Select(a =>
         {
-            var (unused, remaining, total) = Proration(s, a, now);
-            return new AddonProration(a, new Money(a.BasePrice, currency), unused, remaining, total);
+            var (unused, remaining, total) = Proration(s, plan, a, now);
+            return new AddonProration(a, new Money(PriceOf(s, plan, a) ?? 0, currency), unused, remaining, total);
         }).ToList();
     }
 
@@ -102,6 +109,11 @@ public sealed class ActivateAddon(PaymentService payments)
             {
                 return Error.Conflict("addon_already_active", "This add-on is already active on the subscription.");
             }
+            if (addon.BasePrice > 0 && PriceOf(s, plan, addon) is null)
+            {
+                return SubscriptionErrors.MissingRegionalPrice(
+                    $"This add-on is priced in USD and the plan has no {s.Currency} exchange rate to convert it; set one with PUT /plans/{{id}}/regional.");
+            }
             var now = scope.Now;
             Invoice? invoice = null;
             long charged = 0;
@@ -109,7 +121,7 @@ public sealed class ActivateAddon(PaymentService payments)
             // cycle); during a trial nothing is charged until the trial ends, when the add-on is on the first invoice.
             if (ChargesNow(s, addon))
             {
-                var (amount, remaining, total) = Proration(s, addon, now);
+                var (amount, remaining, total) = Proration(s, plan, addon, now);
                 charged = amount.MinorUnits;
                 var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
                 if (method is null)

@@ -128,6 +128,13 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
                     ? Error.Invalid("no_prices_configured", "This plan has no prices yet.", "planId")
                     : Error.Validation("billingInterval", $"This plan has no {r.BillingInterval} price.");
             }
+            // The currency is fixed now, from the billing country: its own currency when this price is sold in it, else USD.
+            subscription.Currency = RegionalPricing.CheckoutCurrency(price, customer.Address?.Country);
+            if (RegionalPricing.Missing(plan, price, subscription.Currency) is { } missing)
+            {
+                return SubscriptionErrors.MissingRegionalPrice(missing);
+            }
+            price = price.In(subscription.Currency)!;
             subscription.PlanPriceId = price.Id;
             subscription.BillingInterval = price.BillingInterval;
             if (!string.IsNullOrWhiteSpace(r.PromoCode))

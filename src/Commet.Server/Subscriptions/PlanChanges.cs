@@ -60,6 +60,12 @@ public sealed class PlanChanges(PaymentService payments, IEnumerable<IRenewalLin
                     : Error.Validation("billingInterval", $"{target.Name} has no {newInterval} price.");
             }
             interval = price.BillingInterval;
+            // The currency is fixed at checkout: a plan of the group that is not sold in it cannot be moved to.
+            if (RegionalPricing.Missing(target, price, s.Currency) is { } missing)
+            {
+                return SubscriptionErrors.MissingRegionalPrice(missing);
+            }
+            price = price.In(s.Currency)!;
         }
         if (target.Id == current.Id && interval == s.BillingInterval)
         {

@@ -74,6 +74,12 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
             {
                 return Error.Invalid("plan_unavailable", "The plan of this subscription has no price for its interval any more.");
             }
+            // The currency stays the one fixed at checkout.
+            if (RegionalPricing.Missing(plan, price, s.Currency) is { } missing)
+            {
+                return SubscriptionErrors.MissingRegionalPrice(missing);
+            }
+            price = price.In(s.Currency)!;
             var method = await PaymentService.DefaultMethodAsync(scope.Db, s.CustomerId, ct);
             if (method is null)
             {

@@ -45,7 +45,7 @@ public sealed class RenewalInvoices(IEnumerable<IRenewalLineSource> lineSources)
                 return new RenewalStep(previous, free, null, true, false, 0, null);
             }
             var trialPrice = previous is null ? null : PlanGraph.PriceFor(previous, s.BillingInterval);
-            var first = trialPrice?.Price ?? s.BasePrice;
+            var first = trialPrice?.PriceIn(s.Currency) ?? s.BasePrice;
             s.Status = SubscriptionStatus.Active;
             s.StartPeriod(s.TrialEndsAt!.Value, s.BillingInterval!, first, 0);
             // The first invoice after a trial bills the new period only: nothing was used on a paid period before it.
@@ -59,9 +59,23 @@ public sealed class RenewalInvoices(IEnumerable<IRenewalLineSource> lineSources)
         if (s.ScheduledChangeType is not null)
         {
             var target = s.ScheduledPlanId is null ? plan : await at.PlanAsync(s.ScheduledPlanId, ct);
+            // In the subscription's currency; a target that lost its price in it since the change was scheduled is not moved to.
+            var targetPrice = target is null || target.IsFree ? null : PlanGraph.PriceFor(target, s.ScheduledInterval)?.In(s.Currency);
+            if (target is not null && !target.IsFree && targetPrice is null)
+            {
+                target = null;
+                if (s.IsFree)
+                {
+                    s.AdvanceFreeMonth();
+                }
+                else
+                {
+                    s.AdvancePeriod();
+                }
+            }
             if (target is not null)
             {
-                changedPrice = target.IsFree ? null : PlanGraph.PriceFor(target, s.ScheduledInterval);
+                changedPrice = targetPrice;
                 s.PlanId = target.Id;
                 s.PlanPriceId = changedPrice?.Id;
                 if (target.IsFree)
@@ -93,7 +107,8 @@ public sealed class RenewalInvoices(IEnumerable<IRenewalLineSource> lineSources)
             return new RenewalStep(previous, plan, changedPrice, changed, false, 0, ended);
         }
         var currentPrice = plan is null ? null : PlanGraph.PriceFor(plan, s.BillingInterval);
-        var amount = s.IsFree ? 0 : currentPrice?.Price ?? s.BasePrice;
+        // In the subscription's currency; a price since removed in it keeps the amount agreed before.
+        var amount = s.IsFree ? 0 : currentPrice?.PriceIn(s.Currency) ?? s.BasePrice;
         s.BasePrice = amount;
         return new RenewalStep(previous, plan, changedPrice, changed, true, amount, ended);
     }
@@ -133,13 +148,15 @@ public sealed class RenewalInvoices(IEnumerable<IRenewalLineSource> lineSources)
                      select a).ToListAsync(ct);
         foreach (var addon in addons)
         {
+            // Add-ons are priced in USD and converted at the plan's rate for the subscription's currency (checked at activation).
+            var price = ActivateAddon.PriceOf(s, step.Plan, addon) ?? 0;
             invoice.AddLine(new InvoiceLine
             {
                 LineType = LineTypes.AddonBase,
                 Description = addon.Name,
                 Quantity = 1,
-                UnitAmount = addon.BasePrice,
-                Amount = addon.BasePrice,
+                UnitAmount = price,
+                Amount = price,
                 ChargeType = "advance",
             });
         }

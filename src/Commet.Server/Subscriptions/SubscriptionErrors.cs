@@ -15,5 +15,9 @@ public static class SubscriptionErrors
         new("payment_failed", outcome.FailureMessage ?? "The payment failed.", 402, "card_error", null,
             new PaymentFailedDetails(outcome.FailureCode, recoveryUrl));
 
+    /// <summary>The plan (or the plan a change goes to) cannot bill in the subscription's currency.</summary>
+    public static Error MissingRegionalPrice(string why) =>
+        new("missing_regional_price", why, 400, "invalid_request_error", "planId");
+
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
 }

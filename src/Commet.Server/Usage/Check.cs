@@ -87,11 +87,11 @@ public sealed class CheckUsage
             case ConsumptionModels.Balance:
             {
                 var account = await ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
-                var cost = AiPriced(pf) ? 1 : TrackUsage.BalanceCost(pf, quantity);
+                var cost = AiPriced(pf) ? 1 : TrackUsage.BalanceCost(pf, quantity, s.Currency);
                 var block = plan.BlockOnExhaustion == true;
                 var allowed = !block || account.Total >= cost;
                 return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, null, null, null, null, null, null,
-                    null, null, null, null, null, pf.OverageUnitPrice, cost, account.Total, block, s.Currency,
+                    null, null, null, null, null, pf.BilledOverage(s.Currency), cost, account.Total, block, s.Currency,
                     allowed ? null : "insufficient_balance", allowed ? null : "Not enough balance.");
             }
             default:
@@ -103,7 +103,7 @@ public sealed class CheckUsage
                 var included = (await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct)).IncludedAt(pf, s, scope.Now);
                 var allowed = pf.Unlimited || overage || current + quantity <= included;
                 return new UsageCheckDto(allowed, model, pf.Feature.Code, quantity, current, pf.Unlimited ? null : Math.Max(0, included - current),
-                    pf.Unlimited, included, pf.OverageEnabled, pf.OverageEnabled ? pf.OverageUnitPrice : null,
+                    pf.Unlimited, included, pf.OverageEnabled, pf.OverageEnabled ? pf.BilledOverage(s.Currency) : null,
                     null, null, null, null, null, null, null, null, null, null,
                     allowed ? null : "included_limit_reached", allowed ? null : "The included amount is used up.");
             }

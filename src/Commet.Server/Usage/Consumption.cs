@@ -76,7 +76,7 @@ public static class Consumption
         {
             return 0;
         }
-        return kind == AccountKinds.Credits ? price?.IncludedCredits ?? 0 : price?.IncludedBalance ?? 0;
+        return kind == AccountKinds.Credits ? price?.IncludedCredits ?? 0 : price?.IncludedBalanceIn(s.Currency) ?? 0;
     }
 
     public static string? AccountKindOf(Plan plan) => plan.ConsumptionModel switch

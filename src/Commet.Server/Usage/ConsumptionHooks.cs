@@ -47,14 +47,14 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
                         continue;
                     }
                     var included = windows.Count == 0 ? pf.IncludedAmount : windows.Sum(w => w.Included);
-                    var amount = Money.FromRate(pf.OverageUnitPrice, overage, currency);
+                    var amount = Money.FromRate(pf.BilledOverage(s.Currency), overage, currency);
                     invoice.AddLine(new InvoiceLine
                     {
                         LineType = LineTypes.FeatureOverage,
                         FeatureName = pf.Feature!.Name,
                         Description = $"{pf.Feature.Name}: {overage:0.######} beyond the {included:N0} included",
                         Quantity = overage,
-                        UnitAmount = pf.OverageUnitPrice,
+                        UnitAmount = pf.BilledOverage(s.Currency),
                         UnitAmountIsRate = true,
                         Amount = amount.MinorUnits,
                         IncludedAmount = included,
@@ -137,14 +137,14 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             {
                 continue;
             }
-            var amount = Money.FromRate(pf.OverageUnitPrice, extra, currency);
+            var amount = Money.FromRate(pf.BilledOverage(s.Currency), extra, currency);
             invoice.AddLine(new InvoiceLine
             {
                 LineType = LineTypes.FeatureSeats,
                 FeatureName = pf.Feature!.Name,
                 Description = $"{extra} × {pf.Feature.Name} beyond the {includedSeats:N0} included",
                 Quantity = extra,
-                UnitAmount = pf.OverageUnitPrice,
+                UnitAmount = pf.BilledOverage(s.Currency),
                 UnitAmountIsRate = true,
                 Amount = amount.MinorUnits,
                 IncludedAmount = includedSeats,
@@ -201,9 +201,9 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             UsageDto? usage = f.Type switch
             {
                 FeatureTypes.Usage => new UsageDto(counters.GetValueOrDefault(pf.FeatureId), included,
-                    Math.Max(0, counters.GetValueOrDefault(pf.FeatureId) - included), pf.OverageEnabled ? pf.OverageUnitPrice : null),
+                    Math.Max(0, counters.GetValueOrDefault(pf.FeatureId) - included), pf.OverageEnabled ? pf.BilledOverage(s.Currency) : null),
                 FeatureTypes.Seats => new UsageDto(seats.GetValueOrDefault(pf.FeatureId), included,
-                    Math.Max(0, seats.GetValueOrDefault(pf.FeatureId) - included), pf.OverageEnabled ? pf.OverageUnitPrice : null),
+                    Math.Max(0, seats.GetValueOrDefault(pf.FeatureId) - included), pf.OverageEnabled ? pf.BilledOverage(s.Currency) : null),
                 _ => null,
             };
             features.Add(new SubscriptionFeatureDto(f.Code, f.Name, f.Type, pf.Enabled, usage));

@@ -68,7 +68,7 @@ public sealed class ListFeatureAccess
                 var extra = Math.Max(0, seats - included);
                 var allowed = pf.Unlimited || pf.OverageEnabled || seats < included;
                 return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, seats, included, pf.Unlimited ? null : Math.Max(0, included - seats),
-                    extra, pf.OverageEnabled ? pf.OverageUnitPrice : null, pf.Unlimited, pf.OverageEnabled, extra,
+                    extra, pf.OverageEnabled ? pf.BilledOverage(s.Currency) : null, pf.Unlimited, pf.OverageEnabled, extra,
                     canUse ? !pf.Unlimited && seats >= included : null, allowed ? null : "seat_limit_exceeded", livemode);
             }
         }
@@ -84,8 +84,8 @@ public sealed class ListFeatureAccess
         if (model == ConsumptionModels.Balance)
         {
             var account = await CheckUsage.ReadAccountAsync(scope, s, plan, AccountKinds.Balance, ct);
-            var allowed = plan.BlockOnExhaustion != true || account.Total >= TrackUsage.BalanceCost(pf, 1);
-            return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, null, account.Allowance, account.Total, null, pf.OverageUnitPrice, false, false, null,
+            var allowed = plan.BlockOnExhaustion != true || account.Total >= TrackUsage.BalanceCost(pf, 1, s.Currency);
+            return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, null, account.Allowance, account.Total, null, pf.BilledOverage(s.Currency), false, false, null,
                 canUse ? allowed : null, allowed ? null : "insufficient_balance", livemode);
         }
         var (windowStart, _) = Consumption.Window(s, scope.Now);
@@ -97,7 +97,7 @@ public sealed class ListFeatureAccess
         var ok = pf.Unlimited || overageAllowed || current < includedUnits;
         var overage = Math.Max(0, current - includedUnits);
         return new FeatureAccessDto(f.Code, f.Name, f.Type, ok, true, current, includedUnits, pf.Unlimited ? null : Math.Max(0, includedUnits - current),
-            overage, pf.OverageEnabled ? pf.OverageUnitPrice : null, pf.Unlimited, pf.OverageEnabled, pf.OverageEnabled ? overage : 0,
+            overage, pf.OverageEnabled ? pf.BilledOverage(s.Currency) : null, pf.Unlimited, pf.OverageEnabled, pf.OverageEnabled ? overage : 0,
             canUse ? !pf.Unlimited && current >= includedUnits && overageAllowed : null, ok ? null : "included_limit_reached", livemode);
 
         // The plan's included amount plus the add-ons' units in the current allowance window.

@@ -48,7 +48,13 @@ public sealed class PurchaseCredits(PurchaseCharges charges)
             {
                 return full;
             }
-            var charged = await charges.ChargeAsync(scope, s!, plan, InvoiceTypes.CreditPurchase, pack.Price, $"{pack.Name} ({pack.Credits:N0} credits)", $"credits:{s!.Id}:{pack.Id}", ct);
+            // Packs are priced in USD: charged in the subscription's currency at its plan's rate for it.
+            if (RegionalPricing.Convert(pack.Price, plan, s!.PlanPriceId, s.Currency) is not { } price)
+            {
+                return Subscriptions.SubscriptionErrors.MissingRegionalPrice(
+                    $"Credit packs are priced in USD and the plan has no {s.Currency} exchange rate to convert them; set one with PUT /plans/{{id}}/regional.");
+            }
+            var charged = await charges.ChargeAsync(scope, s!, plan, InvoiceTypes.CreditPurchase, price, $"{pack.Name} ({pack.Credits:N0} credits)", $"credits:{s!.Id}:{pack.Id}", ct);
             if (!charged.IsSuccess)
             {
                 return charged.Error;

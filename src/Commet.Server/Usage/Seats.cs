@@ -109,7 +109,7 @@ public sealed class ChangeSeats(PaymentService payments)
         if (chargeable > 0 && s.Status == SubscriptionStatus.Active && !s.IsFree && !pf.Unlimited && pf.OverageUnitPrice > 0)
         {
             var currency = Currency.Of(s.Currency);
-            var full = Money.FromRate(pf.OverageUnitPrice, chargeable, currency);
+            var full = Money.FromRate(pf.BilledOverage(s.Currency), chargeable, currency);
             var (amount, remaining, total) = Proration.RestOfPeriod(full, s.CurrentPeriodStart, s.CurrentPeriodEnd, scope.Now);
             if (amount.MinorUnits > 0)
             {
@@ -126,7 +126,7 @@ public sealed class ChangeSeats(PaymentService payments)
                     FeatureName = pf.Feature.Name,
                     Description = $"{chargeable} × {pf.Feature.Name} ({remaining} of {total} days)",
                     Quantity = chargeable,
-                    UnitAmount = pf.OverageUnitPrice,
+                    UnitAmount = pf.BilledOverage(s.Currency),
                     UnitAmountIsRate = true,
                     Amount = amount.MinorUnits,
                     ChargeType = "advance",

@@ -336,7 +336,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             }
             case ConsumptionModels.Balance:
             {
-                var cost = ai?.Charge.Amount ?? BalanceCost(planFeature, value);
+                var cost = ai?.Charge.Amount ?? BalanceCost(planFeature, value, s.Currency);
                 var account = await AccountCachedAsync(session, s, live.Plan, AccountKinds.Balance, ct);
                 var block = live.Plan.BlockOnExhaustion == true;
                 var before = account.Total;
@@ -453,7 +453,8 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
     public static long CreditCost(PlanFeature pf, decimal value) => (long)Math.Ceiling(value * (pf.CreditsPerUnit ?? 1));
 
     /// <summary>Balance (rate scale) for <paramref name="value"/> units, rounded half away from zero.</summary>
-    public static long BalanceCost(PlanFeature pf, decimal value) => (long)Math.Round(value * pf.OverageUnitPrice, MidpointRounding.AwayFromZero);
+    public static long BalanceCost(PlanFeature pf, decimal value, string currency) =>
+        (long)Math.Round(value * pf.BilledOverage(currency), MidpointRounding.AwayFromZero);
 
     public static Error InsufficientCredits(ConsumptionAccount account, long cost) =>
         new("insufficient_credits", $"Not enough credits: this needs {cost} and {Math.Max(0, account.Total)} are left.", 402, "invalid_request_error", null,

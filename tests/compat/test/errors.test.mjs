@@ -150,8 +150,6 @@ describe('out-of-scope SDK calls', () => {
     const commet = sandbox();
     await expectApiError(commet.provisioning.createClaimLink(), { status: 501, code: 'endpoint_not_available' });
     await expectApiError(commet.quota.getAll({ customerId: 'cus_x' }), { status: 501, code: 'endpoint_not_available' });
-    await expectApiError(commet.plans.setRegionalPricing({ id: 'plan_x', currency: 'eur', exchangeRate: 1 }),
-      { status: 501, code: 'endpoint_not_available' });
   });
 
   test('an out-of-scope route still needs a valid key', async () => {

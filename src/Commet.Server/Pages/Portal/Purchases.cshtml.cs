@@ -60,6 +60,19 @@ public sealed class PurchasesModel : PortalPageModel
             .Where(a => a.DeletedAt == null && (a.ConsumptionModel == "boolean" || a.ConsumptionModel == model))
             .OrderBy(a => a.Name).ToListAsync(Ct);
         var activeIds = await db.SubscriptionAddons.AsNoTracking().Where(a => a.SubscriptionId == s.Id && a.Status == "active").Select(a => a.AddonId).ToListAsync(Ct);
+        // Packs and add-ons are priced in USD and charged in the subscription's currency at its plan's rate: shown as charged.
+        // (Read without tracking: these copies are for display and are never saved.)
+        foreach (var pack in Packs)
+        {
+            if (RegionalPricing.Convert(pack.Price, Plan, s.PlanPriceId, s.Currency) is { } local)
+            {
+                (pack.Price, pack.Currency) = (local, s.Currency);
+            }
+        }
+        foreach (var addon in addons)
+        {
+            addon.BasePrice = RegionalPricing.Convert(addon.BasePrice, Plan, s.PlanPriceId, s.Currency) ?? addon.BasePrice;
+        }
         Active = addons.Where(a => activeIds.Contains(a.Id)).ToList();
         Available = addons.Where(a => !activeIds.Contains(a.Id)).ToList();
         return Page();

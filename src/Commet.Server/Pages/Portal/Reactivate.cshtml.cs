@@ -57,7 +57,8 @@ public sealed class ReactivateModel(PortalActions actions) : PortalPageModel
             Problem = PortalMessages.For("plan_unavailable");
             return null;
         }
-        Price = Plan.IsFree ? null : Catalog.PlanGraph.PriceFor(Plan, s.BillingInterval);
+        // In the subscription's currency (fixed at its checkout); a detached copy, never saved.
+        Price = Plan.IsFree ? null : Catalog.PlanGraph.PriceFor(Plan, s.BillingInterval)?.In(s.Currency);
         return null;
     }
 }

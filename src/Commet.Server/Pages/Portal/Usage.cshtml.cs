@@ -72,7 +72,7 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
                 var cost = f.PricingMode == CatalogRules.PricingModeAiModel ? T["Usage.PricedByModel"]
                     : Plan.ConsumptionModel == ConsumptionModels.Credits
                     ? T["Usage.CreditsEach", ("count", f.CreditsPerUnit ?? 1)]
-                    : T["Usage.PriceEach", ("price", PortalFormat.Rate(f.OverageUnitPrice, s.Currency))];
+                    : T["Usage.PriceEach", ("price", PortalFormat.Rate(f.BilledOverage(s.Currency), s.Currency))];
                 meters.Add(new MeterView(feature.Name, used, 0, true, T["Usage.MeterThisMonth", ("used", PortalFormat.Quantity(used)), ("unit", unit), ("verb", verb), ("cost", cost)]));
                 continue;
             }
@@ -86,16 +86,16 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
             if (used > included && f.OverageEnabled)
             {
                 var over = used - included;
-                var overCost = Money.FromRate(f.OverageUnitPrice, over, currency);
-                note = T["Usage.Over", ("over", PortalFormat.Quantity(over)), ("cost", Portal.Money(overCost.MinorUnits)), ("price", PortalFormat.Rate(f.OverageUnitPrice, s.Currency))];
+                var overCost = Money.FromRate(f.BilledOverage(s.Currency), over, currency);
+                note = T["Usage.Over", ("over", PortalFormat.Quantity(over)), ("cost", Portal.Money(overCost.MinorUnits)), ("price", PortalFormat.Rate(f.BilledOverage(s.Currency), s.Currency))];
             }
             else if (used >= included && !f.OverageEnabled && feature.Type == FeatureTypes.Usage)
             {
                 note = T["Usage.Limit"];
             }
-            else if (f.OverageEnabled && f.OverageUnitPrice > 0)
+            else if (f.OverageEnabled && f.BilledOverage(s.Currency) > 0)
             {
-                note = T["Usage.Beyond", ("price", PortalFormat.Rate(f.OverageUnitPrice, s.Currency)), ("unit", feature.UnitName is { Length: > 0 } one ? one : T["Usage.UnitOne"])];
+                note = T["Usage.Beyond", ("price", PortalFormat.Rate(f.BilledOverage(s.Currency), s.Currency)), ("unit", feature.UnitName is { Length: > 0 } one ? one : T["Usage.UnitOne"])];
             }
             meters.Add(new MeterView(feature.Name, used, included, false, T["Usage.MeterOf", ("used", PortalFormat.Quantity(used)), ("included", PortalFormat.Quantity(included)), ("unit", unit), ("verb", verb)], note));
         }

@@ -1702,6 +1702,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
+                    b.Property<string>("ExchangeRates")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValueSql("'[]'");
+
                     b.Property<bool>("IsDefault")
                         .HasColumnType("boolean");
 
@@ -1780,6 +1786,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("RegionalPrices")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValueSql("'[]'");
 
                     b.Property<bool>("Unlimited")
                         .HasColumnType("boolean");
@@ -1870,6 +1882,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<long>("Price")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("RegionalPrices")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValueSql("'[]'");
 
                     b.Property<int>("TrialDays")
                         .HasColumnType("integer");
