@@ -285,7 +285,7 @@ public abstract class DashboardMorePagesTests<TServer>(TServer server) : IClassF
     public async Task Transactions_FilterByStatusTypeCustomerAndDay_AndLinkToTheInvoiceAndPdf()
     {
         var t = await server.NewTenantAsync();
-        await t.Api.SetClock(BillingApi.Utc(2026, 3, 10).AddHours(12));
+        await t.Api.SetClock(BillingApi.Utc(2027, 3, 10).AddHours(12));
         await t.Api.Plan("pro", 2000);
         var ann = await t.Api.Customer("ann");
         var bob = await t.Api.Customer("bob");
@@ -316,17 +316,17 @@ public abstract class DashboardMorePagesTests<TServer>(TServer server) : IClassF
         Assert.DoesNotContain(annTxn, failed.Html, StringComparison.Ordinal);
         var credits = await support.Get(Org(t, "transactions") + "?type=credit_purchase");
         Assert.DoesNotContain(annTxn, credits.Html, StringComparison.Ordinal);
-        // Days are UTC and both ends count: the charges were made on 2026-03-10.
-        var thatDay = await support.Get(Org(t, "transactions") + "?from=2026-03-10&to=2026-03-10");
+        // Days are UTC and both ends count: the charges were made on 2027-03-10 (sandbox time).
+        var thatDay = await support.Get(Org(t, "transactions") + "?from=2027-03-10&to=2027-03-10");
         Assert.Contains(annTxn, thatDay.Html, StringComparison.Ordinal);
-        var dayAfter = await support.Get(Org(t, "transactions") + "?from=2026-03-11");
+        var dayAfter = await support.Get(Org(t, "transactions") + "?from=2027-03-11");
         Assert.DoesNotContain(annTxn, dayAfter.Html, StringComparison.Ordinal);
-        var dayBefore = await support.Get(Org(t, "transactions") + "?to=2026-03-09");
+        var dayBefore = await support.Get(Org(t, "transactions") + "?to=2027-03-09");
         Assert.DoesNotContain(annTxn, dayBefore.Html, StringComparison.Ordinal);
 
         var badStatus = await support.Get(Org(t, "transactions") + "?status=nonsense");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badStatus.Status);
-        var badDay = await support.Get(Org(t, "transactions") + "?from=10/03/2026");
+        var badDay = await support.Get(Org(t, "transactions") + "?from=10/03/2027");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badDay.Status);
         Assert.Contains("from must be a date like 2026-01-31.", badDay.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await support.Get(Org(t, "transactions") + "?cursor=nonsense")).Status);
