@@ -5,6 +5,7 @@ using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Dashboard;
 using Commet.Server.Tests.Infrastructure;
+using Commet.Server.Tests.Stripe;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Tests;
@@ -438,3 +439,53 @@ public abstract class DashboardMorePagesTests<TServer>(TServer server) : IClassF
 public sealed class DashboardMorePagesTests_Sqlite(SqliteServer server) : DashboardMorePagesTests<SqliteServer>(server);
 
 public sealed class DashboardMorePagesTests_Postgres(PostgresServer server) : DashboardMorePagesTests<PostgresServer>(server);
+
+/// <summary>The Settings page connects Stripe through the API's use case (checked against a Stripe stand-in); the secrets are never shown back.</summary>
+public abstract class DashboardStripeSettingsTests<TServer>(TServer fixture) : IClassFixture<TServer>
+    where TServer : ServerFixture, IStripeServer
+{
+    private const string WebhookSecret = "whsec_standin_0123456789abcdef";
+
+    [Fact]
+    public async Task Settings_ConnectsStripe_WithTheApisChecks_AndNeverShowsTheSecrets()
+    {
+        var t = await fixture.NewTenantAsync();
+        var email = await fixture.AddMemberAsync(t.OrganizationId, DashboardRoles.Admin);
+        using var admin = new DashboardClient(fixture);
+        Assert.Equal("/dashboard", (await admin.SignIn(email, DashboardMembers.Password)).Location);
+        var settings = $"/dashboard/{t.OrganizationId}/sandbox/settings";
+        await admin.Get(settings);
+
+        // A key Stripe does not know: refused after asking Stripe, nothing stored.
+        var unknown = await admin.Post(settings + "?handler=Provider", new Dictionary<string, string>
+        {
+            ["secretKey"] = "sk_test_not_a_real_key_0000", ["webhookSecret"] = WebhookSecret,
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.Status);
+        Assert.Contains("Stripe did not accept this secret key.", unknown.Text, StringComparison.Ordinal);
+
+        var connected = await admin.Post(settings + "?handler=Provider", new Dictionary<string, string>
+        {
+            ["secretKey"] = StripeStandIn.TestKey, ["webhookSecret"] = WebhookSecret,
+        });
+        Assert.Equal(settings + "?saved=provider#provider", connected.Location);
+        var page = await admin.Get(settings);
+        Assert.Contains($"Connected to Stripe account {StripeStandIn.AccountId}", page.Text, StringComparison.Ordinal);
+        Assert.Contains(StripeStandIn.TestKey[^4..], page.Text, StringComparison.Ordinal);
+        Assert.Contains($"/stripe/webhooks/{t.OrganizationId}/sandbox", page.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(StripeStandIn.TestKey, page.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain(WebhookSecret, page.Html, StringComparison.Ordinal);
+
+        // The API sees the same connection; the audit row names the account and the key's last four only.
+        var api = await t.Api.GetJson("/api/v1/payment-provider").Ok();
+        Assert.Equal(("stripe", StripeStandIn.AccountId), (api.Str("provider"), api.Str("accountId")));
+        await using var raw = fixture.RawDb();
+        var audit = await raw.AuditLog.SingleAsync(a => a.OrganizationId == t.OrganizationId && a.Action == AuditActions.PaymentProviderConnected);
+        Assert.Contains(StripeStandIn.TestKey[^4..], audit.Target, StringComparison.Ordinal);
+        Assert.DoesNotContain(StripeStandIn.TestKey, audit.Target, StringComparison.Ordinal);
+    }
+}
+
+public sealed class DashboardStripeSettingsTests_Sqlite(StripeSqliteServer server) : DashboardStripeSettingsTests<StripeSqliteServer>(server);
+
+public sealed class DashboardStripeSettingsTests_Postgres(StripePostgresServer server) : DashboardStripeSettingsTests<StripePostgresServer>(server);
