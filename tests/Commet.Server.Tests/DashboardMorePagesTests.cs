@@ -235,11 +235,14 @@ public abstract class DashboardMorePagesTests<TServer>(TServer server) : IClassF
             Form(("displayName", "Changed"), ("accentColor", "#112233"), ("logoUrl", ""), ("supportEmail", "nope"), ("termsUrl", ""), ("privacyUrl", "")));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badEmail.Status);
         Assert.Contains("id=\"supportEmail-error\"", badEmail.Html, StringComparison.Ordinal);
+        // What was typed stays in the form.
+        Assert.Contains("value=\"Changed\"", badEmail.Html, StringComparison.Ordinal);
 
         // The billing profile: an address needs street, city, postal code and country together.
         var partial = await admin.Post(Org(t, "settings") + "?handler=Profile", Form(("legalName", "Acme GmbH"), ("line1", "Hauptstr. 1")));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, partial.Status);
         Assert.Contains("seller.address.city is required once the seller has an address.", partial.Text, StringComparison.Ordinal);
+        Assert.Contains("value=\"Acme GmbH\"", partial.Html, StringComparison.Ordinal);
         var profile = await admin.Post(Org(t, "settings") + "?handler=Profile", Form(("legalName", "Acme GmbH"), ("taxId", "DE123456789"),
             ("line1", "Hauptstr. 1"), ("city", "Berlin"), ("postalCode", "10115"), ("country", "de")));
         Assert.Equal(HttpStatusCode.Redirect, profile.Status);

@@ -52,6 +52,12 @@ public sealed class SettingsModel(UpdatePortalSettings update, ConnectPaymentPro
 
     public string? ErrorFor(string form, string field) => FailedForm == form ? FieldErrors.GetValueOrDefault(field) : null;
 
+    /// <summary>What a refused form held, so the member does not type it again.</summary>
+    public IReadOnlyDictionary<string, string?> Entered { get; private set; } = new Dictionary<string, string?>();
+
+    /// <summary>The refused form's value of <paramref name="field"/>, or else <paramref name="stored"/>.</summary>
+    public string? Value(string form, string field, string? stored) => FailedForm == form && Entered.TryGetValue(field, out var typed) ? typed : stored;
+
     public static IReadOnlyList<string> Locales => Languages.Supported;
 
     /// <summary>Reads the settings and the provider; the preview shows <paramref name="name"/> and <paramref name="accent"/> when given (already checked).</summary>
@@ -94,6 +100,10 @@ public sealed class SettingsModel(UpdatePortalSettings update, ConnectPaymentPro
             TermsUrl = termsUrl ?? "",
             PrivacyUrl = privacyUrl ?? "",
         };
+        Entered = new Dictionary<string, string?>
+        {
+            ["displayName"] = displayName, ["logoUrl"] = logoUrl, ["supportEmail"] = supportEmail, ["termsUrl"] = termsUrl, ["privacyUrl"] = privacyUrl,
+        };
         return await SaveAsync("branding", request, AuditActions.BrandingUpdated);
     }
 
@@ -111,6 +121,11 @@ public sealed class SettingsModel(UpdatePortalSettings update, ConnectPaymentPro
                     Line1 = line1 ?? "", Line2 = line2 ?? "", City = city ?? "", PostalCode = postalCode ?? "", State = state ?? "", Country = country ?? "",
                 },
             },
+        };
+        Entered = new Dictionary<string, string?>
+        {
+            ["legalName"] = legalName, ["taxId"] = taxId, ["line1"] = line1, ["line2"] = line2, ["city"] = city, ["postalCode"] = postalCode,
+            ["state"] = state, ["country"] = country,
         };
         return await SaveAsync("profile", request, AuditActions.BillingProfileUpdated);
     }
