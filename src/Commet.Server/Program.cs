@@ -57,6 +57,7 @@ builder.Services.AddSingleton<SandboxPaymentProvider>();
 builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section));
 builder.Services.AddSingleton<StripeClients>();
 builder.Services.AddSingleton<PaymentProviders>();
+builder.Services.AddSingleton<ConnectPaymentProvider>();
 builder.Services.AddSingleton<StripeCheckout>();
 builder.Services.AddSingleton<StripeWebhooks>();
 builder.Services.AddSingleton<PaymentService>();
@@ -75,6 +76,7 @@ builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSecti
     .ValidateOnStart();
 builder.Services.AddSingleton<PortalSessions>();
 builder.Services.AddSingleton<PortalBrandings>();
+builder.Services.AddSingleton<UpdatePortalSettings>();
 builder.Services.AddSingleton<PortalContexts>();
 builder.Services.AddScoped<PortalActions>();
 builder.Services.AddSingleton<PortalCardAttempts>();

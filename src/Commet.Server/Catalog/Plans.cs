@@ -235,7 +235,7 @@ public static class Plans
     /// Counts the live subscriptions a price change would reach at their next renewal: those on the plan, by their interval,
     /// and those scheduled to move to it, by the interval they move to.
     /// </summary>
-    private static async Task<PlanDto> WithSubscribersAsync(PlanDto plan, CommetDb db, CancellationToken ct)
+    public static async Task<PlanDto> WithSubscribersAsync(PlanDto plan, CommetDb db, CancellationToken ct)
     {
         var live = db.Subscriptions.AsNoTracking().Where(s => SubscriptionStatus.Live.Contains(s.Status));
         var on = await live.Where(s => s.PlanId == plan.Id)

@@ -86,4 +86,16 @@ public static class AuditActions
     public const string BalanceAdjusted = "subscription.balance_adjusted";
     public const string TestCardAdded = "customer.test_card_added";
     public const string TestClockAdvanced = "test_clock.advanced";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookUpdated = "webhook.updated";
+    public const string WebhookEnabled = "webhook.enabled";
+    public const string WebhookDisabled = "webhook.disabled";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string WebhookTested = "webhook.tested";
+    public const string WebhookRedelivered = "webhook.redelivered";
+    public const string WebhookSecretRotated = "webhook.secret_rotated";
+    public const string BrandingUpdated = "settings.branding_updated";
+    public const string BillingProfileUpdated = "settings.billing_profile_updated";
+    public const string EmailSettingsUpdated = "settings.emails_updated";
+    public const string PaymentProviderConnected = "settings.payment_provider_connected";
 }

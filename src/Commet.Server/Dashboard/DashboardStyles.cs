@@ -24,6 +24,11 @@ public static class DashboardStyles
         + "form.pick button{min-height:0;padding:.3rem .7rem}"
         + ".kpis{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));margin:0 0 1rem}"
         + ".secret{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all;background:#f9fafb;border:1px dashed #6b7280;padding:.6rem;border-radius:8px}"
+        + "input[type=checkbox]{display:inline-block;width:auto;min-height:0;margin:0 .5rem 0 0;accent-color:var(--accent)}"
+        + "label.check{font-weight:400;display:flex;align-items:center}"
+        + ".preview{border:1px solid #d1d5db;border-radius:8px;overflow:hidden;margin:0 0 1rem}"
+        + ".preview .bar{display:flex;align-items:center;gap:.6rem;padding:.75rem 1rem;background:#fff;border-bottom:1px solid #d1d5db}"
+        + ".preview .body{padding:1rem}"
         + "code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.875rem}"
         + "form.inline{display:inline;margin:0}"
         + ".bars rect{fill:var(--accent)}"
@@ -38,12 +43,17 @@ public static class DashboardStyles
 /// <summary>The dashboard's response headers: never cached or framed, only its own inline styles, forms post to itself.</summary>
 public static class DashboardHeaders
 {
-    public static void Apply(HttpResponse response)
+    /// <summary>
+    /// Sets the headers; <paramref name="extraStyleHash"/> and <paramref name="scriptHash"/> allow one more inline style
+    /// block and one inline script (a page's own, by hash; the Settings page's preview), nothing else.
+    /// </summary>
+    public static void Apply(HttpResponse response, string? extraStyleHash = null, string? scriptHash = null)
     {
         var h = response.Headers;
         h.CacheControl = "no-cache, no-store";
         h.Pragma = "no-cache";
-        h.ContentSecurityPolicy = $"default-src 'none'; style-src {DashboardStyles.CssHash}; img-src 'self' data:; "
+        h.ContentSecurityPolicy = $"default-src 'none'; style-src {DashboardStyles.CssHash}{(extraStyleHash is null ? "" : " " + extraStyleHash)}; img-src 'self' data:; "
+            + (scriptHash is null ? "" : $"script-src {scriptHash}; ")
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         h["Referrer-Policy"] = "same-origin";
         h.XContentTypeOptions = "nosniff";

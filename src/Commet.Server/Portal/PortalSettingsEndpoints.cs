@@ -117,40 +117,14 @@ public static class PortalSettingsEndpoints
         }).WithSummary("The customer portal's settings for this organization and mode (defaults filled in).");
 
         group.MapPut("/settings", async Task<Results<ApiOk<PortalSettingsDto>, ApiProblem>> (Json<UpdatePortalSettingsRequest> body, HttpRequest request, CommetDb db, ApiCaller caller, IOptions<PortalOptions> options,
-            PortalBrandings brandings, Payments.HostedLinks links, TimeProvider time, CancellationToken ct) =>
+            UpdatePortalSettings update, Payments.HostedLinks links, CancellationToken ct) =>
         {
-            var r = body.Value;
-            var settings = await db.PortalSettings.FirstOrDefaultAsync(ct);
-            var o = options.Value;
-            var check = Validate(r, settings, o);
-            if (check.Failed)
+            var result = await update.HandleAsync(body.Value, db, caller, ct);
+            if (!result.IsSuccess)
             {
-                return Answer.Problem(check.ToError());
+                return Answer.Problem(result.Error);
             }
-            var now = time.GetUtcNow().UtcDateTime;
-            if (settings is null)
-            {
-                settings = new PortalSettings { OrganizationId = caller.OrganizationId, Livemode = caller.Livemode, CreatedAt = now };
-                db.PortalSettings.Add(settings);
-            }
-            if (r.LogoUrl is not null)
-            {
-                // A logo URL given (or cleared) replaces an uploaded logo.
-                await PortalLogos.RemoveAsync(db, settings, ct);
-            }
-            Apply(r, settings);
-            settings.UpdatedAt = now;
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-            {
-                // Two first PUTs raced; the other one created the row. Asking again applies this one on top.
-                return Answer.Problem(Error.Conflict("concurrent_update", "The settings were changed at the same moment by another request. Send the request again."));
-            }
-            brandings.Forget(caller.OrganizationId, caller.Livemode);
-            return Answer.Ok(await ToDtoAsync(db, caller, settings, o, links.Base(Billing.BillingScopes.BaseUrlOf(request)), ct));
+            return Answer.Ok(await ToDtoAsync(db, caller, result.Value, options.Value, links.Base(Billing.BillingScopes.BaseUrlOf(request)), ct));
         }).WithSummary("Change the customer portal's settings: display name, logo, accent colour, support email, terms and privacy links, "
             + "top-up limits, session times, which sections show, the seller block of invoices (legal name, address, tax ID) and which emails go to customers. "
             + "Fields left out keep their value.");
@@ -249,7 +223,7 @@ public static class PortalSettingsEndpoints
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static void Apply(UpdatePortalSettingsRequest r, PortalSettings s)
+    public static void Apply(UpdatePortalSettingsRequest r, PortalSettings s)
     {
         s.DisplayName = Text(r.DisplayName, s.DisplayName);
         s.LogoUrl = Text(r.LogoUrl, s.LogoUrl);

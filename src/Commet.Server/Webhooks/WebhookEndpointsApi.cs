@@ -100,7 +100,7 @@ public static class WebhookEndpointsApi
     public static readonly IReadOnlySet<string> KnownEvents = typeof(EventNames).GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).ToHashSet(StringComparer.Ordinal);
 
-    private static Error NotFound(string id) => Error.NotFound("webhook", $"No webhook endpoint with ID '{id}'.");
+    private static Error NotFound(string id) => WebhookEndpointRules.NotFound(id);
 
     public static void MapWebhooks(this IEndpointRouteBuilder api)
     {
@@ -118,40 +118,9 @@ public static class WebhookEndpointsApi
         }).WithSummary("List webhook endpoints (never their secrets).");
 
         group.MapPost("/", async Task<Results<ApiCreated<WebhookEndpointCreatedDto>, ApiProblem>> (Json<CreateWebhookRequest> body, CommetDb db, ApiCaller caller,
-            WebhookTargets targets, WebhookSecrets secrets, TimeProvider clock, CancellationToken ct) =>
-        {
-            var r = body.Value;
-            var check = new Check().Required("url", r.Url, 2048);
-            if (!check.Failed && await targets.CheckUrlAsync(r.Url!.Trim(), caller.Livemode, ct) is { } bad)
-            {
-                check.Add("url", bad);
-            }
-            check.MaxLength("description", r.Description, 500);
-            CheckEvents(check, r.Events, required: true);
-            CheckApiVersion(check, r.ApiVersion);
-            if (check.Failed)
-            {
-                return Answer.Problem(check.ToError());
-            }
-            var now = BillingClock.Truncate(clock.GetUtcNow().UtcDateTime);
-            var secret = WebhookSecrets.New();
-            var endpoint = new WebhookEndpoint
-            {
-                Id = Ids.New(Ids.Webhook),
-                OrganizationId = caller.OrganizationId,
-                Livemode = caller.Livemode,
-                Url = r.Url!.Trim(),
-                Events = JoinEvents(r.Events!),
-                Description = string.IsNullOrWhiteSpace(r.Description) ? null : r.Description.Trim(),
-                ApiVersion = r.ApiVersion,
-                SecretProtected = secrets.Protect(secret),
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
-            db.WebhookEndpoints.Add(endpoint);
-            await db.SaveChangesAsync(ct);
-            return Answer.Created(WebhookEndpointCreatedDto.From(endpoint, secret));
-        }).WithSummary("Create a webhook endpoint; its signing secret (secretKey) is in this answer only.");
+            CreateWebhookEndpoint create, CancellationToken ct) =>
+            Answer.From(await create.HandleAsync(body.Value, db, caller, ct), d => Answer.Created(d)))
+            .WithSummary("Create a webhook endpoint; its signing secret (secretKey) is in this answer only.");
 
         group.MapGet("/{id}", async Task<Results<ApiOk<WebhookEndpointDto>, ApiNotFound>> (string id, CommetDb db, CancellationToken ct) =>
         {
@@ -160,118 +129,34 @@ public static class WebhookEndpointsApi
         }).WithSummary("Get a webhook endpoint.");
 
         group.MapPut("/{id}", async Task<Results<ApiOk<WebhookEndpointDto>, ApiNotFound, ApiProblem>> (string id, Json<UpdateWebhookRequest> body, CommetDb db,
-            ApiCaller caller, WebhookTargets targets, TimeProvider clock, CancellationToken ct) =>
+            ApiCaller caller, UpdateWebhookEndpoint update, CancellationToken ct) =>
         {
-            var r = body.Value;
-            var check = new Check();
-            if (r.Url is not null && !check.Required("url", r.Url, 2048).Failed && await targets.CheckUrlAsync(r.Url.Trim(), caller.Livemode, ct) is { } bad)
+            var result = await update.HandleAsync(id, body.Value, db, caller, ct);
+            if (!result.IsSuccess)
             {
-                check.Add("url", bad);
+                return Failure<WebhookEndpointDto>(result.Error);
             }
-            check.MaxLength("description", r.Description, 500);
-            CheckEvents(check, r.Events, required: false);
-            CheckApiVersion(check, r.ApiVersion);
-            if (check.Failed)
-            {
-                return Answer.Problem(check.ToError());
-            }
-            var endpoint = await db.WebhookEndpoints.FirstOrDefaultAsync(w => w.Id == id, ct);
-            if (endpoint is null)
-            {
-                return Answer.NotFound(NotFound(id));
-            }
-            var now = BillingClock.Truncate(clock.GetUtcNow().UtcDateTime);
-            if (r.Url is not null)
-            {
-                endpoint.Url = r.Url.Trim();
-            }
-            if (r.Events is not null)
-            {
-                endpoint.Events = JoinEvents(r.Events);
-            }
-            if (r.DescriptionGiven)
-            {
-                endpoint.Description = string.IsNullOrWhiteSpace(r.Description) ? null : r.Description.Trim();
-            }
-            if (r.ApiVersion is not null)
-            {
-                endpoint.ApiVersion = r.ApiVersion;
-            }
-            var disabling = r.IsActive == false && endpoint.IsActive;
-            if (r.IsActive == true && !endpoint.IsActive)
-            {
-                // Re-enabled: a fresh start; deliveries resume with the next event.
-                endpoint.IsActive = true;
-                endpoint.DisabledReason = null;
-                endpoint.FailedEventStreak = 0;
-            }
-            else if (disabling)
-            {
-                endpoint.IsActive = false;
-                endpoint.DisabledReason = null;
-            }
-            endpoint.UpdatedAt = now;
-            await db.InTransactionAsync(async () =>
-            {
-                if (disabling)
-                {
-                    await WebhookDispatcher.CancelPendingAsync(db, endpoint.Id, "The endpoint was disabled.", ct);
-                }
-                return (Result<int>)1;
-            }, ct);
-            return Answer.Ok(WebhookEndpointDto.From(endpoint));
+            return Answer.Ok(result.Value);
         }).WithSummary("Update a webhook endpoint; isActive true re-enables one the server disabled.");
 
-        group.MapDelete("/{id}", async Task<Results<ApiOk<DeletedDto>, ApiNotFound>> (string id, CommetDb db, CancellationToken ct) =>
+        group.MapDelete("/{id}", async Task<Results<ApiOk<DeletedDto>, ApiNotFound>> (string id, CommetDb db, DeleteWebhookEndpoint delete, CancellationToken ct) =>
         {
-            var endpoint = await db.WebhookEndpoints.FirstOrDefaultAsync(w => w.Id == id, ct);
-            if (endpoint is null)
+            var result = await delete.HandleAsync(id, db, ct);
+            if (!result.IsSuccess)
             {
-                return Answer.NotFound(NotFound(id));
+                return Answer.NotFound(result.Error);
             }
-            await db.InTransactionAsync(async () =>
-            {
-                await db.WebhookDeliveries.Where(d => d.EndpointId == id).ExecuteDeleteAsync(ct);
-                db.WebhookEndpoints.Remove(endpoint);
-                return (Result<int>)1;
-            }, ct);
-            return Answer.Ok(new DeletedDto(endpoint.Id, "webhook", endpoint.Livemode));
+            return Answer.Ok(new DeletedDto(result.Value.Id, "webhook", result.Value.Livemode));
         }).WithSummary("Delete a webhook endpoint and its delivery log.");
 
-        group.MapPost("/{id}/test", async Task<Results<ApiOk<WebhookTestResultDto>, ApiNotFound>> (string id, CommetDb db, WebhookSender sender, TimeProvider clock,
-            CancellationToken ct) =>
+        group.MapPost("/{id}/test", async Task<Results<ApiOk<WebhookTestResultDto>, ApiNotFound>> (string id, CommetDb db, SendTestWebhook test, CancellationToken ct) =>
         {
-            var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct);
-            if (endpoint is null)
+            var result = await test.HandleAsync(id, db, ct);
+            if (!result.IsSuccess)
             {
-                return Answer.NotFound(NotFound(id));
+                return Answer.NotFound(result.Error);
             }
-            var now = BillingClock.Truncate(clock.GetUtcNow().UtcDateTime);
-            var messageId = Ids.New(Ids.WebhookEvent, clock);
-            var data = JsonSerializer.Serialize(new { webhookId = endpoint.Id, message = "A test event from Commet: this endpoint receives signed deliveries." }, Api.Json);
-            var body = WebhookDispatcher.Envelope(messageId, TestEvent, now, endpoint.OrganizationId, endpoint.Livemode, endpoint.ApiVersion, data);
-            var attempt = await sender.SendAsync(endpoint, messageId, TestEvent, body, ct);
-            var delivery = new WebhookDelivery
-            {
-                Id = Ids.New(Ids.WebhookDelivery, clock),
-                OrganizationId = endpoint.OrganizationId,
-                Livemode = endpoint.Livemode,
-                EndpointId = endpoint.Id,
-                MessageId = messageId,
-                EventType = TestEvent,
-                Body = body,
-                Status = attempt.Success ? WebhookDeliveryStatus.Succeeded : WebhookDeliveryStatus.Failed,
-                Attempts = 1,
-                LastAttemptAt = attempt.At,
-                LastStatusCode = attempt.StatusCode,
-                LastDurationMs = attempt.DurationMs,
-                LastError = attempt.Error,
-                DeliveredAt = attempt.Success ? attempt.At : null,
-                CreatedAt = now,
-            };
-            db.WebhookDeliveries.Add(delivery);
-            await db.InTransactionAsync(() => Task.FromResult((Result<int>)1), ct);
-            return Answer.Ok(new WebhookTestResultDto(attempt.Success, delivery.Id, attempt.At, attempt.StatusCode, attempt.Error));
+            return Answer.Ok(result.Value);
         }).WithSummary("Send a signed webhook.test event to the endpoint now and answer what it said.");
 
         group.MapGet("/{id}/deliveries", async Task<Results<ApiPage<WebhookDeliveryDto>, ApiNotFound, ApiInvalid>> (string id, string? limit, string? cursor,
@@ -300,77 +185,31 @@ public static class WebhookEndpointsApi
         }).WithSummary("The endpoint's delivery log, newest first: event, attempts, last status code, duration, error, next retry.");
 
         group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", async Task<Results<ApiOk<WebhookDeliveryDto>, ApiNotFound, ApiProblem>> (string id, string deliveryId,
-            CommetDb db, TimeProvider clock, CancellationToken ct) =>
+            CommetDb db, RedeliverWebhook redeliver, CancellationToken ct) =>
         {
-            var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct);
-            var delivery = endpoint is null ? null : await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == deliveryId && d.EndpointId == id, ct);
-            if (endpoint is null || delivery is null)
+            var result = await redeliver.HandleAsync(id, deliveryId, db, ct);
+            if (!result.IsSuccess)
             {
-                return Answer.NotFound(endpoint is null ? NotFound(id) : Error.NotFound("webhook_delivery", $"No delivery '{deliveryId}' for webhook endpoint '{id}'."));
+                return Failure<WebhookDeliveryDto>(result.Error);
             }
-            if (!endpoint.IsActive)
-            {
-                return Answer.Problem(Error.Conflict("webhook_disabled", "The endpoint is disabled; enable it (isActive: true) before redelivering."));
-            }
-            var now = BillingClock.Truncate(clock.GetUtcNow().UtcDateTime);
-            // Sent again as it was (same body and webhook-id), with a fresh retry schedule.
-            delivery.Status = WebhookDeliveryStatus.Pending;
-            delivery.Attempts = 0;
-            delivery.NextAttemptAt = now;
-            delivery.LeaseOwner = null;
-            delivery.LeaseUntil = null;
-            await db.InTransactionAsync(() => Task.FromResult((Result<int>)1), ct);
-            return Answer.Ok(WebhookDeliveryDto.From(delivery));
+            return Answer.Ok(WebhookDeliveryDto.From(result.Value));
         }).WithSummary("Send a past delivery again (same event ID and body), with a fresh retry schedule.");
 
         group.MapPost("/{id}/rotate-secret", async Task<Results<ApiOk<WebhookEndpointCreatedDto>, ApiNotFound, ApiProblem>> (string id,
-            HttpContext http, CommetDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider clock, CancellationToken ct) =>
+            HttpContext http, CommetDb db, RotateWebhookSecret rotate, CancellationToken ct) =>
         {
             // The body is optional (a bare POST rotates with the default overlap), so it is read here rather than bound.
             var body = (await Json<RotateWebhookSecretRequest>.BindAsync(http))!;
-            var check = new Check().Range("overlapHours", body.Value.OverlapHours, 0, 168);
-            if (check.Failed)
+            var result = await rotate.HandleAsync(id, body.Value, db, ct);
+            if (!result.IsSuccess)
             {
-                return Answer.Problem(check.ToError());
+                return Failure<WebhookEndpointCreatedDto>(result.Error);
             }
-            var endpoint = await db.WebhookEndpoints.FirstOrDefaultAsync(w => w.Id == id, ct);
-            if (endpoint is null)
-            {
-                return Answer.NotFound(NotFound(id));
-            }
-            var now = BillingClock.Truncate(clock.GetUtcNow().UtcDateTime);
-            var overlap = TimeSpan.FromHours(body.Value.OverlapHours ?? options.Value.RotationOverlapHours);
-            var secret = WebhookSecrets.New();
-            endpoint.PreviousSecretProtected = overlap > TimeSpan.Zero ? endpoint.SecretProtected : null;
-            endpoint.PreviousSecretExpiresAt = overlap > TimeSpan.Zero ? now + overlap : null;
-            endpoint.SecretProtected = secrets.Protect(secret);
-            endpoint.UpdatedAt = now;
-            await db.InTransactionAsync(() => Task.FromResult((Result<int>)1), ct);
-            return Answer.Ok(WebhookEndpointCreatedDto.From(endpoint, secret));
+            return Answer.Ok(result.Value);
         }).WithSummary("Replace the signing secret; the previous one keeps signing too until previousSecretExpiresAt (24 h unless overlapHours says).");
     }
 
-    private static void CheckEvents(Check check, List<string>? events, bool required)
-    {
-        if (events is null)
-        {
-            check.That(!required, "events", "events is required: a list of event names, or [\"*\"] for all.");
-            return;
-        }
-        check.That(events.Count > 0, "events", "events must name at least one event, or \"*\" for all.");
-        check.That(events.Count <= 100, "events", "events may name at most 100 events.");
-        foreach (var e in events)
-        {
-            if (e != "*" && !KnownEvents.Contains(e ?? ""))
-            {
-                check.Add("events", $"'{e}' is not an event name.");
-                break;
-            }
-        }
-    }
-
-    private static void CheckApiVersion(Check check, string? apiVersion) =>
-        check.That(apiVersion is null || (apiVersion.Length == 10 && DateOnly.TryParseExact(apiVersion, "yyyy-MM-dd", out _)), "apiVersion", "apiVersion must be a date like 2026-07-11.");
-
-    private static string JoinEvents(List<string> events) => events.Contains("*") ? "*" : string.Join(' ', events.Distinct(StringComparer.Ordinal));
+    /// <summary>A use case's error as the route declares it: 404 on its own, anything else in the error envelope.</summary>
+    private static Results<ApiOk<T>, ApiNotFound, ApiProblem> Failure<T>(Error error) =>
+        error.Status == StatusCodes.Status404NotFound ? Answer.NotFound(error) : Answer.Problem(error);
 }

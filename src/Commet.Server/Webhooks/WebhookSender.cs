@@ -118,6 +118,12 @@ public static class WebhookServices
         services.AddSingleton<WebhookTargets>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDispatcher>();
+        services.AddSingleton<CreateWebhookEndpoint>();
+        services.AddSingleton<UpdateWebhookEndpoint>();
+        services.AddSingleton<DeleteWebhookEndpoint>();
+        services.AddSingleton<SendTestWebhook>();
+        services.AddSingleton<RedeliverWebhook>();
+        services.AddSingleton<RotateWebhookSecret>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         var timeout = TimeSpan.FromSeconds(Math.Max(1, configuration.GetSection(WebhookOptions.Section).GetValue<int?>(nameof(WebhookOptions.TimeoutSeconds)) ?? 10));
         foreach (var (name, livemode) in new[] { (WebhookSender.LiveClient, true), (WebhookSender.SandboxClient, false) })

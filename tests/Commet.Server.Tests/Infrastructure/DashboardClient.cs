@@ -12,6 +12,9 @@ public sealed record DashboardPage(HttpStatusCode Status, string Html, string? L
 {
     public string Text => WebUtility.HtmlDecode(Html);
 
+    /// <summary>The answer's Content-Security-Policy header.</summary>
+    public string? Csp { get; init; }
+
     public override string ToString() => $"{(int)Status} → {Location} {Html}";
 }
 
@@ -60,7 +63,10 @@ public sealed class DashboardClient : IDisposable
 
     private async Task<DashboardPage> Read(HttpResponseMessage response)
     {
-        var page = new DashboardPage(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
+        var page = new DashboardPage(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString())
+        {
+            Csp = response.Headers.TryGetValues("Content-Security-Policy", out var csp) ? string.Join(", ", csp) : null,
+        };
         Token = new HtmlPage(response.StatusCode, page.Html).AntiforgeryToken ?? Token;
         return page;
     }

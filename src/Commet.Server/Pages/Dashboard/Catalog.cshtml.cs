@@ -45,6 +45,9 @@ public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
 
     public string? Value(string form, string field) => FailedForm == form ? Entered.GetValueOrDefault(field) : null;
 
+    /// <summary>The group's plans in the order the API gives them (first to last).</summary>
+    public IReadOnlyList<Plan> PlansIn(string groupId) => Plans.Where(p => p.PlanGroupId == groupId).OrderBy(p => p.SortOrder).ThenBy(p => p.Id).ToList();
+
     public string GroupName(string? id) => id is null ? "—" : Groups.FirstOrDefault(g => g.Id == id)?.Name ?? id;
 
     private async Task LoadAsync()
@@ -123,6 +126,29 @@ public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
 
     public async Task<IActionResult> OnPostArchiveGroupAsync(string? id) =>
         await ChangeAsync(await PlanGroups.DeleteAsync(id ?? "", Db, clock, Ct), g => g.Id, AuditActions.CatalogArchived);
+
+    /// <summary>Moves a plan one place up or down in its group: the API's reorder, with the whole group's new order.</summary>
+    public async Task<IActionResult> OnPostMovePlanAsync(string? groupId, string? planId, string? direction)
+    {
+        var group = await CatalogLookup.PlanGroupAsync(Db, groupId ?? "", Ct);
+        if (group is null)
+        {
+            return NotFound();
+        }
+        var order = (await CatalogLookup.GroupPlansAsync(Db, group.Id, Ct)).OrderBy(p => p.SortOrder).ThenBy(p => p.Id).Select(p => p.Id).ToList();
+        var at = order.IndexOf(planId ?? "");
+        if (at < 0)
+        {
+            return NotFound();
+        }
+        var to = direction == "up" ? at - 1 : at + 1;
+        if (to >= 0 && to < order.Count)
+        {
+            (order[at], order[to]) = (order[to], order[at]);
+        }
+        var result = await PlanGroups.ReorderAsync(group.Id, new ReorderPlansRequest { PlanIds = order.Cast<string?>().ToList() }, Db, clock, Ct);
+        return await ChangeAsync(result, g => g.Id, AuditActions.CatalogUpdated);
+    }
 
     public async Task<IActionResult> OnPostPackAsync(string? name, string? credits, string? price)
     {
@@ -203,39 +229,8 @@ public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>A decimal amount typed by a person ("19.99") in minor units of the organization's currency; explicit, no rounding.</summary>
-    private long? MinorUnits(Http.Check check, string field, string? typed, bool required)
-    {
-        if (string.IsNullOrWhiteSpace(typed))
-        {
-            if (required)
-            {
-                check.Add(field, $"{field} is required.");
-            }
-            return null;
-        }
-        var digits = Commet.Domain.Currency.IsKnown(Organization.Currency) ? Commet.Domain.Currency.Of(Organization.Currency).Digits : 2;
-        var parts = typed.Trim().Split('.');
-        if (parts.Length > 2 || parts[0].Length is 0 or > 12 || !parts[0].All(char.IsAsciiDigit)
-            || (parts.Length == 2 && (parts[1].Length > digits || !parts[1].All(char.IsAsciiDigit))))
-        {
-            check.Add(field, $"{field} must be an amount such as 19.99 (at most {digits} decimals).");
-            return null;
-        }
-        var fraction = parts.Length == 2 ? parts[1].PadRight(digits, '0') : new string('0', digits);
-        return long.Parse(parts[0] + fraction, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private long? MinorUnits(Http.Check check, string field, string? typed, bool required) =>
+        DashboardInput.MinorUnits(check, field, typed, required, Organization.Currency);
 
-    private static long? WholeNumber(Http.Check check, string field, string? typed)
-    {
-        if (string.IsNullOrWhiteSpace(typed))
-        {
-            return null;
-        }
-        if (!long.TryParse(typed.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value > int.MaxValue)
-        {
-            check.Add(field, $"{field} must be a whole number.");
-            return null;
-        }
-        return value;
-    }
+    private static long? WholeNumber(Http.Check check, string field, string? typed) => DashboardInput.WholeNumber(check, field, typed);
 }

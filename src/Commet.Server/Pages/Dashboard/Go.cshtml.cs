@@ -6,7 +6,7 @@ namespace Commet.Server.Pages.Dashboard;
 /// <summary>The organization picker's target (a GET form, so it works without JavaScript): the same section in the chosen organization.</summary>
 public sealed class GoModel : DashboardAccountPageModel
 {
-    private static readonly string[] Sections = ["", "customers", "developers", "members", "audit"];
+    private static readonly string[] Sections = ["", "customers", "developers", "members", "audit", "webhooks", "settings", "transactions"];
 
     public IActionResult OnGet(string? org, string? mode, string? section)
     {

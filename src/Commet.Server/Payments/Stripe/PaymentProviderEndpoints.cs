@@ -40,38 +40,9 @@ public static class PaymentProviderEndpoints
         }).WithSummary("The payment provider of this organization and mode: Stripe (its key's last 4 and account) or the built-in sandbox provider.");
 
         group.MapPut("", async Task<Results<ApiOk<PaymentProviderDto>, ApiProblem>> (Json<PaymentProviderRequest> body, CommetDb db, ApiCaller caller,
-            PaymentProviders providers, HostedLinks links, BillingClock clock, HttpRequest request, CancellationToken ct) =>
+            PaymentProviders providers, ConnectPaymentProvider connect, HostedLinks links, HttpRequest request, CancellationToken ct) =>
         {
-            var r = body.Value;
-            var check = new Check().Required("provider", r.Provider, 20).Required("secretKey", r.SecretKey, 255).Required("webhookSecret", r.WebhookSecret, 255);
-            if (r.Provider is { Length: > 0 } p && p != PaymentProviders.Stripe)
-            {
-                check.Add("provider", "The only provider that can be connected is \"stripe\".");
-            }
-            if (r.SecretKey is { Length: > 0 } key)
-            {
-                var keyMode = PaymentProviders.KeyMode(key);
-                if (keyMode is null)
-                {
-                    check.Add("secretKey", "Use a Stripe secret key (sk_test_… or sk_live_…).");
-                }
-                else if (keyMode != caller.Livemode)
-                {
-                    check.Add("secretKey", caller.Livemode
-                        ? "A live API key takes a live Stripe key (sk_live_…); test keys belong to sandbox mode."
-                        : "A sandbox API key takes a Stripe test key (sk_test_…); live keys belong to live mode.");
-                }
-            }
-            if (r.WebhookSecret is { Length: > 0 } secret && !secret.StartsWith("whsec_", StringComparison.Ordinal))
-            {
-                check.Add("webhookSecret", "Use the webhook endpoint's signing secret (whsec_…).");
-            }
-            if (check.Failed)
-            {
-                return Answer.Problem(check.ToError());
-            }
-            var tenant = new Tenant(caller.OrganizationId, caller.Livemode);
-            var connected = await providers.ConnectAsync(db, tenant, r.SecretKey!, r.WebhookSecret!, clock.RealNow, ct);
+            var connected = await connect.HandleAsync(body.Value, db, caller, ct);
             if (!connected.IsSuccess)
             {
                 return Answer.Problem(connected.Error);
@@ -81,7 +52,7 @@ public static class PaymentProviderEndpoints
         }).WithSummary("Connect the organization's own Stripe account in this mode (sk_test_ in sandbox, sk_live_ in live). The key is checked with Stripe and stored encrypted.");
     }
 
-    private static PaymentProviderDto Describe(StripeConnection? c, string organizationId, bool livemode, string baseUrl) => c is null
+    public static PaymentProviderDto Describe(StripeConnection? c, string organizationId, bool livemode, string baseUrl) => c is null
         ? new PaymentProviderDto(livemode ? "none" : "commet", null, null, livemode, !livemode, "default", null)
         : new PaymentProviderDto(PaymentProviders.Stripe, c.KeyLast4, c.AccountId.Length > 0 ? c.AccountId : null, livemode, true,
             c.FromOperatorSettings ? "operator" : "api", StripeWebhookEndpoints.UrlFor(baseUrl, organizationId, livemode));
