@@ -86,6 +86,11 @@ public abstract class QuotaTests<TServer>(TServer server) : IClassFixture<TServe
             Assert.Contains("11 of 10 projects in use", usage.Html, StringComparison.Ordinal);
         }
 
+        // The upcoming invoice shows the same 5300 (below) before the renewal, and asking twice changes nothing.
+        var upcoming = await api.GetJson($"/api/v1/subscriptions/{id}/upcoming-invoice").Ok();
+        var upcomingAgain = await api.GetJson($"/api/v1/subscriptions/{id}/upcoming-invoice").Ok();
+        Assert.Equal((5300L, 5300L), (upcoming["total"]!.GetValue<long>(), upcomingAgain["total"]!.GetValue<long>()));
+
         await api.RunUntil(Utc(2027, 5, 1));
 
         await using (var db = t.Db())
