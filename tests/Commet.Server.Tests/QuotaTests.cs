@@ -140,6 +140,8 @@ public abstract class QuotaTests<TServer>(TServer server) : IClassFixture<TServe
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "quota_exceeded"), (refused.Status, refused.ErrorCode));
         var access = await api.GetJson("/api/v1/feature-access/projects?customerId=qa").Ok();
         Assert.Equal((false, "quota_exceeded"), (access["allowed"]!.GetValue<bool>(), access.Str("reason")));
+        var check = await api.PostJson("/api/v1/usage/check", new { customerId = "qa", featureCode = "projects", quantity = 1 }).Ok();
+        Assert.Equal((false, 5m, "quota_exceeded"), (check["allowed"]!.GetValue<bool>(), check["current"]!.GetValue<decimal>(), check.Str("reason")));
         // Down and up again within April: no second event.
         await api.PutJson("/api/v1/usage/quota", new { customerId = "qa", featureCode = "projects", count = 1 }).Ok();
         await api.PutJson("/api/v1/usage/quota", new { customerId = "qa", featureCode = "projects", count = 5 }).Ok();
