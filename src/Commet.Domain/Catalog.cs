@@ -13,7 +13,10 @@ public static partial class FeatureTypes
     public const string Boolean = "boolean";
     public const string Usage = "usage";
     public const string Seats = "seats";
-    public static readonly string[] All = [Boolean, Usage, Seats];
+
+    /// <summary>A durable count set per customer (add, remove, set), billed like seats.</summary>
+    public const string Quota = "quota";
+    public static readonly string[] All = [Boolean, Usage, Seats, Quota];
 }
 
 public static class ConsumptionModels

@@ -147,6 +147,7 @@ v1.MapCatalog();
 v1.MapSubscriptions();
 v1.MapUsage();
 v1.MapAiModelRates();
+v1.MapQuota();
 v1.MapInvoices();
 v1.MapTransactions();
 v1.MapPayments();

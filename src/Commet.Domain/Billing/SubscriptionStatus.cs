@@ -49,6 +49,7 @@ public static class LineTypes
     public const string PlanBase = "plan_base";
     public const string FeatureOverage = "feature_overage";
     public const string FeatureSeats = "feature_seats";
+    public const string FeatureQuota = "feature_quota";
     public const string Credit = "credit";
     public const string BalanceOverage = "balance_overage";
     public const string AddonBase = "addon_base";

@@ -129,7 +129,10 @@ public sealed class LedgerEntry : ITenantOwned
     public DateTime At { get; set; }
 }
 
-/// <summary>Seats of one seat feature on one subscription.</summary>
+/// <summary>
+/// Seats of one seat feature on one subscription, or the balance of one quota feature (a quota is billed like seats,
+/// so it shares their row: the count, what the period paid for, and the quota's own true-up and alert marks).
+/// </summary>
 public sealed class SeatBalance
 {
     public required string SubscriptionId { get; set; }
@@ -144,6 +147,21 @@ public sealed class SeatBalance
     /// </summary>
     public long PaidThrough { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Quota only: what raising the quota above what the period paid for costs, pro rata for the rest of the period
+    /// (minor units of the subscription's currency), billed as a <c>true_up</c> line on the next recurring invoice.
+    /// </summary>
+    public long PendingTrueUp { get; set; }
+
+    /// <summary>Quota only: the units <see cref="PendingTrueUp"/> is for.</summary>
+    public long PendingTrueUpUnits { get; set; }
+
+    /// <summary>Quota only: the start of the period whose <c>quota.threshold_reached</c> was sent (once per period).</summary>
+    public DateTime? ThresholdPeriodStart { get; set; }
+
+    /// <summary>Quota only: the start of the period whose <c>quota.exceeded</c> was sent (once per period).</summary>
+    public DateTime? ExceededPeriodStart { get; set; }
 }
 
 public sealed class SeatEvent : ITenantOwned
@@ -158,4 +176,7 @@ public sealed class SeatEvent : ITenantOwned
     public long NewBalance { get; set; }
     public DateTime Ts { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Quota changes: the caller's <c>idempotencyKey</c>; a repeat answers this change again instead of applying twice.</summary>
+    public string? IdempotencyKey { get; set; }
 }

@@ -45,8 +45,6 @@ public sealed class UpdateFeatureRequest
 /// <summary>The organization's feature catalog: what plans and add-ons grant, named by a stable code.</summary>
 public static class Features
 {
-    public const string Quota = "quota";
-
     public static async Task<Result<Feature>> CreateAsync(CreateFeatureRequest r, CommetDb db, ApiCaller caller, TimeProvider clock, CancellationToken ct)
     {
         var check = new Check().Required("name", r.Name);
@@ -54,14 +52,7 @@ public static class Features
         {
             check.Add("code", "code is required: 1 to 100 lowercase letters, digits or underscores (for example api_calls).");
         }
-        if (r.Type == Quota)
-        {
-            check.Add("type", "quota features are not supported yet; use usage or seats.");
-        }
-        else
-        {
-            check.OneOf("type", r.Type, FeatureTypes.All, required: true);
-        }
+        check.OneOf("type", r.Type, FeatureTypes.All, required: true);
         check.MaxLength("description", r.Description, CatalogRules.MaxDescription).MaxLength("unitName", r.UnitName, 100);
         CheckUnitName(check, r.Type, r.UnitName);
         if (check.Failed)

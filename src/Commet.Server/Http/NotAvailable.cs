@@ -11,9 +11,6 @@ public static class NotAvailable
         ("GET", "/payouts", "Payouts"), ("POST", "/payouts", "Payouts"),
         ("POST", "/payouts/bank-accounts", "Payouts"), ("POST", "/payouts/verification", "Payouts"),
         ("POST", "/claim-link", "Claim links"),
-        ("GET", "/usage/quota", "Quota features"), ("POST", "/usage/quota", "Quota features"),
-        ("PUT", "/usage/quota", "Quota features"), ("DELETE", "/usage/quota", "Quota features"),
-        ("GET", "/usage/quota/all", "Quota features"),
     ];
 
     public static void MapNotAvailable(this IEndpointRouteBuilder api)

@@ -72,6 +72,8 @@ public abstract partial class CommetDb
             e.ToTable("seat_events");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.SubscriptionId, x.FeatureCode });
+            e.Property(x => x.IdempotencyKey).HasMaxLength(255);
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
             Tenant(e);
         });
     }

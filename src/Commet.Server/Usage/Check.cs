@@ -68,6 +68,16 @@ public sealed class CheckUsage
             return Error.Forbidden("feature_not_in_plan", $"The customer's plan does not include '{r.FeatureCode}'.");
         }
         var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
+        if (pf.Feature.Type == FeatureTypes.Quota)
+        {
+            // A quota: would raising its balance by the quantity be allowed (docs/quota.md)?
+            var balance = await scope.Db.SeatBalances.AsNoTracking().FirstOrDefaultAsync(b => b.SubscriptionId == s.Id && b.FeatureId == pf.FeatureId, ct);
+            var quota = ReadQuotas.Of(pf, balance, (await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct)).IncludedAt(pf, s, scope.Now));
+            var fits = pf.Unlimited || TrackUsage.OverageAllowed(plan, s, pf) || quota.Current + quantity <= quota.Included;
+            return new UsageCheckDto(fits, model, pf.Feature.Code, quantity, quota.Current, quota.Remaining, pf.Unlimited, quota.Included, pf.OverageEnabled,
+                pf.OverageEnabled ? pf.OverageUnitPrice : null, null, null, null, null, null, null, null, null, null, null,
+                fits ? null : "quota_exceeded", fits ? null : "The plan's quota allows no more.");
+        }
         var (windowStart, _) = Consumption.Window(s, scope.Now);
         if (model != ConsumptionModels.Metered && InputLimits.CheckCost("quantity", model, pf, quantity, 0) is { } tooLarge)
         {

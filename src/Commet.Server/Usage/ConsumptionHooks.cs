@@ -71,6 +71,7 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             // AI calls per model, for information: they were paid from the balance or credits as they happened.
             await AiUsageLines.AddAsync(scope, s, plan, invoice, endedStart, endedEnd, ct);
         }
+        await AddQuotaTrueUpAsync(scope, s, plan, invoice, ct);
 
         if (model == ConsumptionModels.Balance)
         {
@@ -109,7 +110,8 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             return;
         }
         var currency = Currency.Of(s.Currency);
-        var seatFeatures = plan.Features.Where(f => f.Feature?.Type == FeatureTypes.Seats && !f.Unlimited && f.OverageUnitPrice > 0).ToList();
+        // Seats and quotas alike: what is in use beyond the included quantity, for the period that starts now.
+        var seatFeatures = plan.Features.Where(f => f.Feature?.Type is FeatureTypes.Seats or FeatureTypes.Quota && !f.Unlimited && f.OverageUnitPrice > 0).ToList();
         if (seatFeatures.Count == 0)
         {
             return;
@@ -140,7 +142,7 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             var amount = Money.FromRate(pf.BilledOverage(s.Currency), extra, currency);
             invoice.AddLine(new InvoiceLine
             {
-                LineType = LineTypes.FeatureSeats,
+                LineType = pf.Feature!.Type == FeatureTypes.Quota ? LineTypes.FeatureQuota : LineTypes.FeatureSeats,
                 FeatureName = pf.Feature!.Name,
                 Description = $"{extra} × {pf.Feature.Name} beyond the {includedSeats:N0} included",
                 Quantity = extra,
@@ -152,6 +154,45 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
                 OverageAmount = extra,
                 ChargeType = "advance",
             });
+        }
+    }
+
+    /// <summary>
+    /// The true-up of the quotas raised during the period being billed (see <see cref="ChangeQuota"/>): one
+    /// <c>feature_quota</c> line per quota with what its raises cost pro rata, then cleared — unless this is a preview.
+    /// </summary>
+    private static async Task AddQuotaTrueUpAsync(BillingScope scope, Subscription s, Plan plan, Invoice invoice, CancellationToken ct)
+    {
+        var quotas = plan.Features.Where(f => f.Feature?.Type == FeatureTypes.Quota).ToList();
+        if (quotas.Count == 0)
+        {
+            return;
+        }
+        var query = scope.Db.SeatBalances.Where(b => b.SubscriptionId == s.Id && b.PendingTrueUp > 0);
+        var pending = await (scope.Preview ? query.AsNoTracking() : query).ToListAsync(ct);
+        foreach (var pf in quotas)
+        {
+            var balance = pending.FirstOrDefault(b => b.FeatureId == pf.FeatureId);
+            if (balance is null)
+            {
+                continue;
+            }
+            invoice.AddLine(new InvoiceLine
+            {
+                LineType = LineTypes.FeatureQuota,
+                FeatureName = pf.Feature!.Name,
+                Description = $"{balance.PendingTrueUpUnits} × {pf.Feature.Name} added during the period (pro rata)",
+                Quantity = balance.PendingTrueUpUnits,
+                UnitAmount = pf.BilledOverage(s.Currency),
+                UnitAmountIsRate = true,
+                Amount = balance.PendingTrueUp,
+                ChargeType = "true_up",
+            });
+            if (!scope.Preview)
+            {
+                balance.PendingTrueUp = 0;
+                balance.PendingTrueUpUnits = 0;
+            }
         }
     }
 
@@ -202,7 +243,7 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
             {
                 FeatureTypes.Usage => new UsageDto(counters.GetValueOrDefault(pf.FeatureId), included,
                     Math.Max(0, counters.GetValueOrDefault(pf.FeatureId) - included), pf.OverageEnabled ? pf.BilledOverage(s.Currency) : null),
-                FeatureTypes.Seats => new UsageDto(seats.GetValueOrDefault(pf.FeatureId), included,
+                FeatureTypes.Seats or FeatureTypes.Quota => new UsageDto(seats.GetValueOrDefault(pf.FeatureId), included,
                     Math.Max(0, seats.GetValueOrDefault(pf.FeatureId) - included), pf.OverageEnabled ? pf.BilledOverage(s.Currency) : null),
                 _ => null,
             };

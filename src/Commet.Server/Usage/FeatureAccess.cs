@@ -71,6 +71,17 @@ public sealed class ListFeatureAccess
                     extra, pf.OverageEnabled ? pf.BilledOverage(s.Currency) : null, pf.Unlimited, pf.OverageEnabled, extra,
                     canUse ? !pf.Unlimited && seats >= included : null, allowed ? null : "seat_limit_exceeded", livemode);
             }
+            case FeatureTypes.Quota:
+            {
+                var balance = await scope.Db.SeatBalances.AsNoTracking().FirstOrDefaultAsync(b => b.SubscriptionId == s.Id && b.FeatureId == pf.FeatureId, ct);
+                var q = ReadQuotas.Of(pf, balance, await IncludedAsync());
+                var quotaOverage = TrackUsage.OverageAllowed(plan, s, pf);
+                // Allowed while one more unit can be added: below the included quantity, or beyond it with overage.
+                var allowed = pf.Unlimited || quotaOverage || q.Current < q.Included;
+                return new FeatureAccessDto(f.Code, f.Name, f.Type, allowed, true, q.Current, q.Included, q.Remaining,
+                    Math.Max(0, q.Current - q.Included), pf.OverageEnabled ? pf.OverageUnitPrice : null, pf.Unlimited, pf.OverageEnabled, q.BilledQuantity,
+                    canUse ? !pf.Unlimited && quotaOverage && q.Current >= q.Included : null, allowed ? null : "quota_exceeded", livemode);
+            }
         }
         var model = plan.ConsumptionModel ?? ConsumptionModels.Metered;
         if (model == ConsumptionModels.Credits)

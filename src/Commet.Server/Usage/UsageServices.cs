@@ -18,6 +18,8 @@ public static class UsageServices
         services.AddSingleton<SetUsage>();
         services.AddSingleton<ChangeSeats>();
         services.AddSingleton<SetAllSeats>();
+        services.AddSingleton<ChangeQuota>();
+        services.AddSingleton<ReadQuotas>();
         services.AddSingleton<ListFeatureAccess>();
         services.AddSingleton<GetFeatureAccess>();
         services.AddSingleton<PurchaseCharges>();

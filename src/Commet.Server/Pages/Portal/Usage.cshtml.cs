@@ -20,7 +20,7 @@ public sealed record ModelBreakdown(string Feature, bool Credits, IReadOnlyList<
 
 /// <summary>
 /// Usage across every feature of the plan, as the API's subscription read-out reports it: meters for metered
-/// features and seats, plan and purchased credits, balance, included features, and a per-day chart of this
+/// features, seats and quotas, plan and purchased credits, balance, included features, and a per-day chart of this
 /// month for metered features (server-drawn SVG, no script).
 /// </summary>
 public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
@@ -66,7 +66,7 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
             var usage = byCode.GetValueOrDefault(feature.Code)?.Usage;
             var used = usage?.Current ?? 0;
             var unit = Unit(feature);
-            var verb = feature.Type == FeatureTypes.Seats ? T["Usage.InUse"] : T["Usage.Used"];
+            var verb = feature.Type is FeatureTypes.Seats or FeatureTypes.Quota ? T["Usage.InUse"] : T["Usage.Used"];
             if (Plan!.ConsumptionModel is ConsumptionModels.Credits or ConsumptionModels.Balance && feature.Type == FeatureTypes.Usage)
             {
                 var cost = f.PricingMode == CatalogRules.PricingModeAiModel ? T["Usage.PricedByModel"]
@@ -89,7 +89,7 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
                 var overCost = Money.FromRate(f.BilledOverage(s.Currency), over, currency);
                 note = T["Usage.Over", ("over", PortalFormat.Quantity(over)), ("cost", Portal.Money(overCost.MinorUnits)), ("price", PortalFormat.Rate(f.BilledOverage(s.Currency), s.Currency))];
             }
-            else if (used >= included && !f.OverageEnabled && feature.Type == FeatureTypes.Usage)
+            else if (used >= included && !f.OverageEnabled && feature.Type is FeatureTypes.Usage or FeatureTypes.Quota)
             {
                 note = T["Usage.Limit"];
             }

@@ -2375,8 +2375,20 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<long>("Current")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("ExceededPeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("PaidThrough")
                         .HasColumnType("bigint");
+
+                    b.Property<long>("PendingTrueUp")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PendingTrueUpUnits")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ThresholdPeriodStart")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2402,6 +2414,10 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
 
@@ -2426,6 +2442,10 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("SubscriptionId", "FeatureCode");
+
+                    b.HasIndex("OrganizationId", "Livemode", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.ToTable("seat_events", (string)null);
                 });

@@ -2366,8 +2366,20 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.Property<long>("Current")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ExceededPeriodStart")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("PaidThrough")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long>("PendingTrueUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PendingTrueUpUnits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ThresholdPeriodStart")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -2391,6 +2403,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
                     b.Property<string>("FeatureCode")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Livemode")
@@ -2417,6 +2433,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("SubscriptionId", "FeatureCode");
+
+                    b.HasIndex("OrganizationId", "Livemode", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.ToTable("seat_events", (string)null);
                 });
