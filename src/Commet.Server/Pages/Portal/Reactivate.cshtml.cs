@@ -89,7 +89,7 @@ public sealed class ReactivateModel(PortalActions actions) : PortalPageModel
         }
         // The checks ReactivateSubscription makes when it redeems the code, without redeeming it. The old discount ended
         // with the cancellation, so none is in force for the restart.
-        var quoted = await PromoCodes.QuoteAsync(Portal.Scope, s.CustomerId, s.Currency, null, Promo, Plan.Id, Price.BillingInterval, Ct);
+        var quoted = await PortalCharges.QuotePromoAsync(Portal, Promo, s.Currency, Plan.Id, Price, Ct);
         if (!quoted.IsSuccess)
         {
             PromoProblem = PortalMessages.For(quoted.Error);
@@ -101,8 +101,8 @@ public sealed class ReactivateModel(PortalActions actions) : PortalPageModel
             }
             return null;
         }
-        Promo = quoted.Value.Code;
-        Discount = SubscriptionDiscounts.AmountOff(quoted.Value.DiscountType, quoted.Value.DiscountValue, Price.Price, s.Currency);
+        Promo = quoted.Value.Code.Code;
+        Discount = quoted.Value.Off;
         return null;
     }
 }

@@ -1,4 +1,3 @@
-using Commet.Domain.Billing;
 using Commet.Server.Catalog;
 using Commet.Server.Payments;
 using Commet.Server.Portal;
@@ -72,7 +71,8 @@ public sealed class StartModel(PortalActions actions) : PortalPageModel
         {
             return NotFound();
         }
-        Preview = await PortalCharges.PreviewAsync(Portal, Intent, Ct);
+        // The price before any code; the code's discount is worked out below (and by PortalCharges for the card step).
+        Preview = await PortalCharges.PreviewAsync(Portal, Intent with { PromoCode = null }, Ct);
         if (Preview is null)
         {
             return NotFound();
@@ -92,7 +92,7 @@ public sealed class StartModel(PortalActions actions) : PortalPageModel
             return null;
         }
         // The checks CreateSubscription makes when it redeems the code, without redeeming it.
-        var quoted = await PromoCodes.QuoteAsync(Portal.Scope, Portal.Customer.Id, Preview.Currency, null, Promo, target!.Id, price.BillingInterval, Ct);
+        var quoted = await PortalCharges.QuotePromoAsync(Portal, Promo, Preview.Currency, target!.Id, price, Ct);
         if (!quoted.IsSuccess)
         {
             PromoProblem = PortalMessages.For(quoted.Error);
@@ -104,11 +104,11 @@ public sealed class StartModel(PortalActions actions) : PortalPageModel
             }
             return null;
         }
-        Promo = quoted.Value.Code;
+        Promo = quoted.Value.Code.Code;
         if (!Trial)
         {
             // The first invoice is the plan's price for the first period; the discount comes off it (never below zero).
-            Discount = SubscriptionDiscounts.AmountOff(quoted.Value.DiscountType, quoted.Value.DiscountValue, FullAmount, Preview.Currency);
+            Discount = quoted.Value.Off;
             Preview = Preview with { AmountNow = FullAmount - Discount.Value };
         }
         return null;
