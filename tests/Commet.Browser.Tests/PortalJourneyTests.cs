@@ -583,4 +583,32 @@ public sealed partial class PortalJourneyTests(BrowserFixture fixture)
         await SeeAsync(j.Page, "$49.00 per month");
         await j.ShotAsync("started");
     }
+
+    [Fact]
+    public async Task NoSubscription_StartsOneWithAPromoCode_AndPaysTheDiscountedAmountOnTheCardStep()
+    {
+        var t = await TenantAsync(Server, "Acme Analytics");
+        await GroupOfBasicAndPro(t.Api);
+        await t.Api.PostJson("/api/v1/promo-codes", new { code = "WELCOME20", discountType = "percentage", discountValue = 2000 }).Ok();
+        await t.Api.Customer("np", card: null);
+        await using var j = await fixture.StartAsync("start-promo");
+        await j.GotoAsync(await LinkAsync(t, "np"));
+
+        await Link(j.Page, "Choose Pro").ClickAsync();
+        await j.Page.GetByLabel("Promo code").FillAsync("welcome20");
+        await Button(j.Page, "Apply").ClickAsync();
+
+        // Pro $49.00; 20 % = 4900 × 2000 / 10000 = 980 → $9.80 off → $39.20 today, on the card step too.
+        await SeeAsync(j.Page, "Discount (WELCOME20)");
+        await SeeAsync(j.Page, "−$9.80");
+        await j.AccessibleAsync();
+        await j.ShotAsync("start-promo-preview");
+        await Button(j.Page, "Subscribe and pay $39.20").ClickAsync();
+        await FillCardAsync(j.Page, "4242 4242 4242 4242");
+        await Button(j.Page, "Save card and pay $39.20").ClickAsync();
+
+        await SeeAsync(j.Page, "Your subscription has started.");
+        await Link(j.Page, "Invoices").ClickAsync();
+        await Assertions.Expect(j.Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "INV-000001" })).ToContainTextAsync("$39.20");
+    }
 }

@@ -173,7 +173,7 @@ public sealed partial class PortalLanguageJourneyTests(BrowserFixture fixture)
     [GeneratedRegex(@"\{[^{}]*(\{[^{}]*\}[^{}]*)*\}")]
     private static partial Regex ArgumentPattern();
 
-    [GeneratedRegex(@"\b(Layout|Nav|Footer|Overview|Usage|Plans?|Invoices?|Table|Status|InvoiceType|InvoiceStatus|Interval|Card|Change|Cancel|Details|Purchases|Confirm|Balance|Charge|Error|Notice|Reason|Recover|Reactivate|Start|PaymentMethod|Ended|Format|Form)\.[A-Z][A-Za-z.]*")]
+    [GeneratedRegex(@"\b(Layout|Nav|Footer|Overview|Usage|Plans?|Invoices?|InvoiceLine|Promo|Table|Status|InvoiceType|InvoiceStatus|Interval|Card|Change|Cancel|Details|Purchases|Confirm|Balance|Charge|Error|Notice|Reason|Recover|Reactivate|Start|PaymentMethod|Ended|Format|Form)\.[A-Z][A-Za-z.]*")]
     private static partial Regex KeyPattern();
 
     [GeneratedRegex(@"\[[^\[\]]*\]")]

@@ -48,14 +48,102 @@ public abstract class PortalTimeZoneTests<TServer>(TServer server) : IClassFixtu
         using (var document = PdfDocument.Open(pdf))
         {
             var text = string.Join("\n", document.GetPages().Select(p => p.Text));
-            // Issued and due on 28 February for Ann (the line's own description, written by the engine, keeps UTC dates).
+            // Issued and due on 28 February for Ann; the plan's line tells its period in her zone too.
             Assert.Contains("Feb 28, 2027", text, StringComparison.Ordinal);
+            Assert.Contains("Pro (Feb 28, 2027 – Mar 31, 2027)", text, StringComparison.Ordinal);
         }
 
-        // The daily chart is counted per UTC day (the stored granularity), and says so to a customer elsewhere.
+        // The daily chart's days are Ann's: the 42 calls tracked at 1 March 00:00 UTC were made on her 28 February.
         var usage = WebUtility.HtmlDecode((await ann.GetAsync("/portal/usage")).Html);
         Assert.Contains("<svg class=\"chart\"", usage, StringComparison.Ordinal);
-        Assert.Contains("Daily totals are counted by UTC day", usage, StringComparison.Ordinal);
+        Assert.Contains("Days run from midnight to midnight in your time zone (America/Los_Angeles).", usage, StringComparison.Ordinal);
+        Assert.Equal(42m, DayTotal(usage, "Feb 28"));
+        Assert.Equal(42m, DailyRows(usage).Sum(r => r.Total));
+    }
+
+    /// <summary>
+    /// Los Angeles (UTC−8, UTC−7 from 14 March 2027): events a minute either side of her midnight, before and after the
+    /// change to daylight saving time, land on her days, not on the UTC days they were recorded in.
+    /// </summary>
+    [Fact]
+    public async Task UsageChart_CountsLosAngelesDays_AcrossDaylightSaving()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await MeteredSubscriptionAsync(api, "America/Los_Angeles");
+        // 3 March 07:59 UTC is 2 March 23:59 in LA; 08:00 UTC is 3 March 00:00 there; 23:30 UTC is 3 March 15:30.
+        await TrackAt(api, new DateTime(2027, 3, 3, 7, 59, 0, DateTimeKind.Utc), 5);
+        await TrackAt(api, new DateTime(2027, 3, 3, 8, 0, 0, DateTimeKind.Utc), 7);
+        await TrackAt(api, new DateTime(2027, 3, 3, 23, 30, 0, DateTimeKind.Utc), 11);
+        // After 14 March LA is UTC−7: 20 March 06:59 UTC is 19 March 23:59 there, 07:00 UTC is 20 March 00:00.
+        await TrackAt(api, new DateTime(2027, 3, 20, 6, 59, 0, DateTimeKind.Utc), 2);
+        await TrackAt(api, new DateTime(2027, 3, 20, 7, 0, 0, DateTimeKind.Utc), 3);
+
+        using var ann = await PortalClient.OpenAsync(server, api, "ann");
+        var usage = WebUtility.HtmlDecode((await ann.GetAsync("/portal/usage")).Html);
+        // Per LA day: 2 March 5; 3 March 7 + 11 = 18 (UTC days would have given 3 March 5 + 7 + 11 = 23 and 2 March 0);
+        // 19 March 2; 20 March 3; the days between are empty. The month's total is 5 + 18 + 2 + 3 = 28.
+        Assert.Equal(5m, DayTotal(usage, "Mar 2"));
+        Assert.Equal(18m, DayTotal(usage, "Mar 3"));
+        Assert.Equal(0m, DayTotal(usage, "Mar 4"));
+        Assert.Equal(2m, DayTotal(usage, "Mar 19"));
+        Assert.Equal(3m, DayTotal(usage, "Mar 20"));
+        Assert.Equal(28m, DailyRows(usage).Sum(r => r.Total));
+    }
+
+    /// <summary>Tokyo (UTC+9, no daylight saving): its midnight is 15:00 UTC the day before.</summary>
+    [Fact]
+    public async Task UsageChart_CountsTokyoDays()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await MeteredSubscriptionAsync(api, "Asia/Tokyo");
+        // 4 March 14:59 UTC is 4 March 23:59 in Tokyo; 15:00 UTC is 5 March 00:00; 5 March 02:00 UTC is 5 March 11:00.
+        await TrackAt(api, new DateTime(2027, 3, 4, 14, 59, 0, DateTimeKind.Utc), 4);
+        await TrackAt(api, new DateTime(2027, 3, 4, 15, 0, 0, DateTimeKind.Utc), 6);
+        await TrackAt(api, new DateTime(2027, 3, 5, 2, 0, 0, DateTimeKind.Utc), 10);
+
+        using var ann = await PortalClient.OpenAsync(server, api, "ann");
+        var usage = WebUtility.HtmlDecode((await ann.GetAsync("/portal/usage")).Html);
+        // Tokyo days: 4 March 4; 5 March 6 + 10 = 16 (UTC days would have given 4 March 4 + 6 = 10 and 5 March 10).
+        Assert.Equal(4m, DayTotal(usage, "Mar 4"));
+        Assert.Equal(16m, DayTotal(usage, "Mar 5"));
+        Assert.Equal(0m, DayTotal(usage, "Mar 3"));
+        Assert.Equal(20m, DailyRows(usage).Sum(r => r.Total));
+        // The month starts at 1 March 00:00 UTC, which is 1 March 09:00 in Tokyo: the first bar is her 1 March.
+        Assert.Equal("Mar 1", DailyRows(usage)[0].Day);
+    }
+
+    /// <summary>Ann, in <paramref name="zone"/>, on Pro (1,000 calls included) from 1 March 2027 00:00 UTC.</summary>
+    private static async Task MeteredSubscriptionAsync(HttpClient api, string zone)
+    {
+        await api.SetClock(Utc(2027, 3, 1));
+        await api.Plan("pro", 4900);
+        await api.PostJson("/api/v1/features/manage", new { code = "api_calls", name = "API calls", type = "usage", unitName = "call" }).Ok();
+        await api.PostJson("/api/v1/plans/pro/features", new { featureId = "api_calls", includedAmount = 1000 }).Ok();
+        await api.Customer("ann");
+        await api.PutJson("/api/v1/customers/ann", new { timezone = zone }).Ok();
+        await api.Subscribe("ann", "pro");
+    }
+
+    /// <summary>Moves the clock to <paramref name="at"/> and tracks <paramref name="value"/> calls then (they arrive then).</summary>
+    private static async Task TrackAt(HttpClient api, DateTime at, int value)
+    {
+        await api.SetClock(at);
+        await api.PostJson("/api/v1/usage/events", new { customerId = "ann", feature = "api_calls", value }).Ok();
+    }
+
+    /// <summary>The rows of the chart's "Daily numbers" table: day as shown, and its total.</summary>
+    private static List<(string Day, decimal Total)> DailyRows(string html) =>
+        System.Text.RegularExpressions.Regex.Matches(html, "<tr><td>([^<]+)</td><td class=\"num\">([0-9,.]+)</td></tr>")
+            .Select(m => (m.Groups[1].Value, decimal.Parse(m.Groups[2].Value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+
+    private static decimal DayTotal(string html, string day)
+    {
+        var rows = DailyRows(html).Where(r => r.Day == day).ToList();
+        Assert.True(rows.Count == 1, $"Expected one row for {day} in the daily table; found {rows.Count}.");
+        return rows[0].Total;
     }
 }
 

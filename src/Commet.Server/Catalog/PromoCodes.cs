@@ -279,7 +279,17 @@ public static partial class PromoCodes
     }
 
     /// <summary>The terms a code would give <paramref name="s"/> moving to <paramref name="planId"/> (for a preview: nothing is redeemed).</summary>
-    public static async Task<Result<PromoCode>> QuoteAsync(BillingScope scope, Subscription s, string code, string planId, string? interval, CancellationToken ct)
+    public static Task<Result<PromoCode>> QuoteAsync(BillingScope scope, Subscription s, string code, string planId, string? interval, CancellationToken ct) =>
+        QuoteAsync(scope, s.CustomerId, s.Currency, s.DiscountType is null ? null : s.DiscountName ?? "", code, planId, interval, ct);
+
+    /// <summary>
+    /// The terms a code would give customer <paramref name="customerId"/> on <paramref name="planId"/> billed in
+    /// <paramref name="currency"/>, with the same checks in the same order as <see cref="RedeemAsync"/> (for a preview:
+    /// nothing is redeemed). <paramref name="discountInForce"/>: the name of a discount the subscription keeps (null when
+    /// none, as for a subscription being started or restarted).
+    /// </summary>
+    public static async Task<Result<PromoCode>> QuoteAsync(BillingScope scope, string customerId, string currency, string? discountInForce, string code,
+        string planId, string? interval, CancellationToken ct)
     {
         var promo = await FindByCodeAsync(scope.Db, code, ct);
         if (promo is null)
@@ -290,15 +300,15 @@ public static partial class PromoCodes
         {
             return new Error("promo_code_plan_not_eligible", "A promo code cannot be used on a free plan.", 400, "invalid_request_error", "promoCode");
         }
-        if (promo.Refusal(planId, interval, s.Currency, scope.Now) is { } refused)
+        if (promo.Refusal(planId, interval, currency, scope.Now) is { } refused)
         {
             return refused;
         }
-        if (s.DiscountType is not null)
+        if (discountInForce is not null)
         {
-            return PromoCodeErrors.DiscountActive(s.DiscountName ?? "");
+            return PromoCodeErrors.DiscountActive(discountInForce);
         }
-        if (await scope.Db.PromoRedemptions.AnyAsync(x => x.PromoCodeId == promo.Id && x.CustomerId == s.CustomerId, ct))
+        if (await scope.Db.PromoRedemptions.AnyAsync(x => x.PromoCodeId == promo.Id && x.CustomerId == customerId, ct))
         {
             return PromoCodeErrors.AlreadyRedeemed(promo.Code);
         }

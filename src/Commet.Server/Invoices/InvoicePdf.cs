@@ -49,6 +49,8 @@ public static class InvoicePdf
         string Format(long minorUnits, string currency) => InvoicePdf.Format(minorUnits, currency, culture);
         string FormatRate(long rate, string currency) => InvoicePdf.FormatRate(rate, currency, culture);
         string Words(string prefix, string code) => Localization.Texts.Shared.Has(prefix + code) ? t[prefix + code] : InvoicePdf.Words(code);
+        // Lines the engine wrote are told again in the reader's language, with the period in their zone.
+        var reader = new InvoiceLineLabels.Reader(t, (start, end) => $"{Date(start)} – {Date(end)}", minor => Format(minor, invoice.Currency));
         var merchant = parties.Seller.Name ?? "";
         InvoiceFonts.EnsureInstalled();
         using var document = new PdfDocument();
@@ -139,7 +141,7 @@ public static class InvoicePdf
         TableHeader();
         foreach (var line in invoice.Lines.OrderBy(l => l.Position))
         {
-            var wrapped = Wrap(writer.Graphics, line.Description, body, DescriptionWidth);
+            var wrapped = Wrap(writer.Graphics, InvoiceLineLabels.Label(invoice, line, reader), body, DescriptionWidth);
             var height = wrapped.Count * 13 + 6;
             if (writer.Y + height > Bottom)
             {

@@ -8,7 +8,9 @@ namespace Commet.Server.Payments;
 /// start a subscription. Kept as JSON in <see cref="Domain.Billing.HostedSession.PurchaseJson"/> while the customer adds a
 /// card, then carried out with the same use case the API calls.
 /// </summary>
-public sealed record PendingPurchase(string Action, string? Id = null, long? Amount = null, string? Interval = null, string? SubscriptionId = null)
+/// <remarks><see cref="PromoCode"/>: a code the customer applied in the portal's preview of starting or reactivating.</remarks>
+public sealed record PendingPurchase(string Action, string? Id = null, long? Amount = null, string? Interval = null, string? SubscriptionId = null,
+    string? PromoCode = null)
 {
     public const string CreditPack = "credit_pack";
     public const string Topup = "topup";

@@ -58,7 +58,7 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
                 return addon.IsSuccess ? PortalOutcome.Ok("addon_on") : PortalOutcome.Failed(addon.Error);
 
             case PendingPurchase.Reactivate when s is not null:
-                var reactivated = await reactivate.HandleAsync(p.Scope, s.Id, ct);
+                var reactivated = await reactivate.HandleAsync(p.Scope, s.Id, ct, intent.PromoCode);
                 if (!reactivated.IsSuccess)
                 {
                     return PortalOutcome.Failed(reactivated.Error);
@@ -73,6 +73,7 @@ public sealed class PortalActions(ActivateAddon activateAddon, ReactivateSubscri
                     CustomerId = p.Customer.Id,
                     PlanId = intent.Id,
                     BillingInterval = intent.Interval,
+                    PromoCode = intent.PromoCode,
                 }, ct);
                 if (!created.IsSuccess)
                 {

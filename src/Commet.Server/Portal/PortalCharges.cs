@@ -62,9 +62,10 @@ public static class PortalCharges
                     return null;
                 }
                 var price = plan.IsFree ? null : Catalog.PlanGraph.PriceFor(plan, s.BillingInterval)?.In(s.Currency);
+                var reactivateOff = price is null ? 0 : await PromoOffAsync(p, intent.PromoCode, s.Currency, plan.Id, price, ct);
                 return new ChargePreview(T["Charge.Reactivate", ("plan", plan.Name)],
                     price is null ? T["Charge.ReactivateFree"] : T["Charge.ReactivatePaid", ("price", PortalFormat.Money(price.Price, s.Currency)), ("per", PortalFormat.Per(price.BillingInterval))],
-                    price?.Price ?? 0, s.Currency);
+                    (price?.Price ?? 0) - reactivateOff, s.Currency);
 
             case PendingPurchase.Start:
                 var start = await Catalog.PlanGraph.FindAsync(p.Db, intent.Id ?? "", ct);
@@ -86,12 +87,33 @@ public static class PortalCharges
                 startPrice = startPrice.In(currency)!;
                 return startPrice.TrialDays > 0
                     ? new ChargePreview(start.Name, T["Charge.StartTrial", ("days", startPrice.TrialDays), ("price", PortalFormat.Money(startPrice.Price, currency)), ("per", PortalFormat.Per(startPrice.BillingInterval))], 0, currency)
-                    : new ChargePreview(start.Name, T["Charge.StartPaid", ("price", PortalFormat.Money(startPrice.Price, currency)), ("per", PortalFormat.Per(startPrice.BillingInterval))], startPrice.Price, currency);
+                    : new ChargePreview(start.Name, T["Charge.StartPaid", ("price", PortalFormat.Money(startPrice.Price, currency)), ("per", PortalFormat.Per(startPrice.BillingInterval))],
+                        startPrice.Price - await PromoOffAsync(p, intent.PromoCode, currency, start.Id, startPrice, ct), currency);
 
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// A promo code for a subscription being started or restarted on <paramref name="planId"/> at <paramref name="price"/>:
+    /// the checks its redemption makes (nothing is redeemed), and what it takes off the first invoice (the plan's price).
+    /// </summary>
+    public static async Task<Result<(PromoCode Code, long Off)>> QuotePromoAsync(PortalContext p, string code, string currency, string planId, PlanPrice price, CancellationToken ct)
+    {
+        // A discount in force ends with a canceled subscription; a new one has none: no discount is in force for either.
+        var quoted = await Catalog.PromoCodes.QuoteAsync(p.Scope, p.Customer.Id, currency, null, code, planId, price.BillingInterval, ct);
+        if (!quoted.IsSuccess)
+        {
+            return quoted.Error;
+        }
+        return (quoted.Value, SubscriptionDiscounts.AmountOff(quoted.Value.DiscountType, quoted.Value.DiscountValue, price.Price, currency));
+    }
+
+    /// <summary>What an intent's promo code takes off now (0 without one, or when it no longer applies: the use case then refuses it).</summary>
+    private static async Task<long> PromoOffAsync(PortalContext p, string? code, string currency, string planId, PlanPrice price, CancellationToken ct) =>
+        string.IsNullOrWhiteSpace(code) ? 0
+        : await QuotePromoAsync(p, code, currency, planId, price, ct) is { IsSuccess: true } quoted ? quoted.Value.Off : 0;
 
     private static Localization.Texts T => Localization.Texts.Shared;
 }

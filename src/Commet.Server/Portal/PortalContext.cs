@@ -72,6 +72,11 @@ public sealed class PortalContext
 
     public string Money(long minor, string currency) => PortalFormat.Money(minor, currency);
 
+    /// <summary>An invoice line as this customer reads it: their language, dates in their time zone (see <see cref="Invoices.InvoiceLineLabels"/>).</summary>
+    public string LineLabel(Invoice invoice, InvoiceLine line) =>
+        Invoices.InvoiceLineLabels.Label(invoice, line, new Invoices.InvoiceLineLabels.Reader(
+            Localization.Texts.Shared.In(System.Globalization.CultureInfo.CurrentUICulture), Format.Period, minor => PortalFormat.Money(minor, invoice.Currency)));
+
     /// <summary>
     /// The subscription named by a form or URL must be the customer's own current one; anything else is
     /// answered as "not found", exactly like an ID that does not exist.

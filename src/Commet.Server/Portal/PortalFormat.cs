@@ -131,9 +131,12 @@ public sealed class PortalFormat(TimeZoneInfo zone, CultureInfo? culture = null)
 
     public static string InvoiceType(string type) => type switch
     {
-        "recurring" or "plan_change" or "credit_purchase" or "balance_topup" or "addon_activation" or "reactivation" or "adjustment" => T["InvoiceType." + type],
+        "recurring" or "plan_change" or "credit_purchase" or "balance_topup" or "addon_activation" or "reactivation" or "adjustment" or "one_time_payment" => T["InvoiceType." + type],
         _ => T["InvoiceType.other"],
     };
+
+    /// <summary>Invoice types shown as a badge beside the status (a one-off payment is not part of the subscription's billing).</summary>
+    public static bool InvoiceTypeBadge(string type) => type == "one_time_payment";
 
     public static string InvoiceStatus(string status) => status switch
     {

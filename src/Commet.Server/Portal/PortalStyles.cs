@@ -55,6 +55,7 @@ public static class PortalStyles
         + ".b-canceled,.b-free{color:#374151;background:#f9fafb;border-color:#6b7280}"
         + ".b-inv-paid{color:#14532d;background:#f0fdf4;border-color:#15803d}.b-inv-outstanding{color:#78350f;background:#fffbeb;border-color:#b45309}"
         + ".b-inv-uncollectible{color:#7f1d1d;background:#fef2f2;border-color:#b91c1c}.b-inv-void,.b-inv-draft{color:#374151;background:#f9fafb;border-color:#6b7280}"
+        + ".b-type{color:#1e3a8a;background:#eff6ff;border-color:#1d4ed8}"
         + "form.filters{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end}form.filters .field{margin:0}"
         + "ul.cards{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}ul.cards p{margin:.25rem 0}"
         + ".row-between{display:flex;justify-content:space-between;gap:.5rem;flex-wrap:wrap;align-items:center}"

@@ -18,14 +18,21 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
     /// past_due: retry the outstanding charge now (active again on success). canceled: a fresh
     /// <c>reactivation</c> invoice at today's price, charged to the saved card, with the period anchored to now.
     /// A decline changes nothing and answers <c>payment_failed</c> with a link where the customer can fix it.
+    /// <paramref name="promoCode"/> (the portal's, our addition): a code redeemed for the restarted subscription, with the
+    /// same rules as at creation; its discount is on the reactivation invoice. Only for a canceled subscription.
     /// </summary>
-    public async Task<Result<ReactivateResult>> HandleAsync(BillingScope scope, string id, CancellationToken ct) =>
+    public async Task<Result<ReactivateResult>> HandleAsync(BillingScope scope, string id, CancellationToken ct, string? promoCode = null) =>
         await scope.Db.InTransactionAsync<ReactivateResult>(async () =>
         {
             var s = await scope.Db.LockSubscriptionAsync(id, ct);
             if (s is null)
             {
                 return SubscriptionErrors.NotFound(id);
+            }
+            if (s.Status == SubscriptionStatus.PastDue && !string.IsNullOrWhiteSpace(promoCode))
+            {
+                return new Error("offer_not_applicable", "A promo code applies to restarting a canceled subscription, not to paying an overdue invoice.", 400,
+                    "invalid_request_error", "promoCode");
             }
             if (s.Status == SubscriptionStatus.PastDue)
             {
@@ -64,6 +71,10 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
             SubscriptionDiscounts.Clear(s);
             if (plan.IsFree)
             {
+                if (!string.IsNullOrWhiteSpace(promoCode))
+                {
+                    return new Error("promo_code_plan_not_eligible", "A promo code cannot be used on a free plan.", 400, "invalid_request_error", "promoCode");
+                }
                 s.StartFree(now);
                 await lifecycle.PeriodStartedAsync(scope, s, ct);
                 RecordReactivated(scope, s, null);
@@ -87,9 +98,19 @@ public sealed class ReactivateSubscription(PaymentService payments, HostedLinks 
             }
             s.PlanPriceId = price.Id;
             s.StartPeriod(now, price.BillingInterval, price.Price, price.Price);
+            if (!string.IsNullOrWhiteSpace(promoCode))
+            {
+                var redeemed = await PromoCodes.RedeemAsync(scope, s, promoCode, plan.Id, price.BillingInterval, ct);
+                if (!redeemed.IsSuccess)
+                {
+                    return redeemed.Error;
+                }
+            }
             var invoice = await InvoiceBuilder.NewAsync(scope, s.CustomerId, s.Id, InvoiceTypes.Reactivation, s.Currency, s.CurrentPeriodStart,
                 s.CurrentPeriodEnd, $"reactivation:{s.Id}:{EventRecorder.Iso(now)}", plan.Name, ct);
             invoice.AddLine(InvoiceBuilder.PlanBase(plan.Name, price.Price, s.CurrentPeriodStart, s.CurrentPeriodEnd));
+            // A code redeemed just now (the old discount ended with the cancellation): its first period is this one.
+            SubscriptionDiscounts.ApplyToPeriodInvoice(s, invoice);
             InvoiceBuilder.RecordCreated(scope, invoice);
             var outcome = await payments.ChargeInvoiceAsync(scope.Db, scope.Tenant, invoice, $"{invoice.Id}:charge", now, ct, method);
             if (!outcome.Succeeded)

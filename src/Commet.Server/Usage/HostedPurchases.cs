@@ -37,6 +37,7 @@ public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAdd
                 CustomerId = session.CustomerId,
                 PlanId = purchase.Id,
                 BillingInterval = purchase.Interval,
+                PromoCode = purchase.PromoCode,
             }, ct);
             if (!created.IsSuccess)
             {
@@ -64,7 +65,7 @@ public sealed class HostedPurchases(PurchaseCredits purchaseCredits, ActivateAdd
                 var topup = await topupBalance.HandleAsync(scope, subscriptionId, purchase.Amount, ct, minimum: 1, maximum: long.MaxValue);
                 return topup.IsSuccess ? T["Hosted.ToppedUp"] : topup.Error;
             case PendingPurchase.Reactivate:
-                var reactivated = await reactivate.HandleAsync(scope, subscriptionId, ct);
+                var reactivated = await reactivate.HandleAsync(scope, subscriptionId, ct, purchase.PromoCode);
                 if (!reactivated.IsSuccess)
                 {
                     return reactivated.Error;

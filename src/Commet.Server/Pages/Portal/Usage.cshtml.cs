@@ -128,23 +128,37 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
         {
             return [];
         }
-        var (start, end) = (Window.Start.Date, Window.End);
-        var ids = metered.Select(f => f.FeatureId).ToList();
-        var rows = await Portal.Db.UsageDaily.AsNoTracking()
-            .Where(d => d.SubscriptionId == s.Id && ids.Contains(d.FeatureId) && d.Day >= start && d.Day < end)
-            .ToListAsync(Ct);
-        // The whole month is drawn, days still to come empty, so the chart reads as "how far into the month".
-        var last = end.AddDays(-1).Date;
+        var zone = Portal.Format.Zone;
         var series = new List<DailySeries>();
+        if (zone.HasSameRules(TimeZoneInfo.Utc))
+        {
+            // The customer's days are UTC days: the stored daily totals are exactly the bars.
+            var (start, end) = (Window.Start.Date, Window.End);
+            var ids = metered.Select(f => f.FeatureId).ToList();
+            var rows = await Portal.Db.UsageDaily.AsNoTracking()
+                .Where(d => d.SubscriptionId == s.Id && ids.Contains(d.FeatureId) && d.Day >= start && d.Day < end)
+                .ToListAsync(Ct);
+            // The whole month is drawn, days still to come empty, so the chart reads as "how far into the month".
+            var last = end.AddDays(-1).Date;
+            foreach (var f in metered)
+            {
+                var byDay = rows.Where(r => r.FeatureId == f.FeatureId).GroupBy(r => r.Day.Date).ToDictionary(g => g.Key, g => g.Sum(r => r.Quantity));
+                var days = new List<(DateTime, decimal)>();
+                for (var d = start; d <= last; d = d.AddDays(1))
+                {
+                    days.Add((d, byDay.GetValueOrDefault(d)));
+                }
+                series.Add(new DailySeries(f.Feature!.Name, Unit(f.Feature), days));
+            }
+            return series;
+        }
+        // Any other zone: a UTC day's total cannot be split, so the month's events are summed per local day by the
+        // database (one grouped query per feature, a row per day back). See LocalDays.
+        var local = LocalDays.Of(Window.Start, Window.End, zone);
         foreach (var f in metered)
         {
-            var byDay = rows.Where(r => r.FeatureId == f.FeatureId).GroupBy(r => r.Day.Date).ToDictionary(g => g.Key, g => g.Sum(r => r.Quantity));
-            var days = new List<(DateTime, decimal)>();
-            for (var d = start; d <= last; d = d.AddDays(1))
-            {
-                days.Add((d, byDay.GetValueOrDefault(d)));
-            }
-            series.Add(new DailySeries(f.Feature!.Name, Unit(f.Feature), days));
+            var totals = await LocalDays.TotalsAsync(Portal.Db, s.Id, f.FeatureId, local, Window.Start, Window.End, Ct);
+            series.Add(new DailySeries(f.Feature!.Name, Unit(f.Feature), local.Days.Select((d, i) => (Day: d, Quantity: totals[i])).ToList()));
         }
         return series;
     }
