@@ -614,8 +614,10 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         Assert.Equal("W-2", link.Metadata!["order"]!.GetValue<string>());
         Assert.Contains("/pay/", link.Url!);
         Assert.NotNull(link.ExpiresAt);
+        // The page's address is signed afresh on each read, so only its form is compared.
         var got = await commet.Payments.GetAsync(link.Id);
-        Assert.Equal((link.Id, PaymentStatus.Pending, link.Url), (got.Id, got.Status, got.Url));
+        Assert.Equal((link.Id, PaymentStatus.Pending), (got.Id, got.Status));
+        Assert.Contains("/pay/", got.Url!);
 
         // A charge needs a subscription: refused before, made after.
         var noSub = await Assert.ThrowsAsync<CommetApiException>(() =>
@@ -681,7 +683,8 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         using (var http = new HttpClient())
         {
             var served = await http.GetAsync(withLogo.LogoUrl);
-            Assert.Equal(("image/png", png), (served.Content.Headers.ContentType?.MediaType, await served.Content.ReadAsByteArrayAsync()));
+            Assert.Equal("image/png", served.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(png, await served.Content.ReadAsByteArrayAsync());
         }
         var notAnImage = await Assert.ThrowsAsync<CommetApiException>(() => commet.Portal.UploadLogoAsync("not a png"u8.ToArray(), "image/png"));
         Assert.Contains(notAnImage.FieldErrors, f => f.Field == "logo");
