@@ -122,6 +122,38 @@ public sealed partial class CommetWebhookHandlers
     /// <param name="handler">The handler.</param>
     public CommetWebhookHandlers OnPaymentFailed(Func<WebhookEvent<PaymentFailedData>, HttpContext, Task> handler) => On(handler);
 
+    /// <summary>Runs <paramref name="handler"/> for <c>payment_link.canceled</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentLinkCanceled(Func<WebhookEvent<PaymentLinkCanceledData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment_link.canceled</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentLinkCanceled(Func<WebhookEvent<PaymentLinkCanceledData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment_link.completed</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentLinkCompleted(Func<WebhookEvent<PaymentLinkCompletedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment_link.completed</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentLinkCompleted(Func<WebhookEvent<PaymentLinkCompletedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment_link.created</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentLinkCreated(Func<WebhookEvent<PaymentLinkCreatedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment_link.created</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentLinkCreated(Func<WebhookEvent<PaymentLinkCreatedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment_link.failed</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentLinkFailed(Func<WebhookEvent<PaymentLinkFailedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment_link.failed</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentLinkFailed(Func<WebhookEvent<PaymentLinkFailedData>, HttpContext, Task> handler) => On(handler);
+
     /// <summary>Runs <paramref name="handler"/> for <c>payment.received</c>.</summary>
     /// <param name="handler">The handler.</param>
     public CommetWebhookHandlers OnPaymentReceived(Func<WebhookEvent<PaymentReceivedData>, Task> handler) => On(handler);

@@ -46,6 +46,8 @@ public class CommetClient
         Emails = null!;
         PaymentProvider = null!;
         Sandbox = null!;
+        PromoCodes = null!;
+        Payments = null!;
     }
 
     /// <summary>A client of Commet's hosted service with the default settings.</summary>
@@ -98,6 +100,8 @@ public class CommetClient
         Emails = new EmailsClient(pipeline);
         PaymentProvider = new PaymentProviderClient(pipeline);
         Sandbox = new SandboxClient(pipeline);
+        PromoCodes = new PromoCodesClient(pipeline);
+        Payments = new PaymentsClient(pipeline);
     }
 
     internal Pipeline? Pipeline { get; }
@@ -132,11 +136,17 @@ public class CommetClient
     /// <summary>Add-ons.</summary>
     public virtual AddonsClient Addons { get; }
 
+    /// <summary>Promo codes: discounts customers redeem when subscribing.</summary>
+    public virtual PromoCodesClient PromoCodes { get; }
+
     /// <summary>Invoices, with their PDFs.</summary>
     public virtual InvoicesClient Invoices { get; }
 
     /// <summary>Payment transactions.</summary>
     public virtual TransactionsClient Transactions { get; }
+
+    /// <summary>One-off payments: payment links and charges of the saved card.</summary>
+    public virtual PaymentsClient Payments { get; }
 
     /// <summary>Webhook endpoints.</summary>
     public virtual WebhooksClient Webhooks { get; }

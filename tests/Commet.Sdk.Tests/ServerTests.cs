@@ -525,6 +525,172 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         var badKey = await Assert.ThrowsAsync<CommetApiException>(() => commet.PaymentProvider.ConnectAsync(new ConnectPaymentProviderRequest { SecretKey = "nope", WebhookSecret = "whsec_x" }));
         Assert.Contains(badKey.FieldErrors, f => f.Field == "secretKey");
     }
+
+    [Fact]
+    public async Task PromoCodes_CreateGetListUpdate_RedeemedAtCreation_RefusedWhenUsedUp_AndInAnUpgradePreview()
+    {
+        var (commet, _) = await TenantAsync();
+        await commet.TestClock.AdvanceAsync(new AdvanceTestClockRequest { FrozenTime = April1 });
+        var group = await commet.PlanGroups.CreateAsync(new CreatePlanGroupRequest { Name = "Main" });
+        await PlanAsync(commet, "starter", 2900, group.Id);
+        var pro = await PlanAsync(commet, "pro", 9900, group.Id);
+        var expiry = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var save = await commet.PromoCodes.CreateAsync(new CreatePromoCodeRequest
+        {
+            Code = "save20", DiscountType = DiscountType.Percentage, DiscountValue = 2000, DurationCycles = 3,
+            BillingInterval = BillingInterval.Monthly, MaxRedemptions = 1, ExpiresAt = expiry,
+        });
+        var half = await commet.PromoCodes.CreateAsync(new CreatePromoCodeRequest
+        {
+            Code = "HALF", DiscountType = DiscountType.Percentage, DiscountValue = 5000, DurationCycles = 1, PlanIds = ["pro"],
+        });
+        Assert.StartsWith("promo_", save.Id);
+        Assert.Equal(("SAVE20", DiscountType.Percentage, 2000L, (int?)3, (BillingInterval?)BillingInterval.Monthly), (save.Code, save.DiscountType, save.DiscountValue, save.DurationCycles, save.BillingInterval));
+        Assert.Equal(((int?)1, (DateTimeOffset?)expiry, true, 0, false), (save.MaxRedemptions, save.ExpiresAt, save.IsActive, save.RedemptionCount, save.Livemode));
+        Assert.Equal([pro.Id], half.PlanIds!);
+        Assert.Equal(save.Id, (await commet.PromoCodes.GetAsync(save.Id)).Id);
+        Assert.Equal(save.Id, (await commet.PromoCodes.GetAsync("Save20")).Id);
+        var listed = await commet.PromoCodes.ListAsync(new ListOptions { PageSize = 1 }).ToListAsync();
+        Assert.Equal(new[] { save.Id, half.Id }.Order(), listed.Select(p => p.Id).Order());
+        var missing = await Assert.ThrowsAsync<CommetApiException>(() => commet.PromoCodes.GetAsync("NOPE"));
+        Assert.Equal((HttpStatusCode.NotFound, "promo_code_not_found"), (missing.Status, missing.Code));
+
+        // Redeemed at creation: $29.00 − 20 % ($5.80) = $23.20 on the first invoice.
+        await CustomerWithCardAsync(commet, "pc");
+        var sub = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "pc", PlanCode = "starter", PromoCode = "save20" });
+        Assert.Equal((DiscountType.Percentage, 2000L, "SAVE20"), (sub.Discount!.Type, sub.Discount.Value, sub.Discount.Name));
+        var first = await commet.Invoices.ListAsync(new ListInvoicesOptions { SubscriptionId = sub.Id }).SingleAsync();
+        Assert.Equal((2900L, 580L, 2320L, InvoiceStatus.Paid), (first.Subtotal, first.DiscountAmount, first.Total, first.Status));
+        Assert.Equal(1, (await commet.PromoCodes.GetAsync(save.Id)).RedemptionCount);
+
+        // Used up (one redemption allowed), then allowed again once the limit is raised; inactive, it is refused.
+        await CustomerWithCardAsync(commet, "pd");
+        var usedUp = await Assert.ThrowsAsync<CommetApiException>(() =>
+            commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "pd", PlanCode = "starter", PromoCode = "SAVE20" }));
+        Assert.Equal((HttpStatusCode.BadRequest, "promo_code_max_redemptions_reached", "promoCode"), (usedUp.Status, usedUp.Code, usedUp.Param));
+        var updated = await commet.PromoCodes.UpdateAsync(save.Id, new UpdatePromoCodeRequest { MaxRedemptions = 5, ClearExpiresAt = true, ClearBillingInterval = true });
+        Assert.Equal(((int?)5, (DateTimeOffset?)null, (BillingInterval?)null, true), (updated.MaxRedemptions, updated.ExpiresAt, updated.BillingInterval, updated.IsActive));
+        var unlimited = await commet.PromoCodes.UpdateAsync("save20", new UpdatePromoCodeRequest { ClearMaxRedemptions = true });
+        Assert.Equal(((int?)null, (int?)3), (unlimited.MaxRedemptions, unlimited.DurationCycles));
+        var off = await commet.PromoCodes.DeactivateAsync(save.Id);
+        Assert.False(off.IsActive);
+        var inactive = await Assert.ThrowsAsync<CommetApiException>(() =>
+            commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "pd", PlanCode = "starter", PromoCode = "SAVE20" }));
+        Assert.Equal("promo_code_inactive", inactive.Code);
+        var belowUsed = await Assert.ThrowsAsync<CommetApiException>(() => commet.PromoCodes.UpdateAsync(save.Id, new UpdatePromoCodeRequest { MaxRedemptions = 0 }));
+        Assert.Contains(belowUsed.FieldErrors, f => f.Field == "maxRedemptions");
+
+        // An upgrade on April 11 with HALF (50 %, once): $99.00 − round($29.00 × 20 / 30) = 9900 − 1933 = 7967;
+        // 50 % = 3983.5 → 3984 off (half away from zero); 7967 − 3984 = 3983 to pay. The preview redeems nothing.
+        var up = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "pd", PlanCode = "starter" });
+        await commet.TestClock.AdvanceAsync(new AdvanceTestClockRequest { FrozenTime = new DateTimeOffset(2027, 4, 11, 0, 0, 0, TimeSpan.Zero) });
+        var preview = await commet.Subscriptions.PreviewChangeAsync(up.Id, new PreviewChangeRequest { PlanId = "pro", PromoCode = "half" });
+        Assert.Equal((1933L, 9900L, 3984L, 3983L), (preview.CurrentPlanCredit, preview.NewPlanCharge, preview.DiscountAmount, preview.EstimatedTotal));
+        Assert.Equal(0, (await commet.PromoCodes.GetAsync(half.Id)).RedemptionCount);
+        await commet.Subscriptions.ChangePlanAsync(up.Id, new ChangePlanRequest { NewPlanId = "pro", PromoCode = "HALF" });
+        var change = await commet.Invoices.ListAsync(new ListInvoicesOptions { SubscriptionId = up.Id }).SingleAsync(i => i.InvoiceType == InvoiceType.PlanChange);
+        Assert.Equal((7967L, 3984L, 3983L, InvoiceStatus.Paid), (change.Subtotal, change.DiscountAmount, change.Total, change.Status));
+        Assert.Equal(1, (await commet.PromoCodes.GetAsync(half.Id)).RedemptionCount);
+    }
+
+    [Fact]
+    public async Task Payments_LinkCreateGetListCancel_ChargeTheSavedCard_AndRefusals()
+    {
+        var (commet, _) = await TenantAsync();
+        await PlanAsync(commet, "basic", 1900);
+        await CustomerWithCardAsync(commet, "buyer");
+        await using var events = await commet.Webhooks.ListenAsync();
+
+        // 2 workshop seats at $75.00 = 2 × 7500 = 15000 cents.
+        var link = await commet.Payments.CreateAsync(new CreatePaymentRequest
+        {
+            CustomerId = "buyer", Amount = 15000, Currency = "usd", Description = "Workshop, 2 seats", SuccessUrl = "https://shop.example/done",
+            Metadata = new Dictionary<string, string> { ["order"] = "W-2" },
+        });
+        Assert.StartsWith("pay_", link.Id);
+        Assert.Equal((PaymentKind.Link, PaymentStatus.Pending, PaymentProvider.Commet, "buyer"), (link.Kind, link.Status, link.Provider, link.CustomerId));
+        Assert.Equal((15000L, 0L, 15000L, "USD", "Workshop, 2 seats"), (link.AmountSubtotal, link.TaxAmount, link.AmountTotal, link.Currency, link.Description));
+        Assert.Equal("W-2", link.Metadata!["order"]!.GetValue<string>());
+        Assert.Contains("/pay/", link.Url!);
+        Assert.NotNull(link.ExpiresAt);
+        // The page's address is signed afresh on each read, so only its form is compared.
+        var got = await commet.Payments.GetAsync(link.Id);
+        Assert.Equal((link.Id, PaymentStatus.Pending), (got.Id, got.Status));
+        Assert.Contains("/pay/", got.Url!);
+
+        // A charge needs a subscription: refused before, made after.
+        var noSub = await Assert.ThrowsAsync<CommetApiException>(() =>
+            commet.Payments.ChargeAsync(new ChargePaymentRequest { CustomerId = "buyer", Amount = 2500, Currency = "USD", Description = "Extra reports" }));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "subscription_required"), (noSub.Status, noSub.Code));
+        await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "buyer", PlanCode = "basic" });
+        var charge = await commet.Payments.ChargeAsync(new ChargePaymentRequest { CustomerId = "buyer", Amount = 2500, Currency = "USD", Description = "Extra reports" });
+        Assert.Equal((PaymentKind.Charge, PaymentStatus.Succeeded, 2500L, (string?)null), (charge.Kind, charge.Status, charge.AmountTotal, charge.Url));
+        var oneTime = await commet.Invoices.ListAsync(new ListInvoicesOptions { CustomerId = "buyer" }).SingleAsync(i => i.InvoiceType == InvoiceType.OneTimePayment);
+        Assert.Equal((2500L, InvoiceStatus.Paid), (oneTime.Total, oneTime.Status));
+
+        var mine = await commet.Payments.ListAsync(new ListPaymentsOptions { CustomerId = "buyer", PageSize = 1 }).ToListAsync();
+        Assert.Equal(new[] { link.Id, charge.Id }.Order(), mine.Select(p => p.Id).Order());
+        Assert.Empty(await commet.Payments.ListAsync(new ListPaymentsOptions { CustomerId = "nobody" }).ToListAsync());
+
+        var canceled = await commet.Payments.CancelAsync(link.Id);
+        Assert.Equal((PaymentStatus.Canceled, (string?)null), (canceled.Status, canceled.Url));
+        Assert.Equal(PaymentStatus.Canceled, (await commet.Payments.CancelAsync(link.Id)).Status);
+        var notCancelable = await Assert.ThrowsAsync<CommetApiException>(() => commet.Payments.CancelAsync(charge.Id));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "payment_not_cancelable"), (notCancelable.Status, notCancelable.Code));
+        // The link's events, typed: created, then canceled.
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            var linkEvents = await events.ReadAllAsync(limit.Token).Where(e => e.Event.StartsWith("payment_link.", StringComparison.Ordinal)).Take(2).ToListAsync(limit.Token);
+            var created = Assert.Single(linkEvents.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.PaymentLinkCreatedData>>()).Data;
+            var canceledEvent = Assert.Single(linkEvents.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.PaymentLinkCanceledData>>()).Data;
+            Assert.Equal((link.Id, "pending", 15000L, "USD", "buyer"), (created.PaymentId, created.Status, created.Amount, created.Currency, created.CustomerId));
+            Assert.Equal((link.Id, "canceled", "Workshop, 2 seats"), (canceledEvent.PaymentId, canceledEvent.Status, canceledEvent.Description));
+        }
+        var missing = await Assert.ThrowsAsync<CommetApiException>(() => commet.Payments.GetAsync("pay_missing"));
+        Assert.Equal((HttpStatusCode.NotFound, "payment_not_found"), (missing.Status, missing.Code));
+        var invalid = await Assert.ThrowsAsync<CommetApiException>(() =>
+            commet.Payments.CreateAsync(new CreatePaymentRequest { CustomerId = "buyer", Amount = 0, Currency = "", Description = "" }));
+        Assert.Equal(["amount", "currency", "description"], invalid.FieldErrors.Select(f => f.Field).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task ServerAdditions_CustomerEmailFilter_PortalLogo_WebhookListen()
+    {
+        var (commet, _) = await TenantAsync();
+
+        // The event stream: once open, an event recorded afterwards comes through as its envelope.
+        await using (var stream = await commet.Webhooks.ListenAsync())
+        {
+            var triggered = await commet.Webhooks.TriggerAsync("subscription.canceled");
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var received = await stream.ReadAllAsync(limit.Token).FirstAsync(e => e.Id == triggered.Id, limit.Token);
+            Assert.Equal(("subscription.canceled", "sandbox"), (received.Event, received.Mode));
+            Assert.IsType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.SubscriptionCanceledData>>(received);
+        }
+        var live = new CommetClient(ServerFixture.LiveKey, new CommetClientOptions { BaseUrl = server.BaseAddress });
+        var sandboxOnly = await Assert.ThrowsAsync<CommetApiException>(() => live.Webhooks.ListenAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, sandboxOnly.Status);
+
+        await commet.Customers.CreateAsync(new CreateCustomerRequest { Id = "ann", Email = "ann@example.com" });
+        await commet.Customers.CreateAsync(new CreateCustomerRequest { Id = "bob", Email = "bob@example.com" });
+        Assert.Equal(["bob"], (await commet.Customers.ListAsync(new ListCustomersOptions { Email = "bob@example.com" }).ToListAsync()).Select(c => c.ExternalId));
+
+        // The logo goes up as the raw image; the server serves it at the answer's logoUrl until it is removed.
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52];
+        var withLogo = await commet.Portal.UploadLogoAsync(png, "image/png");
+        Assert.Contains("/logos/", withLogo.LogoUrl!);
+        using (var http = new HttpClient())
+        {
+            var served = await http.GetAsync(withLogo.LogoUrl);
+            Assert.Equal("image/png", served.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(png, await served.Content.ReadAsByteArrayAsync());
+        }
+        var notAnImage = await Assert.ThrowsAsync<CommetApiException>(() => commet.Portal.UploadLogoAsync("not a png"u8.ToArray(), "image/png"));
+        Assert.Contains(notAnImage.FieldErrors, f => f.Field == "logo");
+        var without = await commet.Portal.DeleteLogoAsync();
+        Assert.NotEqual(withLogo.LogoUrl, without.LogoUrl);
+    }
 }
 
 public sealed class SqliteServerTests(SqliteServer server) : ServerTests<SqliteServer>(server);

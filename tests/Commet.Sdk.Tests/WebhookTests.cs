@@ -104,4 +104,23 @@ public sealed class WebhookTests
         // 4350 charged for the new plan less 1450 credit = 2900.
         Assert.Equal(changed.Data.Charge - changed.Data.Credit, changed.Data.TotalCharged);
     }
+
+    [Fact]
+    public async Task EventStream_ReadsEachDataBlockAsAnEvent_SkippingCommentsAndOtherFields()
+    {
+        // Two events as GET /webhooks/listen sends them, with the connection and heartbeat comments between; the second's
+        // data split over two data: lines (joined with a newline, as server-sent events define).
+        var second = Body.Replace("whev_1", "whev_2", StringComparison.Ordinal).Replace("\"subscription.canceled\"", "\"custom.thing\"", StringComparison.Ordinal);
+        var split = second.IndexOf(",\"data\"", StringComparison.Ordinal);
+        var text = $": connected\n\nid: whev_1\nevent: subscription.canceled\ndata: {Body}\n\n: heartbeat\n\nid: whev_2\ndata: {second[..split]}\ndata:{second[split..]}\n\n";
+        await using var stream = new WebhookEventStream(new MemoryStream(Encoding.UTF8.GetBytes(text)));
+
+        var events = await stream.ReadAllAsync().ToListAsync();
+
+        Assert.Equal(["whev_1", "whev_2"], events.Select(e => e.Id));
+        var canceled = Assert.IsType<WebhookEvent<SubscriptionCanceledData>>(events[0]);
+        Assert.Equal(("sub_1", "too expensive"), (canceled.Data.SubscriptionId, canceled.Data.CancelReason));
+        Assert.Equal(("custom.thing", "user_1"), (events[1].Event, events[1].RawData.GetProperty("customerId").GetString()));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await stream.ReadAllAsync().ToListAsync());
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Commet.Models;
 
 namespace Commet.Internal;
@@ -98,4 +100,50 @@ internal sealed class CreditPackIdBody
 internal sealed class SuccessUrlBody
 {
     public string? SuccessUrl { get; set; }
+}
+
+/// <summary>
+/// The body of a promo code update: fields left null are left out (unchanged), and a <c>Clear…</c> flag sends the field
+/// as null (removed), which a class with <c>WhenWritingNull</c> cannot express.
+/// </summary>
+internal static class UpdatePromoCodeBody
+{
+    public static JsonObject From(UpdatePromoCodeRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var body = new JsonObject();
+        if (r.ClearBillingInterval)
+        {
+            body["billingInterval"] = null;
+        }
+        else if (r.BillingInterval is { } interval)
+        {
+            body["billingInterval"] = JsonSerializer.SerializeToNode(interval, CommetJsonContext.Default.BillingInterval);
+        }
+        if (r.ClearMaxRedemptions)
+        {
+            body["maxRedemptions"] = null;
+        }
+        else if (r.MaxRedemptions is { } max)
+        {
+            body["maxRedemptions"] = max;
+        }
+        if (r.ClearExpiresAt)
+        {
+            body["expiresAt"] = null;
+        }
+        else if (r.ExpiresAt is { } expires)
+        {
+            body["expiresAt"] = JsonSerializer.SerializeToNode(expires, CommetJsonContext.Default.DateTimeOffset);
+        }
+        if (r.Active is { } active)
+        {
+            body["active"] = active;
+        }
+        if (r.PlanIds is { } plans)
+        {
+            body["planIds"] = new JsonArray(plans.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray());
+        }
+        return body;
+    }
 }

@@ -7,16 +7,28 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Commet.Internal;
 
-/// <summary>A JSON request body, serialized once so that every attempt sends the same bytes.</summary>
+/// <summary>A request body (JSON unless said otherwise), serialized once so that every attempt sends the same bytes.</summary>
 internal sealed class Body
 {
-    private Body(byte[] bytes) => Bytes = bytes;
+    private Body(byte[] bytes, string? mediaType = null)
+    {
+        Bytes = bytes;
+        MediaType = mediaType;
+    }
 
     public byte[] Bytes { get; }
+
+    /// <summary>The media type of a body that is not JSON (such as <c>image/png</c>); null for JSON.</summary>
+    public string? MediaType { get; }
 
     public static readonly Body Empty = new("{}"u8.ToArray());
 
     public static Body Of<T>(T value, JsonTypeInfo<T> type) => new(JsonSerializer.SerializeToUtf8Bytes(value, type));
+
+    public static Body Raw(byte[] bytes, string mediaType) => new(bytes, mediaType);
+
+    public MediaTypeHeaderValue ContentType() =>
+        MediaType is null ? new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } : new MediaTypeHeaderValue(MediaType);
 }
 
 /// <summary>A query string built from the fields that have a value.</summary>
@@ -152,6 +164,47 @@ internal sealed class Pipeline
         return buffer;
     }
 
+    /// <summary>
+    /// Opens a long-lived stream (server-sent events): one attempt, whose time-out covers the answer's headers only; an
+    /// error answer becomes a <see cref="CommetApiException"/>. The caller disposes the answer.
+    /// </summary>
+    public async Task<(HttpResponseMessage Response, Stream Body)> OpenStreamAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, prefix + path);
+        request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
+        request.Headers.TryAddWithoutValidation("commet-version", options.ApiVersion);
+        request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        HttpResponseMessage response;
+        using (var timeout = TimeoutSource(ct))
+        {
+            try
+            {
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"GET {path} did not answer within {options.Timeout.TotalSeconds:0.###} s.", ex);
+            }
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await ErrorAsync(response, ct).ConfigureAwait(false);
+            }
+        }
+        try
+        {
+            return (response, await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
     private CancellationTokenSource TimeoutSource(CancellationToken ct)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -198,7 +251,7 @@ internal sealed class Pipeline
             if (body is not null)
             {
                 request.Content = new ByteArrayContent(body.Bytes);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                request.Content.Headers.ContentType = body.ContentType();
             }
 
             HttpResponseMessage response;

@@ -120,6 +120,9 @@ public sealed class ListCustomersOptions
     /// <summary>Only the customer with this external ID.</summary>
     public string? ExternalId { get; set; }
 
+    /// <summary>Only the customers with this email address (exact match).</summary>
+    public string? Email { get; set; }
+
     /// <summary>Page size, 1–100 (default 25). Every page is read; this only sets how many come per request.</summary>
     public int? PageSize { get; set; }
 }

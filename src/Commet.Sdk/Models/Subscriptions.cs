@@ -353,6 +353,9 @@ public sealed class ChangePlanRequest
 
     /// <summary>Where a checkout sends the customer after paying.</summary>
     public string? SuccessUrl { get; set; }
+
+    /// <summary>A promo code for an upgrade charged now (a Commet for .NET addition).</summary>
+    public string? PromoCode { get; set; }
 }
 
 /// <summary>What a plan change did: applied now (with its billing), scheduled, or waiting for a checkout.</summary>
@@ -453,6 +456,9 @@ public sealed class PreviewChangeRequest
 
     /// <summary>The interval to move to.</summary>
     public BillingInterval? BillingInterval { get; set; }
+
+    /// <summary>A promo code, to see its discount before the change (nothing is redeemed; a Commet for .NET addition).</summary>
+    public string? PromoCode { get; set; }
 }
 
 /// <summary>What an immediate change would charge, in minor units.</summary>
@@ -481,6 +487,9 @@ public sealed class PreviewChange : CommetObject
 
     /// <summary>Whether it is an upgrade.</summary>
     public bool IsUpgrade { get; init; }
+
+    /// <summary>What a discount takes off (already out of <see cref="EstimatedTotal"/>; a Commet for .NET addition).</summary>
+    public long DiscountAmount { get; init; }
 }
 
 /// <summary>An add-on switched on for a subscription.</summary>

@@ -43,5 +43,5 @@ public class CustomersClient
     /// <param name="options">Filters.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     public virtual IAsyncEnumerable<Customer> ListAsync(ListCustomersOptions? options = null, CancellationToken cancellationToken = default) =>
-        pipeline.ListAsync("/customers", new Query().Add("externalId", options?.ExternalId).Add("limit", options?.PageSize), J.Customer, cancellationToken);
+        pipeline.ListAsync("/customers", new Query().Add("externalId", options?.ExternalId).Add("email", options?.Email).Add("limit", options?.PageSize), J.Customer, cancellationToken);
 }

@@ -3,7 +3,7 @@ using Commet.Models;
 
 namespace Commet.Resources;
 
-/// <summary>The Customer Portal: links (<c>/portal/request-access</c>) and settings (<c>/portal/settings</c>).</summary>
+/// <summary>The Customer Portal: links (<c>/portal/request-access</c>), settings and logo (<c>/portal/settings</c>).</summary>
 public class PortalClient
 {
     private static readonly CommetJsonContext J = CommetJsonContext.Default;
@@ -44,4 +44,23 @@ public class PortalClient
     /// <param name="cancellationToken">Cancels the call.</param>
     public virtual Task<PortalSettings> UpdateSettingsAsync(UpdatePortalSettingsRequest request, CancellationToken cancellationToken = default) =>
         pipeline.SendAsync(HttpMethod.Put, "/portal/settings", null, Body.Of(request, J.UpdatePortalSettingsRequest), J.PortalSettings, cancellationToken);
+
+    /// <summary>
+    /// Uploads the portal's logo (a Commet for .NET addition): a PNG, JPEG or SVG image of at most 256 KB; an SVG is
+    /// sanitised. The answer's <see cref="PortalSettings.LogoUrl"/> is where the server serves it (a new URL per upload).
+    /// </summary>
+    /// <param name="image">The image's bytes.</param>
+    /// <param name="contentType"><c>image/png</c>, <c>image/jpeg</c> or <c>image/svg+xml</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<PortalSettings> UploadLogoAsync(byte[] image, string contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        return pipeline.SendAsync(HttpMethod.Put, "/portal/settings/logo", null, Body.Raw(image, contentType), J.PortalSettings, cancellationToken);
+    }
+
+    /// <summary>Removes the uploaded logo: the portal shows the display name alone (a Commet for .NET addition).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<PortalSettings> DeleteLogoAsync(CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Delete, "/portal/settings/logo", null, null, J.PortalSettings, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Commet.Internal;
 using Commet.Models;
+using Commet.Webhooks;
 
 namespace Commet.Resources;
 
@@ -87,5 +88,18 @@ public class WebhooksClient
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         return pipeline.SendAsync(HttpMethod.Post, "/webhooks/trigger", null, Body.Of(new TriggerEventRequest { Event = eventName }, J.TriggerEventRequest), J.TriggeredEvent, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens a stream of the sandbox's events as they are recorded, each as the envelope an endpoint receives — what
+    /// <c>commet listen</c> reads (sandbox keys only; a Commet for .NET addition). The task completes once the stream is
+    /// open: every event recorded after that comes through. The server sends no signature: the stream is authenticated by
+    /// the API key.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels opening the stream (to stop reading, cancel <see cref="WebhookEventStream.ReadAllAsync"/>).</param>
+    public virtual async Task<WebhookEventStream> ListenAsync(CancellationToken cancellationToken = default)
+    {
+        var (response, body) = await pipeline.OpenStreamAsync("/webhooks/listen", cancellationToken).ConfigureAwait(false);
+        return new WebhookEventStream(response, body);
     }
 }

@@ -181,6 +181,61 @@ public sealed class PaymentRefundedData
     public string Currency { get; init; } = "";
 }
 
+/// <summary>What every <c>payment_link.*</c> event carries. Amounts in minor units.</summary>
+public abstract class PaymentLinkEventData
+{
+    /// <summary>The payment's ID (<c>pay_…</c>).</summary>
+    public string PaymentId { get; init; } = "";
+
+    /// <summary>The payment's state after the event (<c>pending</c>, <c>succeeded</c>, <c>failed</c>, <c>canceled</c>).</summary>
+    public string Status { get; init; } = "";
+
+    /// <summary>The amount, minor units.</summary>
+    public long Amount { get; init; }
+
+    /// <summary>The currency.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>What the payment is for.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string? CustomerId { get; init; }
+}
+
+/// <summary>A payment link was created and waits to be paid (<c>payment_link.created</c>).</summary>
+public sealed class PaymentLinkCreatedData : PaymentLinkEventData
+{
+}
+
+/// <summary>A payment link was paid; its <c>one_time_payment</c> invoice is issued (<c>payment_link.completed</c>).</summary>
+public sealed class PaymentLinkCompletedData : PaymentLinkEventData
+{
+    /// <summary>The invoice's ID.</summary>
+    public string InvoiceId { get; init; } = "";
+
+    /// <summary>The invoice's number.</summary>
+    public string InvoiceNumber { get; init; } = "";
+
+    /// <summary>The transaction that paid it.</summary>
+    public string? PaymentTransactionId { get; init; }
+}
+
+/// <summary>An attempt to pay a payment link was declined; the link stays open (<c>payment_link.failed</c>).</summary>
+public sealed class PaymentLinkFailedData : PaymentLinkEventData
+{
+    /// <summary>The decline code, such as <c>card_declined</c>.</summary>
+    public string FailureCode { get; init; } = "";
+
+    /// <summary>The decline as text.</summary>
+    public string FailureMessage { get; init; } = "";
+}
+
+/// <summary>A payment link was canceled before it was paid (<c>payment_link.canceled</c>).</summary>
+public sealed class PaymentLinkCanceledData : PaymentLinkEventData
+{
+}
+
 /// <summary>A payment method was saved for a subscription (<c>payment_method.attached</c>).</summary>
 public sealed class PaymentMethodAttachedData
 {

@@ -789,3 +789,72 @@ export function assertPayment(p, livemode = false, label = 'payment') {
   assert.equal(p.amountTotal, p.amountSubtotal + p.taxAmount, `${label}.amountTotal = subtotal + tax`);
   assertObject(p, 'payment', livemode, label);
 }
+
+/** `ActiveAddon` (an element of addons.listActive). */
+export function assertActiveAddon(a, livemode = false, label = 'activeAddon') {
+  assertShape(a, {
+    slug: 'string',
+    name: 'string',
+    basePrice: 'integer',
+    featureCode: 'string',
+    featureName: 'string',
+    featureType: 'string',
+    consumptionModel: 'string',
+    activatedAt: 'date',
+  }, label, 'ActiveAddon');
+  assert.ok(featureTypes.includes(a.featureType), `${label}.featureType, got ${a.featureType}`);
+  assert.ok(['boolean', 'metered', 'credits', 'balance'].includes(a.consumptionModel), `${label}.consumptionModel, got ${a.consumptionModel}`);
+  assertObject(a, 'addon', livemode, label);
+}
+
+/** `SentInvoice` (invoices.send). */
+export function assertSentInvoice(s, livemode = false, label = 'sentInvoice') {
+  assertShape(s, { sent: 'boolean', sentAt: 'date' }, label, 'SentInvoice');
+  assertObject(s, 'invoice', livemode, label);
+}
+
+/** `PortalAccess` (portal.getUrl). */
+export function assertPortalAccess(p, livemode = false, label = 'portalAccess') {
+  assertShape(p, { portalUrl: 'string' }, label, 'PortalAccess');
+  assert.match(p.portalUrl, /^https?:\/\//, `${label}.portalUrl is an absolute URL`);
+  assertObject(p, 'portal_session', livemode, label);
+}
+
+const webhookEndpointFields = {
+  id: 'string',
+  url: 'string',
+  events: 'array',
+  description: 'string|null',
+  isActive: 'boolean',
+  apiVersion: 'string|null',
+  createdAt: 'date',
+};
+
+/** `WebhookEndpoint` (webhooks.list/get/update). */
+export function assertWebhookEndpoint(w, livemode = false, label = 'webhookEndpoint') {
+  assertShape(w, webhookEndpointFields, label, 'WebhookEndpoint');
+  assert.ok(w.events.every((e) => typeof e === 'string'), `${label}.events are strings`);
+  assertObject(w, 'webhook', livemode, label);
+}
+
+/**
+ * `WebhookEndpointCreated` (webhooks.create): a `WebhookEndpoint` and its `secretKey`. It `extends WebhookEndpoint` in
+ * the SDK, so the fields it carries beyond that are noted under `WebhookEndpoint`.
+ */
+export function assertWebhookEndpointCreated(w, livemode = false, label = 'webhookEndpointCreated') {
+  assertShape(w, { ...webhookEndpointFields, secretKey: 'string' }, label, 'WebhookEndpoint');
+  assert.match(w.secretKey, /^whsec_/, `${label}.secretKey`);
+  assertObject(w, 'webhook', livemode, label);
+}
+
+/** `WebhookTestResult` (webhooks.test). */
+export function assertWebhookTestResult(r, label = 'webhookTestResult') {
+  assertShape(r, { success: 'boolean', deliveryId: 'string', deliveredAt: 'date' }, label, 'WebhookTestResult');
+}
+
+/** What webhooks.delete answers: `{id, deleted: true}`. */
+export function assertDeletedWebhook(d, label = 'deletedWebhook') {
+  assertShape(d, { id: 'string', deleted: 'boolean' }, label, 'DeletedObject');
+  assert.equal(d.deleted, true, `${label}.deleted`);
+}
+

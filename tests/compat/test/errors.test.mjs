@@ -142,17 +142,33 @@ describe('envelopes and request IDs', () => {
 });
 
 describe('out-of-scope SDK calls', () => {
-  test('payouts.request answers 501 endpoint_not_available', async () => {
-    await expectApiError(sandbox().payouts.request({ amount: 1000 }), { status: 501, code: 'endpoint_not_available' });
+  // Every SDK method whose route still answers 501 endpoint_not_available, called through the SDK. Payouts and claim
+  // links stay 501 (they belong to Commet's hosted Merchant-of-Record rail). Quota features and regional prices
+  // are built; their methods are called in quota.test.mjs and regional.test.mjs.
+  const notAvailable = { status: 501, code: 'endpoint_not_available' };
+
+  test('payouts: request, addBankAccount, completeVerification', async () => {
+    const commet = sandbox();
+    await expectApiError(commet.payouts.request({ amount: 1000 }), notAvailable);
+    await expectApiError(commet.payouts.addBankAccount({ accountNumber: '000123456789', accountHolderName: 'Acme LLC', routingNumber: '110000000' }),
+      notAvailable);
+    await expectApiError(commet.payouts.completeVerification({
+      email: 'owner@example.com', businessType: 'company', businessUrl: 'https://acme.example', documentUrl: 'https://acme.example/id.pdf',
+      bank: { accountNumber: '000123456789', accountHolderName: 'Acme LLC' },
+      company: {
+        name: 'Acme LLC', taxId: '12-3456789',
+        address: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+        representative: { firstName: 'Ada', lastName: 'Lovelace' },
+      },
+    }), notAvailable);
   });
 
-  test('other later-scope calls answer 501 endpoint_not_available', async () => {
-    const commet = sandbox();
-    await expectApiError(commet.provisioning.createClaimLink(), { status: 501, code: 'endpoint_not_available' });
+  test('provisioning: createClaimLink', async () => {
+    await expectApiError(sandbox().provisioning.createClaimLink(), notAvailable);
   });
 
   test('an out-of-scope route still needs a valid key', async () => {
-    const res = await api('/api/v1/promo-codes', { key: null });
+    const res = await api('/api/v1/payouts', { method: 'POST', body: { amount: 1000 }, key: null });
     assertErrorEnvelope(res, 401, 'unauthorized');
   });
 });

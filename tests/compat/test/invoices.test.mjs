@@ -1,11 +1,11 @@
 // invoices.* of @commet/node 7.10.0 against the server (docs/product.md §3.6): list with filters and cursor pages, get
-// with line items and exact totals, getDownloadUrl (a signed PDF link), updateStatus (outstanding → paid | void,
-// final states stay final), createAdjustment.
+// with line items and exact totals, getDownloadUrl (a signed PDF link), send (sentAt), updateStatus (outstanding →
+// paid | void, final states stay final), createAdjustment.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listAll, live, sandbox, useServer } from '../helpers/sdk.mjs';
 import { assertList, assertSuccess, expectApiError, expectRefused, expectValidationError, unique } from '../helpers/assertions.mjs';
-import { assertCreatedInvoice, assertInvoice, assertInvoiceDownload, assertInvoiceStatus } from '../helpers/shapes.mjs';
+import { assertCreatedInvoice, assertInvoice, assertInvoiceDownload, assertInvoiceStatus, assertSentInvoice } from '../helpers/shapes.mjs';
 import { assertSameInstant, newCustomer, newPlan, payingCustomer } from '../helpers/billing.mjs';
 
 useServer();
@@ -137,6 +137,24 @@ describe('invoices', () => {
     const tampered = download.url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     const bad = await fetch(tampered);
     assert.ok([400, 401, 403, 404, 410].includes(bad.status), `a tampered link answered ${bad.status}`);
+  });
+
+  test('send: emails the invoice and records sentAt, which invoices.get shows afterwards', async () => {
+    const commet = sandbox();
+    const customer = await payingCustomer(commet);
+    const sub = await subscribe(commet, customer, await newPlan(commet, { price: 1500 }));
+    const [invoice] = await invoicesOf(commet, { subscriptionId: sub.id });
+    assert.equal(invoice.sentAt ?? null, null, 'not sent yet');
+
+    const before = Date.now();
+    const sent = assertSuccess(await commet.invoices.send({ id: invoice.id }));
+    assertSentInvoice(sent);
+    assert.equal(sent.sent, true);
+    assert.ok(Date.parse(sent.sentAt) >= before - 1000, `sentAt is now, got ${sent.sentAt}`);
+    const got = assertSuccess(await commet.invoices.get({ id: invoice.id }));
+    assertSameInstant(got.sentAt, sent.sentAt, 'invoices.get shows when it was sent');
+
+    await expectApiError(commet.invoices.send({ id: 'inv_doesnotexist' }), { status: 404, code: 'invoice_not_found' });
   });
 
   test('updateStatus: outstanding → void; a void invoice cannot be paid', async () => {

@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import { CommetAPIError, listAll, live, sandbox, useServer } from '../helpers/sdk.mjs';
 import { assertList, assertSuccess, expectApiError, expectRefused, expectValidationError, unique } from '../helpers/assertions.mjs';
 import {
-  assertCanceledSubscription, assertDeletedSubscriptionAddon, assertPaymentMethodUpdateCheckout, assertPlanChange, assertPreviewChange,
+  assertActiveAddon, assertCanceledSubscription, assertDeletedSubscriptionAddon, assertPaymentMethodUpdateCheckout, assertPlanChange, assertPreviewChange,
   assertReactivatedSubscription, assertRecoveryLink, assertSubscription, assertSubscriptionAddon, assertUncanceledSubscription,
 } from '../helpers/shapes.mjs';
 import {
@@ -547,6 +547,7 @@ describe('add-ons on a subscription', () => {
 
     const active = assertList(await commet.addons.listActive({ customerId: sub.customerId }));
     assert.ok(active.some((a) => a.slug === addon.slug), `listActive shows the add-on: ${JSON.stringify(active)}`);
+    active.forEach((a, i) => assertActiveAddon(a, false, `active[${i}]`));
 
     const deactivated = assertSuccess(await commet.subscriptions.deactivateAddon({ id: sub.id, addonId: addon.id }));
     assertDeletedSubscriptionAddon(deactivated);

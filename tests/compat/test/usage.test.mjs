@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CommetAPIError, listAll, live, sandbox, useServer } from '../helpers/sdk.mjs';
-import { assertList, assertSuccess, expectApiError, expectRefused, expectValidationError, unique } from '../helpers/assertions.mjs';
+import { assertList, assertShape, assertSuccess, expectApiError, expectRefused, expectValidationError, unique } from '../helpers/assertions.mjs';
 import {
   assertBalanceAdjustment, assertBalanceTopup, assertBulkSeatUpdate, assertCreditGrant, assertFeatureAccess, assertFeatureLookup, assertInvoice,
   assertSeatBalance, assertSeatEvent, assertSubscription, assertUsageAdjustment, assertUsageCheckResult, assertUsageEvent,
@@ -269,6 +269,12 @@ describe('seats', () => {
     assert.equal(all.livemode, false);
     assert.equal(all[editors.code]?.current, 4);
     assert.equal(all[viewers.code]?.current, 7);
+    // The other keys are the customer's seat codes (data, not fields: see docs/decisions.md, "SDK and compat coverage");
+    // each entry is checked as a `SeatBalance` without object/livemode, so its undeclared fields are listed under that type.
+    for (const [key, entry] of Object.entries(all)) {
+      if (key === 'object' || key === 'livemode') continue;
+      assertShape(entry, { current: 'integer', asOf: 'date' }, `seatBalances.${key}`, 'SeatBalance');
+    }
 
     await expectApiError(commet.seats.set({ customerId: customer.id, featureCode: viewers.code, count: 11 }), { code: 'seat_limit_exceeded' });
     await expectValidationError(commet.seats.add({ customerId: customer.id, featureCode: editors.code, count: 0 }), 'count');

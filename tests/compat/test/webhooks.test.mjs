@@ -5,6 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { sandbox, useServer } from '../helpers/sdk.mjs';
 import { assertList, assertSuccess, expectApiError, expectValidationError } from '../helpers/assertions.mjs';
 import { newPlan, payingCustomer } from '../helpers/billing.mjs';
+import {
+  assertDeletedWebhook, assertWebhookEndpoint, assertWebhookEndpointCreated, assertWebhookTestResult,
+} from '../helpers/shapes.mjs';
 
 // A short retry schedule (two retries, 300 ms apart) so that failing deliveries play out within the test.
 useServer({ env: { Commet__Billing__Worker: 'false', Commet__Webhooks__PollMilliseconds: '50', Commet__Webhooks__RetrySchedule: '00:00:00.3,00:00:00.3' } });
@@ -41,38 +44,29 @@ async function waitFor(predicate, what, timeoutMs = 30_000) {
 
 const forSubscription = (id) => received.filter((r) => JSON.parse(r.body).data?.subscriptionId === id);
 
-function assertEndpoint(w) {
-  assert.equal(typeof w.id, 'string');
-  assert.equal(w.object, 'webhook');
-  assert.equal(w.livemode, false);
-  assert.equal(typeof w.url, 'string');
-  assert.ok(Array.isArray(w.events));
-  assert.ok(w.description === null || typeof w.description === 'string');
-  assert.equal(typeof w.isActive, 'boolean');
-  assert.ok(w.apiVersion === null || typeof w.apiVersion === 'string');
-  assert.equal(typeof w.createdAt, 'string');
-}
-
 describe('webhooks', () => {
   test('create, list, get, update, test and delete through the SDK', async () => {
     const commet = sandbox();
     const created = assertSuccess(await commet.webhooks.create({ url: receiverUrl, events: ['subscription.created'], description: 'first' }));
-    assertEndpoint(created);
+    assertWebhookEndpointCreated(created);
     assert.match(created.secretKey, /^whsec_[A-Za-z0-9+/]{43}=$/);
     assert.deepEqual(created.events, ['subscription.created']);
 
     const got = assertSuccess(await commet.webhooks.get({ id: created.id }));
-    assertEndpoint(got);
+    assertWebhookEndpoint(got);
     assert.equal(got.secretKey, undefined, 'the secret is shown once');
     const listed = assertList(await commet.webhooks.list({ limit: 10 }));
     assert.ok(listed.some((w) => w.id === created.id));
+    listed.forEach((w, i) => assertWebhookEndpoint(w, false, `listed[${i}]`));
 
     const updated = assertSuccess(await commet.webhooks.update({ id: created.id, description: null, events: ['payment.failed', 'invoice.created'], apiVersion: '2026-07-11' }));
+    assertWebhookEndpoint(updated, false, 'updated');
     assert.equal(updated.description, null);
     assert.deepEqual(updated.events, ['payment.failed', 'invoice.created']);
     assert.equal(updated.apiVersion, '2026-07-11');
 
     const tested = assertSuccess(await commet.webhooks.test({ id: created.id }));
+    assertWebhookTestResult(tested);
     assert.equal(tested.success, true);
     assert.equal(typeof tested.deliveryId, 'string');
     assert.ok(!Number.isNaN(Date.parse(tested.deliveredAt)));
@@ -84,6 +78,7 @@ describe('webhooks', () => {
     await expectValidationError(() => commet.webhooks.create({ url: receiverUrl, events: ['no.such_event'] }), 'events');
 
     const deleted = assertSuccess(await commet.webhooks.delete({ id: created.id }));
+    assertDeletedWebhook(deleted);
     assert.equal(deleted.id, created.id);
     assert.equal(deleted.deleted, true);
     await expectApiError(() => commet.webhooks.get({ id: created.id }), { status: 404 });
@@ -114,7 +109,19 @@ describe('webhooks', () => {
     assert.equal(commet.webhooks.verify({ payload: tampered, signature: one.headers['x-commet-signature'], secret: secretKey }), false);
     assert.equal(commet.webhooks.verifyAndParse({ rawBody: tampered, signature: one.headers['x-commet-signature'], secret: secretKey }), null);
     assert.equal(commet.webhooks.verify({ payload: one.body, signature: one.headers['x-commet-signature'], secret: 'whsec_wrong' }), false);
-    assertSuccess(await commet.webhooks.delete({ id }));
+
+    // webhooks.process: verifies and parses like verifyAndParse, then calls the handler registered with webhooks.on for
+    // the event (with its data and the whole payload); a tampered body calls nothing and answers null.
+    const handled = [];
+    commet.webhooks.on('subscription.created', (data, payload) => { handled.push({ data, payload }); });
+    const processed = await commet.webhooks.process({ rawBody: one.body, signature: one.headers['x-commet-signature'], secret: secretKey });
+    assert.equal(processed.event, 'subscription.created');
+    assert.equal(handled.length, 1);
+    assert.equal(handled[0].data.subscriptionId, sub.id);
+    assert.equal(handled[0].payload.id, one.headers['webhook-id']);
+    assert.equal(await commet.webhooks.process({ rawBody: tampered, signature: one.headers['x-commet-signature'], secret: secretKey }), null);
+    assert.equal(handled.length, 1, 'a tampered delivery reaches no handler');
+    assertDeletedWebhook(assertSuccess(await commet.webhooks.delete({ id })));
   });
 
   test('a failing receiver gets retries; three failing events disable; re-enabling resumes with the next event', async () => {
