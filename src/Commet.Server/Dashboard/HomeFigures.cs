@@ -120,27 +120,22 @@ public sealed class HomeFigures
             AddMoney(r.Currency, r.Day, -r.Amount);
         }
 
-        // Subscriptions that ran at some time in the range: started before its end, not ended before its start.
-        var spans = await db.Subscriptions.AsNoTracking()
-            .Where(s => s.Status != SubscriptionStatus.PendingPayment && s.StartDate < end && (s.EndedAt == null || s.EndedAt >= since))
-            .Select(s => new { s.StartDate, s.EndedAt }).ToListAsync(ct);
+        // Subscriptions started and ended per day, counted by the database; and those running when the range began.
+        var live = db.Subscriptions.AsNoTracking().Where(s => s.Status != SubscriptionStatus.PendingPayment);
+        var startedByDay = await live.Where(s => s.StartDate >= since && s.StartDate < end)
+            .GroupBy(s => s.StartDate.Date).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var endedByDay = await live.Where(s => s.EndedAt >= since && s.EndedAt < end)
+            .GroupBy(s => s.EndedAt!.Value.Date).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var runningAtStart = await live.CountAsync(s => s.StartDate < since && (s.EndedAt == null || s.EndedAt >= since), ct);
         var started = new int[days];
         var ended = new int[days];
-        var runningAtStart = 0;
-        foreach (var s in spans)
+        foreach (var d in startedByDay)
         {
-            if (s.StartDate < since)
-            {
-                runningAtStart++;
-            }
-            else
-            {
-                started[IndexOf(s.StartDate, since, days)]++;
-            }
-            if (s.EndedAt is { } e && e < end)
-            {
-                ended[IndexOf(e, since, days)]++;
-            }
+            started[IndexOf(d.Day, since, days)] += d.Count;
+        }
+        foreach (var d in endedByDay)
+        {
+            ended[IndexOf(d.Day, since, days)] += d.Count;
         }
         var running = new int[days];
         var current = runningAtStart;
