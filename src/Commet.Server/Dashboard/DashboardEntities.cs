@@ -75,6 +75,8 @@ public static class AuditActions
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
     public const string PortalOpened = "customer.portal_opened";
+    public const string CustomerCreated = "customer.created";
+    public const string SubscriptionCreated = "subscription.created";
     public const string TwoFactorEnabled = "member.two_factor_enabled";
     public const string TwoFactorDisabled = "member.two_factor_disabled";
     public const string CatalogCreated = "catalog.created";

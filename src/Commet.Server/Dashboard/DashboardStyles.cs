@@ -32,6 +32,10 @@ public static class DashboardStyles
         + "code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.875rem}"
         + "form.inline{display:inline;margin:0}"
         + ".bars rect{fill:var(--accent)}"
+        + ".bars rect.neg{fill:#b91c1c}.chart.running rect{fill:#15803d}.chart .zero{stroke:#6b7280;stroke-width:1}"
+        + ".chart.ended{height:80px;border-bottom:0;border-top:1px solid #9ca3af}p code{overflow-wrap:anywhere}details.card{overflow-x:auto}"
+        + ".ranges{display:inline-flex;border:1px solid #6b7280;border-radius:999px;overflow:hidden;font-size:.875rem;margin:0 0 .5rem}"
+        + ".ranges a{padding:.25rem .8rem;text-decoration:none;color:#111827}.ranges a[aria-current=true]{background:#111827;color:#fff;font-weight:600}"
         + ".narrow-main{max-width:28rem;margin:2rem auto;padding:0 1rem}"
         + "@media(min-width:52rem){.shell{grid-template-columns:12rem 1fr}nav.side ul{flex-direction:column}}";
 

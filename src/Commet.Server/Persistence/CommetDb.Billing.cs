@@ -94,6 +94,8 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.BillingKey }).IsUnique();
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
             e.HasIndex(x => x.SubscriptionId);
+            // The dashboard's invoice list: newest first, a page at a time by cursor (ID), without sorting them all.
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Id });
             // The engine's overdue sweep: outstanding invoices not yet reported, by due date.
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.DueDate }).HasFilter("\"Status\" = 'outstanding' AND \"OverdueAt\" IS NULL")
                 .HasDatabaseName("IX_invoices_overdue_sweep");
@@ -160,6 +162,9 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.AttemptKey }).IsUnique();
             e.HasIndex(x => x.InvoiceId);
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
+            // The dashboard's revenue per day: payments and refunds of a date range.
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.PaidAt });
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.RefundedAt });
             Tenant(e);
         });
 

@@ -20,7 +20,7 @@ namespace Commet.Server.Pages.Dashboard;
 /// details, subscriptions, invoices; support may open the portal as the customer (the API's request-access link).
 /// </summary>
 public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brandings, IOptions<CommetOptions> options, CancelSubscription cancel, BillingScopes scopes,
-    PreviewPlanChange preview, ChangePlan change, AdjustBalance adjust, PaymentService payments)
+    PreviewPlanChange preview, ChangePlan change, AdjustBalance adjust, PaymentService payments, CreateSubscription subscribe)
     : DashboardPageModel
 {
     public override string Section => "customers";
@@ -32,6 +32,9 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
     public IReadOnlyDictionary<string, string> PlanNames { get; private set; } = new Dictionary<string, string>();
 
     public IReadOnlyList<Invoice> Invoices { get; private set; } = [];
+
+    /// <summary>The catalog's plans (not archived), for starting a subscription.</summary>
+    public IReadOnlyList<Plan> Plans { get; private set; } = [];
 
     /// <summary>Plans the subscription may move to (the catalog's plans other than its own).</summary>
     public IReadOnlyList<Plan> OtherPlans { get; private set; } = [];
@@ -58,7 +61,8 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
         Invoices = await Db.Invoices.AsNoTracking().Where(i => i.CustomerId == customer.Id)
             .OrderByDescending(i => i.Id).Take(20).ToListAsync(Ct);
         var current = Subscriptions.Select(s => s.PlanId).ToList();
-        OtherPlans = await Db.Plans.AsNoTracking().Where(p => p.DeletedAt == null && !current.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync(Ct);
+        Plans = await Db.Plans.AsNoTracking().Where(p => p.DeletedAt == null).OrderBy(p => p.Code).ToListAsync(Ct);
+        OtherPlans = Plans.Where(p => !current.Contains(p.Id)).ToList();
         return Page();
     }
 
@@ -75,6 +79,33 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
             RequestAccess.BaseUrl(options.Value, Request), Ct);
         await AuditAsync(AuditActions.PortalOpened, customer.Id);
         return Redirect(url);
+    }
+
+    /// <summary>
+    /// Starts a subscription with the API's create subscription (trial, charged to the saved card, or waiting for a
+    /// first payment, as the API decides). Only when the customer has no live subscription (the API refuses a second).
+    /// </summary>
+    [Requires(Capability.CustomerActions)]
+    public async Task<IActionResult> OnPostSubscribeAsync(string id, string? planId, string? billingInterval)
+    {
+        var customer = await CustomerRules.FindAsync(Db, id, Ct);
+        if (customer is null)
+        {
+            return NotFound();
+        }
+        var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+        var result = await subscribe.HandleAsync(scope, new CreateSubscriptionRequest
+        {
+            CustomerId = customer.Id,
+            PlanId = string.IsNullOrEmpty(planId) ? null : planId,
+            BillingInterval = string.IsNullOrEmpty(billingInterval) ? null : billingInterval,
+        }, Ct);
+        if (!result.IsSuccess)
+        {
+            return await FailAsync(id, result.Error!);
+        }
+        await AuditAsync(AuditActions.SubscriptionCreated, $"{result.Value.Id} {result.Value.PlanId} ({result.Value.Status})");
+        return Redirect(Path("customers/" + Uri.EscapeDataString(customer.Id)) + "?subscribed=" + Uri.EscapeDataString(result.Value.Status));
     }
 
     /// <summary>Cancels one of this customer's subscriptions with the API's cancel: at the period end, or at once when asked.</summary>

@@ -427,6 +427,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .HasDatabaseName("IX_invoices_overdue_sweep")
                         .HasFilter("\"Status\" = 'outstanding' AND \"OverdueAt\" IS NULL");
 
+                    b.HasIndex("OrganizationId", "Livemode", "Id");
+
                     b.HasIndex("OrganizationId", "Livemode", "Number")
                         .IsUnique();
 
@@ -815,7 +817,11 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
 
+                    b.HasIndex("OrganizationId", "Livemode", "PaidAt");
+
                     b.HasIndex("OrganizationId", "Livemode", "ProviderReference");
+
+                    b.HasIndex("OrganizationId", "Livemode", "RefundedAt");
 
                     b.ToTable("transactions", (string)null);
                 });

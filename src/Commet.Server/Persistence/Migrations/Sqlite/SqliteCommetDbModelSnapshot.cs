@@ -422,6 +422,8 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                         .HasDatabaseName("IX_invoices_overdue_sweep")
                         .HasFilter("\"Status\" = 'outstanding' AND \"OverdueAt\" IS NULL");
 
+                    b.HasIndex("OrganizationId", "Livemode", "Id");
+
                     b.HasIndex("OrganizationId", "Livemode", "Number")
                         .IsUnique();
 
@@ -808,7 +810,11 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
 
+                    b.HasIndex("OrganizationId", "Livemode", "PaidAt");
+
                     b.HasIndex("OrganizationId", "Livemode", "ProviderReference");
+
+                    b.HasIndex("OrganizationId", "Livemode", "RefundedAt");
 
                     b.ToTable("transactions", (string)null);
                 });
