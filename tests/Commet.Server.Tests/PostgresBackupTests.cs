@@ -97,7 +97,7 @@ public sealed class PostgresBackupTests
             Assert.True(found.Status == HttpStatusCode.OK, found.ToString());
         }
         var restoredInvoice = await copy.GetJson($"/api/v1/invoices/{invoiceId}").Ok();
-        Assert.Equal(invoice.Str("number"), restoredInvoice.Str("number"));
+        Assert.Equal(invoice.Str("invoiceNumber"), restoredInvoice.Str("invoiceNumber"));
         Assert.Equal(4900, restoredInvoice["total"]!.GetValue<long>()); // the $49.00 opening invoice
         using var browser = new HttpClient { BaseAddress = restored.BaseAddress };
         var pdf = await browser.GetAsync(pdfLink.PathAndQuery);
