@@ -33,11 +33,16 @@ if ! dotnet build Commet.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
+# A test that hangs (a wait with no bound, a lock nobody releases) must fail the run, not stall it: after this long
+# in one test, the test host and the server processes it started are killed and the hanging test is named.
+hang_timeout=${COMMET_TEST_HANG_TIMEOUT:-15m}
+
 for project in tests/Commet.Domain.Tests tests/Commet.Server.Tests tests/Commet.Sdk.Tests tests/Commet.Cli.Tests tests/Commet.Browser.Tests; do
   name=$(basename $project)
   echo "== $name"
   dotnet test $project -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
-    | grep -E "^\s+Failed |Passed!|Failed!|error" || true
+    --blame-hang-timeout "$hang_timeout" --blame-hang-dump-type none \
+    | grep -E "^\s+Failed |Passed!|Failed!|error|aborted|running when" || true
   trx="$results/$name.trx"
   if [ -f "$trx" ]; then
     counters=$(grep -o '<Counters [^>]*>' "$trx")

@@ -192,6 +192,33 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
 
     private static string List(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => $"'{id}'"));
 
+    /// <summary>
+    /// Polls <paramref name="count"/> until <paramref name="done"/> holds for it, for as long as the count keeps moving:
+    /// the test fails when it has not changed for <paramref name="stalled"/> (a minute unless given). A big run on a slow
+    /// machine is waited for; a run that stopped fails with its last count instead of hanging. Returns the final count.
+    /// </summary>
+    internal static async Task<long> UntilCount(Func<Task<long>> count, Func<long, bool> done, string what, TimeSpan? stalled = null)
+    {
+        var limit = stalled ?? TimeSpan.FromMinutes(1);
+        var last = long.MinValue;
+        var movedAt = DateTime.UtcNow;
+        while (true)
+        {
+            var n = await count();
+            if (done(n))
+            {
+                return n;
+            }
+            if (n != last)
+            {
+                last = n;
+                movedAt = DateTime.UtcNow;
+            }
+            Assert.True(DateTime.UtcNow - movedAt < limit, $"Stalled waiting for {what}: the count stayed at {n} for {limit.TotalSeconds:0} s");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds (two minutes at most, unless <paramref name="limit"/> says).</summary>
     internal static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? limit = null)
     {

@@ -188,7 +188,8 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
         BillingRun run;
         try
         {
-            run = await ProcessAsync(tenant, subscriptionId, now, baseUrl, ct);
+            // The last step releases the claim in its own commit; the UPDATE below is for a run stopped by the step cap.
+            run = await ProcessAsync(tenant, subscriptionId, now, baseUrl, ct, owner);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -201,8 +202,12 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
         return run;
     }
 
-    /// <summary>Takes one subscription through every step due up to <paramref name="now"/>, one transaction per step.</summary>
-    public async Task<BillingRun> ProcessAsync(Tenant tenant, string subscriptionId, DateTime now, string baseUrl, CancellationToken ct)
+    /// <summary>
+    /// Takes one subscription through every step due up to <paramref name="now"/>, one transaction per step; the last
+    /// step also ends <paramref name="leaseOwner"/>'s claim on it, in the same commit.
+    /// </summary>
+    public async Task<BillingRun> ProcessAsync(Tenant tenant, string subscriptionId, DateTime now, string baseUrl, CancellationToken ct,
+        string? leaseOwner = null)
     {
         var run = BillingRun.None with { Processed = 1 };
         for (var step = 0; step < MaxStepsPerSubscription; step++)
@@ -210,7 +215,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
             var scope = new BillingScope(db, tenant, now, baseUrl);
-            var outcome = await dueStep.HandleAsync(scope, subscriptionId, ct);
+            var outcome = await dueStep.HandleAsync(scope, subscriptionId, ct, leaseOwner);
             run += outcome.Counts;
             if (!outcome.More)
             {

@@ -62,8 +62,12 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, Renew
         return candidates.OrderBy(c => c.Item1).ThenBy(c => c.Item2).First();
     }
 
-    /// <summary>Does the earliest due step of one subscription, if it is due, in one transaction.</summary>
-    public async Task<StepOutcome> HandleAsync(BillingScope scope, string subscriptionId, CancellationToken ct)
+    /// <summary>
+    /// Does the earliest due step of one subscription, if it is due, in one transaction. When that leaves nothing more due
+    /// and the subscription is claimed by <paramref name="leaseOwner"/>, the claim ends in the same commit, so a crash
+    /// right after the commit cannot leave a claim on a subscription that is done.
+    /// </summary>
+    public async Task<StepOutcome> HandleAsync(BillingScope scope, string subscriptionId, CancellationToken ct, string? leaseOwner = null)
     {
         var outcome = new StepOutcome(BillingRun.None, false);
         var result = await scope.Db.InTransactionAsync<bool>(async () =>
@@ -74,6 +78,11 @@ public sealed class RunDueStep(PaymentService payments, HostedLinks links, Renew
                 return false;
             }
             outcome = await RunLockedAsync(scope, s, ct);
+            if (!outcome.More && leaseOwner is not null && s.LeaseOwner == leaseOwner)
+            {
+                s.LeaseOwner = null;
+                s.LeaseUntil = null;
+            }
             return true;
         }, ct);
         return outcome with { More = result.IsSuccess && outcome.More };

@@ -27,14 +27,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public static async Task<PrivatePostgres> StartAsync()
     {
-        var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "pg_ctl")))
-                .OrderBy(d => d, StringComparer.Ordinal).LastOrDefault()
-            : null;
-        if (bin is null)
-        {
-            throw new InvalidOperationException("PostgreSQL is not installed (see scripts/setup.sh).");
-        }
+        var bin = BinDirectory();
         var dataDir = Path.Combine(Path.GetTempPath(), "commet-private-pg-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(dataDir);
         var server = new PrivatePostgres(bin, dataDir, FreePort());
@@ -46,6 +39,13 @@ public sealed class PrivatePostgres : IAsyncDisposable
         await server.StartServerAsync();
         return server;
     }
+
+    /// <summary>The folder of the PostgreSQL programs (pg_ctl, pg_dump, pg_restore…) that scripts/postgres.sh uses.</summary>
+    public static string BinDirectory() =>
+        (Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "pg_ctl")))
+                .OrderBy(d => d, StringComparer.Ordinal).LastOrDefault()
+            : null) ?? throw new InvalidOperationException("PostgreSQL is not installed (see scripts/setup.sh).");
 
     /// <summary>Starts the stopped server on the same port and waits until it accepts connections.</summary>
     public Task StartServerAsync() =>

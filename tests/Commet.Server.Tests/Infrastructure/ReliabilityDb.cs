@@ -23,6 +23,17 @@ public sealed class ScratchDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The same database as libpq's programs (pg_dump, pg_restore, psql) take it: <c>host=… port=… user=… dbname=…</c>.</summary>
+    public string LibpqConnectionString
+    {
+        get
+        {
+            var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+            var password = string.IsNullOrEmpty(b.Password) ? "" : $" password={b.Password}";
+            return $"host={b.Host} port={b.Port} user={b.Username} dbname={b.Database}{password}";
+        }
+    }
+
     public static async Task<ScratchDatabase> CreateAsync(string? adminConnectionString = null)
     {
         var database = new ScratchDatabase(adminConnectionString ?? PostgresServer.AdminConnectionString);

@@ -9,6 +9,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly System.Text.StringBuilder output = new();
+    private int disposed;
 
     private ServerProcess(Process process, Uri baseAddress)
     {
@@ -94,8 +95,13 @@ public sealed class ServerProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Kills the process (SIGKILL, with anything it started) and waits for it; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
