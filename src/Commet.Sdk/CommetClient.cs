@@ -31,6 +31,8 @@ public class CommetClient
         Subscriptions = null!;
         Usage = null!;
         Seats = null!;
+        Quota = null!;
+        AiModelRates = null!;
         FeatureAccess = null!;
         Features = null!;
         Plans = null!;
@@ -85,6 +87,8 @@ public class CommetClient
         Subscriptions = new SubscriptionsClient(pipeline);
         Usage = new UsageClient(pipeline);
         Seats = new SeatsClient(pipeline);
+        Quota = new QuotaClient(pipeline);
+        AiModelRates = new AiModelRatesClient(pipeline);
         FeatureAccess = new FeatureAccessClient(pipeline);
         Features = new FeaturesClient(pipeline);
         Plans = new PlansClient(pipeline);
@@ -117,6 +121,12 @@ public class CommetClient
 
     /// <summary>Seats.</summary>
     public virtual SeatsClient Seats { get; }
+
+    /// <summary>Quota features: add, set, remove, get, get all.</summary>
+    public virtual QuotaClient Quota { get; }
+
+    /// <summary>Your own prices per AI model for <c>ai_model</c> pricing (a Commet for .NET addition).</summary>
+    public virtual AiModelRatesClient AiModelRates { get; }
 
     /// <summary>What a customer may use now.</summary>
     public virtual FeatureAccessClient FeatureAccess { get; }

@@ -398,6 +398,126 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
     }
 
     [Fact]
+    public async Task Quota_AddSetRemoveGetAll()
+    {
+        var (commet, _) = await TenantAsync();
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "projects", Name = "Projects", Type = FeatureType.Quota });
+        await PlanAsync(commet, "team", 2900);
+        await commet.Plans.AddFeatureAsync("team", new AddPlanFeatureRequest
+        {
+            FeatureId = "projects", IncludedAmount = 10, Overage = new PlanFeatureOverage { Enabled = true, UnitPrice = 20000 },
+        });
+        await CustomerWithCardAsync(commet, "quo");
+        await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "quo", PlanCode = "team" });
+
+        var added = await commet.Quota.AddAsync("quo", "projects", 8);
+        var repeated = await commet.Quota.AddAsync("quo", "projects", 8, idempotencyKey: "add-8");
+        var again = await commet.Quota.AddAsync("quo", "projects", 8, idempotencyKey: "add-8");
+        var set = await commet.Quota.SetAsync("quo", "projects", 12);
+        var removed = await commet.Quota.RemoveAsync("quo", "projects", 3);
+        var got = await commet.Quota.GetAsync("quo", "projects");
+        var all = await commet.Quota.GetAllAsync("quo");
+        var below = await Assert.ThrowsAsync<CommetApiException>(() => commet.Quota.RemoveAsync("quo", "projects", 10));
+
+        Assert.Equal((0L, 8L, "projects"), (added.PreviousBalance, added.NewBalance, added.FeatureCode));
+        Assert.Equal((8L, 16L), (repeated.PreviousBalance, repeated.NewBalance));
+        // The same idempotency key answers the first change again: still 8 → 16, not 16 → 24.
+        Assert.Equal((repeated.Id, 8L, 16L), (again.Id, again.PreviousBalance, again.NewBalance));
+        Assert.Equal((16L, 12L), (set.PreviousBalance, set.NewBalance));
+        Assert.Equal((12L, 9L), (removed.PreviousBalance, removed.NewBalance));
+        // 9 of 10 included: 1 left. The period was raised to 16, so 16 − 10 = 6 units beyond the included ones are billed
+        // for it; lowering does not lower that.
+        Assert.Equal(("projects", 9L, 10L, (long?)1, 6L, false, true), (got.FeatureCode, got.Current, got.Included, got.Remaining, got.BilledQuantity, got.Unlimited, got.OverageEnabled));
+        Assert.NotNull(got.AsOf);
+        Assert.Equal([("projects", 9L)], all.Select(q => (q.FeatureCode, q.Current)));
+        // 9 − 10 would be below zero.
+        Assert.Equal((HttpStatusCode.BadRequest, "insufficient_balance"), (below.Status, below.Code));
+    }
+
+    [Fact]
+    public async Task Plans_RegionalPricing_SetByRate_SetByHand_Delete()
+    {
+        var (commet, _) = await TenantAsync();
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "api_calls", Name = "API calls", Type = FeatureType.Usage });
+        var plan = await PlanAsync(commet, "pro", 1900, model: ConsumptionModel.Metered);
+        var feature = await commet.Features.GetAsync("api_calls");
+        await commet.Plans.AddFeatureAsync("pro", new AddPlanFeatureRequest
+        {
+            FeatureId = "api_calls", IncludedAmount = 1000, Overage = new PlanFeatureOverage { Enabled = true, UnitPrice = 20 },
+        });
+        var priceId = Assert.Single(plan.Prices!).Id;
+
+        var byRate = await commet.Plans.SetRegionalPricingAsync("pro", new SetPlanRegionalPricingRequest
+        {
+            Currency = "brl", ExchangeRate = 5.25m, Features = [new RegionalPlanFeature { FeatureId = feature.Id, OverageUnitPrice = 500 }],
+        });
+        var priced = await commet.Plans.GetAsync("pro");
+
+        Assert.Equal((plan.Id, "BRL", 5.25m, 1, 1), (byRate.PlanId, byRate.Currency, byRate.ExchangeRate, byRate.PricesConfigured, byRate.FeaturesConfigured));
+        // US$19.00 at 5.25 = R$99.75 = 9975 centavos, worked out from the rate.
+        Assert.Equal([("BRL", 9975L, true)], priced.Prices![0].RegionalPrices!.Select(r => (r.Currency, r.Price, r.AutoSynced)));
+        // The feature's overage was set by hand: kept as sent.
+        Assert.Equal([("BRL", (long?)500, false)], priced.Features![0].RegionalPrices!.Select(r => (r.Currency, r.OverageUnitPrice, r.AutoSynced)));
+        Assert.Equal([("BRL", 5.25m)], priced.ExchangeRates!.Select(r => (r.Currency, r.ExchangeRate)));
+
+        var byHand = await commet.Plans.SetRegionalPricesAsync("pro", priceId, new SetRegionalPricesRequest
+        {
+            Overrides = [new RegionalPriceOverride { Currency = "BRL", Price = 9900 }, new RegionalPriceOverride { Currency = "JPY", Price = 2800 }],
+        });
+        Assert.Equal(priceId, byHand.PriceId);
+        Assert.Equal([("BRL", 9900L), ("JPY", 2800L)], byHand.Overrides.Select(o => (o.Currency, o.Price)));
+
+        var deleted = await commet.Plans.DeleteRegionalPricesAsync("pro", priceId);
+        Assert.True(deleted.Deleted);
+        Assert.Empty((await commet.Plans.GetAsync("pro")).Prices![0].RegionalPrices!);
+
+        var usd = await Assert.ThrowsAsync<CommetApiException>(() => commet.Plans.SetRegionalPricesAsync("pro", priceId, new SetRegionalPricesRequest
+        {
+            Overrides = [new RegionalPriceOverride { Currency = "USD", Price = 1900 }],
+        }));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "validation_error"), (usd.Status, usd.Code));
+    }
+
+    [Fact]
+    public async Task AiModelRates_SetListDelete_AndTokenUsageTakenFromTheBalance()
+    {
+        var (commet, _) = await TenantAsync();
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "assistant", Name = "Assistant", Type = FeatureType.Usage });
+        await PlanAsync(commet, "payg", 1000, model: ConsumptionModel.Balance, includedBalance: 100000);
+        var planFeature = await commet.Plans.AddFeatureAsync("payg", new AddPlanFeatureRequest { FeatureId = "assistant", PricingMode = "ai_model", Margin = 2000 });
+
+        var own = await commet.AiModelRates.SetAsync(new SetAiModelRateRequest { Model = "acme/writer-1", InputPerMillion = 30000, OutputPerMillion = 150000 });
+        var list = await commet.AiModelRates.ListAsync();
+
+        Assert.Equal(("ai_model", (decimal?)2000), (planFeature.PricingMode, planFeature.Margin));
+        // The cache rates default to the input rate.
+        Assert.Equal(("acme/writer-1", "USD", 30000m, 150000m, 30000m, 30000m, "organization"),
+            (own.Model, own.Currency, own.InputPerMillion, own.OutputPerMillion, own.CacheReadPerMillion, own.CacheWritePerMillion, own.Source));
+        Assert.NotNull(own.UpdatedAt);
+        Assert.Equal(("acme/writer-1", "organization"), (list.Data[0].Model, list.Data[0].Source));
+        Assert.Contains(list.Data, r => r.Source == "builtin");
+        Assert.False(string.IsNullOrEmpty(list.BuiltInAsOf));
+
+        await CustomerWithCardAsync(commet, "aic");
+        var sub = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "aic", PlanCode = "payg" });
+        await commet.Usage.TrackAsync(new TrackUsageRequest
+        {
+            CustomerId = "aic", Feature = "assistant", Model = "acme/writer-1", InputTokens = 1_000_000, OutputTokens = 100_000,
+        });
+        var balance = (await commet.Subscriptions.GetAsync(sub.Id)).Balance!;
+        // 1,000,000 input × $3.00/M = $3.00, 100,000 output × $15.00/M = $1.50: $4.50 = 45,000 rate scale; + 20 % margin = 54,000.
+        // 100,000 included − 54,000 = 46,000.
+        Assert.Equal(46000, balance.Remaining);
+
+        var mismatch = await Assert.ThrowsAsync<CommetApiException>(() => commet.Usage.TrackAsync("aic", "assistant", 1));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "pricing_mode_mismatch"), (mismatch.Status, mismatch.Code));
+
+        var removed = await commet.AiModelRates.DeleteAsync("acme/writer-1");
+        Assert.Equal(("acme/writer-1", "USD"), (removed.Model, removed.Currency));
+        Assert.DoesNotContain((await commet.AiModelRates.ListAsync()).Data, r => r.Model == "acme/writer-1");
+    }
+
+    [Fact]
     public async Task Credits_AndBalance_PurchaseAdjustTopup()
     {
         var (commet, tenant) = await TenantAsync();

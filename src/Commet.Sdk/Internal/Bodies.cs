@@ -14,6 +14,11 @@ internal sealed class TrackBody
     public string? IdempotencyKey { get; set; }
     public DateTimeOffset? Timestamp { get; set; }
     public List<TrackProperty>? Properties { get; set; }
+    public string? Model { get; set; }
+    public long? InputTokens { get; set; }
+    public long? OutputTokens { get; set; }
+    public long? CacheReadTokens { get; set; }
+    public long? CacheWriteTokens { get; set; }
 
     public static TrackBody From(TrackUsageRequest r)
     {
@@ -26,6 +31,11 @@ internal sealed class TrackBody
             IdempotencyKey = r.IdempotencyKey,
             Timestamp = r.Timestamp,
             Properties = r.Properties?.Select(p => new TrackProperty { Property = p.Key, Value = p.Value }).ToList(),
+            Model = r.Model,
+            InputTokens = r.InputTokens,
+            OutputTokens = r.OutputTokens,
+            CacheReadTokens = r.CacheReadTokens,
+            CacheWriteTokens = r.CacheWriteTokens,
         };
     }
 }
@@ -53,6 +63,14 @@ internal sealed class SeatsBody
     public string CustomerId { get; set; } = "";
     public string FeatureCode { get; set; } = "";
     public long Count { get; set; }
+}
+
+internal sealed class QuotaBody
+{
+    public string CustomerId { get; set; } = "";
+    public string FeatureCode { get; set; } = "";
+    public long? Count { get; set; }
+    public string? IdempotencyKey { get; set; }
 }
 
 internal sealed class BulkSeatsBody

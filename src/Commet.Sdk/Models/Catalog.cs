@@ -114,6 +114,9 @@ public sealed class Plan : CommetObject
     /// <summary>Its prices, one per billing interval.</summary>
     public IReadOnlyList<PlanPriceSummary>? Prices { get; init; }
 
+    /// <summary>The exchange rates its prices in other currencies were worked out at (one per currency).</summary>
+    public IReadOnlyList<PlanExchangeRate>? ExchangeRates { get; init; }
+
     /// <summary>
     /// Live subscriptions whose next renewal charges this plan's price (on it, or scheduled to move to it). Only
     /// <see cref="Resources.PlansClient.GetAsync"/> fills it, and only a Commet for .NET server sends it.
@@ -147,6 +150,48 @@ public sealed class PlanFeatureSummary
 
     /// <summary>Pricing of usage above the included amount.</summary>
     public PlanOverage? Overage { get; init; }
+
+    /// <summary>The overage price in other currencies.</summary>
+    public IReadOnlyList<PlanFeatureRegionalPrice>? RegionalPrices { get; init; }
+}
+
+/// <summary>A plan feature's overage price in another currency.</summary>
+public sealed class PlanFeatureRegionalPrice
+{
+    /// <summary>The currency, such as <c>BRL</c>.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>The price of one unit beyond the included amount, rate scale of the currency.</summary>
+    public long? OverageUnitPrice { get; init; }
+
+    /// <summary>True when worked out from the plan's exchange rate (it follows the USD price); false when set by hand.</summary>
+    public bool AutoSynced { get; init; }
+}
+
+/// <summary>A plan price in another currency.</summary>
+public sealed class PlanPriceRegionalPrice
+{
+    /// <summary>The currency, such as <c>BRL</c>.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>The price per interval in the currency's minor units (9900 = R$99.00; 2800 = ¥2,800).</summary>
+    public long Price { get; init; }
+
+    /// <summary>Balance included per period, rate scale of the currency.</summary>
+    public long? IncludedBalance { get; init; }
+
+    /// <summary>True when worked out from the plan's exchange rate (it follows the USD price); false when set by hand.</summary>
+    public bool AutoSynced { get; init; }
+}
+
+/// <summary>A plan's exchange rate for one currency.</summary>
+public sealed class PlanExchangeRate
+{
+    /// <summary>The currency, such as <c>BRL</c>.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>How much of the currency one US dollar is worth for this plan.</summary>
+    public decimal ExchangeRate { get; init; }
 }
 
 /// <summary>Pricing of usage above what is included.</summary>
@@ -191,6 +236,9 @@ public sealed class PlanPriceSummary
 
     /// <summary>Of <see cref="Plan.SubscriberCount"/>, those billed at this interval (same conditions).</summary>
     public int? Subscribers { get; init; }
+
+    /// <summary>The price in other currencies.</summary>
+    public IReadOnlyList<PlanPriceRegionalPrice>? RegionalPrices { get; init; }
 }
 
 /// <summary>An introductory discount on a plan price.</summary>
@@ -333,6 +381,15 @@ public sealed class AddPlanFeatureRequest
 
     /// <summary>Credits one unit costs on a credits plan.</summary>
     public long? CreditsPerUnit { get; set; }
+
+    /// <summary>
+    /// <c>fixed</c> (default) or <c>ai_model</c>: usage priced by the tokens an AI model spends (balance and credits plans;
+    /// track it with <see cref="TrackUsageRequest.Model"/> and the token counts).
+    /// </summary>
+    public string? PricingMode { get; set; }
+
+    /// <summary>With <c>ai_model</c> pricing: the margin on the model's price, in basis points (2000 = 20 %).</summary>
+    public long? Margin { get; set; }
 }
 
 /// <summary>Changes to a plan feature; null fields are not changed.</summary>
@@ -740,3 +797,113 @@ public sealed class ListOptions
     public int? PageSize { get; set; }
 }
 
+
+/// <summary>A price's amount in one other currency, set by hand.</summary>
+public sealed class RegionalPriceOverride
+{
+    /// <summary>The currency, such as <c>BRL</c> or <c>jpy</c>.</summary>
+    public string Currency { get; set; } = "";
+
+    /// <summary>The price per interval in the currency's minor units (9900 = R$99.00; 2800 = ¥2,800).</summary>
+    public long Price { get; set; }
+
+    /// <summary>Balance included per period on a balance plan, rate scale of the currency.</summary>
+    public long? IncludedBalance { get; set; }
+}
+
+/// <summary>A price's amounts in other currencies: those listed are created or replaced, the others stay.</summary>
+public sealed class SetRegionalPricesRequest
+{
+    /// <summary>One amount per currency.</summary>
+    public IList<RegionalPriceOverride> Overrides { get; set; } = [];
+}
+
+/// <summary>Every amount in other currencies a price has after the call.</summary>
+public sealed class PlanRegionalPricing : CommetObject
+{
+    /// <summary>The price's ID.</summary>
+    public string PriceId { get; init; } = "";
+
+    /// <summary>Its amounts, by currency.</summary>
+    public IReadOnlyList<RegionalPriceOverride> Overrides { get; init; } = [];
+}
+
+/// <summary>A price of the plan set by hand in <see cref="SetPlanRegionalPricingRequest.Currency"/>.</summary>
+public sealed class RegionalPlanPrice
+{
+    /// <summary>The price's ID.</summary>
+    public string PriceId { get; set; } = "";
+
+    /// <summary>The price per interval in the currency's minor units.</summary>
+    public long Price { get; set; }
+
+    /// <summary>Balance included per period on a balance plan, rate scale of the currency.</summary>
+    public long? IncludedBalance { get; set; }
+}
+
+/// <summary>A feature's overage price set by hand in <see cref="SetPlanRegionalPricingRequest.Currency"/>.</summary>
+public sealed class RegionalPlanFeature
+{
+    /// <summary>The feature's ID or code.</summary>
+    public string FeatureId { get; set; } = "";
+
+    /// <summary>The price of one unit beyond the included amount, rate scale of the currency.</summary>
+    public long OverageUnitPrice { get; set; }
+}
+
+/// <summary>An introductory discount of a price in <see cref="SetPlanRegionalPricingRequest.Currency"/> (accepted; not applied yet by this server).</summary>
+public sealed class RegionalIntroOffer
+{
+    /// <summary>The price's ID.</summary>
+    public string PriceId { get; set; } = "";
+
+    /// <summary>How the discount is expressed.</summary>
+    public DiscountType? DiscountType { get; set; }
+
+    /// <summary>The discount: basis points for a percentage, minor units of the currency for an amount.</summary>
+    public long? DiscountValue { get; set; }
+
+    /// <summary>For how many billing cycles.</summary>
+    public int? DurationCycles { get; set; }
+}
+
+/// <summary>
+/// A plan's prices and feature overage in one currency: worked out from the USD amounts at <see cref="ExchangeRate"/>,
+/// except those set by hand. Calling it again for the same currency sets that currency afresh.
+/// </summary>
+public sealed class SetPlanRegionalPricingRequest
+{
+    /// <summary>The currency, such as <c>brl</c>.</summary>
+    public string Currency { get; set; } = "";
+
+    /// <summary>How much of the currency one US dollar is worth, for this plan.</summary>
+    public decimal? ExchangeRate { get; set; }
+
+    /// <summary>Prices set by hand.</summary>
+    public IList<RegionalPlanPrice>? Prices { get; set; }
+
+    /// <summary>Feature overage prices set by hand.</summary>
+    public IList<RegionalPlanFeature>? Features { get; set; }
+
+    /// <summary>Introductory discounts in the currency.</summary>
+    public IList<RegionalIntroOffer>? IntroOffers { get; set; }
+}
+
+/// <summary>What <see cref="Resources.PlansClient.SetRegionalPricingAsync"/> configured.</summary>
+public sealed class PlanRegionalPricingResult : CommetObject
+{
+    /// <summary>The plan's ID.</summary>
+    public string PlanId { get; init; } = "";
+
+    /// <summary>The currency, upper case.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>The exchange rate.</summary>
+    public decimal ExchangeRate { get; init; }
+
+    /// <summary>How many prices got an amount in the currency.</summary>
+    public int PricesConfigured { get; init; }
+
+    /// <summary>How many priced features got an overage price in the currency.</summary>
+    public int FeaturesConfigured { get; init; }
+}

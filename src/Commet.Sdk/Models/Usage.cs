@@ -73,6 +73,24 @@ public sealed class TrackUsageRequest
 
     /// <summary>Free-form properties.</summary>
     public IDictionary<string, string>? Properties { get; set; }
+
+    /// <summary>
+    /// For a feature with <c>ai_model</c> pricing: the model called (<c>provider/model</c> or a bare model ID), sent with its
+    /// token counts instead of <see cref="Value"/>; the call is priced at the model's rate plus the feature's margin.
+    /// </summary>
+    public string? Model { get; set; }
+
+    /// <summary>Input tokens of the call (cached input goes in <see cref="CacheReadTokens"/>, not here).</summary>
+    public long? InputTokens { get; set; }
+
+    /// <summary>Output tokens of the call.</summary>
+    public long? OutputTokens { get; set; }
+
+    /// <summary>Input tokens read from the provider's cache.</summary>
+    public long? CacheReadTokens { get; set; }
+
+    /// <summary>Input tokens written to the provider's cache.</summary>
+    public long? CacheWriteTokens { get; set; }
 }
 
 /// <summary>The result of a batch: one entry per event, in order.</summary>
@@ -328,4 +346,117 @@ public sealed class FeatureAccess : CommetObject
 
     /// <summary>Why it is not allowed, such as <c>feature_disabled</c> or <c>included_limit_reached</c>.</summary>
     public string? Reason { get; init; }
+}
+
+/// <summary>One change of a customer's quota.</summary>
+public sealed class UsageQuotaEvent : CommetObject
+{
+    /// <summary>The ID.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>The customer's ID.</summary>
+    public string CustomerId { get; init; } = "";
+
+    /// <summary>The quota feature's code.</summary>
+    public string FeatureCode { get; init; } = "";
+
+    /// <summary>The quota before.</summary>
+    public long PreviousBalance { get; init; }
+
+    /// <summary>The quota after.</summary>
+    public long NewBalance { get; init; }
+
+    /// <summary>When it applies.</summary>
+    public DateTimeOffset Ts { get; init; }
+
+    /// <summary>When it was recorded.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A quota feature's balance against what the customer's plan includes.</summary>
+public sealed class UsageQuota : CommetObject
+{
+    /// <summary>The quota feature's code.</summary>
+    public string FeatureCode { get; init; } = "";
+
+    /// <summary>The quota now.</summary>
+    public long Current { get; init; }
+
+    /// <summary>Units the plan includes.</summary>
+    public long Included { get; init; }
+
+    /// <summary>Left of the included units (null when unlimited).</summary>
+    public long? Remaining { get; init; }
+
+    /// <summary>Units beyond the included ones that the current period is billed for.</summary>
+    public long BilledQuantity { get; init; }
+
+    /// <summary>Whether the quota is unlimited.</summary>
+    public bool Unlimited { get; init; }
+
+    /// <summary>Whether the quota may go past the included units (billed per unit).</summary>
+    public bool OverageEnabled { get; init; }
+
+    /// <summary>When the quota last changed (null before its first change).</summary>
+    public DateTimeOffset? AsOf { get; init; }
+}
+
+/// <summary>An AI model's price per million tokens, in rate scale (10000 = 1.00 of the currency).</summary>
+public sealed class AiModelRate : CommetObject
+{
+    /// <summary>The model (<c>provider/model</c> or a bare model ID).</summary>
+    public string Model { get; init; } = "";
+
+    /// <summary>The currency, such as <c>USD</c>.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>Per million input tokens, rate scale.</summary>
+    public decimal InputPerMillion { get; init; }
+
+    /// <summary>Per million output tokens, rate scale.</summary>
+    public decimal OutputPerMillion { get; init; }
+
+    /// <summary>Per million cache-read tokens, rate scale.</summary>
+    public decimal CacheReadPerMillion { get; init; }
+
+    /// <summary>Per million cache-write tokens, rate scale.</summary>
+    public decimal CacheWritePerMillion { get; init; }
+
+    /// <summary><c>organization</c> (your own price) or <c>builtin</c> (the server's table).</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>When your own price last changed (null for built-in prices).</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
+
+/// <summary>Every AI model price in effect: your own first, then the server's built-in table.</summary>
+public sealed class AiModelRateList : CommetObject
+{
+    /// <summary>The date the built-in prices were taken.</summary>
+    public string BuiltInAsOf { get; init; } = "";
+
+    /// <summary>The prices.</summary>
+    public IReadOnlyList<AiModelRate> Data { get; init; } = [];
+}
+
+/// <summary>Your own price for an AI model (replaces the built-in price in that currency).</summary>
+public sealed class SetAiModelRateRequest
+{
+    /// <summary>The model (<c>provider/model</c> or a bare model ID).</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>The currency (default USD).</summary>
+    public string? Currency { get; set; }
+
+    /// <summary>Per million input tokens, rate scale (10000 = 1.00), up to four decimal places.</summary>
+    public decimal InputPerMillion { get; set; }
+
+    /// <summary>Per million output tokens, rate scale.</summary>
+    public decimal OutputPerMillion { get; set; }
+
+    /// <summary>Per million cache-read tokens, rate scale (default: the input rate).</summary>
+    public decimal? CacheReadPerMillion { get; set; }
+
+    /// <summary>Per million cache-write tokens, rate scale (default: the input rate).</summary>
+    public decimal? CacheWritePerMillion { get; set; }
 }

@@ -104,4 +104,29 @@ public class PlansClient
     /// <param name="cancellationToken">Cancels the call.</param>
     public virtual Task<DefaultPlanPrice> SetDefaultPriceAsync(string id, string priceId, CancellationToken cancellationToken = default) =>
         pipeline.SendAsync(HttpMethod.Put, $"{Plan(id)}/prices/{Pipeline.Segment(priceId)}/default", null, Body.Empty, J.DefaultPlanPrice, cancellationToken);
+
+    /// <summary>Sets a price's amounts in other currencies by hand: the currencies listed are created or replaced, the others stay.</summary>
+    /// <param name="id">The plan's ID or code.</param>
+    /// <param name="priceId">The price's ID.</param>
+    /// <param name="request">The amounts.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<PlanRegionalPricing> SetRegionalPricesAsync(string id, string priceId, SetRegionalPricesRequest request, CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Put, $"{Plan(id)}/prices/{Pipeline.Segment(priceId)}/regional", null, Body.Of(request, J.SetRegionalPricesRequest), J.PlanRegionalPricing, cancellationToken);
+
+    /// <summary>Removes every amount of a price in other currencies: it is then sold in USD only.</summary>
+    /// <param name="id">The plan's ID or code.</param>
+    /// <param name="priceId">The price's ID.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<DeletedObject> DeleteRegionalPricesAsync(string id, string priceId, CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Delete, $"{Plan(id)}/prices/{Pipeline.Segment(priceId)}/regional", null, null, J.DeletedObject, cancellationToken);
+
+    /// <summary>
+    /// Prices a whole plan in one currency from an exchange rate: every price and priced feature gets an amount in it, worked
+    /// out from the USD amount (rounded once to the currency's smallest unit) unless set by hand in the request.
+    /// </summary>
+    /// <param name="id">The plan's ID or code.</param>
+    /// <param name="request">The currency, its rate and the amounts set by hand.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<PlanRegionalPricingResult> SetRegionalPricingAsync(string id, SetPlanRegionalPricingRequest request, CancellationToken cancellationToken = default) =>
+        pipeline.SendAsync(HttpMethod.Put, Plan(id) + "/regional", null, Body.Of(request, J.SetPlanRegionalPricingRequest), J.PlanRegionalPricingResult, cancellationToken);
 }
