@@ -140,6 +140,24 @@ public abstract class ConventionsTests<TServer>(TServer server) : IClassFixture<
         Assert.Contains("payload_too_large", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/v1/customers", 1_100_000)]
+    [InlineData("/api/v1/test-clock/process-billing", 3_000_000)] // a route that never reads a body
+    [InlineData("/api/v1/usage/events/batch", 4_000_000)]
+    public async Task BodyOverTheLimit_IsAnswered413InTheEnvelope_NeverAResetConnection(string path, int size)
+    {
+        // Ten times each: the answer must not depend on whether the server or the client finishes first.
+        for (var i = 0; i < 10; i++)
+        {
+            var big = "{\"name\":\"" + new string('h', size) + "\"}";
+            using var content = new StringContent(big, Encoding.UTF8, "application/json");
+            using var response = await api.PostAsync(path, content);
+
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Contains("\"code\":\"payload_too_large\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task UnknownRoute_Is404Envelope()
     {

@@ -28,6 +28,25 @@ public abstract class DashboardPagesTests<TServer>(TServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task AHandlerThePageDoesNotHave_IsNotFound_NeverThePageRenderedWithNothingLoaded()
+    {
+        var t = await server.NewTenantAsync();
+        using var owner = await SignedInAsync(t, DashboardRoles.Owner);
+
+        Assert.Equal(HttpStatusCode.OK, (await owner.Get(Org(t))).Status); // and the signed-in member's form token
+        // The home page (the ".." of a hostile URL lands there) and a list page, posted with handler names they do not
+        // have; a read with an unknown handler name is the page's own read (Razor Pages falls back to OnGet).
+        var home = await owner.Post(Org(t) + "?handler=ChangePlan", Form(("subscriptionId", "sub_x")));
+        var customers = await owner.Post(Org(t, "customers") + "?handler=Delete", Form(("id", "x")));
+        var webhooks = await owner.Get(Org(t, "webhooks") + "?handler=Nope");
+
+        Assert.Equal(HttpStatusCode.NotFound, home.Status);
+        Assert.Equal(HttpStatusCode.NotFound, customers.Status);
+        Assert.Equal(HttpStatusCode.OK, webhooks.Status);
+        Assert.Contains("Webhook", webhooks.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Support_IsRefused_TheCatalogPage_AndItsFormPosts()
     {
         var t = await server.NewTenantAsync();

@@ -8,9 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Commet.Server.Tests;
 
 /// <summary>
-/// On SQLite a save outside a transaction queues on the write gate (SqliteSaveGate) and gives it back whether it
+/// On SQLite a save outside a transaction queues on the write gate (CommetDb.SaveChangesAsync) and gives it back whether it
 /// succeeds or fails: concurrent creates, with and without Idempotency-Key, all answer, and a save that failed on a
-/// unique index does not keep the next writer waiting. PostgreSQL runs the same requests without the gate.
+/// unique index or on a concurrency check does not keep the next writer waiting. PostgreSQL runs the same requests
+/// without the gate.
 /// </summary>
 public abstract class SqliteSaveGateTests<TServer>(TServer server) : IClassFixture<TServer>
     where TServer : ServerFixture

@@ -85,6 +85,13 @@ public abstract class DashboardAccountPageModel : PageModel, IDashboardAlerts
             context.Result = stop;
             return;
         }
+        if (context.HandlerMethod is null && context.ActionDescriptor.HandlerMethods.Count > 0)
+        {
+            // A handler name (or verb) the page does not have: Razor Pages would render the page without running any
+            // handler, with nothing loaded. There is no such page.
+            context.Result = NotFound();
+            return;
+        }
         await next();
     }
 

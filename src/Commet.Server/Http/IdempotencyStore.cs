@@ -36,7 +36,7 @@ public sealed class IdempotencyStore(IDbContextFactory<CommetDb> dbFactory, Time
             });
             try
             {
-                await db.SaveChangesAsync(ct); // queues on the SQLite write gate by itself (SqliteSaveGate)
+                await db.SaveChangesAsync(ct); // queues on the SQLite write gate by itself (CommetDb.SaveChangesAsync)
                 return new Claim(ClaimOutcome.Claimed, null);
             }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))

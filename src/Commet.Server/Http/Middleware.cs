@@ -34,6 +34,10 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
         try
         {
+            if (await OversizedBody.RefusedAsync(context))
+            {
+                return;
+            }
             await next(context);
         }
         catch (ApiException ex) when (!context.Response.HasStarted)

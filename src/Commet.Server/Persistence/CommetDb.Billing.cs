@@ -27,8 +27,26 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
     /// <see cref="CustomerStates"/>) and saves that too — inside the caller's transaction when there is one, so the
     /// state is read with the change written and commits with it.
     /// </summary>
-    /// <remarks>Moves the catalog version of tenants whose catalog changed (see <see cref="CatalogVersion"/>).</remarks>
+    /// <remarks>
+    /// Moves the catalog version of tenants whose catalog changed (see <see cref="CatalogVersion"/>). On SQLite a save
+    /// outside a transaction is a write transaction of its own: it queues on the <see cref="SqliteWriteGate"/> like
+    /// the explicit ones (and holds it until everything here is written), so it never meets another writer of this
+    /// process and sleeps in SQLite's busy handler (150 ms a try). Inside a transaction the transaction's owner decides.
+    /// </remarks>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var gate = Database.CurrentTransaction is null ? await SqliteWriteGate.WaitAsync(this, cancellationToken) : null;
+        try
+        {
+            return await SaveGatedAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+
+    private async Task<int> SaveGatedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         foreach (var entry in ChangeTracker.Entries<Subscription>())
         {

@@ -105,7 +105,7 @@ public static class Database
         else
         {
             services.AddPooledDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning)
-                .AddInterceptors(new SqlitePragmas(), new SqliteSaveGate(), new RoundTripCounter(meter)));
+                .AddInterceptors(new SqlitePragmas(), new RoundTripCounter(meter)));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<SqliteCommetDb>(sp.GetRequiredService<IDbContextFactory<SqliteCommetDb>>()));
         }

@@ -49,7 +49,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             // The cap counts from when the link was made, so an unopened link cannot stretch it.
             AbsoluteExpiresAt = now.AddHours(absolute),
         });
-        await db.SaveChangesAsync(ct); // queues on the SQLite write gate by itself (SqliteSaveGate)
+        await db.SaveChangesAsync(ct); // queues on the SQLite write gate by itself (CommetDb.SaveChangesAsync)
         return token;
     }
 
