@@ -31,6 +31,7 @@ public static class DashboardStyles
         + ".preview .body{padding:1rem}"
         + "code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.875rem}"
         + "form.inline{display:inline;margin:0}"
+        + ".top .links{min-width:0;max-width:100%}.top .who{overflow-wrap:anywhere;min-width:0}"
         + ".bars rect{fill:var(--accent)}"
         + ".bars rect.neg{fill:#b91c1c}.chart.running rect{fill:#15803d}.chart .zero{stroke:#6b7280;stroke-width:1}"
         + ".chart.ended{height:80px;border-bottom:0;border-top:1px solid #9ca3af}p code{overflow-wrap:anywhere}details.card{overflow-x:auto}"
