@@ -124,6 +124,41 @@ public abstract class QuotaTests<TServer>(TServer server) : IClassFixture<TServe
     }
 
     [Fact]
+    public async Task Quota_InABrlSubscription_IsBilledInBrl_TrueUpAndAdvance()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        // US$49.00 a month, 10 projects included, US$2.00 a project beyond them (rate scale: 20000 = 2.00); sold in BRL
+        // at 5.25: R$257.25 a month (4900 × 5.25 = 25725) and R$10.50 a project (20000 × 5.25 = 105000).
+        await QuotaPlan(api, 10, new { enabled = true, unitPrice = 20000 });
+        await api.PutJson("/api/v1/plans/studio/regional", new { currency = "brl", exchangeRate = 5.25m }).Ok();
+        await api.PostJson("/api/v1/customers", new
+        {
+            id = "qa", email = "qa@example.com", fullName = "Ana Souza",
+            address = new { line1 = "Rua Augusta 100", city = "São Paulo", postalCode = "01305-000", country = "BR" },
+        }).Ok();
+        await api.Card("qa", BillingSetup.GoodCard);
+        var subscription = await api.Subscribe("qa", "studio");
+        var id = subscription.Str("id");
+
+        await api.PutJson("/api/v1/usage/quota", new { customerId = "qa", featureCode = "projects", count = 8 }).Ok();
+        await api.SetClock(Utc(2027, 4, 16));
+        // 8 → 12: 2 units past the 10 April paid for, 2 × R$10.50 = 2100 for the month, × 15 of 30 days left = 1050.
+        await Add(api, 4).Ok();
+        await api.RunUntil(Utc(2027, 5, 1));
+
+        await using var db = t.Db();
+        var renewal = await db.Invoices.Include(i => i.Lines).SingleAsync(i => i.SubscriptionId == id && i.PeriodStart == Utc(2027, 5, 1));
+        Assert.Equal("BRL", renewal.Currency);
+        var quotaLines = renewal.Lines.Where(l => l.LineType == LineTypes.FeatureQuota).OrderBy(l => l.ChargeType).ToList();
+        // advance: 12 − 10 = 2 units × R$10.50 = 2100 for May; true_up: 1050 for April's raise.
+        Assert.Equal([("advance", 2m, 2100L), ("true_up", 2m, 1050L)], quotaLines.Select(l => (l.ChargeType, l.Quantity, l.Amount)));
+        // 25725 + 2100 + 1050 = 28875.
+        Assert.Equal(28875, renewal.Total);
+    }
+
+    [Fact]
     public async Task Quota_WithoutOverage_StopsAtTheIncluded_ExceededOncePerPeriod()
     {
         var t = await server.NewTenantAsync();
