@@ -155,3 +155,119 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
 public sealed class GroupCommitTests_Sqlite(SqliteServer server) : GroupCommitTests<SqliteServer>(server);
 
 public sealed class GroupCommitTests_Postgres(OneWriterPostgresServer server) : GroupCommitTests<OneWriterPostgresServer>(server);
+
+/// <summary>
+/// A group that loses an idempotency key to a concurrent transaction is written again event by event on the leader's
+/// database context. PostgreSQL only: the test needs an uncommitted row that the group's insert waits on.
+/// </summary>
+public sealed class GroupCommitFallbackTests(OneWriterPostgresServer server) : IClassFixture<OneWriterPostgresServer>
+{
+    private Task<ApiResponse> Track(TestTenant t, string customer, string? key = null) =>
+        server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = customer, feature = "gf", value = 1, idempotencyKey = key });
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Never happened: {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task GroupLosesAKeyToAnotherTransaction_EachEventIsWrittenAlone_SameCustomerTwiceInARow()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "gf", name = "gf", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "gf_plan", name = "gf", consumptionModel = "credits" }).Ok();
+        await api.PostJson("/api/v1/plans/gf_plan/prices", new { billingInterval = "monthly", price = 100, includedCredits = 100 }).Ok();
+        await api.PostJson("/api/v1/plans/gf_plan/features", new { featureId = "gf", creditsPerUnit = 1 }).Ok();
+        await api.Customer("blk");
+        await api.Customer("rich");
+        var blk = (await api.Subscribe("blk", "gf_plan")).Str("id");
+        var rich = (await api.Subscribe("rich", "gf_plan")).Str("id");
+        // One event first, so that rich's resolution is cached: the events below are applied from the cache, which
+        // attaches the rows read for them (the path where a second event of one customer on one context failed).
+        Assert.Equal(HttpStatusCode.Created, (await Track(t, "rich")).Status);
+        string customerId, featureId;
+        await using (var db = t.Db())
+        {
+            customerId = (await db.Customers.AsNoTracking().SingleAsync(c => c.ExternalId == "rich" || c.Id == "rich")).Id;
+            featureId = (await db.Features.AsNoTracking().SingleAsync(f => f.Code == "gf")).Id;
+        }
+        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
+        var before = groups.Load();
+
+        // Another transaction records the key K and does not commit yet.
+        var key = "gf-" + Guid.NewGuid().ToString("N");
+        await using var other = new NpgsqlConnection(server.ConnectionString);
+        await other.OpenAsync();
+        await using var otherTx = await other.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO usage_events ("Id", "OrganizationId", "Livemode", "CustomerId", "SubscriptionId", "FeatureId", "FeatureCode", "Value", "Timestamp", "IdempotencyKey", "Kind", "CreatedAt")
+            VALUES ('uev_other_transaction', @org, false, @customer, @sub, @feature, 'gf', 1, now(), @key, 'event', now())
+            """, other, otherTx))
+        {
+            insert.Parameters.AddWithValue("org", t.OrganizationId);
+            insert.Parameters.AddWithValue("customer", customerId);
+            insert.Parameters.AddWithValue("sub", rich);
+            insert.Parameters.AddWithValue("feature", featureId);
+            insert.Parameters.AddWithValue("key", key);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // The first event waits on blk's row lock, alone; four events of rich (one under K) queue behind it and go
+        // in as one group, whose insert of K then waits on the other transaction.
+        Task<ApiResponse> first;
+        Task<ApiResponse>[] plain;
+        Task<ApiResponse> keyed;
+        await using (var locker = new NpgsqlConnection(server.ConnectionString))
+        {
+            await locker.OpenAsync();
+            await using var lockTx = await locker.BeginTransactionAsync();
+            await using (var command = new NpgsqlCommand("""SELECT 1 FROM subscriptions WHERE "Id" = @id FOR UPDATE""", locker, lockTx))
+            {
+                command.Parameters.AddWithValue("id", blk);
+                await command.ExecuteScalarAsync();
+            }
+            first = Track(t, "blk");
+            await WaitForAsync(() => groups.Load().Writing == 1, "the first event is being written");
+            plain = [Track(t, "rich"), Track(t, "rich"), Track(t, "rich")];
+            keyed = Track(t, "rich", key);
+            await WaitForAsync(() => groups.Load().Waiting == 4, "four events wait behind it");
+            await lockTx.RollbackAsync();
+        }
+        Assert.Equal(HttpStatusCode.Created, (await first).Status);
+        await using (var waiting = new NpgsqlConnection(server.ConnectionString))
+        {
+            await waiting.OpenAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", waiting);
+            while ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The group never waited on the other transaction's key.");
+                await Task.Delay(10);
+            }
+        }
+        await otherTx.CommitAsync();
+
+        // The group failed on K and nothing of it stayed; each event was then written alone: K is answered as the
+        // other transaction's event (200), the three plain events are recorded (201) one after the other.
+        var answers = await Task.WhenAll(plain);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        var repeat = await keyed;
+        Assert.Equal(HttpStatusCode.OK, repeat.Status);
+        Assert.Equal("uev_other_transaction", repeat.Data.Str("id"));
+        var after = groups.Load();
+        Assert.Equal((1L, 4L), (after.Groups - before.Groups, after.GroupedEvents - before.GroupedEvents));
+
+        // rich: 100 included − 1 (the first event) − 3 (the plain events) = 96; the other transaction's row spent nothing.
+        await using var check = t.Db();
+        var account = await check.ConsumptionAccounts.AsNoTracking().SingleAsync(a => a.SubscriptionId == rich && a.Kind == AccountKinds.Credits);
+        Assert.Equal(96L, account.PlanAmount);
+        Assert.Equal(4m, (await check.UsageCounters.Where(c => c.SubscriptionId == rich).ToListAsync()).Sum(c => c.Quantity));
+        Assert.Equal(5, await check.UsageEvents.CountAsync(e => e.SubscriptionId == rich));
+    }
+}

@@ -150,7 +150,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             ("portal sessions continued on the other node", portalContinued), ("slowest answer ms", tally.SlowestMs),
             ("duplicates found", duplicates.Values.Sum()),
         ]);
-        Assert.True(tally.ServerErrors + tally.Unavailable == 0, string.Join("\n", tally.Problems));
+        Assert.True(tally.ServerErrors + tally.Unavailable == 0, string.Join("\n", tally.Problems) + "\n" + ServerProcess.Unhandled(nodeA.Output + nodeB.Output));
         Assert.All(duplicates, d => Assert.True(d.Value == 0, $"{d.Value} duplicate {d.Key}"));
         Assert.Equal(invoiceCount, numbered); // INV-000001 .. INV-<count>, each once: unique and without gaps
         Assert.Equal(8 * eventsPerWorker, acknowledged.Count);

@@ -160,6 +160,9 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
                 : await db.UsageEvents.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey!)).ToDictionaryAsync(e => e.IdempotencyKey!, ct);
             await TrackPreparation.PrepareAsync(session, group.Select(p => p.Request)
                 .Where(e => e.IdempotencyKey is null || !seen.ContainsKey(e.IdempotencyKey)).ToList(), ct);
+            // Two copies of one event in this group (a client retrying while its first request waits): the second is
+            // answered as a repeat of the first once the first is applied, exactly as it would be after the commit.
+            var appliedKeys = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < group.Count; i++)
             {
                 var item = group[i].Request;
@@ -168,8 +171,17 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
                     results[i] = new Tracked(earlier, true);
                     continue;
                 }
+                if (item.IdempotencyKey is not null && appliedKeys.TryGetValue(item.IdempotencyKey, out var first))
+                {
+                    results[i] = new Tracked(results[first].Value.Event, true);
+                    continue;
+                }
                 session.Scope = scopes[i];
                 results[i] = await track.ApplyAsync(session, item, ct);
+                if (item.IdempotencyKey is not null && results[i].IsSuccess)
+                {
+                    appliedKeys[item.IdempotencyKey] = i;
+                }
             }
             session.Scope = leader;
             if (BulkCopy.IsSupported(db))
@@ -185,8 +197,11 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
         {
             // An idempotency key taken by a concurrent transaction: nothing of the group was written; each event is
             // written on its own, deduplicated as a lone request would be.
+            // Every event runs on the leader's database context: each starts from an empty change tracker, as a lone
+            // request's would, so the rows one event wrote are read afresh (not attached twice) by the next.
             for (var i = 0; i < group.Count; i++)
             {
+                db.ChangeTracker.Clear();
                 results[i] = await track.HandleAsync(scopes[i], group[i].Request, ct);
             }
         }

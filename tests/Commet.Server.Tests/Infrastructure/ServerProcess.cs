@@ -30,6 +30,21 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The log entries of unhandled errors (with their exception text) in <paramref name="output"/>, for a failure message.</summary>
+    public static string Unhandled(string output)
+    {
+        var lines = output.Split('\n');
+        var found = new System.Text.StringBuilder();
+        for (var i = 0; i < lines.Length && found.Length < 6000; i++)
+        {
+            if (lines[i].Contains("Unhandled", StringComparison.Ordinal))
+            {
+                found.AppendJoin('\n', lines.Skip(i).Take(40).Where(l => !l.Contains("at Microsoft.EntityFrameworkCore.ChangeTracking", StringComparison.Ordinal))).Append('\n');
+            }
+        }
+        return found.ToString();
+    }
+
     /// <summary>
     /// Starts the built server and waits until it answers <c>/readyz</c>. Logs are at Warning unless
     /// <paramref name="environment"/> sets <c>Logging__LogLevel__Default</c>; <paramref name="workingDirectory"/>
