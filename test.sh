@@ -33,6 +33,7 @@ if ! dotnet build Commet.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
+# A failed test prints its name, message and the first lines of its stack (40 lines), so a CI log says why.
 # A test that hangs (a wait with no bound, a lock nobody releases) must fail the run, not stall it: after this long
 # in one test, the test host and the server processes it started are killed and the hanging test is named.
 hang_timeout=${COMMET_TEST_HANG_TIMEOUT:-15m}
@@ -42,7 +43,7 @@ for project in tests/Commet.Domain.Tests tests/Commet.Server.Tests tests/Commet.
   echo "== $name"
   dotnet test $project -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     --blame-hang-timeout "$hang_timeout" --blame-hang-dump-type none \
-    | grep -E "^\s+Failed |Passed!|Failed!|error|aborted|running when" || true
+    | awk '/^[[:space:]]+Failed / { n = 40 } n > 0 { print; n--; next } /Passed!|Failed!|error|aborted|running when/ { print }' || true
   trx="$results/$name.trx"
   if [ -f "$trx" ]; then
     counters=$(grep -o '<Counters [^>]*>' "$trx")
