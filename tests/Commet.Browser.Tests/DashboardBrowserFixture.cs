@@ -27,6 +27,10 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{BrowserFixture.Chromium} is missing: run scripts/setup.sh (apt-get install chromium). Never 'playwright install'.");
         }
         await Server.InitializeAsync();
+        // The suite runs its classes in parallel on a shared 2-core machine: a form post that charges a card and writes
+        // its receipt can take several seconds there. Waits are for conditions, so a longer bound costs nothing when
+        // things are fast and keeps a slow machine from failing a correct page.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -62,7 +66,7 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
             JavaScriptEnabled = javaScript,
             Locale = "en-US",
         });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         return new DashboardVisit(this, server ?? Server, context, page, name, javaScript);
     }
