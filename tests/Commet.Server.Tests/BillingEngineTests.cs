@@ -183,6 +183,49 @@ public sealed class BillingEngineTests : IAsyncLifetime
         Assert.Equal(0, await ScalarAsync(c, """SELECT count(*) FROM invoice_lines WHERE "Description" LIKE '%#INV~%'"""));
     }
 
+    [Fact]
+    public async Task AChunkWritesItsChargesBeforeTakingNumbers_AndItsInvoicesLinesAndEventsAfter()
+    {
+        // The invoice counter is what concurrent chunks wait for, so a chunk takes its numbers as late as it can: its
+        // charges and emails (which quote no number) are already written then, its invoices, lines and events not yet.
+        // A trigger on the counter records, inside the chunk's transaction, what the chunk had written at that moment.
+        Start();
+        var now = Now();
+        await SeedAsync(30, now, _ => new Spec());
+        await using var c = await OpenAsync();
+        await ExecAsync(c, """
+            CREATE TABLE counter_taken (charges bigint, charged bigint, emails bigint, invoices bigint, lines bigint, events bigint);
+            CREATE FUNCTION note_counter_taken() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+              INSERT INTO counter_taken SELECT
+                (SELECT count(*) FROM transactions), (SELECT coalesce(sum("Amount"), 0) FROM transactions WHERE "Status" = 'succeeded'),
+                (SELECT count(*) FROM email_messages), (SELECT count(*) FROM invoices), (SELECT count(*) FROM invoice_lines),
+                (SELECT count(*) FROM events WHERE "Type" IN ('invoice.created', 'payment.received'));
+              RETURN NEW;
+            END $f$;
+            CREATE TRIGGER note_counter_taken BEFORE UPDATE ON invoice_sequences FOR EACH ROW EXECUTE FUNCTION note_counter_taken();
+            """);
+
+        var run = await Engine.RunAsync(new Tenant(Org, false), now, "http://localhost", default);
+
+        Assert.Equal(30, run.InvoicesCreated);
+        Assert.Equal(0, run.Failed);
+        await AssertNumbersAsync(c, 1, 30);
+        // One chunk of 30, so the counter was taken once, for 30 numbers.
+        Assert.Equal(1, await ScalarAsync(c, """SELECT count(*) FROM counter_taken"""));
+        Assert.Equal(30, await ScalarAsync(c, """SELECT charges FROM counter_taken"""));
+        Assert.Equal(147_000, await ScalarAsync(c, """SELECT charged FROM counter_taken""")); // 30 renewals × $49.00 = 30 × 4,900 = 147,000 cents
+        Assert.Equal(await ScalarAsync(c, """SELECT count(*) FROM email_messages"""), await ScalarAsync(c, """SELECT emails FROM counter_taken"""));
+        Assert.Equal(0, await ScalarAsync(c, """SELECT invoices + lines + events FROM counter_taken"""));
+        // And afterwards everything is there, the events quoting the numbers the invoices got.
+        Assert.Equal(30, await ScalarAsync(c, """SELECT count(*) FROM invoice_lines"""));
+        Assert.Equal(147_000, await ScalarAsync(c, """SELECT sum("Total") FROM invoices"""));
+        Assert.Equal(60, await ScalarAsync(c, """
+            SELECT count(*) FROM events e JOIN invoices i ON i."Id" = e."DataJson"::jsonb->>'invoiceId'
+            WHERE e."Type" IN ('invoice.created', 'payment.received') AND e."DataJson"::jsonb->>'invoiceNumber' = i."Number"
+            """));
+    }
+
     private sealed class NumberEchoLines : IRenewalLineSource
     {
         public Task AddLinesAsync(BillingScope scope, Subscription subscription, Invoice invoice, string endedPlanId, DateTime endedPeriodStart,

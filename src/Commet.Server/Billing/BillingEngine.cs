@@ -141,11 +141,14 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
                         s.LeaseUntil = null;
                     }
                 }
-                // The subscriptions (and anything else) are saved as usual, first; then the new invoices, lines, charges and
-                // events get their numbers and go in with COPY, so the invoice counter is held only from there to the commit.
+                // The subscriptions (and anything else) are saved as usual, first; then the new rows that neither quote an
+                // invoice number nor reference a new invoice (charges, emails) go in with COPY; only then are the numbers
+                // taken and the invoices, their lines and the events that quote them written, so the invoice counter — which
+                // every chunk waits for — is held only for those three COPYs and the commit.
                 var rows = BulkCopy.TakeAdded(work, CopiedTypes);
                 batch.EnsureNoPlaceholders(work);
                 await work.SaveChangesAsync(ct);
+                await BulkCopy.WriteAsync(work, batch.TakeUnnumbered(rows), ct);
                 await batch.AssignNumbersAsync(work, tenant, rows, ct);
                 await BulkCopy.WriteAsync(work, rows, ct);
                 // The customers' new states, read now that the copied rows are in (customer.state_changed).

@@ -27,8 +27,29 @@ public static class BulkCopy
         public IEnumerable<T> Of<T>() => Tables.SelectMany(t => t.Entities).OfType<T>();
 
         /// <summary>Every string value about to be written.</summary>
-        public IEnumerable<string> Strings() =>
-            from table in Tables
+        public IEnumerable<string> Strings() => Tables.SelectMany(Strings);
+
+        /// <summary>
+        /// Moves out, into rows of their own, the tables that reference none of the other tables held here (by a foreign
+        /// key of the model) and whose rows pass <paramref name="ready"/>; what stays here is written after them.
+        /// </summary>
+        public Rows TakeIndependent(Func<string, bool> ready)
+        {
+            var held = Tables.Where(t => t.Entities.Count > 0).Select(t => t.Type).ToHashSet();
+            var taken = new Rows();
+            foreach (var table in Tables.ToList())
+            {
+                var references = table.Type.GetForeignKeys().Any(fk => fk.PrincipalEntityType != table.Type && held.Contains(fk.PrincipalEntityType));
+                if (!references && !Strings(table).Any(text => !ready(text)))
+                {
+                    taken.Tables.Add(table);
+                    Tables.Remove(table);
+                }
+            }
+            return taken;
+        }
+
+        private static IEnumerable<string> Strings((IEntityType Type, List<object> Entities) table) =>
             from property in table.Type.GetProperties()
             where property.ClrType == typeof(string)
             from entity in table.Entities
