@@ -81,6 +81,8 @@ public sealed class DashboardJourneyTests(DashboardBrowserFixture fixture)
             var planRow = p.Locator("#plans tbody tr").Filter(new() { HasText = "pro" });
             await Assertions.Expect(planRow).ToContainTextAsync("Main");
             await Assertions.Expect(planRow).ToContainTextAsync("$20.00 monthly");
+            var plan = await planRow.Locator("a").First.GetAttributeAsync("href");
+            Assert.NotNull(plan);
 
             // A customer, a sandbox card, a subscription (charged now: $20.00).
             await Link(p, "Customers").ClickAsync();
@@ -121,12 +123,21 @@ public sealed class DashboardJourneyTests(DashboardBrowserFixture fixture)
             await Assertions.Expect(p.Locator("[data-revenue=USD]")).ToHaveTextAsync("$0.00");
             await Assertions.Expect(p.Locator("#churn")).ToHaveTextAsync("100.0 %");
 
+            // A sandbox webhook endpoint (loopback is allowed in sandbox), so its page has something to show.
+            await v.GotoAsync(org + "/webhooks");
+            await p.Locator("#url").FillAsync("http://127.0.0.1:9/commet-hooks");
+            await Button(p, "Add endpoint").ClickAsync();
+            await Assertions.Expect(p.Locator("#new-secret")).ToBeVisibleAsync();
+            var webhook = await p.Locator("table a[href*='/webhooks/']").First.GetAttributeAsync("href");
+            Assert.NotNull(webhook);
+
             // Every page of the organization and the account: it loads, passes axe, and is shot at both widths.
             var pages = new (string Name, string Path)[]
             {
                 ("home", org), ("home-365-days", org + "?days=365"), ("home-live", org[..^"sandbox".Length] + "live"),
                 ("customers", org + "/customers"), ("customer", customer), ("invoices", org + "/invoices"), ("invoice", invoice),
-                ("events", org + "/events"), ("catalog", org + "/catalog"), ("developers", org + "/developers"),
+                ("events", org + "/events"), ("catalog", org + "/catalog"), ("plan", plan!), ("developers", org + "/developers"),
+                ("webhooks", org + "/webhooks"), ("webhook", webhook!), ("settings", org + "/settings"), ("transactions", org + "/transactions"),
                 ("test-clock", org + "/test-clock"), ("members", org + "/members"), ("audit-log", org + "/audit"),
                 ("account", "/dashboard/account"), ("organization-new-form", "/dashboard/organizations/new"),
             };

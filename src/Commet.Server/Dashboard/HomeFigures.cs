@@ -92,51 +92,35 @@ public sealed class HomeFigures
             .Select(g => (g.Key, g.Sum(p => Monthly(p.Total, p.BillingInterval!, g.Key))))
             .OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
 
-        // Money in and out, summed per day and currency by the database (at most a row a day and currency).
-        var paid = await db.Transactions.AsNoTracking()
-            .Where(t => t.PaidAt >= since && t.PaidAt < end
-                && (t.Status == TransactionStatus.Succeeded || t.Status == TransactionStatus.Refunded || t.Status == TransactionStatus.Disputed))
-            .GroupBy(t => new { t.Currency, Day = t.PaidAt!.Value.Date })
-            .Select(g => new { g.Key.Currency, g.Key.Day, Amount = g.Sum(t => t.Amount) }).ToListAsync(ct);
-        var refunded = await db.Transactions.AsNoTracking()
-            .Where(t => t.RefundedAt >= since && t.RefundedAt < end && t.Status == TransactionStatus.Refunded)
-            .GroupBy(t => new { t.Currency, Day = t.RefundedAt!.Value.Date })
-            .Select(g => new { g.Key.Currency, g.Key.Day, Amount = g.Sum(t => t.Amount) }).ToListAsync(ct);
+        // Money in and out and subscriptions started and ended, per day, summed and counted by the database: one
+        // statement each, a range seek per day on an index that starts with the organization, mode and the time (see
+        // PerDaySql) — no date function on every row and no sort of the whole range, so 365 days of 100,000
+        // payments cost about what a month does.
+        var tenant = db.TenantOrganizationId ?? throw new InvalidOperationException("The home figures need a database scoped to one organization and mode.");
         var revenue = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        void AddMoney(string currency, DateTime day, long amount)
+        foreach (var row in await db.Database.SqlQueryRaw<MoneyRow>(PerDaySql.Money(days), PerDaySql.Arguments(tenant, db.TenantLivemode, since, days)).ToListAsync(ct))
         {
-            if (!revenue.TryGetValue(currency, out var perDay))
+            if (row.Paid is null && row.Refunded is null)
             {
-                revenue[currency] = perDay = new long[days];
+                continue;
             }
-            perDay[IndexOf(day, since, days)] += amount;
-        }
-        foreach (var p in paid)
-        {
-            AddMoney(p.Currency, p.Day, p.Amount);
-        }
-        foreach (var r in refunded)
-        {
-            AddMoney(r.Currency, r.Day, -r.Amount);
+            if (!revenue.TryGetValue(row.Currency, out var perDay))
+            {
+                revenue[row.Currency] = perDay = new long[days];
+            }
+            perDay[row.Day] += (row.Paid ?? 0) - (row.Refunded ?? 0);
         }
 
-        // Subscriptions started and ended per day, counted by the database; and those running when the range began.
-        var live = db.Subscriptions.AsNoTracking().Where(s => s.Status != SubscriptionStatus.PendingPayment);
-        var startedByDay = await live.Where(s => s.StartDate >= since && s.StartDate < end)
-            .GroupBy(s => s.StartDate.Date).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var endedByDay = await live.Where(s => s.EndedAt >= since && s.EndedAt < end)
-            .GroupBy(s => s.EndedAt!.Value.Date).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var runningAtStart = await live.CountAsync(s => s.StartDate < since && (s.EndedAt == null || s.EndedAt >= since), ct);
         var started = new int[days];
         var ended = new int[days];
-        foreach (var d in startedByDay)
+        foreach (var row in await db.Database.SqlQueryRaw<CountRow>(PerDaySql.Subscriptions(days), PerDaySql.Arguments(tenant, db.TenantLivemode, since, days)).ToListAsync(ct))
         {
-            started[IndexOf(d.Day, since, days)] += d.Count;
+            started[row.Day] = (int)row.Started;
+            ended[row.Day] = (int)row.Ended;
         }
-        foreach (var d in endedByDay)
-        {
-            ended[IndexOf(d.Day, since, days)] += d.Count;
-        }
+        // Running when the range began (a subscription still waiting for its first payment never started).
+        var runningAtStart = await db.Subscriptions.AsNoTracking().CountAsync(s => s.Status != SubscriptionStatus.PendingPayment
+            && s.StartDate < since && (s.EndedAt == null || s.EndedAt >= since), ct);
         var running = new int[days];
         var current = runningAtStart;
         for (var i = 0; i < days; i++)
@@ -163,7 +147,20 @@ public sealed class HomeFigures
         };
     }
 
-    private static int IndexOf(DateTime at, DateTime since, int days) => Math.Clamp((int)(at.Date - since).TotalDays, 0, days - 1);
+    private sealed class MoneyRow
+    {
+        public int Day { get; set; }
+        public string Currency { get; set; } = "";
+        public long? Paid { get; set; }
+        public long? Refunded { get; set; }
+    }
+
+    private sealed class CountRow
+    {
+        public int Day { get; set; }
+        public long Started { get; set; }
+        public long Ended { get; set; }
+    }
 
     /// <summary>
     /// One period's price as a month's share, rounded half away from zero to the minor unit:

@@ -88,6 +88,9 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
             // The billing engine's work queue.
             e.HasIndex(x => new { x.Livemode, x.NextActionAt });
+            // The dashboard's subscriptions started and ended per day: a range seek a day (Dashboard/PerDaySql).
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.StartDate, x.Status });
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.EndedAt, x.Status });
             Tenant(e);
         });
 
@@ -183,6 +186,10 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             // The dashboard's revenue per day: payments and refunds of a date range.
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.PaidAt });
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.RefundedAt });
+            // The home page's revenue per day and currency (Dashboard/PerDaySql): a range seek a day and currency that
+            // reads only the index (status and amount are in it); refunds, far fewer, seek by their own time.
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Currency, x.PaidAt, x.Status, x.Amount });
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Currency, x.RefundedAt });
             Tenant(e);
         });
 
@@ -193,6 +200,8 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             e.Property(x => x.Id).HasMaxLength(40);
             e.Property(x => x.Type).HasMaxLength(60);
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Type });
+            // The newest events of an organization and mode (the home page, the events list), without sorting them all.
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Id });
             e.HasIndex(x => x.DispatchedAt);
             Tenant(e);
         });

@@ -12,7 +12,8 @@ namespace Commet.Server.Pages.Dashboard;
 
 /// <summary>
 /// The catalog of this organization and mode: features, plans (with their prices and features), plan groups, credit
-/// packs and add-ons — listed, created, renamed and archived with the API's own catalog operations, so the checks and
+/// packs and add-ons — listed, created, edited (names; a pack's credits and price; an add-on's price and included units)
+/// and archived with the API's own catalog operations, so the checks and
 /// the errors are the API's. Developers, admins and owners only (page and every post).
 /// </summary>
 [Requires(Capability.Catalog)]
@@ -32,7 +33,7 @@ public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
 
     public string Currency { get; private set; } = "USD";
 
-    /// <summary>Which form the field errors belong to (feature, plan, group, pack, addon).</summary>
+    /// <summary>Which form the field errors belong to (feature, plan, group, pack, addon; pack-{id} and addon-{id} for edits).</summary>
     public string? FailedForm { get; private set; }
 
     /// <summary>The failed form's field errors by field name, shown next to its inputs.</summary>
@@ -164,21 +165,76 @@ public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
         return await AnswerAsync(result, "pack", c => c.Id, entered);
     }
 
+    /// <summary>A pack's name, description, credits and price (the API's <c>PUT /credit-packs/{id}</c>); later purchases only.</summary>
+    public async Task<IActionResult> OnPostEditPackAsync(string? id, string? name, string? description, string? credits, string? price)
+    {
+        var form = "pack-" + id;
+        var entered = new Dictionary<string, string?> { ["name"] = name, ["description"] = description, ["credits"] = credits, ["price"] = price };
+        var check = new Http.Check();
+        var count = WholeNumber(check, "credits", credits);
+        var minor = MinorUnits(check, "price", price, required: true);
+        if (check.Failed)
+        {
+            return await FailAsync(form, check.ToError(), entered);
+        }
+        var result = await CreditPacks.UpdateAsync(id ?? "", new UpdateCreditPackRequest
+        {
+            Name = name ?? "", Description = Blank(description), Credits = count, Price = minor,
+        }, Db, clock, Ct);
+        return await EditedAsync(result, form, c => c.Name, entered);
+    }
+
+    /// <summary>An add-on's name, description, price a period and included units (the API's <c>PUT /addons/{id}</c>).</summary>
+    public async Task<IActionResult> OnPostEditAddonAsync(string? id, string? name, string? description, string? basePrice, string? includedUnits)
+    {
+        var form = "addon-" + id;
+        var entered = new Dictionary<string, string?> { ["name"] = name, ["description"] = description, ["basePrice"] = basePrice, ["includedUnits"] = includedUnits };
+        var check = new Http.Check();
+        var minor = MinorUnits(check, "basePrice", basePrice, required: true);
+        var units = WholeNumber(check, "includedUnits", includedUnits);
+        if (check.Failed)
+        {
+            return await FailAsync(form, check.ToError(), entered);
+        }
+        var request = new UpdateAddonRequest { Name = name ?? "", Description = Blank(description), BasePrice = minor };
+        if (units is not null)
+        {
+            // Left blank, the included units stay as they are (clearing them is the API's, with an explicit null).
+            request.IncludedUnits = units;
+        }
+        var result = await AddonOps.UpdateAsync(id ?? "", request, Db, clock, Ct);
+        return await EditedAsync(result, form, a => a.Slug, entered);
+    }
+
     public async Task<IActionResult> OnPostArchivePackAsync(string? id) =>
         await ChangeAsync(await CreditPacks.DeleteAsync(id ?? "", Db, clock, Ct), c => c.Id, AuditActions.CatalogArchived);
 
-    public async Task<IActionResult> OnPostAddonAsync(string? name, string? featureId, string? basePrice, string? includedUnits)
+    /// <summary>
+    /// An add-on with its model (boolean for an on/off feature; metered, credits or balance otherwise) and the numbers
+    /// that model takes; the API's create, so its model-and-feature rules answer.
+    /// </summary>
+    public async Task<IActionResult> OnPostAddonAsync(string? name, string? featureId, string? consumptionModel, string? basePrice, string? includedUnits,
+        string? overageRate, string? creditCost)
     {
-        var entered = new Dictionary<string, string?> { ["name"] = name, ["featureId"] = featureId, ["basePrice"] = basePrice, ["includedUnits"] = includedUnits };
+        var entered = new Dictionary<string, string?>
+        {
+            ["name"] = name, ["featureId"] = featureId, ["consumptionModel"] = consumptionModel, ["basePrice"] = basePrice,
+            ["includedUnits"] = includedUnits, ["overageRate"] = overageRate, ["creditCost"] = creditCost,
+        };
         var check = new Http.Check();
         var minor = MinorUnits(check, "basePrice", basePrice, required: false);
         var units = WholeNumber(check, "includedUnits", includedUnits);
+        var rate = DashboardInput.RateUnits(check, "overageRate", overageRate, required: false);
+        var cost = WholeNumber(check, "creditCost", creditCost);
         if (check.Failed)
         {
             return await FailAsync("addon", check.ToError(), entered);
         }
-        var result = await AddonOps.CreateAsync(new CreateAddonRequest { Name = name, FeatureId = Blank(featureId), BasePrice = minor, IncludedUnits = units },
-            Db, Caller, clock, Ct);
+        var result = await AddonOps.CreateAsync(new CreateAddonRequest
+        {
+            Name = name, FeatureId = Blank(featureId), ConsumptionModel = Blank(consumptionModel), BasePrice = minor, IncludedUnits = units,
+            OverageRate = rate, CreditCost = cost,
+        }, Db, Caller, clock, Ct);
         return await AnswerAsync(result, "addon", a => a.Slug, entered);
     }
 
@@ -191,8 +247,25 @@ public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
         {
             return await FailAsync(form, result.Error!, entered);
         }
+        // The use case has saved its rows; the audit row must not save anything else it left attached (a new add-on's
+        // feature is attached untracked-then-tracked as a navigation, and would be inserted a second time).
+        Db.ChangeTracker.Clear();
         await AuditAsync(AuditActions.CatalogCreated, $"{form} {name(result.Value)}");
         return Redirect(Path("catalog") + "?created=" + Uri.EscapeDataString(name(result.Value)));
+    }
+
+    /// <summary>An edit form's answer: a refused one shows its errors beside its own fields; an unknown ID is 404.</summary>
+    private async Task<IActionResult> EditedAsync<T>(Result<T> result, string form, Func<T, string> name, Dictionary<string, string?> entered)
+    {
+        if (!result.IsSuccess)
+        {
+            if (result.Error!.Status == StatusCodes.Status404NotFound)
+            {
+                return NotFound();
+            }
+            return await FailAsync(form, result.Error, entered);
+        }
+        return await ChangeAsync(result, name, AuditActions.CatalogUpdated);
     }
 
     private async Task<IActionResult> ChangeAsync<T>(Result<T> result, Func<T, string> name, string action)
@@ -209,6 +282,7 @@ public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
             await LoadAsync();
             return Page();
         }
+        Db.ChangeTracker.Clear();
         await AuditAsync(action, name(result.Value));
         return Redirect(Path("catalog") + (action == AuditActions.CatalogArchived ? "?archived=" : "?updated=") + Uri.EscapeDataString(name(result.Value)));
     }

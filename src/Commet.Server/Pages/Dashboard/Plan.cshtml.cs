@@ -9,7 +9,8 @@ using PlanOps = Commet.Server.Catalog.Plans;
 namespace Commet.Server.Pages.Dashboard;
 
 /// <summary>
-/// One plan of the catalog (any other organization's or mode's is 404): its prices (edit the amount and trial, make one
+/// One plan of the catalog (any other organization's or mode's is 404): its name, description and visibility (and
+/// archiving it), its prices (edit the amount and trial, make one
 /// the default, add one per interval, remove one) and its features (add, change the amount, overage and credit cost,
 /// remove), each with the API's own catalog operation and validation, and audited. A new amount for a price that live
 /// subscriptions pay is explained first and only made when the member confirms it: renewals charge the plan's current
@@ -32,7 +33,7 @@ public sealed class PlanModel(TimeProvider clock) : DashboardPageModel
 
     public bool IsCredits => Plan.ConsumptionModel == ConsumptionModels.Credits;
 
-    /// <summary>Which form the field errors belong to (price-{id}, add-price, feature-{code}, add-feature).</summary>
+    /// <summary>Which form the field errors belong to (details, archive, price-{id}, add-price, feature-{code}, add-feature).</summary>
     public string? FailedForm { get; private set; }
 
     public IReadOnlyDictionary<string, string> FieldErrors { get; private set; } = new Dictionary<string, string>();
@@ -62,6 +63,40 @@ public sealed class PlanModel(TimeProvider clock) : DashboardPageModel
     }
 
     public async Task<IActionResult> OnGetAsync(string id) => await LoadAsync(id) ? Page() : NotFound();
+
+    /// <summary>The plan's name, description and visibility: the API's <c>PUT /plans/{id}</c>, with its checks.</summary>
+    public async Task<IActionResult> OnPostDetailsAsync(string id, string? name, string? description, string? isPublic)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+        var request = new UpdatePlanRequest
+        {
+            Name = name ?? "",
+            Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim(),
+            IsPublic = isPublic == "true",
+        };
+        var result = await PlanOps.UpdateAsync(Plan.Id, request, Db, clock, Ct);
+        return await DoneAsync(id, "details", result, $"plan {Plan.Code}");
+    }
+
+    /// <summary>Archives the plan (the API's <c>DELETE /plans/{id}</c>): subscribers keep it; it leaves the catalog.</summary>
+    public async Task<IActionResult> OnPostArchiveAsync(string id)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+        var code = Plan.Code;
+        var result = await PlanOps.DeleteAsync(Plan.Id, Db, clock, Ct);
+        if (!result.IsSuccess)
+        {
+            return await FailAsync(id, "archive", result.Error!);
+        }
+        await AuditAsync(AuditActions.CatalogArchived, $"plan {code}");
+        return Redirect(Path("catalog") + "?archived=" + Uri.EscapeDataString(code));
+    }
 
     public async Task<IActionResult> OnPostPriceAsync(string id, string? priceId, string? price, string? trialDays, string? confirm)
     {

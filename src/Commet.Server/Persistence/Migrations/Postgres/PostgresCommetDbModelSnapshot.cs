@@ -184,6 +184,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.HasIndex("DispatchedAt");
 
+                    b.HasIndex("OrganizationId", "Livemode", "Id");
+
                     b.HasIndex("OrganizationId", "Livemode", "Type");
 
                     b.ToTable("events", (string)null);
@@ -823,6 +825,10 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Livemode", "RefundedAt");
 
+                    b.HasIndex("OrganizationId", "Livemode", "Currency", "RefundedAt");
+
+                    b.HasIndex("OrganizationId", "Livemode", "Currency", "PaidAt", "Status", "Amount");
+
                     b.ToTable("transactions", (string)null);
                 });
 
@@ -1117,6 +1123,10 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.HasIndex("Livemode", "NextActionAt");
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
+
+                    b.HasIndex("OrganizationId", "Livemode", "EndedAt", "Status");
+
+                    b.HasIndex("OrganizationId", "Livemode", "StartDate", "Status");
 
                     b.ToTable("subscriptions", (string)null);
                 });

@@ -179,6 +179,8 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("DispatchedAt");
 
+                    b.HasIndex("OrganizationId", "Livemode", "Id");
+
                     b.HasIndex("OrganizationId", "Livemode", "Type");
 
                     b.ToTable("events", (string)null);
@@ -816,6 +818,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Livemode", "RefundedAt");
 
+                    b.HasIndex("OrganizationId", "Livemode", "Currency", "RefundedAt");
+
+                    b.HasIndex("OrganizationId", "Livemode", "Currency", "PaidAt", "Status", "Amount");
+
                     b.ToTable("transactions", (string)null);
                 });
 
@@ -1108,6 +1114,10 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.HasIndex("Livemode", "NextActionAt");
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
+
+                    b.HasIndex("OrganizationId", "Livemode", "EndedAt", "Status");
+
+                    b.HasIndex("OrganizationId", "Livemode", "StartDate", "Status");
 
                     b.ToTable("subscriptions", (string)null);
                 });
