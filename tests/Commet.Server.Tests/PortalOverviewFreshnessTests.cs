@@ -168,15 +168,20 @@ public abstract class PortalOverviewFreshnessTests<TServer>(TServer server, ITes
         var meter = server.Services.GetRequiredService<RoundTripMeter>();
         await NextPaymentAsync(eve);
 
-        var before = meter.Count;
-        var next = await NextPaymentAsync(eve);
-        var trips = meter.Count - before;
+        // The fewest of three, so that the branding cache (15 s) expiring on a slow machine, or the session's once-a-minute
+        // touch, does not count.
+        var counts = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var before = meter.Count;
+            Assert.Equal("$19.00 on May 1, 2027", (await NextPaymentAsync(eve)).Summary);
+            counts.Add(meter.Count - before);
+        }
 
-        output.WriteLine($"[{server.Name}] round trips of a warm overview (paid plan, card, one invoice, no features or add-ons): {trips}");
-        Assert.Equal("$19.00 on May 1, 2027", next.Summary);
+        output.WriteLine($"[{server.Name}] round trips of a warm overview (paid plan, card, one invoice, no features or add-ons): {string.Join(", ", counts)}");
         // The session with its customer, test clock and catalog version; the subscription; the card; the latest invoices.
         // The plan, and the tenant having no add-on, come from the catalog cache.
-        Assert.True(trips <= 4, $"a warm overview took {trips} round trips");
+        Assert.True(counts.Min() <= 4, $"warm overviews took {string.Join(", ", counts)} round trips");
     }
 
     [Fact]
@@ -193,9 +198,22 @@ public abstract class PortalOverviewFreshnessTests<TServer>(TServer server, ITes
 
         // Our cus_ ID belongs to tenant a: tenant b cannot reach it.
         Assert.Equal((HttpStatusCode.NotFound, "customer_not_found"), (otherTenants.Status, otherTenants.ErrorCode));
+
+        // A warm link request (key and branding already read): the customer is found and the link stored in one statement.
+        // The fewest of three, so that a key or branding cache entry expiring on a slow machine does not count.
+        var meter = server.Services.GetRequiredService<RoundTripMeter>();
+        var counts = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var before = meter.Count;
+            await a.Api.PostJson("/api/v1/portal/request-access", new { customerId = "fay" }).Ok();
+            counts.Add(meter.Count - before);
+        }
+        output.WriteLine($"[{server.Name}] round trips of warm link requests: {string.Join(", ", counts)}");
+        Assert.True(counts.Min() <= 1, $"warm link requests took {string.Join(", ", counts)} round trips");
         await using var db = a.Db();
         var rows = await db.PortalSessions.AsNoTracking().ToListAsync();
-        Assert.Equal(2, rows.Count);
+        Assert.Equal(5, rows.Count);
         var stored = new List<Domain.PortalSession>();
         foreach (var answer in new[] { byExternal, byOurs })
         {
