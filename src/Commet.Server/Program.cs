@@ -78,6 +78,7 @@ builder.Services.AddSingleton<PortalSessions>();
 builder.Services.AddSingleton<PortalBrandings>();
 builder.Services.AddSingleton<UpdatePortalSettings>();
 builder.Services.AddSingleton<PortalContexts>();
+builder.Services.AddSingleton<CatalogCache>();
 builder.Services.AddScoped<PortalActions>();
 builder.Services.AddSingleton<PortalCardAttempts>();
 builder.Services.AddHostedService<PortalPurgeService>();

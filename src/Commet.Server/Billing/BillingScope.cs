@@ -31,6 +31,18 @@ public sealed record BillingScope(CommetDb Db, Tenant Tenant, DateTime Now, stri
     public string? RequestBillingKey(string prefix) => RequestKey is null ? null
         : $"{prefix}:request:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RequestKey)))[..32]}";
 
+    /// <summary>
+    /// Set by read-only pages (the portal's overview): plans come from the tenant's catalog snapshot at the catalog version
+    /// the request read, shared between requests and read without tracking. Never set on a scope that saves.
+    /// </summary>
+    public CatalogSnapshot? Catalog { get; init; }
+
+    /// <summary>
+    /// True when the tenant is known to have no add-on at all (from <see cref="Catalog"/>): then no subscription has an
+    /// active one, and the add-on queries of the renewal and of the allowances are skipped.
+    /// </summary>
+    public bool NoAddons { get; init; }
+
     // Shared by the copies `with` makes (a step billed at the moment it was due is a copy with another Now).
     private readonly Dictionary<string, Plan?> plans = new(StringComparer.Ordinal);
 
@@ -46,7 +58,7 @@ public sealed record BillingScope(CommetDb Db, Tenant Tenant, DateTime Now, stri
         }
         if (!plans.TryGetValue(planId, out var plan))
         {
-            plans[planId] = plan = await PlanGraph.LoadAsync(Db, planId, ct);
+            plans[planId] = plan = Catalog is { } catalog ? await catalog.PlanAsync(Db, planId, ct) : await PlanGraph.LoadAsync(Db, planId, ct);
         }
         return plan;
     }

@@ -24,6 +24,11 @@ public static class PlanGraph
         db.Plans.Include(p => p.Prices).Include(p => p.Features).ThenInclude(f => f.Feature)
             .FirstOrDefaultAsync(p => p.Id == planId, ct);
 
+    /// <summary>A plan by ID, archived or not, read without tracking: for read-only use, and safe to share between requests.</summary>
+    public static Task<Plan?> LoadDetachedAsync(CommetDb db, string planId, CancellationToken ct) =>
+        db.Plans.AsNoTracking().Include(p => p.Prices).Include(p => p.Features).ThenInclude(f => f.Feature)
+            .FirstOrDefaultAsync(p => p.Id == planId, ct);
+
     /// <summary>The plan's price for an interval; with none asked, the default price (else the shortest interval).</summary>
     public static PlanPrice? PriceFor(Plan plan, string? interval) =>
         interval is null

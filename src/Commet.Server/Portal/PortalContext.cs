@@ -36,6 +36,22 @@ public sealed class PortalContext
 
     public bool HasLiveSubscription => Subscription is not null && SubscriptionStatus.IsLive(Subscription.Status);
 
+    /// <summary>The tenant's catalog version, read with the session (see <see cref="Catalog.CatalogCache"/>).</summary>
+    public long CatalogVersion { get; init; }
+
+    /// <summary>
+    /// For read-only pages: from here on the billing scope reads plans from the tenant's shared catalog snapshot at
+    /// <see cref="CatalogVersion"/> (no plan query once a plan was read under this version), and knows when the tenant
+    /// has no add-on at all. Call it only on a page that saves nothing: the shared plans must never be changed or attached.
+    /// </summary>
+    public async Task UseSharedCatalogAsync(Catalog.CatalogCache cache, CancellationToken ct)
+    {
+        var snapshot = cache.For(Scope.Tenant, CatalogVersion);
+        Scope = Scope with { Catalog = snapshot, NoAddons = !await snapshot.HasAddonsAsync(Db, ct) };
+        planLoaded = false;
+        plan = null;
+    }
+
     private Plan? plan;
     private bool planLoaded;
 
@@ -100,7 +116,7 @@ public sealed class PortalContexts(PortalSessions sessions, PortalBrandings bran
         {
             return null;
         }
-        var (session, customer, simulated) = resolved;
+        var (session, customer, simulated, catalogVersion) = resolved;
         // From here on every query of this request sees this organization and mode only.
         db.ScopeTo(session.OrganizationId, session.Livemode);
         var branding = await brandings.GetAsync(db, session.OrganizationId, session.Livemode, ct);
@@ -118,6 +134,7 @@ public sealed class PortalContexts(PortalSessions sessions, PortalBrandings bran
             AccentCss = accentCss,
             AccentHash = PortalStyles.Hash(accentCss),
             Subscription = await PortalContext.CurrentSubscriptionAsync(db, customer.Id, ct),
+            CatalogVersion = catalogVersion,
         };
         http.Items[PortalContext.ItemKey] = context;
         return context;

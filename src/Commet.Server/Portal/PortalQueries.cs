@@ -6,8 +6,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Portal;
 
-/// <summary>A session row read with its customer and the organization's test clock.</summary>
-public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock);
+/// <summary>
+/// A session row read with its customer, the organization's test clock and the tenant's catalog version (0 before the
+/// first catalog change; see <see cref="CatalogVersion"/>), which read-only pages use to take plans from the shared cache.
+/// </summary>
+public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock, long CatalogVersion);
 
 /// <summary>What the overview shows of the plan (no prices or features: they are not shown there; the model says whether a balance is).</summary>
 public sealed record PlanSummary(string Name, string? Description, string? PlanGroupId, string? ConsumptionModel);
@@ -23,7 +26,8 @@ public static class PortalQueries
          where s.SessionHash == hash
          join c in db.Customers.IgnoreQueryFilters().AsNoTracking()
              on new { Id = s.CustomerId, s.OrganizationId, s.Livemode } equals new { c.Id, c.OrganizationId, c.Livemode }
-         select new SessionRow(s, c, db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault()))
+         select new SessionRow(s, c, db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault(),
+             db.CatalogVersions.Where(v => v.OrganizationId == s.OrganizationId && v.Livemode == s.Livemode).Select(v => v.Version).FirstOrDefault()))
         .FirstOrDefault());
 
     /// <summary>
@@ -37,15 +41,8 @@ public static class PortalQueries
             .ThenByDescending(s => s.Id)
             .FirstOrDefault());
 
-    /// <summary>A customer by our <c>cus_…</c> ID or the merchant's own ID (ours first), in one query.</summary>
-    public static readonly Compiled<string, Customer?> CustomerByAnyId = new((db, id, ct) =>
-        db.Customers.AsNoTracking().Where(c => c.Id == id || c.ExternalId == id).OrderBy(c => c.Id == id ? 0 : 1).FirstOrDefault());
-
     public static readonly Compiled<string, PaymentMethod?> DefaultCard = new((db, customerId, ct) =>
         db.PaymentMethods.AsNoTracking().FirstOrDefault(m => m.CustomerId == customerId && m.IsDefault && m.DetachedAt == null));
-
-    public static readonly Compiled<string, PlanSummary?> PlanSummaryOf = new((db, planId, ct) =>
-        db.Plans.AsNoTracking().Where(p => p.Id == planId).Select(p => new PlanSummary(p.Name, p.Description, p.PlanGroupId, p.ConsumptionModel)).FirstOrDefault());
 
     private static readonly PerProvider<Func<CommetDb, string, int, IAsyncEnumerable<Invoice>>> LatestInvoicesBy =
         new(() => EF.CompileAsyncQuery(LatestInvoicesQuery));

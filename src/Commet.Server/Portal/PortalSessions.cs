@@ -1,12 +1,13 @@
 using Commet.Domain;
+using Commet.Server.Billing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Commet.Server.Persistence;
 
 namespace Commet.Server.Portal;
 
-/// <summary>A live session with what every page needs alongside it: its customer and the organization's test clock.</summary>
-public sealed record ResolvedSession(PortalSession Session, Customer Customer, DateTime? SimulatedTime);
+/// <summary>A live session with what every page needs alongside it: its customer, the organization's test clock and catalog version.</summary>
+public sealed record ResolvedSession(PortalSession Session, Customer Customer, DateTime? SimulatedTime, long CatalogVersion);
 
 /// <summary>What opening a portal link came to.</summary>
 public sealed record Redemption(PortalSession? Session, string? CookieToken, string? OrganizationId, bool Livemode, string? ReturnUrl)
@@ -29,10 +30,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
     /// <summary>Stores a new link for the customer and returns its token.</summary>
     public async Task<string> CreateLinkAsync(CommetDb db, Customer customer, string? returnUrl, PortalSettings? settings, CancellationToken ct, string? locale = null)
     {
-        var now = Now;
-        var o = options.Value;
-        var idle = settings?.IdleTimeoutMinutes ?? o.IdleTimeoutMinutes;
-        var absolute = settings?.AbsoluteTimeoutHours ?? o.AbsoluteTimeoutHours;
+        var t = Terms(settings);
         var token = PortalTokens.New();
         db.PortalSessions.Add(new PortalSession
         {
@@ -43,14 +41,56 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             LinkHash = PortalTokens.Hash(token),
             ReturnUrl = returnUrl,
             Locale = locale,
-            CreatedAt = now,
-            LinkExpiresAt = now.AddMinutes(o.LinkLifetimeMinutes),
-            IdleTimeoutSeconds = idle * 60,
-            // The cap counts from when the link was made, so an unopened link cannot stretch it.
-            AbsoluteExpiresAt = now.AddHours(absolute),
+            CreatedAt = t.Now,
+            LinkExpiresAt = t.LinkExpiresAt,
+            IdleTimeoutSeconds = t.IdleTimeoutSeconds,
+            AbsoluteExpiresAt = t.AbsoluteExpiresAt,
         });
         await db.SaveChangesAsync(ct); // queues on the SQLite write gate by itself (CommetDb.SaveChangesAsync)
         return token;
+    }
+
+    /// <summary>
+    /// Stores a new link for the customer of <paramref name="tenant"/> whose ID or external ID is <paramref name="customerKey"/>
+    /// (our <c>cus_…</c> ID first) and returns its token; null when there is no such customer. The customer is found and
+    /// the link stored by one statement (one round trip, no change tracking): this is the API's link request, which a
+    /// merchant's backend sends on every "Manage billing" click. The row is the one <see cref="CreateLinkAsync"/> stores.
+    /// </summary>
+    public async Task<string?> CreateLinkForAsync(CommetDb db, Tenant tenant, string customerKey, string? returnUrl, PortalSettings? settings,
+        string? locale, CancellationToken ct)
+    {
+        var t = Terms(settings);
+        var token = PortalTokens.New();
+        var id = Ids.New("pts");
+        var hash = PortalTokens.Hash(token);
+        List<string> stored;
+        using (await PortalWrites.EnterAsync(db, ct))
+        {
+            stored = await db.Database.SqlQuery<string>($"""
+                INSERT INTO portal_sessions ("Id", "OrganizationId", "Livemode", "CustomerId", "LinkHash", "ReturnUrl", "Locale", "CreatedAt",
+                    "LinkExpiresAt", "IdleTimeoutSeconds", "AbsoluteExpiresAt")
+                SELECT {id}, c."OrganizationId", c."Livemode", c."Id", {hash}, {returnUrl}, {locale}, {t.Now}, {t.LinkExpiresAt}, {t.IdleTimeoutSeconds}, {t.AbsoluteExpiresAt}
+                FROM customers AS c
+                WHERE c."OrganizationId" = {tenant.OrganizationId} AND c."Livemode" = {tenant.Livemode} AND (c."Id" = {customerKey} OR c."ExternalId" = {customerKey})
+                ORDER BY CASE WHEN c."Id" = {customerKey} THEN 0 ELSE 1 END
+                LIMIT 1
+                RETURNING "CustomerId" AS "Value"
+                """).ToListAsync(ct);
+        }
+        return stored.Count == 0 ? null : token;
+    }
+
+    private sealed record LinkTerms(DateTime Now, DateTime LinkExpiresAt, int IdleTimeoutSeconds, DateTime AbsoluteExpiresAt);
+
+    /// <summary>When a link made now dies unopened, the idle timeout of its session and the session's absolute cap.</summary>
+    private LinkTerms Terms(PortalSettings? settings)
+    {
+        var now = Now;
+        var o = options.Value;
+        var idle = settings?.IdleTimeoutMinutes ?? o.IdleTimeoutMinutes;
+        var absolute = settings?.AbsoluteTimeoutHours ?? o.AbsoluteTimeoutHours;
+        // The cap counts from when the link was made, so an unopened link cannot stretch it.
+        return new LinkTerms(now, now.AddMinutes(o.LinkLifetimeMinutes), idle * 60, now.AddHours(absolute));
     }
 
     /// <summary>Opens a link once. A second opening, an expired link or an unknown token gets no session.</summary>
@@ -87,7 +127,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
 
     /// <summary>
     /// The live session a cookie names, sliding its idle expiry; null when there is none. The session, its customer
-    /// (same organization and mode) and the organization's test clock come back in one query: every page asks.
+    /// (same organization and mode), the organization's test clock and its catalog version come back in one query: every page asks.
     /// </summary>
     public async Task<ResolvedSession?> ResolveAsync(CommetDb db, string? cookie, CancellationToken ct)
     {
@@ -112,7 +152,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             }
             session.LastSeenAt = now;
         }
-        return new ResolvedSession(session, row.Customer, row.Clock);
+        return new ResolvedSession(session, row.Customer, row.Clock, row.CatalogVersion);
     }
 
     /// <summary>What an ended or unknown session cookie still says about where the customer came from (never customer data).</summary>

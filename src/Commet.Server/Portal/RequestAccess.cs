@@ -1,4 +1,5 @@
 using Commet.Domain;
+using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Http;
 using Commet.Server.Persistence;
@@ -73,41 +74,41 @@ public static class RequestAccess
             return Answer.Problem(check.ToError());
         }
 
-        // One connection for the lookup and the insert.
-        await db.Database.OpenConnectionAsync(ct);
-        Customer? customer;
+        var baseUrl = BaseUrl(options.Value, request);
         if (hasId)
         {
-            customer = await PortalQueries.CustomerByAnyId.Invoke(db, r.CustomerId!.Trim(), ct);
-            if (customer is null)
-            {
-                return Answer.Problem(CustomerRules.NotFound(r.CustomerId!));
-            }
-        }
-        else
-        {
-            var email = r.Email!.Trim();
-            var matches = await db.Customers.AsNoTracking().Where(c => c.Email == email).Take(2).ToListAsync(ct);
-            if (matches.Count == 0)
-            {
-                var lower = email.ToLowerInvariant();
-#pragma warning disable CA1862 // EF translates ToLower to SQL lower(); string.Equals with a comparison is not translatable.
-                matches = await db.Customers.AsNoTracking().Where(c => c.Email.ToLower() == lower).Take(2).ToListAsync(ct);
-#pragma warning restore CA1862
-            }
-            if (matches.Count == 0)
-            {
-                return Answer.Problem(Error.NotFound("customer", "No customer with this email."));
-            }
-            if (matches.Count > 1)
-            {
-                // Guessing between two people's billing would be worse than asking for the ID.
-                return Answer.Problem(Error.Validation("email", "More than one customer has this email; send customerId instead."));
-            }
-            customer = matches[0];
+            // The customer is found and the link stored in one statement.
+            var branding = await brandings.GetAsync(db, caller.OrganizationId, caller.Livemode, ct);
+            var token = await sessions.CreateLinkForAsync(db, new Tenant(caller.OrganizationId, caller.Livemode), r.CustomerId!.Trim(), r.ReturnUrl,
+                branding.Settings, CustomerRules.NormalizeLocale(r.Locale), ct);
+            return token is null
+                ? Answer.Problem(CustomerRules.NotFound(r.CustomerId!))
+                : Answer.Ok(new PortalAccessDto(baseUrl + AccessPath + token, caller.Livemode));
         }
 
-        var url = await CreateLinkAsync(db, customer, caller.OrganizationId, caller.Livemode, r.ReturnUrl, r.Locale, sessions, brandings, BaseUrl(options.Value, request), ct);
+        // One connection for the lookup and the insert.
+        await db.Database.OpenConnectionAsync(ct);
+        var email = r.Email!.Trim();
+        var matches = await db.Customers.AsNoTracking().Where(c => c.Email == email).Take(2).ToListAsync(ct);
+        if (matches.Count == 0)
+        {
+            var lower = email.ToLowerInvariant();
+#pragma warning disable CA1862 // EF translates ToLower to SQL lower(); string.Equals with a comparison is not translatable.
+            matches = await db.Customers.AsNoTracking().Where(c => c.Email.ToLower() == lower).Take(2).ToListAsync(ct);
+#pragma warning restore CA1862
+        }
+        if (matches.Count == 0)
+        {
+            return Answer.Problem(Error.NotFound("customer", "No customer with this email."));
+        }
+        if (matches.Count > 1)
+        {
+            // Guessing between two people's billing would be worse than asking for the ID.
+            return Answer.Problem(Error.Validation("email", "More than one customer has this email; send customerId instead."));
+        }
+        var customer = matches[0];
+
+        var url = await CreateLinkAsync(db, customer, caller.OrganizationId, caller.Livemode, r.ReturnUrl, r.Locale, sessions, brandings, baseUrl, ct);
         return Answer.Ok(new PortalAccessDto(url, caller.Livemode));
     }
 

@@ -56,7 +56,7 @@ public sealed class ActivateAddon(PaymentService payments)
 
     /// <summary>Whether a free subscription has a paid add-on to renew at its monthly boundary.</summary>
     public static async Task<bool> RenewsPaidAddonsAsync(BillingScope scope, Subscription s, CancellationToken ct) =>
-        scope.Batch?.MayHaveAddons(s.Id) != false
+        !scope.NoAddons && scope.Batch?.MayHaveAddons(s.Id) != false
         && await (from sa in scope.Db.SubscriptionAddons
                   join a in scope.Db.Addons on sa.AddonId equals a.Id
                   where sa.SubscriptionId == s.Id && sa.Status == "active" && a.BasePrice > 0

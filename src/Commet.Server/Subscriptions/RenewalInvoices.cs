@@ -139,7 +139,7 @@ public sealed class RenewalInvoices(IEnumerable<IRenewalLineSource> lineSources)
             }
             await source.AddAdvanceLinesAsync(at, s, invoice, ct);
         }
-        var addons = at.Batch?.MayHaveAddons(s.Id) == false
+        var addons = at.NoAddons || at.Batch?.MayHaveAddons(s.Id) == false
             ? []
             : await (from sa in at.Db.SubscriptionAddons.AsNoTracking()
                      join a in at.Db.Addons.AsNoTracking() on sa.AddonId equals a.Id

@@ -76,7 +76,8 @@ public sealed class SubscriptionViews(HostedLinks links, IEnumerable<ISubscripti
     public async Task<SubscriptionDto> ToDtoAsync(BillingScope scope, Subscription s, CancellationToken ct)
     {
         var db = scope.Db;
-        var plan = await Catalog.PlanGraph.LoadAsync(db, s.PlanId, ct)
+        // Through the unit of work's plan cache: the page or operation that asks has usually read this plan already.
+        var plan = await scope.PlanAsync(s.PlanId, ct)
             ?? throw new InvalidOperationException($"Subscription {s.Id} points at a missing plan.");
         Plan? scheduled = s.ScheduledPlanId is null ? null : await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == s.ScheduledPlanId, ct);
 

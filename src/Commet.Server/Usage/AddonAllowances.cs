@@ -17,12 +17,19 @@ public static class AddonAllowances
     /// <summary>The allowance of <paramref name="s"/> for windows ending after <paramref name="since"/>.</summary>
     public static async Task<Allowance> LoadAsync(BillingScope scope, Subscription s, DateTime since, CancellationToken ct)
     {
+        if (scope.NoAddons)
+        {
+            return Allowance.PlanOnly;
+        }
         if (scope.Batch?.AddonGrantsOf(s.Id, since) is { } preloaded)
         {
             return preloaded.Count == 0 ? Allowance.PlanOnly : new Allowance(preloaded);
         }
-        var grants = await LoadManyAsync(scope.Db, [s.Id], since, ct);
-        return grants.TryGetValue(s.Id, out var list) ? new Allowance(list) : Allowance.PlanOnly;
+        // One subscription: an equality rather than LoadManyAsync's list parameter, which costs more to run than the
+        // rows it reads (every overview and usage page asks this).
+        var db = scope.Db;
+        var list = ToGrants(await Rows(db, db.SubscriptionAddons.Where(sa => sa.SubscriptionId == s.Id), since).ToListAsync(ct));
+        return list.Count == 0 ? Allowance.PlanOnly : new Allowance(list);
     }
 
     /// <summary>The allowance of <paramref name="s"/> in the monthly window that holds <paramref name="at"/>.</summary>
@@ -33,12 +40,7 @@ public static class AddonAllowances
     public static async Task<Dictionary<string, List<AddonGrant>>> LoadManyAsync(CommetDb db, IReadOnlyCollection<string> subscriptionIds, DateTime since, CancellationToken ct)
     {
         var ids = subscriptionIds.ToList();
-        var rows = await (from sa in db.SubscriptionAddons
-                          join a in db.Addons on sa.AddonId equals a.Id
-                          where ids.Contains(sa.SubscriptionId) && a.ConsumptionModel == ConsumptionModels.Metered && a.IncludedUnits > 0
-                              && (sa.Status == "active" || sa.DeactivatedAt > since)
-                          select new { sa.SubscriptionId, a.Id, a.FeatureId, a.IncludedUnits, sa.ActivatedAt, sa.DeactivatedAt, sa.Status })
-                          .AsNoTracking().ToListAsync(ct);
+        var rows = await Rows(db, db.SubscriptionAddons.Where(sa => ids.Contains(sa.SubscriptionId)), since).ToListAsync(ct);
         var result = new Dictionary<string, List<AddonGrant>>(StringComparer.Ordinal);
         foreach (var r in rows)
         {
@@ -46,8 +48,24 @@ public static class AddonAllowances
             {
                 result[r.SubscriptionId] = list = [];
             }
-            list.Add(new AddonGrant(r.Id, r.FeatureId, r.IncludedUnits!.Value, r.ActivatedAt, r.Status == "active" ? null : r.DeactivatedAt ?? r.ActivatedAt));
+            list.Add(Grant(r));
         }
         return result;
     }
+
+    private sealed record GrantRow(string SubscriptionId, string Id, string FeatureId, long? IncludedUnits, DateTime ActivatedAt, DateTime? DeactivatedAt, string Status);
+
+    /// <summary>The grant rows of the subscription add-ons in <paramref name="subscriptionAddons"/>.</summary>
+    private static IQueryable<GrantRow> Rows(CommetDb db, IQueryable<SubscriptionAddon> subscriptionAddons, DateTime since) =>
+        (from sa in subscriptionAddons
+         join a in db.Addons on sa.AddonId equals a.Id
+         where a.ConsumptionModel == ConsumptionModels.Metered && a.IncludedUnits > 0
+             && (sa.Status == "active" || sa.DeactivatedAt > since)
+         select new GrantRow(sa.SubscriptionId, a.Id, a.FeatureId, a.IncludedUnits, sa.ActivatedAt, sa.DeactivatedAt, sa.Status))
+        .AsNoTracking();
+
+    private static List<AddonGrant> ToGrants(List<GrantRow> rows) => rows.Select(Grant).ToList();
+
+    private static AddonGrant Grant(GrantRow r) =>
+        new(r.Id, r.FeatureId, r.IncludedUnits!.Value, r.ActivatedAt, r.Status == "active" ? null : r.DeactivatedAt ?? r.ActivatedAt);
 }

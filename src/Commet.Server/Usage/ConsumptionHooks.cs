@@ -230,10 +230,16 @@ public sealed class ConsumptionHooks : IRenewalLineSource, ISubscriptionLifecycl
     {
         var db = scope.Db;
         var (windowStart, _) = Consumption.Window(s, scope.Now);
-        var counters = await db.UsageCounters.AsNoTracking().Where(c => c.SubscriptionId == s.Id && c.WindowStart == windowStart)
-            .ToDictionaryAsync(c => c.FeatureId, c => c.Quantity, ct);
-        var seats = await ChangeSeats.CountsAsync(db, s.Id, ct);
-        var allowance = await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct);
+        // Each read only when the plan has a feature that shows it (a plan without metered or seat features reads none).
+        var types = plan.Features.Select(f => f.Feature?.Type).ToHashSet();
+        Dictionary<string, decimal> counters = types.Contains(FeatureTypes.Usage)
+            ? await db.UsageCounters.AsNoTracking().Where(c => c.SubscriptionId == s.Id && c.WindowStart == windowStart)
+                .ToDictionaryAsync(c => c.FeatureId, c => c.Quantity, ct)
+            : new();
+        Dictionary<string, long> seats = types.Contains(FeatureTypes.Seats) || types.Contains(FeatureTypes.Quota)
+            ? await ChangeSeats.CountsAsync(db, s.Id, ct)
+            : new();
+        var allowance = plan.Features.Count > 0 ? await AddonAllowances.ForWindowAsync(scope, s, scope.Now, ct) : Allowance.PlanOnly;
         var features = new List<SubscriptionFeatureDto>();
         foreach (var pf in plan.Features.Where(f => f.Feature is not null))
         {

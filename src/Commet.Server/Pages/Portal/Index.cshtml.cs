@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Commet.Server.Pages.Portal;
 
 /// <summary>The overview: the subscription and its billing cycle, what is scheduled, the card, the latest invoices.</summary>
-public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views) : PortalPageModel
+public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views, Catalog.CatalogCache catalog) : PortalPageModel
 {
     public override PortalSection Section => PortalSection.Overview;
 
@@ -64,11 +64,14 @@ public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views
     {
         var db = Portal.Db;
         var s = Subscription;
-        Plan = s is null ? null : await PortalQueries.PlanSummaryOf.Invoke(db, s.PlanId, Ct);
+        // The page saves nothing: plans come from the catalog snapshot at the version read with the session (no plan
+        // query at all once the tenant's plans were read under it), and a tenant without add-ons skips their queries.
+        await Portal.UseSharedCatalogAsync(catalog, Ct);
+        Plan = await Portal.PlanAsync(Ct) is { } graph ? new PlanSummary(graph.Name, graph.Description, graph.PlanGroupId, graph.ConsumptionModel) : null;
         Card = await Portal.CardAsync(Ct);
         if (s?.ScheduledPlanId is { } scheduled && scheduled != s.PlanId)
         {
-            ScheduledPlanName = await db.Plans.AsNoTracking().Where(p => p.Id == scheduled).Select(p => p.Name).FirstOrDefaultAsync(Ct);
+            ScheduledPlanName = (await Portal.Scope.PlanAsync(scheduled, Ct))?.Name;
         }
         if (s is { CancelAtPeriodEnd: true, ScheduledChangeType: not null })
         {
@@ -111,7 +114,7 @@ public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views
         Credits = view.Credits;
         Seats = view.Features.Where(f => f.Type == FeatureTypes.Seats && f.Usage is not null)
             .Select(f => (f.Name, f.Usage!.Current, f.Usage.Included)).ToList();
-        Addons = await (from a in Portal.Db.SubscriptionAddons.AsNoTracking()
+        Addons = Portal.Scope.NoAddons ? [] : await (from a in Portal.Db.SubscriptionAddons.AsNoTracking()
                         where a.SubscriptionId == s.Id && a.Status == "active"
                         join addon in Portal.Db.Addons.AsNoTracking() on a.AddonId equals addon.Id
                         orderby addon.Name
