@@ -208,6 +208,8 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
             {
                 Interlocked.Increment(ref cachedGroups);
             }
+            // The counters, daily rows and accounts the group moved: one UPDATE per table instead of one per row.
+            await UsageWrites.WriteChangedAsync(db, ct);
             if (BulkCopy.IsSupported(db))
             {
                 var rows = BulkCopy.TakeAdded(db, CopiedTypes);
