@@ -150,6 +150,95 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         Assert.Equal(2m, (await db.UsageCounters.Where(c => c.SubscriptionId == poor).ToListAsync()).Sum(c => c.Quantity));
         Assert.Equal(5m, (await db.UsageCounters.Where(c => c.SubscriptionId == rich).ToListAsync()).Sum(c => c.Quantity));
     }
+
+    /// <summary>
+    /// Lines up one group behind an event of <paramref name="blocker"/> held on the writer: the group is the events
+    /// started by <paramref name="queue"/>, in that order.
+    /// </summary>
+    private async Task<(ApiResponse First, ApiResponse[] Group)> OneGroupAsync(TestTenant t, string blocker, string blockerSubscription, Func<Task<ApiResponse>>[] queue)
+    {
+        Task<ApiResponse> first;
+        Task<ApiResponse>[] group;
+        await using (await HoldWriterAsync(t, blockerSubscription))
+        {
+            first = Track(t, blocker, "gcc");
+            await WaitForAsync(l => l.Writing == 1);
+            group = queue.Select(start => start()).ToArray();
+            await WaitForAsync(l => l.Waiting == queue.Length);
+        }
+        return (await first, await Task.WhenAll(group));
+    }
+
+    [Fact]
+    public async Task CachedGroup_IsConfirmedInOneRead_AndResolvedAfreshWhenThePlanOrASubscriptionChanged()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "gcc", name = "gcc", type = "usage" }).Ok();
+        await CreditsPlan(api, "gcc_plan", 100, "gcc");
+        var subs = new Dictionary<string, string>();
+        foreach (var c in new[] { "blk", "c1", "c2", "c3" })
+        {
+            await api.Customer(c);
+            subs[c] = (await api.Subscribe(c, "gcc_plan")).Str("id");
+        }
+        // One event each, alone: every customer's resolution is now cached.
+        var warmKey = "gcc-" + Guid.NewGuid().ToString("N");
+        await Track(t, "c1", "gcc").Ok(HttpStatusCode.Created);
+        await Track(t, "c2", "gcc").Ok(HttpStatusCode.Created);
+        var warm = await Track(t, "c3", "gcc", warmKey).Ok(HttpStatusCode.Created);
+        var gatherer = server.Services.GetRequiredService<TrackGroupCommit>();
+
+        // Group 1, all cached: confirmed and applied from one read. c3's repeat of its warm-up key answers 200 with that event.
+        var cachedBefore = gatherer.CachedGroups;
+        var (first, answers) = await OneGroupAsync(t, "blk", subs["blk"], [
+            () => Track(t, "c1", "gcc"), () => Track(t, "c1", "gcc"), () => Track(t, "c1", "gcc"),
+            () => Track(t, "c2", "gcc"), () => Track(t, "c2", "gcc"),
+            () => Track(t, "c3", "gcc", warmKey), () => Track(t, "c3", "gcc")]);
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(1L, gatherer.CachedGroups - cachedBefore);
+        Assert.All(answers.Take(5).Append(answers[6]), a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        Assert.Equal(HttpStatusCode.OK, answers[5].Status);
+        Assert.Equal(warm.Str("id"), answers[5].Data.Str("id"));
+        // 100 included credits, 1 a unit: c1 100 − 1 − 3 = 96, c2 100 − 1 − 2 = 97, c3 100 − 1 − 1 = 98 (the repeat is free).
+        Assert.Equal((96L, 0L), await Account(t, subs["c1"]));
+        Assert.Equal((97L, 0L), await Account(t, subs["c2"]));
+        Assert.Equal((98L, 0L), await Account(t, subs["c3"]));
+
+        // The plan now charges 5 credits a unit: the cached resolutions are stale and the group resolves afresh.
+        await api.PutJson("/api/v1/plans/gcc_plan/features/gcc", new { creditsPerUnit = 5 }).Ok();
+        cachedBefore = gatherer.CachedGroups;
+        (first, answers) = await OneGroupAsync(t, "blk", subs["blk"], [() => Track(t, "c1", "gcc"), () => Track(t, "c1", "gcc"), () => Track(t, "c2", "gcc")]);
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        Assert.Equal(0L, gatherer.CachedGroups - cachedBefore);
+        // c1 96 − 5 − 5 = 86, c2 97 − 5 = 92.
+        Assert.Equal((86L, 0L), await Account(t, subs["c1"]));
+        Assert.Equal((92L, 0L), await Account(t, subs["c2"]));
+
+        // c2's subscription ends: its cached resolution no longer matches the locked row, the group resolves afresh
+        // and c2's event is refused while c1's (cached afresh by the group above) is applied.
+        await api.PostJson($"/api/v1/subscriptions/{subs["c2"]}/cancel", new { immediate = true }).Ok();
+        cachedBefore = gatherer.CachedGroups;
+        (first, answers) = await OneGroupAsync(t, "blk", subs["blk"], [() => Track(t, "c1", "gcc"), () => Track(t, "c2", "gcc")]);
+        Assert.Equal(HttpStatusCode.Created, answers[0].Status);
+        Assert.Equal((HttpStatusCode.NotFound, "no_active_subscription"), (answers[1].Status, answers[1].ErrorCode));
+        Assert.Equal(0L, gatherer.CachedGroups - cachedBefore);
+
+        // c1: 86 − 5 = 81.
+        Assert.Equal((81L, 0L), await Account(t, subs["c1"]));
+
+        // The group above remembered what it resolved afresh: c1's events are cached again. c1 81 − 5 − 5 = 71.
+        cachedBefore = gatherer.CachedGroups;
+        (first, answers) = await OneGroupAsync(t, "blk", subs["blk"], [() => Track(t, "c1", "gcc"), () => Track(t, "c1", "gcc")]);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        Assert.Equal(1L, gatherer.CachedGroups - cachedBefore);
+        Assert.Equal((71L, 0L), await Account(t, subs["c1"]));
+        await using var db = t.Db();
+        // Events recorded: c1 1 + 3 + 2 + 1 + 2 = 9 (one unit each); counters agree.
+        Assert.Equal(9, await db.UsageEvents.CountAsync(e => e.SubscriptionId == subs["c1"]));
+        Assert.Equal(9m, (await db.UsageCounters.Where(c => c.SubscriptionId == subs["c1"]).ToListAsync()).Sum(c => c.Quantity));
+    }
 }
 
 public sealed class GroupCommitTests_Sqlite(SqliteServer server) : GroupCommitTests<SqliteServer>(server);

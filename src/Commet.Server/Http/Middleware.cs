@@ -79,10 +79,14 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         }
         finally
         {
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var status = context.Response.StatusCode;
-            logger.Log(status >= 500 ? LogLevel.Warning : LogLevel.Debug,
-                "{Method} {Path} answered {Status} in {ElapsedMs:F1} ms", context.Request.Method, RedactedPath(context.Request.Path.Value), status, elapsed);
+            var level = status >= 500 ? LogLevel.Warning : LogLevel.Debug;
+            // Checked first: the path's redaction and the boxed arguments cost every request otherwise, logged or not.
+            if (logger.IsEnabled(level))
+            {
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                logger.Log(level, "{Method} {Path} answered {Status} in {ElapsedMs:F1} ms", context.Request.Method, RedactedPath(context.Request.Path.Value), status, elapsed);
+            }
         }
     }
 }

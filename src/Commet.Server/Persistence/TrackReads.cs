@@ -21,6 +21,32 @@ public sealed record TrackKeys(string OrganizationId, bool Livemode, string? Ide
 public sealed record TrackRows(long CatalogVersion, string? DuplicateEventId, string? SubscriptionStatus, long? SubscriptionVersion,
     UsageCounter? Counter, UsageDaily? Daily, ConsumptionAccount? Account);
 
+/// <summary>What a group of single events with cached resolutions names for <see cref="TrackReads.ReadForGroupAsync"/>.</summary>
+public sealed class GroupKeys(string organizationId, bool livemode)
+{
+    public string OrganizationId { get; } = organizationId;
+    public bool Livemode { get; } = livemode;
+    public List<string> IdempotencyKeys { get; } = [];
+    public HashSet<string> SubscriptionIds { get; } = new(StringComparer.Ordinal);
+    public List<(string SubscriptionId, string FeatureId, DateTime WindowStart)> Counters { get; } = [];
+    public List<(string SubscriptionId, string FeatureId, DateTime Day)> Daily { get; } = [];
+    public List<(string SubscriptionId, string Kind)> Accounts { get; } = [];
+}
+
+/// <summary>
+/// What <see cref="TrackReads.ReadForGroupAsync"/> found: the catalog version, the keys already recorded (key → event
+/// ID), each subscription's status and version (locked), and the counters, daily rows and accounts that exist.
+/// </summary>
+public sealed class GroupRows
+{
+    public long CatalogVersion { get; set; }
+    public Dictionary<string, string> RecordedKeys { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, (string Status, long Version)> Subscriptions { get; } = new(StringComparer.Ordinal);
+    public Dictionary<(string, string, DateTime), UsageCounter> Counters { get; } = [];
+    public Dictionary<(string, string, DateTime), UsageDaily> Daily { get; } = [];
+    public Dictionary<(string, string), ConsumptionAccount> Accounts { get; } = [];
+}
+
 public static class TrackReads
 {
     /// <summary>
@@ -124,6 +150,156 @@ public static class TrackReads
             }
         }
         return new TrackRows(catalog, duplicate, status, version, counter, daily, account);
+    }
+
+    /// <summary>
+    /// The group-commit variant of <see cref="ReadForTrackAsync"/>: one round trip (one command of up to six statements,
+    /// each set-based) for the events of a group whose customers' resolutions are cached. In order: the catalog version;
+    /// the idempotency keys already recorded; the subscriptions locked in Id order (the order every other multi-row lock
+    /// of subscriptions takes, so two groups or batches wait for each other instead of deadlocking); then, under those
+    /// locks, the counters, the daily rows, and the accounts (locked, in key order). Rows are not tracked.
+    /// </summary>
+    public static async Task<GroupRows> ReadForGroupAsync(this CommetDb db, GroupKeys k, CancellationToken ct)
+    {
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("ReadForGroupAsync runs inside a transaction.");
+        var forUpdate = db.IsPostgres ? " FOR UPDATE" : "";
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx.GetDbTransaction();
+        var sql = new System.Text.StringBuilder(1024);
+        Add(command, "org", k.OrganizationId);
+        Add(command, "live", k.Livemode);
+        sql.Append("""SELECT "Version" FROM catalog_versions WHERE "OrganizationId" = @org AND "Livemode" = @live;""").Append('\n');
+        if (k.IdempotencyKeys.Count > 0)
+        {
+            sql.Append("""SELECT "IdempotencyKey", "Id" FROM usage_events WHERE "OrganizationId" = @org AND "Livemode" = @live AND "IdempotencyKey" """);
+            AppendIn(db, command, sql, ["k"], [k.IdempotencyKeys.ToArray()]);
+            sql.Append(";\n");
+        }
+        var subscriptions = k.SubscriptionIds.Order(StringComparer.Ordinal).ToList();
+        sql.Append("""SELECT "Id", "Status", "Version" FROM subscriptions WHERE "OrganizationId" = @org AND "Livemode" = @live AND "Id" """);
+        AppendIn(db, command, sql, ["s"], [subscriptions.ToArray()]);
+        sql.Append(""" ORDER BY "Id" """).Append(forUpdate).Append(";\n");
+        if (k.Counters.Count > 0)
+        {
+            sql.Append("""SELECT "SubscriptionId", "FeatureId", "WindowStart", "Quantity", "UpdatedAt" FROM usage_counters WHERE ("SubscriptionId", "FeatureId", "WindowStart") """);
+            AppendIn(db, command, sql, ["cs", "cf", "cw"],
+                [k.Counters.Select(c => c.SubscriptionId).ToArray(), k.Counters.Select(c => c.FeatureId).ToArray(), k.Counters.Select(c => c.WindowStart).ToArray()]);
+            sql.Append(";\n");
+        }
+        if (k.Daily.Count > 0)
+        {
+            sql.Append("""SELECT "SubscriptionId", "FeatureId", "Day", "Quantity" FROM usage_daily WHERE ("SubscriptionId", "FeatureId", "Day") """);
+            AppendIn(db, command, sql, ["ds", "df", "dd"],
+                [k.Daily.Select(d => d.SubscriptionId).ToArray(), k.Daily.Select(d => d.FeatureId).ToArray(), k.Daily.Select(d => d.Day).ToArray()]);
+            sql.Append(";\n");
+        }
+        var accounts = k.Accounts.OrderBy(a => a.SubscriptionId, StringComparer.Ordinal).ThenBy(a => a.Kind, StringComparer.Ordinal).ToList();
+        if (accounts.Count > 0)
+        {
+            sql.Append("""SELECT "SubscriptionId", "Kind", "PlanAmount", "PurchasedAmount", "Allowance", "WindowStart", "UpdatedAt", "RefillLevel" FROM consumption_accounts WHERE ("SubscriptionId", "Kind") """);
+            AppendIn(db, command, sql, ["as", "ak"], [accounts.Select(a => a.SubscriptionId).ToArray(), accounts.Select(a => a.Kind).ToArray()]);
+            sql.Append(""" ORDER BY "SubscriptionId", "Kind" """).Append(forUpdate).Append(";\n");
+        }
+        command.CommandText = sql.ToString();
+        RoundTripMeter.Of(db)?.Add();
+
+        var rows = new GroupRows();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        rows.CatalogVersion = await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
+        if (k.IdempotencyKeys.Count > 0)
+        {
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.RecordedKeys[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Subscriptions[reader.GetString(0)] = (reader.GetString(1), reader.GetInt64(2));
+        }
+        if (k.Counters.Count > 0)
+        {
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var c = new UsageCounter
+                {
+                    SubscriptionId = reader.GetString(0), FeatureId = reader.GetString(1), WindowStart = Utc(reader.GetDateTime(2)),
+                    Quantity = reader.GetDecimal(3), UpdatedAt = Utc(reader.GetDateTime(4)),
+                };
+                rows.Counters[(c.SubscriptionId, c.FeatureId, c.WindowStart)] = c;
+            }
+        }
+        if (k.Daily.Count > 0)
+        {
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var d = new UsageDaily { SubscriptionId = reader.GetString(0), FeatureId = reader.GetString(1), Day = Utc(reader.GetDateTime(2)), Quantity = reader.GetDecimal(3) };
+                rows.Daily[(d.SubscriptionId, d.FeatureId, d.Day)] = d;
+            }
+        }
+        if (accounts.Count > 0)
+        {
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var a = new ConsumptionAccount
+                {
+                    SubscriptionId = reader.GetString(0), Kind = reader.GetString(1),
+                    PlanAmount = reader.GetInt64(2), PurchasedAmount = reader.GetInt64(3), Allowance = reader.GetInt64(4),
+                    WindowStart = Utc(reader.GetDateTime(5)), UpdatedAt = Utc(reader.GetDateTime(6)), RefillLevel = reader.GetInt64(7),
+                };
+                rows.Accounts[(a.SubscriptionId, a.Kind)] = a;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The tenant's catalog version, read inside the open transaction (0 when nothing was ever versioned).</summary>
+    public static async Task<long> ReadCatalogVersionAsync(this CommetDb db, string organizationId, bool livemode, CancellationToken ct) =>
+        await db.CatalogVersions.AsNoTracking().Where(v => v.OrganizationId == organizationId && v.Livemode == livemode)
+            .Select(v => (long?)v.Version).FirstOrDefaultAsync(ct) ?? 0;
+
+    /// <summary>
+    /// Appends "IN (the given tuples)" for one or more key columns. PostgreSQL: one array parameter per column and
+    /// <c>unnest</c>, so the statement's text is the same whatever the group's size (it stays in the auto-prepared
+    /// statements instead of churning them); SQLite: one parameter per value.
+    /// </summary>
+    private static void AppendIn(CommetDb db, DbCommand command, System.Text.StringBuilder sql, string[] names, Array[] columns)
+    {
+        if (db.IsPostgres)
+        {
+            if (names.Length == 1)
+            {
+                sql.Append("= ANY(@").Append(names[0]).Append(')');
+                Add(command, names[0], columns[0]);
+                return;
+            }
+            sql.Append("IN (SELECT * FROM unnest(");
+            for (var c = 0; c < names.Length; c++)
+            {
+                sql.Append(c == 0 ? "@" : ", @").Append(names[c]);
+                Add(command, names[c], columns[c]);
+            }
+            sql.Append("))");
+            return;
+        }
+        sql.Append("IN (");
+        for (var i = 0; i < columns[0].Length; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(names.Length == 1 ? "" : "(");
+            for (var c = 0; c < names.Length; c++)
+            {
+                sql.Append(c == 0 ? "@" : ", @").Append(names[c]).Append(i);
+                Add(command, names[c] + i, columns[c].GetValue(i)!);
+            }
+            sql.Append(names.Length == 1 ? "" : ")");
+        }
+        sql.Append(')');
     }
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);

@@ -60,11 +60,13 @@ public sealed class TrackUsageBatch(TrackUsage track)
                 var one = await track.ApplyAsync(session, item, ct);
                 results[i] = one.IsSuccess ? new BatchItemResult(i, true, one.Value, null) : new BatchItemResult(i, false, null, one.Error);
             }
+            // The counters, daily rows and accounts were each loaded once per batch and changed in memory: the existing
+            // ones are written with one UPDATE per table (new ones are inserted by the save below).
+            await UsageWrites.WriteChangedAsync(scope.Db, ct);
             if (BulkCopy.IsSupported(scope.Db))
             {
-                // The counters, daily rows and accounts were each loaded once per batch and changed in memory, so the save
-                // below writes one UPDATE (or INSERT) per touched row; the events and their ledger entries, one row per
-                // event, go in with one binary COPY per table instead of one INSERT each.
+                // The events and their ledger entries, one row per event, go in with one binary COPY per table instead
+                // of one INSERT each.
                 var rows = BulkCopy.TakeAdded(scope.Db, CopiedTypes);
                 await scope.Db.SaveChangesAsync(ct);
                 await BulkCopy.WriteAsync(scope.Db, rows, ct);

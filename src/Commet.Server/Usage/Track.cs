@@ -166,7 +166,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
     }
 
     /// <summary>What the read of a cached resolution names: the event's counter, daily row and account.</summary>
-    private static TrackKeys KeysFor(BillingScope scope, TrackRequest r, LiveSubscription live)
+    internal static TrackKeys KeysFor(BillingScope scope, TrackRequest r, LiveSubscription live)
     {
         var s = live.Subscription;
         var feature = live.Plan.Features.FirstOrDefault(f => f.Feature?.Code == r.Feature)?.Feature;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Commet.Domain;
+using Commet.Domain.Billing;
 using Commet.Domain.Usage;
 using Commet.Server.Billing;
 using Commet.Server.Persistence;
@@ -18,7 +19,7 @@ namespace Commet.Server.Usage;
 /// with one request in flight it is written at once through <see cref="TrackUsage.HandleAsync"/>; under concurrency
 /// the groups form while the previous one is being written.
 /// </summary>
-public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> options)
+public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOptions<UsageOptions> options)
 {
     private static readonly Type[] CopiedTypes = [typeof(UsageEvent), typeof(LedgerEntry)];
 
@@ -44,6 +45,7 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
     private readonly ConcurrentDictionary<(string, string, bool), Lane> lanes = new();
     private long groups;
     private long groupedEvents;
+    private long cachedGroups;
     private int largestGroup;
 
     /// <summary>
@@ -63,6 +65,9 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
         }
         return (writing, waiting, Interlocked.Read(ref groups), Interlocked.Read(ref groupedEvents), Volatile.Read(ref largestGroup));
     }
+
+    /// <summary>Groups written from cached resolutions (one read for the whole group, see <see cref="TrackReads.ReadForGroupAsync"/>).</summary>
+    internal long CachedGroups => Interlocked.Read(ref cachedGroups);
 
     /// <summary>Records one usage event, in a group with the tenant's concurrent events when there are any.</summary>
     public async Task<Result<Tracked>> HandleAsync(BillingScope scope, TrackRequest r, CancellationToken ct)
@@ -152,14 +157,29 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
         // Each event keeps its own billing time (the time its request was scoped), on the writer's database context.
         var scopes = group.Select(p => p.Scope == leader ? leader : leader with { Now = p.Scope.Now }).ToArray();
         var results = new Result<Tracked>[group.Count];
+        var tenant = leader.Tenant;
+        var hits = FindCached(tenant, group);
+        long catalogVersion = 0;
+        TrackSession? applied = null;
         var written = await db.InTransactionAsync<bool>(async () =>
         {
-            var session = new TrackSession(leader);
+            var session = applied = new TrackSession(leader);
             var keys = group.Select(p => p.Request.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-            var seen = keys.Count == 0 ? []
-                : await db.UsageEvents.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey!)).ToDictionaryAsync(e => e.IdempotencyKey!, ct);
-            await TrackPreparation.PrepareAsync(session, group.Select(p => p.Request)
-                .Where(e => e.IdempotencyKey is null || !seen.ContainsKey(e.IdempotencyKey)).ToList(), ct);
+            Dictionary<string, UsageEvent> seen;
+            if (hits is not null && await AdoptCachedAsync(session, group, scopes, hits, keys, ct) is { } adopted)
+            {
+                catalogVersion = adopted.CatalogVersion;
+                seen = adopted.Seen;
+            }
+            else
+            {
+                hits = null;
+                catalogVersion = await db.ReadCatalogVersionAsync(tenant.OrganizationId, tenant.Livemode, ct);
+                seen = keys.Count == 0 ? []
+                    : await db.UsageEvents.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey!)).ToDictionaryAsync(e => e.IdempotencyKey!, ct);
+                await TrackPreparation.PrepareAsync(session, group.Select(p => p.Request)
+                    .Where(e => e.IdempotencyKey is null || !seen.ContainsKey(e.IdempotencyKey)).ToList(), ct);
+            }
             // Two copies of one event in this group (a client retrying while its first request waits): the second is
             // answered as a repeat of the first once the first is applied, exactly as it would be after the commit.
             var appliedKeys = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -184,6 +204,12 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
                 }
             }
             session.Scope = leader;
+            if (hits is not null)
+            {
+                Interlocked.Increment(ref cachedGroups);
+            }
+            // The counters, daily rows and accounts the group moved: one UPDATE per table instead of one per row.
+            await UsageWrites.WriteChangedAsync(db, ct);
             if (BulkCopy.IsSupported(db))
             {
                 var rows = BulkCopy.TakeAdded(db, CopiedTypes);
@@ -193,6 +219,17 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
             return true;
         }, ct, onConflict: Error.Conflict("duplicate_event", "A concurrent request recorded one of these idempotency keys."));
 
+        if (written.IsSuccess && applied is not null)
+        {
+            // Resolutions read afresh in this transaction are remembered under the catalog version it read first.
+            foreach (var (customerKey, live) in applied.ByCustomer)
+            {
+                if (live is not null && (hits is null || !hits.ContainsKey(customerKey)))
+                {
+                    cache.Remember(tenant, customerKey, live, catalogVersion);
+                }
+            }
+        }
         if (!written.IsSuccess)
         {
             // An idempotency key taken by a concurrent transaction: nothing of the group was written; each event is
@@ -209,5 +246,123 @@ public sealed class TrackGroupCommit(TrackUsage track, IOptions<UsageOptions> op
         {
             group[i].Done.TrySetResult(results[i]);
         }
+    }
+
+    /// <summary>The cached resolution of every event's customer, or null when any is missing (the group then resolves afresh).</summary>
+    private Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>? FindCached(Tenant tenant, List<Pending> group)
+    {
+        var hits = new Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>(StringComparer.Ordinal);
+        foreach (var p in group)
+        {
+            var customerId = p.Request.CustomerId!;
+            if (hits.ContainsKey(customerId))
+            {
+                continue;
+            }
+            if (cache.Find(tenant, customerId) is not { } hit)
+            {
+                return null;
+            }
+            hits[customerId] = hit;
+        }
+        return hits;
+    }
+
+    /// <summary>
+    /// Reads, in one round trip, what the group needs when every customer's resolution is cached, and puts it into the
+    /// session when the reads confirm the cache (the catalog version and every subscription's version unchanged, every
+    /// subscription still live). Null when they do not: nothing was put into the session, and the caller resolves
+    /// afresh (the locks taken stay held by the transaction, which is harmless: the same rows are locked again).
+    /// </summary>
+    private static async Task<(long CatalogVersion, Dictionary<string, UsageEvent> Seen)?> AdoptCachedAsync(TrackSession session, List<Pending> group,
+        BillingScope[] scopes, Dictionary<string, (LiveSubscription Live, long CatalogVersion)?> hits, List<string> idempotencyKeys, CancellationToken ct)
+    {
+        var leader = session.Scope;
+        var db = leader.Db;
+        var k = new GroupKeys(leader.Tenant.OrganizationId, leader.Tenant.Livemode);
+        k.IdempotencyKeys.AddRange(idempotencyKeys);
+        var counters = new HashSet<(string, string, DateTime)>();
+        var daily = new HashSet<(string, string, DateTime)>();
+        var accounts = new HashSet<(string, string)>();
+        for (var i = 0; i < group.Count; i++)
+        {
+            var r = group[i].Request;
+            var live = hits[r.CustomerId!]!.Value.Live;
+            var keys = TrackUsage.KeysFor(scopes[i], r, live);
+            k.SubscriptionIds.Add(live.Subscription.Id);
+            if (keys.FeatureId is { } featureId)
+            {
+                if (counters.Add((live.Subscription.Id, featureId, keys.WindowStart)))
+                {
+                    k.Counters.Add((live.Subscription.Id, featureId, keys.WindowStart));
+                }
+                if (daily.Add((live.Subscription.Id, featureId, keys.Day)))
+                {
+                    k.Daily.Add((live.Subscription.Id, featureId, keys.Day));
+                }
+                // As PrepareAsync: only an event of a usage feature of the plan opens or moves the account.
+                if (keys.AccountKind is { } kind && accounts.Add((live.Subscription.Id, kind)))
+                {
+                    k.Accounts.Add((live.Subscription.Id, kind));
+                }
+            }
+        }
+        var rows = await db.ReadForGroupAsync(k, ct);
+        foreach (var hit in hits.Values)
+        {
+            var (live, version) = hit!.Value;
+            if (version != rows.CatalogVersion || !rows.Subscriptions.TryGetValue(live.Subscription.Id, out var found)
+                || found.Version != live.Subscription.Version || !SubscriptionStatus.IsLive(found.Status))
+            {
+                return null;
+            }
+        }
+
+        var seen = new Dictionary<string, UsageEvent>(StringComparer.Ordinal);
+        if (rows.RecordedKeys.Count > 0)
+        {
+            var ids = rows.RecordedKeys.Values.ToList();
+            foreach (var earlier in await db.UsageEvents.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(ct))
+            {
+                seen[earlier.IdempotencyKey!] = earlier;
+            }
+        }
+        var bySubscription = new Dictionary<string, LiveSubscription>(StringComparer.Ordinal);
+        foreach (var (customerId, hit) in hits)
+        {
+            var live = hit!.Value.Live;
+            session.ByCustomer[customerId] = live;
+            session.Locked.Add(live.Subscription.Id);
+            bySubscription.TryAdd(live.Subscription.Id, live);
+        }
+        foreach (var key in counters)
+        {
+            session.CountersLoaded.Add(key);
+            if (rows.Counters.TryGetValue(key, out var counter))
+            {
+                db.UsageCounters.Attach(counter);
+                session.Counters[key] = counter;
+            }
+        }
+        foreach (var key in daily)
+        {
+            session.DailyLoaded.Add(key);
+            if (rows.Daily.TryGetValue(key, out var day))
+            {
+                db.UsageDaily.Attach(day);
+                session.Daily[key] = day;
+            }
+        }
+        foreach (var (subscriptionId, kind) in k.Accounts.OrderBy(a => a.SubscriptionId, StringComparer.Ordinal).ThenBy(a => a.Kind, StringComparer.Ordinal))
+        {
+            var account = rows.Accounts.GetValueOrDefault((subscriptionId, kind));
+            if (account is not null)
+            {
+                db.ConsumptionAccounts.Attach(account);
+            }
+            var live = bySubscription[subscriptionId];
+            session.Accounts[(subscriptionId, kind)] = Consumption.Current(leader, live.Subscription, live.Plan, kind, account);
+        }
+        return (rows.CatalogVersion, seen);
     }
 }

@@ -1,0 +1,146 @@
+using System.Data.Common;
+using System.Text;
+using Commet.Domain.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Commet.Server.Persistence;
+
+/// <summary>
+/// The usage hot path's updates without EF Core's per-row save: the counters, daily rows and consumption accounts a
+/// unit of work changed (loaded, and locked, earlier in its transaction) are written with one set-based UPDATE per
+/// table, all in one command, inside the open transaction. PostgreSQL: <c>UPDATE … FROM unnest(arrays)</c>, whose
+/// text is the same whatever the number of rows (it stays auto-prepared); SQLite: <c>UPDATE … FROM (VALUES …)</c>.
+/// The rows written are marked unchanged, so the save that follows leaves them alone; new rows and every other
+/// change are still saved by EF Core.
+/// </summary>
+public static class UsageWrites
+{
+    public static async Task WriteChangedAsync(CommetDb db, CancellationToken ct)
+    {
+        var counters = new List<UsageCounter>();
+        var daily = new List<UsageDaily>();
+        var accounts = new List<ConsumptionAccount>();
+        var written = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
+        foreach (var entry in db.ChangeTracker.Entries().ToList())
+        {
+            if (entry.State != EntityState.Modified)
+            {
+                continue;
+            }
+            switch (entry.Entity)
+            {
+                case UsageCounter c:
+                    counters.Add(c);
+                    break;
+                case UsageDaily d:
+                    daily.Add(d);
+                    break;
+                case ConsumptionAccount a:
+                    accounts.Add(a);
+                    break;
+                default:
+                    continue;
+            }
+            written.Add(entry);
+        }
+        if (written.Count == 0)
+        {
+            return;
+        }
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("WriteChangedAsync runs inside a transaction.");
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = tx.GetDbTransaction();
+        var sql = new StringBuilder(512);
+        var pg = db.IsPostgres;
+        if (counters.Count > 0)
+        {
+            Update(sql, command, pg, "usage_counters", ["SubscriptionId", "FeatureId", "WindowStart"], ["Quantity", "UpdatedAt"], "c",
+                [counters.Select(c => c.SubscriptionId).ToArray(), counters.Select(c => c.FeatureId).ToArray(), counters.Select(c => c.WindowStart).ToArray(),
+                 counters.Select(c => c.Quantity).ToArray(), counters.Select(c => c.UpdatedAt).ToArray()]);
+        }
+        if (daily.Count > 0)
+        {
+            Update(sql, command, pg, "usage_daily", ["SubscriptionId", "FeatureId", "Day"], ["Quantity"], "d",
+                [daily.Select(d => d.SubscriptionId).ToArray(), daily.Select(d => d.FeatureId).ToArray(), daily.Select(d => d.Day).ToArray(),
+                 daily.Select(d => d.Quantity).ToArray()]);
+        }
+        if (accounts.Count > 0)
+        {
+            Update(sql, command, pg, "consumption_accounts", ["SubscriptionId", "Kind"], ["PlanAmount", "PurchasedAmount", "Allowance", "WindowStart", "UpdatedAt", "RefillLevel"], "a",
+                [accounts.Select(a => a.SubscriptionId).ToArray(), accounts.Select(a => a.Kind).ToArray(), accounts.Select(a => a.PlanAmount).ToArray(),
+                 accounts.Select(a => a.PurchasedAmount).ToArray(), accounts.Select(a => a.Allowance).ToArray(), accounts.Select(a => a.WindowStart).ToArray(),
+                 accounts.Select(a => a.UpdatedAt).ToArray(), accounts.Select(a => a.RefillLevel).ToArray()]);
+        }
+        command.CommandText = sql.ToString();
+        RoundTripMeter.Of(db)?.Add();
+        var affected = await command.ExecuteNonQueryAsync(ct);
+        if (affected != written.Count)
+        {
+            // Every row was read under its lock in this transaction: a missing one means the work went wrong, and
+            // nothing of it may commit.
+            throw new DbUpdateConcurrencyException($"Usage rows: {written.Count} to update, {affected} updated.");
+        }
+        foreach (var entry in written)
+        {
+            entry.State = EntityState.Unchanged;
+        }
+    }
+
+    /// <summary>One UPDATE of <paramref name="table"/> from the given columns (keys first, then the values set), one value per row.</summary>
+    private static void Update(StringBuilder sql, DbCommand command, bool pg, string table, string[] keys, string[] values, string prefix, Array[] columns)
+    {
+        var all = keys.Concat(values).ToArray();
+        sql.Append("UPDATE ").Append(table).Append(" AS t SET ");
+        for (var i = 0; i < values.Length; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append('"').Append(values[i]).Append("\" = v.");
+            sql.Append(pg ? prefix + (keys.Length + i) : "column" + (keys.Length + i + 1));
+        }
+        if (pg)
+        {
+            sql.Append(" FROM unnest(");
+            for (var c = 0; c < all.Length; c++)
+            {
+                sql.Append(c == 0 ? "@" : ", @").Append(prefix).Append(c);
+                Add(command, prefix + c, columns[c]);
+            }
+            sql.Append(") AS v(");
+            for (var c = 0; c < all.Length; c++)
+            {
+                sql.Append(c == 0 ? "" : ", ").Append(prefix).Append(c);
+            }
+            sql.Append(')');
+        }
+        else
+        {
+            sql.Append(" FROM (VALUES ");
+            for (var row = 0; row < columns[0].Length; row++)
+            {
+                sql.Append(row == 0 ? "(" : ", (");
+                for (var c = 0; c < all.Length; c++)
+                {
+                    var name = prefix + c + "_" + row;
+                    sql.Append(c == 0 ? "@" : ", @").Append(name);
+                    Add(command, name, columns[c].GetValue(row)!);
+                }
+                sql.Append(')');
+            }
+            sql.Append(") AS v");
+        }
+        sql.Append(" WHERE ");
+        for (var k = 0; k < keys.Length; k++)
+        {
+            sql.Append(k == 0 ? "" : " AND ").Append("t.\"").Append(keys[k]).Append("\" = v.").Append(pg ? prefix + k : "column" + (k + 1));
+        }
+        sql.Append(";\n");
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = "@" + name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
+}
