@@ -146,13 +146,16 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
                 // taken and the invoices, their lines and the events that quote them written, so the invoice counter — which
                 // every chunk waits for — is held only for those three COPYs and the commit.
                 var rows = BulkCopy.TakeAdded(work, CopiedTypes);
+                // Every new event of the chunk, whichever of the two writes below it goes in with (the events table goes
+                // first when none of its rows quotes a number: a chunk of cancellations, say).
+                var events = rows.Of<BillingEvent>().ToList();
                 batch.EnsureNoPlaceholders(work);
                 await work.SaveChangesAsync(ct);
                 await BulkCopy.WriteAsync(work, batch.TakeUnnumbered(rows), ct);
                 await batch.AssignNumbersAsync(work, tenant, rows, ct);
                 await BulkCopy.WriteAsync(work, rows, ct);
                 // The customers' new states, read now that the copied rows are in (customer.state_changed).
-                if (await CustomerStates.RecordForAsync(work, rows.Of<BillingEvent>(), ct))
+                if (await CustomerStates.RecordForAsync(work, events, ct))
                 {
                     await work.SaveChangesAsync(ct);
                 }
