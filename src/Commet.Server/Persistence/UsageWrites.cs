@@ -77,9 +77,10 @@ public static class UsageWrites
         var affected = await command.ExecuteNonQueryAsync(ct);
         if (affected != written.Count)
         {
-            // Every row was read under its lock in this transaction: a missing one means the work went wrong, and
-            // nothing of it may commit.
-            throw new DbUpdateConcurrencyException($"Usage rows: {written.Count} to update, {affected} updated.");
+            // Every row was read under its lock in this transaction: a missing one is a fault of ours, not a row deleted
+            // by somebody else, so it must not surface as a 4xx "deleted meanwhile" (which DbUpdateConcurrencyException
+            // maps to); it is an internal error, logged, and nothing of the work commits.
+            throw new InvalidOperationException($"Usage rows: {written.Count} to update, {affected} updated.");
         }
         foreach (var entry in written)
         {
