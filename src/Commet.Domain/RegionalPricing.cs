@@ -63,6 +63,14 @@ public static class RegionalPricing
     public static string CheckoutCurrency(PlanPrice price, string? country) =>
         CurrencyOfCountry(country) is { } local && !IsBase(local) && price.PriceIn(local) is not null ? local : BaseCurrency;
 
+    /// <summary>
+    /// The currency a free plan's start fixes for a customer billed in <paramref name="country"/>: the country's own currency
+    /// when the merchant sells the free plan in it (an exchange rate for it on the plan, set with <c>PUT /plans/{id}/regional</c>:
+    /// a free plan has no price to carry one), else USD. An upgrade then pays the paid plan's price in that currency.
+    /// </summary>
+    public static string FreeStartCurrency(Plan plan, string? country) =>
+        CurrencyOfCountry(country) is { } local && !IsBase(local) && RateOf(plan, local) is not null ? local : BaseCurrency;
+
     public static bool IsBase(string currency) => string.Equals(currency, BaseCurrency, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The price of one period in <paramref name="currency"/>, minor units; null when the price has none in it.</summary>

@@ -227,6 +227,45 @@ public abstract class PromoCodeTests<TServer>(TServer server) : IClassFixture<TS
         var again = await api.PostJson($"/api/v1/subscriptions/{id}/preview-change", new { planId = "max", promoCode = "HALF" });
         Assert.Equal((HttpStatusCode.Conflict, "promo_code_already_redeemed"), (again.Status, again.ErrorCode));
     }
+
+    [Fact]
+    public async Task OneDiscountAtATime_ASecondCodeIsRefused_AndTheDiscountInForceTakesItsShareOfTheUpgrade()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        var group = await api.Group();
+        await api.Plan("starter", 2900, group, sortOrder: 0);
+        await api.Plan("pro", 9900, group, sortOrder: 1);
+        await Promo(api, new { code = "SAVE20", discountType = "percentage", discountValue = 2000, durationCycles = 3 }).Ok(HttpStatusCode.Created);
+        var half = (await Promo(api, new { code = "HALF", discountType = "percentage", discountValue = 5000 }).Ok(HttpStatusCode.Created)).Str("id");
+        await api.Customer("one");
+        // April 1: $29.00, 20 % = $5.80 off → $23.20 paid.
+        var id = (await SubscribeWith(api, "one", "starter", "SAVE20").Ok()).Str("id");
+        Assert.Equal([(2900L, 580L, 2320L)], (await Invoices(t, id)).Select(i => (i.Subtotal, i.DiscountAmount, i.Total)).ToList());
+        await api.SetClock(Utc(2027, 4, 11));
+
+        // A second code while SAVE20 is in force: refused, in the preview and in the change, and nothing is redeemed or changed.
+        var preview = await api.PostJson($"/api/v1/subscriptions/{id}/preview-change", new { planId = "pro", promoCode = "HALF" });
+        Assert.Equal((HttpStatusCode.Conflict, "discount_already_active", "promoCode"),
+            (preview.Status, preview.ErrorCode, preview.Body!["error"]!["param"]!.GetValue<string>()));
+        var change = await api.PostJson($"/api/v1/subscriptions/{id}/change-plan", new { newPlanId = "pro", promoCode = "HALF" });
+        Assert.Equal((HttpStatusCode.Conflict, "discount_already_active"), (change.Status, change.ErrorCode));
+        Assert.Equal("Starter", (await api.Subscription(id))["plan"]!.Str("name"));
+        await using (var db = t.Db())
+        {
+            Assert.Equal(0, await db.PromoRedemptions.CountAsync(r => r.PromoCodeId == half));
+        }
+
+        // Without a code, the discount in force takes its share of the upgrade: $99.00 − round($23.20 paid × 20 / 30 days left)
+        // = 9900 − 1547 (1546.67) = 8353; 20 % = 1670.6 → 1671 off; 8353 − 1671 = 6682.
+        var quoted = await api.PostJson($"/api/v1/subscriptions/{id}/preview-change", new { planId = "pro" }).Ok();
+        Assert.Equal((1547L, 1671L, 6682L), (quoted["currentPlanCredit"]!.GetValue<long>(), quoted["discountAmount"]!.GetValue<long>(),
+            quoted["estimatedTotal"]!.GetValue<long>()));
+        var changed = await api.PostJson($"/api/v1/subscriptions/{id}/change-plan", new { newPlanId = "pro" }).Ok();
+        var invoice = (await Invoices(t, id)).Single(i => i.Id == changed.Str("invoiceId"));
+        Assert.Equal((8353L, 1671L, 6682L, InvoiceStatus.Paid), (invoice.Subtotal, invoice.DiscountAmount, invoice.Total, invoice.Status));
+    }
 }
 
 public sealed class PromoCodeTests_Sqlite(SqliteServer server) : PromoCodeTests<SqliteServer>(server);

@@ -199,6 +199,66 @@ public abstract class RegionalPriceTests<TServer>(TServer server) : IClassFixtur
         var usd = (await api.Subscribe("mia", "max")).Str("id");
         Assert.Equal([("USD", 1900L)], (await Invoices(t, usd)).Select(i => (i.Currency, i.Total)).ToList());
     }
+
+    [Fact]
+    public async Task FreeStart_InTheCustomersCurrency_WhenTheFreePlanIsSoldInIt_SoTheUpgradeIsBilledInBrl()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        var group = await api.Group();
+        await api.PostJson("/api/v1/plans/manage", new { code = "free", name = "Free", isFree = true, planGroupId = group, sortOrder = 0 }).Ok();
+        await ProPlan(api, "pro", group, sortOrder: 1);
+        // Pro in BRL at 5.25: 19.00 × 5.25 = R$99.75; its calls 0.01 × 5.25 = R$0.0525 (525 on the 10,000 scale).
+        await api.PutJson("/api/v1/plans/pro/regional", new { currency = "brl", exchangeRate = 5.25m }).Ok();
+
+        // Without a rate on the free plan, a Brazilian customer's free start is in USD, and so is the upgrade.
+        await CustomerIn(api, "rui", "BR");
+        var rui = (await api.Subscribe("rui", "free")).Str("id");
+        // With one, the free plan is sold in BRL: the free start is in BRL. The free plan has no price: nothing is configured.
+        var set = await api.PutJson("/api/v1/plans/free/regional", new { currency = "brl", exchangeRate = 5.25m }).Ok();
+        Assert.Equal(("BRL", 0), (set.Str("currency"), set["pricesConfigured"]!.GetValue<int>()));
+        await CustomerIn(api, "leo", "BR");
+        var leo = (await api.Subscribe("leo", "free")).Str("id");
+        // A customer elsewhere stays in USD even so.
+        await CustomerIn(api, "ann", "US");
+        var ann = (await api.Subscribe("ann", "free")).Str("id");
+        await using (var db = t.Db())
+        {
+            var currencies = await db.Subscriptions.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Currency);
+            Assert.Equal(("USD", "BRL", "USD"), (currencies[rui], currencies[leo], currencies[ann]));
+        }
+
+        // The BRL free subscription's portal offers Pro at its BRL price.
+        using (var free = await PortalClient.OpenAsync(server, api, "leo"))
+        {
+            var plans = await Html(free, "/portal/plans");
+            Assert.Contains("R$99.75", plans, StringComparison.Ordinal);
+            Assert.DoesNotContain("$19.00", plans, StringComparison.Ordinal);
+        }
+
+        // April 11: both Brazilians move to Pro. A move from a free plan charges the whole first period now: R$99.75 for
+        // the BRL subscription, US$19.00 for the USD one.
+        await api.SetClock(Utc(2027, 4, 11));
+        var preview = await api.PostJson($"/api/v1/subscriptions/{leo}/preview-change", new { planId = "pro" }).Ok();
+        Assert.Equal(("BRL", 9975L), (preview.Str("currency"), preview["estimatedTotal"]!.GetValue<long>()));
+        await api.PostJson($"/api/v1/subscriptions/{leo}/change-plan", new { newPlanId = "pro" }).Ok();
+        await api.PostJson($"/api/v1/subscriptions/{rui}/change-plan", new { newPlanId = "pro" }).Ok();
+
+        // The BRL one's renewal on May 11 (a month from the move): R$99.75 + 200 calls beyond the 1,000 included
+        // × R$0.0525 = R$10.50 (200 × 525 / 10,000 × 100 = 1,050 centavos) = R$110.25.
+        await api.PostJson("/api/v1/usage/events", new { customerId = "leo", feature = "api_calls", value = 1200 }).Ok(HttpStatusCode.Created);
+        await api.RunUntil(Utc(2027, 5, 11));
+        Assert.Equal([("BRL", 9975L), ("BRL", 11025L)],
+            (await Invoices(t, leo)).Where(i => i.Total > 0).Select(i => (i.Currency, i.Total)).ToList());
+        Assert.All(await Invoices(t, leo), i => Assert.Equal("BRL", i.Currency));
+        Assert.Equal(("USD", 1900L), (await Invoices(t, rui)).Where(i => i.Total > 0).Select(i => (i.Currency, i.Total)).First());
+
+        using var portal = await PortalClient.OpenAsync(server, api, "leo");
+        var overview = await Html(portal, "/portal");
+        Assert.Contains("R$99.75", overview, StringComparison.Ordinal);
+        Assert.DoesNotContain("$19.00", overview, StringComparison.Ordinal);
+    }
 }
 
 public sealed class RegionalPriceTests_Sqlite(SqliteServer server) : RegionalPriceTests<SqliteServer>(server);

@@ -116,6 +116,9 @@ public sealed class CreateSubscription(PaymentService payments, HostedLinks link
                 {
                     return new Error("promo_code_plan_not_eligible", "A promo code cannot be used on a free plan.", 400, "invalid_request_error", "promoCode");
                 }
+                // A free plan has no price to sell in a currency: it is in the customer's own currency when the plan has an
+                // exchange rate for it, so that an upgrade is billed in that currency; else USD (decisions: Regional prices).
+                subscription.Currency = RegionalPricing.FreeStartCurrency(plan, customer.Address?.Country);
                 subscription.StartFree(now);
                 await lifecycle.PeriodStartedAsync(scope, subscription, ct);
                 return subscription;

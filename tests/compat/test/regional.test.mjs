@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { listAll, sandbox, useServer } from '../helpers/sdk.mjs';
 import { assertObject, assertShape, assertSuccess, expectApiError, expectValidationError } from '../helpers/assertions.mjs';
 import { assertInvoice, assertPlan } from '../helpers/shapes.mjs';
-import { attachCard, code, freezeAt, freezeAtNextThirtyDayMonth, newFeature, newGroup, processBilling } from '../helpers/billing.mjs';
+import { attachCard, code, freezeAt, freezeAtNextThirtyDayMonth, newFeature, newGroup, newPlan, processBilling } from '../helpers/billing.mjs';
 
 useServer();
 
@@ -166,6 +166,27 @@ describe('subscriptions in the billing country\'s currency', () => {
     assert.equal(sub.plan.basePrice, 2850);
     const [first] = await invoicesOf(commet, sub.id);
     assert.deepEqual([first.currency, first.total], ['JPY', 2850]);
+  });
+
+  test('a free plan sold in BRL (an exchange rate, no price): the BR customer starts free in BRL and upgrades at R$99.75', async () => {
+    const commet = sandbox();
+    const free = await newPlan(commet, { free: true });
+    const { plan } = await pro(commet);
+    await newGroup(commet, [free, plan]);
+    assertSuccess(await commet.plans.setRegionalPricing({ id: plan.id, currency: 'brl', exchangeRate: 5.25 }));
+    const rate = assertSuccess(await commet.plans.setRegionalPricing({ id: free.id, currency: 'brl', exchangeRate: 5.25 }));
+    assertRegionalResult(rate);
+    assert.deepEqual([rate.currency, rate.pricesConfigured], ['BRL', 0]);
+    const customer = await customerIn(commet, 'BR');
+    const sub = assertSuccess(await commet.subscriptions.create({ customerId: customer.id, planId: free.id }));
+    assert.equal(sub.status, 'active');
+
+    // From a free plan the whole first month is charged now: 19.00 × 5.25 = R$99.75.
+    const preview = assertSuccess(await commet.subscriptions.previewChange({ id: sub.id, planId: plan.id }));
+    assert.deepEqual([preview.currency.toUpperCase(), preview.estimatedTotal], ['BRL', 9975]);
+    assertSuccess(await commet.subscriptions.changePlan({ id: sub.id, newPlanId: plan.id }));
+    const charged = (await invoicesOf(commet, sub.id)).filter((i) => i.total > 0);
+    assert.deepEqual(charged.map((i) => [i.currency, i.total, i.status]), [['BRL', 9975, 'paid']]);
   });
 
   test('missing_regional_price: a plan of the group not sold in the subscription\'s currency', async () => {
