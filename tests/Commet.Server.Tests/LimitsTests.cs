@@ -212,7 +212,7 @@ public abstract class LimitsTests(ServerFixture server)
     }
 
     /// <summary>Reads until the server closes the connection or sends a complete small answer; "" when closed without one.</summary>
-    private static async Task<string> ReadAnswerAsync(NetworkStream stream, TimeSpan limit)
+    internal static async Task<string> ReadAnswerAsync(NetworkStream stream, TimeSpan limit)
     {
         using var cts = new CancellationTokenSource(limit);
         var buffer = new byte[8192];

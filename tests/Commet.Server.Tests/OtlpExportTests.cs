@@ -12,7 +12,8 @@ namespace Commet.Server.Tests;
 
 /// <summary>
 /// A server process started with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> sends its traces and metrics over OTLP (HTTP and
-/// protobuf) to a collector on loopback: the request metrics and spans of ASP.NET Core and the <c>Commet</c> meter's
+/// protobuf) to a collector on loopback: the request metrics and spans of ASP.NET Core, the outgoing-HTTP metric (the
+/// webhook delivery), and the <c>Commet</c> meter's
 /// counters (events ingested, renewals, charges by outcome, webhook deliveries) and the queue-lag gauge. Without the
 /// setting, nothing is sent.
 /// </summary>
@@ -22,7 +23,7 @@ public sealed class OtlpExportTests
 
     private static readonly string[] Metrics =
     [
-        "http.server.request.duration", "commet.usage.events_ingested", "commet.subscriptions.renewals", "commet.payments.charges",
+        "http.server.request.duration", "http.client.request.duration", "commet.usage.events_ingested", "commet.subscriptions.renewals", "commet.payments.charges",
         "commet.webhooks.deliveries", "commet.webhooks.queue_lag",
     ];
 
