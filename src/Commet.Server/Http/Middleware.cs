@@ -58,6 +58,14 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
         {
             // The client went away; nobody is listening for an answer.
         }
+        catch (OperationCanceledException) when (context.Response.HasStarted)
+        {
+            // The request timeout (or the server shutting down) stopped an answer that had begun: its status is sent, so
+            // the one signal left to the client is a cut connection. Expected under load, so a warning without a stack.
+            logger.LogWarning("{Method} {Path} was stopped after its answer had started (request timeout or shutdown)",
+                context.Request.Method, RedactedPath(context.Request.Path.Value));
+            context.Abort();
+        }
         catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException) when (!context.Response.HasStarted)
         {
             // The row the request read was deleted by another request before this one wrote (two deletes of one

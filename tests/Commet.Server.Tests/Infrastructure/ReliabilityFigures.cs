@@ -8,7 +8,7 @@ public static class ReliabilityFigures
 {
     /// <summary>
     /// Scale of the suites: <c>COMMET_RELIABILITY_SCALE</c> (default 1). The CI sizes are those at scale 1; a larger
-    /// value multiplies the subscriptions, customers and events of every test (the 10,000-subscription run is scale 5).
+    /// value multiplies the subscriptions, customers and events of every test (the billing crash run is 10,000 subscriptions at scale 1).
     /// </summary>
     public static int Scale => int.TryParse(Environment.GetEnvironmentVariable("COMMET_RELIABILITY_SCALE"), out var s) && s > 0 ? s : 1;
 
