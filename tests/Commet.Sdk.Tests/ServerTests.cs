@@ -435,6 +435,56 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
     }
 
     [Fact]
+    public async Task Events_QuotaCustomerAndState_ArriveTyped_FromRealChanges()
+    {
+        var (commet, _) = await TenantAsync();
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "projects", Name = "Projects", Type = FeatureType.Quota });
+        await PlanAsync(commet, "team", 2900);
+        await commet.Plans.AddFeatureAsync("team", new AddPlanFeatureRequest
+        {
+            FeatureId = "projects", IncludedAmount = 10, Overage = new PlanFeatureOverage { Enabled = true, UnitPrice = 20000 },
+        });
+        await using var stream = await commet.Webhooks.ListenAsync();
+        var customer = await CustomerWithCardAsync(commet, "quo");
+        var subscription = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "quo", PlanCode = "team" });
+        // 0 → 8: the 80 % mark of 10 included is ⌈10 × 80 / 100⌉ = 8, reached: quota.threshold_reached.
+        await commet.Quota.AddAsync("quo", "projects", 8);
+        // 8 → 11: past the 10 included with overage on: quota.exceeded (and the customer's state changes).
+        await commet.Quota.AddAsync("quo", "projects", 3);
+        await commet.Customers.UpdateAsync("quo", new UpdateCustomerRequest { FullName = "Ada Lovelace" });
+
+        var seen = new List<Commet.Webhooks.WebhookEvent>();
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await foreach (var e in stream.ReadAllAsync(limit.Token))
+            {
+                seen.Add(e);
+                if (seen.Any(x => x.Event == "customer.updated") && seen.Any(x => x.Event == "quota.exceeded")
+                    && seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.CustomerStateChangedData>>().Any(x => x.Data.Trigger == "quota_exceeded"))
+                {
+                    break;
+                }
+            }
+        }
+
+        var created = Assert.Single(seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.CustomerCreatedData>>()).Data;
+        Assert.Equal((customer.Id, "quo", "quo@example.com", "Ada quo"), (created.Id, created.ExternalId, created.Email, created.FullName));
+        var updated = Assert.Single(seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.CustomerUpdatedData>>()).Data;
+        Assert.Equal((customer.Id, "Ada Lovelace"), (updated.Id, updated.FullName));
+        var threshold = Assert.Single(seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.QuotaThresholdReachedData>>()).Data;
+        Assert.Equal((subscription.Id, "quo", "projects", 8L, 10L), (threshold.SubscriptionId, threshold.CustomerId, threshold.FeatureCode, threshold.CurrentUsage, threshold.IncludedAmount));
+        var exceeded = Assert.Single(seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.QuotaExceededData>>()).Data;
+        Assert.Equal((subscription.Id, "quo", 11L, 10L, true), (exceeded.SubscriptionId, exceeded.CustomerId, exceeded.CurrentUsage, exceeded.IncludedAmount, exceeded.OverageEnabled));
+        Assert.Equal(threshold.PeriodStart, exceeded.PeriodStart);
+        var state = seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.CustomerStateChangedData>>().Single(x => x.Data.Trigger == "quota_exceeded").Data;
+        var projects = Assert.Single(state.Features, f => f.Code == "projects");
+        // 11 held, 10 included: 1 unit beyond, billed at 20000 (rate scale, $2.00).
+        Assert.Equal(("quo", "team", 11m, 10m, 1m, 20000L), (state.CustomerId, state.Plan!.Name, projects.Current, projects.Included, projects.OverageQuantity, projects.OverageUnitPrice));
+        // Every event of the stream is typed: the catalogue has a class for each event the server sends.
+        Assert.All(seen, e => Assert.True(e.GetType().IsGenericType, e.Event + " arrived untyped"));
+    }
+
+    [Fact]
     public async Task Plans_RegionalPricing_SetByRate_SetByHand_Delete()
     {
         var (commet, _) = await TenantAsync();
