@@ -321,6 +321,51 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
     }
 
     [Fact]
+    public async Task WhoAmI_IsAllowed_AndRetryOfAFailedRenewal()
+    {
+        var (commet, tenant) = await TenantAsync();
+        var me = await commet.ApiKeys.WhoAmIAsync();
+        Assert.Equal((tenant.OrganizationId, false), (me.OrganizationId, me.Livemode));
+        Assert.False(string.IsNullOrEmpty(me.ServerVersion));
+
+        await commet.TestClock.AdvanceAsync(new AdvanceTestClockRequest { FrozenTime = April1 });
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "sso", Name = "SSO", Type = FeatureType.Boolean });
+        await PlanAsync(commet, "basic", 4900);
+        await PlanAsync(commet, "enterprise", 9900);
+        await commet.Plans.AddFeatureAsync("enterprise", new AddPlanFeatureRequest { FeatureId = "sso", Enabled = true });
+        await CustomerWithCardAsync(commet, "rec");
+        await CustomerWithCardAsync(commet, "ent");
+        var sub = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "rec", PlanCode = "basic" });
+        await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "ent", PlanCode = "enterprise" });
+        Assert.True(await commet.FeatureAccess.IsAllowedAsync("ent", "sso"));
+        Assert.False(await commet.FeatureAccess.IsAllowedAsync("rec", "sso"));
+
+        // A card whose later charges fail: the renewal on May 1 (4,900 cents) fails and the subscription is past due.
+        await commet.Sandbox.AddTestCardAsync(new AddTestCardRequest { CustomerId = "rec", CardNumber = "4000000000000341" });
+        await commet.TestClock.AdvanceAsync(new AdvanceTestClockRequest { FrozenTime = new DateTimeOffset(2027, 5, 2, 0, 0, 0, TimeSpan.Zero) });
+        await commet.TestClock.ProcessBillingAsync();
+        Assert.Equal(SubscriptionStatus.PastDue, (await commet.Subscriptions.GetAsync(sub.Id)).Status);
+        // Every failed charge (the renewal and any dunning attempt the engine made by May 2) is of the one invoice of 4,900.
+        var failures = await commet.Transactions.ListAsync(new ListTransactionsOptions { Status = TransactionStatus.Failed }).ToListAsync();
+        Assert.Equal([4900L], failures.Select(t => t.GrossAmount!.Value).Distinct());
+        Assert.Single(failures.Select(t => t.InvoiceId).Distinct());
+        var failed = failures[0];
+
+        // Retried with the same card: fails again, kept on record.
+        var again = await commet.Transactions.RetryAsync(failed.Id);
+        Assert.Equal("failed", again.Outcome);
+        // A good card, then the retry pays the 4,900 and the subscription is active again.
+        await commet.Sandbox.AddTestCardAsync(new AddTestCardRequest { CustomerId = "rec", CardNumber = "4242424242424242" });
+        var retried = await commet.Transactions.RetryAsync(failed.Id);
+        Assert.Equal(("succeeded", TransactionStatus.Succeeded, 4900L), (retried.Outcome, (await commet.Transactions.GetAsync(retried.Id)).Status,
+            (await commet.Transactions.GetAsync(retried.Id)).GrossAmount!.Value));
+        Assert.NotEqual(failed.Id, retried.Id);
+        Assert.Equal(SubscriptionStatus.Active, (await commet.Subscriptions.GetAsync(sub.Id)).Status);
+        var notRetryable = await Assert.ThrowsAsync<CommetApiException>(() => commet.Transactions.RetryAsync(retried.Id));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "transaction_not_retryable"), (notRetryable.Status, notRetryable.Code));
+    }
+
+    [Fact]
     public async Task Subscription_PreviewChangeScheduleCancelUncancelReactivate()
     {
         var (commet, tenant) = await TenantAsync();
