@@ -62,6 +62,34 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
     }
 
     [Fact]
+    public async Task FieldsTheRouteCheckFound_RoundTrip_CustomerLocaleAddress_PlanLowBalance_PortalLocale()
+    {
+        var (commet, _) = await TenantAsync();
+        var created = await commet.Customers.CreateAsync(new CreateCustomerRequest
+        {
+            Id = "ana", Email = "ana@example.com", DocumentType = "nif", TaxDocument = "B12345678", Locale = "es",
+            Address = new Address { Line1 = "Calle Mayor 1", City = "Madrid", PostalCode = "28013", Country = "ES" },
+        });
+        Assert.Equal(("es", "nif", "Madrid", "ES"), (created.Locale, created.DocumentType, created.Address!.City, created.Address.Country));
+        var updated = await commet.Customers.UpdateAsync("ana", new UpdateCustomerRequest { Locale = "pt-BR", DocumentType = "cif" });
+        Assert.Equal(("pt-BR", "cif", "Calle Mayor 1"), (updated.Locale, updated.DocumentType, updated.Address!.Line1));
+        Assert.Equal("pt-BR", (await commet.Customers.GetAsync("ana")).Locale);
+
+        await commet.Plans.CreateAsync(new CreatePlanRequest { Code = "payg", Name = "Pay as you go", ConsumptionModel = ConsumptionModel.Balance, LowBalancePercent = 15 });
+        Assert.Equal(15, (await commet.Plans.GetAsync("payg")).LowBalancePercent);
+        var changed = await commet.Plans.UpdateAsync("payg", new UpdatePlanRequest { LowBalancePercent = 25, BlockOnExhaustion = true });
+        Assert.Equal((25, true), (changed.LowBalancePercent, changed.BlockOnExhaustion));
+        var refused = await Assert.ThrowsAsync<CommetApiException>(() => commet.Plans.UpdateAsync("payg", new UpdatePlanRequest { LowBalancePercent = 101 }));
+        Assert.Contains(refused.FieldErrors, f => f.Field == "lowBalancePercent");
+
+        // A link with a language of its own: the portal opens in it.
+        var url = await commet.Portal.GetUrlAsync(new PortalUrlRequest { CustomerId = "ana", Locale = "es" });
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true });
+        var html = await http.GetStringAsync(url);
+        Assert.Contains("<html lang=\"es\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plans_EveryVerb()
     {
         var (commet, _) = await TenantAsync();
@@ -157,6 +185,13 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
             Name = "Extra storage", FeatureId = "extra_storage", BasePrice = 500, ConsumptionModel = AddonConsumptionModel.Boolean,
         });
         var updated = await commet.Addons.UpdateAsync(addon.Id, new UpdateAddonRequest { BasePrice = 700 });
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "renders", Name = "Renders", Type = FeatureType.Usage });
+        var metered = await commet.Addons.CreateAsync(new CreateAddonRequest
+        {
+            Name = "Extra renders", FeatureId = "renders", BasePrice = 0, ConsumptionModel = AddonConsumptionModel.Credits, CreditCost = 2,
+        });
+        Assert.Equal(5L, (await commet.Addons.UpdateAsync(metered.Id, new UpdateAddonRequest { CreditCost = 5 })).CreditCost);
+        Assert.True((await commet.Addons.DeleteAsync(metered.Id)).Deleted);
         var bySlug = await commet.Addons.GetAsync(addon.Slug);
         var addons = await commet.Addons.ListAsync().ToListAsync();
         Assert.StartsWith("adn_", addon.Id);
@@ -393,7 +428,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         var revoked = await commet.Subscriptions.CancelScheduledChangeAsync(sub.Id);
         Assert.Null(revoked.ScheduledPlanChange);
 
-        var scheduled = await commet.Subscriptions.CancelAsync(sub.Id, new CancelSubscriptionRequest { Reason = "too_expensive" });
+        var scheduled = await commet.Subscriptions.CancelAsync(sub.Id, new CancelSubscriptionRequest { Reason = "too_expensive", Feedback = "We only need it in March." });
         Assert.Equal((SubscriptionStatus.Active, "too_expensive", may16),
             (scheduled.Status, scheduled.CancelReason, scheduled.ScheduledCancellationDate));
         Assert.True((await commet.Subscriptions.GetAsync(sub.Id)).CancelAtPeriodEnd);
@@ -629,6 +664,9 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         var credits = (await commet.Subscriptions.GetAsync(sub.Id)).Credits!;
 
         Assert.Equal(500, grant.Credits);
+        // The pack's invoice: 1,500 cents for 500 credits.
+        var packInvoice = await commet.Invoices.GetAsync(grant.InvoiceId!);
+        Assert.Equal((1500L, sub.Id), (packInvoice.Total, packInvoice.SubscriptionId));
         Assert.Equal(5, adjusted.Amount);
         // 100 included − 10 uses × 2 credits = 80, + 500 bought, + 5 given = 585.
         Assert.Equal(585, credits.Remaining);
@@ -644,6 +682,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         var balance = (await commet.Subscriptions.GetAsync(payg.Id)).Balance!;
 
         Assert.Equal(1000, topup.Amount);
+        Assert.Equal(1000L, (await commet.Invoices.GetAsync(topup.InvoiceId!)).Total);
         // Rate scale: 50,000 included + $10.00 top-up (1,000 cents = 100,000) − 3 calls × 100 = 149,700.
         Assert.Equal(149700, balance.Remaining);
     }
