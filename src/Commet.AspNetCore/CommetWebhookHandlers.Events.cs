@@ -337,4 +337,92 @@ public sealed partial class CommetWebhookHandlers
     /// <summary>Runs <paramref name="handler"/> for <c>usage.recorded</c>, with the request (its services and abort token).</summary>
     /// <param name="handler">The handler.</param>
     public CommetWebhookHandlers OnUsageRecorded(Func<WebhookEvent<UsageRecordedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>trial.checkout_ready</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnTrialCheckoutReady(Func<WebhookEvent<TrialCheckoutReadyData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>trial.checkout_ready</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnTrialCheckoutReady(Func<WebhookEvent<TrialCheckoutReadyData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment.disputed</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentDisputed(Func<WebhookEvent<PaymentDisputedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment.disputed</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentDisputed(Func<WebhookEvent<PaymentDisputedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment.dispute_resolved</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentDisputeResolved(Func<WebhookEvent<PaymentDisputeResolvedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>payment.dispute_resolved</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnPaymentDisputeResolved(Func<WebhookEvent<PaymentDisputeResolvedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>customer.created</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnCustomerCreated(Func<WebhookEvent<CustomerCreatedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>customer.created</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnCustomerCreated(Func<WebhookEvent<CustomerCreatedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>customer.updated</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnCustomerUpdated(Func<WebhookEvent<CustomerUpdatedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>customer.updated</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnCustomerUpdated(Func<WebhookEvent<CustomerUpdatedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>customer.state_changed</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnCustomerStateChanged(Func<WebhookEvent<CustomerStateChangedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>customer.state_changed</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnCustomerStateChanged(Func<WebhookEvent<CustomerStateChangedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>credits.low</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnCreditsLow(Func<WebhookEvent<CreditsLowData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>credits.low</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnCreditsLow(Func<WebhookEvent<CreditsLowData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>balance.low</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnBalanceLow(Func<WebhookEvent<BalanceLowData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>balance.low</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnBalanceLow(Func<WebhookEvent<BalanceLowData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>quota.threshold_reached</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnQuotaThresholdReached(Func<WebhookEvent<QuotaThresholdReachedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>quota.threshold_reached</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnQuotaThresholdReached(Func<WebhookEvent<QuotaThresholdReachedData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>quota.exceeded</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnQuotaExceeded(Func<WebhookEvent<QuotaExceededData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>quota.exceeded</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnQuotaExceeded(Func<WebhookEvent<QuotaExceededData>, HttpContext, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>seats.limit_reached</c>.</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnSeatsLimitReached(Func<WebhookEvent<SeatsLimitReachedData>, Task> handler) => On(handler);
+
+    /// <summary>Runs <paramref name="handler"/> for <c>seats.limit_reached</c>, with the request (its services and abort token).</summary>
+    /// <param name="handler">The handler.</param>
+    public CommetWebhookHandlers OnSeatsLimitReached(Func<WebhookEvent<SeatsLimitReachedData>, HttpContext, Task> handler) => On(handler);
 }

@@ -62,6 +62,34 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
     }
 
     [Fact]
+    public async Task FieldsTheRouteCheckFound_RoundTrip_CustomerLocaleAddress_PlanLowBalance_PortalLocale()
+    {
+        var (commet, _) = await TenantAsync();
+        var created = await commet.Customers.CreateAsync(new CreateCustomerRequest
+        {
+            Id = "ana", Email = "ana@example.com", DocumentType = "nif", TaxDocument = "B12345678", Locale = "es",
+            Address = new Address { Line1 = "Calle Mayor 1", City = "Madrid", PostalCode = "28013", Country = "ES" },
+        });
+        Assert.Equal(("es", "nif", "Madrid", "ES"), (created.Locale, created.DocumentType, created.Address!.City, created.Address.Country));
+        var updated = await commet.Customers.UpdateAsync("ana", new UpdateCustomerRequest { Locale = "pt-BR", DocumentType = "cif" });
+        Assert.Equal(("pt-BR", "cif", "Calle Mayor 1"), (updated.Locale, updated.DocumentType, updated.Address!.Line1));
+        Assert.Equal("pt-BR", (await commet.Customers.GetAsync("ana")).Locale);
+
+        await commet.Plans.CreateAsync(new CreatePlanRequest { Code = "payg", Name = "Pay as you go", ConsumptionModel = ConsumptionModel.Balance, LowBalancePercent = 15 });
+        Assert.Equal(15, (await commet.Plans.GetAsync("payg")).LowBalancePercent);
+        var changed = await commet.Plans.UpdateAsync("payg", new UpdatePlanRequest { LowBalancePercent = 25, BlockOnExhaustion = true });
+        Assert.Equal((25, true), (changed.LowBalancePercent, changed.BlockOnExhaustion));
+        var refused = await Assert.ThrowsAsync<CommetApiException>(() => commet.Plans.UpdateAsync("payg", new UpdatePlanRequest { LowBalancePercent = 101 }));
+        Assert.Contains(refused.FieldErrors, f => f.Field == "lowBalancePercent");
+
+        // A link with a language of its own: the portal opens in it.
+        var url = await commet.Portal.GetUrlAsync(new PortalUrlRequest { CustomerId = "ana", Locale = "es" });
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true });
+        var html = await http.GetStringAsync(url);
+        Assert.Contains("<html lang=\"es\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plans_EveryVerb()
     {
         var (commet, _) = await TenantAsync();
@@ -157,6 +185,13 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
             Name = "Extra storage", FeatureId = "extra_storage", BasePrice = 500, ConsumptionModel = AddonConsumptionModel.Boolean,
         });
         var updated = await commet.Addons.UpdateAsync(addon.Id, new UpdateAddonRequest { BasePrice = 700 });
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "renders", Name = "Renders", Type = FeatureType.Usage });
+        var metered = await commet.Addons.CreateAsync(new CreateAddonRequest
+        {
+            Name = "Extra renders", FeatureId = "renders", BasePrice = 0, ConsumptionModel = AddonConsumptionModel.Credits, CreditCost = 2,
+        });
+        Assert.Equal(5L, (await commet.Addons.UpdateAsync(metered.Id, new UpdateAddonRequest { CreditCost = 5 })).CreditCost);
+        Assert.True((await commet.Addons.DeleteAsync(metered.Id)).Deleted);
         var bySlug = await commet.Addons.GetAsync(addon.Slug);
         var addons = await commet.Addons.ListAsync().ToListAsync();
         Assert.StartsWith("adn_", addon.Id);
@@ -321,6 +356,51 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
     }
 
     [Fact]
+    public async Task WhoAmI_IsAllowed_AndRetryOfAFailedRenewal()
+    {
+        var (commet, tenant) = await TenantAsync();
+        var me = await commet.ApiKeys.WhoAmIAsync();
+        Assert.Equal((tenant.OrganizationId, false), (me.OrganizationId, me.Livemode));
+        Assert.False(string.IsNullOrEmpty(me.ServerVersion));
+
+        await commet.TestClock.AdvanceAsync(new AdvanceTestClockRequest { FrozenTime = April1 });
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "sso", Name = "SSO", Type = FeatureType.Boolean });
+        await PlanAsync(commet, "basic", 4900);
+        await PlanAsync(commet, "enterprise", 9900);
+        await commet.Plans.AddFeatureAsync("enterprise", new AddPlanFeatureRequest { FeatureId = "sso", Enabled = true });
+        await CustomerWithCardAsync(commet, "rec");
+        await CustomerWithCardAsync(commet, "ent");
+        var sub = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "rec", PlanCode = "basic" });
+        await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "ent", PlanCode = "enterprise" });
+        Assert.True(await commet.FeatureAccess.IsAllowedAsync("ent", "sso"));
+        Assert.False(await commet.FeatureAccess.IsAllowedAsync("rec", "sso"));
+
+        // A card whose later charges fail: the renewal on May 1 (4,900 cents) fails and the subscription is past due.
+        await commet.Sandbox.AddTestCardAsync(new AddTestCardRequest { CustomerId = "rec", CardNumber = "4000000000000341" });
+        await commet.TestClock.AdvanceAsync(new AdvanceTestClockRequest { FrozenTime = new DateTimeOffset(2027, 5, 2, 0, 0, 0, TimeSpan.Zero) });
+        await commet.TestClock.ProcessBillingAsync();
+        Assert.Equal(SubscriptionStatus.PastDue, (await commet.Subscriptions.GetAsync(sub.Id)).Status);
+        // Every failed charge (the renewal and any dunning attempt the engine made by May 2) is of the one invoice of 4,900.
+        var failures = await commet.Transactions.ListAsync(new ListTransactionsOptions { Status = TransactionStatus.Failed }).ToListAsync();
+        Assert.Equal([4900L], failures.Select(t => t.GrossAmount!.Value).Distinct());
+        Assert.Single(failures.Select(t => t.InvoiceId).Distinct());
+        var failed = failures[0];
+
+        // Retried with the same card: fails again, kept on record.
+        var again = await commet.Transactions.RetryAsync(failed.Id);
+        Assert.Equal("failed", again.Outcome);
+        // A good card, then the retry pays the 4,900 and the subscription is active again.
+        await commet.Sandbox.AddTestCardAsync(new AddTestCardRequest { CustomerId = "rec", CardNumber = "4242424242424242" });
+        var retried = await commet.Transactions.RetryAsync(failed.Id);
+        Assert.Equal(("succeeded", TransactionStatus.Succeeded, 4900L), (retried.Outcome, (await commet.Transactions.GetAsync(retried.Id)).Status,
+            (await commet.Transactions.GetAsync(retried.Id)).GrossAmount!.Value));
+        Assert.NotEqual(failed.Id, retried.Id);
+        Assert.Equal(SubscriptionStatus.Active, (await commet.Subscriptions.GetAsync(sub.Id)).Status);
+        var notRetryable = await Assert.ThrowsAsync<CommetApiException>(() => commet.Transactions.RetryAsync(retried.Id));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "transaction_not_retryable"), (notRetryable.Status, notRetryable.Code));
+    }
+
+    [Fact]
     public async Task Subscription_PreviewChangeScheduleCancelUncancelReactivate()
     {
         var (commet, tenant) = await TenantAsync();
@@ -348,7 +428,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         var revoked = await commet.Subscriptions.CancelScheduledChangeAsync(sub.Id);
         Assert.Null(revoked.ScheduledPlanChange);
 
-        var scheduled = await commet.Subscriptions.CancelAsync(sub.Id, new CancelSubscriptionRequest { Reason = "too_expensive" });
+        var scheduled = await commet.Subscriptions.CancelAsync(sub.Id, new CancelSubscriptionRequest { Reason = "too_expensive", Feedback = "We only need it in March." });
         Assert.Equal((SubscriptionStatus.Active, "too_expensive", may16),
             (scheduled.Status, scheduled.CancelReason, scheduled.ScheduledCancellationDate));
         Assert.True((await commet.Subscriptions.GetAsync(sub.Id)).CancelAtPeriodEnd);
@@ -432,6 +512,56 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         Assert.Equal([("projects", 9L)], all.Select(q => (q.FeatureCode, q.Current)));
         // 9 − 10 would be below zero.
         Assert.Equal((HttpStatusCode.BadRequest, "insufficient_balance"), (below.Status, below.Code));
+    }
+
+    [Fact]
+    public async Task Events_QuotaCustomerAndState_ArriveTyped_FromRealChanges()
+    {
+        var (commet, _) = await TenantAsync();
+        await commet.Features.CreateAsync(new CreateFeatureRequest { Code = "projects", Name = "Projects", Type = FeatureType.Quota });
+        await PlanAsync(commet, "team", 2900);
+        await commet.Plans.AddFeatureAsync("team", new AddPlanFeatureRequest
+        {
+            FeatureId = "projects", IncludedAmount = 10, Overage = new PlanFeatureOverage { Enabled = true, UnitPrice = 20000 },
+        });
+        await using var stream = await commet.Webhooks.ListenAsync();
+        var customer = await CustomerWithCardAsync(commet, "quo");
+        var subscription = await commet.Subscriptions.CreateAsync(new CreateSubscriptionRequest { CustomerId = "quo", PlanCode = "team" });
+        // 0 → 8: the 80 % mark of 10 included is ⌈10 × 80 / 100⌉ = 8, reached: quota.threshold_reached.
+        await commet.Quota.AddAsync("quo", "projects", 8);
+        // 8 → 11: past the 10 included with overage on: quota.exceeded (and the customer's state changes).
+        await commet.Quota.AddAsync("quo", "projects", 3);
+        await commet.Customers.UpdateAsync("quo", new UpdateCustomerRequest { FullName = "Ada Lovelace" });
+
+        var seen = new List<Commet.Webhooks.WebhookEvent>();
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await foreach (var e in stream.ReadAllAsync(limit.Token))
+            {
+                seen.Add(e);
+                if (seen.Any(x => x.Event == "customer.updated") && seen.Any(x => x.Event == "quota.exceeded")
+                    && seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.CustomerStateChangedData>>().Any(x => x.Data.Trigger == "quota_exceeded"))
+                {
+                    break;
+                }
+            }
+        }
+
+        var created = Assert.Single(seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.CustomerCreatedData>>()).Data;
+        Assert.Equal((customer.Id, "quo", "quo@example.com", "Ada quo"), (created.Id, created.ExternalId, created.Email, created.FullName));
+        var updated = Assert.Single(seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.CustomerUpdatedData>>()).Data;
+        Assert.Equal((customer.Id, "Ada Lovelace"), (updated.Id, updated.FullName));
+        var threshold = Assert.Single(seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.QuotaThresholdReachedData>>()).Data;
+        Assert.Equal((subscription.Id, "quo", "projects", 8L, 10L), (threshold.SubscriptionId, threshold.CustomerId, threshold.FeatureCode, threshold.CurrentUsage, threshold.IncludedAmount));
+        var exceeded = Assert.Single(seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.QuotaExceededData>>()).Data;
+        Assert.Equal((subscription.Id, "quo", 11L, 10L, true), (exceeded.SubscriptionId, exceeded.CustomerId, exceeded.CurrentUsage, exceeded.IncludedAmount, exceeded.OverageEnabled));
+        Assert.Equal(threshold.PeriodStart, exceeded.PeriodStart);
+        var state = seen.OfType<Commet.Webhooks.WebhookEvent<Commet.Webhooks.CustomerStateChangedData>>().Single(x => x.Data.Trigger == "quota_exceeded").Data;
+        var projects = Assert.Single(state.Features, f => f.Code == "projects");
+        // 11 held, 10 included: 1 unit beyond, billed at 20000 (rate scale, $2.00).
+        Assert.Equal(("quo", "team", 11m, 10m, 1m, 20000L), (state.CustomerId, state.Plan!.Name, projects.Current, projects.Included, projects.OverageQuantity, projects.OverageUnitPrice));
+        // Every event of the stream is typed: the catalogue has a class for each event the server sends.
+        Assert.All(seen, e => Assert.True(e.GetType().IsGenericType, e.Event + " arrived untyped"));
     }
 
     [Fact]
@@ -534,6 +664,9 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         var credits = (await commet.Subscriptions.GetAsync(sub.Id)).Credits!;
 
         Assert.Equal(500, grant.Credits);
+        // The pack's invoice: 1,500 cents for 500 credits.
+        var packInvoice = await commet.Invoices.GetAsync(grant.InvoiceId!);
+        Assert.Equal((1500L, sub.Id), (packInvoice.Total, packInvoice.SubscriptionId));
         Assert.Equal(5, adjusted.Amount);
         // 100 included − 10 uses × 2 credits = 80, + 500 bought, + 5 given = 585.
         Assert.Equal(585, credits.Remaining);
@@ -549,6 +682,7 @@ public abstract class ServerTests<TServer>(TServer server) : IClassFixture<TServ
         var balance = (await commet.Subscriptions.GetAsync(payg.Id)).Balance!;
 
         Assert.Equal(1000, topup.Amount);
+        Assert.Equal(1000L, (await commet.Invoices.GetAsync(topup.InvoiceId!)).Total);
         // Rate scale: 50,000 included + $10.00 top-up (1,000 cents = 100,000) − 3 calls × 100 = 149,700.
         Assert.Equal(149700, balance.Remaining);
     }

@@ -176,6 +176,17 @@ namespace Commet.Internal;
 [JsonSerializable(typeof(TrialStartedData))]
 [JsonSerializable(typeof(TrialWillEndData))]
 [JsonSerializable(typeof(UsageRecordedData))]
+[JsonSerializable(typeof(TrialCheckoutReadyData))]
+[JsonSerializable(typeof(PaymentDisputedData))]
+[JsonSerializable(typeof(PaymentDisputeResolvedData))]
+[JsonSerializable(typeof(CustomerCreatedData))]
+[JsonSerializable(typeof(CustomerUpdatedData))]
+[JsonSerializable(typeof(CustomerStateChangedData))]
+[JsonSerializable(typeof(CreditsLowData))]
+[JsonSerializable(typeof(BalanceLowData))]
+[JsonSerializable(typeof(QuotaThresholdReachedData))]
+[JsonSerializable(typeof(QuotaExceededData))]
+[JsonSerializable(typeof(SeatsLimitReachedData))]
 internal sealed partial class CommetJsonContext : JsonSerializerContext
 {
 }

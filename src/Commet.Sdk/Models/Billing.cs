@@ -342,12 +342,16 @@ public sealed class TransactionRefund : CommetObject
     public string Status { get; init; } = "";
 }
 
-/// <summary>A retry started.</summary>
+/// <summary>A retry of a failed renewal charge: the new attempt and how it ended.</summary>
 public sealed class TransactionRetry : CommetObject
 {
-    /// <summary>The transaction's ID.</summary>
+    /// <summary>The new attempt's transaction ID (the retried one's when nothing was left to charge).</summary>
     public string Id { get; init; } = "";
 
-    /// <summary>The state after the retry.</summary>
+    /// <summary><c>processing</c>, as Commet answers a retry it has started.</summary>
     public string Status { get; init; } = "";
+
+    /// <summary>How the charge ended on this server, which runs it at once: <c>succeeded</c> (the invoice is paid and the
+    /// subscription active again) or <c>failed</c>. Null from Commet's hosted service.</summary>
+    public string? Outcome { get; init; }
 }

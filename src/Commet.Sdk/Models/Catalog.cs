@@ -93,6 +93,9 @@ public sealed class Plan : CommetObject
     /// <summary>Whether usage stops when credits or balance run out.</summary>
     public bool? BlockOnExhaustion { get; init; }
 
+    /// <summary>Credits and balance plans: the share (0–100 %) below which <c>credits.low</c>/<c>balance.low</c> fire; null for the server's default (a Commet for .NET addition).</summary>
+    public int? LowBalancePercent { get; init; }
+
     /// <summary>The position among plans.</summary>
     public int SortOrder { get; init; }
 
@@ -281,6 +284,9 @@ public sealed class CreatePlanRequest
     /// <summary>Whether usage stops when credits or balance run out.</summary>
     public bool? BlockOnExhaustion { get; set; }
 
+    /// <summary>Credits and balance plans: the share (0–100 %) below which <c>credits.low</c>/<c>balance.low</c> fire (a Commet for .NET addition).</summary>
+    public int? LowBalancePercent { get; set; }
+
     /// <summary>The plan group.</summary>
     public string? PlanGroupId { get; set; }
 
@@ -294,6 +300,12 @@ public sealed class CreatePlanRequest
 /// <summary>Changes to a plan; null fields are not changed.</summary>
 public sealed class UpdatePlanRequest
 {
+    /// <summary>Balance plans: whether usage stops when the balance runs out.</summary>
+    public bool? BlockOnExhaustion { get; set; }
+
+    /// <summary>Credits and balance plans: the share (0–100 %) below which <c>credits.low</c>/<c>balance.low</c> fire (a Commet for .NET addition).</summary>
+    public int? LowBalancePercent { get; set; }
+
     /// <summary>A new name.</summary>
     public string? Name { get; set; }
 
@@ -788,6 +800,9 @@ public sealed class UpdateAddonRequest
 
     /// <summary>The price of a unit above them, in rate scale.</summary>
     public long? OverageRate { get; set; }
+
+    /// <summary>Credits one unit costs.</summary>
+    public long? CreditCost { get; set; }
 }
 
 /// <summary>Page size of a paginated list.</summary>

@@ -26,8 +26,14 @@ public sealed class Customer : CommetObject
     /// <summary>An IANA time zone such as <c>Europe/Madrid</c>.</summary>
     public string? Timezone { get; init; }
 
+    /// <summary>The language of the customer's emails and portal (such as <c>es</c> or <c>pt-BR</c>; a Commet for .NET addition).</summary>
+    public string? Locale { get; init; }
+
     /// <summary>Your key-value data.</summary>
     public JsonObject? Metadata { get; init; }
+
+    /// <summary>The billing address.</summary>
+    public Address? Address { get; init; }
 
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
@@ -79,6 +85,12 @@ public sealed class CreateCustomerRequest
     /// <summary>A tax number.</summary>
     public string? TaxDocument { get; set; }
 
+    /// <summary>The kind of tax number (such as <c>vat</c> or <c>cnpj</c>).</summary>
+    public string? DocumentType { get; set; }
+
+    /// <summary>The language of the customer's emails and portal, such as <c>es</c> or <c>pt-BR</c> (a Commet for .NET addition).</summary>
+    public string? Locale { get; set; }
+
     /// <summary>An IANA time zone from the API's list, such as <c>Europe/Madrid</c>.</summary>
     public string? Timezone { get; set; }
 
@@ -100,6 +112,12 @@ public sealed class UpdateCustomerRequest
 
     /// <summary>A new tax number.</summary>
     public string? TaxDocument { get; set; }
+
+    /// <summary>A new kind of tax number.</summary>
+    public string? DocumentType { get; set; }
+
+    /// <summary>A new language for the customer's emails and portal (a Commet for .NET addition).</summary>
+    public string? Locale { get; set; }
 
     /// <summary>A new external ID.</summary>
     public string? ExternalId { get; set; }

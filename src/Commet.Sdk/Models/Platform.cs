@@ -110,6 +110,9 @@ public sealed class PortalUrlRequest
 
     /// <summary>Where the portal's back link goes.</summary>
     public string? ReturnUrl { get; set; }
+
+    /// <summary>The portal's language for this link (such as <c>es</c>); the customer's own or the browser's otherwise (a Commet for .NET addition).</summary>
+    public string? Locale { get; set; }
 }
 
 /// <summary>A portal link.</summary>

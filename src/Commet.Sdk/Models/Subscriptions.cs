@@ -270,6 +270,9 @@ public sealed class CancelSubscriptionRequest
     /// <summary>Why.</summary>
     public string? Reason { get; set; }
 
+    /// <summary>The customer's own words about why.</summary>
+    public string? Feedback { get; set; }
+
     /// <summary>End now instead of at the period end.</summary>
     public bool? Immediate { get; set; }
 }
@@ -549,6 +552,9 @@ public sealed class BalanceTopup : CommetObject
 {
     /// <summary>The amount in minor units.</summary>
     public long Amount { get; init; }
+
+    /// <summary>The invoice that charged it.</summary>
+    public string? InvoiceId { get; init; }
 }
 
 /// <summary>Credits bought.</summary>
@@ -556,4 +562,7 @@ public sealed class CreditGrant : CommetObject
 {
     /// <summary>The credits added.</summary>
     public long Credits { get; init; }
+
+    /// <summary>The invoice that charged for them.</summary>
+    public string? InvoiceId { get; init; }
 }

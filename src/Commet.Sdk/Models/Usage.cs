@@ -136,6 +136,13 @@ public sealed class UsageBatchError
 
     /// <summary>The field it is about.</summary>
     public string? Param { get; init; }
+
+    /// <summary>More about the error, as the server sent it (field errors of a <c>validation_error</c>, for instance).</summary>
+    public System.Text.Json.JsonElement? Details { get; init; }
+
+    /// <summary>The documentation page of the error code.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("doc_url")]
+    public string? DocUrl { get; init; }
 }
 
 /// <summary>Whether some usage would be allowed, and what it would cost; nothing is recorded.</summary>

@@ -1,5 +1,7 @@
 // Mirrors the event records the server emits (src/Commet.Server/Events), field for field; keep the two in step.
 
+using System.Text.Json.Nodes;
+
 namespace Commet.Webhooks;
 
 /// <summary>/// The invoice shape that <c>invoice.created</c> and <c>invoice.voided</c> share (InvoiceCreatedData and
@@ -889,3 +891,344 @@ public sealed record WebhookAddonRef(string Id, string Name);
 /// <param name="ExpMonth">Expiry month.</param>
 /// <param name="ExpYear">Expiry year.</param>
 public sealed record WebhookCardInfo(string Brand, string Last4, int ExpMonth, int ExpYear);
+
+/// <summary>A trial waits for the customer to add a card on a hosted checkout page (<c>trial.checkout_ready</c>).</summary>
+public sealed class TrialCheckoutReadyData
+{
+    /// <summary>The subscription's ID.</summary>
+    public string SubscriptionId { get; init; } = "";
+
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string CustomerId { get; init; } = "";
+
+    /// <summary>The plan's name.</summary>
+    public string PlanName { get; init; } = "";
+
+    /// <summary>Days of trial.</summary>
+    public int TrialDays { get; init; }
+
+    /// <summary>Where the customer adds a card.</summary>
+    public string CheckoutUrl { get; init; } = "";
+}
+
+/// <summary>The fields <c>payment.disputed</c> and <c>payment.dispute_resolved</c> share. Amount in minor units.</summary>
+public abstract class PaymentDisputeEventData
+{
+    /// <summary>The disputed payment transaction's ID.</summary>
+    public string PaymentTransactionId { get; init; } = "";
+
+    /// <summary>The payment provider (<c>stripe</c>).</summary>
+    public string Provider { get; init; } = "";
+
+    /// <summary>The payment link that was paid, when the payment was one.</summary>
+    public string? PaymentLinkId { get; init; }
+
+    /// <summary>The invoice the payment settled.</summary>
+    public string? InvoiceId { get; init; }
+
+    /// <summary>That invoice's number.</summary>
+    public string? InvoiceNumber { get; init; }
+
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string? CustomerId { get; init; }
+
+    /// <summary>The subscription's ID.</summary>
+    public string? SubscriptionId { get; init; }
+
+    /// <summary>The amount disputed, minor units.</summary>
+    public long DisputeAmount { get; init; }
+
+    /// <summary>The currency.</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>The reason the cardholder gave (<c>fraudulent</c>, <c>product_not_received</c>, …).</summary>
+    public string? DisputeReason { get; init; }
+}
+
+/// <summary>A cardholder opened a dispute against a payment (<c>payment.disputed</c>).</summary>
+public sealed class PaymentDisputedData : PaymentDisputeEventData
+{
+}
+
+/// <summary>A dispute was closed (<c>payment.dispute_resolved</c>).</summary>
+public sealed class PaymentDisputeResolvedData : PaymentDisputeEventData
+{
+    /// <summary><c>won</c> or <c>lost</c>.</summary>
+    public string Outcome { get; init; } = "";
+}
+
+/// <summary>
+/// The customer that <c>customer.created</c> and <c>customer.updated</c> carry. Unlike the other events, <c>Id</c> is
+/// Commet's <c>cus_</c> ID and <c>ExternalId</c> yours.
+/// </summary>
+public abstract class CustomerEventData
+{
+    /// <summary>Commet's ID of the customer (<c>cus_…</c>).</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>Your own ID of the customer, when it has one.</summary>
+    public string? ExternalId { get; init; }
+
+    /// <summary>The customer's name.</summary>
+    public string? FullName { get; init; }
+
+    /// <summary>The billing email.</summary>
+    public string Email { get; init; } = "";
+
+    /// <summary>The tax document.</summary>
+    public string? TaxDocument { get; init; }
+
+    /// <summary>The tax document's kind.</summary>
+    public string? DocumentType { get; init; }
+
+    /// <summary>The customer's time zone.</summary>
+    public string? Timezone { get; init; }
+
+    /// <summary>Your metadata.</summary>
+    public JsonObject? Metadata { get; init; }
+
+    /// <summary>When it was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A customer was created (<c>customer.created</c>).</summary>
+public sealed class CustomerCreatedData : CustomerEventData
+{
+}
+
+/// <summary>A customer's details changed (<c>customer.updated</c>), through the API or the portal.</summary>
+public sealed class CustomerUpdatedData : CustomerEventData
+{
+}
+
+/// <summary>
+/// What a customer may use now, sent after every change of entitlements (<c>customer.state_changed</c>): mirror it in
+/// your database to gate features without calling Commet.
+/// </summary>
+public sealed class CustomerStateChangedData
+{
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string CustomerId { get; init; } = "";
+
+    /// <summary>What caused the change: <c>subscription_activated</c>, <c>subscription_canceled</c>, <c>plan_change</c>, <c>seats_updated</c>, <c>quota_exceeded</c>, ….</summary>
+    public string Trigger { get; init; } = "";
+
+    /// <summary>The subscription's state, <c>none</c> when the customer has no live subscription.</summary>
+    public string Status { get; init; } = "";
+
+    /// <summary>The live subscription's ID.</summary>
+    public string? SubscriptionId { get; init; }
+
+    /// <summary>The plan.</summary>
+    public WebhookPlanRef? Plan { get; init; }
+
+    /// <summary>The billing interval.</summary>
+    public string? BillingInterval { get; init; }
+
+    /// <summary>The plan's consumption model (<c>metered</c>, <c>credits</c>, <c>balance</c>).</summary>
+    public string? ConsumptionModel { get; init; }
+
+    /// <summary>Every feature of the plan with its access now.</summary>
+    public IReadOnlyList<WebhookFeatureAccess> Features { get; init; } = [];
+
+    /// <summary>The seat features.</summary>
+    public IReadOnlyList<WebhookSeatSummary> Seats { get; init; } = [];
+
+    /// <summary>Credits, on a credits plan.</summary>
+    public WebhookCreditsBalance? Credits { get; init; }
+
+    /// <summary>The balance, on a balance plan.</summary>
+    public WebhookBalance? Balance { get; init; }
+}
+
+/// <summary>One feature in <c>customer.state_changed</c>; fields that do not apply to its type are null.</summary>
+public sealed class WebhookFeatureAccess
+{
+    /// <summary>The feature's code.</summary>
+    public string Code { get; init; } = "";
+
+    /// <summary>The feature's name.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary><c>boolean</c>, <c>usage</c>, <c>seats</c> or <c>quota</c>.</summary>
+    public string Type { get; init; } = "";
+
+    /// <summary>Whether the customer may use it now.</summary>
+    public bool Allowed { get; init; }
+
+    /// <summary>Whether a boolean feature is on.</summary>
+    public bool? Enabled { get; init; }
+
+    /// <summary>Used (or held) now.</summary>
+    public decimal? Current { get; init; }
+
+    /// <summary>Included in the plan.</summary>
+    public decimal? Included { get; init; }
+
+    /// <summary>Left of the included amount.</summary>
+    public decimal? Remaining { get; init; }
+
+    /// <summary>Beyond the included amount.</summary>
+    public decimal? OverageQuantity { get; init; }
+
+    /// <summary>Price of a unit beyond it, rate scale (10000 = 1.00).</summary>
+    public long? OverageUnitPrice { get; init; }
+
+    /// <summary>Whether there is no limit.</summary>
+    public bool? Unlimited { get; init; }
+
+    /// <summary>Whether use beyond the included amount is billed (rather than refused).</summary>
+    public bool? OverageEnabled { get; init; }
+
+    /// <summary>The quantity billed (seats and quotas).</summary>
+    public decimal? BilledQuantity { get; init; }
+}
+
+/// <summary>A seat feature in <c>customer.state_changed</c>.</summary>
+public sealed class WebhookSeatSummary
+{
+    /// <summary>The feature's code.</summary>
+    public string Code { get; init; } = "";
+
+    /// <summary>Seats held.</summary>
+    public decimal? Current { get; init; }
+
+    /// <summary>Seats included.</summary>
+    public decimal? Included { get; init; }
+
+    /// <summary>Included seats left.</summary>
+    public decimal? Remaining { get; init; }
+
+    /// <summary>Whether there is no limit.</summary>
+    public bool? Unlimited { get; init; }
+}
+
+/// <summary>Credits of a credits plan in <c>customer.state_changed</c>, whole credits.</summary>
+public sealed class WebhookCreditsBalance
+{
+    /// <summary>Plan credits left this period.</summary>
+    public long PlanCredits { get; init; }
+
+    /// <summary>Purchased credits left.</summary>
+    public long PurchasedCredits { get; init; }
+
+    /// <summary>Both together.</summary>
+    public long TotalCredits { get; init; }
+}
+
+/// <summary>The balance of a balance plan in <c>customer.state_changed</c>.</summary>
+public sealed class WebhookBalance
+{
+    /// <summary>The balance, rate scale (10000 = 1.00).</summary>
+    public long CurrentBalance { get; init; }
+}
+
+/// <summary>The credits fell below the low mark (<c>credits.low</c>), a share of the credits granted at the last period reset.</summary>
+public sealed class CreditsLowData
+{
+    /// <summary>The subscription's ID.</summary>
+    public string SubscriptionId { get; init; } = "";
+
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string CustomerId { get; init; } = "";
+
+    /// <summary>Credits left.</summary>
+    public long RemainingCredits { get; init; }
+
+    /// <summary>The low mark, credits.</summary>
+    public long ThresholdCredits { get; init; }
+
+    /// <summary>Plan credits granted at the last period reset.</summary>
+    public long PeriodCredits { get; init; }
+}
+
+/// <summary>The balance fell below the low mark (<c>balance.low</c>), a share of the balance after its last refill. Rate scale.</summary>
+public sealed class BalanceLowData
+{
+    /// <summary>The subscription's ID.</summary>
+    public string SubscriptionId { get; init; } = "";
+
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string CustomerId { get; init; } = "";
+
+    /// <summary>The balance, rate scale (10000 = 1.00).</summary>
+    public long CurrentBalance { get; init; }
+
+    /// <summary>The low mark, rate scale.</summary>
+    public long ThresholdBalance { get; init; }
+
+    /// <summary>The currency.</summary>
+    public string Currency { get; init; } = "";
+}
+
+/// <summary>A quota reached 80 % of its included quantity (<c>quota.threshold_reached</c>); once per feature and period.</summary>
+public sealed class QuotaThresholdReachedData
+{
+    /// <summary>The subscription's ID.</summary>
+    public string SubscriptionId { get; init; } = "";
+
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string CustomerId { get; init; } = "";
+
+    /// <summary>The quota feature's code.</summary>
+    public string FeatureCode { get; init; } = "";
+
+    /// <summary>The quota now, whole units.</summary>
+    public long CurrentUsage { get; init; }
+
+    /// <summary>Units included in the plan.</summary>
+    public long IncludedAmount { get; init; }
+
+    /// <summary>Start of the current billing period.</summary>
+    public DateTimeOffset PeriodStart { get; init; }
+}
+
+/// <summary>
+/// A quota passed its included quantity (billed from here) or, with overage off, reached it and can grow no more
+/// (<c>quota.exceeded</c>); once per feature and period.
+/// </summary>
+public sealed class QuotaExceededData
+{
+    /// <summary>The subscription's ID.</summary>
+    public string SubscriptionId { get; init; } = "";
+
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string CustomerId { get; init; } = "";
+
+    /// <summary>The quota feature's code.</summary>
+    public string FeatureCode { get; init; } = "";
+
+    /// <summary>The quota now, whole units.</summary>
+    public long CurrentUsage { get; init; }
+
+    /// <summary>Units included in the plan.</summary>
+    public long IncludedAmount { get; init; }
+
+    /// <summary>True: units beyond are billed; false: the limit is reached and adding more is refused.</summary>
+    public bool OverageEnabled { get; init; }
+
+    /// <summary>Start of the current billing period.</summary>
+    public DateTimeOffset PeriodStart { get; init; }
+}
+
+/// <summary>A seat change reached the included seats (plan and add-ons) from below (<c>seats.limit_reached</c>).</summary>
+public sealed class SeatsLimitReachedData
+{
+    /// <summary>The customer: your own ID when the customer has one, else Commet's.</summary>
+    public string CustomerId { get; init; } = "";
+
+    /// <summary>The subscription's ID.</summary>
+    public string SubscriptionId { get; init; } = "";
+
+    /// <summary>The seat feature's code.</summary>
+    public string FeatureCode { get; init; } = "";
+
+    /// <summary>Seats held now.</summary>
+    public long CurrentSeats { get; init; }
+
+    /// <summary>Seats included.</summary>
+    public long IncludedSeats { get; init; }
+}

@@ -228,6 +228,17 @@ internal static class WebhookEventTypes
         "trial.started" => Typed(e, data, J.TrialStartedData),
         "trial.will_end" => Typed(e, data, J.TrialWillEndData),
         "usage.recorded" => Typed(e, data, J.UsageRecordedData),
+        "trial.checkout_ready" => Typed(e, data, J.TrialCheckoutReadyData),
+        "payment.disputed" => Typed(e, data, J.PaymentDisputedData),
+        "payment.dispute_resolved" => Typed(e, data, J.PaymentDisputeResolvedData),
+        "customer.created" => Typed(e, data, J.CustomerCreatedData),
+        "customer.updated" => Typed(e, data, J.CustomerUpdatedData),
+        "customer.state_changed" => Typed(e, data, J.CustomerStateChangedData),
+        "credits.low" => Typed(e, data, J.CreditsLowData),
+        "balance.low" => Typed(e, data, J.BalanceLowData),
+        "quota.threshold_reached" => Typed(e, data, J.QuotaThresholdReachedData),
+        "quota.exceeded" => Typed(e, data, J.QuotaExceededData),
+        "seats.limit_reached" => Typed(e, data, J.SeatsLimitReachedData),
         _ => new WebhookEvent(e, data),
     };
 }
