@@ -329,7 +329,9 @@ public abstract class DashboardBillingFormsTests<TServer>(TServer server) : ICla
     {
         var t = await server.NewTenantAsync();
         var customer = await t.Api.Customer("pager", card: null);
-        var hook = await t.Api.PostJson("/api/v1/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "*" } }).Ok();
+        // Only payments, of which this test makes none: the customer's own event is fanned out in the background and
+        // must not add a delivery of its own to the log.
+        var hook = await t.Api.PostJson("/api/v1/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "payment.received" } }).Ok();
         var endpoint = hook.Str("id");
         var at = new DateTime(2027, 5, 1, 0, 0, 0, DateTimeKind.Utc);
         // 120 transactions (pages of 50: 50, 50, 20), every third failed; 60 deliveries (pages of 25: 25, 25, 10).
