@@ -294,6 +294,46 @@ public abstract class DashboardBillingFormsTests<TServer>(TServer server) : ICla
         Assert.Equal(1, await AuditedAsync(t, AuditActions.CatalogUpdated, "render-pack"));
     }
 
+    [Fact]
+    public async Task Events_ShowTheirPayloadsAndWebhookDeliveries_FilteredByTypeAndCustomer_OfThisOrganizationOnly()
+    {
+        var t = await server.NewTenantAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var endpoint = (await t.Api.PostJson("/api/v1/webhooks", new { url = receiver.Url.ToString(), events = new[] { "customer.created" } }).Ok()).Str("id");
+        var ann = await t.Api.Customer("evt-ann", card: null);
+        var bob = await t.Api.Customer("evt-bob", card: null);
+        await receiver.WaitForAsync(r => r.Count >= 2, "both customer.created deliveries");
+        string annEvent, bobEvent, annDelivery;
+        await using (var db = t.Db())
+        {
+            annEvent = await db.Events.Where(e => e.Type == "customer.created" && e.CustomerId == ann).Select(e => e.Id).SingleAsync();
+            bobEvent = await db.Events.Where(e => e.Type == "customer.created" && e.CustomerId == bob).Select(e => e.Id).SingleAsync();
+            annDelivery = await db.WebhookDeliveries.Where(d => d.EventId == annEvent).Select(d => d.Id).SingleAsync();
+        }
+        using var support = await SignedInAsync(t, DashboardRoles.Support);
+
+        var all = await support.Get(Org(t, "events"));
+        Assert.Equal(HttpStatusCode.OK, all.Status);
+        Assert.Contains($"id=\"{annEvent}\"", all.Html, StringComparison.Ordinal);
+        Assert.Contains($"id=\"{bobEvent}\"", all.Html, StringComparison.Ordinal);
+        // One customer's events: its payload (which names the customer) and the delivery to the endpoint.
+        var annOnly = await support.Get(Org(t, "events") + "?type=customer.created&customer=evt-ann");
+        Assert.DoesNotContain(bobEvent, annOnly.Html, StringComparison.Ordinal);
+        var card = Regex.Match(annOnly.Html, $"<div class=\"card\" id=\"{annEvent}\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("evt-ann", Regex.Match(card, "<pre>(.*?)</pre>", RegexOptions.Singleline).Groups[1].Value, StringComparison.Ordinal);
+        Assert.Contains($"<code>{annDelivery}</code>", card, StringComparison.Ordinal);
+        Assert.Contains($"<code>{endpoint}</code>", card, StringComparison.Ordinal);
+        Assert.DoesNotContain(annEvent, (await support.Get(Org(t, "events") + "?type=invoice.paid")).Html, StringComparison.Ordinal);
+
+        // Another organization's member sees none of it, with or without the customer's ID.
+        var other = await server.NewTenantAsync();
+        using var stranger = await SignedInAsync(other, DashboardRoles.Admin);
+        var theirs = await stranger.Get(Org(other, "events"));
+        Assert.Equal(HttpStatusCode.OK, theirs.Status);
+        Assert.DoesNotContain(annEvent, theirs.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain(annEvent, (await stranger.Get(Org(other, "events") + "?customer=" + ann)).Html, StringComparison.Ordinal);
+    }
+
     /// <summary>Walks a list by its "Next" links from the first page, then back by its "Newer" links: the pages' row IDs each way.</summary>
     private static async Task<(List<List<string>> Forward, List<List<string>> Back)> WalkAsync(DashboardClient browser, string first, string rowPattern)
     {
