@@ -141,28 +141,32 @@ for db in $DBS; do
   last=$((CUSTOMERS - 1))
   # A cursor deep in the invoices list: the page after the 50,000th newest invoice's ID.
   deep=$(python3 -c "import base64; print('cur_' + base64.urlsafe_b64encode(b'inv_bench$(printf %08d $((INVOICES / 2)))').decode().rstrip('='))")
+  deep_txn=$(python3 -c "import base64; print('cur_' + base64.urlsafe_b64encode(b'txn_bench$(printf %08d $((INVOICES / 2)))').decode().rstrip('='))")
   declare -A paths=(
     [customers]="$ORG/customers"
     [search-email]="$ORG/customers?q=bench-$last%40example.com"
     [search-name]="$ORG/customers?q=customer%20$last"
     [invoices]="$ORG/invoices"
     [invoices-deep]="$ORG/invoices?cursor=$deep"
+    [transactions]="$ORG/transactions"
+    [transactions-deep]="$ORG/transactions?cursor=$deep_txn"
     [home-30]="$ORG"
     [home-365]="$ORG?days=365"
   )
   declare -A expect=(
     [customers]="Bench Customer" [search-email]="bench-$last@example.com" [search-name]="Bench Customer $last"
     [invoices]="BENCH-$(printf %07d $((INVOICES - 1)))" [invoices-deep]="BENCH-$(printf %07d $((INVOICES / 2 - 1)))" [home-30]="data-revenue=\"USD\"" [home-365]="data-revenue=\"USD\""
+    [transactions]="txn_bench$(printf %08d $((INVOICES - 1)))" [transactions-deep]="txn_bench$(printf %08d $((INVOICES / 2 - 1)))"
   )
   declare -A bytes=()
-  for name in customers search-email search-name invoices invoices-deep home-30 home-365; do
+  for name in customers search-email search-name invoices invoices-deep transactions transactions-deep home-30 home-365; do
     bytes[$name]=$(check "${paths[$name]}" "${expect[$name]}")
   done
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   read -r c_rps c_p50 c_p99 c_cpu c_bad <<<"$(run "ceiling-$db" "$BASE/healthz")"
   echo "| $db | ceiling: GET /healthz (load average $load) | | $c_rps | $c_p50 | $c_p99 | $c_cpu | |"
   [[ $c_bad == 0 ]] || { echo "ceiling: $c_bad" >&2; status=1; }
-  for name in customers search-email search-name invoices invoices-deep home-30 home-365; do
+  for name in customers search-email search-name invoices invoices-deep transactions transactions-deep home-30 home-365; do
     read -r rps p50 p99 cpu bad <<<"$(run "$name-$db" "$BASE${paths[$name]}" -s bench/wrk/dashboard-page.lua)"
     rel=${paths[$name]#$ORG}; [[ $rel == /* ]] || rel="/$rel"
     echo "| $db | $name: GET …$rel | ${bytes[$name]} | $rps | $p50 | $p99 | $cpu | $c_rps |"

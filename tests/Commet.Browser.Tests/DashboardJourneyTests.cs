@@ -151,6 +151,13 @@ public sealed class DashboardJourneyTests(DashboardBrowserFixture fixture)
             await v.GotoAsync("/dashboard/sign-in");
             await v.AccessibleAsync();
             await v.ShotAsync("sign-in");
+            // The pages of a forgotten password (this server has no SMTP: the page says what to do instead).
+            foreach (var (name, path) in new[] { ("forgot-password", "/dashboard/forgot-password"), ("reset-password", "/dashboard/reset-password?email=a%40example.com&token=x") })
+            {
+                Assert.Equal(200, await v.GotoAsync(path));
+                await v.AccessibleAsync();
+                await v.ShotAsync(name);
+            }
         }
         finally
         {

@@ -86,6 +86,9 @@ public static class AuditActions
     public const string TransactionRefunded = "transaction.refunded";
     public const string PlanChanged = "subscription.plan_changed";
     public const string BalanceAdjusted = "subscription.balance_adjusted";
+    public const string QuotaSet = "subscription.quota_set";
+    public const string AiModelRateSet = "ai_model_rate.set";
+    public const string AiModelRateRemoved = "ai_model_rate.removed";
     public const string TestCardAdded = "customer.test_card_added";
     public const string TestClockAdvanced = "test_clock.advanced";
     public const string WebhookCreated = "webhook.created";

@@ -190,6 +190,9 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             // reads only the index (status and amount are in it); refunds, far fewer, seek by their own time.
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Currency, x.PaidAt, x.Status, x.Amount });
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Currency, x.RefundedAt });
+            // The dashboard's transactions list, newest first by cursor: a seek in ID order within the organization and
+            // mode instead of a sort of all of its transactions for every page (as the invoices list's index does).
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Id });
             Tenant(e);
         });
 

@@ -184,23 +184,41 @@ public sealed class CatalogModel(TimeProvider clock) : DashboardPageModel
         return await EditedAsync(result, form, c => c.Name, entered);
     }
 
-    /// <summary>An add-on's name, description, price a period and included units (the API's <c>PUT /addons/{id}</c>).</summary>
-    public async Task<IActionResult> OnPostEditAddonAsync(string? id, string? name, string? description, string? basePrice, string? includedUnits)
+    /// <summary>
+    /// An add-on's name, description, price a period, included units, overage price and credit cost (the API's
+    /// <c>PUT /addons/{id}</c>, whose rules say which numbers the add-on's model takes).
+    /// </summary>
+    public async Task<IActionResult> OnPostEditAddonAsync(string? id, string? name, string? description, string? basePrice, string? includedUnits,
+        string? overageRate, string? creditCost)
     {
         var form = "addon-" + id;
-        var entered = new Dictionary<string, string?> { ["name"] = name, ["description"] = description, ["basePrice"] = basePrice, ["includedUnits"] = includedUnits };
+        var entered = new Dictionary<string, string?>
+        {
+            ["name"] = name, ["description"] = description, ["basePrice"] = basePrice, ["includedUnits"] = includedUnits,
+            ["overageRate"] = overageRate, ["creditCost"] = creditCost,
+        };
         var check = new Http.Check();
         var minor = MinorUnits(check, "basePrice", basePrice, required: true);
         var units = WholeNumber(check, "includedUnits", includedUnits);
+        var rate = DashboardInput.RateUnits(check, "overageRate", overageRate, required: false);
+        var cost = WholeNumber(check, "creditCost", creditCost);
         if (check.Failed)
         {
             return await FailAsync(form, check.ToError(), entered);
         }
         var request = new UpdateAddonRequest { Name = name ?? "", Description = Blank(description), BasePrice = minor };
+        // Left blank, a number stays as it is (clearing one is the API's, with an explicit null).
         if (units is not null)
         {
-            // Left blank, the included units stay as they are (clearing them is the API's, with an explicit null).
             request.IncludedUnits = units;
+        }
+        if (rate is not null)
+        {
+            request.OverageRate = rate;
+        }
+        if (cost is not null)
+        {
+            request.CreditCost = cost;
         }
         var result = await AddonOps.UpdateAsync(id ?? "", request, Db, clock, Ct);
         return await EditedAsync(result, form, a => a.Slug, entered);

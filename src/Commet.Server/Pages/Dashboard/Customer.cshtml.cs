@@ -20,7 +20,8 @@ namespace Commet.Server.Pages.Dashboard;
 /// details, subscriptions, invoices; support may open the portal as the customer (the API's request-access link).
 /// </summary>
 public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brandings, IOptions<CommetOptions> options, CancelSubscription cancel, BillingScopes scopes,
-    PreviewPlanChange preview, ChangePlan change, AdjustBalance adjust, PaymentService payments, CreateSubscription subscribe)
+    PreviewPlanChange preview, ChangePlan change, AdjustBalance adjust, PaymentService payments, CreateSubscription subscribe, ReadQuotas quotas,
+    ChangeQuota changeQuota)
     : DashboardPageModel
 {
     public override string Section => "customers";
@@ -46,6 +47,19 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
 
     public string? PreviewInterval { get; private set; }
 
+    /// <summary>The quota features of the live subscription's plan with their balances (the API's <c>GET /usage/quota/all</c>).</summary>
+    public IReadOnlyList<QuotaAllowance> Quotas { get; private set; } = [];
+
+    /// <summary>Which form the field errors belong to (<c>quota-{featureCode}</c>), and the errors by field.</summary>
+    public string? FailedForm { get; private set; }
+
+    public IReadOnlyDictionary<string, string> FieldErrors { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>What was typed in the refused form, to show it again.</summary>
+    public string? Entered { get; private set; }
+
+    public string? ErrorFor(string form, string field) => FailedForm == form ? FieldErrors.GetValueOrDefault(field) : null;
+
     public async Task<IActionResult> OnGetAsync(string id)
     {
         var customer = await CustomerRules.FindAsync(Db, id, Ct);
@@ -63,7 +77,58 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
         var current = Subscriptions.Select(s => s.PlanId).ToList();
         Plans = await Db.Plans.AsNoTracking().Where(p => p.DeletedAt == null).OrderBy(p => p.Code).ToListAsync(Ct);
         OtherPlans = Plans.Where(p => !current.Contains(p.Id)).ToList();
+        if (Subscriptions.Any(s => SubscriptionStatus.IsLive(s.Status)))
+        {
+            // No live subscription, or a plan without quota features: nothing to show (the API would answer 404).
+            var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+            var read = await quotas.HandleAsync(scope, customer.Id, null, one: false, Ct);
+            Quotas = read.IsSuccess ? read.Value : [];
+        }
         return Page();
+    }
+
+    /// <summary>
+    /// Sets a quota feature's balance to an exact count with the API's <c>PUT /usage/quota</c> (a raise beyond what the
+    /// period paid for is billed pro rata on the next renewal; lowering it refunds nothing).
+    /// </summary>
+    [Requires(Capability.CustomerActions)]
+    public async Task<IActionResult> OnPostQuotaAsync(string id, string? featureCode, string? count)
+    {
+        var customer = await CustomerRules.FindAsync(Db, id, Ct);
+        if (customer is null)
+        {
+            return NotFound();
+        }
+        var form = "quota-" + featureCode;
+        var check = new Http.Check();
+        long? value = null;
+        if (string.IsNullOrWhiteSpace(count))
+        {
+            check.Add("count", "count is required.");
+        }
+        else if (long.TryParse(count.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            value = parsed;
+        }
+        else
+        {
+            check.Add("count", "count must be a whole number.");
+        }
+        if (check.Failed)
+        {
+            return await FailAsync(id, check.ToError(), form, count);
+        }
+        var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
+        var result = await changeQuota.HandleAsync(scope, new QuotaRequest { CustomerId = customer.Id, FeatureCode = featureCode, Count = value },
+            ChangeQuota.QuotaVerb.Set, Ct);
+        if (!result.IsSuccess)
+        {
+            return await FailAsync(id, result.Error!, form, count);
+        }
+        var e = result.Value.Event;
+        await AuditAsync(AuditActions.QuotaSet, $"{e.SubscriptionId} {e.FeatureCode} {e.PreviousBalance} → {e.NewBalance}");
+        return Redirect(Path("customers/" + Uri.EscapeDataString(customer.Id)) + "?quota=" + Uri.EscapeDataString(e.FeatureCode) + "&balance="
+            + e.NewBalance.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Opens the customer's portal in this browser with a single-use link, as the API's request-access makes it.</summary>
@@ -142,12 +207,15 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
         return (customer, subscription);
     }
 
-    private async Task<IActionResult> FailAsync(string id, Error error)
+    private async Task<IActionResult> FailAsync(string id, Error error, string? form = null, string? entered = null)
     {
         Db.ChangeTracker.Clear();
         var page = await OnGetAsync(id);
         Response.StatusCode = error.Status;
         Problem = DashboardText.Describe(error);
+        FailedForm = form;
+        Entered = entered;
+        FieldErrors = DashboardText.Fields(error);
         return page;
     }
 

@@ -234,6 +234,97 @@ public sealed class PlanModel(TimeProvider clock) : DashboardPageModel
         return await DoneAsync(id, "feature-" + featureId, result, $"feature {featureId} on {Plan.Code}", AuditActions.CatalogArchived);
     }
 
+    /// <summary>
+    /// One price's amount in another currency, set by hand (the API's <c>PUT /plans/{id}/prices/{priceId}/regional</c>
+    /// with that one currency; the price's other currencies stay). Typed as an amount in that currency ("17.00"; "2850"
+    /// for yen), so at most that currency's decimals.
+    /// </summary>
+    public async Task<IActionResult> OnPostRegionalPriceAsync(string id, string? priceId, string? currency, string? amount)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+        var current = Plan.Prices.FirstOrDefault(p => p.Id == priceId);
+        if (current is null)
+        {
+            return NotFound();
+        }
+        var form = "regional-" + current.Id;
+        var code = currency?.Trim().ToUpperInvariant() ?? "";
+        var check = new Check();
+        var minor = DashboardInput.MinorUnits(check, "overrides[0].price", amount, required: true, code);
+        if (check.Failed)
+        {
+            return await FailAsync(id, form, check.ToError());
+        }
+        var result = await RegionalPrices.UpsertAsync(Plan.Id, current.Id, new UpsertRegionalPricesRequest
+        {
+            Overrides = [new RegionalOverrideInput { Currency = currency, Price = minor }],
+        }, Db, clock, Ct);
+        return await DoneAsync(id, form, result, $"{code} price {current.Id} of {Plan.Code}");
+    }
+
+    /// <summary>Removes every currency's amount of one price (the API's <c>DELETE …/regional</c>): it is then sold in USD only.</summary>
+    public async Task<IActionResult> OnPostRemoveRegionalAsync(string id, string? priceId)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+        var result = await RegionalPrices.DeleteAsync(Plan.Id, priceId ?? "", Db, clock, Ct);
+        return await DoneAsync(id, "regional-" + priceId, result, $"regional prices of {priceId} of {Plan.Code}", AuditActions.CatalogArchived);
+    }
+
+    /// <summary>
+    /// The whole plan in one currency from an exchange rate (the API's <c>PUT /plans/{id}/regional</c>): every price and
+    /// priced feature's overage derived at the rate, except the feature overages typed here, which are set by hand.
+    /// Prices set by hand on a price's own form are kept only if sent again (as the API does, a PUT sets the currency afresh).
+    /// </summary>
+    public async Task<IActionResult> OnPostRegionalPlanAsync(string id, string? currency, string? exchangeRate, string[]? featureId, string[]? featureOverage)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+        var check = new Check();
+        decimal? rate = null;
+        if (!string.IsNullOrWhiteSpace(exchangeRate))
+        {
+            if (decimal.TryParse(exchangeRate.Trim(), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                rate = parsed;
+            }
+            else
+            {
+                check.Add("exchangeRate", "exchangeRate must be a number such as 0.92: how many units of the currency one US dollar is worth.");
+            }
+        }
+        var features = new List<RegionalFeatureInput>();
+        var ids = featureId ?? [];
+        var typed = featureOverage ?? [];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var value = i < typed.Length ? typed[i] : null;
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+            var field = $"features[{features.Count}].overageUnitPrice";
+            var unit = DashboardInput.RateUnits(check, field, value, required: true);
+            features.Add(new RegionalFeatureInput { FeatureId = ids[i], OverageUnitPrice = unit ?? 0 });
+        }
+        if (check.Failed)
+        {
+            return await FailAsync(id, "regional-plan", check.ToError());
+        }
+        var result = await RegionalPrices.SetPlanAsync(Plan.Id, new SetPlanRegionalPricingRequest
+        {
+            Currency = currency, ExchangeRate = rate, Features = features,
+        }, Db, Caller, clock, Ct);
+        return await DoneAsync(id, "regional-plan", result, $"{currency?.Trim().ToUpperInvariant()} prices of {Plan.Code}");
+    }
+
     private async Task<IActionResult> DoneAsync<T>(string id, string form, Result<T> result, string target, string action = AuditActions.CatalogUpdated)
     {
         if (!result.IsSuccess)

@@ -50,10 +50,12 @@ public sealed class TransactionsModel(InvoiceLinks links) : DashboardPageModel
 
     public string? NextCursor { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? status, string? type, string? customer, string? from, string? to, string? cursor)
+    /// <summary>The cursor of the newer page (null on the newest).</summary>
+    public string? NewerCursor { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? status, string? type, string? customer, string? from, string? to, string? cursor, string? before)
     {
-        var page = PageRequest.From(PageSize.ToString(CultureInfo.InvariantCulture), cursor);
-        if (!page.IsSuccess)
+        if (!DashboardPaging.Valid(cursor, before))
         {
             return BadRequest();
         }
@@ -103,12 +105,13 @@ public sealed class TransactionsModel(InvoiceLinks links) : DashboardPageModel
         }
         if (toDay is { } end)
         {
-            var before = end.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            query = query.Where(x => x.CreatedAt < before);
+            var dayAfter = end.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            query = query.Where(x => x.CreatedAt < dayAfter);
         }
-        var result = await query.ToPageAsync(page.Value, Ct);
+        var result = await DashboardPaging.ReadAsync(query, PageSize, cursor, before, Ct);
         Items = result.Items;
-        NextCursor = result.NextCursor;
+        NextCursor = result.OlderCursor;
+        NewerCursor = result.NewerCursor;
         var invoiceIds = Items.Where(x => x.InvoiceId != null).Select(x => x.InvoiceId!).Distinct().ToList();
         Invoices = await Db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, Ct);
         var customerIds = Items.Select(x => x.CustomerId).Distinct().ToList();
@@ -119,8 +122,12 @@ public sealed class TransactionsModel(InvoiceLinks links) : DashboardPageModel
     /// <summary>A signed link to the invoice's PDF (the API's download link).</summary>
     public string PdfUrl(string invoiceId) => links.Create(new Tenant(Organization.Id, Livemode), invoiceId, BillingScopes.BaseUrlOf(Request)).Url;
 
-    public string NextLink() =>
-        Path("transactions") + "?cursor=" + Uri.EscapeDataString(NextCursor ?? "")
+    public string NextLink() => Link("cursor", NextCursor);
+
+    public string NewerLink() => Link("before", NewerCursor);
+
+    private string Link(string name, string? value) =>
+        Path("transactions") + "?" + name + "=" + Uri.EscapeDataString(value ?? "")
         + (Status is null ? "" : "&status=" + Uri.EscapeDataString(Status))
         + (Type is null ? "" : "&type=" + Uri.EscapeDataString(Type))
         + (CustomerFilter is null ? "" : "&customer=" + Uri.EscapeDataString(CustomerFilter))

@@ -26,15 +26,16 @@ public sealed class TwoFactorModel(SignInManager<DashboardUser> signIn) : Dashbo
         {
             return Redirect(DashboardSetup.SignInPath);
         }
-        var clean = (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        var clean = (code ?? "").Replace(" ", "", StringComparison.Ordinal);
         if (clean.Length == 0)
         {
             Problem = "Enter the code.";
             return Page();
         }
-        var result = clean.Length == 6 && clean.All(char.IsAsciiDigit)
-            ? await signIn.TwoFactorAuthenticatorSignInAsync(clean, isPersistent: false, rememberClient: false)
-            : await signIn.TwoFactorRecoveryCodeSignInAsync(clean);
+        var digits = clean.Replace("-", "", StringComparison.Ordinal);
+        var result = digits.Length == 6 && digits.All(char.IsAsciiDigit)
+            ? await signIn.TwoFactorAuthenticatorSignInAsync(digits, isPersistent: false, rememberClient: false)
+            : await signIn.TwoFactorRecoveryCodeSignInAsync(RecoveryCode(clean));
         if (result.Succeeded)
         {
             return LocalRedirect(ReturnUrl);
@@ -43,5 +44,15 @@ public sealed class TwoFactorModel(SignInManager<DashboardUser> signIn) : Dashbo
             ? "Too many failed attempts: this account is locked for a while."
             : "That code is not right. Codes change every 30 seconds; try the current one.";
         return Page();
+    }
+
+    /// <summary>
+    /// A recovery code as Identity stored it ("ABCDE-FGHIJ", upper case): it is compared exactly, so a code typed in
+    /// lower case or without its hyphen is put back in that form first.
+    /// </summary>
+    private static string RecoveryCode(string typed)
+    {
+        var upper = typed.ToUpperInvariant();
+        return upper.Length == 10 && !upper.Contains('-', StringComparison.Ordinal) ? upper[..5] + "-" + upper[5..] : upper;
     }
 }

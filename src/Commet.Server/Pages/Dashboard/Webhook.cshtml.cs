@@ -1,4 +1,3 @@
-using System.Globalization;
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Dashboard;
@@ -40,7 +39,10 @@ public sealed class WebhookModel(UpdateWebhookEndpoint update, DeleteWebhookEndp
 
     public IReadOnlyList<string> Events => Endpoint.Events.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    private async Task<bool> LoadAsync(string id, string? status = null, string? cursor = null)
+    /// <summary>The cursor of the newer page of deliveries (null on the newest).</summary>
+    public string? NewerCursor { get; private set; }
+
+    private async Task<bool> LoadAsync(string id, string? status = null, string? cursor = null, string? before = null)
     {
         var endpoint = await Db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, Ct);
         if (endpoint is null)
@@ -49,25 +51,25 @@ public sealed class WebhookModel(UpdateWebhookEndpoint update, DeleteWebhookEndp
         }
         Endpoint = endpoint;
         Status = status is not null && Statuses.Contains(status) ? status : null;
-        var page = PageRequest.From(PageSize.ToString(CultureInfo.InvariantCulture), cursor);
         var query = Db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == endpoint.Id);
         if (Status is not null)
         {
             query = query.Where(d => d.Status == Status);
         }
-        var result = await query.ToPageAsync(page.IsSuccess ? page.Value : new PageRequest(PageSize, null), Ct);
+        var result = await DashboardPaging.ReadAsync(query, PageSize, cursor, before, Ct);
         Deliveries = result.Items;
-        NextCursor = result.NextCursor;
+        NextCursor = result.OlderCursor;
+        NewerCursor = result.NewerCursor;
         return true;
     }
 
-    public async Task<IActionResult> OnGetAsync(string id, string? status, string? cursor)
+    public async Task<IActionResult> OnGetAsync(string id, string? status, string? cursor, string? before)
     {
-        if (!string.IsNullOrEmpty(cursor) && !PageRequest.From(null, cursor).IsSuccess)
+        if (!DashboardPaging.Valid(cursor, before))
         {
             return BadRequest();
         }
-        return await LoadAsync(id, status, cursor) ? Page() : NotFound();
+        return await LoadAsync(id, status, cursor, before) ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostUpdateAsync(string id, string? url, string? description, string[]? events)
@@ -151,7 +153,11 @@ public sealed class WebhookModel(UpdateWebhookEndpoint update, DeleteWebhookEndp
         return Page();
     }
 
-    public string NextLink() =>
-        Path("webhooks/" + Uri.EscapeDataString(Endpoint.Id)) + "?cursor=" + Uri.EscapeDataString(NextCursor ?? "")
+    public string NextLink() => Link("cursor", NextCursor);
+
+    public string NewerLink() => Link("before", NewerCursor);
+
+    private string Link(string name, string? value) =>
+        Path("webhooks/" + Uri.EscapeDataString(Endpoint.Id)) + "?" + name + "=" + Uri.EscapeDataString(value ?? "")
         + (Status is null ? "" : "&status=" + Uri.EscapeDataString(Status));
 }

@@ -819,6 +819,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
 
+                    b.HasIndex("OrganizationId", "Livemode", "Id");
+
                     b.HasIndex("OrganizationId", "Livemode", "PaidAt");
 
                     b.HasIndex("OrganizationId", "Livemode", "ProviderReference");

@@ -812,6 +812,8 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Livemode", "CustomerId");
 
+                    b.HasIndex("OrganizationId", "Livemode", "Id");
+
                     b.HasIndex("OrganizationId", "Livemode", "PaidAt");
 
                     b.HasIndex("OrganizationId", "Livemode", "ProviderReference");
