@@ -135,6 +135,37 @@ public abstract class PortalReviewTests<TServer>(TServer server) : IClassFixture
         Assert.DoesNotContain("per period", purchases, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Overview_ShowsTheMetersClosestToTheirLimitsFirst_AtMostThree()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 3, 1));
+        await api.Plan("pro", 4900);
+        foreach (var (code, name, unit, included) in new[] { ("api_calls", "API calls", "call", 1000), ("emails", "Emails", "email", 10000), ("exports", "Exports", "export", 50), ("storage", "Storage", "GB", 100) })
+        {
+            await api.PostJson("/api/v1/features/manage", new { code, name, type = "usage", unitName = unit }).Ok();
+            await api.PostJson("/api/v1/plans/pro/features", new { featureId = code, includedAmount = included, overage = new { enabled = true, unitPrice = 100 } }).Ok();
+        }
+        await api.PostJson("/api/v1/features/manage", new { code = "pings", name = "Pings", type = "usage", unitName = "ping" }).Ok();
+        await api.PostJson("/api/v1/plans/pro/features", new { featureId = "pings", unlimited = true }).Ok();
+        await api.Customer("ann");
+        await api.Subscribe("ann", "pro");
+        foreach (var (feature, value) in new[] { ("api_calls", 900), ("emails", 9990), ("exports", 10), ("storage", 20), ("pings", 5000) })
+        {
+            await api.PostJson("/api/v1/usage/events", new { customerId = "ann", feature, value }).Ok();
+        }
+
+        using var ann = await PortalClient.OpenAsync(server, api, "ann");
+        var overview = await TextAsync(ann, "/portal");
+        // Shares of the allowance: Emails 9,990 / 10,000 = 99.9 %, API calls 900 / 1,000 = 90 %, Exports 10 / 50 = 20 %,
+        // Storage 20 / 100 = 20 % (a tie, by name: Exports first); the unlimited Pings have no limit to be close to.
+        var meters = Regex.Matches(overview, "<div class=\"meter\">\\s*<p><strong>([^<]+)</strong><span>([^<]+)</span></p>")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        Assert.Equal([("Emails", "9,990 of 10,000 emails used"), ("API calls", "900 of 1,000 calls used"), ("Exports", "10 of 50 exports used")], meters);
+        Assert.Contains("<h3 class=\"meters-h\">Usage</h3>", overview, StringComparison.Ordinal);
+    }
+
     private static List<string> Ids(string html) =>
         Regex.Matches(html, "href=\"/portal/invoices/([A-Za-z0-9_]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
 

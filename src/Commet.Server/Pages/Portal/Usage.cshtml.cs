@@ -163,5 +163,5 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
 
     private static Localization.Texts T => Localization.Texts.Shared;
 
-    private static string Unit(Feature feature) => PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
+    internal static string Unit(Feature feature) => PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
 }
