@@ -298,7 +298,8 @@ public sealed partial class PortalJourneyTests(BrowserFixture fixture)
         await Button(j.Page, "Continue").ClickAsync();
         await Button(j.Page, "Pay $25.00").ClickAsync();
 
-        await SeeAsync(j.Page, "Your balance was topped up");
+        // $25.00 added to the plan's $5.00.
+        await SeeAsync(j.Page, "$25.00 added — $30.00 left.");
         await Link(j.Page, "Usage").ClickAsync();
         await SeeAsync(j.Page, "$30.00");
         await j.ShotAsync("balance");

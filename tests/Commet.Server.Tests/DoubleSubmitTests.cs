@@ -86,7 +86,8 @@ public abstract partial class DoubleSubmitTests<TServer>(TServer server) : IClas
 
         var answers = await PostTwentyTimesAsync(ann, "/portal/purchases/confirm?kind=topup&amount=25.50", "/portal/purchases/confirm");
 
-        Assert.All(answers, a => Assert.Equal((HttpStatusCode.Found, "/portal/purchases?m=topped_up"), (a.Status, a.Location)));
+        // The notice's numbers: $25.50 added to the plan's $5.00 (50,000 at the rate scale) = $30.50 left.
+        Assert.All(answers, a => Assert.Equal((HttpStatusCode.Found, "/portal/purchases?m=topped_up&n=2550&left=3050"), (a.Status, a.Location)));
         // $25.50 = 2550 minor units, charged once; the ledger keeps balance at the rate scale (10,000 per dollar):
         // 2550 × 10,000 / 100 = 255,000.
         await AssertOneChargeAsync(t, InvoiceTypes.BalanceTopup, 2550, "topup", TopupRate);
@@ -97,7 +98,8 @@ public abstract partial class DoubleSubmitTests<TServer>(TServer server) : IClas
         }
         // The form is spent, but the page offers a new one: a second top-up is a purchase of its own.
         var again = await ann.ConfirmAsync("/portal/purchases/confirm?kind=topup&amount=25.50", "/portal/purchases/confirm");
-        Assert.Equal("/portal/purchases?m=topped_up", again.Location);
+        // $30.50 + $25.50 = $56.00 left.
+        Assert.Equal("/portal/purchases?m=topped_up&n=2550&left=5600", again.Location);
         await using (var db = t.Db())
         {
             Assert.Equal(2, await db.Invoices.CountAsync(i => i.Type == InvoiceTypes.BalanceTopup));

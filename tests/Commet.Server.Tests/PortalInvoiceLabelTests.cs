@@ -63,6 +63,70 @@ public abstract class PortalInvoiceLabelTests<TServer>(TServer server) : IClassF
         Assert.Contains("Pro (28 feb 2027 – 31 mar 2027)", text, StringComparison.Ordinal);
         Assert.Contains("SPRING20 (20 % de descuento)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Apr 1, 2027", text, StringComparison.Ordinal);
+
+        using var renewalPdf = PdfDocument.Open(await ann.GetBytesAsync($"/portal/invoices/{renewal}?handler=pdf"));
+        var renewalText = string.Join("\n", renewalPdf.GetPages().Select(p => p.Text));
+        Assert.Contains("Pro (31 mar 2027 – 30 abr 2027)", renewalText, StringComparison.Ordinal);
+        Assert.Contains("API calls: 500 además de los 1.000 incluidos", renewalText, StringComparison.Ordinal);
+        Assert.DoesNotContain("beyond the", renewalText, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Bea reads German in New York (UTC−5, UTC−4 from 14 March 2027): 1 March 00:00 UTC is 28 February 19:00 there,
+    /// 1 April 00:00 UTC is 31 March 20:00, 1 May 00:00 UTC is 30 April 20:00.
+    /// </summary>
+    [Fact]
+    public async Task GermanCustomerInNewYork_SeesLocalisedLinesWithLocalPeriods_OnThePageAndInThePdf()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 3, 1));
+        await api.Plan("pro", 4900);
+        await api.PostJson("/api/v1/features/manage", new { code = "api_calls", name = "API calls", type = "usage", unitName = "call" }).Ok();
+        await api.PostJson("/api/v1/plans/pro/features", new { featureId = "api_calls", includedAmount = 1000, overage = new { enabled = true, unitPrice = 100 } }).Ok();
+        await api.PostJson("/api/v1/promo-codes", new { code = "SPRING20", discountType = "percentage", discountValue = 2000 }).Ok(HttpStatusCode.Created);
+        await api.Customer("bea");
+        await api.PutJson("/api/v1/customers/bea", new { timezone = "America/New_York", locale = "de" }).Ok();
+        await api.PostJson("/api/v1/subscriptions", new { customerId = "bea", planCode = "pro", promoCode = "SPRING20" }).Ok();
+        await api.PostJson("/api/v1/usage/events", new { customerId = "bea", feature = "api_calls", value = 2500 }).Ok();
+        await api.RunUntil(Utc(2027, 4, 1));
+
+        var list = await api.GetJson("/api/v1/invoices?customerId=bea").Ok();
+        var ids = (list is JsonArray a ? a : list["data"]!.AsArray()).Select(i => (Id: i!.Str("id"), Issued: i!.Date("issueDate"))).OrderBy(i => i.Issued).ToList();
+        Assert.Equal(2, ids.Count);
+        var (first, renewal) = (ids[0].Id, ids[1].Id);
+        // Stored as issued: 2,500 calls less the 1,000 included is 1,500 over.
+        var storedRenewal = (await api.GetJson($"/api/v1/invoices/{renewal}").Ok())["lineItems"]!.AsArray().Select(l => l!.Str("description")).ToList();
+        Assert.Contains("Pro (Apr 1, 2027 – May 1, 2027)", storedRenewal);
+        Assert.Contains("API calls: 1500 beyond the 1,000 included", storedRenewal);
+
+        using var bea = await PortalClient.OpenAsync(server, api, "bea");
+        var page = WebUtility.HtmlDecode((await bea.GetAsync($"/portal/invoices/{first}")).Html);
+        Assert.Contains("<html lang=\"de\">", page, StringComparison.Ordinal);
+        Assert.Contains("<td>Pro (28. Feb. – 31. März 2027)</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>SPRING20 (20 % Rabatt)</td>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mar 1, 2027", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("% off", page, StringComparison.Ordinal);
+
+        var renewalPage = WebUtility.HtmlDecode((await bea.GetAsync($"/portal/invoices/{renewal}")).Html);
+        Assert.Contains("<td>Pro (31. März – 30. Apr. 2027)</td>", renewalPage, StringComparison.Ordinal);
+        Assert.Contains("<td>API calls: 1.500 über die 1.000 enthaltenen hinaus</td>", renewalPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("beyond the", renewalPage, StringComparison.Ordinal);
+
+        using (var document = PdfDocument.Open(await bea.GetBytesAsync($"/portal/invoices/{first}?handler=pdf")))
+        {
+            var text = string.Join("\n", document.GetPages().Select(p => p.Text));
+            Assert.Contains("Pro (28. Feb. 2027 – 31. März 2027)", text, StringComparison.Ordinal);
+            Assert.Contains("SPRING20 (20 % Rabatt)", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Mar 1, 2027", text, StringComparison.Ordinal);
+        }
+        using (var document = PdfDocument.Open(await bea.GetBytesAsync($"/portal/invoices/{renewal}?handler=pdf")))
+        {
+            var text = string.Join("\n", document.GetPages().Select(p => p.Text));
+            Assert.Contains("Pro (31. März 2027 – 30. Apr. 2027)", text, StringComparison.Ordinal);
+            Assert.Contains("API calls: 1.500 über die 1.000 enthaltenen hinaus", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("beyond the", text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

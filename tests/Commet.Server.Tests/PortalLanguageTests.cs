@@ -222,6 +222,34 @@ public sealed class TextsTests
         Assert.Equal("1,700 çŕéđîţš föŕ Ann", MessagePattern.Format(p, [("count", 1700L), ("name", "Ann")], "en", en, true));
     }
 
+    /// <summary>
+    /// Adding a language is adding its resource file: the build puts it in a satellite assembly under a folder named
+    /// after its tag, and the server finds it there at startup. Folders that are not tags, or hold no resources of the
+    /// server's, are not languages.
+    /// </summary>
+    [Fact]
+    public void AddedResourceFile_IsALanguage_FoundNextToTheServer()
+    {
+        var dir = Directory.CreateTempSubdirectory("commet-languages").FullName;
+        try
+        {
+            foreach (var folder in new[] { "it", "nl-BE", "es", "qps-ploc", "logs" })
+            {
+                Directory.CreateDirectory(Path.Combine(dir, folder));
+                File.WriteAllBytes(Path.Combine(dir, folder, "Commet.Server.resources.dll"), []);
+            }
+            Directory.CreateDirectory(Path.Combine(dir, "ja"));
+            Assert.Equal(["en", "es", "pt-BR", "fr", "de", "it", "nl-BE"], Languages.Discover(dir));
+            Assert.Equal("Italiano", Languages.NativeName("it"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        // Next to this test's server: the five languages this repository ships, in the switcher's order.
+        Assert.Equal(["en", "es", "pt-BR", "fr", "de"], Languages.Supported);
+    }
+
     [Fact]
     public void Texts_EachLanguageHasEveryKeyOfTheEnglishFile()
     {

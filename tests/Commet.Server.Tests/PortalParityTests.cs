@@ -359,7 +359,9 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
 
         Assert.Contains("Choose an amount from $10.00 to $200.00", tooSmall.Html, StringComparison.Ordinal);
         Assert.Contains("Pay $25.50", confirm.Html, StringComparison.Ordinal);
-        Assert.Equal("/portal/purchases?m=topped_up", topped.Location);
+        // The notice says what changed: $25.50 added to the plan's $5.00 = $30.50.
+        Assert.Equal("/portal/purchases?m=topped_up&n=2550&left=3050", topped.Location);
+        Assert.Contains("$25.50 added — $30.50 left.", WebUtility.HtmlDecode((await ann.GetAsync(topped.Location!)).Html), StringComparison.Ordinal);
         Assert.Contains("$30.50", usage.Html, StringComparison.Ordinal);
         await AssertSameRowsAsync(twin, expectInvoices: 2);
     }

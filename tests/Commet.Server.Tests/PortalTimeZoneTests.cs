@@ -114,10 +114,106 @@ public abstract class PortalTimeZoneTests<TServer>(TServer server) : IClassFixtu
         Assert.Equal("Mar 1", DailyRows(usage)[0].Day);
     }
 
-    /// <summary>Ann, in <paramref name="zone"/>, on Pro (1,000 calls included) from 1 March 2027 00:00 UTC.</summary>
-    private static async Task MeteredSubscriptionAsync(HttpClient api, string zone)
+    /// <summary>
+    /// Auckland (UTC+13 until 4 April 2027): every event is counted on her day when it is written. Her billing month
+    /// starts at 1 March 00:00 UTC, 13:00 on her 1 March, so that day's stored total also holds the morning's usage
+    /// of February's allowance month; the chart shows only the month's part of it.
+    /// </summary>
+    [Fact]
+    public async Task UsageChart_CountsAucklandDays_AndTheFirstDayFromTheMonthsStartOnly()
     {
-        await api.SetClock(Utc(2027, 3, 1));
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await MeteredSubscriptionAsync(api, "Pacific/Auckland", Utc(2027, 2, 1));
+        // 28 February 23:30 UTC is 1 March 12:30 in Auckland, in February's month (it ends at 1 March 00:00 UTC).
+        await TrackAt(api, new DateTime(2027, 2, 28, 23, 30, 0, DateTimeKind.Utc), 4);
+        await api.RunUntil(Utc(2027, 3, 1));
+        // 1 March 10:59 UTC is 1 March 23:59 in Auckland; 11:00 UTC is 2 March 00:00 there.
+        await TrackAt(api, new DateTime(2027, 3, 1, 10, 59, 0, DateTimeKind.Utc), 6);
+        await TrackAt(api, new DateTime(2027, 3, 1, 11, 0, 0, DateTimeKind.Utc), 9);
+
+        using var ann = await PortalClient.OpenAsync(server, api, "ann");
+        var usage = WebUtility.HtmlDecode((await ann.GetAsync("/portal/usage")).Html);
+        // Her 1 March holds 4 + 6 = 10, of which the month's part is its counter 6 + 9 = 15 less the other days' 9 = 6;
+        // 2 March 9 (UTC days would have given 28 February 4 and 1 March 6 + 9 = 15). The bars add up to the meter, 15.
+        Assert.Equal(6m, DayTotal(usage, "Mar 1"));
+        Assert.Equal(9m, DayTotal(usage, "Mar 2"));
+        Assert.Equal(15m, DailyRows(usage).Sum(r => r.Total));
+        Assert.Contains("15 of 1,000", usage, StringComparison.Ordinal);
+        Assert.Contains("<title>Mar 2: 9</title>", usage, StringComparison.Ordinal);
+        // Her month runs from 1 March 13:00 to 1 April 13:00: 32 days, labelled by the first, the 17th (index 16) and the last.
+        Assert.Contains("<p class=\"ticks\" aria-hidden=\"true\"><span>Mar 1</span><span>Mar 17</span><span>Apr 1</span></p>", usage, StringComparison.Ordinal);
+        Assert.Contains("Pacific/Auckland", usage, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A batch of events for customers in different zones, recorded at one instant, lands on each one's own day; a
+    /// second batch adds to the same days' totals, and setting a total counts the change on the customer's day too.
+    /// </summary>
+    [Fact]
+    public async Task UsageChart_BatchAcrossZones_AndSetTotal_CountOnEachCustomersDay()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await MeteredSubscriptionAsync(api, "America/Los_Angeles");
+        await api.Customer("bob");
+        await api.PutJson("/api/v1/customers/bob", new { timezone = "Pacific/Auckland" }).Ok();
+        await api.Subscribe("bob", "pro");
+        // 3 March 07:30 UTC is 2 March 23:30 in Los Angeles and 3 March 20:30 in Auckland; 07:45 UTC the same days.
+        await api.SetClock(new DateTime(2027, 3, 3, 7, 30, 0, DateTimeKind.Utc));
+        await api.PostJson("/api/v1/usage/events/batch", new { events = new[] { new { customerId = "ann", feature = "api_calls", value = 5 }, new { customerId = "bob", feature = "api_calls", value = 7 } } }).Ok();
+        await api.SetClock(new DateTime(2027, 3, 3, 7, 45, 0, DateTimeKind.Utc));
+        await api.PostJson("/api/v1/usage/events/batch", new { events = new[] { new { customerId = "ann", feature = "api_calls", value = 2 }, new { customerId = "bob", feature = "api_calls", value = 3 } } }).Ok();
+        // 3 March 08:10 UTC is 3 March 00:10 in Los Angeles: Ann's total set from 5 + 2 = 7 to 10 counts +3 on her 3 March.
+        await api.SetClock(new DateTime(2027, 3, 3, 8, 10, 0, DateTimeKind.Utc));
+        await api.PutJson("/api/v1/usage", new { customerId = "ann", feature = "api_calls", value = 10 }).Ok();
+
+        using (var ann = await PortalClient.OpenAsync(server, api, "ann"))
+        {
+            var usage = WebUtility.HtmlDecode((await ann.GetAsync("/portal/usage")).Html);
+            // Ann: 2 March 5 + 2 = 7; 3 March +3; her month's first day (28 February from 16:00) 10 − 7 − 3 = 0.
+            Assert.Equal(7m, DayTotal(usage, "Mar 2"));
+            Assert.Equal(3m, DayTotal(usage, "Mar 3"));
+            Assert.Equal(0m, DayTotal(usage, "Feb 28"));
+            Assert.Equal(10m, DailyRows(usage).Sum(r => r.Total));
+        }
+        using (var bob = await PortalClient.OpenAsync(server, api, "bob"))
+        {
+            var usage = WebUtility.HtmlDecode((await bob.GetAsync("/portal/usage")).Html);
+            // Bob: 3 March 7 + 3 = 10; nothing on his 2 March.
+            Assert.Equal(10m, DayTotal(usage, "Mar 3"));
+            Assert.Equal(0m, DayTotal(usage, "Mar 2"));
+            Assert.Equal(10m, DailyRows(usage).Sum(r => r.Total));
+        }
+    }
+
+    /// <summary>
+    /// A day's total is kept on the day of the zone it was written in: moving Ann from Los Angeles to Auckland counts
+    /// her later events on Auckland days, and leaves the earlier ones where they were.
+    /// </summary>
+    [Fact]
+    public async Task UsageChart_AfterAZoneChange_EarlierDaysStayAsWritten()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await MeteredSubscriptionAsync(api, "America/Los_Angeles");
+        // 3 March 07:59 UTC is 2 March 23:59 in Los Angeles (and would be 3 March 20:59 in Auckland).
+        await TrackAt(api, new DateTime(2027, 3, 3, 7, 59, 0, DateTimeKind.Utc), 5);
+        await api.PutJson("/api/v1/customers/ann", new { timezone = "Pacific/Auckland" }).Ok();
+        // 3 March 08:30 UTC is 3 March 21:30 in Auckland.
+        await TrackAt(api, new DateTime(2027, 3, 3, 8, 30, 0, DateTimeKind.Utc), 2);
+
+        using var ann = await PortalClient.OpenAsync(server, api, "ann");
+        var usage = WebUtility.HtmlDecode((await ann.GetAsync("/portal/usage")).Html);
+        Assert.Equal(5m, DayTotal(usage, "Mar 2"));
+        Assert.Equal(2m, DayTotal(usage, "Mar 3"));
+        Assert.Equal(7m, DailyRows(usage).Sum(r => r.Total));
+    }
+
+    /// <summary>Ann, in <paramref name="zone"/>, on Pro (1,000 calls included) from <paramref name="start"/> (1 March 2027 00:00 UTC).</summary>
+    private static async Task MeteredSubscriptionAsync(HttpClient api, string zone, DateTime? start = null)
+    {
+        await api.SetClock(start ?? Utc(2027, 3, 1));
         await api.Plan("pro", 4900);
         await api.PostJson("/api/v1/features/manage", new { code = "api_calls", name = "API calls", type = "usage", unitName = "call" }).Ok();
         await api.PostJson("/api/v1/plans/pro/features", new { featureId = "api_calls", includedAmount = 1000 }).Ok();

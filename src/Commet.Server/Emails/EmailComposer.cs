@@ -234,8 +234,11 @@ public sealed class EmailComposer(EmailTexts texts, IEmailCulture cultures, Port
         public void Attach(Invoice invoice) => attachments.Add(new EmailAttachment(InvoiceLinks.FileName(invoice.Number), "application/pdf",
             () => InvoicePdf.Render(invoice, Localization.Languages.Match(culture.Name) ?? Localization.Languages.English, zone)));
 
+        /// <summary>Money as the portal, the payment pages and the PDF write it in the email's language ("49,00 $", "$49.00").</summary>
         public string Money(long minor, string currency) =>
-            Currency.IsKnown(currency) ? new Money(minor, Currency.Of(currency)).Format(culture) : string.Create(culture, $"{minor} {currency}");
+            Currency.IsKnown(currency)
+                ? Portal.PortalFormat.Money(minor, currency, Localization.Languages.FormatCulture(Localization.Languages.Match(culture.Name) ?? Localization.Languages.English))
+                : string.Create(culture, $"{minor} {currency}");
 
         /// <summary>A date as the customer reads it: their time zone (UTC when unknown), their language's long date.</summary>
         public string Date(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("D", culture);

@@ -8,7 +8,8 @@ namespace Commet.Server.Localization;
 /// The languages the portal, the hosted payment pages and invoices speak, and how one is chosen for a request:
 /// the link's <c>locale</c> (or the footer switcher's choice, both kept on the portal session), the customer's
 /// <c>locale</c>, the browser's <c>Accept-Language</c>, the organization's default, English.
-/// Adding a language is adding its resource file (Resources/Localization/Texts.{tag}.resx) and its tag here.
+/// Adding a language is adding its resource file (Resources/Localization/Texts.{tag}.resx): the build makes it a
+/// satellite assembly in a folder named after the tag, which <see cref="Supported"/> finds at startup.
 /// </summary>
 public static partial class Languages
 {
@@ -17,8 +18,48 @@ public static partial class Languages
     /// <summary>The pseudo-localisation culture: every text accented and bracketed, to find text that is not in the resources.</summary>
     public const string Pseudo = "qps-ploc";
 
-    /// <summary>Supported languages, in the order the switcher lists them.</summary>
-    public static readonly IReadOnlyList<string> Supported = ["en", "es", "pt-BR", "fr", "de"];
+    /// <summary>The languages this repository ships, in the order the switcher lists them.</summary>
+    private static readonly string[] Shipped = ["en", "es", "pt-BR", "fr", "de"];
+
+    /// <summary>
+    /// Supported languages, in the order the switcher lists them: the shipped ones, then any other language whose
+    /// resource file was added (its satellite assembly next to the server's), by tag.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Supported = Discover(Path.GetDirectoryName(typeof(Languages).Assembly.Location) is { Length: > 0 } dir ? dir : AppContext.BaseDirectory);
+
+    /// <summary>
+    /// The shipped languages plus each folder of <paramref name="directory"/> named after a culture that holds this
+    /// assembly's resources (<c>it/Commet.Server.resources.dll</c> for a <c>Texts.it.resx</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Discover(string directory)
+    {
+        var found = new List<string>(Shipped);
+        var resources = typeof(Languages).Assembly.GetName().Name + ".resources.dll";
+        try
+        {
+            foreach (var tag in Directory.EnumerateDirectories(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
+            {
+                if (!IsWellFormed(tag) || string.Equals(tag, Pseudo, StringComparison.OrdinalIgnoreCase)
+                    || found.Contains(tag, StringComparer.OrdinalIgnoreCase) || !File.Exists(Path.Combine(directory, tag, resources)))
+                {
+                    continue;
+                }
+                try
+                {
+                    found.Add(CultureInfo.GetCultureInfo(tag).Name);
+                }
+                catch (CultureNotFoundException)
+                {
+                    // A folder that only looks like a tag.
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: the shipped languages.
+        }
+        return found;
+    }
 
     /// <summary>The language's own name, for the switcher.</summary>
     public static string NativeName(string tag) => tag switch
@@ -29,8 +70,23 @@ public static partial class Languages
         "fr" => "Français",
         "de" => "Deutsch",
         Pseudo => "Ƥšéũđö",
-        _ => tag,
+        _ => Own(tag),
     };
+
+    /// <summary>An added language's name in itself, capitalised as a menu entry ("italiano" → "Italiano").</summary>
+    private static string Own(string tag)
+    {
+        try
+        {
+            var culture = CultureInfo.GetCultureInfo(tag);
+            var name = culture.NativeName;
+            return name.Length == 0 ? tag : char.ToUpper(name[0], culture) + name[1..];
+        }
+        catch (CultureNotFoundException)
+        {
+            return tag;
+        }
+    }
 
     /// <summary>Well-formed BCP 47 language tags: language, optional script, region and variants (no extensions or private use).</summary>
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$")]

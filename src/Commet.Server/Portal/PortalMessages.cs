@@ -103,9 +103,10 @@ public static class PortalMessages
 
     /// <summary>
     /// The notice for a code, with the numbers a redirect carried (<c>n</c>: how many were added, <c>left</c>: what is
-    /// left now) when the notice has a version that says them ("500 credits added — 1,700 left").
+    /// left now) when the notice has a version that says them ("500 credits added — 1,700 left"; a top-up's are minor
+    /// units of <paramref name="currency"/>: "$25.50 added — $30.50 left").
     /// </summary>
-    public static string? Notice(string? code, string? added = null, string? left = null)
+    public static string? Notice(string? code, string? added = null, string? left = null, string? currency = null)
     {
         if (code is null || !Notices.Contains(code))
         {
@@ -113,6 +114,11 @@ public static class PortalMessages
         }
         if (long.TryParse(added, out var n) && long.TryParse(left, out var l) && T.Has("Notice." + code + ".detail"))
         {
+            if (code == "topped_up")
+            {
+                return currency is null ? T["Notice." + code]
+                    : T["Notice." + code + ".detail", ("amount", PortalFormat.Money(n, currency)), ("left", PortalFormat.Money(l, currency))];
+            }
             return T["Notice." + code + ".detail", ("count", n), ("left", l)];
         }
         return T["Notice." + code];

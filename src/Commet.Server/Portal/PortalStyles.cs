@@ -38,7 +38,7 @@ public static class PortalStyles
         + "main{max-width:64rem;margin:0 auto;padding:1.25rem 1rem 2rem}"
         + "h1{font-size:1.5rem;line-height:1.25;margin:0 0 1rem}"
         + "h2{font-size:1.125rem;margin:0 0 .75rem}"
-        + "h3,h4{font-size:1rem;margin:0 0 .5rem}"
+        + "h3,h4{font-size:1rem;margin:0 0 .5rem}.meters-h{margin-top:1.25rem}"
         + "p{margin:0 0 .75rem}"
         + ".grid{display:grid;gap:1rem}"
         + ".card{background:#fff;border:1px solid #d1d5db;border-radius:12px;padding:1.25rem;min-width:0;margin:0 0 1rem}"

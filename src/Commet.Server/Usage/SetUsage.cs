@@ -95,10 +95,11 @@ public sealed class SetUsage
                 CreatedAt = scope.Now,
             };
             scope.Db.UsageEvents.Add(evt);
-            var day = await scope.Db.UsageDaily.FirstOrDefaultAsync(d => d.SubscriptionId == s.Id && d.FeatureId == pf.FeatureId && d.Day == scope.Now.Date, ct);
+            var today = UsageDays.Of(scope.Now, found.Value.Customer);
+            var day = await scope.Db.UsageDaily.FirstOrDefaultAsync(d => d.SubscriptionId == s.Id && d.FeatureId == pf.FeatureId && d.Day == today, ct);
             if (day is null)
             {
-                day = new UsageDaily { SubscriptionId = s.Id, FeatureId = pf.FeatureId, Day = scope.Now.Date };
+                day = new UsageDaily { SubscriptionId = s.Id, FeatureId = pf.FeatureId, Day = today };
                 scope.Db.UsageDaily.Add(day);
             }
             day.Quantity += adjustment;

@@ -172,7 +172,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
         var feature = live.Plan.Features.FirstOrDefault(f => f.Feature?.Code == r.Feature)?.Feature;
         var usable = feature is { Type: FeatureTypes.Usage };
         return new TrackKeys(scope.Tenant.OrganizationId, scope.Tenant.Livemode, r.IdempotencyKey, s.Id,
-            usable ? feature!.Id : null, Consumption.Window(s, scope.Now).Start, scope.Now.Date, Consumption.AccountKindOf(live.Plan));
+            usable ? feature!.Id : null, Consumption.Window(s, scope.Now).Start, UsageDays.Of(scope.Now, live.Customer), Consumption.AccountKindOf(live.Plan));
     }
 
     /// <summary>Puts a cached resolution, confirmed current, and the rows read under its lock into the session.</summary>
@@ -378,7 +378,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
         }
         counter.Quantity += value;
         counter.UpdatedAt = now;
-        var day = await DailyAsync(session, s.Id, feature.Id, now.Date, ct);
+        var day = await DailyAsync(session, s.Id, feature.Id, UsageDays.Of(now, live.Customer), ct);
         day.Quantity += value;
         db.UsageEvents.Add(evt);
         if (options.Value.EmitRecordedEvents)

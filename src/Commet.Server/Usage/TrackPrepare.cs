@@ -94,7 +94,7 @@ internal static class TrackPreparation
             var s = found.Subscription;
             bySubscription[s.Id] = found;
             AddIfNew(counterKeys, session.Counters, session.CountersLoaded, (s.Id, pf.Feature.Id, Consumption.Window(s, now).Start));
-            AddIfNew(dailyKeys, session.Daily, session.DailyLoaded, (s.Id, pf.Feature.Id, now.Date));
+            AddIfNew(dailyKeys, session.Daily, session.DailyLoaded, (s.Id, pf.Feature.Id, UsageDays.Of(now, found.Customer)));
             if (Consumption.AccountKindOf(found.Plan) is { } kind && !session.Accounts.ContainsKey((s.Id, kind)))
             {
                 accountKeys.Add((s.Id, kind));
@@ -139,9 +139,10 @@ internal static class TrackPreparation
         {
             var subIds = dailyKeys.Select(k => k.Item1).Distinct(StringComparer.Ordinal).ToArray();
             var featureIds = dailyKeys.Select(k => k.Item2).Distinct(StringComparer.Ordinal).ToArray();
-            var day = now.Date;
+            // Each customer's own day (UsageDays): one or two distinct days in a batch that spans zones.
+            var days = dailyKeys.Select(k => k.Item3).Distinct().ToArray();
             var rows = await db.UsageDaily
-                .Where(d => subIds.Contains(d.SubscriptionId) && featureIds.Contains(d.FeatureId) && d.Day == day)
+                .Where(d => subIds.Contains(d.SubscriptionId) && featureIds.Contains(d.FeatureId) && days.Contains(d.Day))
                 .ToListAsync(ct);
             foreach (var row in rows)
             {

@@ -63,6 +63,35 @@ public abstract partial class EmailTests<TServer>(TServer server) : IClassFixtur
         Assert.Null(listed[0]!["body"]);
     }
 
+    /// <summary>A customer whose <c>locale</c> is Spanish gets the receipt, and the PDF attached to it, in Spanish.</summary>
+    [Fact]
+    public async Task PaidRenewal_ReceiptAndItsPdf_InTheCustomersLanguage()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(BillingApi.Utc(2027, 1, 1));
+        var plan = await BillingSetup.PlanAsync(api, "Pro", 4900);
+        var (customer, _, email) = await BillingSetup.CustomerAsync(api);
+        await api.PutJson($"/api/v1/customers/{customer}", new { locale = "es" }).Ok();
+        await BillingSetup.CardAsync(api, customer);
+        var (subscription, _) = await BillingSetup.SubscribeAsync(api, customer, plan);
+
+        await api.RunUntil(BillingApi.Utc(2027, 2, 1));
+        var number = (await api.GetJson($"/api/v1/invoices?subscriptionId={subscription}").Ok()).AsArray()[0]!.Str("invoiceNumber");
+        var receipt = await Smtp.WaitForAsync(email, m => (m.Subject ?? "").Contains(number, StringComparison.Ordinal));
+
+        // 4900 cents = 49,00 $ as Spanish writes US dollars (a no-break space before the sign), as the portal and the PDF write it.
+        Assert.Equal($"Recibo de la factura {number} de {await MerchantAsync(api)}", receipt.Subject);
+        Assert.Contains($"Hemos recibido 49,00\u00a0$ por la factura {number}.", receipt.TextBody!, StringComparison.Ordinal);
+        Assert.DoesNotContain("We received", receipt.TextBody + receipt.HtmlBody, StringComparison.Ordinal);
+        using var document = PdfDocument.Open(Bytes(Assert.Single(receipt.Attachments.OfType<MimePart>())));
+        var text = string.Concat(document.GetPages().Select(p => p.Text));
+        // The page's text runs together: the heading "FACTURA", then "Número de factura" and the number.
+        Assert.Contains("FACTURA", text, StringComparison.Ordinal);
+        Assert.Contains($"Número de factura{number}", text, StringComparison.Ordinal);
+        Assert.Contains("49,00", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task FailedCharge_SendsTheRecoveryLink_AndTheLinkOpensThePayPage()
     {

@@ -43,6 +43,14 @@ public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views
     /// <summary>The names of the add-ons active on the subscription.</summary>
     public IReadOnlyList<string> Addons { get; private set; } = [];
 
+    /// <summary>
+    /// The limited usage and quota features' meters, closest to their limits first (the share of the allowance used),
+    /// at most <see cref="MaxMeters"/>; the usage page lists them all.
+    /// </summary>
+    public IReadOnlyList<MeterView> Meters { get; private set; } = [];
+
+    public const int MaxMeters = 3;
+
     /// <summary>Each seat feature's seats in use and included ("3 of 5 in use").</summary>
     public IReadOnlyList<(string Name, decimal Used, decimal Included)> Seats { get; private set; } = [];
 
@@ -114,10 +122,31 @@ public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views
         Credits = view.Credits;
         Seats = view.Features.Where(f => f.Type == FeatureTypes.Seats && f.Usage is not null)
             .Select(f => (f.Name, f.Usage!.Current, f.Usage.Included)).ToList();
+        // From the same read-out (no other query): metered features with an allowance (on credits and balance plans
+        // usage is paid from the credits or balance shown above) and quotas, as the usage page words them.
+        if (await Portal.PlanAsync(Ct) is { } plan)
+        {
+            var byCode = view.Features.ToDictionary(f => f.Code, StringComparer.Ordinal);
+            var metered = plan.ConsumptionModel is not (ConsumptionModels.Credits or ConsumptionModels.Balance);
+            Meters = plan.Features
+                .Where(f => f.Enabled && !f.Unlimited && f.Feature is { } feature
+                    && (feature.Type == FeatureTypes.Quota || (metered && feature.Type == FeatureTypes.Usage)))
+                .Select(f => (Feature: f.Feature!, Usage: byCode.GetValueOrDefault(f.Feature!.Code)?.Usage))
+                .Where(x => x.Usage is { Included: > 0 })
+                .Select(x => new MeterView(x.Feature.Name, x.Usage!.Current, x.Usage.Included, false, T["Usage.MeterOf",
+                    ("used", PortalFormat.Quantity(x.Usage.Current)), ("included", PortalFormat.Quantity(x.Usage.Included)), ("unit", UsageModel.Unit(x.Feature)),
+                    ("verb", x.Feature.Type == FeatureTypes.Quota ? T["Usage.InUse"] : T["Usage.Used"])]))
+                .OrderByDescending(m => m.Used / m.Max)
+                .ThenBy(m => m.Label, StringComparer.CurrentCulture)
+                .Take(MaxMeters)
+                .ToList();
+        }
         Addons = Portal.Scope.NoAddons ? [] : await (from a in Portal.Db.SubscriptionAddons.AsNoTracking()
                         where a.SubscriptionId == s.Id && a.Status == "active"
                         join addon in Portal.Db.Addons.AsNoTracking() on a.AddonId equals addon.Id
                         orderby addon.Name
                         select addon.Name).ToListAsync(Ct);
     }
+
+    private static Localization.Texts T => Localization.Texts.Shared;
 }

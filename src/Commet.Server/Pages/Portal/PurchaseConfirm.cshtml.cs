@@ -74,7 +74,12 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
                     return PortalFormOutcome.Failed(PortalMessages.For(error));
                 }
                 var done = DonePath("/portal/purchases", outcome.Notice!);
-                return PortalFormOutcome.To(outcome.Notice == "credits_bought" ? done + await CreditsAddedAsync() : done);
+                return PortalFormOutcome.To(outcome.Notice switch
+                {
+                    "credits_bought" => done + await CreditsAddedAsync(),
+                    "topped_up" => done + await ToppedUpAsync(),
+                    _ => done,
+                });
             });
     }
 
@@ -94,6 +99,21 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
         }
         var account = await CheckUsage.ReadAccountAsync(Portal.Scope, s, plan, AccountKinds.Credits, Ct);
         return FormattableString.Invariant($"&n={credits}&left={account.Total}");
+    }
+
+    /// <summary>
+    /// "&amp;n=2550&amp;left=3050" for the top-up notice ("$25.50 added — $30.50 left"): the amount paid and the balance
+    /// now, in minor units (rounded as the overview rounds it); empty when the balance is overdrawn even after it.
+    /// </summary>
+    private async Task<string> ToppedUpAsync()
+    {
+        var balance = await PortalBalance.ReadAsync(Portal, await Portal.PlanAsync(Ct), Ct);
+        if (Amount is not { } added || balance is null || balance.IsOverdrawn || !Currency.IsKnown(balance.Currency))
+        {
+            return "";
+        }
+        var left = Consumption.MinorOfRate(balance.Remaining, Currency.Of(balance.Currency));
+        return FormattableString.Invariant($"&n={added}&left={left}");
     }
 
     private async Task<IActionResult?> LoadAsync(string? kind, string? id, string? amount)

@@ -128,42 +128,40 @@ public sealed class UsageModel(SubscriptionViews views) : PortalPageModel
         {
             return [];
         }
-        var zone = Portal.Format.Zone;
+        // Every event was counted on the customer's own calendar day when it was written (UsageDays), so the bars are
+        // the stored totals of the local days the allowance month touches: one query, whatever the zone.
+        var local = LocalDays.Of(Window.Start, Window.End, Portal.Format.Zone);
+        var (first, last) = (DateTime.SpecifyKind(local.Days[0], DateTimeKind.Utc), DateTime.SpecifyKind(local.Days[^1], DateTimeKind.Utc));
+        var ids = metered.Select(f => f.FeatureId).ToList();
+        var rows = await Portal.Db.UsageDaily.AsNoTracking()
+            .Where(d => d.SubscriptionId == s.Id && ids.Contains(d.FeatureId) && d.Day >= first && d.Day <= last)
+            .ToListAsync(Ct);
+        // The month starts at the billing anchor, rarely at her midnight: the first day's stored total also holds that
+        // day's usage from before the month began. The month's part is the month's counter less the other days (the
+        // counter and the daily totals move together), kept between zero and the day's whole total.
+        var counters = local.StartsUtc[0] < Window.Start
+            ? await Portal.Db.UsageCounters.AsNoTracking()
+                .Where(c => c.SubscriptionId == s.Id && ids.Contains(c.FeatureId) && c.WindowStart == Window.Start)
+                .ToDictionaryAsync(c => c.FeatureId, c => c.Quantity, Ct)
+            : null;
         var series = new List<DailySeries>();
-        if (zone.HasSameRules(TimeZoneInfo.Utc))
-        {
-            // The customer's days are UTC days: the stored daily totals are exactly the bars.
-            var (start, end) = (Window.Start.Date, Window.End);
-            var ids = metered.Select(f => f.FeatureId).ToList();
-            var rows = await Portal.Db.UsageDaily.AsNoTracking()
-                .Where(d => d.SubscriptionId == s.Id && ids.Contains(d.FeatureId) && d.Day >= start && d.Day < end)
-                .ToListAsync(Ct);
-            // The whole month is drawn, days still to come empty, so the chart reads as "how far into the month".
-            var last = end.AddDays(-1).Date;
-            foreach (var f in metered)
-            {
-                var byDay = rows.Where(r => r.FeatureId == f.FeatureId).GroupBy(r => r.Day.Date).ToDictionary(g => g.Key, g => g.Sum(r => r.Quantity));
-                var days = new List<(DateTime, decimal)>();
-                for (var d = start; d <= last; d = d.AddDays(1))
-                {
-                    days.Add((d, byDay.GetValueOrDefault(d)));
-                }
-                series.Add(new DailySeries(f.Feature!.Name, Unit(f.Feature), days));
-            }
-            return series;
-        }
-        // Any other zone: a UTC day's total cannot be split, so the month's events are summed per local day by the
-        // database (one grouped query per feature, a row per day back). See LocalDays.
-        var local = LocalDays.Of(Window.Start, Window.End, zone);
         foreach (var f in metered)
         {
-            var totals = await LocalDays.TotalsAsync(Portal.Db, s.Id, f.FeatureId, local, Window.Start, Window.End, Ct);
-            series.Add(new DailySeries(f.Feature!.Name, Unit(f.Feature), local.Days.Select((d, i) => (Day: d, Quantity: totals[i])).ToList()));
+            var byDay = rows.Where(r => r.FeatureId == f.FeatureId).GroupBy(r => r.Day.Date).ToDictionary(g => g.Key, g => g.Sum(r => r.Quantity));
+            // The whole month is drawn, days still to come empty, so the chart reads as "how far into the month".
+            var days = local.Days.Select(d => (Day: d, Quantity: byDay.GetValueOrDefault(d.Date))).ToList();
+            if (counters is not null && days.Count > 1)
+            {
+                var whole = days[0].Quantity;
+                var inMonth = counters.GetValueOrDefault(f.FeatureId) - days.Skip(1).Sum(d => d.Quantity);
+                days[0] = (days[0].Day, Math.Clamp(inMonth, Math.Min(0, whole), Math.Max(0, whole)));
+            }
+            series.Add(new DailySeries(f.Feature!.Name, Unit(f.Feature), days));
         }
         return series;
     }
 
     private static Localization.Texts T => Localization.Texts.Shared;
 
-    private static string Unit(Feature feature) => PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
+    internal static string Unit(Feature feature) => PlanChoices.Plural(feature.UnitName is { Length: > 0 } u ? u : feature.Name.ToLowerInvariant());
 }
