@@ -405,6 +405,38 @@ public abstract class DashboardBillingFormsTests<TServer>(TServer server) : ICla
         Assert.DoesNotContain(payments[0].Id, theirs.Html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CustomerPage_BalancePlan_ShowsTheBalanceLeft_AndItsLedgerInMoney()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 5, 1));
+        // $10.00 a month with $5.00 of balance (rate scale: 50,000 = 5.00); a call costs $0.01 (100).
+        await api.PostJson("/api/v1/features/manage", new { code = "calls", name = "Calls", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "payg", name = "Pay as you go", consumptionModel = "balance", blockOnExhaustion = false }).Ok();
+        await api.PostJson("/api/v1/plans/payg/prices", new { billingInterval = "monthly", price = 1000, includedBalance = 50000 }).Ok();
+        await api.PostJson("/api/v1/plans/payg/features", new { featureId = "calls", overage = new { enabled = true, unitPrice = 100 } }).Ok();
+        var customer = await api.Customer("bal-ann");
+        var subscription = (await api.Subscribe(customer, "payg")).Str("id");
+        // A $20.00 top-up (200,000), then 600 calls × 100 = 60,000 ($6.00): the plan's $5.00 first, $1.00 from the top-up.
+        // Left: 50,000 + 200,000 − 60,000 = 190,000 = $19.00.
+        await api.PostJson($"/api/v1/subscriptions/{subscription}/balance/topup", new { amount = 2000 }).Ok();
+        await api.PostJson("/api/v1/usage/events", new { customerId = customer, feature = "calls", value = 600, idempotencyKey = "b1" }).Ok(HttpStatusCode.Created);
+
+        using var support = await SignedInAsync(t, DashboardRoles.Support);
+        var page = await support.Get(Org(t, "customers/" + customer));
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        var text = page.Text;
+        Assert.Contains("<strong>$19.00 left</strong> <span class=\"muted\">($5.00 included by the plan)</span>", text, StringComparison.Ordinal);
+        Assert.Contains("<tr id=\"usage-calls\"><th scope=\"row\">Calls <code>calls</code></th><td class=\"num\">600</td><td class=\"num\">paid from balance</td>", text, StringComparison.Ordinal);
+        var ledger = Regex.Match(text, "<div class=\"card\" id=\"ledger\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        var rows = Regex.Matches(ledger, "<td>([a-z_]+)</td><td>([a-z]+)</td><td class=\"num\">([^<]+)</td>").Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} {m.Groups[3].Value}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "grant plan +$5.00", "topup purchased +$20.00", "usage plan -$5.00", "usage purchased -$1.00" }, rows);
+        var transactions = Regex.Match(text, "<div class=\"card\" id=\"transactions\">(.*?)</div>\\s*<div class=\"card\" id=\"events\">", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("$10.00", transactions, StringComparison.Ordinal);
+        Assert.Contains("$20.00", transactions, StringComparison.Ordinal);
+    }
+
     /// <summary>Walks a list by its "Next" links from the first page, then back by its "Newer" links: the pages' row IDs each way.</summary>
     private static async Task<(List<List<string>> Forward, List<List<string>> Back)> WalkAsync(DashboardClient browser, string first, string rowPattern)
     {
