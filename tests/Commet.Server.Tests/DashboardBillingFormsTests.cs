@@ -334,6 +334,109 @@ public abstract class DashboardBillingFormsTests<TServer>(TServer server) : ICla
         Assert.DoesNotContain(annEvent, (await stranger.Get(Org(other, "events") + "?customer=" + ann)).Html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CustomerPage_ShowsUsageMeters_CreditsLedger_Transactions_AndEvents_ToSupport_AndNothingToAnotherOrganization()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 5, 1));
+        // A credits plan: $29.00 a month with 5,000 credits, an image costs 5 credits; 10 projects included (a quota),
+        // $2.00 a project beyond them.
+        await api.PostJson("/api/v1/features/manage", new { code = "images", name = "Images", type = "usage", unitName = "image" }).Ok();
+        await api.PostJson("/api/v1/features/manage", new { code = "projects", name = "Projects", type = "quota" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "studio", name = "Studio", consumptionModel = "credits" }).Ok();
+        await api.PostJson("/api/v1/plans/studio/prices", new { billingInterval = "monthly", price = 2900, includedCredits = 5000 }).Ok();
+        await api.PostJson("/api/v1/plans/studio/features", new { featureId = "images", creditsPerUnit = 5 }).Ok();
+        await api.PostJson("/api/v1/plans/studio/features", new { featureId = "projects", includedAmount = 10, overage = new { enabled = true, unitPrice = 20000 } }).Ok();
+        var customer = await api.Customer("meter-ann");
+        var subscription = (await api.Subscribe(customer, "studio")).Str("id");
+        // The first month charged to the card ($29.00), then a 500-credit pack for $15.00 (a second payment).
+        var pack = (await api.PostJson("/api/v1/credit-packs/manage", new { name = "500 credits", credits = 500, price = 1500 }).Ok()).Str("id");
+        await api.PostJson($"/api/v1/subscriptions/{subscription}/credits", new { creditPackId = pack }).Ok();
+        // 1,000 images × 5 = 5,000 credits: the plan's whole allowance; 80 more × 5 = 400 credits beyond it, from the pack.
+        // Left: 5,000 + 500 − 5,000 − 400 = 100 credits, all of them purchased (500 − 400).
+        await api.PostJson("/api/v1/usage/events", new { customerId = customer, feature = "images", value = 1000, idempotencyKey = "m1" }).Ok(HttpStatusCode.Created);
+        await api.PostJson("/api/v1/usage/events", new { customerId = customer, feature = "images", value = 80, idempotencyKey = "m2" }).Ok(HttpStatusCode.Created);
+        // 12 projects of the 10 included: 2 beyond.
+        await api.PutJson("/api/v1/usage/quota", new { customerId = customer, featureCode = "projects", count = 12 }).Ok();
+        List<(string Id, long Amount)> payments;
+        List<string> events;
+        await using (var db = t.Db())
+        {
+            payments = (await db.Transactions.Where(x => x.CustomerId == customer).ToListAsync()).Select(x => (x.Id, x.Amount)).OrderBy(x => x.Amount).ToList();
+            events = await db.Events.Where(e => e.CustomerId == customer).OrderByDescending(e => e.Id).Select(e => e.Id).Take(10).ToListAsync();
+        }
+        Assert.Equal(new long[] { 1500, 2900 }, payments.Select(p => p.Amount));
+        Assert.NotEmpty(events);
+
+        using var support = await SignedInAsync(t, DashboardRoles.Support);
+        var page = await support.Get(Org(t, "customers/" + customer));
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        var text = page.Text;
+        Assert.Contains("<strong>100 credits left</strong> <span class=\"muted\">(5,000 included by the plan, 100 purchased)</span>", text, StringComparison.Ordinal);
+        Assert.Matches(@"<tr id=""usage-images""><th scope=""row"">Images <code>images</code></th><td class=""num"">1,080</td><td class=""num"">paid from credits</td>", text);
+        Assert.Matches(@"<tr id=""usage-projects""><th scope=""row"">Projects <code>projects</code></th><td class=""num"">12</td><td class=""num"">10</td><td class=""num"">2</td></tr>", text);
+
+        // The ledger: the plan's grant, the pack, and the two spends (from the plan, then from the pack).
+        var ledger = Regex.Match(text, "<div class=\"card\" id=\"ledger\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        var rows = Regex.Matches(ledger, "<td>([a-z_]+)</td><td>([a-z]+)</td><td class=\"num\">([^<]+)</td>").Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} {m.Groups[3].Value}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "grant plan +5,000 credits", "purchase purchased +500 credits", "usage plan -5,000 credits", "usage purchased -400 credits" }, rows);
+
+        // The two payments, each linking to the transactions list filtered to this customer; the newest events, each to its payload.
+        var transactions = Regex.Match(text, "<div class=\"card\" id=\"transactions\">(.*?)</div>\\s*<div class=\"card\" id=\"events\">", RegexOptions.Singleline).Groups[1].Value;
+        foreach (var (id, _) in payments)
+        {
+            Assert.Contains($"href=\"{Org(t, "transactions")}?customer={customer}#{id}\"", transactions, StringComparison.Ordinal);
+        }
+        Assert.Contains("$29.00", transactions, StringComparison.Ordinal);
+        Assert.Contains("$15.00", transactions, StringComparison.Ordinal);
+        foreach (var id in events)
+        {
+            Assert.Contains($"href=\"{Org(t, "events")}?customer={customer}#{id}\"", text, StringComparison.Ordinal);
+        }
+        var filtered = await support.Get(Org(t, "events") + "?customer=" + customer);
+        Assert.Contains($"id=\"{events[0]}\"", filtered.Html, StringComparison.Ordinal);
+
+        // Another organization's member: the customer's page is a 404, and nothing of it shows.
+        var other = await server.NewTenantAsync();
+        using var stranger = await SignedInAsync(other, DashboardRoles.Admin);
+        var theirs = await stranger.Get(Org(other, "customers/" + customer));
+        Assert.Equal(HttpStatusCode.NotFound, theirs.Status);
+        Assert.DoesNotContain(payments[0].Id, theirs.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomerPage_BalancePlan_ShowsTheBalanceLeft_AndItsLedgerInMoney()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 5, 1));
+        // $10.00 a month with $5.00 of balance (rate scale: 50,000 = 5.00); a call costs $0.01 (100).
+        await api.PostJson("/api/v1/features/manage", new { code = "calls", name = "Calls", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "payg", name = "Pay as you go", consumptionModel = "balance", blockOnExhaustion = false }).Ok();
+        await api.PostJson("/api/v1/plans/payg/prices", new { billingInterval = "monthly", price = 1000, includedBalance = 50000 }).Ok();
+        await api.PostJson("/api/v1/plans/payg/features", new { featureId = "calls", overage = new { enabled = true, unitPrice = 100 } }).Ok();
+        var customer = await api.Customer("bal-ann");
+        var subscription = (await api.Subscribe(customer, "payg")).Str("id");
+        // A $20.00 top-up (200,000), then 600 calls × 100 = 60,000 ($6.00): the plan's $5.00 first, $1.00 from the top-up.
+        // Left: 50,000 + 200,000 − 60,000 = 190,000 = $19.00.
+        await api.PostJson($"/api/v1/subscriptions/{subscription}/balance/topup", new { amount = 2000 }).Ok();
+        await api.PostJson("/api/v1/usage/events", new { customerId = customer, feature = "calls", value = 600, idempotencyKey = "b1" }).Ok(HttpStatusCode.Created);
+
+        using var support = await SignedInAsync(t, DashboardRoles.Support);
+        var page = await support.Get(Org(t, "customers/" + customer));
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        var text = page.Text;
+        Assert.Contains("<strong>$19.00 left</strong> <span class=\"muted\">($5.00 included by the plan)</span>", text, StringComparison.Ordinal);
+        Assert.Contains("<tr id=\"usage-calls\"><th scope=\"row\">Calls <code>calls</code></th><td class=\"num\">600</td><td class=\"num\">paid from balance</td>", text, StringComparison.Ordinal);
+        var ledger = Regex.Match(text, "<div class=\"card\" id=\"ledger\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        var rows = Regex.Matches(ledger, "<td>([a-z_]+)</td><td>([a-z]+)</td><td class=\"num\">([^<]+)</td>").Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} {m.Groups[3].Value}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "grant plan +$5.00", "topup purchased +$20.00", "usage plan -$5.00", "usage purchased -$1.00" }, rows);
+        var transactions = Regex.Match(text, "<div class=\"card\" id=\"transactions\">(.*?)</div>\\s*<div class=\"card\" id=\"events\">", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("$10.00", transactions, StringComparison.Ordinal);
+        Assert.Contains("$20.00", transactions, StringComparison.Ordinal);
+    }
+
     /// <summary>Walks a list by its "Next" links from the first page, then back by its "Newer" links: the pages' row IDs each way.</summary>
     private static async Task<(List<List<string>> Forward, List<List<string>> Back)> WalkAsync(DashboardClient browser, string first, string rowPattern)
     {

@@ -1,5 +1,6 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
+using Commet.Domain.Usage;
 using Commet.Server.Billing;
 using Commet.Server.Customers;
 using Commet.Server.Dashboard;
@@ -21,7 +22,7 @@ namespace Commet.Server.Pages.Dashboard;
 /// </summary>
 public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brandings, IOptions<CommetOptions> options, CancelSubscription cancel, BillingScopes scopes,
     PreviewPlanChange preview, ChangePlan change, AdjustBalance adjust, PaymentService payments, CreateSubscription subscribe, ReadQuotas quotas,
-    ChangeQuota changeQuota)
+    ChangeQuota changeQuota, SubscriptionViews views)
     : DashboardPageModel
 {
     public override string Section => "customers";
@@ -58,6 +59,39 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
     /// <summary>What was typed in the refused form, to show it again.</summary>
     public string? Entered { get; private set; }
 
+    /// <summary>How many ledger entries, transactions and events the page shows (the lists linked beside them show the rest).</summary>
+    public const int Recent = 10;
+
+    /// <summary>
+    /// The live subscription's read-out as the API's <c>GET /subscriptions/{id}</c> and the portal's usage page report it
+    /// (<see cref="SubscriptionViews"/>): per feature used, included and beyond the included this period; credits or balance left.
+    /// </summary>
+    public SubscriptionDto? Usage { get; private set; }
+
+    /// <summary>The newest credits or balance ledger entries of this customer's subscriptions (signed; credits, or rate scale for balance).</summary>
+    public IReadOnlyList<LedgerEntry> Ledger { get; private set; } = [];
+
+    /// <summary>Whether there are more ledger entries than <see cref="Ledger"/> shows.</summary>
+    public bool MoreLedger { get; private set; }
+
+    public IReadOnlyDictionary<string, string> SubscriptionCurrencies { get; private set; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<PaymentTransaction> Transactions { get; private set; } = [];
+
+    public IReadOnlyList<BillingEvent> Events { get; private set; } = [];
+
+    /// <summary>A count as the page shows it: 1,080 or 2.5.</summary>
+    public static string Quantity(decimal q) => q.ToString("#,0.######", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A balance amount (rate scale, 10000 = 1.00) in money, rounded to the minor unit as the renewal bills it.</summary>
+    public static string BalanceMoney(long rate, string currency) =>
+        (rate < 0 ? "-" : "") + DashboardText.Money(Consumption.MinorOfRate(Math.Abs(rate), Currency.Of(currency)), currency);
+
+    /// <summary>A ledger entry's signed amount: credits, or money for a balance.</summary>
+    public string LedgerAmount(LedgerEntry e) => e.Kind == AccountKinds.Balance
+        ? (e.Amount > 0 ? "+" : "") + BalanceMoney(e.Amount, SubscriptionCurrencies.GetValueOrDefault(e.SubscriptionId) ?? "USD")
+        : (e.Amount > 0 ? "+" : "") + e.Amount.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture) + " credits";
+
     public string? ErrorFor(string form, string field) => FailedForm == form ? FieldErrors.GetValueOrDefault(field) : null;
 
     public async Task<IActionResult> OnGetAsync(string id)
@@ -83,7 +117,20 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
             var scope = await scopes.ForAsync(Db, Organization.Id, Livemode, BillingScopes.BaseUrlOf(Request), Ct);
             var read = await quotas.HandleAsync(scope, customer.Id, null, one: false, Ct);
             Quotas = read.IsSuccess ? read.Value : [];
+            Usage = await views.ToDtoAsync(scope, Subscriptions.First(s => SubscriptionStatus.IsLive(s.Status)), Ct);
         }
+        // Read-only, each a bounded query on this customer's rows (the tenant filters keep them to this organization and mode).
+        var subscriptionIds = Subscriptions.Select(s => s.Id).ToList();
+        SubscriptionCurrencies = Subscriptions.ToDictionary(s => s.Id, s => s.Currency);
+        var ledger = subscriptionIds.Count == 0 ? []
+            : await Db.Ledger.AsNoTracking().Where(l => subscriptionIds.Contains(l.SubscriptionId))
+                .OrderByDescending(l => l.At).ThenByDescending(l => l.Id).Take(Recent + 1).ToListAsync(Ct);
+        MoreLedger = ledger.Count > Recent;
+        Ledger = ledger.Take(Recent).ToList();
+        Transactions = await Db.Transactions.AsNoTracking().Where(x => x.CustomerId == customer.Id)
+            .OrderByDescending(x => x.Id).Take(Recent).ToListAsync(Ct);
+        Events = await Db.Events.AsNoTracking().Where(e => e.CustomerId == customer.Id)
+            .OrderByDescending(e => e.Id).Take(Recent).ToListAsync(Ct);
         return Page();
     }
 
