@@ -329,8 +329,9 @@ public abstract partial class PortalParityTests<TServer>(TServer server) : IClas
         var second = await ann.ConfirmAsync($"/portal/purchases/confirm?kind=credit_pack&id={pack}", "/portal/purchases/confirm");
         var usage = await ann.GetAsync("/portal/usage");
 
-        Assert.Equal("/portal/purchases?m=credits_bought", bought.Location);
-        // Bought on the confirm page (no card step): the notice says what changed; 250 + 250 credits on a free plan with none included.
+        // Bought through the card step, the notice says what changed too: the pack's 250 credits, 250 left on a free plan with none included.
+        Assert.Equal("/portal/purchases?m=credits_bought&n=250&left=250", bought.Location);
+        // Bought on the confirm page (no card step): 250 + 250 credits.
         Assert.Equal("/portal/purchases?m=credits_bought&n=250&left=500", second.Location);
         Assert.Contains("Purchased credits: <strong>500</strong>", usage.Html, StringComparison.Ordinal);
         await AssertSameRowsAsync(twin, expectInvoices: 2);

@@ -225,6 +225,38 @@ public abstract partial class EmailTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Emails_CarryTheMerchantsBranding_NameAccentLogoAndReplyTo()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PutJson("/api/v1/portal/settings", new
+        {
+            displayName = "Acme <Billing> & Co",
+            accentColor = "#7c3aed",
+            logoUrl = "https://cdn.example.com/acme-logo.png",
+            supportEmail = "help@acme.example",
+        }).Ok();
+        var plan = await BillingSetup.PlanAsync(api, "Pro", 2500);
+        var (customer, _, email) = await BillingSetup.CustomerAsync(api);
+        await BillingSetup.CardAsync(api, customer);
+        var (subscription, _) = await BillingSetup.SubscribeAsync(api, customer, plan);
+        var invoice = (await api.GetJson($"/api/v1/invoices?subscriptionId={subscription}").Ok()).AsArray()[0]!;
+        var number = invoice.Str("invoiceNumber");
+
+        await api.PostJson($"/api/v1/invoices/{invoice.Str("id")}/send", null).Ok();
+
+        var message = await Smtp.WaitForAsync(email, m => (m.Subject ?? "").StartsWith("Invoice " + number, StringComparison.Ordinal));
+        Assert.Equal("Acme <Billing> & Co", Assert.Single(message.From.Mailboxes).Name);
+        Assert.Equal("help@acme.example", Assert.Single(message.ReplyTo.Mailboxes).Address);
+        var html = message.HtmlBody!;
+        Assert.Contains("border-bottom:4px solid #7c3aed", html, StringComparison.Ordinal);
+        // The logo, with the merchant's name as its text, escaped: the name is the merchant's own input.
+        Assert.Contains("<img src=\"https://cdn.example.com/acme-logo.png\" alt=\"Acme &lt;Billing&gt; &amp; Co\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<Billing>", html, StringComparison.Ordinal);
+        Assert.Contains("Acme <Billing> & Co", message.TextBody!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TrialEnding_YearlyRenewal_AndScheduledCancellation_AreEmailed_WithTheirDates()
     {
         var t = await server.NewTenantAsync();

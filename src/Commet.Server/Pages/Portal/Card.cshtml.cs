@@ -92,14 +92,13 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
             {
                 // Stripe's webhook completed it first (or this is a second payment for it, which is refunded).
                 await SettleAsync(session, found.Card, claimed: false);
-                return Redirect(DonePath(DoneAt(session), DoneNotice(session)));
+                return Redirect(await DoneAsync(session, DoneNotice(session)));
             }
             var outcome = await actions.CompleteCardAsync(Portal, session, null, Ct, found.Card);
             await SettleAsync(session, found.Card, claimed: outcome.Error?.Code != "hosted_session_completed");
             if (outcome.Error is null || outcome.Error.Code == "hosted_session_completed")
             {
-                var notice = outcome.Notice ?? DoneNotice(session);
-                return Redirect(DonePath(notice is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal", notice));
+                return Redirect(await DoneAsync(session, outcome.Notice ?? DoneNotice(session)));
             }
             Problem = PortalMessages.For(outcome.Error);
         }
@@ -133,7 +132,19 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
         : session.Kind == HostedKinds.Recovery ? "recovered"
         : "card_saved";
 
-    private static string DoneAt(HostedSession session) => DoneNotice(session) is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal";
+    /// <summary>
+    /// Where the customer lands after the card step, with its notice; a credit pack or top-up carried out by the step says
+    /// what changed, as on the confirm page ("500 credits added — 1,700 left").
+    /// </summary>
+    private async Task<string> DoneAsync(HostedSession session, string notice)
+    {
+        if (notice is not ("credits_bought" or "topped_up" or "addon_on"))
+        {
+            return DonePath("/portal", notice);
+        }
+        var purchase = session.Kind == PortalActions.IntentKind ? PendingPurchase.FromJson(session.PurchaseJson) : null;
+        return DonePath("/portal/purchases", notice) + await PurchaseNotices.DetailAsync(Portal, purchase, Ct);
+    }
 
     public async Task<IActionResult> OnPostAsync(string id)
     {
@@ -178,8 +189,7 @@ public sealed class CardModel(PortalActions actions, PortalCardAttempts attempts
                 var code = error.Code == "payment_failed" && error.Details is PaymentFailedDetails { FailureCode: { } failure } ? failure : error.Code;
                 return PortalFormOutcome.Failed(PortalMessages.For(error), code);
             }
-            var notice = outcome.Notice ?? "card_saved";
-            return PortalFormOutcome.To(DonePath(notice is "credits_bought" or "topped_up" or "addon_on" ? "/portal/purchases" : "/portal", notice));
+            return PortalFormOutcome.To(await DoneAsync(session, outcome.Notice ?? "card_saved"));
         }, async failed =>
         {
             Form.Refused(failed.Code ?? "");

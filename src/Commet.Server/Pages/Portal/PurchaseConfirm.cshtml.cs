@@ -73,48 +73,11 @@ public sealed class PurchaseConfirmModel(PortalActions actions, DeactivateAddon 
                 {
                     return PortalFormOutcome.Failed(PortalMessages.For(error));
                 }
-                var done = DonePath("/portal/purchases", outcome.Notice!);
-                return PortalFormOutcome.To(outcome.Notice switch
-                {
-                    "credits_bought" => done + await CreditsAddedAsync(),
-                    "topped_up" => done + await ToppedUpAsync(),
-                    _ => done,
-                });
+                return PortalFormOutcome.To(DonePath("/portal/purchases", outcome.Notice!) + await PurchaseNotices.DetailAsync(Portal, Intent, Ct));
             });
     }
 
     private PendingPurchase Intent => new(Kind, Id, Amount);
-
-    /// <summary>
-    /// "&amp;n=500&amp;left=1700" for the notice that says what changed: the pack's credits and the credits left now
-    /// (plan and purchased, as the usage page counts them); empty when the pack cannot be read.
-    /// </summary>
-    private async Task<string> CreditsAddedAsync()
-    {
-        var credits = await Portal.Db.CreditPacks.AsNoTracking().Where(c => c.Id == Id).Select(c => (long?)c.Credits).FirstOrDefaultAsync(Ct);
-        var plan = await Portal.PlanAsync(Ct);
-        if (credits is null || plan is null || Portal.Subscription is not { } s)
-        {
-            return "";
-        }
-        var account = await CheckUsage.ReadAccountAsync(Portal.Scope, s, plan, AccountKinds.Credits, Ct);
-        return FormattableString.Invariant($"&n={credits}&left={account.Total}");
-    }
-
-    /// <summary>
-    /// "&amp;n=2550&amp;left=3050" for the top-up notice ("$25.50 added — $30.50 left"): the amount paid and the balance
-    /// now, in minor units (rounded as the overview rounds it); empty when the balance is overdrawn even after it.
-    /// </summary>
-    private async Task<string> ToppedUpAsync()
-    {
-        var balance = await PortalBalance.ReadAsync(Portal, await Portal.PlanAsync(Ct), Ct);
-        if (Amount is not { } added || balance is null || balance.IsOverdrawn || !Currency.IsKnown(balance.Currency))
-        {
-            return "";
-        }
-        var left = Consumption.MinorOfRate(balance.Remaining, Currency.Of(balance.Currency));
-        return FormattableString.Invariant($"&n={added}&left={left}");
-    }
 
     private async Task<IActionResult?> LoadAsync(string? kind, string? id, string? amount)
     {
