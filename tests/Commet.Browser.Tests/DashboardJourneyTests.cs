@@ -3,6 +3,7 @@ using Commet.Domain.Billing;
 using Commet.Server.Dashboard;
 using Commet.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Commet.Server.Tests.Infrastructure.BillingApi;
 
@@ -131,6 +132,13 @@ public sealed class DashboardJourneyTests(DashboardBrowserFixture fixture)
             var webhook = await p.Locator("table a[href*='/webhooks/']").First.GetAttributeAsync("href");
             Assert.NotNull(webhook);
 
+            // An invitation link for someone new (shown once on the members page), opened below once signed out.
+            await v.GotoAsync(org + "/members");
+            await p.Locator("#email").FillAsync("new-hire@example.com");
+            await Button(p, "Create invitation link").ClickAsync();
+            var invitation = new Uri(await p.Locator("#invitation-link").InnerTextAsync()).PathAndQuery;
+            Assert.StartsWith("/dashboard/invitations/", invitation, StringComparison.Ordinal);
+
             // Every page of the organization and the account: it loads, passes axe, and is shot at both widths.
             var pages = new (string Name, string Path)[]
             {
@@ -158,6 +166,26 @@ public sealed class DashboardJourneyTests(DashboardBrowserFixture fixture)
                 await v.AccessibleAsync();
                 await v.ShotAsync(name);
             }
+            // The invitation as the invited person sees it, signed out: join the organization with a new account.
+            Assert.Equal(200, await v.GotoAsync(invitation));
+            await Assertions.Expect(Heading(p, "Join Northwind Labs")).ToBeVisibleAsync();
+            await v.AccessibleAsync();
+            await v.ShotAsync("invitation");
+            // A member with two-factor sign-in on: the password leads to the code page.
+            var guarded = await server.AddMemberAsync(org.Split('/')[2], DashboardRoles.Developer);
+            await using (var scope = server.Services.CreateAsyncScope())
+            {
+                var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<DashboardUser>>();
+                var user = await users.FindByEmailAsync(guarded);
+                Assert.NotNull(user);
+                Assert.True((await users.ResetAuthenticatorKeyAsync(user)).Succeeded);
+                Assert.True((await users.SetTwoFactorEnabledAsync(user, true)).Succeeded);
+            }
+            await SignInAsync(v, guarded);
+            await Assertions.Expect(p).ToHaveURLAsync(new Regex("/dashboard/sign-in/two-factor"));
+            await Assertions.Expect(Heading(p, "Enter your code")).ToBeVisibleAsync();
+            await v.AccessibleAsync();
+            await v.ShotAsync("two-factor-code");
         }
         finally
         {
