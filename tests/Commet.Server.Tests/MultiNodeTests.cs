@@ -98,7 +98,8 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         var runs = await Task.WhenAll(tally.SendAsync(() => a.PostJson("/api/v1/test-clock/process-billing", new { })),
             tally.SendAsync(() => b.PostJson("/api/v1/test-clock/process-billing", new { })));
         await Task.WhenAll(usage, portal);
-        Assert.All(runs, r => Assert.Equal(HttpStatusCode.OK, r!.Status));
+        Assert.True(runs.All(r => r!.Status == HttpStatusCode.OK),
+            string.Join("\n", runs.Select(r => r!.ToString())) + "\n" + ServerProcess.Unhandled(nodeA.Output + nodeB.Output));
 
         // Catalog changed through node A is seen by node B at once: B's track cache is warm with 1 credit a unit, A makes
         // it 10, and B's very next event spends 10. 1,000 included − 1 × 1 − 1 × 10 = 989 left.
