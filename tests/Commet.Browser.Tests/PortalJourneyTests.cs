@@ -259,7 +259,9 @@ public sealed partial class PortalJourneyTests(BrowserFixture fixture)
 
         await FillCardAsync(j.Page, "4242 4242 4242 4242");
         await Button(j.Page, "Save card and pay $9.00").ClickAsync();
-        await SeeAsync(j.Page, "Credits added to your account");
+        // Bought through the card step, the notice says what changed too: one Starter pack of 250, none included.
+        await SeeAsync(j.Page, "250 credits added — 250 left.");
+        Assert.EndsWith("/portal/purchases?m=credits_bought&n=250&left=250", j.Page.Url, StringComparison.Ordinal);
         await j.ShotAsync("bought");
         await Link(j.Page, "Buy Starter pack").ClickAsync();
         await Button(j.Page, "Pay $9.00").ClickAsync();
