@@ -79,9 +79,9 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
             foreach (var item in due)
             {
                 var leaseUntil = clock.RealNow + Lease;
-                var claimed = await db.Subscriptions
+                var claimed = await DbRetry.OnConcurrencyAbortAsync(() => db.Subscriptions
                     .Where(s => s.Id == item.Id && (s.LeaseUntil == null || s.LeaseUntil < realNow))
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, owner).SetProperty(s => s.LeaseUntil, leaseUntil), ct);
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, owner).SetProperty(s => s.LeaseUntil, leaseUntil), ct), ct);
                 if (claimed == 0)
                 {
                     continue; // another node has it
@@ -107,7 +107,8 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
         db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
         // Still due and not leased: a chunk another run has finished since this page was read is not claimed again.
         var leaseUntil = clock.RealNow + Lease;
-        var claimedRows = await Leases.ClaimDueSubscriptionsAsync(db, ids, owner, leaseUntil, now, realNow, ct);
+        // Two nodes claiming overlapping chunks can deadlock on the rows; the loser claims again (what is left for it).
+        var claimedRows = await DbRetry.OnConcurrencyAbortAsync(() => Leases.ClaimDueSubscriptionsAsync(db, ids, owner, leaseUntil, now, realNow, ct), ct);
         var claimedSet = claimedRows.ToHashSet();
         var claimed = ids.Where(claimedSet.Contains).ToList(); // in due order, so invoice numbers follow it as they would one by one
         var run = BillingRun.None;
@@ -203,8 +204,8 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
             // A failed one keeps its lease until it expires, so this run does not spin on it.
             return BillingRun.None with { Failed = 1 };
         }
-        await db.Subscriptions.Where(s => s.Id == subscriptionId && s.LeaseOwner == owner)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, (string?)null).SetProperty(s => s.LeaseUntil, (DateTime?)null), ct);
+        await DbRetry.OnConcurrencyAbortAsync(() => db.Subscriptions.Where(s => s.Id == subscriptionId && s.LeaseOwner == owner)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, (string?)null).SetProperty(s => s.LeaseUntil, (DateTime?)null), ct), ct);
         return run;
     }
 

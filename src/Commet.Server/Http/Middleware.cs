@@ -72,6 +72,15 @@ public sealed class RequestEnvelopeMiddleware(RequestDelegate next, ILogger<Requ
             // plan group at once, say): for this request the object no longer exists.
             await Api.WriteErrorAsync(context, ApiErrors.DeletedMeanwhile);
         }
+        catch (Exception ex) when (!context.Response.HasStarted && DbErrors.IsConcurrencyAbort(ex))
+        {
+            // The database chose this request as a deadlock's victim (or could not serialize it): it was rolled back whole.
+            logger.LogWarning("{Method} {Path} was rolled back by the database for a concurrent request: {Error}", context.Request.Method,
+                RedactedPath(context.Request.Path.Value), ex.GetBaseException().Message);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = ApiErrors.ConcurrentRetryAfterSeconds;
+            await Api.WriteErrorAsync(context, ApiErrors.ConcurrentUpdate);
+        }
         catch (Exception ex) when (!context.Response.HasStarted && DbErrors.IsUnavailable(ex))
         {
             // The database is down or restarting: nothing was committed, the client should come back shortly.

@@ -15,6 +15,22 @@ public static class DbErrors
     };
 
     /// <summary>
+    /// True when PostgreSQL rolled back a statement or transaction because it met a concurrent one: a deadlock
+    /// (<c>40P01</c>) or a serialization failure (<c>40001</c>). Nothing of it was committed; running it again is safe.
+    /// </summary>
+    public static bool IsConcurrencyAbort(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException p)
+            {
+                return p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
     /// True when <paramref name="ex"/> (or an exception inside it) says the database cannot be reached right now: the
     /// connection was refused or broken, the server is shutting down or starting up, or it has no connection slot left.
     /// Such a request was not carried out (or its transaction was rolled back), so the client may retry it.

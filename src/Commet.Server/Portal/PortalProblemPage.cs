@@ -41,7 +41,7 @@ public sealed class PortalErrorMiddleware(RequestDelegate next, ILogger<PortalEr
         {
             // The customer went away.
         }
-        catch (Exception ex) when (!context.Response.HasStarted && Persistence.DbErrors.IsUnavailable(ex))
+        catch (Exception ex) when (!context.Response.HasStarted && (Persistence.DbErrors.IsUnavailable(ex) || Persistence.DbErrors.IsConcurrencyAbort(ex)))
         {
             logger.LogWarning("Database unavailable on portal page {Method} {Path}: {Error}", context.Request.Method,
                 Http.RequestEnvelopeMiddleware.RedactedPath(context.Request.Path.Value), ex.GetBaseException().Message);

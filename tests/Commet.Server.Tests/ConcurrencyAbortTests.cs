@@ -1,0 +1,45 @@
+using System.Net;
+using Commet.Server.Tests.Infrastructure;
+using Npgsql;
+
+namespace Commet.Server.Tests;
+
+/// <summary>
+/// A request that PostgreSQL rolls back for a concurrent one (a deadlock's victim) answers 429 <c>concurrent_update</c>
+/// with <c>Retry-After</c> in the error envelope, never a 500, and leaves nothing behind. A trigger makes the database
+/// raise the real deadlock error (40P01) for inserts of customers with one name.
+/// </summary>
+public sealed class ConcurrencyAbortTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    [Fact]
+    public async Task ADeadlockVictim_Gets429WithRetryAfter_AndNothingIsSaved()
+    {
+        await using (var c = new NpgsqlConnection(server.ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var create = new NpgsqlCommand("""
+                CREATE OR REPLACE FUNCTION abort_victim() RETURNS trigger LANGUAGE plpgsql AS $f$
+                BEGIN
+                  RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01';
+                END $f$;
+                DROP TRIGGER IF EXISTS abort_victim ON customers;
+                CREATE TRIGGER abort_victim BEFORE INSERT ON customers FOR EACH ROW
+                  WHEN (NEW."ExternalId" LIKE 'victim_%') EXECUTE FUNCTION abort_victim();
+                """, c);
+            await create.ExecuteNonQueryAsync();
+        }
+        var api = server.Client();
+        var victim = "victim_" + Guid.NewGuid().ToString("N")[..8];
+
+        var refused = await api.PostJson("/api/v1/customers", new { id = victim, email = "victim@example.com" });
+        var other = await api.PostJson("/api/v1/customers", new { id = "bystander_" + Guid.NewGuid().ToString("N")[..8], email = "b@example.com" });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
+        Assert.Equal("concurrent_update", refused.ErrorCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        Assert.DoesNotContain("Npgsql", refused.Raw, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, other.Status);
+        var list = await api.GetJson($"/api/v1/customers?externalId={victim}");
+        Assert.Empty(list.Data.AsArray());
+    }
+}
