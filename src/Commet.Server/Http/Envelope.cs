@@ -95,7 +95,7 @@ public static class ApiErrors
     public static readonly Error DatabaseUnavailable = new("service_unavailable", "The service is briefly unavailable. Retry after the time in the Retry-After header.", 503, "api_error");
     public const string DatabaseRetryAfterSeconds = "2";
     /// <summary>PostgreSQL rolled the request back for a concurrent one (deadlock, serialization failure); answered with <c>Retry-After</c>.</summary>
-    public static readonly Error ConcurrentUpdate = new("concurrent_update", "Another request changed the same objects at the same moment, so this one was rolled back and nothing was saved. Retry it.", 429, "api_error");
+    public static readonly Error ConcurrentUpdate = new("concurrent_update", "Another request changed the same objects at the same moment, so this one was rolled back and nothing was saved. Retry it.", 429, "conflict_error");
     public const string ConcurrentRetryAfterSeconds = "1";
     public static readonly Error RouteNotFound = new("not_found", "No such endpoint.", 404, "invalid_request_error");
     public static readonly Error MethodNotAllowed = new("method_not_allowed", "This endpoint does not accept that HTTP method.", 405, "invalid_request_error");
