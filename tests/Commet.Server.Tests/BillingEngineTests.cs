@@ -130,22 +130,23 @@ public sealed class BillingEngineTests : IAsyncLifetime
     [Fact]
     public async Task ADeadlockOnAClaimOrOnTheOverduePass_IsTriedAgain_AndTheRunFinishes()
     {
-        // Two nodes running the engine at once can deadlock on the rows they claim. Triggers make PostgreSQL abort the
-        // first claim of a chunk and the first overdue report with a real deadlock error (40P01); sequences (which a
-        // rollback does not undo) count the tries. The run still bills everything once and reports #7 overdue once.
+        // Two nodes running the engine at once can deadlock on the rows they claim. Triggers make PostgreSQL raise a real
+        // deadlock error (40P01) on the first two updates of a subscription — the chunk's save, which sends the chunk
+        // down the one-by-one path, then that path's claim — and on the first overdue report; sequences (which a rollback
+        // does not undo) count the tries. The run still bills everything once and reports #7 overdue once.
         Start();
         var now = Now();
         await SeedAsync(30, now, i => i == 7 ? new Spec(Card: "sandbox_fail_7") : new Spec());
         await using var c = await OpenAsync();
         await ExecAsync(c, """
-            CREATE SEQUENCE claim_tries; CREATE SEQUENCE overdue_tries;
-            CREATE FUNCTION abort_first_claim() RETURNS trigger LANGUAGE plpgsql AS $f$
+            CREATE SEQUENCE subscription_tries; CREATE SEQUENCE overdue_tries;
+            CREATE FUNCTION abort_first_subscription_updates() RETURNS trigger LANGUAGE plpgsql AS $f$
             BEGIN
-              IF nextval('claim_tries') = 1 THEN RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01'; END IF;
+              IF nextval('subscription_tries') <= 2 THEN RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01'; END IF;
               RETURN NEW;
             END $f$;
-            CREATE TRIGGER abort_first_claim BEFORE UPDATE ON subscriptions FOR EACH ROW
-              WHEN (OLD."LeaseOwner" IS NULL AND NEW."LeaseOwner" IS NOT NULL) EXECUTE FUNCTION abort_first_claim();
+            CREATE TRIGGER abort_first_subscription_updates BEFORE UPDATE ON subscriptions FOR EACH ROW
+              EXECUTE FUNCTION abort_first_subscription_updates();
             CREATE FUNCTION abort_first_overdue() RETURNS trigger LANGUAGE plpgsql AS $f$
             BEGIN
               IF nextval('overdue_tries') = 1 THEN RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01'; END IF;
@@ -160,7 +161,7 @@ public sealed class BillingEngineTests : IAsyncLifetime
         Assert.Equal(30, run.Processed);
         Assert.Equal(0, run.Failed);
         Assert.Equal(30, run.InvoicesCreated); // 29 paid + #7's, whose charge failed
-        Assert.True(await ScalarAsync(c, "SELECT last_value FROM claim_tries") >= 2, "the aborted claim was not tried again");
+        Assert.True(await ScalarAsync(c, "SELECT last_value FROM subscription_tries") >= 3, "the aborted claim was not tried again");
         Assert.True(await ScalarAsync(c, "SELECT last_value FROM overdue_tries") >= 2, "the aborted overdue report was not tried again");
         Assert.Equal(30, await ScalarAsync(c, """SELECT count(*) FROM invoices"""));
         await AssertNumbersAsync(c, 1, 30);

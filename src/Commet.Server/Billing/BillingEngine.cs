@@ -95,28 +95,20 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
     }
 
     /// <summary>
-    /// PostgreSQL: claims a chunk of due subscriptions with one UPDATE and does their due step in one transaction
-    /// (<see cref="BillingBatch"/>), releasing each lease in that same commit. A subscription with more steps due
-    /// continues one step per transaction; if anything in the chunk fails, the whole chunk rolls back and its
-    /// subscriptions are billed one by one, so one bad subscription costs only itself.
+    /// PostgreSQL: locks a chunk of due subscriptions and does their due step in one transaction (<see cref="BillingBatch"/>).
+    /// The row locks are the claim (<see cref="Leases.LockDueSubscriptionsAsync"/>): no lease is written for a subscription
+    /// the chunk finishes, so its row is written once, in the chunk's commit. A subscription with more steps due gets this
+    /// run's lease in that same commit and continues one step per transaction; if anything in the chunk fails, the whole
+    /// chunk rolls back, and its subscriptions are claimed with a lease and billed one by one, so one bad subscription
+    /// costs only itself.
     /// </summary>
     private async Task<(BillingRun Counts, List<string> Claimed)> RunChunkAsync(Tenant tenant, string[] ids, DateTime now, string baseUrl,
         DateTime realNow, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
-        // Still due and not leased: a chunk another run has finished since this page was read is not claimed again.
-        var leaseUntil = clock.RealNow + Lease;
-        // Two nodes claiming overlapping chunks can deadlock on the rows; the loser claims again (what is left for it).
-        var claimedRows = await DbRetry.OnConcurrencyAbortAsync(() => Leases.ClaimDueSubscriptionsAsync(db, ids, owner, leaseUntil, now, realNow, ct), ct);
-        var claimedSet = claimedRows.ToHashSet();
-        var claimed = ids.Where(claimedSet.Contains).ToList(); // in due order, so invoice numbers follow it as they would one by one
         var run = BillingRun.None;
-        if (claimed.Count == 0)
-        {
-            return (run, claimed); // other nodes have them
-        }
-
+        var claimed = new List<string>();
         var outcomes = new Dictionary<string, StepOutcome>();
         try
         {
@@ -126,21 +118,24 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
             var scope = new BillingScope(work, tenant, now, baseUrl) { Batch = batch };
             await scope.Db.InTransactionAsync<bool>(async () =>
             {
-                var locked = (await scope.Db.LockSubscriptionsAsync(claimed, ct)).ToDictionary(s => s.Id);
+                // Still due and not leased: a chunk that another run has finished since this page was read is not taken again.
+                var locked = (await Leases.LockDueSubscriptionsAsync(work, ids, now, realNow, ct)).ToDictionary(s => s.Id);
+                claimed.AddRange(ids.Where(locked.ContainsKey)); // in due order, so invoice numbers follow it as they would one by one
+                if (claimed.Count == 0)
+                {
+                    return true; // other nodes have done them
+                }
                 await batch.PreloadAsync(work, locked.Values, ct);
+                var leaseUntil = clock.RealNow + Lease;
                 foreach (var id in claimed)
                 {
-                    if (!locked.TryGetValue(id, out var s))
-                    {
-                        continue;
-                    }
+                    var s = locked[id];
                     var outcome = await dueStep.RunLockedAsync(scope, s, ct);
                     outcomes[id] = outcome;
-                    if (!outcome.More && s.LeaseOwner == owner)
-                    {
-                        s.LeaseOwner = null; // done: the lease ends with the same commit
-                        s.LeaseUntil = null;
-                    }
+                    // More due: the rest runs step by step after this commit, under this run's lease (taken in this commit).
+                    // Done: no lease (one a crashed node left behind, expired, ends here).
+                    s.LeaseOwner = outcome.More ? owner : null;
+                    s.LeaseUntil = outcome.More ? leaseUntil : null;
                 }
                 // The subscriptions (and anything else) are saved as usual, first; then the new rows that neither quote an
                 // invoice number nor reference a new invoice (charges, emails) go in with COPY; only then are the numbers
@@ -165,7 +160,12 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Billing a chunk of {Count} subscriptions in one transaction failed; billing them one at a time", claimed.Count);
+            logger.LogWarning(ex, "Billing a chunk of {Count} subscriptions in one transaction failed; billing them one at a time", ids.Length);
+            // Nothing of the chunk was written: claim those still due with a lease, as the one-by-one path does.
+            // Two nodes claiming overlapping chunks can deadlock on the rows; the loser claims again (what is left for it).
+            var claimedRows = (await DbRetry.OnConcurrencyAbortAsync(
+                () => Leases.ClaimDueSubscriptionsAsync(db, ids, owner, clock.RealNow + Lease, now, realNow, ct), ct)).ToHashSet();
+            claimed = ids.Where(claimedRows.Contains).ToList();
             foreach (var id in claimed)
             {
                 run += await ProcessClaimedAsync(db, tenant, id, now, baseUrl, ct);

@@ -185,11 +185,13 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.CustomerId });
             // The dashboard's revenue per day: payments and refunds of a date range.
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.PaidAt });
-            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.RefundedAt });
+            // Refunds only: a charge is written without a refund time, so every renewal's charge skipping these two indexes
+            // saves their upkeep. The range seeks on the refund time (Dashboard/PerDaySql) imply IS NOT NULL and use them.
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.RefundedAt }).HasFilter("\"RefundedAt\" IS NOT NULL");
             // The home page's revenue per day and currency (Dashboard/PerDaySql): a range seek a day and currency that
             // reads only the index (status and amount are in it); refunds, far fewer, seek by their own time.
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Currency, x.PaidAt, x.Status, x.Amount });
-            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Currency, x.RefundedAt });
+            e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Currency, x.RefundedAt }).HasFilter("\"RefundedAt\" IS NOT NULL");
             // The dashboard's transactions list, newest first by cursor: a seek in ID order within the organization and
             // mode instead of a sort of all of its transactions for every page (as the invoices list's index does).
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.Id });

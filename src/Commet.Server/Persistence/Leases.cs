@@ -1,3 +1,4 @@
+using Commet.Domain.Billing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commet.Server.Persistence;
@@ -21,4 +22,17 @@ public static class Leases
             RETURNING "Id" AS "Value"
             """).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// Locks for change, in ID order, those of <paramref name="ids"/> that are still due at <paramref name="now"/> and not
+    /// leased, and loads them. The row lock is the chunk's claim: it holds until the chunk commits, and a rival (another
+    /// chunk, another node, a one-by-one step) that reaches a locked row waits for that commit and then re-reads the row,
+    /// which by then is no longer due or carries this run's lease. So the chunk writes each row once, not a claim first
+    /// and the step's changes after (two non-HOT updates, each a new entry in every index of the table).
+    /// </summary>
+    public static Task<List<Subscription>> LockDueSubscriptionsAsync(CommetDb db, IReadOnlyCollection<string> ids, DateTime now,
+        DateTime realNow, CancellationToken ct) =>
+        db.Subscriptions
+            .Where(s => ids.Contains(s.Id) && s.NextActionAt != null && s.NextActionAt <= now && (s.LeaseUntil == null || s.LeaseUntil < realNow))
+            .OrderBy(s => s.Id).ForUpdate().ToListAsync(ct);
 }

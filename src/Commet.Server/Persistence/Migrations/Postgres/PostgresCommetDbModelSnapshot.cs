@@ -825,9 +825,11 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Livemode", "ProviderReference");
 
-                    b.HasIndex("OrganizationId", "Livemode", "RefundedAt");
+                    b.HasIndex("OrganizationId", "Livemode", "RefundedAt")
+                        .HasFilter("\"RefundedAt\" IS NOT NULL");
 
-                    b.HasIndex("OrganizationId", "Livemode", "Currency", "RefundedAt");
+                    b.HasIndex("OrganizationId", "Livemode", "Currency", "RefundedAt")
+                        .HasFilter("\"RefundedAt\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "Livemode", "Currency", "PaidAt", "Status", "Amount");
 
