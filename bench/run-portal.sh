@@ -8,6 +8,7 @@
 #   BENCH_DBS="sqlite postgres"  BENCH_THREADS=2  BENCH_CONNS=32  BENCH_DURATION=15s  BENCH_WARMUP=3s
 #   BENCH_PORT=5185  BENCH_PG_PORT=5433 (PostgreSQL must answer there: scripts/postgres.sh start)
 #   BENCH_SKIP_BUILD=1  use the existing Release build
+#   BENCH_SERVER_DLL=path  run another build of the server (A/B comparisons; implies nothing is built)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -20,7 +21,7 @@ WARMUP=${BENCH_WARMUP:-3s}
 PORT=${BENCH_PORT:-5185}
 PG_PORT=${BENCH_PG_PORT:-5433}
 BASE="http://127.0.0.1:$PORT"
-DLL="$ROOT/src/Commet.Server/bin/Release/net10.0/Commet.Server.dll"
+DLL=${BENCH_SERVER_DLL:-"$ROOT/src/Commet.Server/bin/Release/net10.0/Commet.Server.dll"}
 export COMMET_BENCH_KEY=ck_test_bench_portal_0123456789abcdef
 WORK=$(mktemp -d /tmp/commet-bench-portal.XXXXXX)
 
@@ -36,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
+if [[ -z ${BENCH_SKIP_BUILD:-} && -z ${BENCH_SERVER_DLL:-} ]]; then
   dotnet build src/Commet.Server -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 fi
 
