@@ -260,6 +260,10 @@ public static class TrackReads
         return rows;
     }
 
+    /// <summary>The PostgreSQL statement of <see cref="AppendRecordedKeys"/> (parameters @org, @live and the key array @k).</summary>
+    internal const string RecordedKeysSql =
+        """SELECT u.k, (SELECT e."Id" FROM usage_events AS e WHERE e."OrganizationId" = @org AND e."Livemode" = @live AND e."IdempotencyKey" = u.k) FROM unnest(@k) AS u(k)""";
+
     /// <summary>
     /// Appends the statement that finds which of <paramref name="keys"/> are already recorded as usage events of the
     /// tenant (parameters @org and @live): rows of (key, event ID), the ID null for a key not recorded. PostgreSQL: one
@@ -273,7 +277,7 @@ public static class TrackReads
         if (db.IsPostgres)
         {
             Add(command, "k", keys.ToArray());
-            sql.Append("""SELECT u.k, (SELECT e."Id" FROM usage_events AS e WHERE e."OrganizationId" = @org AND e."Livemode" = @live AND e."IdempotencyKey" = u.k) FROM unnest(@k) AS u(k);""").Append('\n');
+            sql.Append(RecordedKeysSql).Append(";\n");
             return;
         }
         sql.Append("""SELECT "IdempotencyKey", "Id" FROM usage_events WHERE "OrganizationId" = @org AND "Livemode" = @live AND "IdempotencyKey" """);
