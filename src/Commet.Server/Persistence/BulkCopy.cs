@@ -137,6 +137,64 @@ public static class BulkCopy
         }
     }
 
+    /// <summary>
+    /// Appends to <paramref name="sql"/> one <c>INSERT INTO table (columns) SELECT * FROM unnest(one array per column)</c>
+    /// per table of <paramref name="rows"/> that has rows, with the arrays as parameters of <paramref name="command"/>,
+    /// and returns how many rows they insert. For the few rows of a group of single usage events this is cheaper than
+    /// COPY: it travels in the command the caller sends anyway (COPY costs two round trips of its own per table, during
+    /// which the group's row locks are held), and its text is the same whatever the number of rows, so it stays
+    /// auto-prepared. Columns, types and conversions are those of <see cref="WriteAsync"/>.
+    /// </summary>
+    public static int AppendInserts(Rows rows, NpgsqlCommand command, System.Text.StringBuilder sql)
+    {
+        var count = 0;
+        var t = 0;
+        foreach (var (entityType, entities) in rows.Tables)
+        {
+            if (entities.Count == 0)
+            {
+                continue;
+            }
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
+            sql.Append("INSERT INTO ").Append(Quote(table.Name)).Append(" (")
+                .Append(string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))).Append(") SELECT * FROM unnest(");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var property = columns[c];
+                var getter = property.GetGetter();
+                var converter = property.GetTypeMapping().Converter;
+                var values = new object?[entities.Count];
+                for (var i = 0; i < entities.Count; i++)
+                {
+                    var value = getter.GetClrValueUsingContainingEntity(entities[i]);
+                    values[i] = converter is null ? value : converter.ConvertToProvider(value);
+                }
+                var name = "i" + t + "_" + c;
+                sql.Append(c == 0 ? "@" : ", @").Append(name);
+                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | DbTypeOf(property, table)) { Value = Typed(values, property) });
+            }
+            sql.Append(");\n");
+            count += entities.Count;
+            t++;
+        }
+        return count;
+    }
+
+    /// <summary>The values as an array of the column's provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
+    private static Array Typed(object?[] values, IProperty property)
+    {
+        var clr = property.GetTypeMapping().Converter?.ProviderClrType ?? property.ClrType;
+        var underlying = Nullable.GetUnderlyingType(clr) ?? clr;
+        var element = underlying.IsValueType && (property.IsNullable || Nullable.GetUnderlyingType(clr) is not null) ? typeof(Nullable<>).MakeGenericType(underlying) : underlying;
+        var array = Array.CreateInstance(element, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            array.SetValue(values[i], i);
+        }
+        return array;
+    }
+
     /// <summary>The wire type of a column, for the provider types these tables use; anything else is refused (the caller falls back).</summary>
     private static NpgsqlDbType DbTypeOf(IProperty property, StoreObjectIdentifier table)
     {

@@ -172,9 +172,7 @@ public static class TrackReads
         sql.Append("""SELECT "Version" FROM catalog_versions WHERE "OrganizationId" = @org AND "Livemode" = @live;""").Append('\n');
         if (k.IdempotencyKeys.Count > 0)
         {
-            sql.Append("""SELECT "IdempotencyKey", "Id" FROM usage_events WHERE "OrganizationId" = @org AND "Livemode" = @live AND "IdempotencyKey" """);
-            AppendIn(db, command, sql, ["k"], [k.IdempotencyKeys.ToArray()]);
-            sql.Append(";\n");
+            AppendRecordedKeys(db, command, sql, k.IdempotencyKeys);
         }
         var subscriptions = k.SubscriptionIds.Order(StringComparer.Ordinal).ToList();
         sql.Append("""SELECT "Id", "Status", "Version" FROM subscriptions WHERE "OrganizationId" = @org AND "Livemode" = @live AND "Id" """);
@@ -212,7 +210,10 @@ public static class TrackReads
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                rows.RecordedKeys[reader.GetString(0)] = reader.GetString(1);
+                if (!reader.IsDBNull(1))
+                {
+                    rows.RecordedKeys[reader.GetString(0)] = reader.GetString(1);
+                }
             }
         }
         await reader.NextResultAsync(ct);
@@ -257,6 +258,78 @@ public static class TrackReads
             }
         }
         return rows;
+    }
+
+    /// <summary>The PostgreSQL statement of <see cref="AppendRecordedKeys"/> (parameters @org, @live and the key array @k).</summary>
+    internal const string RecordedKeysSql =
+        """SELECT u.k, (SELECT e."Id" FROM usage_events AS e WHERE e."OrganizationId" = @org AND e."Livemode" = @live AND e."IdempotencyKey" = u.k) FROM unnest(@k) AS u(k)""";
+
+    /// <summary>
+    /// Appends the statement that finds which of <paramref name="keys"/> are already recorded as usage events of the
+    /// tenant (parameters @org and @live): rows of (key, event ID), the ID null for a key not recorded. PostgreSQL: one
+    /// lookup of the unique (OrganizationId, Livemode, IdempotencyKey) index per key, as a subquery per element of the
+    /// key array. <c>"IdempotencyKey" = ANY(@keys)</c> is not used: in a generic plan, or before the new table has
+    /// statistics, the planner may scan the tenant's whole part of that index and filter the keys (measured at 2–9 ms
+    /// per group against 0.02 ms per key), and that cost grows with the table. SQLite: <c>IN (one parameter per key)</c>.
+    /// </summary>
+    private static void AppendRecordedKeys(CommetDb db, DbCommand command, System.Text.StringBuilder sql, IReadOnlyCollection<string> keys)
+    {
+        if (db.IsPostgres)
+        {
+            Add(command, "k", keys.ToArray());
+            sql.Append(RecordedKeysSql).Append(";\n");
+            return;
+        }
+        sql.Append("""SELECT "IdempotencyKey", "Id" FROM usage_events WHERE "OrganizationId" = @org AND "Livemode" = @live AND "IdempotencyKey" """);
+        AppendIn(db, command, sql, ["k"], [keys.ToArray()]);
+        sql.Append(";\n");
+    }
+
+    /// <summary>
+    /// The usage events of the tenant already recorded under any of <paramref name="keys"/>, by key (no tracking), read
+    /// through the unique key index (see <see cref="AppendRecordedKeys"/>), inside the open transaction if there is one.
+    /// </summary>
+    public static async Task<Dictionary<string, UsageEvent>> RecordedEventsAsync(this CommetDb db, string organizationId, bool livemode,
+        IReadOnlyCollection<string> keys, CancellationToken ct)
+    {
+        var seen = new Dictionary<string, UsageEvent>(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return seen;
+        }
+        var ids = new List<string>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var sql = new System.Text.StringBuilder(256);
+            Add(command, "org", organizationId);
+            Add(command, "live", livemode);
+            AppendRecordedKeys(db, command, sql, keys);
+            command.CommandText = sql.ToString();
+            RoundTripMeter.Of(db)?.Add();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (!reader.IsDBNull(1))
+                {
+                    ids.Add(reader.GetString(1));
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        if (ids.Count > 0)
+        {
+            foreach (var earlier in await db.UsageEvents.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(ct))
+            {
+                seen[earlier.IdempotencyKey!] = earlier;
+            }
+        }
+        return seen;
     }
 
     /// <summary>The tenant's catalog version, read inside the open transaction (0 when nothing was ever versioned).</summary>

@@ -16,7 +16,12 @@ namespace Commet.Server.Persistence;
 /// </summary>
 public static class UsageWrites
 {
-    public static async Task WriteChangedAsync(CommetDb db, CancellationToken ct)
+    /// <summary>
+    /// Writes the changed usage rows; on PostgreSQL, <paramref name="inserts"/> (new rows taken out of the change tracker
+    /// by <see cref="BulkCopy.TakeAdded"/>) are inserted by the same command (see <see cref="BulkCopy.AppendInserts"/>).
+    /// A duplicate key among them is reported as a <see cref="DbUpdateException"/>, as a save would report it.
+    /// </summary>
+    public static async Task WriteChangedAsync(CommetDb db, CancellationToken ct, BulkCopy.Rows? inserts = null)
     {
         var counters = new List<UsageCounter>();
         var daily = new List<UsageDaily>();
@@ -44,7 +49,7 @@ public static class UsageWrites
             }
             written.Add(entry);
         }
-        if (written.Count == 0)
+        if (written.Count == 0 && inserts is null)
         {
             return;
         }
@@ -72,9 +77,22 @@ public static class UsageWrites
                  accounts.Select(a => a.PurchasedAmount).ToArray(), accounts.Select(a => a.Allowance).ToArray(), accounts.Select(a => a.WindowStart).ToArray(),
                  accounts.Select(a => a.UpdatedAt).ToArray(), accounts.Select(a => a.RefillLevel).ToArray()]);
         }
+        var inserted = inserts is null ? 0 : BulkCopy.AppendInserts(inserts, (Npgsql.NpgsqlCommand)command, sql);
+        if (sql.Length == 0)
+        {
+            return;
+        }
         command.CommandText = sql.ToString();
         RoundTripMeter.Of(db)?.Add();
-        var affected = await command.ExecuteNonQueryAsync(ct);
+        int affected;
+        try
+        {
+            affected = await command.ExecuteNonQueryAsync(ct) - inserted;
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+        {
+            throw new DbUpdateException("A new usage row violates a unique index.", ex);
+        }
         if (affected != written.Count)
         {
             // Every row was read under its lock in this transaction: a missing one is a fault of ours, not a row deleted

@@ -35,7 +35,7 @@ public sealed class TrackUsageBatch(TrackUsage track)
         }
         var results = new BatchItemResult[r.Events.Count];
         var keys = r.Events.Select(e => e?.IdempotencyKey).OfType<string>().Distinct().ToList();
-        var seen = keys.Count == 0 ? [] : await scope.Db.UsageEvents.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey!)).ToDictionaryAsync(e => e.IdempotencyKey!, ct);
+        var seen = await scope.Db.RecordedEventsAsync(scope.Tenant.OrganizationId, scope.Tenant.Livemode, keys, ct);
 
         var applied = await scope.Db.InTransactionAsync<bool>(async () =>
         {
