@@ -108,7 +108,6 @@ builder.AddCommetDashboard();
 
 var app = builder.Build();
 
-
 if (trustsConfiguredProxies)
 {
     app.UseForwardedHeaders();
