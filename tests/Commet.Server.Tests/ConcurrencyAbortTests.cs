@@ -1,5 +1,6 @@
 using System.Net;
 using Commet.Server.Tests.Infrastructure;
+using Commet.Server.Persistence;
 using Npgsql;
 
 namespace Commet.Server.Tests;
@@ -41,5 +42,51 @@ public sealed class ConcurrencyAbortTests(PostgresServer server) : IClassFixture
         Assert.Equal(HttpStatusCode.Created, other.Status);
         var list = await api.GetJson($"/api/v1/customers?externalId={victim}");
         Assert.Empty(list.Data.AsArray());
+    }
+
+    /// <summary>
+    /// <see cref="DbRetry"/> gives up after <see cref="DbRetry.Attempts"/> tries when every try is a deadlock's victim,
+    /// and lets the database's own error through (which the middleware turns into 429); any other database error is
+    /// not retried at all. The statements run against the real server: one that always raises 40P01, one that always
+    /// breaks a unique index.
+    /// </summary>
+    [Fact]
+    public async Task DbRetry_GivesUpAfterItsAttempts_AndDoesNotRetryOtherErrors()
+    {
+        await using var c = new NpgsqlConnection(server.ConnectionString);
+        await c.OpenAsync();
+        await using (var setup = new NpgsqlCommand("""
+            CREATE OR REPLACE FUNCTION always_deadlock() RETURNS int LANGUAGE plpgsql AS $f$
+            BEGIN
+              RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01';
+            END $f$;
+            CREATE TEMP TABLE retry_probe (id int PRIMARY KEY);
+            INSERT INTO retry_probe VALUES (1);
+            """, c))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        var deadlockTries = 0;
+        var deadlock = await Assert.ThrowsAsync<PostgresException>(() => DbRetry.OnConcurrencyAbortAsync(async () =>
+        {
+            deadlockTries++;
+            await using var cmd = new NpgsqlCommand("SELECT always_deadlock()", c);
+            return await cmd.ExecuteScalarAsync();
+        }, CancellationToken.None));
+
+        var uniqueTries = 0;
+        var unique = await Assert.ThrowsAsync<PostgresException>(() => DbRetry.OnConcurrencyAbortAsync(async () =>
+        {
+            uniqueTries++;
+            await using var cmd = new NpgsqlCommand("INSERT INTO retry_probe VALUES (1)", c);
+            return await cmd.ExecuteNonQueryAsync();
+        }, CancellationToken.None));
+
+        Assert.Equal(DbRetry.Attempts, deadlockTries);
+        Assert.Equal(PostgresErrorCodes.DeadlockDetected, deadlock.SqlState);
+        Assert.True(DbErrors.IsConcurrencyAbort(deadlock));
+        Assert.Equal(1, uniqueTries);
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, unique.SqlState);
     }
 }
