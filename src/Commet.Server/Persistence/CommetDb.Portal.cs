@@ -1,5 +1,8 @@
+using System.Data;
+using System.Data.Common;
 using Commet.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Commet.Server.Persistence;
 
@@ -11,6 +14,81 @@ public abstract partial class CommetDb
     public DbSet<PortalAttempt> PortalAttempts => Set<PortalAttempt>();
     public DbSet<PortalLogo> PortalLogos => Set<PortalLogo>();
     public DbSet<FormClaim> FormClaims => Set<FormClaim>();
+
+    /// <summary>The link row of <see cref="InsertPortalLinkAsync"/>: the customer's key is our <c>cus_…</c> ID first, then the merchant's own ID.</summary>
+    private const string InsertPortalLinkSql = """
+        INSERT INTO portal_sessions ("Id", "OrganizationId", "Livemode", "CustomerId", "LinkHash", "ReturnUrl", "Locale", "CreatedAt",
+            "LinkExpiresAt", "IdleTimeoutSeconds", "AbsoluteExpiresAt")
+        SELECT @id, c."OrganizationId", c."Livemode", c."Id", @hash, @returnUrl, @locale, @now, @linkExpires, @idle, @absoluteExpires
+        FROM customers AS c
+        WHERE c."OrganizationId" = @org AND c."Livemode" = @live AND (c."Id" = @key OR c."ExternalId" = @key)
+        ORDER BY CASE WHEN c."Id" = @key THEN 0 ELSE 1 END
+        LIMIT 1
+        RETURNING "CustomerId"
+        """;
+
+    /// <summary>
+    /// Stores an unopened portal link for the customer of the tenant whose ID or external ID is <paramref name="customerKey"/>;
+    /// false when there is no such customer. One statement, the customer found and the row written together, sent as a
+    /// plain command: no LINQ or SQL translation, no parameter cache lookup, no change tracking (PostgreSQL still
+    /// prepares it automatically, its text being constant). The caller holds the SQLite write gate.
+    /// </summary>
+    public async Task<bool> InsertPortalLinkAsync(string id, string organizationId, bool livemode, string customerKey, string linkHash,
+        string? returnUrl, string? locale, DateTime now, DateTime linkExpiresAt, int idleTimeoutSeconds, DateTime absoluteExpiresAt, CancellationToken ct)
+    {
+        var connection = Database.GetDbConnection();
+        var open = connection.State == ConnectionState.Open;
+        if (!open)
+        {
+            // Through EF Core, so the connection interceptors (SQLite's pragmas) run as for any other query.
+            await Database.OpenConnectionAsync(ct);
+        }
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = InsertPortalLinkSql;
+            Text(command, "id", id);
+            Text(command, "hash", linkHash);
+            Text(command, "returnUrl", returnUrl);
+            Text(command, "locale", locale);
+            Value(command, "now", now);
+            Value(command, "linkExpires", linkExpiresAt);
+            Value(command, "idle", idleTimeoutSeconds);
+            Value(command, "absoluteExpires", absoluteExpiresAt);
+            Text(command, "org", organizationId);
+            Value(command, "live", livemode);
+            Text(command, "key", customerKey);
+            RoundTripMeter.Of(this)?.Add();
+            return await command.ExecuteScalarAsync(ct) is string;
+        }
+        finally
+        {
+            if (!open)
+            {
+                await Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>A text parameter (typed, so that a null is a null text on PostgreSQL too).</summary>
+    private static void Text(DbCommand command, string name, string? value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = "@" + name;
+        p.DbType = DbType.String;
+        p.Value = (object?)value ?? DBNull.Value;
+        command.Parameters.Add(p);
+    }
+
+    /// <summary>A parameter typed by its value (UTC times go to PostgreSQL as timestamptz, to SQLite as EF Core writes them).</summary>
+    private static void Value(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = "@" + name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
 
     private void ConfigurePortal(ModelBuilder b)
     {

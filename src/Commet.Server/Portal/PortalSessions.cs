@@ -63,21 +63,22 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         var token = PortalTokens.New();
         var id = Ids.New("pts");
         var hash = PortalTokens.Hash(token);
-        List<string> stored;
-        using (await PortalWrites.EnterAsync(db, ct))
+        bool stored;
+        // Connected (and, on SQLite, the connection's pragma run) before queuing on the write gate: the gate is held for the statement only.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            stored = await db.Database.SqlQuery<string>($"""
-                INSERT INTO portal_sessions ("Id", "OrganizationId", "Livemode", "CustomerId", "LinkHash", "ReturnUrl", "Locale", "CreatedAt",
-                    "LinkExpiresAt", "IdleTimeoutSeconds", "AbsoluteExpiresAt")
-                SELECT {id}, c."OrganizationId", c."Livemode", c."Id", {hash}, {returnUrl}, {locale}, {t.Now}, {t.LinkExpiresAt}, {t.IdleTimeoutSeconds}, {t.AbsoluteExpiresAt}
-                FROM customers AS c
-                WHERE c."OrganizationId" = {tenant.OrganizationId} AND c."Livemode" = {tenant.Livemode} AND (c."Id" = {customerKey} OR c."ExternalId" = {customerKey})
-                ORDER BY CASE WHEN c."Id" = {customerKey} THEN 0 ELSE 1 END
-                LIMIT 1
-                RETURNING "CustomerId" AS "Value"
-                """).ToListAsync(ct);
+            using (await PortalWrites.EnterAsync(db, ct))
+            {
+                stored = await db.InsertPortalLinkAsync(id, tenant.OrganizationId, tenant.Livemode, customerKey, hash, returnUrl, locale,
+                    t.Now, t.LinkExpiresAt, t.IdleTimeoutSeconds, t.AbsoluteExpiresAt, ct);
+            }
         }
-        return stored.Count == 0 ? null : token;
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        return stored ? token : null;
     }
 
     private sealed record LinkTerms(DateTime Now, DateTime LinkExpiresAt, int IdleTimeoutSeconds, DateTime AbsoluteExpiresAt);

@@ -24,7 +24,7 @@ public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views
 
     public PaymentMethod? Card { get; private set; }
 
-    public IReadOnlyList<Invoice> RecentInvoices { get; private set; } = [];
+    public IReadOnlyList<InvoiceRow> RecentInvoices { get; private set; } = [];
 
     public Invoice? Overdue { get; private set; }
 
