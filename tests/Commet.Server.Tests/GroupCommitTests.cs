@@ -239,6 +239,46 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         Assert.Equal(9, await db.UsageEvents.CountAsync(e => e.SubscriptionId == subs["c1"]));
         Assert.Equal(9m, (await db.UsageCounters.Where(c => c.SubscriptionId == subs["c1"]).ToListAsync()).Sum(c => c.Quantity));
     }
+
+    [Fact]
+    public async Task GroupOnATestClock_EveryEventTakesTheClocksTime_ReadOnceForTheGroup()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        var frozen = new DateTime(2027, 3, 10, 12, 30, 0, DateTimeKind.Utc);
+        await api.SetClock(frozen);
+        await api.PostJson("/api/v1/features/manage", new { code = "gclk", name = "gclk", type = "usage" }).Ok();
+        await CreditsPlan(api, "gclk", 100, "gclk");
+        await api.Customer("clk");
+        var subscription = (await api.Subscribe("clk", "gclk")).Str("id");
+
+        // One event written alone (held), five queued behind it: they go in as one group, whose writer reads the clock once.
+        Task<ApiResponse> first;
+        Task<ApiResponse>[] queued;
+        await using (await HoldWriterAsync(t, subscription))
+        {
+            first = Track(t, "clk", "gclk");
+            await WaitForAsync(l => l.Writing == 1);
+            queued = Enumerable.Range(0, 5).Select(_ => Track(t, "clk", "gclk")).ToArray();
+            await WaitForAsync(l => l.Waiting == 5);
+        }
+        var answers = await Task.WhenAll(queued.Prepend(first));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        // No timestamp was sent: each event is at the test clock's time, not the real time.
+        Assert.All(answers, a => Assert.Equal(frozen, a.Data["ts"]!.GetValue<DateTime>().ToUniversalTime()));
+
+        // The clock moved: the next event takes the new time (nothing of the old one is kept between requests).
+        await api.Advance(3);
+        var later = await Track(t, "clk", "gclk").Ok(HttpStatusCode.Created);
+        Assert.Equal(frozen.AddDays(3), later["ts"]!.GetValue<DateTime>().ToUniversalTime());
+
+        await using var db = t.Db();
+        var events = await db.UsageEvents.AsNoTracking().Where(e => e.SubscriptionId == subscription).ToListAsync();
+        Assert.Equal(7, events.Count);
+        Assert.Equal(6, events.Count(e => e.CreatedAt == frozen && e.Timestamp == frozen));
+        // 7 events of 1 credit each: 100 − 7 = 93 left, and the ledger says the same.
+        Assert.Equal((93L, 0L), await Account(t, subscription));
+    }
 }
 
 public sealed class GroupCommitTests_Sqlite(SqliteServer server) : GroupCommitTests<SqliteServer>(server);

@@ -58,12 +58,31 @@ public sealed class BillingCall
         return result.IsSuccess ? answer(scope, result.Value) : Answer.Problem(result.Error);
     }
 
-    /// <summary>As <see cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk})"/>, for a route with two success answers (e.g. 201 and 200).</summary>
-    public async Task<Results<TOk1, TOk2, ApiProblem>> Run<T, TOk1, TOk2>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Results<TOk1, TOk2>> answer)
+    /// <summary>
+    /// The caller's scope without reading the test clock: <see cref="BillingScope.Now"/> is the real time. Only for work
+    /// that settles the billing time itself (a usage event's group reads the clock once for all its events).
+    /// </summary>
+    public BillingScope UnclockedScope()
+    {
+        var services = context.RequestServices;
+        var caller = services.GetRequiredService<ApiCaller>();
+        var db = services.GetRequiredService<CommetDb>();
+        db.ScopeTo(caller.OrganizationId, caller.Livemode);
+        var scope = new BillingScope(db, new Tenant(caller.OrganizationId, caller.Livemode), services.GetRequiredService<BillingClock>().RealNow,
+            BillingScopes.BaseUrlOf(context.Request));
+        return BillingScopeExtensions.WithRequestKey(scope, context.Request);
+    }
+
+    /// <summary>
+    /// As <see cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk})"/>, for a route with two success answers
+    /// (e.g. 201 and 200). <paramref name="readClock"/> false: the scope is <see cref="UnclockedScope"/>.
+    /// </summary>
+    public async Task<Results<TOk1, TOk2, ApiProblem>> Run<T, TOk1, TOk2>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Results<TOk1, TOk2>> answer,
+        bool readClock = true)
         where TOk1 : IResult
         where TOk2 : IResult
     {
-        var scope = await ScopeAsync();
+        var scope = readClock ? await ScopeAsync() : UnclockedScope();
         var result = await work(scope);
         if (!result.IsSuccess)
         {

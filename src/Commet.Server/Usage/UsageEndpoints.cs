@@ -86,11 +86,15 @@ public static class UsageEndpoints
         var usage = api.MapGroup("/usage").WithTags("Usage");
 
         usage.MapPost("/events", async (Json<TrackRequest> body, BillingCall call, TrackGroupCommit handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), Results<ApiCreated<UsageEventDto>, ApiOk<UsageEventDto>> (_, t) =>
+        {
+            // The event's group reads the test clock once for all its events (TrackGroupCommit.SettlesClock), not each request.
+            var settles = handler.SettlesClock(body.Value);
+            return await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct, clockUnread: settles), Results<ApiCreated<UsageEventDto>, ApiOk<UsageEventDto>> (_, t) =>
             {
                 Infrastructure.CommetMetrics.UsageEventsIngested(t.Duplicate ? 0 : 1);
                 return t.Duplicate ? Answer.Ok(UsageEventDto.From(t.Event, t.Duplicate)) : Answer.Created(UsageEventDto.From(t.Event, t.Duplicate));
-            }))
+            }, readClock: !settles);
+        })
             .WithSummary("Record usage of a feature and apply its consumption (credits, balance, metered limits). A repeated idempotencyKey counts once (200).")
             .WithMetadata(new BodyIdempotencyKey());
 
