@@ -155,24 +155,22 @@ public static class BulkCopy
             {
                 continue;
             }
-            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-            var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
-            sql.Append("INSERT INTO ").Append(Quote(table.Name)).Append(" (")
-                .Append(string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))).Append(") SELECT * FROM unnest(");
-            for (var c = 0; c < columns.Count; c++)
+            var shape = InsertShapes.GetOrAdd(entityType, InsertShape.Of);
+            sql.Append(shape.Prefix);
+            for (var c = 0; c < shape.Getters.Length; c++)
             {
-                var property = columns[c];
-                var getter = property.GetGetter();
-                var converter = property.GetTypeMapping().Converter;
-                var values = new object?[entities.Count];
+                var getter = shape.Getters[c];
+                var converter = shape.Converters[c];
+                // Straight into an array of the column's provider type: one array per column, no intermediate copy.
+                var values = Array.CreateInstance(shape.Elements[c], entities.Count);
                 for (var i = 0; i < entities.Count; i++)
                 {
                     var value = getter.GetClrValueUsingContainingEntity(entities[i]);
-                    values[i] = converter is null ? value : converter.ConvertToProvider(value);
+                    values.SetValue(converter is null ? value : converter.ConvertToProvider(value), i);
                 }
                 var name = "i" + t + "_" + c;
                 sql.Append(c == 0 ? "@" : ", @").Append(name);
-                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | DbTypeOf(property, table)) { Value = Typed(values, property) });
+                command.Parameters.Add(new NpgsqlParameter(name, shape.DbTypes[c]) { Value = values });
             }
             sql.Append(");\n");
             count += entities.Count;
@@ -181,18 +179,30 @@ public static class BulkCopy
         return count;
     }
 
-    /// <summary>The values as an array of the column's provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
-    private static Array Typed(object?[] values, IProperty property)
+    /// <summary>What <see cref="AppendInserts"/> needs of a table, read from the model once per entity type (the model never changes).</summary>
+    private sealed record InsertShape(string Prefix, IClrPropertyGetter[] Getters, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?[] Converters,
+        Type[] Elements, NpgsqlDbType[] DbTypes)
+    {
+        public static InsertShape Of(IEntityType entityType)
+        {
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            // Store-generated columns (identity keys) are left to the database, as EF's INSERT leaves them.
+            var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
+            var prefix = "INSERT INTO " + Quote(table.Name) + " (" + string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))
+                + ") SELECT * FROM unnest(";
+            return new InsertShape(prefix, columns.Select(c => c.GetGetter()).ToArray(), columns.Select(c => c.GetTypeMapping().Converter).ToArray(),
+                columns.Select(ElementType).ToArray(), columns.Select(c => NpgsqlDbType.Array | DbTypeOf(c, table)).ToArray());
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, InsertShape> InsertShapes = new();
+
+    /// <summary>The element type of a column's array: its provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
+    private static Type ElementType(IProperty property)
     {
         var clr = property.GetTypeMapping().Converter?.ProviderClrType ?? property.ClrType;
         var underlying = Nullable.GetUnderlyingType(clr) ?? clr;
-        var element = underlying.IsValueType && (property.IsNullable || Nullable.GetUnderlyingType(clr) is not null) ? typeof(Nullable<>).MakeGenericType(underlying) : underlying;
-        var array = Array.CreateInstance(element, values.Length);
-        for (var i = 0; i < values.Length; i++)
-        {
-            array.SetValue(values[i], i);
-        }
-        return array;
+        return underlying.IsValueType && (property.IsNullable || Nullable.GetUnderlyingType(clr) is not null) ? typeof(Nullable<>).MakeGenericType(underlying) : underlying;
     }
 
     /// <summary>The wire type of a column, for the provider types these tables use; anything else is refused (the caller falls back).</summary>
