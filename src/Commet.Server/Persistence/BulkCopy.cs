@@ -105,18 +105,13 @@ public static class BulkCopy
             {
                 continue;
             }
-            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-            // Store-generated columns (identity keys) are left to the database, as EF's INSERT leaves them.
-            var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
-            var getters = columns.Select(c => c.GetGetter()).ToArray();
-            var converters = columns.Select(c => c.GetTypeMapping().Converter).ToArray();
-            var dbTypes = columns.Select(c => DbTypeOf(c, table)).ToArray();
-            var sql = $"COPY {Quote(table.Name)} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))}) FROM STDIN (FORMAT BINARY)";
-            await using var writer = await connection.BeginBinaryImportAsync(sql, ct);
+            var shape = Shapes.GetOrAdd(entityType, TableShape.Of);
+            var (getters, converters, dbTypes) = (shape.Getters, shape.Converters, shape.DbTypes);
+            await using var writer = await connection.BeginBinaryImportAsync(shape.Copy, ct);
             foreach (var entity in entities)
             {
                 await writer.StartRowAsync(ct);
-                for (var i = 0; i < columns.Count; i++)
+                for (var i = 0; i < getters.Length; i++)
                 {
                     var value = getters[i].GetClrValueUsingContainingEntity(entity);
                     if (converters[i] is { } converter)
@@ -155,8 +150,8 @@ public static class BulkCopy
             {
                 continue;
             }
-            var shape = InsertShapes.GetOrAdd(entityType, InsertShape.Of);
-            sql.Append(shape.Prefix);
+            var shape = Shapes.GetOrAdd(entityType, TableShape.Of);
+            sql.Append(shape.Insert);
             for (var c = 0; c < shape.Getters.Length; c++)
             {
                 var getter = shape.Getters[c];
@@ -170,7 +165,7 @@ public static class BulkCopy
                 }
                 var name = "i" + t + "_" + c;
                 sql.Append(c == 0 ? "@" : ", @").Append(name);
-                command.Parameters.Add(new NpgsqlParameter(name, shape.DbTypes[c]) { Value = values });
+                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | shape.DbTypes[c]) { Value = values });
             }
             sql.Append(");\n");
             count += entities.Count;
@@ -179,23 +174,28 @@ public static class BulkCopy
         return count;
     }
 
-    /// <summary>What <see cref="AppendInserts"/> needs of a table, read from the model once per entity type (the model never changes).</summary>
-    private sealed record InsertShape(string Prefix, IClrPropertyGetter[] Getters, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?[] Converters,
-        Type[] Elements, NpgsqlDbType[] DbTypes)
+    /// <summary>
+    /// What <see cref="WriteAsync"/> and <see cref="AppendInserts"/> need of a table, read from the model once per entity
+    /// type (the model does not change while the server runs): the COPY and INSERT texts, and per column its getter,
+    /// value converter, array element type and wire type.
+    /// </summary>
+    private sealed record TableShape(string Copy, string Insert, IClrPropertyGetter[] Getters,
+        Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?[] Converters, Type[] Elements, NpgsqlDbType[] DbTypes)
     {
-        public static InsertShape Of(IEntityType entityType)
+        public static TableShape Of(IEntityType entityType)
         {
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
             // Store-generated columns (identity keys) are left to the database, as EF's INSERT leaves them.
             var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
-            var prefix = "INSERT INTO " + Quote(table.Name) + " (" + string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))
-                + ") SELECT * FROM unnest(";
-            return new InsertShape(prefix, columns.Select(c => c.GetGetter()).ToArray(), columns.Select(c => c.GetTypeMapping().Converter).ToArray(),
-                columns.Select(ElementType).ToArray(), columns.Select(c => NpgsqlDbType.Array | DbTypeOf(c, table)).ToArray());
+            var names = string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)));
+            return new TableShape($"COPY {Quote(table.Name)} ({names}) FROM STDIN (FORMAT BINARY)",
+                $"INSERT INTO {Quote(table.Name)} ({names}) SELECT * FROM unnest(",
+                columns.Select(c => c.GetGetter()).ToArray(), columns.Select(c => c.GetTypeMapping().Converter).ToArray(),
+                columns.Select(ElementType).ToArray(), columns.Select(c => DbTypeOf(c, table)).ToArray());
         }
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, InsertShape> InsertShapes = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, TableShape> Shapes = new();
 
     /// <summary>The element type of a column's array: its provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
     private static Type ElementType(IProperty property)

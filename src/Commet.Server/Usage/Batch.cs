@@ -79,14 +79,17 @@ public sealed class TrackUsageBatch(TrackUsage track)
                 var one = await track.ApplyAsync(session, item, ct);
                 results[i] = one.IsSuccess ? new BatchItemResult(i, true, one.Value, null) : new BatchItemResult(i, false, null, one.Error);
             }
+            // PostgreSQL: the events and their ledger entries, one row per event, are taken out of the change tracker
+            // first (so the tracker's scans that follow, in the updates below and the save at commit, skip them).
+            var rows = BulkCopy.IsSupported(scope.Db) ? BulkCopy.TakeAdded(scope.Db, CopiedTypes) : null;
             // The counters, daily rows and accounts were each loaded once per batch and changed in memory: the existing
             // ones are written with one UPDATE per table (new ones are inserted by the save at commit).
-            // PostgreSQL: the events and their ledger entries, one row per event, are taken out of the change tracker
-            // first (so the tracker's scans that follow skip them) and inserted by the same command as the updates,
-            // one INSERT … SELECT FROM unnest(arrays) per table: one round trip for all of the batch's writes with the
-            // subscriptions' locks held, where two COPYs took four more.
-            var rows = BulkCopy.IsSupported(scope.Db) ? BulkCopy.TakeAdded(scope.Db, CopiedTypes) : null;
-            await UsageWrites.WriteChangedAsync(scope.Db, ct, rows);
+            await UsageWrites.WriteChangedAsync(scope.Db, ct);
+            if (rows is not null)
+            {
+                // One binary COPY per table instead of one INSERT each (neither table references the rows the save adds).
+                await BulkCopy.WriteAsync(scope.Db, rows, ct);
+            }
             return true;
         }, ct, onConflict: Error.Conflict("duplicate_event", "A concurrent request recorded one of these idempotency keys."));
 
