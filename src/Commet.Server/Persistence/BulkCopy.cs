@@ -105,18 +105,13 @@ public static class BulkCopy
             {
                 continue;
             }
-            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-            // Store-generated columns (identity keys) are left to the database, as EF's INSERT leaves them.
-            var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
-            var getters = columns.Select(c => c.GetGetter()).ToArray();
-            var converters = columns.Select(c => c.GetTypeMapping().Converter).ToArray();
-            var dbTypes = columns.Select(c => DbTypeOf(c, table)).ToArray();
-            var sql = $"COPY {Quote(table.Name)} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))}) FROM STDIN (FORMAT BINARY)";
-            await using var writer = await connection.BeginBinaryImportAsync(sql, ct);
+            var shape = Shapes.GetOrAdd(entityType, TableShape.Of);
+            var (getters, converters, dbTypes) = (shape.Getters, shape.Converters, shape.DbTypes);
+            await using var writer = await connection.BeginBinaryImportAsync(shape.Copy, ct);
             foreach (var entity in entities)
             {
                 await writer.StartRowAsync(ct);
-                for (var i = 0; i < columns.Count; i++)
+                for (var i = 0; i < getters.Length; i++)
                 {
                     var value = getters[i].GetClrValueUsingContainingEntity(entity);
                     if (converters[i] is { } converter)
@@ -155,24 +150,22 @@ public static class BulkCopy
             {
                 continue;
             }
-            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-            var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
-            sql.Append("INSERT INTO ").Append(Quote(table.Name)).Append(" (")
-                .Append(string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)))).Append(") SELECT * FROM unnest(");
-            for (var c = 0; c < columns.Count; c++)
+            var shape = Shapes.GetOrAdd(entityType, TableShape.Of);
+            sql.Append(shape.Insert);
+            for (var c = 0; c < shape.Getters.Length; c++)
             {
-                var property = columns[c];
-                var getter = property.GetGetter();
-                var converter = property.GetTypeMapping().Converter;
-                var values = new object?[entities.Count];
+                var getter = shape.Getters[c];
+                var converter = shape.Converters[c];
+                // Straight into an array of the column's provider type: one array per column, no intermediate copy.
+                var values = Array.CreateInstance(shape.Elements[c], entities.Count);
                 for (var i = 0; i < entities.Count; i++)
                 {
                     var value = getter.GetClrValueUsingContainingEntity(entities[i]);
-                    values[i] = converter is null ? value : converter.ConvertToProvider(value);
+                    values.SetValue(converter is null ? value : converter.ConvertToProvider(value), i);
                 }
                 var name = "i" + t + "_" + c;
                 sql.Append(c == 0 ? "@" : ", @").Append(name);
-                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | DbTypeOf(property, table)) { Value = Typed(values, property) });
+                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | shape.DbTypes[c]) { Value = values });
             }
             sql.Append(");\n");
             count += entities.Count;
@@ -181,18 +174,35 @@ public static class BulkCopy
         return count;
     }
 
-    /// <summary>The values as an array of the column's provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
-    private static Array Typed(object?[] values, IProperty property)
+    /// <summary>
+    /// What <see cref="WriteAsync"/> and <see cref="AppendInserts"/> need of a table, read from the model once per entity
+    /// type (the model does not change while the server runs): the COPY and INSERT texts, and per column its getter,
+    /// value converter, array element type and wire type.
+    /// </summary>
+    private sealed record TableShape(string Copy, string Insert, IClrPropertyGetter[] Getters,
+        Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?[] Converters, Type[] Elements, NpgsqlDbType[] DbTypes)
+    {
+        public static TableShape Of(IEntityType entityType)
+        {
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            // Store-generated columns (identity keys) are left to the database, as EF's INSERT leaves them.
+            var columns = entityType.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
+            var names = string.Join(", ", columns.Select(c => Quote(c.GetColumnName(table)!)));
+            return new TableShape($"COPY {Quote(table.Name)} ({names}) FROM STDIN (FORMAT BINARY)",
+                $"INSERT INTO {Quote(table.Name)} ({names}) SELECT * FROM unnest(",
+                columns.Select(c => c.GetGetter()).ToArray(), columns.Select(c => c.GetTypeMapping().Converter).ToArray(),
+                columns.Select(ElementType).ToArray(), columns.Select(c => DbTypeOf(c, table)).ToArray());
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, TableShape> Shapes = new();
+
+    /// <summary>The element type of a column's array: its provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
+    private static Type ElementType(IProperty property)
     {
         var clr = property.GetTypeMapping().Converter?.ProviderClrType ?? property.ClrType;
         var underlying = Nullable.GetUnderlyingType(clr) ?? clr;
-        var element = underlying.IsValueType && (property.IsNullable || Nullable.GetUnderlyingType(clr) is not null) ? typeof(Nullable<>).MakeGenericType(underlying) : underlying;
-        var array = Array.CreateInstance(element, values.Length);
-        for (var i = 0; i < values.Length; i++)
-        {
-            array.SetValue(values[i], i);
-        }
-        return array;
+        return underlying.IsValueType && (property.IsNullable || Nullable.GetUnderlyingType(clr) is not null) ? typeof(Nullable<>).MakeGenericType(underlying) : underlying;
     }
 
     /// <summary>The wire type of a column, for the provider types these tables use; anything else is refused (the caller falls back).</summary>

@@ -34,24 +34,43 @@ public sealed class TrackUsageBatch(TrackUsage track)
             return Error.Validation("events", $"events may hold at most {TrackUsage.MaxBatch} items.");
         }
         var results = new BatchItemResult[r.Events.Count];
-        var keys = r.Events.Select(e => e?.IdempotencyKey).OfType<string>().Distinct().ToList();
+        // Each event is checked once (the answer of a refused one is kept); only the valid ones are prepared and applied.
+        var refused = new Error?[r.Events.Count];
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < r.Events.Count; i++)
+        {
+            var check = TrackUsage.Validate(r.Events[i] ?? new TrackRequest(), "", scope.Now);
+            if (check.Failed)
+            {
+                refused[i] = check.ToError();
+            }
+            else if (r.Events[i].IdempotencyKey is { } key)
+            {
+                keys.Add(key);
+            }
+        }
         var seen = await scope.Db.RecordedEventsAsync(scope.Tenant.OrganizationId, scope.Tenant.Livemode, keys, ct);
 
         var applied = await scope.Db.InTransactionAsync<bool>(async () =>
         {
             var session = new TrackSession(scope);
-            await TrackPreparation.PrepareAsync(session, r.Events
-                .Where(e => e is not null && !TrackUsage.Validate(e, "", scope.Now).Failed && (e.IdempotencyKey is null || !seen.ContainsKey(e.IdempotencyKey)))
-                .ToList(), ct);
+            var fresh = new List<TrackRequest>(r.Events.Count);
             for (var i = 0; i < r.Events.Count; i++)
             {
-                var item = r.Events[i] ?? new TrackRequest();
-                var check = TrackUsage.Validate(item, "", scope.Now);
-                if (check.Failed)
+                if (refused[i] is null && (r.Events[i].IdempotencyKey is not { } key || !seen.ContainsKey(key)))
                 {
-                    results[i] = new BatchItemResult(i, false, null, check.ToError());
+                    fresh.Add(r.Events[i]);
+                }
+            }
+            await TrackPreparation.PrepareAsync(session, fresh, ct);
+            for (var i = 0; i < r.Events.Count; i++)
+            {
+                if (refused[i] is { } error)
+                {
+                    results[i] = new BatchItemResult(i, false, null, error);
                     continue;
                 }
+                var item = r.Events[i];
                 if (item.IdempotencyKey is not null && seen.TryGetValue(item.IdempotencyKey, out var earlier))
                 {
                     results[i] = new BatchItemResult(i, true, new Tracked(earlier, true), null);
@@ -60,15 +79,15 @@ public sealed class TrackUsageBatch(TrackUsage track)
                 var one = await track.ApplyAsync(session, item, ct);
                 results[i] = one.IsSuccess ? new BatchItemResult(i, true, one.Value, null) : new BatchItemResult(i, false, null, one.Error);
             }
+            // PostgreSQL: the events and their ledger entries, one row per event, are taken out of the change tracker
+            // first (so the tracker's scans that follow, in the updates below and the save at commit, skip them).
+            var rows = BulkCopy.IsSupported(scope.Db) ? BulkCopy.TakeAdded(scope.Db, CopiedTypes) : null;
             // The counters, daily rows and accounts were each loaded once per batch and changed in memory: the existing
-            // ones are written with one UPDATE per table (new ones are inserted by the save below).
+            // ones are written with one UPDATE per table (new ones are inserted by the save at commit).
             await UsageWrites.WriteChangedAsync(scope.Db, ct);
-            if (BulkCopy.IsSupported(scope.Db))
+            if (rows is not null)
             {
-                // The events and their ledger entries, one row per event, go in with one binary COPY per table instead
-                // of one INSERT each.
-                var rows = BulkCopy.TakeAdded(scope.Db, CopiedTypes);
-                await scope.Db.SaveChangesAsync(ct);
+                // One binary COPY per table instead of one INSERT each (neither table references the rows the save adds).
                 await BulkCopy.WriteAsync(scope.Db, rows, ct);
             }
             return true;
