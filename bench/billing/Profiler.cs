@@ -27,6 +27,36 @@ public sealed partial class Profiler : DbCommandInterceptor, IDbTransactionInter
 
     public void Reset() => stats.Clear();
 
+    /// <summary>
+    /// Listens to the engine's chunk phases (<c>BillingEngine.Meter</c>, wall time per phase of each chunk) and adds them
+    /// to the figures as "(chunk) phase" — summed over the chunk workers, and not counted as round trips.
+    /// </summary>
+    public System.Diagnostics.Metrics.MeterListener ListenToChunkPhases()
+    {
+        var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Commet.Billing")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, ms, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "phase")
+                {
+                    Add("(chunk) " + tag.Value, (long)(ms * Stopwatch.Frequency / 1000));
+                }
+            }
+        });
+        listener.Start();
+        return listener;
+    }
+
     private void Add(string kind, long ticks)
     {
         var s = stats.GetOrAdd(kind, _ => new Stat());

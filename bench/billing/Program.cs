@@ -104,6 +104,7 @@ public static class BillingBenchmark
         var dataDir = Path.Combine(Path.GetTempPath(), database);
         Directory.CreateDirectory(dataDir);
         var profiler = profile ? new Profiler() : null;
+        using var phases = profiler?.ListenToChunkPhases();
         try
         {
             // The server's own composition (Program.cs): same services, same DbContext factory, same options.

@@ -226,10 +226,11 @@ public sealed class BillingEngineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AChunkWritesItsChargesBeforeTakingNumbers_AndItsInvoicesLinesAndEventsAfter()
+    public async Task AChunkWritesItsChargesAndLinesBeforeTakingNumbers_AndItsInvoicesAndEventsAfter()
     {
         // The invoice counter is what concurrent chunks wait for, so a chunk takes its numbers as late as it can: its
-        // charges and emails (which quote no number) are already written then, its invoices, lines and events not yet.
+        // charges, emails and invoice lines (which quote no number; the lines' key to their invoice is checked at the
+        // commit) are already written then, its invoices and events not yet.
         // A trigger on the counter records, inside the chunk's transaction, what the chunk had written at that moment.
         Start();
         var now = Now();
@@ -258,7 +259,8 @@ public sealed class BillingEngineTests : IAsyncLifetime
         Assert.Equal(30, await ScalarAsync(c, """SELECT charges FROM counter_taken"""));
         Assert.Equal(147_000, await ScalarAsync(c, """SELECT charged FROM counter_taken""")); // 30 renewals × $49.00 = 30 × 4,900 = 147,000 cents
         Assert.Equal(await ScalarAsync(c, """SELECT count(*) FROM email_messages"""), await ScalarAsync(c, """SELECT emails FROM counter_taken"""));
-        Assert.Equal(0, await ScalarAsync(c, """SELECT invoices + lines + events FROM counter_taken"""));
+        Assert.Equal(30, await ScalarAsync(c, """SELECT lines FROM counter_taken""")); // one line per renewal
+        Assert.Equal(0, await ScalarAsync(c, """SELECT invoices + events FROM counter_taken"""));
         // And afterwards everything is there, the events quoting the numbers the invoices got.
         Assert.Equal(30, await ScalarAsync(c, """SELECT count(*) FROM invoice_lines"""));
         Assert.Equal(147_000, await ScalarAsync(c, """SELECT sum("Total") FROM invoices"""));
@@ -266,6 +268,41 @@ public sealed class BillingEngineTests : IAsyncLifetime
             SELECT count(*) FROM events e JOIN invoices i ON i."Id" = e."DataJson"::jsonb->>'invoiceId'
             WHERE e."Type" IN ('invoice.created', 'payment.received') AND e."DataJson"::jsonb->>'invoiceNumber' = i."Number"
             """));
+    }
+
+    [Fact]
+    public async Task TheInvoiceLinesKey_CanBeDeferred_AndIsStillCheckedAtTheCommit()
+    {
+        // The chunk writes its lines before its invoices with the lines' key deferred (migration Renew made it
+        // DEFERRABLE INITIALLY IMMEDIATE). Outside such a transaction it is checked per statement as before; deferred,
+        // a line whose invoice never comes still fails — at the commit — and nothing of the transaction stays.
+        Start();
+        await using var c = await OpenAsync();
+        Assert.Equal(1, await ScalarAsync(c, """
+            SELECT count(*) FROM pg_constraint
+            WHERE conname = 'FK_invoice_lines_invoices_InvoiceId' AND condeferrable AND NOT condeferred
+            """));
+        const string orphan = """
+            INSERT INTO invoice_lines ("InvoiceId","Position","LineType","Description","Quantity","UnitAmount","UnitAmountIsRate","Amount","ChargeType")
+            VALUES ('inv_missing', 0, 'base', 'orphan', 1, 100, false, 100, 'base')
+            """;
+        var immediate = await Assert.ThrowsAsync<PostgresException>(() => ExecAsync(c, orphan));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, immediate.SqlState);
+
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            await using (var defer = new NpgsqlCommand("""SET CONSTRAINTS "FK_invoice_lines_invoices_InvoiceId" DEFERRED""", c, tx))
+            {
+                await defer.ExecuteNonQueryAsync();
+            }
+            await using (var insert = new NpgsqlCommand(orphan, c, tx))
+            {
+                await insert.ExecuteNonQueryAsync(); // accepted for now
+            }
+            var atCommit = await Assert.ThrowsAsync<PostgresException>(() => tx.CommitAsync());
+            Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, atCommit.SqlState);
+        }
+        Assert.Equal(0, await ScalarAsync(c, """SELECT count(*) FROM invoice_lines"""));
     }
 
     private sealed class NumberEchoLines : IRenewalLineSource

@@ -16,12 +16,12 @@ namespace Commet.Server.Billing;
 /// <para>
 /// Invoice numbers are given last. While the steps run, each new invoice carries a placeholder that cannot occur
 /// otherwise (it holds a random nonce). The new rows that hold no placeholder and reference no new invoice (the charges,
-/// the emails) are written first (<see cref="TakeUnnumbered"/>); then <see cref="AssignNumbersAsync"/> takes as
+/// the emails; and the invoice lines, whose key to their invoice is checked at the commit) are written first (<see cref="TakeUnnumbered"/>); then <see cref="AssignNumbersAsync"/> takes as
 /// many numbers as there are new invoices with one UPDATE … RETURNING on the counter — which locks the counter row
 /// until the transaction ends, as taking one number does — and puts them in place of the placeholders, in the
 /// invoices and in the events that quote them. Anything else still holding a placeholder fails the chunk. So numbers
 /// stay sequential without gaps (taken, used and committed together, or rolled back together), and the counter is
-/// held only while the chunk writes its invoices, their lines and the events that quote them, and commits — not while its
+/// held only while the chunk writes its invoices and the events that quote them, and commits — not while its
 /// steps run, its subscriptions are saved or its other rows are written — so two chunks can run side by side.
 /// </para>
 /// Exactly-once is unchanged: the rows are locked for update as before, and the unique billing key of an invoice and
@@ -114,10 +114,11 @@ public sealed class BillingBatch
     /// <summary>
     /// Takes out of <paramref name="rows"/> the tables that can be written before the numbers are given: those in which no
     /// row holds a placeholder and that reference no other table of the chunk's new rows (the lines reference the
-    /// invoices, which hold placeholders until <see cref="AssignNumbersAsync"/>). Write them first.
+    /// invoices, which hold placeholders until <see cref="AssignNumbersAsync"/>) other than by a key checked at the
+    /// commit (<paramref name="deferred"/>: the lines, once <see cref="DeferredChecks.DeferInvoiceLinesAsync"/> has run). Write them first.
     /// </summary>
-    public BulkCopy.Rows TakeUnnumbered(BulkCopy.Rows rows) =>
-        rows.TakeIndependent(text => !text.Contains(marker, StringComparison.Ordinal));
+    public BulkCopy.Rows TakeUnnumbered(BulkCopy.Rows rows, Func<Microsoft.EntityFrameworkCore.Metadata.IForeignKey, bool>? deferred = null) =>
+        rows.TakeIndependent(text => !text.Contains(marker, StringComparison.Ordinal), deferred);
 
     /// <summary>
     /// Numbers the chunk's new invoices (see the class summary), which <paramref name="rows"/> holds with the other

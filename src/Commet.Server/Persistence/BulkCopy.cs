@@ -31,15 +31,17 @@ public static class BulkCopy
 
         /// <summary>
         /// Moves out, into rows of their own, the tables that reference none of the other tables held here (by a foreign
-        /// key of the model) and whose rows pass <paramref name="ready"/>; what stays here is written after them.
+        /// key of the model) and whose rows pass <paramref name="ready"/>; what stays here is written after them. A key for
+        /// which <paramref name="deferred"/> says true does not count: its check waits for the commit.
         /// </summary>
-        public Rows TakeIndependent(Func<string, bool> ready)
+        public Rows TakeIndependent(Func<string, bool> ready, Func<IForeignKey, bool>? deferred = null)
         {
             var held = Tables.Where(t => t.Entities.Count > 0).Select(t => t.Type).ToHashSet();
             var taken = new Rows();
             foreach (var table in Tables.ToList())
             {
-                var references = table.Type.GetForeignKeys().Any(fk => fk.PrincipalEntityType != table.Type && held.Contains(fk.PrincipalEntityType));
+                var references = table.Type.GetForeignKeys().Any(fk => fk.PrincipalEntityType != table.Type && held.Contains(fk.PrincipalEntityType)
+                    && deferred?.Invoke(fk) != true);
                 if (!references && !Strings(table).Any(text => !ready(text)))
                 {
                     taken.Tables.Add(table);
@@ -197,6 +199,17 @@ public static class BulkCopy
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, TableShape> Shapes = new();
 
+    /// <summary>The values as an array of the column's provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
+    internal static Array Typed(object?[] values, IProperty property)
+    {
+        var array = Array.CreateInstance(ElementType(property), values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            array.SetValue(values[i], i);
+        }
+        return array;
+    }
+
     /// <summary>The element type of a column's array: its provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
     private static Type ElementType(IProperty property)
     {
@@ -206,7 +219,7 @@ public static class BulkCopy
     }
 
     /// <summary>The wire type of a column, for the provider types these tables use; anything else is refused (the caller falls back).</summary>
-    private static NpgsqlDbType DbTypeOf(IProperty property, StoreObjectIdentifier table)
+    internal static NpgsqlDbType DbTypeOf(IProperty property, StoreObjectIdentifier table)
     {
         var converter = property.GetTypeMapping().Converter;
         var clr = converter?.ProviderClrType ?? property.ClrType;
@@ -224,5 +237,5 @@ public static class BulkCopy
         };
     }
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
