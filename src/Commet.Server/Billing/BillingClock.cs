@@ -15,18 +15,14 @@ public sealed class BillingClock(TimeProvider time)
 
     public static DateTime Truncate(DateTime at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 
-    public async Task<DateTime> NowAsync(CommetDb db, string organizationId, bool livemode, CancellationToken ct)
-    {
-        if (livemode)
-        {
-            return RealNow;
-        }
-        var simulated = await db.TestClocks.AsNoTracking()
-            .Where(c => c.OrganizationId == organizationId)
-            .Select(c => c.SimulatedTime)
-            .FirstOrDefaultAsync(ct);
-        return NowFrom(livemode, simulated);
-    }
+    public async Task<DateTime> NowAsync(CommetDb db, string organizationId, bool livemode, CancellationToken ct) =>
+        livemode ? RealNow : NowFrom(livemode, await SimulatedAsync(db, organizationId, ct));
+
+    /// <summary>The organization's test clock (null when none is set): one compiled query, read on every sandbox request.</summary>
+    public static Task<DateTime?> SimulatedAsync(CommetDb db, string organizationId, CancellationToken ct) => TestClock.Invoke(db, organizationId, ct);
+
+    private static readonly Compiled<string, DateTime?> TestClock = new((db, organizationId, ct) =>
+        db.TestClocks.AsNoTracking().Where(c => c.OrganizationId == organizationId).Select(c => c.SimulatedTime).FirstOrDefault());
 
     /// <summary>The billing time, given the organization's test clock as read along with something else (one query instead of two).</summary>
     public DateTime NowFrom(bool livemode, DateTime? simulated) => !livemode && simulated is { } s ? Truncate(s) : RealNow;

@@ -74,13 +74,6 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
     internal long CachedGroups => Interlocked.Read(ref cachedGroups);
 
     /// <summary>
-    /// The sandbox test clock of an organization, read once per group by its writer instead of once per request (which
-    /// was a quarter of a single event's server CPU on SQLite, section "SQLite single events" of docs/benchmarks.md).
-    /// </summary>
-    private static readonly Compiled<string, DateTime?> TestClock = new((db, organizationId, ct) =>
-        db.TestClocks.AsNoTracking().Where(c => c.OrganizationId == organizationId).Select(c => c.SimulatedTime).FirstOrDefault());
-
-    /// <summary>
     /// True when this handler settles the billing time of <paramref name="r"/> itself: the caller then passes a scope
     /// whose <c>Now</c> is the real time of the request (no test clock read) and <c>clockUnread: true</c>. The group's
     /// writer reads the test clock once for every such event of the group, just before it writes them; an event without
@@ -94,9 +87,9 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
     {
         if (!options.Value.GroupCommit)
         {
-            if (clockUnread)
+            if (clockUnread && !scope.Tenant.Livemode && await BillingClock.SimulatedAsync(scope.Db, scope.Tenant.OrganizationId, ct) is { } simulated)
             {
-                scope = await SettleAsync(scope, scope.Db, ct);
+                scope = scope with { Now = BillingClock.Truncate(simulated) };
             }
             return await track.HandleAsync(scope, r, ct);
         }
@@ -163,21 +156,6 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         return await me.Done.Task;
     }
 
-    /// <summary>
-    /// <paramref name="scope"/> at the tenant's billing time: the test clock's time when one is set, else the real time
-    /// its request came in (its <c>Now</c> as passed). Read on <paramref name="db"/>, outside any transaction, as the
-    /// request's own read was.
-    /// </summary>
-    private static async Task<BillingScope> SettleAsync(BillingScope scope, CommetDb db, CancellationToken ct)
-    {
-        if (scope.Tenant.Livemode)
-        {
-            return scope;
-        }
-        var simulated = await TestClock.Invoke(db, scope.Tenant.OrganizationId, ct);
-        return simulated is { } s ? scope with { Now = BillingClock.Truncate(s) } : scope;
-    }
-
     /// <summary>Settles the billing time of the group's events that came without it, with one read of the test clock.</summary>
     private static async Task SettleClockAsync(List<Pending> group, CancellationToken ct)
     {
@@ -185,8 +163,10 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         {
             return;
         }
+        // Read once the group is complete (the sandbox test clock; the events of one lane share one tenant, so one read
+        // serves them all — a quarter of a single event's server CPU on SQLite when it was read per request).
         var first = group[0].Scope;
-        var simulated = await TestClock.Invoke(first.Db, first.Tenant.OrganizationId, ct);
+        var simulated = await BillingClock.SimulatedAsync(first.Db, first.Tenant.OrganizationId, ct);
         foreach (var p in group.Where(p => p.ClockUnread))
         {
             if (simulated is { } s)
