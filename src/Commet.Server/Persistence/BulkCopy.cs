@@ -51,6 +51,16 @@ public static class BulkCopy
             return taken;
         }
 
+        /// <summary>
+        /// Adds new rows that were built outside the change tracker (never added to it), to be written as the taken ones
+        /// are. Cheaper than adding them to a context and taking them out again: EF Core never sees them.
+        /// </summary>
+        public Rows Add<T>(CommetDb db, IReadOnlyCollection<T> entities) where T : class
+        {
+            Tables.Add((Writable(db, typeof(T)), new List<object>(entities)));
+            return this;
+        }
+
         private static IEnumerable<string> Strings((IEntityType Type, List<object> Entities) table) =>
             from property in table.Type.GetProperties()
             where property.ClrType == typeof(string)
@@ -67,11 +77,7 @@ public static class BulkCopy
         var rows = new Rows();
         foreach (var type in types)
         {
-            var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
-            if (entityType.GetProperties().Any(p => p.IsShadowProperty()))
-            {
-                throw new NotSupportedException($"BulkCopy does not write shadow properties ({entityType.DisplayName()}).");
-            }
+            var entityType = Writable(db, type);
             var entries = added.Where(e => e.Metadata == entityType).ToList();
             rows.Tables.Add((entityType, entries.Select(e => e.Entity).ToList()));
             foreach (var entry in entries)
@@ -80,6 +86,17 @@ public static class BulkCopy
             }
         }
         return rows;
+    }
+
+    /// <summary>The entity type of <paramref name="type"/>, which must be mapped and have no shadow properties (they cannot be read from the entity).</summary>
+    private static IEntityType Writable(CommetDb db, Type type)
+    {
+        var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
+        if (entityType.GetProperties().Any(p => p.IsShadowProperty()))
+        {
+            throw new NotSupportedException($"BulkCopy does not write shadow properties ({entityType.DisplayName()}).");
+        }
+        return entityType;
     }
 
     /// <summary>

@@ -17,8 +17,6 @@ public sealed record BatchItemResult(int Index, bool Success, Tracked? Tracked, 
 /// <summary>Records up to 100 usage events in one transaction, each applied (or refused) on its own.</summary>
 public sealed class TrackUsageBatch(TrackUsage track)
 {
-    private static readonly Type[] CopiedTypes = [typeof(UsageEvent), typeof(LedgerEntry)];
-
     /// <summary>
     /// Up to 100 events in one transaction: each is checked and applied on its own (a refused event changes
     /// nothing and does not stop the others), and every subscription involved is locked once.
@@ -53,7 +51,9 @@ public sealed class TrackUsageBatch(TrackUsage track)
 
         var applied = await scope.Db.InTransactionAsync<bool>(async () =>
         {
-            var session = new TrackSession(scope);
+            // The batch's events and spend entries are collected by the session, never tracked by EF Core: they are
+            // written below by one binary COPY per table (PostgreSQL) or one prepared INSERT per table (SQLite).
+            var session = new TrackSession(scope) { NewEvents = new(r.Events.Count), NewLedger = new(r.Events.Count) };
             var fresh = new List<TrackRequest>(r.Events.Count);
             for (var i = 0; i < r.Events.Count; i++)
             {
@@ -79,16 +79,18 @@ public sealed class TrackUsageBatch(TrackUsage track)
                 var one = await track.ApplyAsync(session, item, ct);
                 results[i] = one.IsSuccess ? new BatchItemResult(i, true, one.Value, null) : new BatchItemResult(i, false, null, one.Error);
             }
-            // PostgreSQL: the events and their ledger entries, one row per event, are taken out of the change tracker
-            // first (so the tracker's scans that follow, in the updates below and the save at commit, skip them).
-            var rows = BulkCopy.IsSupported(scope.Db) ? BulkCopy.TakeAdded(scope.Db, CopiedTypes) : null;
             // The counters, daily rows and accounts were each loaded once per batch and changed in memory: the existing
             // ones are written with one UPDATE per table (new ones are inserted by the save at commit).
             await UsageWrites.WriteChangedAsync(scope.Db, ct);
-            if (rows is not null)
+            // Neither table references a row the save at commit adds (new counters, daily rows, accounts, domain events).
+            var rows = new BulkCopy.Rows().Add(scope.Db, session.NewEvents).Add(scope.Db, session.NewLedger);
+            if (BulkCopy.IsSupported(scope.Db))
             {
-                // One binary COPY per table instead of one INSERT each (neither table references the rows the save adds).
                 await BulkCopy.WriteAsync(scope.Db, rows, ct);
+            }
+            else
+            {
+                await SqliteInserts.WriteAsync(scope.Db, rows, ct);
             }
             return true;
         }, ct, onConflict: Error.Conflict("duplicate_event", "A concurrent request recorded one of these idempotency keys."));

@@ -171,8 +171,12 @@ public static class Consumption
         });
     }
 
-    /// <summary>Records a spend already taken from the account (see <see cref="ConsumptionAccount.Spend"/>) in the ledger.</summary>
-    public static void RecordSpend(BillingScope scope, Subscription s, ConsumptionAccount account, (long FromPlan, long FromPurchased) split, string reference)
+    /// <summary>
+    /// Records a spend already taken from the account (see <see cref="ConsumptionAccount.Spend"/>) in the ledger. With
+    /// <paramref name="into"/>, the entries are collected there (the caller writes them) instead of being tracked.
+    /// </summary>
+    public static void RecordSpend(BillingScope scope, Subscription s, ConsumptionAccount account, (long FromPlan, long FromPurchased) split, string reference,
+        List<LedgerEntry>? into = null)
     {
         // Spend() already moved the totals; the entries record the same movement.
         foreach (var (bucket, amount) in new[] { (Buckets.Plan, split.FromPlan), (Buckets.Purchased, split.FromPurchased) })
@@ -181,7 +185,7 @@ public static class Consumption
             {
                 continue;
             }
-            scope.Db.Ledger.Add(new LedgerEntry
+            var entry = new LedgerEntry
             {
                 Id = Ids.New("led"),
                 OrganizationId = scope.Tenant.OrganizationId,
@@ -193,7 +197,15 @@ public static class Consumption
                 Reason = "usage",
                 Reference = reference,
                 At = scope.Now,
-            });
+            };
+            if (into is not null)
+            {
+                into.Add(entry);
+            }
+            else
+            {
+                scope.Db.Ledger.Add(entry);
+            }
         }
         account.UpdatedAt = scope.Now;
     }

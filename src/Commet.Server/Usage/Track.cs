@@ -62,6 +62,14 @@ internal sealed class TrackSession(BillingScope scope)
     /// <summary>Counter and daily keys already looked up by <c>PrepareAsync</c>: a key not in the maps above has no row yet.</summary>
     public HashSet<(string, string, DateTime)> CountersLoaded { get; } = [];
     public HashSet<(string, string, DateTime)> DailyLoaded { get; } = [];
+
+    /// <summary>
+    /// When set (the batch endpoint), the events applied and their spend entries are collected here instead of being added
+    /// to the change tracker: the caller writes them itself (binary COPY, prepared INSERTs), and EF Core never tracks,
+    /// scans or detaches them. Other new rows (counters, daily rows, accounts, grants, domain events) stay tracked.
+    /// </summary>
+    public List<UsageEvent>? NewEvents { get; set; }
+    public List<LedgerEntry>? NewLedger { get; set; }
 }
 
 /// <summary>Records one usage event and applies what it consumes (metered counters, credits or balance).</summary>
@@ -265,7 +273,8 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
         }
         if (r.IdempotencyKey is not null && !session.Keys.Add(r.IdempotencyKey))
         {
-            var earlier = db.UsageEvents.Local.First(e => e.IdempotencyKey == r.IdempotencyKey);
+            var earlier = session.NewEvents is { } collected ? collected.First(e => e.IdempotencyKey == r.IdempotencyKey)
+                : db.UsageEvents.Local.First(e => e.IdempotencyKey == r.IdempotencyKey);
             return new Tracked(earlier, true);
         }
 
@@ -326,7 +335,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
                 {
                     return InsufficientCredits(account, cost);
                 }
-                Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
+                Consumption.RecordSpend(scope, s, account, split.Value, evt.Id, session.NewLedger);
                 LowBalanceAlerts.AfterCreditsSpend(scope, s, live.Customer, account, before, live.Plan.LowBalancePercent ?? options.Value.LowBalancePercent);
                 if (account.Total == 0 && cost > 0)
                 {
@@ -349,7 +358,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
                 {
                     return InsufficientBalance(account, cost, s.Currency);
                 }
-                Consumption.RecordSpend(scope, s, account, split.Value, evt.Id);
+                Consumption.RecordSpend(scope, s, account, split.Value, evt.Id, session.NewLedger);
                 LowBalanceAlerts.AfterBalanceSpend(scope, s, live.Customer, account, before, live.Plan.LowBalancePercent ?? options.Value.LowBalancePercent);
                 if (before > 0 && account.Total <= 0)
                 {
@@ -380,7 +389,14 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
         counter.UpdatedAt = now;
         var day = await DailyAsync(session, s.Id, feature.Id, UsageDays.Of(now, live.Customer), ct);
         day.Quantity += value;
-        db.UsageEvents.Add(evt);
+        if (session.NewEvents is { } events)
+        {
+            events.Add(evt);
+        }
+        else
+        {
+            db.UsageEvents.Add(evt);
+        }
         if (options.Value.EmitRecordedEvents)
         {
             EventRecorder.Record(db, scope.Tenant, new UsageRecordedData(s.Id, s.CustomerId, evt.Id, feature.Code, value, evt.Timestamp), now, s.Id, live.Customer);
