@@ -96,6 +96,53 @@ public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper outp
         await api.PostJson($"/api/v1/subscriptions/{id}/cancel", new { immediate = true }).Ok();
         Assert.Equal("no_active_subscription", (await Track(api, "cc1", "gen")).ErrorCode);
     }
+
+    [Fact]
+    public async Task Batch_WarmResolution_TakesFewerRoundTrips_AndFollowsPlanChangesAndCancellation()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "gen", name = "Gen", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "bc", name = "Bc", consumptionModel = "credits" }).Ok();
+        await api.PostJson("/api/v1/plans/bc/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
+        await api.PostJson("/api/v1/plans/bc/features", new { featureId = "gen", creditsPerUnit = 1 }).Ok();
+        await api.Customer("bc1");
+        await api.Customer("bc2");
+        var id1 = (await api.Subscribe("bc1", "bc")).Str("id");
+        var id2 = (await api.Subscribe("bc2", "bc")).Str("id");
+        async Task<long> Left(string id) => (await api.GetJson($"/api/v1/subscriptions/{id}").Ok())["credits"]!["remaining"]!.GetValue<long>();
+        var n = 0;
+        Task<ApiResponse> Batch(params string[] customers) => api.PostJson("/api/v1/usage/events/batch",
+            new { events = customers.Select(c => new { customerId = c, feature = "gen", value = 1, idempotencyKey = $"bk-{++n}" }).ToArray() });
+        static bool[] Successes(System.Text.Json.Nodes.JsonNode answer) => answer["results"]!.AsArray().Select(r => r!["success"]!.GetValue<bool>()).ToArray();
+
+        var cold = await Measure(() => Batch("bc1", "bc2", "bc1"));
+        var warm = await Measure(() => Batch("bc1", "bc2", "bc1"));
+        output.WriteLine($"[{server.Name}] round trips per batch of 3 events: resolved afresh {cold.Trips}, from the track cache {warm.Trips}");
+        Assert.Equal(HttpStatusCode.OK, cold.Answer.Status);
+        Assert.Equal(HttpStatusCode.OK, warm.Answer.Status);
+        Assert.Equal([true, true, true], Successes(cold.Answer.Data));
+        Assert.Equal([true, true, true], Successes(warm.Answer.Data));
+        // The cached batch reads catalog version, subscriptions, counters, days and accounts in one command instead of
+        // customers, subscriptions, plans, counters, days and accounts one query each (plus the catalog version read).
+        Assert.True(warm.Trips + 4 <= cold.Trips, $"warm batch {warm.Trips} round trips, cold {cold.Trips}");
+        Assert.Equal(996, await Left(id1)); // 1,000 − 2 batches × 2 events × 1 credit
+        Assert.Equal(998, await Left(id2)); // 1,000 − 2 batches × 1 event × 1 credit
+
+        // The plan now charges 5 credits a unit: the cached resolutions are stale, the batch must see the new price.
+        await api.PutJson("/api/v1/plans/bc/features/gen", new { creditsPerUnit = 5 }).Ok();
+        var repriced = await Batch("bc1", "bc2").Ok();
+        Assert.Equal([true, true], Successes(repriced));
+        Assert.Equal(991, await Left(id1)); // 996 − 5
+        Assert.Equal(993, await Left(id2)); // 998 − 5
+
+        // bc2's subscription ends: its cached resolution no longer matches the locked row; bc2's event is refused, bc1's applied.
+        await api.PostJson($"/api/v1/subscriptions/{id2}/cancel", new { immediate = true }).Ok();
+        var after = await Batch("bc1", "bc2").Ok();
+        Assert.Equal([true, false], Successes(after));
+        Assert.Equal("no_active_subscription", after["results"]![1]!["error"]!.Str("code"));
+        Assert.Equal(986, await Left(id1)); // 991 − 5
+    }
 }
 
 public sealed class SpeedTests_Sqlite(SqliteServer server, ITestOutputHelper output) : SpeedTests<SqliteServer>(server, output);

@@ -1,4 +1,5 @@
 using Commet.Domain;
+using Commet.Domain.Billing;
 using Commet.Domain.Usage;
 using Commet.Server.Billing;
 using Commet.Server.Persistence;
@@ -15,7 +16,7 @@ public sealed class TrackBatchRequest
 public sealed record BatchItemResult(int Index, bool Success, Tracked? Tracked, Error? Error);
 
 /// <summary>Records up to 100 usage events in one transaction, each applied (or refused) on its own.</summary>
-public sealed class TrackUsageBatch(TrackUsage track)
+public sealed class TrackUsageBatch(TrackUsage track, TrackCache cache)
 {
     /// <summary>
     /// Up to 100 events in one transaction: each is checked and applied on its own (a refused event changes
@@ -49,11 +50,14 @@ public sealed class TrackUsageBatch(TrackUsage track)
         }
         var seen = await scope.Db.RecordedEventsAsync(scope.Tenant.OrganizationId, scope.Tenant.Livemode, keys, ct);
 
+        Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>? hits = null;
+        long catalogVersion = 0;
+        TrackSession? used = null;
         var applied = await scope.Db.InTransactionAsync<bool>(async () =>
         {
             // The batch's events and spend entries are collected by the session, never tracked by EF Core: they are
             // written below by one binary COPY per table (PostgreSQL) or one prepared INSERT per table (SQLite).
-            var session = new TrackSession(scope) { NewEvents = new(r.Events.Count), NewLedger = new(r.Events.Count) };
+            var session = used = new TrackSession(scope) { NewEvents = new(r.Events.Count), NewLedger = new(r.Events.Count) };
             var fresh = new List<TrackRequest>(r.Events.Count);
             for (var i = 0; i < r.Events.Count; i++)
             {
@@ -62,7 +66,20 @@ public sealed class TrackUsageBatch(TrackUsage track)
                     fresh.Add(r.Events[i]);
                 }
             }
-            await TrackPreparation.PrepareAsync(session, fresh, ct);
+            // Every customer's resolution cached: one read confirms it (catalog and subscription versions), locks the
+            // subscriptions and accounts, and loads the counters and daily rows. Otherwise the full resolution, after the
+            // catalog version it will be remembered under.
+            hits = FindCached(scope.Tenant, fresh);
+            if (hits is not null && await AdoptCachedAsync(session, fresh, hits, ct) is { } version)
+            {
+                catalogVersion = version;
+            }
+            else if (fresh.Count > 0)
+            {
+                hits = null;
+                catalogVersion = await scope.Db.ReadCatalogVersionAsync(scope.Tenant.OrganizationId, scope.Tenant.Livemode, ct);
+                await TrackPreparation.PrepareAsync(session, fresh, ct);
+            }
             for (var i = 0; i < r.Events.Count; i++)
             {
                 if (refused[i] is { } error)
@@ -95,6 +112,17 @@ public sealed class TrackUsageBatch(TrackUsage track)
             return true;
         }, ct, onConflict: Error.Conflict("duplicate_event", "A concurrent request recorded one of these idempotency keys."));
 
+        if (applied.IsSuccess && used is not null)
+        {
+            // Resolutions read afresh in this transaction are remembered under the catalog version it read before them.
+            foreach (var (customerKey, live) in used.ByCustomer)
+            {
+                if (live is not null && (hits is null || !hits.ContainsKey(customerKey)))
+                {
+                    cache.Remember(scope.Tenant, customerKey, live, catalogVersion);
+                }
+            }
+        }
         if (!applied.IsSuccess)
         {
             // A key taken by a concurrent request: apply the events one by one, each deduplicated on its own.
@@ -109,5 +137,115 @@ public sealed class TrackUsageBatch(TrackUsage track)
             }
         }
         return results;
+    }
+    /// <summary>The cached resolution of every event's customer, or null when any is missing (the batch then resolves afresh).</summary>
+    private Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>? FindCached(Tenant tenant, List<TrackRequest> events)
+    {
+        if (events.Count == 0)
+        {
+            return null;
+        }
+        var hits = new Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (hits.ContainsKey(e.CustomerId!))
+            {
+                continue;
+            }
+            if (cache.Find(tenant, e.CustomerId!) is not { } hit)
+            {
+                return null;
+            }
+            hits[e.CustomerId!] = hit;
+        }
+        return hits;
+    }
+
+    /// <summary>
+    /// Reads, in one round trip (<see cref="TrackReads.ReadForGroupAsync"/>: subscriptions locked in Id order, then accounts
+    /// in key order, as <see cref="TrackPreparation.PrepareAsync"/> locks them), what the batch needs when every customer's
+    /// resolution is cached, and puts it into the session when the read confirms the cache (the catalog version and every
+    /// subscription's version unchanged, every subscription still live). Null when it does not: nothing was put into the
+    /// session, and the caller resolves afresh (the locks taken stay held by the transaction; the same rows are locked again).
+    /// The idempotency keys were looked up before the transaction, as on the uncached path.
+    /// </summary>
+    private static async Task<long?> AdoptCachedAsync(TrackSession session, List<TrackRequest> events,
+        Dictionary<string, (LiveSubscription Live, long CatalogVersion)?> hits, CancellationToken ct)
+    {
+        var scope = session.Scope;
+        var db = scope.Db;
+        var k = new GroupKeys(scope.Tenant.OrganizationId, scope.Tenant.Livemode);
+        var counters = new HashSet<(string, string, DateTime)>();
+        var daily = new HashSet<(string, string, DateTime)>();
+        var accounts = new HashSet<(string, string)>();
+        foreach (var r in events)
+        {
+            var live = hits[r.CustomerId!]!.Value.Live;
+            var keys = TrackUsage.KeysFor(scope, r, live);
+            k.SubscriptionIds.Add(live.Subscription.Id);
+            if (keys.FeatureId is { } featureId)
+            {
+                if (counters.Add((live.Subscription.Id, featureId, keys.WindowStart)))
+                {
+                    k.Counters.Add((live.Subscription.Id, featureId, keys.WindowStart));
+                }
+                if (daily.Add((live.Subscription.Id, featureId, keys.Day)))
+                {
+                    k.Daily.Add((live.Subscription.Id, featureId, keys.Day));
+                }
+                // As PrepareAsync: only an event of a usage feature of the plan opens or moves the account.
+                if (keys.AccountKind is { } kind && accounts.Add((live.Subscription.Id, kind)))
+                {
+                    k.Accounts.Add((live.Subscription.Id, kind));
+                }
+            }
+        }
+        var rows = await db.ReadForGroupAsync(k, ct);
+        foreach (var hit in hits.Values)
+        {
+            var (live, version) = hit!.Value;
+            if (version != rows.CatalogVersion || !rows.Subscriptions.TryGetValue(live.Subscription.Id, out var found)
+                || found.Version != live.Subscription.Version || !SubscriptionStatus.IsLive(found.Status))
+            {
+                return null;
+            }
+        }
+        var bySubscription = new Dictionary<string, LiveSubscription>(StringComparer.Ordinal);
+        foreach (var (customerId, hit) in hits)
+        {
+            var live = hit!.Value.Live;
+            session.ByCustomer[customerId] = live;
+            session.Locked.Add(live.Subscription.Id);
+            bySubscription.TryAdd(live.Subscription.Id, live);
+        }
+        foreach (var key in counters)
+        {
+            session.CountersLoaded.Add(key);
+            if (rows.Counters.TryGetValue(key, out var counter))
+            {
+                db.UsageCounters.Attach(counter);
+                session.Counters[key] = counter;
+            }
+        }
+        foreach (var key in daily)
+        {
+            session.DailyLoaded.Add(key);
+            if (rows.Daily.TryGetValue(key, out var day))
+            {
+                db.UsageDaily.Attach(day);
+                session.Daily[key] = day;
+            }
+        }
+        foreach (var (subscriptionId, kind) in k.Accounts.OrderBy(a => a.SubscriptionId, StringComparer.Ordinal).ThenBy(a => a.Kind, StringComparer.Ordinal))
+        {
+            var account = rows.Accounts.GetValueOrDefault((subscriptionId, kind));
+            if (account is not null)
+            {
+                db.ConsumptionAccounts.Attach(account);
+            }
+            var live = bySubscription[subscriptionId];
+            session.Accounts[(subscriptionId, kind)] = Consumption.Current(scope, live.Subscription, live.Plan, kind, account);
+        }
+        return rows.CatalogVersion;
     }
 }
