@@ -125,7 +125,7 @@ public static class BulkCopy
                 continue;
             }
             var shape = Shapes.GetOrAdd(entityType, TableShape.Of);
-            var (getters, converters, dbTypes) = (shape.Getters, shape.Converters, shape.DbTypes);
+            var (getters, converters, writers) = (shape.Getters, shape.Converters, shape.Writers);
             await using var writer = await connection.BeginBinaryImportAsync(shape.Copy, ct);
             foreach (var entity in entities)
             {
@@ -143,7 +143,7 @@ public static class BulkCopy
                     }
                     else
                     {
-                        await writer.WriteAsync(value, dbTypes[i], ct);
+                        await writers[i](writer, value, ct);
                     }
                 }
             }
@@ -201,6 +201,9 @@ public static class BulkCopy
     private sealed record TableShape(string Copy, string Insert, IClrPropertyGetter[] Getters,
         Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?[] Converters, Type[] Elements, NpgsqlDbType[] DbTypes)
     {
+        /// <summary>Per column, the COPY write of a non-null value at its own type (Npgsql's write of an <c>object</c> resolves the type per value).</summary>
+        public Func<NpgsqlBinaryImporter, object, CancellationToken, Task>[] Writers { get; } = Elements.Select((e, i) => WriterOf(e, DbTypes[i])).ToArray();
+
         public static TableShape Of(IEntityType entityType)
         {
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
@@ -215,6 +218,22 @@ public static class BulkCopy
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, TableShape> Shapes = new();
+
+    /// <summary>The typed COPY write of a column whose provider values are of <paramref name="element"/> (boxed, never null here).</summary>
+    private static Func<NpgsqlBinaryImporter, object, CancellationToken, Task> WriterOf(Type element, NpgsqlDbType dbType)
+    {
+        var t = Nullable.GetUnderlyingType(element) ?? element;
+        return t switch
+        {
+            _ when t == typeof(string) => (w, v, ct) => w.WriteAsync((string)v, dbType, ct),
+            _ when t == typeof(long) => (w, v, ct) => w.WriteAsync((long)v, dbType, ct),
+            _ when t == typeof(int) => (w, v, ct) => w.WriteAsync((int)v, dbType, ct),
+            _ when t == typeof(bool) => (w, v, ct) => w.WriteAsync((bool)v, dbType, ct),
+            _ when t == typeof(decimal) => (w, v, ct) => w.WriteAsync((decimal)v, dbType, ct),
+            _ when t == typeof(DateTime) => (w, v, ct) => w.WriteAsync((DateTime)v, dbType, ct),
+            _ => (w, v, ct) => w.WriteAsync(v, dbType, ct),
+        };
+    }
 
     /// <summary>The values as an array of the column's provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
     internal static Array Typed(object?[] values, IProperty property)
