@@ -70,7 +70,7 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         return (writing, waiting, Interlocked.Read(ref groups), Interlocked.Read(ref groupedEvents), Volatile.Read(ref largestGroup));
     }
 
-    /// <summary>Groups written from cached resolutions (one read for the whole group, see <see cref="TrackReads.ReadForGroupAsync"/>).</summary>
+    /// <summary>Groups of two or more written from cached resolutions (one read for the whole group, see <see cref="TrackReads.ReadForGroupAsync"/>).</summary>
     internal long CachedGroups => Interlocked.Read(ref cachedGroups);
 
     /// <summary>
@@ -249,7 +249,7 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
                 }
             }
             session.Scope = leader;
-            if (hits is not null)
+            if (hits is not null && group.Count > 1)
             {
                 Interlocked.Increment(ref cachedGroups);
             }
