@@ -105,7 +105,8 @@ public static class Database
         else
         {
             services.AddPooledDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning)
-                .AddInterceptors(new SqlitePragmas(), new RoundTripCounter(meter)));
+                .AddInterceptors(new SqlitePragmas(backgroundCheckpoints: true), new RoundTripCounter(meter)));
+            services.AddHostedService(sp => new SqliteCheckpoints(connectionString, sp.GetRequiredService<ILogger<SqliteCheckpoints>>()));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<SqliteCommetDb>(sp.GetRequiredService<IDbContextFactory<SqliteCommetDb>>()));
         }

@@ -8,9 +8,12 @@ namespace Commet.Server.Persistence;
 /// migration (as <see cref="Database.MigrateAsync"/> does) leaves every pooled connection at FULL, which syncs the
 /// write-ahead log on every commit. NORMAL in WAL mode survives a crash of the process; only an OS crash or power
 /// loss can lose the last commits. A pooled connection keeps the setting between opens, so each native connection is set
-/// once (it was a statement on every open: two or three per request).
+/// once (it was a statement on every open: two or three per request). With background checkpoints, each connection
+/// also gets <c>PRAGMA wal_autocheckpoint=0</c>: the log is copied back by <see cref="SqliteCheckpoints"/>, not by
+/// whichever commit crosses the threshold.
 /// </summary>
-public sealed class SqlitePragmas : DbConnectionInterceptor
+/// <param name="backgroundCheckpoints">Whether <see cref="SqliteCheckpoints"/> runs in this process.</param>
+public sealed class SqlitePragmas(bool backgroundCheckpoints = false) : DbConnectionInterceptor
 {
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -23,7 +26,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     /// <summary>The native connections already set: a pooled connection keeps its setting, so it is set once, not on every open.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Set = new();
 
-    private static void Apply(DbConnection connection)
+    private void Apply(DbConnection connection)
     {
         if (connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle })
         {
@@ -38,10 +41,10 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         Execute(connection);
     }
 
-    private static void Execute(DbConnection connection)
+    private void Execute(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.CommandText = backgroundCheckpoints ? "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;" : "PRAGMA synchronous=NORMAL;";
         command.ExecuteNonQuery();
     }
 }

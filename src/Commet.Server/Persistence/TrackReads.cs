@@ -162,102 +162,161 @@ public static class TrackReads
     public static async Task<GroupRows> ReadForGroupAsync(this CommetDb db, GroupKeys k, CancellationToken ct)
     {
         var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("ReadForGroupAsync runs inside a transaction.");
-        var forUpdate = db.IsPostgres ? " FOR UPDATE" : "";
+        var pg = db.IsPostgres;
+        var forUpdate = pg ? " FOR UPDATE" : "";
         var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx.GetDbTransaction();
-        var sql = new System.Text.StringBuilder(1024);
-        Add(command, "org", k.OrganizationId);
-        Add(command, "live", k.Livemode);
-        sql.Append("""SELECT "Version" FROM catalog_versions WHERE "OrganizationId" = @org AND "Livemode" = @live;""").Append('\n');
-        if (k.IdempotencyKeys.Count > 0)
+        // PostgreSQL: every statement in one command (one round trip). SQLite: one command per statement, run in the same
+        // order: Microsoft.Data.Sqlite binds every parameter of a command to every statement in it (a name lookup each),
+        // which for a group of 30 events was hundreds of parameters times six statements inside the single writer's turn.
+        var commands = new List<(DbCommand Command, System.Text.StringBuilder Sql)>();
+        (DbCommand Command, System.Text.StringBuilder Sql) Statement()
         {
-            AppendRecordedKeys(db, command, sql, k.IdempotencyKeys);
-        }
-        var subscriptions = k.SubscriptionIds.Order(StringComparer.Ordinal).ToList();
-        sql.Append("""SELECT "Id", "Status", "Version" FROM subscriptions WHERE "OrganizationId" = @org AND "Livemode" = @live AND "Id" """);
-        AppendIn(db, command, sql, ["s"], [subscriptions.ToArray()]);
-        sql.Append(""" ORDER BY "Id" """).Append(forUpdate).Append(";\n");
-        if (k.Counters.Count > 0)
-        {
-            sql.Append("""SELECT "SubscriptionId", "FeatureId", "WindowStart", "Quantity", "UpdatedAt" FROM usage_counters WHERE ("SubscriptionId", "FeatureId", "WindowStart") """);
-            AppendIn(db, command, sql, ["cs", "cf", "cw"],
-                [k.Counters.Select(c => c.SubscriptionId).ToArray(), k.Counters.Select(c => c.FeatureId).ToArray(), k.Counters.Select(c => c.WindowStart).ToArray()]);
-            sql.Append(";\n");
-        }
-        if (k.Daily.Count > 0)
-        {
-            sql.Append("""SELECT "SubscriptionId", "FeatureId", "Day", "Quantity" FROM usage_daily WHERE ("SubscriptionId", "FeatureId", "Day") """);
-            AppendIn(db, command, sql, ["ds", "df", "dd"],
-                [k.Daily.Select(d => d.SubscriptionId).ToArray(), k.Daily.Select(d => d.FeatureId).ToArray(), k.Daily.Select(d => d.Day).ToArray()]);
-            sql.Append(";\n");
-        }
-        var accounts = k.Accounts.OrderBy(a => a.SubscriptionId, StringComparer.Ordinal).ThenBy(a => a.Kind, StringComparer.Ordinal).ToList();
-        if (accounts.Count > 0)
-        {
-            sql.Append("""SELECT "SubscriptionId", "Kind", "PlanAmount", "PurchasedAmount", "Allowance", "WindowStart", "UpdatedAt", "RefillLevel" FROM consumption_accounts WHERE ("SubscriptionId", "Kind") """);
-            AppendIn(db, command, sql, ["as", "ak"], [accounts.Select(a => a.SubscriptionId).ToArray(), accounts.Select(a => a.Kind).ToArray()]);
-            sql.Append(""" ORDER BY "SubscriptionId", "Kind" """).Append(forUpdate).Append(";\n");
-        }
-        command.CommandText = sql.ToString();
-        RoundTripMeter.Of(db)?.Add();
-
-        var rows = new GroupRows();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        rows.CatalogVersion = await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
-        if (k.IdempotencyKeys.Count > 0)
-        {
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
+            if (pg && commands.Count > 0)
             {
-                if (!reader.IsDBNull(1))
+                return commands[0];
+            }
+            var command = connection.CreateCommand();
+            command.Transaction = tx.GetDbTransaction();
+            Add(command, "org", k.OrganizationId);
+            Add(command, "live", k.Livemode);
+            commands.Add((command, new System.Text.StringBuilder(256)));
+            return commands[^1];
+        }
+        try
+        {
+            var (c, sql) = Statement();
+            sql.Append("""SELECT "Version" FROM catalog_versions WHERE "OrganizationId" = @org AND "Livemode" = @live;""").Append('\n');
+            if (k.IdempotencyKeys.Count > 0)
+            {
+                (c, sql) = Statement();
+                AppendRecordedKeys(db, c, sql, k.IdempotencyKeys);
+            }
+            var subscriptions = k.SubscriptionIds.Order(StringComparer.Ordinal).ToList();
+            (c, sql) = Statement();
+            sql.Append("""SELECT "Id", "Status", "Version" FROM subscriptions WHERE "OrganizationId" = @org AND "Livemode" = @live AND "Id" """);
+            AppendIn(db, c, sql, ["s"], [subscriptions.ToArray()]);
+            sql.Append(""" ORDER BY "Id" """).Append(forUpdate).Append(";\n");
+            if (k.Counters.Count > 0)
+            {
+                (c, sql) = Statement();
+                sql.Append("""SELECT "SubscriptionId", "FeatureId", "WindowStart", "Quantity", "UpdatedAt" FROM usage_counters WHERE ("SubscriptionId", "FeatureId", "WindowStart") """);
+                AppendIn(db, c, sql, ["cs", "cf", "cw"],
+                    [k.Counters.Select(x => x.SubscriptionId).ToArray(), k.Counters.Select(x => x.FeatureId).ToArray(), k.Counters.Select(x => x.WindowStart).ToArray()]);
+                sql.Append(";\n");
+            }
+            if (k.Daily.Count > 0)
+            {
+                (c, sql) = Statement();
+                sql.Append("""SELECT "SubscriptionId", "FeatureId", "Day", "Quantity" FROM usage_daily WHERE ("SubscriptionId", "FeatureId", "Day") """);
+                AppendIn(db, c, sql, ["ds", "df", "dd"],
+                    [k.Daily.Select(d => d.SubscriptionId).ToArray(), k.Daily.Select(d => d.FeatureId).ToArray(), k.Daily.Select(d => d.Day).ToArray()]);
+                sql.Append(";\n");
+            }
+            var accounts = k.Accounts.OrderBy(a => a.SubscriptionId, StringComparer.Ordinal).ThenBy(a => a.Kind, StringComparer.Ordinal).ToList();
+            if (accounts.Count > 0)
+            {
+                (c, sql) = Statement();
+                sql.Append("""SELECT "SubscriptionId", "Kind", "PlanAmount", "PurchasedAmount", "Allowance", "WindowStart", "UpdatedAt", "RefillLevel" FROM consumption_accounts WHERE ("SubscriptionId", "Kind") """);
+                AppendIn(db, c, sql, ["as", "ak"], [accounts.Select(a => a.SubscriptionId).ToArray(), accounts.Select(a => a.Kind).ToArray()]);
+                sql.Append(""" ORDER BY "SubscriptionId", "Kind" """).Append(forUpdate).Append(";\n");
+            }
+            foreach (var (command, text) in commands)
+            {
+                command.CommandText = text.ToString();
+                RoundTripMeter.Of(db)?.Add();
+            }
+
+            var rows = new GroupRows();
+            DbDataReader? reader = null;
+            var next = 0;
+            // The next statement's rows: the command's next result on PostgreSQL, the next command's on SQLite.
+            async Task<DbDataReader> NextAsync()
+            {
+                if (reader is not null && pg)
                 {
-                    rows.RecordedKeys[reader.GetString(0)] = reader.GetString(1);
+                    await reader.NextResultAsync(ct);
+                    return reader;
+                }
+                if (reader is not null)
+                {
+                    await reader.DisposeAsync();
+                }
+                reader = await commands[next++].Command.ExecuteReaderAsync(ct);
+                return reader;
+            }
+            try
+            {
+                var r = await NextAsync();
+                rows.CatalogVersion = await r.ReadAsync(ct) ? r.GetInt64(0) : 0;
+                if (k.IdempotencyKeys.Count > 0)
+                {
+                    r = await NextAsync();
+                    while (await r.ReadAsync(ct))
+                    {
+                        if (!r.IsDBNull(1))
+                        {
+                            rows.RecordedKeys[r.GetString(0)] = r.GetString(1);
+                        }
+                    }
+                }
+                r = await NextAsync();
+                while (await r.ReadAsync(ct))
+                {
+                    rows.Subscriptions[r.GetString(0)] = (r.GetString(1), r.GetInt64(2));
+                }
+                if (k.Counters.Count > 0)
+                {
+                    r = await NextAsync();
+                    while (await r.ReadAsync(ct))
+                    {
+                        var counter = new UsageCounter
+                        {
+                            SubscriptionId = r.GetString(0), FeatureId = r.GetString(1), WindowStart = Utc(r.GetDateTime(2)),
+                            Quantity = r.GetDecimal(3), UpdatedAt = Utc(r.GetDateTime(4)),
+                        };
+                        rows.Counters[(counter.SubscriptionId, counter.FeatureId, counter.WindowStart)] = counter;
+                    }
+                }
+                if (k.Daily.Count > 0)
+                {
+                    r = await NextAsync();
+                    while (await r.ReadAsync(ct))
+                    {
+                        var d = new UsageDaily { SubscriptionId = r.GetString(0), FeatureId = r.GetString(1), Day = Utc(r.GetDateTime(2)), Quantity = r.GetDecimal(3) };
+                        rows.Daily[(d.SubscriptionId, d.FeatureId, d.Day)] = d;
+                    }
+                }
+                if (accounts.Count > 0)
+                {
+                    r = await NextAsync();
+                    while (await r.ReadAsync(ct))
+                    {
+                        var a = new ConsumptionAccount
+                        {
+                            SubscriptionId = r.GetString(0), Kind = r.GetString(1),
+                            PlanAmount = r.GetInt64(2), PurchasedAmount = r.GetInt64(3), Allowance = r.GetInt64(4),
+                            WindowStart = Utc(r.GetDateTime(5)), UpdatedAt = Utc(r.GetDateTime(6)), RefillLevel = r.GetInt64(7),
+                        };
+                        rows.Accounts[(a.SubscriptionId, a.Kind)] = a;
+                    }
                 }
             }
-        }
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Subscriptions[reader.GetString(0)] = (reader.GetString(1), reader.GetInt64(2));
-        }
-        if (k.Counters.Count > 0)
-        {
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
+            finally
             {
-                var c = new UsageCounter
+                if (reader is not null)
                 {
-                    SubscriptionId = reader.GetString(0), FeatureId = reader.GetString(1), WindowStart = Utc(reader.GetDateTime(2)),
-                    Quantity = reader.GetDecimal(3), UpdatedAt = Utc(reader.GetDateTime(4)),
-                };
-                rows.Counters[(c.SubscriptionId, c.FeatureId, c.WindowStart)] = c;
+                    await reader.DisposeAsync();
+                }
             }
+            return rows;
         }
-        if (k.Daily.Count > 0)
+        finally
         {
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
+            foreach (var (command, _) in commands)
             {
-                var d = new UsageDaily { SubscriptionId = reader.GetString(0), FeatureId = reader.GetString(1), Day = Utc(reader.GetDateTime(2)), Quantity = reader.GetDecimal(3) };
-                rows.Daily[(d.SubscriptionId, d.FeatureId, d.Day)] = d;
+                await command.DisposeAsync();
             }
         }
-        if (accounts.Count > 0)
-        {
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var a = new ConsumptionAccount
-                {
-                    SubscriptionId = reader.GetString(0), Kind = reader.GetString(1),
-                    PlanAmount = reader.GetInt64(2), PurchasedAmount = reader.GetInt64(3), Allowance = reader.GetInt64(4),
-                    WindowStart = Utc(reader.GetDateTime(5)), UpdatedAt = Utc(reader.GetDateTime(6)), RefillLevel = reader.GetInt64(7),
-                };
-                rows.Accounts[(a.SubscriptionId, a.Kind)] = a;
-            }
-        }
-        return rows;
     }
 
     /// <summary>The PostgreSQL statement of <see cref="AppendRecordedKeys"/> (parameters @org, @live and the key array @k).</summary>

@@ -54,6 +54,19 @@ public static class UsageWrites
             return;
         }
         var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("WriteChangedAsync runs inside a transaction.");
+        if (!db.IsPostgres)
+        {
+            if (inserts is not null)
+            {
+                throw new NotSupportedException("On SQLite new rows are written by SqliteInserts.");
+            }
+            WriteRowsSqlite(db, tx.GetDbTransaction(), counters, daily, accounts, written.Count);
+            foreach (var entry in written)
+            {
+                entry.State = EntityState.Unchanged;
+            }
+            return;
+        }
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = tx.GetDbTransaction();
         var sql = new StringBuilder(512);
@@ -104,6 +117,80 @@ public static class UsageWrites
         {
             entry.State = EntityState.Unchanged;
         }
+    }
+
+    /// <summary>
+    /// SQLite: one prepared single-row UPDATE per table, executed once per row (binding only that row's values). One
+    /// command of <c>UPDATE … FROM (VALUES …)</c> statements made Microsoft.Data.Sqlite bind every parameter of the
+    /// command to every statement (a name lookup each, <c>sqlite3VListNameToNum</c> and <c>strncmp</c> at the top of the
+    /// profile) and parse a new text for every group size, all inside the single writer's turn. Values are bound as
+    /// before (the same parameters, one row at a time), so the stored text is unchanged.
+    /// </summary>
+    private static void WriteRowsSqlite(CommetDb db, DbTransaction tx, List<UsageCounter> counters, List<UsageDaily> daily,
+        List<ConsumptionAccount> accounts, int expected)
+    {
+        var connection = db.Database.GetDbConnection();
+        var affected = 0;
+        if (counters.Count > 0)
+        {
+            affected += UpdateRows(db, connection, tx, "usage_counters", ["SubscriptionId", "FeatureId", "WindowStart"], ["Quantity", "UpdatedAt"],
+                counters, c => [c.SubscriptionId, c.FeatureId, c.WindowStart, c.Quantity, c.UpdatedAt]);
+        }
+        if (daily.Count > 0)
+        {
+            affected += UpdateRows(db, connection, tx, "usage_daily", ["SubscriptionId", "FeatureId", "Day"], ["Quantity"],
+                daily, d => [d.SubscriptionId, d.FeatureId, d.Day, d.Quantity]);
+        }
+        if (accounts.Count > 0)
+        {
+            affected += UpdateRows(db, connection, tx, "consumption_accounts", ["SubscriptionId", "Kind"],
+                ["PlanAmount", "PurchasedAmount", "Allowance", "WindowStart", "UpdatedAt", "RefillLevel"],
+                accounts, a => [a.SubscriptionId, a.Kind, a.PlanAmount, a.PurchasedAmount, a.Allowance, a.WindowStart, a.UpdatedAt, a.RefillLevel]);
+        }
+        if (affected != expected)
+        {
+            // As on PostgreSQL: every row was read in this transaction, so a missing one is our fault (see above).
+            throw new InvalidOperationException($"Usage rows: {expected} to update, {affected} updated.");
+        }
+    }
+
+    /// <summary><c>UPDATE table SET values… WHERE keys…</c> prepared once, run per row; <paramref name="row"/> gives the keys, then the values.</summary>
+    private static int UpdateRows<T>(CommetDb db, DbConnection connection, DbTransaction tx, string table, string[] keys, string[] values,
+        List<T> rows, Func<T, object[]> row)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        var sql = new StringBuilder(256).Append("UPDATE ").Append(table).Append(" SET ");
+        for (var i = 0; i < values.Length; i++)
+        {
+            sql.Append(i == 0 ? "\"" : ", \"").Append(values[i]).Append("\" = @p").Append(keys.Length + i);
+        }
+        sql.Append(" WHERE ");
+        for (var k = 0; k < keys.Length; k++)
+        {
+            sql.Append(k == 0 ? "\"" : " AND \"").Append(keys[k]).Append("\" = @p").Append(k);
+        }
+        command.CommandText = sql.ToString();
+        var parameters = new DbParameter[keys.Length + values.Length];
+        for (var c = 0; c < parameters.Length; c++)
+        {
+            parameters[c] = command.CreateParameter();
+            parameters[c].ParameterName = "@p" + c;
+            command.Parameters.Add(parameters[c]);
+        }
+        RoundTripMeter.Of(db)?.Add();
+        var affected = 0;
+        foreach (var item in rows)
+        {
+            var v = row(item);
+            for (var c = 0; c < parameters.Length; c++)
+            {
+                parameters[c].Value = v[c];
+            }
+            // Microsoft.Data.Sqlite keeps the statement prepared while the command's text stays the same.
+            affected += command.ExecuteNonQuery();
+        }
+        return affected;
     }
 
     /// <summary>One UPDATE of <paramref name="table"/> from the given columns (keys first, then the values set), one value per row.</summary>

@@ -16,8 +16,8 @@ namespace Commet.Server.Usage;
 /// would: every subscription locked once (in Id order), each event checked and applied on its own against the state
 /// the events before it left (a refused event changes nothing, so its neighbours see exactly what they would have
 /// seen alone). Every request answers only after the transaction of its event has committed. There is no timer:
-/// with one request in flight it is written at once through <see cref="TrackUsage.HandleAsync"/>; under concurrency
-/// the groups form while the previous one is being written.
+/// with one request in flight it is written at once (on PostgreSQL through <see cref="TrackUsage.HandleAsync"/>, on
+/// SQLite as a group of one); under concurrency the groups form while the previous one is being written.
 /// </summary>
 public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOptions<UsageOptions> options)
 {
@@ -70,7 +70,7 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         return (writing, waiting, Interlocked.Read(ref groups), Interlocked.Read(ref groupedEvents), Volatile.Read(ref largestGroup));
     }
 
-    /// <summary>Groups written from cached resolutions (one read for the whole group, see <see cref="TrackReads.ReadForGroupAsync"/>).</summary>
+    /// <summary>Groups of two or more written from cached resolutions (one read for the whole group, see <see cref="TrackReads.ReadForGroupAsync"/>).</summary>
     internal long CachedGroups => Interlocked.Read(ref cachedGroups);
 
     /// <summary>
@@ -182,18 +182,24 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         // Every event of one lane is of one tenant, so one read of its test clock serves the whole group.
         await SettleClockAsync(group, ct);
         var leader = group[0].Scope;
-        if (group.Count == 1)
+        var db = leader.Db;
+        if (group.Count == 1 && db.IsPostgres)
         {
             group[0].Done.TrySetResult(await track.HandleAsync(leader, group[0].Request, ct));
             return;
         }
-        Interlocked.Increment(ref groups);
-        Interlocked.Add(ref groupedEvents, group.Count);
-        for (var largest = Volatile.Read(ref largestGroup); group.Count > largest; largest = Volatile.Read(ref largestGroup))
+        // On SQLite an event written alone goes the group's way too: its event and ledger rows by the prepared INSERTs
+        // and its counters by the prepared UPDATEs, not EF Core's save (4.6 % of the server's samples under load when it
+        // went through TrackUsage.HandleAsync). Only groups of two or more are counted as groups.
+        if (group.Count > 1)
         {
-            Interlocked.CompareExchange(ref largestGroup, group.Count, largest);
+            Interlocked.Increment(ref groups);
+            Interlocked.Add(ref groupedEvents, group.Count);
+            for (var largest = Volatile.Read(ref largestGroup); group.Count > largest; largest = Volatile.Read(ref largestGroup))
+            {
+                Interlocked.CompareExchange(ref largestGroup, group.Count, largest);
+            }
         }
-        var db = leader.Db;
         // Each event keeps its own billing time (the time its request was scoped), on the writer's database context.
         var scopes = group.Select(p => p.Scope == leader ? leader : leader with { Now = p.Scope.Now }).ToArray();
         var results = new Result<Tracked>[group.Count];
@@ -243,7 +249,7 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
                 }
             }
             session.Scope = leader;
-            if (hits is not null)
+            if (hits is not null && group.Count > 1)
             {
                 Interlocked.Increment(ref cachedGroups);
             }
