@@ -46,6 +46,12 @@ public abstract partial class CommetDb
         }
         try
         {
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+            {
+                RoundTripMeter.Of(this)?.Add();
+                return InsertPortalLinkSqlite(sqlite, id, organizationId, livemode, customerKey, linkHash, returnUrl, locale, now, linkExpiresAt,
+                    idleTimeoutSeconds, absoluteExpiresAt);
+            }
             await using var command = connection.CreateCommand();
             command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
             command.CommandText = InsertPortalLinkSql;
@@ -69,6 +75,42 @@ public abstract partial class CommetDb
             {
                 await Database.CloseConnectionAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// SQLite: the same statement, kept prepared on the native connection (<see cref="SqliteStatements"/>): preparing it
+    /// was about a tenth of a link's server time. Parameters are bound as Microsoft.Data.Sqlite binds them (text, times as
+    /// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, booleans as 0/1), so the row is the one the command writes.
+    /// </summary>
+    private static bool InsertPortalLinkSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, string id, string organizationId, bool livemode,
+        string customerKey, string linkHash, string? returnUrl, string? locale, DateTime now, DateTime linkExpiresAt, int idleTimeoutSeconds,
+        DateTime absoluteExpiresAt)
+    {
+        var stmt = SqliteStatements.Get(connection, InsertPortalLinkSql);
+        try
+        {
+            SqliteStatements.Text(stmt, "@id", id);
+            SqliteStatements.Text(stmt, "@hash", linkHash);
+            SqliteStatements.Text(stmt, "@returnUrl", returnUrl);
+            SqliteStatements.Text(stmt, "@locale", locale);
+            SqliteStatements.Time(stmt, "@now", now);
+            SqliteStatements.Time(stmt, "@linkExpires", linkExpiresAt);
+            SqliteStatements.Integer(stmt, "@idle", idleTimeoutSeconds);
+            SqliteStatements.Time(stmt, "@absoluteExpires", absoluteExpiresAt);
+            SqliteStatements.Text(stmt, "@org", organizationId);
+            SqliteStatements.Boolean(stmt, "@live", livemode);
+            SqliteStatements.Text(stmt, "@key", customerKey);
+            var stored = SqliteStatements.Step(connection, stmt, connection.DefaultTimeout);
+            // Stepped to the end, so that the statement (and its implicit transaction) is finished before the gate is released.
+            while (SqliteStatements.Step(connection, stmt, connection.DefaultTimeout))
+            {
+            }
+            return stored;
+        }
+        finally
+        {
+            SqliteStatements.Reset(stmt);
         }
     }
 
