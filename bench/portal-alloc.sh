@@ -3,7 +3,7 @@
 # overview in three round trips"): allocations hold up on a loaded machine where rates and p99s do not. Starts the
 # server, sets up the same customer as bench/run-portal.sh, and for each scenario runs wrk (-t2 -c32, 3 s warm-up,
 # 8 s measured) while dotnet-counters collects dotnet.gc.heap.total_allocated; prints KB per request (the counter
-# window is 12 s, so a few idle seconds are included: compare builds, not absolute figures).
+# window is 12 s; the idle server's rate (the window's lowest second) is taken off for the seconds wrk did not run).
 # Needs wrk and dotnet-counters (dotnet tool install -g dotnet-counters); PostgreSQL on 127.0.0.1:5433 for postgres.
 # usage: bench/portal-alloc.sh <label> <path to Commet.Server.dll> <sqlite|postgres>
 set -euo pipefail
@@ -51,16 +51,16 @@ import csv, re, sys
 rows = list(csv.reader(open(sys.argv[1])))
 sel = [r for r in rows[1:] if 'total_allocated' in r[2] or 'Allocat' in r[2]]
 names = sorted({(r[2], r[3]) for r in sel})
-if sel and 'rate' in sel[0][3].lower():
-    total = sum(float(r[-1]) for r in sel)
-else:
-    vals = [float(r[-1]) for r in sel]
-    total = max(vals) - min(vals) if vals else 0
+vals = [float(r[-1]) for r in sel]
+# Per-second allocation rates over the 12 s window; wrk runs 8 s of it. What the idle server allocates (the lowest
+# second's rate) is taken off for the seconds wrk did not run.
+idle = min(vals) if vals else 0
+total = sum(vals) - idle * max(len(vals) - 8, 0)
 gen0 = [float(r[-1]) for r in rows[1:] if 'gc.collections' in r[2] and 'gen0' in r[2]]
 w = open(sys.argv[2]).read()
 n = int(re.search(r"(\d+) requests in", w).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", w).group(1))
-print(f"{sys.argv[3]} {sys.argv[4]} {sys.argv[5]}: {n} requests ({rps:.0f}/s), counters {names}, allocated ~{total/ max(n,1)/1024:.1f} KB/request (window includes a few idle seconds)")
+print(f"{sys.argv[3]} {sys.argv[4]} {sys.argv[5]}: {n} requests ({rps:.0f}/s), counters {names}, allocated ~{total/ max(n,1)/1024:.1f} KB/request (idle rate {idle/1024:.0f} KB/s taken off)")
 PY
 }
 measure link -s bench/wrk/portal-link.lua "$BASE"
