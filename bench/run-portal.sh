@@ -9,6 +9,7 @@
 #   BENCH_PORT=5185  BENCH_PG_PORT=5433 (PostgreSQL must answer there: scripts/postgres.sh start)
 #   BENCH_SKIP_BUILD=1  use the existing Release build
 #   BENCH_SERVER_DLL=path  run another build of the server (A/B comparisons; implies nothing is built)
+#   BENCH_PG_OPTIONS="Maximum Pool Size=64"  appended to the server's PostgreSQL connection string (pool size, Max Auto Prepare, ...)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -20,6 +21,7 @@ DURATION=${BENCH_DURATION:-15s}
 WARMUP=${BENCH_WARMUP:-3s}
 PORT=${BENCH_PORT:-5185}
 PG_PORT=${BENCH_PG_PORT:-5433}
+PG_OPTIONS=${BENCH_PG_OPTIONS:-"Maximum Pool Size=64"}
 BASE="http://127.0.0.1:$PORT"
 DLL=${BENCH_SERVER_DLL:-"$ROOT/src/Commet.Server/bin/Release/net10.0/Commet.Server.dll"}
 export COMMET_BENCH_KEY=ck_test_bench_portal_0123456789abcdef
@@ -114,7 +116,7 @@ for db in $DBS; do
   if [[ $db == postgres ]]; then
     PG_DB="commet_bench_portal_$RANDOM$RANDOM"
     psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qAtc "CREATE DATABASE \"$PG_DB\"" >/dev/null
-    start_server COMMET_DATABASE_URL="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$PG_DB;Maximum Pool Size=64"
+    start_server COMMET_DATABASE_URL="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$PG_DB;$PG_OPTIONS"
   else
     mkdir -p "$WORK/sqlite"
     start_server COMMET_DATA_DIR="$WORK/sqlite"

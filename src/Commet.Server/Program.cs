@@ -41,7 +41,7 @@ builder.Services.AddOptions<CommetOptions>().Bind(builder.Configuration.GetSecti
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 
 var (provider, connectionString) = Database.Resolve(options, builder.Configuration);
-builder.Services.AddCommetDatabase(provider, connectionString);
+builder.Services.AddCommetDatabase(provider, connectionString, options.CountRoundTrips);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<ApiKeyService>();

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Commet.Domain;
+using Commet.Domain.Billing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -45,6 +46,12 @@ public abstract partial class CommetDb
         }
         try
         {
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+            {
+                RoundTripMeter.Of(this)?.Add();
+                return InsertPortalLinkSqlite(sqlite, id, organizationId, livemode, customerKey, linkHash, returnUrl, locale, now, linkExpiresAt,
+                    idleTimeoutSeconds, absoluteExpiresAt);
+            }
             await using var command = connection.CreateCommand();
             command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
             command.CommandText = InsertPortalLinkSql;
@@ -70,6 +77,131 @@ public abstract partial class CommetDb
             }
         }
     }
+
+    /// <summary>
+    /// SQLite: the same statement, kept prepared on the native connection (<see cref="SqliteStatements"/>): preparing it
+    /// was about a tenth of a link's server time. Parameters are bound as Microsoft.Data.Sqlite binds them (text, times as
+    /// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, booleans as 0/1), so the row is the one the command writes.
+    /// </summary>
+    private static bool InsertPortalLinkSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, string id, string organizationId, bool livemode,
+        string customerKey, string linkHash, string? returnUrl, string? locale, DateTime now, DateTime linkExpiresAt, int idleTimeoutSeconds,
+        DateTime absoluteExpiresAt)
+    {
+        var stmt = SqliteStatements.Get(connection, InsertPortalLinkSql);
+        try
+        {
+            SqliteStatements.Text(stmt, "@id", id);
+            SqliteStatements.Text(stmt, "@hash", linkHash);
+            SqliteStatements.Text(stmt, "@returnUrl", returnUrl);
+            SqliteStatements.Text(stmt, "@locale", locale);
+            SqliteStatements.Time(stmt, "@now", now);
+            SqliteStatements.Time(stmt, "@linkExpires", linkExpiresAt);
+            SqliteStatements.Integer(stmt, "@idle", idleTimeoutSeconds);
+            SqliteStatements.Time(stmt, "@absoluteExpires", absoluteExpiresAt);
+            SqliteStatements.Text(stmt, "@org", organizationId);
+            SqliteStatements.Boolean(stmt, "@live", livemode);
+            SqliteStatements.Text(stmt, "@key", customerKey);
+            var stored = SqliteStatements.Step(connection, stmt, connection.DefaultTimeout);
+            // Stepped to the end, so that the statement (and its implicit transaction) is finished before the gate is released.
+            while (SqliteStatements.Step(connection, stmt, connection.DefaultTimeout))
+            {
+            }
+            return stored;
+        }
+        finally
+        {
+            SqliteStatements.Reset(stmt);
+        }
+    }
+
+    /// <summary>The overview's card and latest invoices, as <see cref="ReadCardAndInvoicesAsync"/> sends them.</summary>
+    private const string DefaultCardSql = """
+        SELECT "Id", "OrganizationId", "Livemode", "CustomerId", "Provider", "ProviderReference", "Brand", "Last4", "ExpMonth", "ExpYear",
+            "Fingerprint", "IsDefault", "DetachedAt", "CreatedAt"
+        FROM payment_methods
+        WHERE "OrganizationId" = @org AND "Livemode" = @live AND "CustomerId" = @customer AND "IsDefault" AND "DetachedAt" IS NULL
+        LIMIT 1;
+        """;
+
+    private const string LatestInvoicesSql = """
+        SELECT "Id", "Number", "IssueDate", "Status", "Total", "Currency"
+        FROM invoices
+        WHERE "OrganizationId" = @org AND "Livemode" = @live AND "CustomerId" = @customer AND "Status" <> 'draft'
+        ORDER BY "Id" DESC
+        LIMIT @count;
+        """;
+
+    /// <summary>
+    /// The customer's default card (not detached) and, when <paramref name="invoiceCount"/> is above 0, their latest issued
+    /// invoices newest first: one command of two statements, so one round trip where the overview sent two queries. Both
+    /// are read inside the tenant (organization and mode) named here, as the context's query filters would.
+    /// </summary>
+    public async Task<(PaymentMethod? Card, List<Commet.Server.Portal.InvoiceRow> Invoices)> ReadCardAndInvoicesAsync(string organizationId, bool livemode,
+        string customerId, int invoiceCount, CancellationToken ct)
+    {
+        var connection = Database.GetDbConnection();
+        var open = connection.State == ConnectionState.Open;
+        if (!open)
+        {
+            await Database.OpenConnectionAsync(ct);
+        }
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = invoiceCount > 0 ? DefaultCardSql + "\n" + LatestInvoicesSql : DefaultCardSql;
+            Text(command, "org", organizationId);
+            Value(command, "live", livemode);
+            Text(command, "customer", customerId);
+            if (invoiceCount > 0)
+            {
+                Value(command, "count", invoiceCount);
+            }
+            RoundTripMeter.Of(this)?.Add();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            PaymentMethod? card = null;
+            if (await reader.ReadAsync(ct))
+            {
+                card = new PaymentMethod
+                {
+                    Id = reader.GetString(0),
+                    OrganizationId = reader.GetString(1),
+                    Livemode = reader.GetBoolean(2),
+                    CustomerId = reader.GetString(3),
+                    Provider = reader.GetString(4),
+                    ProviderReference = reader.GetString(5),
+                    Brand = reader.GetString(6),
+                    Last4 = reader.GetString(7),
+                    ExpMonth = reader.GetInt32(8),
+                    ExpYear = reader.GetInt32(9),
+                    Fingerprint = reader.GetString(10),
+                    IsDefault = reader.GetBoolean(11),
+                    DetachedAt = reader.IsDBNull(12) ? null : AsUtc(reader.GetDateTime(12)),
+                    CreatedAt = AsUtc(reader.GetDateTime(13)),
+                };
+            }
+            var invoices = new List<Commet.Server.Portal.InvoiceRow>(Math.Max(invoiceCount, 0));
+            if (invoiceCount > 0 && await reader.NextResultAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    invoices.Add(new Commet.Server.Portal.InvoiceRow(reader.GetString(0), reader.GetString(1), AsUtc(reader.GetDateTime(2)), reader.GetString(3),
+                        reader.GetInt64(4), reader.GetString(5)));
+                }
+            }
+            return (card, invoices);
+        }
+        finally
+        {
+            if (!open)
+            {
+                await Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>Times are stored in UTC; read back as UTC, as the context's converter does.</summary>
+    private static DateTime AsUtc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
     /// <summary>A text parameter (typed, so that a null is a null text on PostgreSQL too).</summary>
     private static void Text(DbCommand command, string name, string? value)

@@ -2,6 +2,7 @@ using Commet.Server.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace Commet.Server.Persistence;
@@ -91,21 +92,28 @@ public static class Database
         return builder.ToString();
     }
 
-    public static IServiceCollection AddCommetDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
+    /// <summary>
+    /// Registers the pooled contexts. With <paramref name="countRoundTrips"/> off the <see cref="RoundTripMeter"/> is still
+    /// registered but stays at 0: no counting interceptor is added (see <c>CommetOptions.CountRoundTrips</c>).
+    /// </summary>
+    public static IServiceCollection AddCommetDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString,
+        bool countRoundTrips = false)
     {
         var meter = new RoundTripMeter();
         services.AddSingleton(meter);
         if (provider == DatabaseProvider.Postgres)
         {
             services.AddPooledDbContextFactory<PostgresCommetDb>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnoreFilterWarning)
-                .AddInterceptors(new ForUpdateInterceptor(), new RoundTripCounter(meter)));
+                .AddInterceptors(countRoundTrips ? new IInterceptor[] { new ForUpdateInterceptor(), new RoundTripCounter(meter) } : [new ForUpdateInterceptor()]));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<PostgresCommetDb>(sp.GetRequiredService<IDbContextFactory<PostgresCommetDb>>()));
         }
         else
         {
             services.AddPooledDbContextFactory<SqliteCommetDb>(o => o.UseSqlite(connectionString).ConfigureWarnings(IgnoreFilterWarning)
-                .AddInterceptors(new SqlitePragmas(backgroundCheckpoints: true), new RoundTripCounter(meter)));
+                .AddInterceptors(countRoundTrips
+                    ? new IInterceptor[] { new SqlitePragmas(backgroundCheckpoints: true), new RoundTripCounter(meter) }
+                    : [new SqlitePragmas(backgroundCheckpoints: true)]));
             services.AddHostedService(sp => new SqliteCheckpoints(connectionString, sp.GetRequiredService<ILogger<SqliteCheckpoints>>()));
             services.AddSingleton<IDbContextFactory<CommetDb>>(sp =>
                 new Upcast<SqliteCommetDb>(sp.GetRequiredService<IDbContextFactory<SqliteCommetDb>>()));

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Persistence;
@@ -12,7 +11,10 @@ namespace Commet.Server.Portal;
 /// </summary>
 public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock, long CatalogVersion);
 
-/// <summary>What the overview's "recent invoices" table shows of an invoice (6 of the invoice's columns, not all 45).</summary>
+/// <summary>
+/// What the overview's "recent invoices" table shows of an invoice (6 of the invoice's columns, not all 45); read with the
+/// card by <see cref="CommetDb.ReadCardAndInvoicesAsync"/>.
+/// </summary>
 public sealed record InvoiceRow(string Id, string Number, DateTime IssueDate, string Status, long Total, string Currency);
 
 /// <summary>What the overview shows of the plan (no prices or features: they are not shown there; the model says whether a balance is).</summary>
@@ -46,16 +48,4 @@ public static class PortalQueries
 
     public static readonly Compiled<string, PaymentMethod?> DefaultCard = new((db, customerId, ct) =>
         db.PaymentMethods.AsNoTracking().FirstOrDefault(m => m.CustomerId == customerId && m.IsDefault && m.DetachedAt == null));
-
-    private static readonly PerProvider<Func<CommetDb, string, int, IAsyncEnumerable<InvoiceRow>>> LatestInvoicesBy =
-        new(() => EF.CompileAsyncQuery(LatestInvoicesQuery));
-
-    /// <summary>The customer's latest issued invoices, newest first, as the overview lists them.</summary>
-    public static IAsyncEnumerable<InvoiceRow> LatestInvoices(CommetDb db, string customerId, int count) =>
-        LatestInvoicesBy.For(db)(db, customerId, count);
-
-    private static Expression<Func<CommetDb, string, int, IQueryable<InvoiceRow>>> LatestInvoicesQuery =>
-        (db, customerId, count) => db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && i.Status != InvoiceStatus.Draft)
-            .OrderByDescending(i => i.Id).Take(count)
-            .Select(i => new InvoiceRow(i.Id, i.Number, i.IssueDate, i.Status, i.Total, i.Currency));
 }

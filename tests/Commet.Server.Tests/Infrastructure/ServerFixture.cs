@@ -59,6 +59,8 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Commet:RateLimits:Burst"] = "10000000";
         settings["Commet:RateLimits:ExpensiveConcurrency"] = "100000";
         settings["Commet:RateLimits:ExpensiveQueue"] = "100000";
+        // Tests read the round trips of what they send (RoundTripMeter); a production server does not count them.
+        settings["Commet:CountRoundTrips"] = "true";
         AdjustSettings(settings);
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {

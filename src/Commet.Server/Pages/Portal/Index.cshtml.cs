@@ -76,7 +76,10 @@ public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views
         // query at all once the tenant's plans were read under it), and a tenant without add-ons skips their queries.
         await Portal.UseSharedCatalogAsync(catalog, Ct);
         Plan = await Portal.PlanAsync(Ct) is { } graph ? new PlanSummary(graph.Name, graph.Description, graph.PlanGroupId, graph.ConsumptionModel) : null;
-        Card = await Portal.CardAsync(Ct);
+        // The card and the latest invoices in one round trip (one command of two statements).
+        (Card, var invoices) = await db.ReadCardAndInvoicesAsync(Portal.Session.OrganizationId, Portal.Livemode, Portal.Customer.Id,
+            Portal.Branding.ShowInvoices ? 3 : 0, Ct);
+        RecentInvoices = invoices;
         if (s?.ScheduledPlanId is { } scheduled && scheduled != s.PlanId)
         {
             ScheduledPlanName = (await Portal.Scope.PlanAsync(scheduled, Ct))?.Name;
@@ -84,10 +87,6 @@ public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views
         if (s is { CancelAtPeriodEnd: true, ScheduledChangeType: not null })
         {
             DormantSwitch = await PortalScheduledChange.TargetAsync(Portal, Ct);
-        }
-        if (Portal.Branding.ShowInvoices)
-        {
-            RecentInvoices = await PortalQueries.LatestInvoices(db, Portal.Customer.Id, 3).ToListAsync(Ct);
         }
         if (s is { Status: SubscriptionStatus.PastDue or SubscriptionStatus.PendingPayment, OutstandingInvoiceId: { } overdue })
         {
