@@ -4,13 +4,13 @@ namespace Commet.Server.Infrastructure;
 
 /// <summary>
 /// Keeps the native (malloc) heap from holding memory it no longer uses. Under the usage benchmark glibc's arenas held
-/// 23–42 MB of the server's RSS (15 arenas by default; 6 when capped at two at start-up, because the runtime has made
-/// the others before <c>Main</c>), mostly freed memory that glibc keeps for reuse: the JIT's scratch memory while
-/// hot methods are recompiled, SQLite's page caches and statements, ICU. So at start-up the number of arenas is
-/// capped at two (no new ones beyond those already made), and every few seconds <c>malloc_trim</c> hands the free
-/// pages of every arena back to the operating system. An operator's <c>MALLOC_ARENA_MAX</c> or <c>MALLOC_TRIM_THRESHOLD_</c>
-/// turns this off (their tuning wins), and nothing is done off Linux or without glibc. See docs/benchmarks.md,
-/// "RSS headroom".
+/// 31–42 MB of the server's peak RSS: by default a thread that meets a locked arena gets a new one (15 of them here),
+/// and each keeps the memory freed into it for reuse — the JIT's working memory while hot methods are recompiled,
+/// SQLite's page caches and statements, ICU. So at start-up the number of arenas is capped at two (glibc then makes
+/// no more beyond the few the runtime made before <c>Main</c>), and every five seconds <c>malloc_trim</c> hands the
+/// free pages of every arena back to the operating system; measured: 20–23 MB in the arenas at the peak. An operator's
+/// <c>MALLOC_ARENA_MAX</c> or <c>MALLOC_TRIM_THRESHOLD_</c> turns this off (their tuning wins), and nothing is done off
+/// Linux or without glibc. See docs/benchmarks.md, "RSS headroom".
 /// </summary>
 public static class GlibcHeap
 {

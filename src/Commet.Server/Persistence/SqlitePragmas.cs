@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Commet.Server.Persistence;
 
 /// <summary>
-/// <c>PRAGMA synchronous=NORMAL</c> (and a smaller page cache, <see cref="CacheKibibytes"/>) on every SQLite connection: it is a per-connection setting, so setting it once at
+/// <c>PRAGMA synchronous=NORMAL</c> on every SQLite connection: it is a per-connection setting, so setting it once at
 /// migration (as <see cref="Database.MigrateAsync"/> does) leaves every pooled connection at FULL, which syncs the
 /// write-ahead log on every commit. NORMAL in WAL mode survives a crash of the process; only an OS crash or power
 /// loss can lose the last commits. A pooled connection keeps the setting between opens, so each native connection is set
@@ -38,17 +38,10 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         Execute(connection);
     }
 
-    /// <summary>
-    /// Each connection's page cache, in KiB (SQLite's default is 2,000). Every pooled connection fills its own cache, so
-    /// under the usage benchmark the caches of a few dozen connections held tens of MB of the server's RSS; the pages
-    /// that miss are read again from the operating system's file cache. See docs/benchmarks.md, "RSS headroom".
-    /// </summary>
-    public const int CacheKibibytes = 1024;
-
     private static void Execute(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-" + CacheKibibytes + ";";
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
         command.ExecuteNonQuery();
     }
 }
