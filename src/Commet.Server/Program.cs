@@ -19,6 +19,9 @@ using Commet.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 
+// Before anything else makes threads: the native heap kept small (Infrastructure/GlibcHeap.cs).
+GlibcHeap.Configure();
+
 // `backup FILE` copies the SQLite database online and exits; the server is not started.
 var backupArgs = Backup.IsRequested(args) ? args[..Math.Min(args.Length, 2)] : null;
 var builder = WebApplication.CreateBuilder(Hosting.ApplicationOptions(backupArgs is null ? args : args[backupArgs.Length..]));

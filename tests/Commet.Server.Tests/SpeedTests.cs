@@ -1,6 +1,8 @@
 using System.Net;
 using Commet.Server.Persistence;
 using Commet.Server.Tests.Infrastructure;
+using Commet.Server.Usage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using static Commet.Server.Tests.Infrastructure.BillingApi;
@@ -142,6 +144,44 @@ public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper outp
         Assert.Equal([true, false], Successes(after));
         Assert.Equal("no_active_subscription", after["results"]![1]!["error"]!.Str("code"));
         Assert.Equal(986, await Left(id1)); // 991 − 5
+    }
+
+    [Fact]
+    public async Task CachedResolution_FollowsCustomerTimeZone()
+    {
+        // Pago Pago is UTC−11 and Kiritimati UTC+14: 25 hours apart, so at any instant their calendar dates differ and
+        // an event counted in the wrong zone lands on another day's bucket.
+        const string before = "Pacific/Pago_Pago", after = "Pacific/Kiritimati";
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "tz", name = "Tz", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "tzp", name = "Tzp", consumptionModel = "credits" }).Ok();
+        await api.PostJson("/api/v1/plans/tzp/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
+        await api.PostJson("/api/v1/plans/tzp/features", new { featureId = "tz", creditsPerUnit = 1 }).Ok();
+        await api.Customer("tz1");
+        await api.PutJson("/api/v1/customers/tz1", new { timezone = before }).Ok();
+        var subscriptionId = (await api.Subscribe("tz1", "tzp")).Str("id");
+
+        // The first event resolves the customer and fills the cache; the second is answered from it.
+        await Track(api, "tz1", "tz", "tz-1").Ok(HttpStatusCode.Created);
+        await Track(api, "tz1", "tz", "tz-2").Ok(HttpStatusCode.Created);
+        await api.PutJson("/api/v1/customers/tz1", new { timezone = after }).Ok();
+        // The next event must count on the customer's day in the new zone at once, not when the cache entry ages out.
+        await Track(api, "tz1", "tz", "tz-3").Ok(HttpStatusCode.Created);
+
+        await using var db = t.Db();
+        var events = await db.UsageEvents.AsNoTracking().Where(e => e.SubscriptionId == subscriptionId).ToDictionaryAsync(e => e.IdempotencyKey!);
+        var expected = new Dictionary<DateTime, decimal>();
+        foreach (var (key, zone) in new[] { ("tz-1", before), ("tz-2", before), ("tz-3", after) })
+        {
+            var day = UsageDays.Of(events[key].CreatedAt, zone);
+            expected[day] = expected.GetValueOrDefault(day) + 1; // one unit per event
+        }
+        var last = events["tz-3"].CreatedAt;
+        Assert.NotEqual(UsageDays.Of(last, before), UsageDays.Of(last, after));
+        var daily = await db.UsageDaily.AsNoTracking().Where(d => d.SubscriptionId == subscriptionId)
+            .ToDictionaryAsync(d => DateTime.SpecifyKind(d.Day, DateTimeKind.Utc), d => d.Quantity);
+        Assert.Equal(expected.OrderBy(p => p.Key), daily.OrderBy(p => p.Key));
     }
 }
 

@@ -49,7 +49,11 @@ public static class BulkUpdate
             void Add(IProperty property, string name, Func<EntityEntry<Subscription>, object?> value)
             {
                 var converter = property.GetTypeMapping().Converter;
-                var values = rows.Select(r => value(r) is { } raw && converter is not null ? converter.ConvertToProvider(raw) : value(r)).ToArray();
+                var values = rows.Select(r =>
+                {
+                    var raw = value(r); // read once: a converted column is converted from this value, not read again
+                    return raw is not null && converter is not null ? converter.ConvertToProvider(raw) : raw;
+                }).ToArray();
                 command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | BulkCopy.DbTypeOf(property, table)) { Value = BulkCopy.Typed(values, property) });
                 columns.Add(name);
             }
