@@ -1,9 +1,11 @@
 using Commet.Domain;
 using Commet.Domain.Billing;
 using Commet.Server.Billing;
+using Commet.Server.Persistence;
 using Commet.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -315,6 +317,33 @@ public sealed class BillingEngineTests : IAsyncLifetime
         }
 
         public Task AddAdvanceLinesAsync(BillingScope scope, Subscription subscription, Invoice invoice, CancellationToken ct) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ALargeRunOnAnInvoicesTableWithEmptyStatistics_AnalyzesIt_AndAnEstablishedTableIsLeftAlone()
+    {
+        // The planner's statistics say "empty" (the table analyzed before any invoice existed) and autovacuum is off for
+        // it, so only the engine can correct them. With empty statistics the key check of each invoice line can walk the
+        // (organization, mode, id) index instead of the primary key (Persistence/PlannerStatistics.cs).
+        Start();
+        var now = Now();
+        await SeedAsync(600, now, _ => new Spec());
+        await using var c = await OpenAsync();
+        await ExecAsync(c, """ALTER TABLE invoices SET (autovacuum_enabled = false); ANALYZE invoices""");
+        Assert.Equal(0, await ScalarAsync(c, """SELECT reltuples::bigint FROM pg_class WHERE oid = 'invoices'::regclass"""));
+
+        var run = await Engine.RunAsync(new Tenant(Org, false), now, "http://localhost", default);
+
+        Assert.Equal(600, run.InvoicesCreated);
+        // Checked once, after the run's first BillingEngine.StatisticsCheckAfter (500) invoices: chunks of 100, two at a
+        // time, so 500 or 600 invoices were committed when it analyzed.
+        var counted = await ScalarAsync(c, """SELECT reltuples::bigint FROM pg_class WHERE oid = 'invoices'::regclass""");
+        Assert.InRange(counted, BillingEngine.StatisticsCheckAfter, 600);
+        // Statistics that already count more than half of what a run wrote are left alone (no ANALYZE on a large table).
+        await using var db = await factory!.Services.GetRequiredService<IDbContextFactory<CommetDb>>().CreateDbContextAsync();
+        Assert.False(await PlannerStatistics.RefreshInvoicesIfBehindAsync(db, 2 * counted, default));
+        Assert.True(await PlannerStatistics.RefreshInvoicesIfBehindAsync(db, 2 * counted + 2, default));
+        Assert.Equal(600, await ScalarAsync(c, """SELECT reltuples::bigint FROM pg_class WHERE oid = 'invoices'::regclass"""));
     }
 
     private sealed record Spec(string Card = "sandbox_ok_x", bool CancelAtPeriodEnd = false, int MonthsBehind = 1);

@@ -60,6 +60,7 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
     {
         var run = BillingRun.None;
         var customers = new HashSet<string>();
+        var statisticsChecked = false;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ScopeTo(tenant.OrganizationId, tenant.Livemode);
         var chunked = BulkCopy.IsSupported(db) && options.Value.ChunkSize > 1;
@@ -88,10 +89,20 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
                 await Parallel.ForEachAsync(due.Chunk(options.Value.ChunkSize), parallel, async (chunk, token) =>
                 {
                     var (counts, claimed) = await RunChunkAsync(tenant, chunk.Select(d => d.Id).ToArray(), now, baseUrl, realNow, token);
+                    long checkStatisticsFor = 0;
                     lock (gate)
                     {
                         run += counts;
                         customers.UnionWith(claimed.Select(id => customerOf[id]));
+                        if (!statisticsChecked && run.InvoicesCreated >= StatisticsCheckAfter)
+                        {
+                            statisticsChecked = true;
+                            checkStatisticsFor = run.InvoicesCreated;
+                        }
+                    }
+                    if (checkStatisticsFor > 0)
+                    {
+                        await RefreshStatisticsAsync(checkStatisticsFor, token);
                     }
                 });
                 continue;
@@ -112,6 +123,29 @@ public sealed class BillingEngine(IDbContextFactory<CommetDb> dbFactory, RunDueS
         }
         await OverdueInvoices.RecordAsync(dbFactory, tenant, now, ct);
         return run with { CustomersFound = customers.Count };
+    }
+
+    /// <summary>
+    /// Once per chunked run, after this many invoices: the invoices table's statistics are checked, and refreshed when they
+    /// count far fewer rows than the run has written (<see cref="PlannerStatistics"/>).
+    /// </summary>
+    internal const int StatisticsCheckAfter = 500;
+
+    private async Task RefreshStatisticsAsync(long written, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            if (await PlannerStatistics.RefreshInvoicesIfBehindAsync(db, written, ct))
+            {
+                logger.LogInformation("Analyzed the invoices table: its statistics counted fewer rows than the {Count} invoices this run has written", written);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Only the plan of the invoice lines' key check depends on it (a slower run, not a wrong one): never fail billing for it.
+            logger.LogWarning(ex, "Could not refresh the invoices table's statistics");
+        }
     }
 
     /// <summary>
