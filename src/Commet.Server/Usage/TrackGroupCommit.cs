@@ -330,43 +330,17 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
     {
         var leader = session.Scope;
         var db = leader.Db;
-        var k = new GroupKeys(leader.Tenant.OrganizationId, leader.Tenant.Livemode);
-        k.IdempotencyKeys.AddRange(idempotencyKeys);
-        var counters = new HashSet<(string, string, DateTime)>();
-        var daily = new HashSet<(string, string, DateTime)>();
-        var accounts = new HashSet<(string, string)>();
+        var read = new CachedGroupRead(new GroupKeys(leader.Tenant.OrganizationId, leader.Tenant.Livemode));
+        read.Keys.IdempotencyKeys.AddRange(idempotencyKeys);
         for (var i = 0; i < group.Count; i++)
         {
             var r = group[i].Request;
-            var live = hits[r.CustomerId!]!.Value.Live;
-            var keys = TrackUsage.KeysFor(scopes[i], r, live);
-            k.SubscriptionIds.Add(live.Subscription.Id);
-            if (keys.FeatureId is { } featureId)
-            {
-                if (counters.Add((live.Subscription.Id, featureId, keys.WindowStart)))
-                {
-                    k.Counters.Add((live.Subscription.Id, featureId, keys.WindowStart));
-                }
-                if (daily.Add((live.Subscription.Id, featureId, keys.Day)))
-                {
-                    k.Daily.Add((live.Subscription.Id, featureId, keys.Day));
-                }
-                // As PrepareAsync: only an event of a usage feature of the plan opens or moves the account.
-                if (keys.AccountKind is { } kind && accounts.Add((live.Subscription.Id, kind)))
-                {
-                    k.Accounts.Add((live.Subscription.Id, kind));
-                }
-            }
+            read.Add(scopes[i], r, hits[r.CustomerId!]!.Value.Live);
         }
-        var rows = await db.ReadForGroupAsync(k, ct);
-        foreach (var hit in hits.Values)
+        var rows = await db.ReadForGroupAsync(read.Keys, ct);
+        if (!CachedGroupRead.Confirms(rows, hits.Values))
         {
-            var (live, version) = hit!.Value;
-            if (version != rows.CatalogVersion || !rows.Subscriptions.TryGetValue(live.Subscription.Id, out var found)
-                || found.Version != live.Subscription.Version || !SubscriptionStatus.IsLive(found.Status))
-            {
-                return null;
-            }
+            return null;
         }
 
         var seen = new Dictionary<string, UsageEvent>(StringComparer.Ordinal);
@@ -378,42 +352,7 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
                 seen[earlier.IdempotencyKey!] = earlier;
             }
         }
-        var bySubscription = new Dictionary<string, LiveSubscription>(StringComparer.Ordinal);
-        foreach (var (customerId, hit) in hits)
-        {
-            var live = hit!.Value.Live;
-            session.ByCustomer[customerId] = live;
-            session.Locked.Add(live.Subscription.Id);
-            bySubscription.TryAdd(live.Subscription.Id, live);
-        }
-        foreach (var key in counters)
-        {
-            session.CountersLoaded.Add(key);
-            if (rows.Counters.TryGetValue(key, out var counter))
-            {
-                db.UsageCounters.Attach(counter);
-                session.Counters[key] = counter;
-            }
-        }
-        foreach (var key in daily)
-        {
-            session.DailyLoaded.Add(key);
-            if (rows.Daily.TryGetValue(key, out var day))
-            {
-                db.UsageDaily.Attach(day);
-                session.Daily[key] = day;
-            }
-        }
-        foreach (var (subscriptionId, kind) in k.Accounts.OrderBy(a => a.SubscriptionId, StringComparer.Ordinal).ThenBy(a => a.Kind, StringComparer.Ordinal))
-        {
-            var account = rows.Accounts.GetValueOrDefault((subscriptionId, kind));
-            if (account is not null)
-            {
-                db.ConsumptionAccounts.Attach(account);
-            }
-            var live = bySubscription[subscriptionId];
-            session.Accounts[(subscriptionId, kind)] = Consumption.Current(leader, live.Subscription, live.Plan, kind, account);
-        }
+        read.Adopt(session, leader, rows, hits);
         return (rows.CatalogVersion, seen);
     }
 }
