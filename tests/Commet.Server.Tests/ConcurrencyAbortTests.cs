@@ -89,4 +89,56 @@ public sealed class ConcurrencyAbortTests(PostgresServer server) : IClassFixture
         Assert.Equal(1, uniqueTries);
         Assert.Equal(PostgresErrorCodes.UniqueViolation, unique.SqlState);
     }
+
+    /// <summary>
+    /// A customer change and the catalog version it moves (which tells every node's usage cache that the customer's
+    /// resolution changed) commit together or not at all. A trigger aborts the version's update when the tenant has a
+    /// customer with one e-mail address; inside the change's transaction it sees the new address and aborts the lot.
+    /// With the version bumped after the change had committed, the change stayed while its bump was refused.
+    /// </summary>
+    [Fact]
+    public async Task ACustomerChange_WhoseCatalogVersionBumpFails_IsNotSaved()
+    {
+        var email = "bump-fails-" + Guid.NewGuid().ToString("N")[..8] + "@example.com";
+        await using (var c = new NpgsqlConnection(server.ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var create = new NpgsqlCommand($$"""
+                CREATE OR REPLACE FUNCTION refuse_bump() RETURNS trigger LANGUAGE plpgsql AS $f$
+                BEGIN
+                  IF EXISTS (SELECT 1 FROM customers WHERE "Email" = '{{email}}') THEN
+                    RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01';
+                  END IF;
+                  RETURN NEW;
+                END $f$;
+                DROP TRIGGER IF EXISTS refuse_bump ON catalog_versions;
+                CREATE TRIGGER refuse_bump BEFORE INSERT OR UPDATE ON catalog_versions FOR EACH ROW EXECUTE FUNCTION refuse_bump();
+                """, c);
+            await create.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            var api = server.Client();
+            var id = "bump_" + Guid.NewGuid().ToString("N")[..8];
+            var created = await api.PostJson("/api/v1/customers", new { id, email = "before@example.com" });
+            Assert.Equal(HttpStatusCode.Created, created.Status);
+
+            var refused = await api.PutJson($"/api/v1/customers/{id}", new { email });
+            var renamed = await api.PutJson($"/api/v1/customers/{id}", new { fullName = "Still Before" });
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
+            Assert.Equal("concurrent_update", refused.ErrorCode);
+            Assert.Equal(HttpStatusCode.OK, renamed.Status);
+            var read = await api.GetJson($"/api/v1/customers/{id}");
+            Assert.Equal("before@example.com", read.Data["email"]!.GetValue<string>());
+            Assert.Equal("Still Before", read.Data["fullName"]!.GetValue<string>());
+        }
+        finally
+        {
+            await using var c = new NpgsqlConnection(server.ConnectionString);
+            await c.OpenAsync();
+            await using var drop = new NpgsqlCommand("DROP TRIGGER IF EXISTS refuse_bump ON catalog_versions", c);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
 }

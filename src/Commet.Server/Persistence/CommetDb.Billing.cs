@@ -28,7 +28,9 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
     /// state is read with the change written and commits with it.
     /// </summary>
     /// <remarks>
-    /// Moves the catalog version of tenants whose catalog changed (see <see cref="CatalogVersion"/>). On SQLite a save
+    /// Moves the catalog version of tenants whose catalog changed (see <see cref="CatalogVersion"/>). A save that writes
+    /// the customer's state or the catalog version besides its own changes is one transaction (the caller's, or one it
+    /// opens), so the change and its version commit together. On SQLite a save
     /// outside a transaction is a write transaction of its own: it queues on the <see cref="SqliteWriteGate"/> like
     /// the explicit ones (and holds it until everything here is written), so it never meets another writer of this
     /// process and sleeps in SQLite's busy handler (150 ms a try). Inside a transaction the transaction's owner decides.
@@ -56,17 +58,39 @@ public abstract partial class CommetDb : IDataProtectionKeyContext
             }
         }
         var touched = CatalogTouched();
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        if (CustomerStates.HasPending(this))
+        // A save that writes more than its own changes (the customer's new state, the catalog version) is one
+        // transaction: a change whose version bump committed apart from it would let an event on another node resolve
+        // through the old catalog or customer in between, and a crash there would leave the change without its bump.
+        var transaction = Database.CurrentTransaction is null && (touched is not null || CustomerStates.HasPending(this))
+            ? await Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        await using (transaction)
         {
-            await CustomerStates.RecordPendingAsync(this, cancellationToken);
-            saved += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            try
+            {
+                var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                if (CustomerStates.HasPending(this))
+                {
+                    await CustomerStates.RecordPendingAsync(this, cancellationToken);
+                    saved += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                }
+                if (touched is not null)
+                {
+                    await BumpCatalogAsync(touched, cancellationToken);
+                }
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                return saved;
+            }
+            catch when (transaction is not null)
+            {
+                // What the tracker accepted was rolled back with the transaction: it no longer describes the database.
+                ChangeTracker.Clear();
+                throw;
+            }
         }
-        if (touched is not null)
-        {
-            await BumpCatalogAsync(touched, cancellationToken);
-        }
-        return saved;
     }
 
     private void ConfigureBilling(ModelBuilder b)
