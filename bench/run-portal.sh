@@ -18,6 +18,7 @@
 #   BENCH_PG_OPTIONS="Maximum Pool Size=64"  appended to the server's PostgreSQL connection string (pool size, Max Auto Prepare, ...)
 #   BENCH_OPEN_RATES="link=5000 overview=1000"  open-loop rows (requests/s per scenario); "" for none
 #   BENCH_OPEN_DURATION=$BENCH_DURATION  BENCH_OPEN_WARMUP=$BENCH_WARMUP  BENCH_OPEN_CONNS=64 (most requests in flight)
+#   BENCH_OPEN_TIMEOUT=10s  how long answers are awaited after the window; later ones count as unanswered
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -34,6 +35,7 @@ OPEN_RATES=${BENCH_OPEN_RATES-"link=5000 overview=1000"}
 OPEN_DURATION=${BENCH_OPEN_DURATION:-$DURATION}
 OPEN_WARMUP=${BENCH_OPEN_WARMUP:-$WARMUP}
 OPEN_CONNS=${BENCH_OPEN_CONNS:-64}
+OPEN_TIMEOUT=${BENCH_OPEN_TIMEOUT:-10s}
 OPEN_DLL="$ROOT/bench/OpenLoop/bin/Release/net10.0/OpenLoop.dll"
 BASE="http://127.0.0.1:$PORT"
 DLL=${BENCH_SERVER_DLL:-"$ROOT/src/Commet.Server/bin/Release/net10.0/Commet.Server.dll"}
@@ -115,7 +117,7 @@ open_run() {
   local before after la rc=0
   la=$(cut -d' ' -f1 /proc/loadavg)
   before=$(server_ticks)
-  dotnet "$OPEN_DLL" --rate "$rate" --duration "$OPEN_DURATION" --warmup "$OPEN_WARMUP" --connections "$OPEN_CONNS" --label "$name" "$@" \
+  dotnet "$OPEN_DLL" --rate "$rate" --duration "$OPEN_DURATION" --warmup "$OPEN_WARMUP" --connections "$OPEN_CONNS" --timeout "$OPEN_TIMEOUT" --label "$name" "$@" \
     >"$WORK/$name.json" 2>"$WORK/$name.txt" || rc=$?
   after=$(server_ticks)
   cat "$WORK/$name.txt" >&2
@@ -142,11 +144,11 @@ open_rows() {
   local a p50 p90 p99 p999 max scpu gcpu kept bad err tmo la
   read -r a p50 p90 p99 p999 max scpu gcpu kept bad err tmo la <<<"$(open_run "open-$scenario-$db" "$rate" "$@")"
   local verdict
-  if [[ $kept != true ]]; then verdict="NOT at the target rate (achieved $a/s)"
+  if [[ $kept != true ]]; then verdict="NOT at the target rate (achieved $a/s; $tmo unanswered $OPEN_TIMEOUT after the window)"
   elif python3 -c "import sys; sys.exit(0 if $p99 <= $target else 1)"; then verdict="p99 within $target ms"
   else verdict="p99 over $target ms by $(python3 -c "print(f'{$p99 - $target:.1f}')") ms"; fi
   OPEN_ROWS+=("| $db | $label at $rate/s (load $la at start) | $a | $p50 | $p90 | $p99 | $p999 | $max | $scpu | $gcpu | $verdict |")
-  [[ $bad == 0 && $err == 0 && $tmo == 0 ]] || { echo "open loop $scenario on $db: $bad non-2xx, $err errors, $tmo timeouts" >&2; status=1; }
+  [[ $bad == 0 && $err == 0 ]] || { echo "open loop $scenario on $db: $bad non-2xx, $err errors" >&2; status=1; }
 }
 
 echo "| database | scenario | requests/s | p99 ms | server CPU µs/request | ceiling (GET /healthz) req/s | ratio | target |"
