@@ -19,6 +19,8 @@
 #   BENCH_OPEN_RATES="link=5000 overview=1000"  open-loop rows (requests/s per scenario); "" for none
 #   BENCH_OPEN_DURATION=$BENCH_DURATION  BENCH_OPEN_WARMUP=$BENCH_WARMUP  BENCH_OPEN_CONNS=64 (most requests in flight)
 #   BENCH_OPEN_TIMEOUT=10s  how long answers are awaited after the window; later ones count as unanswered
+#   BENCH_OPEN_NICE=-10  run the generator at that nice value (needs root): on a loaded machine its own threads then
+#                        wait less for a CPU, so less of the p99 is the generator's (docs/benchmarks.md, open loop)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -117,7 +119,9 @@ open_run() {
   local before after la rc=0
   la=$(cut -d' ' -f1 /proc/loadavg)
   before=$(server_ticks)
-  dotnet "$OPEN_DLL" --rate "$rate" --duration "$OPEN_DURATION" --warmup "$OPEN_WARMUP" --connections "$OPEN_CONNS" --timeout "$OPEN_TIMEOUT" --label "$name" "$@" \
+  local nice=()
+  [[ -n ${BENCH_OPEN_NICE:-} ]] && nice=(nice -n "$BENCH_OPEN_NICE")
+  "${nice[@]}" dotnet "$OPEN_DLL" --rate "$rate" --duration "$OPEN_DURATION" --warmup "$OPEN_WARMUP" --connections "$OPEN_CONNS" --timeout "$OPEN_TIMEOUT" --label "$name" "$@" \
     >"$WORK/$name.json" 2>"$WORK/$name.txt" || rc=$?
   after=$(server_ticks)
   cat "$WORK/$name.txt" >&2
@@ -194,6 +198,6 @@ if (( ${#OPEN_ROWS[@]} )); then
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${OPEN_ROWS[@]}"
   echo
-  echo "OpenLoop --duration $OPEN_DURATION --warmup $OPEN_WARMUP --connections $OPEN_CONNS; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "OpenLoop --duration $OPEN_DURATION --warmup $OPEN_WARMUP --connections $OPEN_CONNS${BENCH_OPEN_NICE:+ at nice $BENCH_OPEN_NICE}; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 exit $status

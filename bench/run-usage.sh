@@ -31,6 +31,7 @@
 #   BENCH_SERVER_DLL=path  run another build of the server (A/B comparisons; implies nothing is built)
 #   BENCH_OPEN_RATES="sqlite=3000 postgres=5000"  open-loop single events per database; "" for none
 #   BENCH_OPEN_DURATION=$BENCH_DURATION  BENCH_OPEN_WARMUP=$BENCH_WARMUP  BENCH_OPEN_CONNS=64 (most requests in flight)
+#   BENCH_OPEN_NICE=-10  run the generator at that nice value (needs root; less of the p99 is the generator's)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -170,7 +171,9 @@ run_open() {
   local name="open_$rate" out="$WORK/$db-open_$rate.json"
   la=$(loadavg)
   python3 bench/usage/report.py cpu "$SERVER_PID" >"$WORK/cpu-before.json"
-  dotnet "$OPEN_DLL" --url "$BASE/api/v1/usage/events" --method POST --rate "$rate" --duration "$OPEN_DURATION" \
+  local nice=()
+  [[ -n ${BENCH_OPEN_NICE:-} ]] && nice=(nice -n "$BENCH_OPEN_NICE")
+  "${nice[@]}" dotnet "$OPEN_DLL" --url "$BASE/api/v1/usage/events" --method POST --rate "$rate" --duration "$OPEN_DURATION" \
     --warmup "$OPEN_WARMUP" --connections "$OPEN_CONNS" --label "$db $name" \
     --header "x-api-key: $KEY" --header "Content-Type: application/json" \
     --body "{\"customerId\":\"bench_cus_{seq%$CUSTOMERS}\",\"feature\":\"bench_calls\",\"value\":1,\"idempotencyKey\":\"o${db}_{seq}\"}" \
