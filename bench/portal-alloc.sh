@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Bytes allocated per request of the portal link and the overview page (docs/benchmarks.md, "Customer portal: the
 # overview in three round trips"): allocations hold up on a loaded machine where rates and p99s do not. Starts the
-# server, sets up the same customer as bench/run-portal.sh, and for each scenario runs wrk (-t2 -c32, 3 s warm-up,
-# 8 s measured) while dotnet-counters collects dotnet.gc.heap.total_allocated; prints KB per request (the counter
+# server, sets up the same customer as bench/run-portal.sh (bench/lib/portal-customer.sh), and for each scenario
+# runs wrk (-t2 -c32, 3 s warm-up, 8 s measured) while dotnet-counters collects dotnet.gc.heap.total_allocated; prints KB per request (the counter
 # window is 12 s; the idle server's rate (the window's lowest second) is taken off for the seconds wrk did not run).
 # Needs wrk and dotnet-counters (dotnet tool install -g dotnet-counters); PostgreSQL on 127.0.0.1:5433 for postgres.
 # usage: bench/portal-alloc.sh <label> <path to Commet.Server.dll> <sqlite|postgres>
@@ -27,16 +27,8 @@ env "${env_db[@]}" COMMET_BOOTSTRAP_SANDBOX_KEY=$COMMET_BENCH_KEY Logging__LogLe
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; [[ -n $PG_DB ]] && psql -h 127.0.0.1 -p 5433 -U postgres -d postgres -qAtc "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null; rm -rf $WORK' EXIT
 for _ in $(seq 600); do curl -s -o /dev/null --max-time 1 "$BASE/healthz" && break; sleep 0.1; done
-api() { curl -sf -H "x-api-key: $COMMET_BENCH_KEY" -H "Content-Type: application/json" "$BASE/api/v1$1" -d "$2" >/dev/null; }
-api /customers '{"id":"bench_user","email":"bench@example.com","fullName":"Bench User","timezone":"Europe/Madrid"}'
-api /plan-groups '{"name":"Main"}'
-api /plans/manage '{"code":"basic","name":"Basic","description":"For small teams"}'
-api /plans/basic/prices '{"billingInterval":"monthly","price":1900}'
-api /sandbox/payment-methods '{"customerId":"bench_user","cardNumber":"4242424242424242"}'
-api /subscriptions '{"customerId":"bench_user","planCode":"basic"}'
-url=$(curl -sf -H "x-api-key: $COMMET_BENCH_KEY" -H "Content-Type: application/json" "$BASE/api/v1/portal/request-access" -d '{"customerId":"bench_user"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["portalUrl"])')
-curl -sf -o /dev/null -c "$WORK/cookies" "$url"
-export COMMET_BENCH_COOKIE=$(awk '$6 == "commet_portal" { print $7 }' "$WORK/cookies")
+source bench/lib/portal-customer.sh
+arrange_portal_customer "$BASE" "$WORK"
 measure() {
   local name=$1; shift
   wrk -t2 -c32 -d3s "$@" >/dev/null   # warm-up

@@ -9,6 +9,9 @@
 #   - POST /api/v1/usage/events, one event per request (bench/wrk/track.lua), at each of BENCH_CONNS
 #   - the same with an Idempotency-Key header too (what the official SDK sends)
 #   - POST /api/v1/usage/events/batch, 100 events per request (bench/wrk/track-batch.lua)
+#   - single events open loop at the target rate (bench/OpenLoop: a fixed schedule, latency from each request's
+#     intended send time): 3,000/s on SQLite, 5,000/s on PostgreSQL, the p99 a client sees at that rate (the wrk
+#     rows above are saturation: their rate is the throughput figure, their p99 is queueing at 100 % CPU)
 # Every event spends credits (consumption applied) and has a unique idempotencyKey. Then checks that the
 # books add up (events = counters = credits spent = ledger), records the server's peak RSS (VmHWM), stops
 # the server and measures the database ceilings on the same machine in the same run:
@@ -26,6 +29,9 @@
 #   BENCH_IDEM=1 (also measure with the Idempotency-Key header)   BENCH_COPY_ROWS=200000
 #   BENCH_PORT=5195  BENCH_PG_PORT=5433   BENCH_SKIP_BUILD=1   BENCH_SERVER_ENV="K=V ..." (experiments)
 #   BENCH_SERVER_DLL=path  run another build of the server (A/B comparisons; implies nothing is built)
+#   BENCH_OPEN_RATES="sqlite=3000 postgres=5000"  open-loop single events per database; "" for none
+#   BENCH_OPEN_DURATION=$BENCH_DURATION  BENCH_OPEN_WARMUP=$BENCH_WARMUP  BENCH_OPEN_CONNS=64 (most requests in flight)
+#   BENCH_OPEN_NICE=-10  run the generator at that nice value (needs root; less of the p99 is the generator's)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,6 +53,11 @@ KEY=ck_test_usagebench_0123456789abcdef
 BASE="http://127.0.0.1:$PORT"
 DLL=${BENCH_SERVER_DLL:-"$ROOT/src/Commet.Server/bin/Release/net10.0/Commet.Server.dll"}
 CEIL_DLL="$ROOT/bench/UsageCeilings/bin/Release/net10.0/UsageCeilings.dll"
+OPEN_RATES=${BENCH_OPEN_RATES-"sqlite=3000 postgres=5000"}
+OPEN_DURATION=${BENCH_OPEN_DURATION:-$DURATION}
+OPEN_WARMUP=${BENCH_OPEN_WARMUP:-$WARMUP}
+OPEN_CONNS=${BENCH_OPEN_CONNS:-64}
+OPEN_DLL="$ROOT/bench/OpenLoop/bin/Release/net10.0/OpenLoop.dll"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 export COMMET_BENCH_KEY=$KEY
 
@@ -84,6 +95,13 @@ if [[ -z ${BENCH_SKIP_BUILD:-} && -z ${BENCH_SERVER_DLL:-} ]]; then
     || { tail -30 "$WORK/build.log"; die "build failed"; }
 fi
 [[ -f $DLL && -f $CEIL_DLL ]] || die "Release builds not found"
+# the open-loop generator is a bench tool, built even for BENCH_SERVER_DLL runs
+if [[ -n $OPEN_RATES ]]; then
+  if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
+    dotnet build bench/OpenLoop -c Release -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; die "build of bench/OpenLoop failed"; }
+  fi
+  [[ -f $OPEN_DLL ]] || die "bench/OpenLoop is not built (dotnet build bench/OpenLoop -c Release)"
+fi
 
 # ---------------------------------------------------------------- server
 start_server() {
@@ -144,6 +162,39 @@ warm() {
   if grep -q "Non-2xx" "$out" || grep -Eq "batch_failed_items [1-9]" "$out"; then
     cat "$out" >&2; echo "!!!!! warm-up answered errors (see $out) !!!!!" >&2; FAILED=1
   fi
+}
+
+# run_open <db> <rate>: single events on bench/OpenLoop's fixed schedule (one unique idempotencyKey per request,
+# customers round-robin); records a scenario "open_<rate>" whose p99 is the latency from the intended send time.
+run_open() {
+  local db=$1 rate=$2 la rc=0
+  local name="open_$rate" out="$WORK/$db-open_$rate.json"
+  la=$(loadavg)
+  python3 bench/usage/report.py cpu "$SERVER_PID" >"$WORK/cpu-before.json"
+  local nice=()
+  [[ -n ${BENCH_OPEN_NICE:-} ]] && nice=(nice -n "$BENCH_OPEN_NICE")
+  "${nice[@]}" dotnet "$OPEN_DLL" --url "$BASE/api/v1/usage/events" --method POST --rate "$rate" --duration "$OPEN_DURATION" \
+    --warmup "$OPEN_WARMUP" --connections "$OPEN_CONNS" --label "$db $name" \
+    --header "x-api-key: $KEY" --header "Content-Type: application/json" \
+    --body "{\"customerId\":\"bench_cus_{seq%$CUSTOMERS}\",\"feature\":\"bench_calls\",\"value\":1,\"idempotencyKey\":\"o${db}_{seq}\"}" \
+    >"$out" 2>"$WORK/$db-open_$rate.txt" || rc=$?
+  python3 bench/usage/report.py cpu "$SERVER_PID" >"$WORK/cpu-after.json"
+  sed 's/^/    /' "$WORK/$db-open_$rate.txt" >&2
+  [[ -s $out ]] || die "OpenLoop failed for $db (exit $rc, see $WORK/$db-open_$rate.txt)"
+  local cpu secs_total
+  secs_total=$(python3 -c "print($(secs "$OPEN_DURATION") + $(secs "$OPEN_WARMUP"))")
+  cpu=$(python3 bench/usage/report.py cpudiff "$WORK/cpu-before.json" "$WORK/cpu-after.json" "$secs_total")
+  jq -c --arg name "$name" --arg la "$la" --argjson cpu "$cpu" \
+    '{name:$name, label:("single events, open loop at \(.rate_asked)/s (p90 \(.p90_ms), p99.9 \(.p999_ms), max \(.max_ms) ms"
+        + (if .kept_up then ")" else "; NOT at the target rate: achieved \(.rate_achieved)/s, \(.timeouts) unanswered)" end)),
+      events_per_s:.rate_achieved, rps:.rate_achieved, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, non2xx, errors, timeouts,
+      kept_up, generator_cpu_us_per_request, connections, loadavg:$la} + $cpu' "$out" >>"$WORK/$db-scenarios.jsonl"
+  if [[ $(jq '.non2xx + .errors' "$out") != 0 ]]; then
+    printf '\n!!!!! %s open loop at %s/s: non-2xx answers or errors (see %s) !!!!!\n' "$db" "$rate" "$out" >&2
+    FAILED=1
+  fi
+  [[ $(jq '.kept_up' "$out") == true ]] || printf '\n!!!!! %s open loop: NOT at the target rate %s/s (achieved %s/s); its p99 is not that of the target rate !!!!!\n' \
+    "$db" "$rate" "$(jq '.rate_achieved' "$out")" >&2
 }
 
 sql() {  # sql <db> <query>: one value
@@ -212,6 +263,13 @@ bench_db() {
   for c in $BATCH_CONNS; do
     run_wrk "$db" "batch_c$c" "batch of 100 ($SPREAD customers each), c$c" "$c" 100 /api/v1/usage/events/batch bench/wrk/track-batch.lua -- "b${c}$db" "$CUSTOMERS" "$SPREAD"
   done
+
+  local open_rate
+  open_rate=$(tr ' ' '\n' <<<"$OPEN_RATES" | awk -F= -v d="$db" '$1 == d { print $2 }')
+  if [[ -n $open_rate ]]; then
+    log "$db: single events open loop at $open_rate/s (bench/OpenLoop, $OPEN_WARMUP warm-up + $OPEN_DURATION)"
+    run_open "$db" "$open_rate"
+  fi
 
   local hwm books
   hwm=$(awk '$1=="VmHWM:" {print $2}' "/proc/$SERVER_PID/status")
