@@ -26,6 +26,7 @@
 #   BENCH_IDEM=1 (also measure with the Idempotency-Key header)   BENCH_COPY_ROWS=200000
 #   BENCH_PORT=5195  BENCH_PG_PORT=5433   BENCH_SKIP_BUILD=1   BENCH_SERVER_ENV="K=V ..." (experiments)
 #   BENCH_SERVER_DLL=path  run another build of the server (A/B comparisons; implies nothing is built)
+#   BENCH_START_TIMEOUT=60  seconds the server may take to start (migrating a fresh database on a loaded machine)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -93,10 +94,10 @@ start_server() {
   env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 Commet__Billing__Worker=false ${BENCH_SERVER_ENV:-} \
     dotnet "$DLL" --urls "$BASE" >>"$logfile" 2>&1 &
   SERVER_PID=$!
-  local deadline=$(( SECONDS + 60 ))
+  local deadline=$(( SECONDS + ${BENCH_START_TIMEOUT:-60} ))
   until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true) == 200 ]]; do
     kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$logfile" >&2; die "server exited during start"; }
-    (( SECONDS < deadline )) || die "server not ready after 60 s"
+    (( SECONDS < deadline )) || die "server not ready after ${BENCH_START_TIMEOUT:-60} s"
     sleep 0.05
   done
 }
