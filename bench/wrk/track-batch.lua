@@ -53,7 +53,8 @@ end
 function response(status, headers, body)
   if status ~= 200 then return end
   answers = answers + 1
-  local f = body:match('"failed":(%d+)')
+  -- "failed" is one of the answer's last fields: look in its tail first, not through the 100 results before it
+  local f = body:sub(-256):match('"failed":(%d+)') or body:match('"failed":(%d+)')
   if f == nil then
     unreadable = unreadable + 1
   else
