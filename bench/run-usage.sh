@@ -24,7 +24,7 @@
 # answered non-2xx, any batch item failed, wrk saw socket errors, or the books did not add up.
 #
 # Knobs (environment):
-#   BENCH_DBS="sqlite postgres"   BENCH_CONNS="16 32" (single events)   BENCH_BATCH_CONNS="16"
+#   BENCH_DBS="sqlite postgres"   BENCH_CONNS="16 32" (single events; "" measures none)   BENCH_BATCH_CONNS="16"
 #   BENCH_THREADS=2  BENCH_DURATION=10s  BENCH_WARMUP=3s  BENCH_CUSTOMERS=200  BENCH_BATCH_SPREAD=10
 #   BENCH_IDEM=1 (also measure with the Idempotency-Key header)   BENCH_COPY_ROWS=200000
 #   BENCH_PORT=5195  BENCH_PG_PORT=5433   BENCH_SKIP_BUILD=1   BENCH_SERVER_ENV="K=V ..." (experiments)
@@ -32,13 +32,14 @@
 #   BENCH_OPEN_RATES="sqlite=3000 postgres=5000"  open-loop single events per database; "" for none
 #   BENCH_OPEN_DURATION=$BENCH_DURATION  BENCH_OPEN_WARMUP=$BENCH_WARMUP  BENCH_OPEN_CONNS=64 (most requests in flight)
 #   BENCH_OPEN_NICE=-10  run the generator at that nice value (needs root; less of the p99 is the generator's)
+#   BENCH_START_TIMEOUT=60  seconds the server may take to start (migrating a fresh database on a loaded machine)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 DBS=${BENCH_DBS:-"sqlite postgres"}
-CONNS=${BENCH_CONNS:-"16 32"}
+CONNS=${BENCH_CONNS-"16 32"}
 BATCH_CONNS=${BENCH_BATCH_CONNS:-"16"}
 THREADS=${BENCH_THREADS:-2}
 DURATION=${BENCH_DURATION:-10s}
@@ -111,10 +112,10 @@ start_server() {
   env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 Commet__Billing__Worker=false ${BENCH_SERVER_ENV:-} \
     dotnet "$DLL" --urls "$BASE" >>"$logfile" 2>&1 &
   SERVER_PID=$!
-  local deadline=$(( SECONDS + 60 ))
+  local deadline=$(( SECONDS + ${BENCH_START_TIMEOUT:-60} ))
   until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true) == 200 ]]; do
     kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$logfile" >&2; die "server exited during start"; }
-    (( SECONDS < deadline )) || die "server not ready after 60 s"
+    (( SECONDS < deadline )) || die "server not ready after ${BENCH_START_TIMEOUT:-60} s"
     sleep 0.05
   done
 }
@@ -134,15 +135,23 @@ run_wrk() {
   if [[ $# -gt 0 ]]; then script=(-s "$1"); shift; fi
   if [[ $# -gt 0 && $1 == -- ]]; then shift; args=(-- "$@"); fi
   local out="$WORK/$db-$name.txt" la; la=$(loadavg)
-  python3 bench/usage/report.py cpu "$SERVER_PID" >"$WORK/cpu-before.json"
-  wrk -t"$THREADS" -c"$conns" -d"$DURATION" --timeout 10s --latency "${script[@]}" "$BASE$path" "${args[@]}" >"$out" 2>&1 \
+  python3 bench/usage/report.py cpu "$SERVER_PID" "$PG_DB" >"$WORK/cpu-before.json"
+  # wrk's own CPU (user + system seconds) too: the load generator shares the machine's cores
+  /usr/bin/time -f '%U %S' -o "$out.time" wrk -t"$THREADS" -c"$conns" -d"$DURATION" --timeout 10s --latency "${script[@]}" "$BASE$path" "${args[@]}" >"$out" 2>&1 \
     || { cat "$out" >&2; die "wrk failed for $db $name"; }
-  python3 bench/usage/report.py cpu "$SERVER_PID" >"$WORK/cpu-after.json"
-  local parsed cpu
+  python3 bench/usage/report.py cpu "$SERVER_PID" "$PG_DB" >"$WORK/cpu-after.json"
+  local parsed cpu wrkcpu
   parsed=$(python3 bench/usage/report.py wrk "$out" "$per")
   cpu=$(python3 bench/usage/report.py cpudiff "$WORK/cpu-before.json" "$WORK/cpu-after.json" "$(secs "$DURATION")")
+  wrkcpu=$(awk 'END {print $1 + $2}' "$out.time")
+  # CPU per event (ms): the server's, this database's PostgreSQL backends' and wrk's, over the events answered
   echo "$parsed" | jq -c --arg name "$name" --arg lbl "$label" --argjson conns "$conns" --arg la "$la" --argjson cpu "$cpu" \
-    '. + {name:$name, "label":$lbl, connections:$conns, loadavg:$la} + $cpu' >>"$WORK/$db-scenarios.jsonl"
+    --argjson wrk "$wrkcpu" --argjson secs "$(secs "$DURATION")" \
+    '. + {name:$name, "label":$lbl, connections:$conns, loadavg:$la} + $cpu + {wrk_cpu_s:$wrk}
+     + (if .events_per_s > 0 then (.events_per_s * $secs) as $n
+        | {server_ms_per_event: ($cpu.server_cpu_s * 1000 / $n * 10000 | round / 10000),
+           pg_db_ms_per_event: ($cpu.postgres_this_db_cpu_s * 1000 / $n * 10000 | round / 10000),
+           wrk_ms_per_event: ($wrk * 1000 / $n * 10000 | round / 10000)} else {} end)' >>"$WORK/$db-scenarios.jsonl"
   local n2 se bf
   n2=$(jq '.non2xx' <<<"$parsed"); se=$(jq '.socket_errors' <<<"$parsed"); bf=$(jq '(.batch_failed_items // 0) + (.batch_unreadable_answers // 0)' <<<"$parsed")
   printf '    %-44s %9.0f events/s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket err %s  failed items %s  (load %s)\n' \
@@ -256,7 +265,7 @@ bench_db() {
   for c in $CONNS; do
     run_wrk "$db" "track_c$c" "single events, c$c" "$c" 1 /api/v1/usage/events bench/wrk/track.lua -- "s${c}$db" "$CUSTOMERS"
   done
-  if [[ $IDEM == 1 ]]; then
+  if [[ $IDEM == 1 && -n $CONNS ]]; then
     c=${CONNS##* }
     run_wrk "$db" "track_idem_c$c" "single events + Idempotency-Key header, c$c" "$c" 1 /api/v1/usage/events bench/wrk/track.lua -- "i${c}$db" "$CUSTOMERS" idem
   fi

@@ -3,8 +3,9 @@
 
   report.py wrk FILE [EVENTS_PER_REQUEST]  -> JSON: requests/s, events/s, p50/p90/p99 ms, non-2xx, socket
                                                errors, and the batch script's failed-item count
-  report.py cpu SERVER_PID                 -> JSON: CPU clock ticks now of the server, of all postgres
-                                               processes, and of the whole machine (busy, total)
+  report.py cpu SERVER_PID [DATABASE]      -> JSON: CPU clock ticks now of the server, of all postgres
+                                               processes (and of the backends of DATABASE), and of the
+                                               whole machine (busy, total)
   report.py cpudiff BEFORE.json AFTER.json SECONDS -> JSON: CPU seconds (and cores) used between two
                                                snapshots by the server, PostgreSQL, and everything else
   report.py pgbench FILE                   -> JSON: transactions/s and latency from pgbench's output
@@ -68,26 +69,32 @@ def ticks_of(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def cpu(server_pid):
-    pg = 0
+def cpu(server_pid, database=None):
+    pg = pg_db = 0
     for stat in glob.glob("/proc/[0-9]*/stat"):
         try:
             if open(stat).read().split(" ", 2)[1] == "(postgres)":
-                pg += ticks_of(stat.split("/")[2])
+                pid = stat.split("/")[2]
+                ticks = ticks_of(pid)
+                pg += ticks
+                # a backend's title names its database: "postgres: <user> <database> <client> <state>"
+                if database and f" {database} " in open(f"/proc/{pid}/cmdline").read().replace("\0", " "):
+                    pg_db += ticks
         except OSError:
             pass
     fields = open("/proc/stat").readline().split()[1:]
     total = sum(map(int, fields))
     idle = int(fields[3]) + int(fields[4])
-    return {"server": ticks_of(server_pid) if server_pid != "0" else 0, "postgres": pg, "busy": total - idle, "total": total}
+    return {"server": ticks_of(server_pid) if server_pid != "0" else 0, "postgres": pg, "postgres_db": pg_db, "busy": total - idle, "total": total}
 
 
 def cpudiff(before, after, seconds):
     a, b = json.load(open(before)), json.load(open(after))
-    d = {k: (b[k] - a[k]) / TICK for k in a}
+    d = {k: (b[k] - a.get(k, 0)) / TICK for k in b}
     # /proc/stat counts all CPUs; "busy" is in CPU-seconds.
     other = d["busy"] - d["server"] - d["postgres"]
     return {"server_cpu_s": round(d["server"], 2), "postgres_cpu_s": round(d["postgres"], 2),
+            "postgres_this_db_cpu_s": round(d.get("postgres_db", 0), 2),
             "other_cpu_s": round(other, 2), "machine_busy_cores": round(d["busy"] / seconds, 2)}
 
 
@@ -121,6 +128,11 @@ def table(path):
             print(f"| {s['label']} | {s.get('events_per_s', ''):,} | {s.get('rps', ''):,} | {s.get('p50_ms', '')} | {s.get('p99_ms', '')} "
                   f"| {ceiling} | {ratio} | {cpu_s} | {s.get('loadavg', '')} |")
         print()
+        for s in db["scenarios"]:
+            if s.get("server_ms_per_event") is not None:
+                print(f"- {s['label']}: CPU per event {s['server_ms_per_event']} ms server, "
+                      f"{s.get('pg_db_ms_per_event', '')} ms this database's PostgreSQL backends, {s.get('wrk_ms_per_event', '')} ms wrk")
+        print()
         for name, c in db["ceilings"].items():
             print(f"- ceiling {name}: {c['value']:,.0f} {c['unit']} (load avg before {c.get('loadavg', '')})")
 
@@ -130,7 +142,7 @@ if __name__ == "__main__":
     if cmd == "wrk":
         print(json.dumps(parse_wrk(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 1)))
     elif cmd == "cpu":
-        print(json.dumps(cpu(sys.argv[2])))
+        print(json.dumps(cpu(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)))
     elif cmd == "cpudiff":
         print(json.dumps(cpudiff(sys.argv[2], sys.argv[3], float(sys.argv[4]))))
     elif cmd == "pgbench":

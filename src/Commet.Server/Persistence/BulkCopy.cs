@@ -125,29 +125,32 @@ public static class BulkCopy
                 continue;
             }
             var shape = Shapes.GetOrAdd(entityType, TableShape.Of);
-            var (getters, converters, writers) = (shape.Getters, shape.Converters, shape.Writers);
-            await using var writer = await connection.BeginBinaryImportAsync(shape.Copy, ct);
+            // The rows are encoded here, in COPY's binary format, and sent as raw bytes: NpgsqlBinaryImporter resolves,
+            // binds and writes each value as a parameter of its own (an async call per value), which was the largest part
+            // of a batch's server CPU. The encodings are those of Npgsql's converters for these six wire types.
+            using var encoder = new CopyEncoder();
+            encoder.Header(shape.Getters.Length);
+            await using var stream = await connection.BeginRawBinaryCopyAsync(shape.Copy, ct);
             foreach (var entity in entities)
             {
-                await writer.StartRowAsync(ct);
-                for (var i = 0; i < getters.Length; i++)
+                encoder.StartRow();
+                for (var i = 0; i < shape.Getters.Length; i++)
                 {
-                    var value = getters[i].GetClrValueUsingContainingEntity(entity);
-                    if (converters[i] is { } converter)
+                    var value = shape.Getters[i].GetClrValueUsingContainingEntity(entity);
+                    if (shape.Converters[i] is { } converter)
                     {
                         value = converter.ConvertToProvider(value);
                     }
-                    if (value is null)
-                    {
-                        await writer.WriteNullAsync(ct);
-                    }
-                    else
-                    {
-                        await writers[i](writer, value, ct);
-                    }
+                    encoder.Value(shape.DbTypes[i], value);
+                }
+                if (encoder.Length >= CopyEncoder.FlushAt)
+                {
+                    await stream.WriteAsync(encoder.Written, ct);
+                    encoder.Clear();
                 }
             }
-            await writer.CompleteAsync(ct);
+            encoder.Trailer();
+            await stream.WriteAsync(encoder.Written, ct);
         }
     }
 
@@ -201,9 +204,6 @@ public static class BulkCopy
     private sealed record TableShape(string Copy, string Insert, IClrPropertyGetter[] Getters,
         Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?[] Converters, Type[] Elements, NpgsqlDbType[] DbTypes)
     {
-        /// <summary>Per column, the COPY write of a non-null value at its own type (Npgsql's write of an <c>object</c> resolves the type per value).</summary>
-        public Func<NpgsqlBinaryImporter, object, CancellationToken, Task>[] Writers { get; } = Elements.Select((e, i) => WriterOf(e, DbTypes[i])).ToArray();
-
         public static TableShape Of(IEntityType entityType)
         {
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
@@ -218,22 +218,6 @@ public static class BulkCopy
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, TableShape> Shapes = new();
-
-    /// <summary>The typed COPY write of a column whose provider values are of <paramref name="element"/> (boxed, never null here).</summary>
-    private static Func<NpgsqlBinaryImporter, object, CancellationToken, Task> WriterOf(Type element, NpgsqlDbType dbType)
-    {
-        var t = Nullable.GetUnderlyingType(element) ?? element;
-        return t switch
-        {
-            _ when t == typeof(string) => (w, v, ct) => w.WriteAsync((string)v, dbType, ct),
-            _ when t == typeof(long) => (w, v, ct) => w.WriteAsync((long)v, dbType, ct),
-            _ when t == typeof(int) => (w, v, ct) => w.WriteAsync((int)v, dbType, ct),
-            _ when t == typeof(bool) => (w, v, ct) => w.WriteAsync((bool)v, dbType, ct),
-            _ when t == typeof(decimal) => (w, v, ct) => w.WriteAsync((decimal)v, dbType, ct),
-            _ when t == typeof(DateTime) => (w, v, ct) => w.WriteAsync((DateTime)v, dbType, ct),
-            _ => (w, v, ct) => w.WriteAsync(v, dbType, ct),
-        };
-    }
 
     /// <summary>The values as an array of the column's provider type (nullable for a nullable value column), as Npgsql writes arrays.</summary>
     internal static Array Typed(object?[] values, IProperty property)
