@@ -245,6 +245,74 @@ public abstract class PortalOverviewFreshnessTests<TServer>(TServer server, ITes
         using var again = new PortalClient(server.BaseAddress);
         Assert.NotEqual("/portal", (await again.GetAsync(byOurs.Str("portalUrl"))).Location);
     }
+
+    /// <summary>
+    /// The session and subscription reads every portal page starts with (on SQLite statements kept prepared on the native
+    /// connection, read column by column) give exactly what the compiled EF Core queries give: every field of the session,
+    /// the customer (the address included, or null when none is set), the subscription, the test clock and the catalog
+    /// version, each time's kind included; null where those give null.
+    /// </summary>
+    [Fact]
+    public async Task PortalReads_GiveWhatTheCompiledQueriesGive_FieldByField()
+    {
+        var a = await server.NewTenantAsync();
+        await a.Api.SetClock(Utc(2027, 4, 1));
+        await a.Api.Plan("basic", 1900);
+        await a.Api.PostJson("/api/v1/customers", new
+        {
+            id = "gus", email = "gus@example.com", fullName = "Gus Grant", timezone = "Europe/Madrid",
+            address = new { line1 = "Calle Mayor 1", city = "Madrid", postalCode = "28013", country = "es" },
+        }).Ok();
+        await a.Api.Card("gus", "4242424242424242");
+        var sub = (await a.Api.Subscribe("gus", "basic")).Str("id");
+        await a.Api.PostJson($"/api/v1/subscriptions/{sub}/cancel", new { reason = "too_expensive" }).Ok();
+        await a.Api.Customer("hal", card: null);
+        // No test clock, no catalog change, no address, no subscription.
+        var b = await server.NewTenantAsync();
+        await b.Api.Customer("ivy", card: null);
+        using var gus = await PortalClient.OpenAsync(server, a.Api, "gus");
+        using var hal = await PortalClient.OpenAsync(server, a.Api, "hal");
+        using var ivy = await PortalClient.OpenAsync(server, b.Api, "ivy");
+
+        var json = new System.Text.Json.JsonSerializerOptions { IncludeFields = true };
+        string Json(object? value) => System.Text.Json.JsonSerializer.Serialize(value, json);
+        foreach (var (tenant, customer) in new[] { (a, "gus"), (a, "hal"), (b, "ivy") })
+        {
+            await using var db = tenant.Db();
+            var hash = await db.PortalSessions.Where(s => s.SessionHash != null && db.Customers.Any(c => c.Id == s.CustomerId && c.ExternalId == customer))
+                .Select(s => s.SessionHash!).SingleAsync();
+            await db.Database.OpenConnectionAsync();
+            var read = await db.ReadPortalSessionAsync(hash, CancellationToken.None);
+            var compiled = await Portal.PortalQueries.SessionByHash.Invoke(db, hash, CancellationToken.None);
+            Assert.NotNull(read);
+            Assert.Equal(Json(compiled), Json(read));
+            Assert.Equal((customer, DateTimeKind.Utc), (read.Customer.ExternalId, read.Session.CreatedAt.Kind));
+            var subscription = await db.ReadCurrentSubscriptionAsync(read.Customer.Id, CancellationToken.None);
+            Assert.Equal(Json(await Portal.PortalQueries.CurrentSubscription.Invoke(db, read.Customer.Id, CancellationToken.None)), Json(subscription));
+            switch (customer)
+            {
+                case "gus":
+                    Assert.Equal((Utc(2027, 4, 1), "Madrid", "ES"), (read.Clock, read.Customer.Address?.City, read.Customer.Address?.Country));
+                    Assert.True(read.CatalogVersion > 0, $"catalog version {read.CatalogVersion}");
+                    Assert.NotNull(subscription);
+                    Assert.Equal((sub, true, 1900L, DateTimeKind.Utc), (subscription.Id, subscription.CancelAtPeriodEnd, subscription.BasePrice,
+                        subscription.CancelRequestedAt!.Value.Kind));
+                    break;
+                case "hal":
+                    Assert.Null(subscription);
+                    Assert.Null(read.Customer.Address);
+                    break;
+                default:
+                    Assert.Equal(((DateTime?)null, 0L, (Domain.Address?)null), (read.Clock, read.CatalogVersion, read.Customer.Address));
+                    Assert.Null(subscription);
+                    break;
+            }
+        }
+        // Not a session's hash: nothing.
+        await using var other = a.Db();
+        await other.Database.OpenConnectionAsync();
+        Assert.Null(await other.ReadPortalSessionAsync(new string('0', 64), CancellationToken.None));
+    }
 }
 
 public sealed class PortalOverviewFreshnessTests_Sqlite(SqliteServer server, ITestOutputHelper output) : PortalOverviewFreshnessTests<SqliteServer>(server, output);

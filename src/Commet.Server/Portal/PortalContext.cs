@@ -79,7 +79,7 @@ public sealed class PortalContext
 
     /// <summary>The live subscription if there is one, else the latest: one query either way.</summary>
     public static Task<Subscription?> CurrentSubscriptionAsync(CommetDb db, string customerId, CancellationToken ct) =>
-        PortalQueries.CurrentSubscription.Invoke(db, customerId, ct);
+        db.ReadCurrentSubscriptionAsync(customerId, ct);
 
     /// <summary>The subscription's currency, or the organization's when there is no subscription.</summary>
     public string Currency => Subscription?.Currency ?? Branding.Currency;

@@ -137,7 +137,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             return null;
         }
         var hash = PortalTokens.Hash(cookie!);
-        var row = await PortalQueries.SessionByHash.Invoke(db, hash, ct);
+        var row = await db.ReadPortalSessionAsync(hash, ct);
         var now = Now;
         if (row is null || !row.Session.IsAlive(now))
         {
