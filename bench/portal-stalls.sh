@@ -29,16 +29,9 @@ PID=$!
 SAMPLER=""
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; [[ -n $SAMPLER ]] && kill $SAMPLER 2>/dev/null; "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null; rm -rf $WORK' EXIT
 for _ in $(seq 600); do curl -s -o /dev/null --max-time 1 "$BASE/healthz" && break; sleep 0.1; done
-api() { curl -sf -H "x-api-key: $COMMET_BENCH_KEY" -H "Content-Type: application/json" "$BASE/api/v1$1" -d "$2" >/dev/null; }
-api /customers '{"id":"bench_user","email":"bench@example.com","fullName":"Bench User","timezone":"Europe/Madrid"}'
-api /plan-groups '{"name":"Main"}'
-api /plans/manage '{"code":"basic","name":"Basic","description":"For small teams"}'
-api /plans/basic/prices '{"billingInterval":"monthly","price":1900}'
-api /sandbox/payment-methods '{"customerId":"bench_user","cardNumber":"4242424242424242"}'
-api /subscriptions '{"customerId":"bench_user","planCode":"basic"}'
-url=$(curl -sf -H "x-api-key: $COMMET_BENCH_KEY" -H "Content-Type: application/json" "$BASE/api/v1/portal/request-access" -d '{"customerId":"bench_user"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["portalUrl"])')
-curl -sf -o /dev/null -c "$WORK/cookies" "$url"
-export COMMET_BENCH_COOKIE=$(awk '$6 == "commet_portal" { print $7 }' "$WORK/cookies")
+# shellcheck source=bench/lib/portal-customer.sh
+source bench/lib/portal-customer.sh
+arrange_portal_customer "$BASE" "$WORK"
 if [[ $SCENARIO == link ]]; then args=(-s bench/wrk/portal-link.lua "$BASE"); else args=(-s bench/wrk/portal-page.lua "$BASE/portal"); fi
 
 stats() {
