@@ -95,7 +95,7 @@ if [[ -z ${BENCH_SKIP_BUILD:-} && -z ${BENCH_SERVER_DLL:-} ]]; then
   { dotnet build src/Commet.Server -c Release -nologo -v q && dotnet build bench/UsageCeilings -c Release -nologo -v q; } >"$WORK/build.log" 2>&1 \
     || { tail -30 "$WORK/build.log"; die "build failed"; }
 fi
-[[ -f $DLL && -f $CEIL_DLL ]] || die "Release builds not found"
+[[ -f $DLL && -f $CEIL_DLL ]] || die "Release builds not found (BENCH_SKIP_BUILD: build them first with dotnet build src/Commet.Server -c Release and dotnet build bench/UsageCeilings -c Release)"
 # the open-loop generator is a bench tool, built even for BENCH_SERVER_DLL runs
 if [[ -n $OPEN_RATES ]]; then
   if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
