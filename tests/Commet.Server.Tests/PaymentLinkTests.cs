@@ -120,21 +120,29 @@ public abstract class PaymentLinkTests<TServer>(TServer server) : IClassFixture<
         var t = await server.NewTenantAsync();
         var api = t.Api;
         var customer = await api.Customer("gus", card: null);
-        var url = (await api.PostJson("/api/v1/payments", new { customerId = "gus", amount = 990, currency = "USD", description = "Ebook" })
-            .Ok(HttpStatusCode.Created)).Str("url");
-        using var tab1 = new PageClient(server.BaseAddress);
-        using var tab2 = new PageClient(server.BaseAddress);
-        await tab1.Get(url);
-        await tab2.Get(url);
+        // Several links, so the second tab lands in each window of the first tab's charge: before it, during it, after it.
+        const int Links = 6;
+        for (var i = 0; i < Links; i++)
+        {
+            var url = (await api.PostJson("/api/v1/payments", new { customerId = "gus", amount = 990 + i, currency = "USD", description = $"Ebook {i}" })
+                .Ok(HttpStatusCode.Created)).Str("url");
+            using var tab1 = new PageClient(server.BaseAddress);
+            using var tab2 = new PageClient(server.BaseAddress);
+            await tab1.Get(url);
+            await tab2.Get(url);
 
-        var answers = await Task.WhenAll(tab1.Post(url, Card("4242424242424242")), tab2.Post(url, Card("4242424242424242")));
+            var answers = await Task.WhenAll(tab1.Post(url, Card("4242424242424242")), tab2.Post(url, Card("4242424242424242")));
 
-        // One tab pays; the other finds the link used.
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Gone], answers.Select(a => a.Status).Order().ToArray());
-        await using var db = t.Db();
-        var charged = Assert.Single(await db.Transactions.AsNoTracking().Where(tx => tx.CustomerId == customer).ToListAsync());
-        Assert.Equal(990, charged.Amount);
-        Assert.Single(await db.Invoices.AsNoTracking().Where(i => i.CustomerId == customer).ToListAsync());
+            await using var db = t.Db();
+            Assert.Single(await db.Transactions.AsNoTracking().Where(tx => tx.CustomerId == customer && tx.Amount == 990 + i).ToListAsync());
+            // One tab pays; the other finds the link used (never a second "paid" page, never a "nothing due" page).
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Gone], answers.Select(a => a.Status).Order().ToArray());
+        }
+        await using (var db = t.Db())
+        {
+            Assert.Equal(Links, await db.Transactions.AsNoTracking().CountAsync(tx => tx.CustomerId == customer));
+            Assert.Equal(Links, await db.Invoices.AsNoTracking().CountAsync(i => i.CustomerId == customer));
+        }
     }
 
     [Fact]

@@ -217,6 +217,11 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
             {
                 return await ReplayAsync(token, sessionId, paid, ct);
             }
+            // Or because another submit (a second tab) completed the link after this one opened it: the link is used.
+            if (await CompletedAsync(session.Id, ct))
+            {
+                return await LinkProblemAsync(token, Error.Conflict("hosted_session_completed", "This payment link was already used."), ct);
+            }
             return Page();
         }
         if (!wellFormed)
@@ -356,15 +361,16 @@ public sealed class IndexModel(CommetDb db, OpenHostedPage open, CompleteHostedP
         {
             return await ReplayAsync(token, session.Id, first, ct);
         }
-        var completed = await db.HostedSessions.IgnoreQueryFilters().AsNoTracking()
-            .AnyAsync(s => s.Id == session.Id && s.CompletedAt != null, ct);
-        if (completed)
+        if (await CompletedAsync(session.Id, ct))
         {
             return await LinkProblemAsync(token, Error.Conflict("hosted_session_completed", "This payment link was already used."), ct);
         }
         return Show(StatusCodes.Status500InternalServerError, new PayNotice(T["Pay.Notice.Wrong"], T["Pay.Notice.WrongBody"], View?.Merchant, View?.ReturnUrl,
             RetryUrl: Request.Path.Value));
     }
+
+    private Task<bool> CompletedAsync(string sessionId, CancellationToken ct) =>
+        db.HostedSessions.IgnoreQueryFilters().AsNoTracking().AnyAsync(s => s.Id == sessionId && s.CompletedAt != null, ct);
 
     /// <summary>A forged, expired or used link: a page that names at most the merchant, never the customer or what they owe.</summary>
     private async Task<IActionResult> LinkProblemAsync(string token, Error error, CancellationToken ct)
