@@ -9,6 +9,7 @@
 set -euo pipefail
 label=$1; DLL=$2; db=$3
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/lib/server-env.sh
 PORT=${BENCH_PORT:-5398}; BASE="http://127.0.0.1:$PORT"
 export COMMET_BENCH_KEY=ck_test_bench_portal_0123456789abcdef
 WORK=$(mktemp -d /tmp/portal-alloc.XXXXXX)
@@ -22,7 +23,7 @@ if [[ $db == postgres ]]; then
 else
   env_db=(COMMET_DATA_DIR="$WORK")
 fi
-env "${env_db[@]}" COMMET_BOOTSTRAP_SANDBOX_KEY=$COMMET_BENCH_KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 \
+env "${env_db[@]}" $SERVER_RUNTIME_ENV COMMET_BOOTSTRAP_SANDBOX_KEY=$COMMET_BENCH_KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 \
   Commet__Portal__LinkRequestsPerSecond=10000000 Commet__Portal__LinkRequestBurst=10000000 dotnet "$DLL" --urls "$BASE" >>"$WORK/server.log" 2>&1 &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; [[ -n $PG_DB ]] && psql -h 127.0.0.1 -p 5433 -U postgres -d postgres -qAtc "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null; rm -rf $WORK' EXIT

@@ -13,6 +13,7 @@
 set -euo pipefail
 DLL=$1; SCENARIO=${2:-link}
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/lib/server-env.sh
 PORT=${BENCH_PORT:-5397}; BASE="http://127.0.0.1:$PORT"
 export COMMET_BENCH_KEY=ck_test_bench_portal_0123456789abcdef
 WORK=$(mktemp -d /tmp/portal-stalls.XXXXXX)
@@ -21,7 +22,7 @@ PSQL=(psql -h 127.0.0.1 -p 5433 -U postgres -qAt)
 PG_DB="commet_stalls_$RANDOM$RANDOM"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE \"$PG_DB\"" >/dev/null
 # shellcheck disable=SC2086
-env ${BENCH_SERVER_ENV:-} COMMET_DATABASE_URL="Host=127.0.0.1;Port=5433;Username=postgres;Database=$PG_DB;Maximum Pool Size=64" \
+env $SERVER_RUNTIME_ENV ${BENCH_SERVER_ENV:-} COMMET_DATABASE_URL="Host=127.0.0.1;Port=5433;Username=postgres;Database=$PG_DB;Maximum Pool Size=64" \
   COMMET_BOOTSTRAP_SANDBOX_KEY=$COMMET_BENCH_KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 \
   Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 \
   Commet__Portal__LinkRequestsPerSecond=10000000 Commet__Portal__LinkRequestBurst=10000000 dotnet "$DLL" --urls "$BASE" >>"$WORK/server.log" 2>&1 &

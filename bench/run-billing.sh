@@ -6,6 +6,7 @@
 # Each run is bounded: it fails after 15 minutes. Output is also saved under bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/server-env.sh
 
 sizes=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do sizes+=("$1"); shift; done
@@ -22,7 +23,7 @@ for n in "${sizes[@]}"; do
   log="bench/results/billing-$(date -u +%Y%m%dT%H%M%SZ)-$n.log"
   logs+=("$log")
   set +e
-  timeout --kill-after=30 900 dotnet "$dll" "$n" "$@" 2>&1 | tee "$log"
+  timeout --kill-after=30 900 env $SERVER_RUNTIME_ENV dotnet "$dll" "$n" "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   set -e
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then

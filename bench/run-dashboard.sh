@@ -19,6 +19,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+source bench/lib/server-env.sh
 
 DBS=${BENCH_DBS:-"sqlite postgres"}
 CUSTOMERS=${BENCH_CUSTOMERS:-10000}
@@ -55,7 +56,7 @@ fi
 
 start_server() {
   if curl -s -o /dev/null --max-time 1 "$BASE/healthz"; then echo "something already answers on $BASE" >&2; exit 1; fi
-  env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY COMMET_ADMIN_EMAIL=$OWNER COMMET_ADMIN_PASSWORD="$PASSWORD" Logging__LogLevel__Default=Warning \
+  env "$@" $SERVER_RUNTIME_ENV COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY COMMET_ADMIN_EMAIL=$OWNER COMMET_ADMIN_PASSWORD="$PASSWORD" Logging__LogLevel__Default=Warning \
     Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 \
     dotnet "$DLL" --urls "$BASE" >>"$WORK/server.log" 2>&1 &
   SERVER_PID=$!

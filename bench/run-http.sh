@@ -20,6 +20,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+source bench/lib/server-env.sh
 
 DBS=${BENCH_DBS:-"sqlite postgres"}
 THREADS=${BENCH_THREADS:-2}
@@ -125,7 +126,7 @@ start_server() {
   if curl -s -o /dev/null --max-time 1 "$BASE/healthz"; then die "something already answers on $BASE"; fi
   local t0; t0=$(now_ns)
   # shellcheck disable=SC2086
-  env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 ${BENCH_SERVER_ENV:-} \
+  env "$@" $SERVER_RUNTIME_ENV COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 ${BENCH_SERVER_ENV:-} \
     dotnet "$DLL" --urls "$BASE" >>"$logfile" 2>&1 &
   SERVER_PID=$!
   while :; do
@@ -340,12 +341,12 @@ jq -s -c \
   --arg cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" --argjson cpus "$(nproc)" \
   --argjson mem "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" --arg kernel "$(uname -r)" \
   --arg dotnet "$(dotnet --version)" --arg wrk "$(wrk -v 2>&1 | head -1)" \
-  --arg server_env "${BENCH_SERVER_ENV:-}" --arg pg_extra "${BENCH_PG_EXTRA:-}" --arg only "${BENCH_ONLY:-}" \
+  --arg server_env "${BENCH_SERVER_ENV:-}" --arg runtime_env "$SERVER_RUNTIME_ENV" --arg pg_extra "${BENCH_PG_EXTRA:-}" --arg only "${BENCH_ONLY:-}" \
   --arg threads "$THREADS" --arg conns "$CONNS" --arg duration "$DURATION" --arg warmup "$WARMUP" \
   '{started_utc:$started, commit:$commit, src_commit:$src_commit, src_dirty:$dirty,
     machine:{cpu:$cpu, cpus:$cpus, mem_mb:$mem, kernel:$kernel, dotnet_sdk:$dotnet, wrk:$wrk},
     params:{threads:($threads|tonumber), connections:($conns|tonumber), duration:$duration, warmup:$warmup, wrk_timeout:"10s",
-            server_env:$server_env, pg_connection_extra:$pg_extra, only:$only},
+            server_env:$server_env, runtime_env:$runtime_env, pg_connection_extra:$pg_extra, only:$only},
     ok: true, databases: .}' $(for db in $DBS; do echo "$WORK/$db.json"; done) >"$RESULT_FILE"
 if (( FAILED )); then
   jq '.ok = false' "$RESULT_FILE" >"$RESULT_FILE.tmp" && mv "$RESULT_FILE.tmp" "$RESULT_FILE"

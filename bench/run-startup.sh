@@ -6,6 +6,7 @@
 # swings by seconds, so compare runs taken back to back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/server-env.sh
 runs=${1:-3}
 port=${BENCH_PORT:-5191}
 dll=${BENCH_DLL:-src/Commet.Server/bin/Release/net10.0/Commet.Server.dll}
@@ -24,7 +25,7 @@ cpu_ms() { # user+system CPU of a process so far, in ms
 start_once() { # prints "wall-ms cpu-ms" from spawn to the first 200 on /readyz
   local t0 pid t1 cpu
   t0=$(now_ms)
-  dotnet "$dll" --urls "http://127.0.0.1:$port" >"$data/server.log" 2>&1 &
+  env $SERVER_RUNTIME_ENV dotnet "$dll" --urls "http://127.0.0.1:$port" >"$data/server.log" 2>&1 &
   pid=$!
   until curl -fs -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; do
     if ! kill -0 $pid 2>/dev/null; then echo "server exited; log:" >&2; cat "$data/server.log" >&2; exit 1; fi

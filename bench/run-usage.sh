@@ -37,6 +37,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+source bench/lib/server-env.sh
 
 DBS=${BENCH_DBS:-"sqlite postgres"}
 CONNS=${BENCH_CONNS-"16 32"}
@@ -109,7 +110,7 @@ start_server() {
   local logfile=$1; shift
   if curl -s -o /dev/null --max-time 1 "$BASE/healthz"; then die "something already answers on $BASE"; fi
   # shellcheck disable=SC2086
-  env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 Commet__Billing__Worker=false ${BENCH_SERVER_ENV:-} \
+  env "$@" $SERVER_RUNTIME_ENV COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 Commet__Billing__Worker=false ${BENCH_SERVER_ENV:-} \
     dotnet "$DLL" --urls "$BASE" >>"$logfile" 2>&1 &
   SERVER_PID=$!
   local deadline=$(( SECONDS + ${BENCH_START_TIMEOUT:-60} ))
@@ -343,7 +344,7 @@ jq -s -c --arg started "$STAMP" --arg commit "$commit" --argjson dirty "$dirty" 
   --arg cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" --argjson cpus "$(nproc)" \
   --argjson mem "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" --arg dotnet "$(dotnet --version)" \
   --arg pg "$(psql --version | awk '{print $3}')" --arg la_end "$(loadavg)" \
-  --arg params "server_dll=${BENCH_SERVER_DLL:-build of this tree} threads=$THREADS conns=$CONNS batch_conns=$BATCH_CONNS duration=$DURATION warmup=$WARMUP customers=$CUSTOMERS spread=$SPREAD copy_rows=$COPY_ROWS server_env=${BENCH_SERVER_ENV:-}" \
+  --arg params "server_dll=${BENCH_SERVER_DLL:-build of this tree} threads=$THREADS conns=$CONNS batch_conns=$BATCH_CONNS duration=$DURATION warmup=$WARMUP customers=$CUSTOMERS spread=$SPREAD copy_rows=$COPY_ROWS server_env=${BENCH_SERVER_ENV:-} runtime_env=$SERVER_RUNTIME_ENV" \
   '{started_utc:$started, commit:$commit, src_dirty:$dirty, loadavg_end:$la_end, params:$params,
     machine:{cpu:$cpu, cpus:$cpus, mem_mb:$mem, dotnet_sdk:$dotnet, postgres:$pg}, ok:true, databases:.}' \
   $(for db in $DBS; do echo "$WORK/$db.json"; done) >"$RESULT_FILE"

@@ -20,6 +20,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+source bench/lib/server-env.sh
 
 DBS=${BENCH_DBS:-"sqlite postgres"}
 EVENTS=${BENCH_EVENTS:-5000}
@@ -62,7 +63,7 @@ fi
 start_server() {  # start_server <logfile> <dispatcher true|false> <env...>
   local logfile=$1 dispatcher=$2; shift 2
   # shellcheck disable=SC2086
-  env "$@" COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 Commet__Billing__Worker=false \
+  env "$@" $SERVER_RUNTIME_ENV COMMET_BOOTSTRAP_SANDBOX_KEY=$KEY Logging__LogLevel__Default=Warning Commet__RateLimits__RequestsPerSecond=10000000 Commet__RateLimits__Burst=10000000 Commet__RateLimits__ExpensiveConcurrency=100000 Commet__RateLimits__ExpensiveQueue=100000 Commet__Billing__Worker=false \
     Commet__Webhooks__Dispatcher="$dispatcher" ${BENCH_SERVER_ENV:-} dotnet "$DLL" --urls "$BASE" >>"$logfile" 2>&1 &
   SERVER_PID=$!
   local deadline=$(( SECONDS + 90 ))
