@@ -11,7 +11,7 @@
 # could not keep up (achieved more than 2 % short): its percentiles are then not those of the target rate.
 #
 # Knobs (environment):
-#   BENCH_DBS="sqlite postgres"  BENCH_THREADS=2  BENCH_CONNS=32  BENCH_DURATION=15s  BENCH_WARMUP=3s
+#   BENCH_DBS="sqlite postgres"  BENCH_THREADS=2  BENCH_CONNS=32  BENCH_DURATION=15s  BENCH_WARMUP=10s
 #   BENCH_PORT=5185  BENCH_PG_PORT=5433 (PostgreSQL must answer there: scripts/postgres.sh start)
 #   BENCH_SKIP_BUILD=1  use the existing Release build
 #   BENCH_SERVER_DLL=path  run another build of the server (A/B comparisons; implies nothing is built)
@@ -30,7 +30,7 @@ DBS=${BENCH_DBS:-"sqlite postgres"}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNS:-32}
 DURATION=${BENCH_DURATION:-15s}
-WARMUP=${BENCH_WARMUP:-3s}
+WARMUP=${BENCH_WARMUP:-10s}
 PORT=${BENCH_PORT:-5185}
 PG_PORT=${BENCH_PG_PORT:-5433}
 PG_OPTIONS=${BENCH_PG_OPTIONS:-"Maximum Pool Size=64"}
