@@ -63,7 +63,10 @@ public abstract class BatchRowsTests<TServer>(TServer server) : IClassFixture<TS
         var singleAnswers = new List<ApiResponse>();
         foreach (var (events, at) in new[] { (first, start), (second, start), (third, start.AddDays(35)) })
         {
-            await api.SetClock(at);
+            if (at != start)
+            {
+                await api.SetClock(at);
+            }
             var batch = await api.PostJson("/api/v1/usage/events/batch", new
             {
                 events = events.Select(e => new { customerId = "b-" + e.Kind, feature = plans[e.Kind].Feature, value = e.Value, idempotencyKey = e.Key is null ? null : "b" + e.Key }).ToArray(),
