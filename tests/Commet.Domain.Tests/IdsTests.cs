@@ -26,4 +26,15 @@ public class IdsTests
         Assert.Equal(ids, ids.OrderBy(x => x, StringComparer.Ordinal).ToList());
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
+
+    [Fact]
+    public async Task New_RandomParts_NeverRepeat_AcrossManyBufferRefills()
+    {
+        // The random part comes from a per-thread buffer refilled every 85 IDs: each ID must get bytes of its own.
+        var tails = Enumerable.Range(0, 2000).Select(_ => Ids.New(Ids.Event)[^12..]).ToList();
+        Assert.Equal(tails.Count, tails.Distinct().Count());
+        // On another thread too (its own buffer), and never the same bytes as this one's.
+        var other = await Task.Run(() => Enumerable.Range(0, 2000).Select(_ => Ids.New(Ids.Event)[^12..]).ToList());
+        Assert.Equal(4000, tails.Concat(other).Distinct().Count());
+    }
 }

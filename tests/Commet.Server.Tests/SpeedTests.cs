@@ -127,7 +127,13 @@ public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper outp
         Assert.Equal([true, true, true], Successes(warm.Answer.Data));
         // The cached batch reads catalog version, subscriptions, counters, days and accounts in one command instead of
         // customers, subscriptions, plans, counters, days and accounts one query each (plus the catalog version read).
-        Assert.True(warm.Trips + 4 <= cold.Trips, $"warm batch {warm.Trips} round trips, cold {cold.Trips}");
+        // On SQLite that read is one command per statement (see TrackReads.ReadForGroupAsync), so it saves fewer: the cold
+        // batch's customers, plans and catalog version reads. (Its new counters and daily rows are inserted with one
+        // prepared statement per table, UsageWrites.WriteAsync, as the warm batch's changed rows are updated: the two
+        // batches' writes cost the same, 3 round trips each; until the batch kept these rows out of EF Core's change
+        // tracker, the cold batch's save inserted them one command per row, 2 more, which this bound used to count.)
+        var saved = server.Name == "postgres" ? 4 : 2;
+        Assert.True(warm.Trips + saved <= cold.Trips, $"warm batch {warm.Trips} round trips, cold {cold.Trips}");
         Assert.Equal(996, await Left(id1)); // 1,000 − 2 batches × 2 events × 1 credit
         Assert.Equal(998, await Left(id2)); // 1,000 − 2 batches × 1 event × 1 credit
 

@@ -38,13 +38,15 @@ public static class RowLocks
         db.Invoices.Where(i => i.Id == id).ForUpdate().FirstOrDefaultAsync(ct);
 
     /// <summary>A subscription's credits or balance account, loaded for change (null when it was never opened).</summary>
-    public static Task<ConsumptionAccount?> LockAccountAsync(this CommetDb db, string subscriptionId, string kind, CancellationToken ct) =>
-        db.ConsumptionAccounts.Where(a => a.SubscriptionId == subscriptionId && a.Kind == kind).ForUpdate().FirstOrDefaultAsync(ct);
+    public static Task<ConsumptionAccount?> LockAccountAsync(this CommetDb db, string subscriptionId, string kind, CancellationToken ct, bool track = true) =>
+        (track ? db.ConsumptionAccounts : db.ConsumptionAccounts.AsNoTracking())
+            .Where(a => a.SubscriptionId == subscriptionId && a.Kind == kind).ForUpdate().FirstOrDefaultAsync(ct);
 
     /// <summary>Several accounts loaded for change, locked in key order (subscription, then kind).</summary>
     public static Task<List<ConsumptionAccount>> LockAccountsAsync(this CommetDb db, IReadOnlyCollection<string> subscriptionIds,
-        IReadOnlyCollection<string> kinds, CancellationToken ct) =>
-        db.ConsumptionAccounts.Where(a => subscriptionIds.Contains(a.SubscriptionId) && kinds.Contains(a.Kind))
+        IReadOnlyCollection<string> kinds, CancellationToken ct, bool track = true) =>
+        (track ? db.ConsumptionAccounts : db.ConsumptionAccounts.AsNoTracking())
+            .Where(a => subscriptionIds.Contains(a.SubscriptionId) && kinds.Contains(a.Kind))
             .OrderBy(a => a.SubscriptionId).ThenBy(a => a.Kind).ForUpdate().ToListAsync(ct);
 }
 

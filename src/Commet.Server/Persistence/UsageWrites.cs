@@ -53,17 +53,57 @@ public static class UsageWrites
         {
             return;
         }
+        if (!db.IsPostgres && inserts is not null)
+        {
+            throw new NotSupportedException("On SQLite new rows are written by SqliteInserts.");
+        }
+        await WriteRowsAsync(db, counters, daily, accounts, inserts, ct);
+        foreach (var entry in written)
+        {
+            entry.State = EntityState.Unchanged;
+        }
+    }
+
+    /// <summary>
+    /// Writes the rows of an <see cref="UntrackedUsageRows"/> (the batch endpoint's counters, daily rows and accounts, which
+    /// EF Core never tracks): those loaded and changed since with one set-based UPDATE per table, as
+    /// <see cref="WriteChangedAsync"/> writes tracked ones, and the new ones with one INSERT per table. PostgreSQL: all of
+    /// it in one command (<c>UPDATE … FROM unnest</c>, <c>INSERT … SELECT * FROM unnest</c>); SQLite: prepared single-row
+    /// statements. Rows loaded and not changed (every event on them refused) are not written, as EF Core would not.
+    /// </summary>
+    public static async Task WriteAsync(CommetDb db, UntrackedUsageRows rows, CancellationToken ct)
+    {
+        var (counters, daily, accounts) = rows.Changed();
+        var inserts = rows.HasNew
+            ? new BulkCopy.Rows().Add(db, rows.NewCounters).Add(db, rows.NewDaily).Add(db, rows.NewAccounts)
+            : null;
+        if (counters.Count + daily.Count + accounts.Count == 0 && inserts is null)
+        {
+            return;
+        }
+        if (db.IsPostgres)
+        {
+            await WriteRowsAsync(db, counters, daily, accounts, inserts, ct);
+            return;
+        }
+        await WriteRowsAsync(db, counters, daily, accounts, null, ct);
+        if (inserts is not null)
+        {
+            await SqliteInserts.WriteAsync(db, inserts, ct);
+        }
+    }
+
+    /// <summary>Updates the given rows (each must exist: it was read under its lock in this transaction) and, on PostgreSQL, inserts <paramref name="inserts"/>.</summary>
+    private static async Task WriteRowsAsync(CommetDb db, List<UsageCounter> counters, List<UsageDaily> daily, List<ConsumptionAccount> accounts,
+        BulkCopy.Rows? inserts, CancellationToken ct)
+    {
+        var expected = counters.Count + daily.Count + accounts.Count;
         var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("WriteChangedAsync runs inside a transaction.");
         if (!db.IsPostgres)
         {
-            if (inserts is not null)
+            if (expected > 0)
             {
-                throw new NotSupportedException("On SQLite new rows are written by SqliteInserts.");
-            }
-            WriteRowsSqlite(db, tx.GetDbTransaction(), counters, daily, accounts, written.Count);
-            foreach (var entry in written)
-            {
-                entry.State = EntityState.Unchanged;
+                WriteRowsSqlite(db, tx.GetDbTransaction(), counters, daily, accounts, expected);
             }
             return;
         }
@@ -106,16 +146,12 @@ public static class UsageWrites
         {
             throw new DbUpdateException("A new usage row violates a unique index.", ex);
         }
-        if (affected != written.Count)
+        if (affected != expected)
         {
             // Every row was read under its lock in this transaction: a missing one is a fault of ours, not a row deleted
             // by somebody else, so it must not surface as a 4xx "deleted meanwhile" (which DbUpdateConcurrencyException
             // maps to); it is an internal error, logged, and nothing of the work commits.
-            throw new InvalidOperationException($"Usage rows: {written.Count} to update, {affected} updated.");
-        }
-        foreach (var entry in written)
-        {
-            entry.State = EntityState.Unchanged;
+            throw new InvalidOperationException($"Usage rows: {expected} to update, {affected} updated.");
         }
     }
 

@@ -57,7 +57,8 @@ public sealed class TrackUsageBatch(TrackUsage track, TrackCache cache)
         {
             // The batch's events and spend entries are collected by the session, never tracked by EF Core: they are
             // written below by one binary COPY per table (PostgreSQL) or one prepared INSERT per table (SQLite).
-            var session = used = new TrackSession(scope) { NewEvents = new(r.Events.Count), NewLedger = new(r.Events.Count) };
+            // Their counters, daily rows and accounts are held outside the change tracker too (UntrackedUsageRows).
+            var session = used = new TrackSession(scope) { NewEvents = new(r.Events.Count), NewLedger = new(r.Events.Count), Untracked = new() };
             var fresh = new List<TrackRequest>(r.Events.Count);
             for (var i = 0; i < r.Events.Count; i++)
             {
@@ -96,10 +97,11 @@ public sealed class TrackUsageBatch(TrackUsage track, TrackCache cache)
                 var one = await track.ApplyAsync(session, item, ct);
                 results[i] = one.IsSuccess ? new BatchItemResult(i, true, one.Value, null) : new BatchItemResult(i, false, null, one.Error);
             }
-            // The counters, daily rows and accounts were each loaded once per batch and changed in memory: the existing
-            // ones are written with one UPDATE per table (new ones are inserted by the save at commit).
-            await UsageWrites.WriteChangedAsync(scope.Db, ct);
-            // Neither table references a row the save at commit adds (new counters, daily rows, accounts, domain events).
+            // The counters, daily rows and accounts were each loaded once per batch (untracked) and changed in memory: the
+            // changed ones are written with one UPDATE per table and the new ones with one INSERT per table, in one command
+            // on PostgreSQL.
+            await UsageWrites.WriteAsync(scope.Db, session.Untracked!, ct);
+            // Neither table references a row the save at commit adds (grants' ledger entries, domain events).
             var rows = new BulkCopy.Rows().Add(scope.Db, session.NewEvents).Add(scope.Db, session.NewLedger);
             if (BulkCopy.IsSupported(scope.Db))
             {

@@ -77,7 +77,14 @@ internal sealed class CachedGroupRead(GroupKeys keys)
             session.CountersLoaded.Add(key);
             if (rows.Counters.TryGetValue(key, out var counter))
             {
-                db.UsageCounters.Attach(counter);
+                if (session.Untracked is { } untracked)
+                {
+                    untracked.Loaded(counter);
+                }
+                else
+                {
+                    db.UsageCounters.Attach(counter);
+                }
                 session.Counters[key] = counter;
             }
         }
@@ -86,19 +93,26 @@ internal sealed class CachedGroupRead(GroupKeys keys)
             session.DailyLoaded.Add(key);
             if (rows.Daily.TryGetValue(key, out var day))
             {
-                db.UsageDaily.Attach(day);
+                if (session.Untracked is { } untracked)
+                {
+                    untracked.Loaded(day);
+                }
+                else
+                {
+                    db.UsageDaily.Attach(day);
+                }
                 session.Daily[key] = day;
             }
         }
         foreach (var (subscriptionId, kind) in keys.Accounts.OrderBy(a => a.SubscriptionId, StringComparer.Ordinal).ThenBy(a => a.Kind, StringComparer.Ordinal))
         {
             var account = rows.Accounts.GetValueOrDefault((subscriptionId, kind));
-            if (account is not null)
+            if (account is not null && session.Untracked is null)
             {
                 db.ConsumptionAccounts.Attach(account);
             }
             var live = bySubscription[subscriptionId];
-            session.Accounts[(subscriptionId, kind)] = Consumption.Current(accountScope, live.Subscription, live.Plan, kind, account);
+            session.Accounts[(subscriptionId, kind)] = Consumption.Current(accountScope, live.Subscription, live.Plan, kind, account, session.Untracked);
         }
     }
 }

@@ -96,17 +96,38 @@ public static class Consumption
         return Current(scope, s, plan, kind, account);
     }
 
+    /// <summary>As <see cref="AccountAsync(BillingScope, Subscription, Plan, string, CancellationToken)"/>, the account held in <paramref name="untracked"/> instead of EF Core's change tracker.</summary>
+    internal static async Task<ConsumptionAccount> AccountAsync(BillingScope scope, Subscription s, Plan plan, string kind, UntrackedUsageRows untracked, CancellationToken ct)
+    {
+        var account = await scope.Db.LockAccountAsync(s.Id, kind, ct, track: false);
+        return Current(scope, s, plan, kind, account, untracked);
+    }
+
     /// <summary>
     /// The account as loaded (null when it does not exist yet: it is opened), brought into the current monthly
-    /// window. The caller has locked it (<see cref="AccountAsync"/>, or the batch load of <c>PrepareAsync</c>).
+    /// window. The caller has locked it (<c>AccountAsync</c>, or the batch load of <c>PrepareAsync</c>). With
+    /// <paramref name="untracked"/>, the account (loaded untracked) is registered there, and a new one is listed there,
+    /// instead of being added to EF Core's change tracker: the caller writes it (<see cref="UsageWrites.WriteAsync"/>).
     /// </summary>
-    internal static ConsumptionAccount Current(BillingScope scope, Subscription s, Plan plan, string kind, ConsumptionAccount? account)
+    internal static ConsumptionAccount Current(BillingScope scope, Subscription s, Plan plan, string kind, ConsumptionAccount? account,
+        UntrackedUsageRows? untracked = null)
     {
         var (windowStart, _) = Window(s, scope.Now);
         if (account is null)
         {
             account = new ConsumptionAccount { SubscriptionId = s.Id, Kind = kind, WindowStart = DateTime.MinValue.ToUniversalTime(), UpdatedAt = scope.Now };
-            scope.Db.ConsumptionAccounts.Add(account);
+            if (untracked is not null)
+            {
+                untracked.NewAccounts.Add(account);
+            }
+            else
+            {
+                scope.Db.ConsumptionAccounts.Add(account);
+            }
+        }
+        else
+        {
+            untracked?.Loaded(account);
         }
         if (account.WindowStart != windowStart)
         {

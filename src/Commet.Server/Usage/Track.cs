@@ -70,6 +70,12 @@ internal sealed class TrackSession(BillingScope scope)
     /// </summary>
     public List<UsageEvent>? NewEvents { get; set; }
     public List<LedgerEntry>? NewLedger { get; set; }
+
+    /// <summary>
+    /// When set (the batch endpoint), the counters, daily rows and accounts are held here instead of in the change tracker:
+    /// loaded untracked, opened without being added, and written by <see cref="UsageWrites.WriteAsync"/>.
+    /// </summary>
+    public UntrackedUsageRows? Untracked { get; set; }
 }
 
 /// <summary>Records one usage event and applies what it consumes (metered counters, credits or balance).</summary>
@@ -503,12 +509,25 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             return counter;
         }
         var db = session.Scope.Db;
+        var untracked = session.Untracked;
         counter = session.CountersLoaded.Contains(key) ? null
-            : await db.UsageCounters.FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.WindowStart == windowStart, ct);
+            : await (untracked is null ? db.UsageCounters : db.UsageCounters.AsNoTracking())
+                .FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.WindowStart == windowStart, ct);
         if (counter is null)
         {
             counter = new UsageCounter { SubscriptionId = subscriptionId, FeatureId = featureId, WindowStart = windowStart };
-            db.UsageCounters.Add(counter);
+            if (untracked is not null)
+            {
+                untracked.NewCounters.Add(counter);
+            }
+            else
+            {
+                db.UsageCounters.Add(counter);
+            }
+        }
+        else
+        {
+            untracked?.Loaded(counter);
         }
         session.Counters[key] = counter;
         return counter;
@@ -522,12 +541,25 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             return row;
         }
         var db = session.Scope.Db;
+        var untracked = session.Untracked;
         row = session.DailyLoaded.Contains(key) ? null
-            : await db.UsageDaily.FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.Day == day, ct);
+            : await (untracked is null ? db.UsageDaily : db.UsageDaily.AsNoTracking())
+                .FirstOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.FeatureId == featureId && c.Day == day, ct);
         if (row is null)
         {
             row = new UsageDaily { SubscriptionId = subscriptionId, FeatureId = featureId, Day = day };
-            db.UsageDaily.Add(row);
+            if (untracked is not null)
+            {
+                untracked.NewDaily.Add(row);
+            }
+            else
+            {
+                db.UsageDaily.Add(row);
+            }
+        }
+        else
+        {
+            untracked?.Loaded(row);
         }
         session.Daily[key] = row;
         return row;
@@ -537,7 +569,9 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
     {
         if (!session.Accounts.TryGetValue((s.Id, kind), out var account))
         {
-            account = await Consumption.AccountAsync(session.Scope, s, plan, kind, ct);
+            account = session.Untracked is { } untracked
+                ? await Consumption.AccountAsync(session.Scope, s, plan, kind, untracked, ct)
+                : await Consumption.AccountAsync(session.Scope, s, plan, kind, ct);
             session.Accounts[(s.Id, kind)] = account;
         }
         return account;

@@ -122,7 +122,7 @@ internal static class TrackPreparation
             var subIds = counterKeys.Select(k => k.Item1).Distinct(StringComparer.Ordinal).ToArray();
             var featureIds = counterKeys.Select(k => k.Item2).Distinct(StringComparer.Ordinal).ToArray();
             var from = counterKeys.Min(k => k.Item3);
-            var rows = await db.UsageCounters
+            var rows = await (session.Untracked is null ? db.UsageCounters : db.UsageCounters.AsNoTracking())
                 .Where(c => subIds.Contains(c.SubscriptionId) && featureIds.Contains(c.FeatureId) && c.WindowStart >= from)
                 .ToListAsync(ct);
             foreach (var row in rows)
@@ -130,6 +130,7 @@ internal static class TrackPreparation
                 var key = (row.SubscriptionId, row.FeatureId, row.WindowStart);
                 if (counterKeys.Contains(key))
                 {
+                    session.Untracked?.Loaded(row);
                     session.Counters[key] = row;
                 }
             }
@@ -141,7 +142,7 @@ internal static class TrackPreparation
             var featureIds = dailyKeys.Select(k => k.Item2).Distinct(StringComparer.Ordinal).ToArray();
             // Each customer's own day (UsageDays): one or two distinct days in a batch that spans zones.
             var days = dailyKeys.Select(k => k.Item3).Distinct().ToArray();
-            var rows = await db.UsageDaily
+            var rows = await (session.Untracked is null ? db.UsageDaily : db.UsageDaily.AsNoTracking())
                 .Where(d => subIds.Contains(d.SubscriptionId) && featureIds.Contains(d.FeatureId) && days.Contains(d.Day))
                 .ToListAsync(ct);
             foreach (var row in rows)
@@ -149,6 +150,7 @@ internal static class TrackPreparation
                 var key = (row.SubscriptionId, row.FeatureId, row.Day);
                 if (dailyKeys.Contains(key))
                 {
+                    session.Untracked?.Loaded(row);
                     session.Daily[key] = row;
                 }
             }
@@ -158,12 +160,12 @@ internal static class TrackPreparation
         {
             var subIds = accountKeys.Select(k => k.Item1).Distinct(StringComparer.Ordinal).ToArray();
             var kinds = accountKeys.Select(k => k.Item2).Distinct(StringComparer.Ordinal).ToArray();
-            var accounts = await db.LockAccountsAsync(subIds, kinds, ct);
+            var accounts = await db.LockAccountsAsync(subIds, kinds, ct, track: session.Untracked is null);
             foreach (var (subscriptionId, kind) in accountKeys.OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal))
             {
                 var found = bySubscription[subscriptionId];
                 var account = accounts.FirstOrDefault(a => a.SubscriptionId == subscriptionId && a.Kind == kind);
-                session.Accounts[(subscriptionId, kind)] = Consumption.Current(scope, found.Subscription, found.Plan, kind, account);
+                session.Accounts[(subscriptionId, kind)] = Consumption.Current(scope, found.Subscription, found.Plan, kind, account, session.Untracked);
             }
         }
     }
