@@ -93,7 +93,7 @@ if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
   dotnet build bench/KestrelCeiling -c Release -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; die "build failed"; }
 fi
 [[ -f $DLL ]] || die "$DLL not found"
-[[ -f $BARE_DLL ]] || die "$BARE_DLL not found"
+[[ -f $BARE_DLL ]] || die "$BARE_DLL not found (bench/KestrelCeiling is not in the solution: dotnet build bench/KestrelCeiling -c Release)"
 
 # ---------------------------------------------------------------- PostgreSQL
 pg_up() { "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
