@@ -32,7 +32,8 @@ public abstract partial class CommetDb
     /// Stores an unopened portal link for the customer of the tenant whose ID or external ID is <paramref name="customerKey"/>;
     /// false when there is no such customer. One statement, the customer found and the row written together, sent as a
     /// plain command: no LINQ or SQL translation, no parameter cache lookup, no change tracking (PostgreSQL still
-    /// prepares it automatically, its text being constant). The caller holds the SQLite write gate.
+    /// prepares it automatically, its text being constant). SQLite's links take <see cref="InsertPortalLinkSqlite"/> instead,
+    /// through <see cref="Portal.SqliteLinkWriter"/>.
     /// </summary>
     public async Task<bool> InsertPortalLinkAsync(string id, string organizationId, bool livemode, string customerKey, string linkHash,
         string? returnUrl, string? locale, DateTime now, DateTime linkExpiresAt, int idleTimeoutSeconds, DateTime absoluteExpiresAt, CancellationToken ct)
@@ -41,17 +42,10 @@ public abstract partial class CommetDb
         var open = connection.State == ConnectionState.Open;
         if (!open)
         {
-            // Through EF Core, so the connection interceptors (SQLite's pragmas) run as for any other query.
             await Database.OpenConnectionAsync(ct);
         }
         try
         {
-            if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
-            {
-                RoundTripMeter.Of(this)?.Add();
-                return InsertPortalLinkSqlite(sqlite, id, organizationId, livemode, customerKey, linkHash, returnUrl, locale, now, linkExpiresAt,
-                    idleTimeoutSeconds, absoluteExpiresAt);
-            }
             await using var command = connection.CreateCommand();
             command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
             command.CommandText = InsertPortalLinkSql;
@@ -80,10 +74,10 @@ public abstract partial class CommetDb
 
     /// <summary>
     /// SQLite: the same statement, kept prepared on the native connection (<see cref="SqliteStatements"/>): preparing it
-    /// was about a tenth of a link's server time. Parameters are bound as Microsoft.Data.Sqlite binds them (text, times as
+    /// was about a tenth of a link's server time. The caller (<see cref="Portal.SqliteLinkWriter"/>) holds the write gate. Parameters are bound as Microsoft.Data.Sqlite binds them (text, times as
     /// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, booleans as 0/1), so the row is the one the command writes.
     /// </summary>
-    private static bool InsertPortalLinkSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, string id, string organizationId, bool livemode,
+    internal static bool InsertPortalLinkSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, string id, string organizationId, bool livemode,
         string customerKey, string linkHash, string? returnUrl, string? locale, DateTime now, DateTime linkExpiresAt, int idleTimeoutSeconds,
         DateTime absoluteExpiresAt)
     {
@@ -102,7 +96,7 @@ public abstract partial class CommetDb
             SqliteStatements.Boolean(stmt, "@live", livemode);
             SqliteStatements.Text(stmt, "@key", customerKey);
             var stored = SqliteStatements.Step(connection, stmt, connection.DefaultTimeout);
-            // Stepped to the end, so that the statement (and its implicit transaction) is finished before the gate is released.
+            // Stepped to the end, so that the statement (and, outside a group, its implicit transaction) is finished.
             while (SqliteStatements.Step(connection, stmt, connection.DefaultTimeout))
             {
             }

@@ -41,10 +41,14 @@ public sealed class SqlitePragmas(bool backgroundCheckpoints = false) : DbConnec
         Execute(connection);
     }
 
+    /// <summary>The pragmas of a server connection, for a connection opened outside EF Core (<see cref="Portal.SqliteLinkWriter"/>).</summary>
+    public static string For(bool backgroundCheckpoints) =>
+        backgroundCheckpoints ? "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;" : "PRAGMA synchronous=NORMAL;";
+
     private void Execute(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = backgroundCheckpoints ? "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;" : "PRAGMA synchronous=NORMAL;";
+        command.CommandText = For(backgroundCheckpoints);
         command.ExecuteNonQuery();
     }
 }

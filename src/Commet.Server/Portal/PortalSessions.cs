@@ -20,7 +20,7 @@ public sealed record Redemption(PortalSession? Session, string? CookieToken, str
 /// conditional UPDATE (so two nodes cannot both win), for a session cookie whose hash is stored. All times
 /// are real time from the injected <see cref="TimeProvider"/>, never the sandbox test clock.
 /// </summary>
-public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimeProvider time, IOptions<PortalOptions> options)
+public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimeProvider time, IOptions<PortalOptions> options, SqliteLinkWriter sqliteLinks)
 {
     public const string CookieName = "commet_portal";
     public const string CookiePath = "/portal";
@@ -63,21 +63,15 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         var token = PortalTokens.New();
         var id = Ids.New("pts");
         var hash = PortalTokens.Hash(token);
-        bool stored;
-        // Connected (and, on SQLite, the connection's pragma run) before queuing on the write gate: the gate is held for the statement only.
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        if (!db.IsPostgres)
         {
-            using (await PortalWrites.EnterAsync(db, ct))
-            {
-                stored = await db.InsertPortalLinkAsync(id, tenant.OrganizationId, tenant.Livemode, customerKey, hash, returnUrl, locale,
-                    t.Now, t.LinkExpiresAt, t.IdleTimeoutSeconds, t.AbsoluteExpiresAt, ct);
-            }
+            // SQLite: written on the link writer's own connection, grouped with the links that arrive meanwhile.
+            var row = new PortalLinkRow(id, tenant.OrganizationId, tenant.Livemode, customerKey, hash, returnUrl, locale, t.Now, t.LinkExpiresAt,
+                t.IdleTimeoutSeconds, t.AbsoluteExpiresAt);
+            return await sqliteLinks.InsertAsync(db, row) ? token : null;
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        var stored = await db.InsertPortalLinkAsync(id, tenant.OrganizationId, tenant.Livemode, customerKey, hash, returnUrl, locale,
+            t.Now, t.LinkExpiresAt, t.IdleTimeoutSeconds, t.AbsoluteExpiresAt, ct);
         return stored ? token : null;
     }
 
