@@ -78,7 +78,7 @@ builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSecti
     .Validate(o => o.IsValid(out _), "Commet:Portal settings are out of range (see PortalOptions).")
     .ValidateOnStart();
 builder.Services.AddSingleton<PortalSessions>();
-builder.Services.AddSingleton<SqliteLinkWriter>();
+builder.Services.AddSingleton<PortalLinkWriter>();
 builder.Services.AddSingleton<PortalBrandings>();
 builder.Services.AddSingleton<UpdatePortalSettings>();
 builder.Services.AddSingleton<PortalContexts>();

@@ -28,12 +28,74 @@ public abstract partial class CommetDb
         RETURNING "CustomerId"
         """;
 
+    /// <summary>PostgreSQL: many links in one statement, each row's customer found as <see cref="InsertPortalLinkSql"/> finds it.</summary>
+    private const string InsertPortalLinksSql = """
+        INSERT INTO portal_sessions ("Id", "OrganizationId", "Livemode", "CustomerId", "LinkHash", "ReturnUrl", "Locale", "CreatedAt",
+            "LinkExpiresAt", "IdleTimeoutSeconds", "AbsoluteExpiresAt")
+        SELECT r.id, c."OrganizationId", c."Livemode", c."Id", r.hash, r.return_url, r.locale, r.created_at, r.link_expires, r.idle, r.absolute_expires
+        FROM unnest(@ids, @orgs, @lives, @keys, @hashes, @returnUrls, @locales, @createdAt, @linkExpires, @idles, @absoluteExpires)
+            AS r(id, org, live, key, hash, return_url, locale, created_at, link_expires, idle, absolute_expires)
+        CROSS JOIN LATERAL (
+            SELECT c."OrganizationId", c."Livemode", c."Id"
+            FROM customers AS c
+            WHERE c."OrganizationId" = r.org AND c."Livemode" = r.live AND (c."Id" = r.key OR c."ExternalId" = r.key)
+            ORDER BY CASE WHEN c."Id" = r.key THEN 0 ELSE 1 END
+            LIMIT 1) AS c
+        RETURNING "Id"
+        """;
+
+    /// <summary>
+    /// PostgreSQL: stores the links of <paramref name="rows"/> in one statement (all or none) and answers the IDs of those
+    /// stored: a row whose tenant has no customer with its key is not stored, as with <see cref="InsertPortalLinkAsync"/>.
+    /// </summary>
+    public async Task<HashSet<string>> InsertPortalLinksAsync(IReadOnlyList<Portal.PortalLinkRow> rows, CancellationToken ct)
+    {
+        var connection = Database.GetDbConnection();
+        var open = connection.State == ConnectionState.Open;
+        if (!open)
+        {
+            await Database.OpenConnectionAsync(ct);
+        }
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = InsertPortalLinksSql;
+            Value(command, "ids", rows.Select(r => r.Id).ToArray());
+            Value(command, "orgs", rows.Select(r => r.OrganizationId).ToArray());
+            Value(command, "lives", rows.Select(r => r.Livemode).ToArray());
+            Value(command, "keys", rows.Select(r => r.CustomerKey).ToArray());
+            Value(command, "hashes", rows.Select(r => r.LinkHash).ToArray());
+            Value(command, "returnUrls", rows.Select(r => r.ReturnUrl).ToArray());
+            Value(command, "locales", rows.Select(r => r.Locale).ToArray());
+            Value(command, "createdAt", rows.Select(r => r.Now).ToArray());
+            Value(command, "linkExpires", rows.Select(r => r.LinkExpiresAt).ToArray());
+            Value(command, "idles", rows.Select(r => r.IdleTimeoutSeconds).ToArray());
+            Value(command, "absoluteExpires", rows.Select(r => r.AbsoluteExpiresAt).ToArray());
+            RoundTripMeter.Of(this)?.Add();
+            var stored = new HashSet<string>(rows.Count, StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                stored.Add(reader.GetString(0));
+            }
+            return stored;
+        }
+        finally
+        {
+            if (!open)
+            {
+                await Database.CloseConnectionAsync();
+            }
+        }
+    }
+
     /// <summary>
     /// Stores an unopened portal link for the customer of the tenant whose ID or external ID is <paramref name="customerKey"/>;
     /// false when there is no such customer. One statement, the customer found and the row written together, sent as a
     /// plain command: no LINQ or SQL translation, no parameter cache lookup, no change tracking (PostgreSQL still
-    /// prepares it automatically, its text being constant). SQLite's links take <see cref="InsertPortalLinkSqlite"/> instead,
-    /// through <see cref="Portal.SqliteLinkWriter"/>.
+    /// prepares it automatically, its text being constant). <see cref="Portal.PortalLinkWriter"/> sends it for a group of one
+    /// on PostgreSQL; SQLite's links take <see cref="InsertPortalLinkSqlite"/>.
     /// </summary>
     public async Task<bool> InsertPortalLinkAsync(string id, string organizationId, bool livemode, string customerKey, string linkHash,
         string? returnUrl, string? locale, DateTime now, DateTime linkExpiresAt, int idleTimeoutSeconds, DateTime absoluteExpiresAt, CancellationToken ct)
@@ -74,7 +136,8 @@ public abstract partial class CommetDb
 
     /// <summary>
     /// SQLite: the same statement, kept prepared on the native connection (<see cref="SqliteStatements"/>): preparing it
-    /// was about a tenth of a link's server time. The caller (<see cref="Portal.SqliteLinkWriter"/>) holds the write gate. Parameters are bound as Microsoft.Data.Sqlite binds them (text, times as
+    /// was about a tenth of a link's server time. The caller (<see cref="Portal.PortalLinkWriter"/>) holds the write gate.
+    /// Parameters are bound as Microsoft.Data.Sqlite binds them (text, times as
     /// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, booleans as 0/1), so the row is the one the command writes.
     /// </summary>
     internal static bool InsertPortalLinkSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, string id, string organizationId, bool livemode,

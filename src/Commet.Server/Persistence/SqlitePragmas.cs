@@ -41,7 +41,7 @@ public sealed class SqlitePragmas(bool backgroundCheckpoints = false) : DbConnec
         Execute(connection);
     }
 
-    /// <summary>The pragmas of a server connection, for a connection opened outside EF Core (<see cref="Portal.SqliteLinkWriter"/>).</summary>
+    /// <summary>The pragmas of a server connection, for a connection opened outside EF Core (<see cref="Portal.PortalLinkWriter"/>).</summary>
     public static string For(bool backgroundCheckpoints) =>
         backgroundCheckpoints ? "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;" : "PRAGMA synchronous=NORMAL;";
 

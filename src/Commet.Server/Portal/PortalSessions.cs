@@ -20,7 +20,7 @@ public sealed record Redemption(PortalSession? Session, string? CookieToken, str
 /// conditional UPDATE (so two nodes cannot both win), for a session cookie whose hash is stored. All times
 /// are real time from the injected <see cref="TimeProvider"/>, never the sandbox test clock.
 /// </summary>
-public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimeProvider time, IOptions<PortalOptions> options, SqliteLinkWriter sqliteLinks)
+public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimeProvider time, IOptions<PortalOptions> options, PortalLinkWriter links)
 {
     public const string CookieName = "commet_portal";
     public const string CookiePath = "/portal";
@@ -63,16 +63,12 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         var token = PortalTokens.New();
         var id = Ids.New("pts");
         var hash = PortalTokens.Hash(token);
-        if (!db.IsPostgres)
-        {
-            // SQLite: written on the link writer's own connection, grouped with the links that arrive meanwhile.
-            var row = new PortalLinkRow(id, tenant.OrganizationId, tenant.Livemode, customerKey, hash, returnUrl, locale, t.Now, t.LinkExpiresAt,
-                t.IdleTimeoutSeconds, t.AbsoluteExpiresAt);
-            return await sqliteLinks.InsertAsync(db, row) ? token : null;
-        }
-        var stored = await db.InsertPortalLinkAsync(id, tenant.OrganizationId, tenant.Livemode, customerKey, hash, returnUrl, locale,
-            t.Now, t.LinkExpiresAt, t.IdleTimeoutSeconds, t.AbsoluteExpiresAt, ct);
-        return stored ? token : null;
+        // Written with the links that arrive meanwhile, in one transaction (SQLite) or one statement (PostgreSQL). Once queued,
+        // the row may be part of another request's group, so only a request cancelled before that is not written.
+        ct.ThrowIfCancellationRequested();
+        var row = new PortalLinkRow(id, tenant.OrganizationId, tenant.Livemode, customerKey, hash, returnUrl, locale, t.Now, t.LinkExpiresAt,
+            t.IdleTimeoutSeconds, t.AbsoluteExpiresAt);
+        return await links.InsertAsync(db, row) ? token : null;
     }
 
     private sealed record LinkTerms(DateTime Now, DateTime LinkExpiresAt, int IdleTimeoutSeconds, DateTime AbsoluteExpiresAt);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using Commet.Server.Persistence;
 using Commet.Server.Portal;
@@ -5,16 +6,18 @@ using Commet.Server.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Commet.Server.Tests;
 
 /// <summary>
-/// SQLite's portal links are written in groups on one connection (<see cref="SqliteLinkWriter"/>): links that queue
-/// while a group is written commit together, each with its own answer, and a row that fails fails only its request.
+/// Portal links are written in groups (<see cref="PortalLinkWriter"/>): links that queue while a group is written commit
+/// together, each with its own answer, and a row that fails fails only its request.
 /// </summary>
-public sealed class SqliteLinkWriterTests(SqliteServer server) : IClassFixture<SqliteServer>
+public abstract class PortalLinkWriterTests<TServer>(TServer server) : IClassFixture<TServer>
+    where TServer : ServerFixture
 {
-    private SqliteLinkWriter Writer => server.Services.GetRequiredService<SqliteLinkWriter>();
+    private PortalLinkWriter Writer => server.Services.GetRequiredService<PortalLinkWriter>();
 
     private static Task<ApiResponse> Link(TestTenant t, string customerId) =>
         t.Api.PostJson("/api/v1/portal/request-access", new { customerId });
@@ -29,13 +32,39 @@ public sealed class SqliteLinkWriterTests(SqliteServer server) : IClassFixture<S
         }
     }
 
-    /// <summary>Holds the process's SQLite write gate (every group waits for it) until disposed.</summary>
-    private static async Task<IDisposable> HoldGateAsync(CommetDb db) =>
-        new Held(await SqliteWriteGate.WaitAsync(db, CancellationToken.None) ?? throw new InvalidOperationException("No SQLite write gate."));
-
-    private sealed class Held(SemaphoreSlim gate) : IDisposable
+    /// <summary>
+    /// Keeps every link write waiting until disposed: on SQLite the process's write gate (a group waits for it before it
+    /// gathers its links), on PostgreSQL a transaction holding <c>portal_sessions</c> in SHARE mode (an insert, its links
+    /// already gathered, waits for it).
+    /// </summary>
+    private async Task<IAsyncDisposable> HoldWritesAsync(CommetDb db)
     {
-        public void Dispose() => gate.Release();
+        if (server is PostgresServer pg)
+        {
+            var connection = new NpgsqlConnection(pg.ConnectionString);
+            await connection.OpenAsync();
+            var tx = await connection.BeginTransactionAsync();
+            await using (var command = new NpgsqlCommand("LOCK TABLE portal_sessions IN SHARE MODE", connection, tx))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+            return new Held(async () =>
+            {
+                await tx.RollbackAsync();
+                await connection.DisposeAsync();
+            });
+        }
+        var gate = await SqliteWriteGate.WaitAsync(db, CancellationToken.None) ?? throw new InvalidOperationException("No SQLite write gate.");
+        return new Held(() =>
+        {
+            gate.Release();
+            return Task.CompletedTask;
+        });
+    }
+
+    private sealed class Held(Func<Task> release) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await release();
     }
 
     [Fact]
@@ -50,7 +79,7 @@ public sealed class SqliteLinkWriterTests(SqliteServer server) : IClassFixture<S
         Task<ApiResponse>[] queued;
         await using (var db = t.Db())
         {
-            using (await HoldGateAsync(db))
+            await using (await HoldWritesAsync(db))
             {
                 // The first link leads and waits for the gate; five more queue behind it, one of them for nobody.
                 first = Link(t, ann);
@@ -64,8 +93,10 @@ public sealed class SqliteLinkWriterTests(SqliteServer server) : IClassFixture<S
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.OK],
             answers.Select(a => a.Status));
         Assert.Equal("customer_not_found", answers[3].ErrorCode);
+        // SQLite gathers a group once it holds the gate, so the first link is in it; on PostgreSQL the first link was
+        // already being inserted (alone) and the five behind it form the group.
         var after = Writer.Load();
-        Assert.Equal((1L, 6L), (after.Groups - before.Groups, after.GroupedLinks - before.GroupedLinks));
+        Assert.Equal(server is PostgresServer ? (1L, 5L) : (1L, 6L), (after.Groups - before.Groups, after.GroupedLinks - before.GroupedLinks));
 
         // Each link is stored once, for the customer it was asked for, and opens that customer's portal once.
         string?[] owners = [ann, ann, bob, null, bob, ann];
@@ -100,7 +131,7 @@ public sealed class SqliteLinkWriterTests(SqliteServer server) : IClassFixture<S
 
         Task<bool> leader, next, clash, tail;
         await using var db = t.Db();
-        using (await HoldGateAsync(db))
+        await using (await HoldWritesAsync(db))
         {
             leader = Writer.InsertAsync(db, Row(taken));
             await WaitForAsync(l => l.Writing == 1, "the first row is being written");
@@ -112,12 +143,17 @@ public sealed class SqliteLinkWriterTests(SqliteServer server) : IClassFixture<S
         Assert.True(await leader);
         Assert.True(await next);
         Assert.True(await tail);
-        var refused = await Assert.ThrowsAsync<SqliteException>(() => clash);
-        Assert.Equal(19, refused.SqliteErrorCode); // SQLITE_CONSTRAINT
-        // The group's transaction was rolled back and its rows written one by one: no group was committed.
+        var refused = await Assert.ThrowsAnyAsync<DbException>(() => clash);
+        Assert.True(refused is SqliteException { SqliteErrorCode: 19 } or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation },
+            $"Not a unique violation: {refused}"); // 19: SQLITE_CONSTRAINT
+        // The group's write stored nothing and its rows were written one by one: no group was committed.
         Assert.Equal(before.Groups, Writer.Load().Groups);
         var stored = await db.PortalSessions.AsNoTracking().Where(s => s.Id.EndsWith(unique)).OrderBy(s => s.Id).Select(s => new { s.Id, s.LinkHash }).ToListAsync();
         Assert.Equal([taken, second, last], stored.Select(s => s.Id));
         Assert.NotEqual(clashing.LinkHash, stored[0].LinkHash);
     }
 }
+
+public sealed class PortalLinkWriterTests_Sqlite(SqliteServer server) : PortalLinkWriterTests<SqliteServer>(server);
+
+public sealed class PortalLinkWriterTests_Postgres(PostgresServer server) : PortalLinkWriterTests<PostgresServer>(server);

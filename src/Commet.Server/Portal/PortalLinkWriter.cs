@@ -11,20 +11,22 @@ public sealed record PortalLinkRow(string Id, string OrganizationId, bool Livemo
     string? Locale, DateTime Now, DateTime LinkExpiresAt, int IdleTimeoutSeconds, DateTime AbsoluteExpiresAt);
 
 /// <summary>
-/// SQLite: portal links are written on one connection kept for them, in groups. A link request that arrives while
-/// another group is being written waits; when that write ends, the first waiting request takes every link waiting (up
-/// to <see cref="MaxGroup"/>) and writes them in one transaction. There is no timer: a lone request is written at
-/// once, as a group of one. Each request answers only after its row has committed, and each gets its own answer (its
-/// customer found or not). When a group's transaction fails, nothing of it is kept and its links are written again one
+/// Portal links (the API's request-access by customer ID) are written in groups. A link request that arrives while
+/// another group of its database is being written waits; when that write ends, the first waiting request takes every
+/// link waiting (up to <see cref="MaxGroup"/>) and writes them together. There is no timer: a lone request is written
+/// at once, as a group of one. Each request answers only after its row has committed, and each gets its own answer
+/// (its customer found or not). When a group's write fails, nothing of it is kept and its links are written again one
 /// by one, so a failing row fails only its own request.
-/// <para>
-/// Why: every link is a write, and SQLite has one writer. Written one by one on pooled connections, each link was a
-/// commit of its own, and each connection read again the pages that another connection's commit had made stale. One
-/// connection keeps its page cache across its own commits; one commit per group writes each touched page once.
-/// </para>
-/// PostgreSQL does not use this: its links are written concurrently on pooled connections.
+/// <list type="bullet">
+/// <item>SQLite: on one connection kept for links, in one transaction per group (under the process's write gate).
+/// Every link is a write and SQLite has one writer: written one by one on pooled connections, each link was a commit of
+/// its own, and each connection read again the pages another connection's commit had made stale. One connection keeps
+/// its page cache across its own commits; one commit per group writes each touched page once.</item>
+/// <item>PostgreSQL: on the leading request's pooled connection, in one statement per group
+/// (<see cref="CommetDb.InsertPortalLinksAsync"/>): one round trip, one statement and one commit for the group.</item>
+/// </list>
 /// </summary>
-public sealed class SqliteLinkWriter : IDisposable
+public sealed class PortalLinkWriter : IDisposable
 {
     public const int MaxGroup = 64;
 
@@ -39,7 +41,7 @@ public sealed class SqliteLinkWriter : IDisposable
         public TaskCompletionSource Lead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>The queue of one database file, and the connection its groups are written on.</summary>
+    /// <summary>The queue of one database, and (SQLite) the connection its groups are written on.</summary>
     private sealed class Lane(string connectionString)
     {
         public string ConnectionString { get; } = connectionString;
@@ -126,11 +128,21 @@ public sealed class SqliteLinkWriter : IDisposable
         return await me.Done.Task;
     }
 
-    /// <summary>Writes <paramref name="leader"/>'s row with every link that has queued up to the moment the gate is entered.</summary>
+    /// <summary>Writes <paramref name="leader"/>'s row with every link that has queued up to the moment it can write.</summary>
     private async Task WriteGroupAsync(CommetDb db, Lane lane, Pending leader)
     {
+        if (db.IsPostgres)
+        {
+            await WritePostgresAsync(db, Gather(lane, leader));
+            return;
+        }
         // The gate every SQLite writer of this process queues on: the group's transaction does not wait on SQLite's lock.
         using var gate = await PortalWrites.EnterAsync(db, CancellationToken.None);
+        WriteSqlite(lane, Gather(lane, leader));
+    }
+
+    private static List<Pending> Gather(Lane lane, Pending leader)
+    {
         var group = new List<Pending> { leader };
         lock (lane)
         {
@@ -139,6 +151,57 @@ public sealed class SqliteLinkWriter : IDisposable
                 group.Add(next);
             }
         }
+        return group;
+    }
+
+    private void Counted(int size)
+    {
+        Interlocked.Increment(ref groups);
+        Interlocked.Add(ref groupedLinks, size);
+        if (size > Volatile.Read(ref largestGroup))
+        {
+            Volatile.Write(ref largestGroup, size);
+        }
+    }
+
+    /// <summary>PostgreSQL: one statement for the group (all rows or none), or the single-row statement for a group of one.</summary>
+    private async Task WritePostgresAsync(CommetDb db, List<Pending> group)
+    {
+        if (group.Count > 1)
+        {
+            try
+            {
+                var stored = await db.InsertPortalLinksAsync(group.Select(p => p.Row).ToList(), CancellationToken.None);
+                foreach (var p in group)
+                {
+                    p.Done.TrySetResult(stored.Contains(p.Row.Id));
+                }
+                Counted(group.Count);
+                return;
+            }
+            catch (Exception)
+            {
+                // The statement stored nothing: each link again, on its own.
+            }
+        }
+        foreach (var p in group)
+        {
+            try
+            {
+                var r = p.Row;
+                p.Done.TrySetResult(await db.InsertPortalLinkAsync(r.Id, r.OrganizationId, r.Livemode, r.CustomerKey, r.LinkHash, r.ReturnUrl, r.Locale,
+                    r.Now, r.LinkExpiresAt, r.IdleTimeoutSeconds, r.AbsoluteExpiresAt, CancellationToken.None));
+            }
+            catch (Exception e)
+            {
+                p.Done.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>SQLite: one transaction for the group on the lane's connection, or an autocommit insert for a group of one.</summary>
+    private void WriteSqlite(Lane lane, List<Pending> group)
+    {
         try
         {
             var connection = lane.Connection ??= Open(lane.ConnectionString);
@@ -158,12 +221,7 @@ public sealed class SqliteLinkWriter : IDisposable
             {
                 group[i].Done.TrySetResult(stored[i]);
             }
-            Interlocked.Increment(ref groups);
-            Interlocked.Add(ref groupedLinks, group.Count);
-            if (group.Count > Volatile.Read(ref largestGroup))
-            {
-                Volatile.Write(ref largestGroup, group.Count);
-            }
+            Counted(group.Count);
         }
         catch (Exception) when (group.Count > 1)
         {
