@@ -100,7 +100,7 @@ public static class UsageEndpoints
 
         usage.MapPost("/events/batch", async (Json<TrackBatchRequest> body, BillingCall call, TrackUsageBatch handler) =>
             // The batch reads the test clock itself, with its idempotency keys (TrackUsageBatch.HandleAsync, clockUnread).
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct, clockUnread: true), (s, results) => Answer.Ok(new UsageBatchDto(
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct, clockUnread: true), (s, results) => new UsageBatchAnswer(new UsageBatchDto(
                 Counted(results).Select(x => new BatchItemDto(x.Index, x.Success, x.Tracked is null ? null : UsageEventDto.From(x.Tracked.Event, x.Tracked.Duplicate),
                     x.Error is null ? null : Api.ToEnvelope(x.Error).Error)).ToList(),
                 results.Count(x => x.Success), results.Count(x => !x.Success), s.Tenant.Livemode)), readClock: false))
