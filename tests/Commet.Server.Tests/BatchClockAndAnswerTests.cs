@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Commet.Server.Http;
 using Commet.Server.Tests.Infrastructure;
+using Commet.Server.Usage;
 using static Commet.Server.Tests.Infrastructure.BillingApi;
 
 namespace Commet.Server.Tests;
@@ -115,3 +117,54 @@ public abstract class BatchClockAndAnswerTests<TServer>(TServer server) : IClass
 public sealed class BatchClockAndAnswerTests_Sqlite(SqliteServer server) : BatchClockAndAnswerTests<SqliteServer>(server);
 
 public sealed class BatchClockAndAnswerTests_Postgres(PostgresServer server) : BatchClockAndAnswerTests<PostgresServer>(server);
+
+/// <summary>
+/// <c>UsageBatchAnswer</c> writes by hand what the serializer would write for the same <see cref="global::Commet.Server.Usage.UsageBatchDto"/>.
+/// Compared here for every shape a batch answer takes, so that a property added to one of its records (which the
+/// serializer would write and the hand-written answer would not) fails this test rather than drifting silently.
+/// </summary>
+public sealed class UsageBatchAnswerTests
+{
+    [Fact]
+    public void HandWrittenAnswer_IsWhatTheSerializerWrites_ForEveryShape()
+    {
+        var at = new DateTime(2027, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc);
+        var unspecified = new DateTime(2027, 12, 31, 23, 59, 59, 999, DateTimeKind.Unspecified);
+        List<UsagePropertyDto> properties =
+        [
+            new("e1_p0", "e1", "model", "é \"q\" <b>&' ✓ \\ \u0001 \n 😀", at),
+            new("e1_p1", "e1", "n", "7.50", unspecified),
+        ];
+        var events = new[]
+        {
+            new UsageEventDto("e1", false, "org_1", "cus_1", "gen", 2.5m, "key-ü", at, properties, at, false),
+            new UsageEventDto("e2", true, "org_1", "cus_2", "f</script>", 1.000000m, null, unspecified, null, at, true),
+            new UsageEventDto("e3", false, "org_1", "cus_3", "gen", 0m, "k", at, [], at, false),
+            new UsageEventDto("e4", false, "org_1", "cus_4", "gen", 999999999999.123456m, "k2", DateTime.MinValue, null, DateTime.MaxValue, false),
+        };
+        var errors = new[]
+        {
+            new ApiErrorBody("validation_error", "validation_error", "feature is required.", "feature",
+                new[] { new { field = "feature", message = "feature is required." } }, "https://example/validation_error.md"),
+            new ApiErrorBody("invalid_request_error", "insufficient_credits", "Not \"enough\" — credits.", null,
+                new Dictionary<string, object> { ["required"] = 200L, ["at"] = at, ["nested"] = new { a = new[] { 1, 2 } } }, "https://example/x.md"),
+            new ApiErrorBody("invalid_request_error", "feature_not_found", "No feature.", null, null, "https://example/y.md"),
+        };
+        List<BatchItemDto> items = [.. events.Select((e, i) => new BatchItemDto(i, true, e, null)),
+            .. errors.Select((e, i) => new BatchItemDto(events.Length + i, false, null, e))];
+        foreach (var batch in new[]
+        {
+            new UsageBatchDto(items, events.Length, errors.Length, false),
+            new UsageBatchDto([], 0, 0, true),
+        })
+        {
+            var serialized = System.Text.Json.JsonSerializer.Serialize(new ApiEnvelope<UsageBatchDto>(true, batch), Api.Json);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = Api.Json.Encoder }))
+            {
+                UsageBatchAnswer.Write(writer, batch);
+            }
+            Assert.Equal(serialized, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+    }
+}
