@@ -356,7 +356,7 @@ public static class TrackReads
     /// As <see cref="RecordedEventsAsync"/>, and with <paramref name="readClock"/> also the organization's test clock
     /// (<see cref="Billing.BillingClock.SimulatedAsync"/>; null when none is set). On PostgreSQL with keys to look up, the
     /// clock is the first statement of the same command: one round trip for both, where the batch endpoint made two
-    /// (the clock's read was about 9 % of the server's CPU under the batch load). Otherwise the clock is its own query.
+    /// (a profile under the batch load put the separate read at about 9 % of the server's samples, its async frames included). Otherwise the clock is its own query.
     /// </summary>
     public static async Task<(Dictionary<string, UsageEvent> Seen, DateTime? Clock)> RecordedEventsAndClockAsync(this CommetDb db,
         string organizationId, bool livemode, IReadOnlyCollection<string> keys, bool readClock, CancellationToken ct)
