@@ -74,4 +74,72 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 2 * count).Select(n => $"INV-{n:D6}"), invoices.Select(i => i.Number).Order());
         Assert.DoesNotContain("Unhandled", nodeA.Output + nodeB.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A batch reads the sandbox test clock itself, in the round trip of its idempotency keys. A clock moved through one
+    /// node must be the billing time of the other node's next batch, with keys (the clock read with them) and without
+    /// (the clock read alone), after that node's batches have warmed every cache it has; and the check of an event's
+    /// timestamp must use the moved clock.
+    /// </summary>
+    [Fact]
+    public async Task TestClockMovedOnOneNode_IsTheOtherNodesNextBatchTime()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["COMMET_DATABASE_URL"] = connectionString,
+            ["COMMET_BOOTSTRAP_SANDBOX_KEY"] = Key,
+        };
+        await using var nodeA = await ServerProcess.StartAsync(environment);
+        await using var nodeB = await ServerProcess.StartAsync(environment);
+        var a = nodeA.Client(Key);
+        var b = nodeB.Client(Key);
+
+        var t0 = new DateTime(2027, 1, 10, 9, 0, 0, 250, DateTimeKind.Utc);
+        await a.SetClock(t0);
+        await a.PostJson("/api/v1/features/manage", new { code = "api", name = "Api", type = "usage" }).Ok();
+        await a.PostJson("/api/v1/plans/manage", new { code = "cr", name = "Cr", consumptionModel = "credits" }).Ok();
+        await a.PostJson("/api/v1/plans/cr/prices", new { billingInterval = "monthly", price = 2900, includedCredits = 1_000_000 }).Ok();
+        await a.PostJson("/api/v1/plans/cr/features", new { featureId = "api", creditsPerUnit = 1 }).Ok();
+        await a.Customer("tc");
+        await a.Subscribe("tc", "cr");
+
+        async Task<List<System.Text.Json.Nodes.JsonNode>> Batch(HttpClient node, string round, DateTime? timestamp = null) =>
+            (await node.PostJson("/api/v1/usage/events/batch", new
+            {
+                events = new object[]
+                {
+                    new { customerId = "tc", feature = "api", value = 1, idempotencyKey = $"{round}-k" },
+                    new { customerId = "tc", feature = "api", value = 1, timestamp = timestamp?.ToString("O") },
+                },
+            }).Ok())["results"]!.AsArray().Select(r => r!).ToList();
+        async Task<List<System.Text.Json.Nodes.JsonNode>> Unkeyed(HttpClient node) =>
+            (await node.PostJson("/api/v1/usage/events/batch", new { events = new[] { new { customerId = "tc", feature = "api", value = 1 } } })
+                .Ok())["results"]!.AsArray().Select(r => r!).ToList();
+        static DateTime Ts(System.Text.Json.Nodes.JsonNode result) => result["event"]!["ts"]!.GetValue<DateTime>().ToUniversalTime();
+
+        // Node B warms up at t0: its resolution cache, its prepared statements, its connections.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.All(await Batch(b, $"w{i}"), r => Assert.Equal(t0, Ts(r)));
+            Assert.All(await Unkeyed(b), r => Assert.Equal(t0, Ts(r)));
+        }
+
+        // Moved through node A: node B's next batches are at the new time, with keys and without.
+        var t1 = t0.AddDays(3).AddMinutes(7);
+        await a.SetClock(t1);
+        Assert.All(await Batch(b, "m1"), r => Assert.Equal(t1, Ts(r)));
+        var t2 = t1.AddDays(1);
+        await a.Advance(1);
+        Assert.All(await Unkeyed(b), r => Assert.Equal(t2, Ts(r)));
+
+        // The timestamp check runs against the moved clock: two minutes ahead of it is accepted (at t0 it was days
+        // ahead, and refused); ten minutes ahead is refused.
+        var ahead = await Batch(b, "m2", t2.AddMinutes(2));
+        Assert.True(ahead[1]["success"]!.GetValue<bool>(), ahead[1].ToJsonString());
+        Assert.Equal(t2.AddMinutes(2), Ts(ahead[1]));
+        var tooFar = await Batch(b, "m3", t2.AddMinutes(10));
+        Assert.False(tooFar[1]["success"]!.GetValue<bool>(), tooFar[1].ToJsonString());
+        Assert.Equal("timestamp", tooFar[1]["error"]!["param"]!.GetValue<string>());
+        Assert.DoesNotContain("Unhandled", nodeA.Output + nodeB.Output, StringComparison.Ordinal);
+    }
 }

@@ -32,15 +32,16 @@ public sealed class BillingCall
     /// Runs <paramref name="work"/> in the caller's scope and answers its value, or its error in the envelope. The
     /// answer's type states what the route answers in the OpenAPI document.
     /// </summary>
-    public async Task<Results<TOk, ApiProblem>> Run<T, TOk>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, TOk> answer)
+    /// <remarks><paramref name="readClock"/> false: the scope is <see cref="UnclockedScope"/> (the work settles the billing time itself).</remarks>
+    public async Task<Results<TOk, ApiProblem>> Run<T, TOk>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, TOk> answer, bool readClock = true)
         where TOk : IResult
     {
-        var scope = await ScopeAsync();
+        var scope = readClock ? await ScopeAsync() : UnclockedScope();
         var result = await work(scope);
         return result.IsSuccess ? answer(scope, result.Value) : Answer.Problem(result.Error);
     }
 
-    /// <inheritdoc cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk})"/>
+    /// <inheritdoc cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk}, bool)"/>
     public async Task<Results<TOk, ApiProblem>> Run<T, TOk>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Task<TOk>> answer)
         where TOk : IResult
     {
@@ -49,7 +50,7 @@ public sealed class BillingCall
         return result.IsSuccess ? await answer(scope, result.Value) : Answer.Problem(result.Error);
     }
 
-    /// <summary>As <see cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk})"/>, for an answer that may still be an error.</summary>
+    /// <summary>As <see cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk}, bool)"/>, for an answer that may still be an error.</summary>
     public async Task<Results<TOk, ApiProblem>> Run<T, TOk>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Results<TOk, ApiProblem>> answer)
         where TOk : IResult
     {
@@ -74,7 +75,7 @@ public sealed class BillingCall
     }
 
     /// <summary>
-    /// As <see cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk})"/>, for a route with two success answers
+    /// As <see cref="Run{T, TOk}(Func{BillingScope, Task{Result{T}}}, Func{BillingScope, T, TOk}, bool)"/>, for a route with two success answers
     /// (e.g. 201 and 200). <paramref name="readClock"/> false: the scope is <see cref="UnclockedScope"/>.
     /// </summary>
     public async Task<Results<TOk1, TOk2, ApiProblem>> Run<T, TOk1, TOk2>(Func<BillingScope, Task<Result<T>>> work, Func<BillingScope, T, Results<TOk1, TOk2>> answer,

@@ -22,7 +22,13 @@ public sealed class TrackUsageBatch(TrackUsage track, TrackCache cache)
     /// Up to 100 events in one transaction: each is checked and applied on its own (a refused event changes
     /// nothing and does not stop the others), and every subscription involved is locked once.
     /// </summary>
-    public async Task<Result<IReadOnlyList<BatchItemResult>>> HandleAsync(BillingScope scope, TrackBatchRequest r, CancellationToken ct)
+    /// <remarks>
+    /// <paramref name="clockUnread"/>: the scope's <c>Now</c> is the real time the request came in (no test clock read,
+    /// see <see cref="Http.BillingCall.UnclockedScope"/>); the batch reads the sandbox test clock itself, in the same round
+    /// trip as its idempotency keys, before anything uses the billing time. Each request still reads the clock from the
+    /// database (nothing cached), so a clock advanced through any node is seen by every node's next batch.
+    /// </remarks>
+    public async Task<Result<IReadOnlyList<BatchItemResult>>> HandleAsync(BillingScope scope, TrackBatchRequest r, CancellationToken ct, bool clockUnread = false)
     {
         if (r.Events is null || r.Events.Count == 0)
         {
@@ -33,9 +39,25 @@ public sealed class TrackUsageBatch(TrackUsage track, TrackCache cache)
             return Error.Validation("events", $"events may hold at most {TrackUsage.MaxBatch} items.");
         }
         var results = new BatchItemResult[r.Events.Count];
+        // The keys are looked up before the events are checked: the check of a timestamp needs the billing time, which
+        // comes (with an unread clock) from the same read. A key of an event the check then refuses was looked up for
+        // nothing; its answer is the refusal all the same.
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in r.Events)
+        {
+            if (e?.IdempotencyKey is { Length: <= TrackUsage.MaxIdempotencyKeyLength } key)
+            {
+                keys.Add(key);
+            }
+        }
+        var readClock = clockUnread && !scope.Tenant.Livemode;
+        var (seen, simulated) = await scope.Db.RecordedEventsAndClockAsync(scope.Tenant.OrganizationId, scope.Tenant.Livemode, keys, readClock, ct);
+        if (readClock && simulated is { } clock)
+        {
+            scope = scope with { Now = BillingClock.Truncate(clock) };
+        }
         // Each event is checked once (the answer of a refused one is kept); only the valid ones are prepared and applied.
         var refused = new Error?[r.Events.Count];
-        var keys = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < r.Events.Count; i++)
         {
             var check = TrackUsage.Validate(r.Events[i] ?? new TrackRequest(), "", scope.Now);
@@ -43,12 +65,7 @@ public sealed class TrackUsageBatch(TrackUsage track, TrackCache cache)
             {
                 refused[i] = check.ToError();
             }
-            else if (r.Events[i].IdempotencyKey is { } key)
-            {
-                keys.Add(key);
-            }
         }
-        var seen = await scope.Db.RecordedEventsAsync(scope.Tenant.OrganizationId, scope.Tenant.Livemode, keys, ct);
 
         Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>? hits = null;
         long catalogVersion = 0;

@@ -82,6 +82,9 @@ internal sealed class TrackSession(BillingScope scope)
 public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
 {
     public const int MaxBatch = 100;
+
+    /// <summary>The longest idempotency key an event may carry.</summary>
+    public const int MaxIdempotencyKeyLength = 255;
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
 
     public static Check Validate(TrackRequest r, string prefix, DateTime now)
@@ -89,7 +92,7 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
         var check = new Check()
             .Required(prefix + "feature", r.Feature, 100)
             .Required(prefix + "customerId", r.CustomerId)
-            .MaxLength(prefix + "idempotencyKey", r.IdempotencyKey, 255);
+            .MaxLength(prefix + "idempotencyKey", r.IdempotencyKey, MaxIdempotencyKeyLength);
         if (r.Model is not null)
         {
             CheckModelCall(check, prefix, r);

@@ -99,10 +99,11 @@ public static class UsageEndpoints
             .WithMetadata(new BodyIdempotencyKey());
 
         usage.MapPost("/events/batch", async (Json<TrackBatchRequest> body, BillingCall call, TrackUsageBatch handler) =>
-            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct), (s, results) => Answer.Ok(new UsageBatchDto(
+            // The batch reads the test clock itself, with its idempotency keys (TrackUsageBatch.HandleAsync, clockUnread).
+            await call.Run(s => handler.HandleAsync(s, body.Value, call.Ct, clockUnread: true), (s, results) => new UsageBatchAnswer(new UsageBatchDto(
                 Counted(results).Select(x => new BatchItemDto(x.Index, x.Success, x.Tracked is null ? null : UsageEventDto.From(x.Tracked.Event, x.Tracked.Duplicate),
                     x.Error is null ? null : Api.ToEnvelope(x.Error).Error)).ToList(),
-                results.Count(x => x.Success), results.Count(x => !x.Success), s.Tenant.Livemode))))
+                results.Count(x => x.Success), results.Count(x => !x.Success), s.Tenant.Livemode)), readClock: false))
             .WithSummary("Up to 100 usage events; each succeeds or fails on its own (our addition).")
             .RequireRateLimiting(Limits.ExpensivePolicy);
 
