@@ -48,19 +48,9 @@ public abstract partial class CommetDb
     /// PostgreSQL: stores the links of <paramref name="rows"/> in one statement (all or none) and answers the IDs of those
     /// stored: a row whose tenant has no customer with its key is not stored, as with <see cref="InsertPortalLinkAsync"/>.
     /// </summary>
-    public async Task<HashSet<string>> InsertPortalLinksAsync(IReadOnlyList<Portal.PortalLinkRow> rows, CancellationToken ct)
-    {
-        var connection = Database.GetDbConnection();
-        var open = connection.State == ConnectionState.Open;
-        if (!open)
+    public Task<HashSet<string>> InsertPortalLinksAsync(IReadOnlyList<Portal.PortalLinkRow> rows, CancellationToken ct) =>
+        OnConnectionAsync(InsertPortalLinksSql, command =>
         {
-            await Database.OpenConnectionAsync(ct);
-        }
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = InsertPortalLinksSql;
             Value(command, "ids", rows.Select(r => r.Id).ToArray());
             Value(command, "orgs", rows.Select(r => r.OrganizationId).ToArray());
             Value(command, "lives", rows.Select(r => r.Livemode).ToArray());
@@ -72,7 +62,8 @@ public abstract partial class CommetDb
             Value(command, "linkExpires", rows.Select(r => r.LinkExpiresAt).ToArray());
             Value(command, "idles", rows.Select(r => r.IdleTimeoutSeconds).ToArray());
             Value(command, "absoluteExpires", rows.Select(r => r.AbsoluteExpiresAt).ToArray());
-            RoundTripMeter.Of(this)?.Add();
+        }, async command =>
+        {
             var stored = new HashSet<string>(rows.Count, StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -80,25 +71,33 @@ public abstract partial class CommetDb
                 stored.Add(reader.GetString(0));
             }
             return stored;
-        }
-        finally
-        {
-            if (!open)
-            {
-                await Database.CloseConnectionAsync();
-            }
-        }
-    }
+        }, ct);
 
     /// <summary>
-    /// Stores an unopened portal link for the customer of the tenant whose ID or external ID is <paramref name="customerKey"/>;
+    /// Stores an unopened portal link for the customer of the tenant whose ID or external ID is the row's customer key;
     /// false when there is no such customer. One statement, the customer found and the row written together, sent as a
     /// plain command: no LINQ or SQL translation, no parameter cache lookup, no change tracking (PostgreSQL still
     /// prepares it automatically, its text being constant). <see cref="Portal.PortalLinkWriter"/> sends it for a group of one
     /// on PostgreSQL; SQLite's links take <see cref="InsertPortalLinkSqlite"/>.
     /// </summary>
-    public async Task<bool> InsertPortalLinkAsync(string id, string organizationId, bool livemode, string customerKey, string linkHash,
-        string? returnUrl, string? locale, DateTime now, DateTime linkExpiresAt, int idleTimeoutSeconds, DateTime absoluteExpiresAt, CancellationToken ct)
+    public Task<bool> InsertPortalLinkAsync(Portal.PortalLinkRow r, CancellationToken ct) =>
+        OnConnectionAsync(InsertPortalLinkSql, command =>
+        {
+            Text(command, "id", r.Id);
+            Text(command, "hash", r.LinkHash);
+            Text(command, "returnUrl", r.ReturnUrl);
+            Text(command, "locale", r.Locale);
+            Value(command, "now", r.Now);
+            Value(command, "linkExpires", r.LinkExpiresAt);
+            Value(command, "idle", r.IdleTimeoutSeconds);
+            Value(command, "absoluteExpires", r.AbsoluteExpiresAt);
+            Text(command, "org", r.OrganizationId);
+            Value(command, "live", r.Livemode);
+            Text(command, "key", r.CustomerKey);
+        }, async command => await command.ExecuteScalarAsync(ct) is string, ct);
+
+    /// <summary>Runs <paramref name="sql"/> as a plain command on this context's connection (opened for it when closed) and transaction.</summary>
+    private async Task<T> OnConnectionAsync<T>(string sql, Action<DbCommand> bind, Func<DbCommand, Task<T>> run, CancellationToken ct)
     {
         var connection = Database.GetDbConnection();
         var open = connection.State == ConnectionState.Open;
@@ -110,20 +109,10 @@ public abstract partial class CommetDb
         {
             await using var command = connection.CreateCommand();
             command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = InsertPortalLinkSql;
-            Text(command, "id", id);
-            Text(command, "hash", linkHash);
-            Text(command, "returnUrl", returnUrl);
-            Text(command, "locale", locale);
-            Value(command, "now", now);
-            Value(command, "linkExpires", linkExpiresAt);
-            Value(command, "idle", idleTimeoutSeconds);
-            Value(command, "absoluteExpires", absoluteExpiresAt);
-            Text(command, "org", organizationId);
-            Value(command, "live", livemode);
-            Text(command, "key", customerKey);
+            command.CommandText = sql;
+            bind(command);
             RoundTripMeter.Of(this)?.Add();
-            return await command.ExecuteScalarAsync(ct) is string;
+            return await run(command);
         }
         finally
         {
@@ -140,24 +129,22 @@ public abstract partial class CommetDb
     /// Parameters are bound as Microsoft.Data.Sqlite binds them (text, times as
     /// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, booleans as 0/1), so the row is the one the command writes.
     /// </summary>
-    internal static bool InsertPortalLinkSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, string id, string organizationId, bool livemode,
-        string customerKey, string linkHash, string? returnUrl, string? locale, DateTime now, DateTime linkExpiresAt, int idleTimeoutSeconds,
-        DateTime absoluteExpiresAt)
+    internal static bool InsertPortalLinkSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Portal.PortalLinkRow r)
     {
         var stmt = SqliteStatements.Get(connection, InsertPortalLinkSql);
         try
         {
-            SqliteStatements.Text(stmt, "@id", id);
-            SqliteStatements.Text(stmt, "@hash", linkHash);
-            SqliteStatements.Text(stmt, "@returnUrl", returnUrl);
-            SqliteStatements.Text(stmt, "@locale", locale);
-            SqliteStatements.Time(stmt, "@now", now);
-            SqliteStatements.Time(stmt, "@linkExpires", linkExpiresAt);
-            SqliteStatements.Integer(stmt, "@idle", idleTimeoutSeconds);
-            SqliteStatements.Time(stmt, "@absoluteExpires", absoluteExpiresAt);
-            SqliteStatements.Text(stmt, "@org", organizationId);
-            SqliteStatements.Boolean(stmt, "@live", livemode);
-            SqliteStatements.Text(stmt, "@key", customerKey);
+            SqliteStatements.Text(stmt, "@id", r.Id);
+            SqliteStatements.Text(stmt, "@hash", r.LinkHash);
+            SqliteStatements.Text(stmt, "@returnUrl", r.ReturnUrl);
+            SqliteStatements.Text(stmt, "@locale", r.Locale);
+            SqliteStatements.Time(stmt, "@now", r.Now);
+            SqliteStatements.Time(stmt, "@linkExpires", r.LinkExpiresAt);
+            SqliteStatements.Integer(stmt, "@idle", r.IdleTimeoutSeconds);
+            SqliteStatements.Time(stmt, "@absoluteExpires", r.AbsoluteExpiresAt);
+            SqliteStatements.Text(stmt, "@org", r.OrganizationId);
+            SqliteStatements.Boolean(stmt, "@live", r.Livemode);
+            SqliteStatements.Text(stmt, "@key", r.CustomerKey);
             var stored = SqliteStatements.Step(connection, stmt, connection.DefaultTimeout);
             // Stepped to the end, so that the statement (and, outside a group, its implicit transaction) is finished.
             while (SqliteStatements.Step(connection, stmt, connection.DefaultTimeout))

@@ -188,9 +188,7 @@ public sealed class PortalLinkWriter : IDisposable
         {
             try
             {
-                var r = p.Row;
-                p.Done.TrySetResult(await db.InsertPortalLinkAsync(r.Id, r.OrganizationId, r.Livemode, r.CustomerKey, r.LinkHash, r.ReturnUrl, r.Locale,
-                    r.Now, r.LinkExpiresAt, r.IdleTimeoutSeconds, r.AbsoluteExpiresAt, CancellationToken.None));
+                p.Done.TrySetResult(await db.InsertPortalLinkAsync(p.Row, CancellationToken.None));
             }
             catch (Exception e)
             {
@@ -270,9 +268,7 @@ public sealed class PortalLinkWriter : IDisposable
     }
 
     /// <summary>One statement: the customer found and the row stored together; false when there is no such customer.</summary>
-    private static bool Insert(SqliteConnection connection, PortalLinkRow r) =>
-        CommetDb.InsertPortalLinkSqlite(connection, r.Id, r.OrganizationId, r.Livemode, r.CustomerKey, r.LinkHash, r.ReturnUrl, r.Locale,
-            r.Now, r.LinkExpiresAt, r.IdleTimeoutSeconds, r.AbsoluteExpiresAt);
+    private static bool Insert(SqliteConnection connection, PortalLinkRow r) => CommetDb.InsertPortalLinkSqlite(connection, r);
 
     private SqliteConnection Open(string connectionString)
     {
