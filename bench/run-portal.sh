@@ -19,6 +19,7 @@
 #   BENCH_OPEN_RATES="link=5000 overview=1000"  open-loop rows (requests/s per scenario); "" for none
 #   BENCH_OPEN_DURATION=$BENCH_DURATION  BENCH_OPEN_WARMUP=$BENCH_WARMUP  BENCH_OPEN_CONNS=64 (most requests in flight)
 #   BENCH_OPEN_TIMEOUT=10s  how long answers are awaited after the window; later ones count as unanswered
+#   BENCH_KEEP=dir  keep each open-loop row's JSON there (max_ms_by_second: when the slow answers happened)
 #   BENCH_OPEN_NICE=-10  run the generator at that nice value (needs root): on a loaded machine its own threads then
 #                        wait less for a CPU, so less of the p99 is the generator's (docs/benchmarks.md, open loop)
 set -euo pipefail
@@ -126,17 +127,23 @@ open_run() {
     >"$WORK/$name.json" 2>"$WORK/$name.txt" || rc=$?
   after=$(server_ticks)
   cat "$WORK/$name.txt" >&2
-  python3 - "$WORK/$name.json" "$((after - before))" "$(getconf CLK_TCK)" "$la" "$rc" <<'PY'
+  [[ -n ${BENCH_KEEP:-} ]] && cp "$WORK/$name.json" "$BENCH_KEEP/"
+  python3 - "$WORK/$name.json" "$((after - before))" "$(getconf CLK_TCK)" "$la" "$rc" "${OPEN_TARGET_MS:-0}" <<'PY'
 import json, sys
 try:
     r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 except Exception:
-    print(f"0 0 0 0 0 0 0 0 false 0 1 0 {sys.argv[4]}"); sys.exit(0)
+    print(f"0 0 0 0 0 0 0 0 false 0 1 0 {sys.argv[4]} -"); sys.exit(0)
 ticks, hz = int(sys.argv[2]), int(sys.argv[3])
+# Which seconds of the window held the slow answers: one stall or a steady spread (no spaces: one field)
+by_second, target = r.get("max_ms_by_second", []), float(sys.argv[6])
+over = [i for i, ms in enumerate(by_second) if ms > target]
+worst = max(range(len(by_second)), key=lambda i: by_second[i]) if by_second else 0
+seconds = f'{len(over)}/{len(by_second)}s,worst:s{worst}={by_second[worst]:.0f}ms' if by_second else "-"
 sent = r["rate_asked"] * (r["warmup_s"] + r["duration_s"])
 print(f'{r["rate_achieved"]:.0f} {r["p50_ms"]:.2f} {r["p90_ms"]:.2f} {r["p99_ms"]:.2f} {r["p999_ms"]:.2f} {r["max_ms"]:.1f} '
       f'{ticks * 1e6 / hz / max(sent, 1):.0f} {r["generator_cpu_us_per_request"]:.0f} {str(r["kept_up"]).lower()} '
-      f'{r["non2xx"]} {r["errors"]} {r["timeouts"]} {sys.argv[4]}')
+      f'{r["non2xx"]} {r["errors"]} {r["timeouts"]} {sys.argv[4]} {seconds}')
 PY
 }
 OPEN_ROWS=()
@@ -146,13 +153,13 @@ open_rows() {
   local rate
   rate=$(tr ' ' '\n' <<<"$OPEN_RATES" | awk -F= -v s="$scenario" '$1 == s { print $2 }')
   [[ -n $rate ]] || return 0
-  local a p50 p90 p99 p999 max scpu gcpu kept bad err tmo la
-  read -r a p50 p90 p99 p999 max scpu gcpu kept bad err tmo la <<<"$(open_run "open-$scenario-$db" "$rate" "$@")"
+  local a p50 p90 p99 p999 max scpu gcpu kept bad err tmo la secs
+  read -r a p50 p90 p99 p999 max scpu gcpu kept bad err tmo la secs <<<"$(OPEN_TARGET_MS=$target open_run "open-$scenario-$db" "$rate" "$@")"
   local verdict
   if [[ $kept != true ]]; then verdict="NOT at the target rate (achieved $a/s; $tmo unanswered $OPEN_TIMEOUT after the window)"
   elif python3 -c "import sys; sys.exit(0 if $p99 <= $target else 1)"; then verdict="p99 within $target ms"
   else verdict="p99 over $target ms by $(python3 -c "print(f'{$p99 - $target:.1f}')") ms"; fi
-  OPEN_ROWS+=("| $db | $label at $rate/s (load $la at start) | $a | $p50 | $p90 | $p99 | $p999 | $max | $scpu | $gcpu | $verdict |")
+  OPEN_ROWS+=("| $db | $label at $rate/s (load $la at start) | $a | $p50 | $p90 | $p99 | $p999 | $max | $scpu | $gcpu | ${secs//,/, } | $verdict |")
   [[ $bad == 0 && $err == 0 ]] || { echo "open loop $scenario on $db: $bad non-2xx, $err errors" >&2; status=1; }
 }
 
@@ -195,8 +202,8 @@ if (( ${#OPEN_ROWS[@]} )); then
   echo
   echo "Open loop at the target rate (bench/OpenLoop, latency from each request's intended send time; targets: link p99 ≤ 10 ms at 5,000/s, overview p99 ≤ 20 ms at 1,000/s):"
   echo
-  echo "| database | scenario | achieved/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | server CPU µs/request | generator CPU µs/request | verdict |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| database | scenario | achieved/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | server CPU µs/request | generator CPU µs/request | seconds with an answer over the target | verdict |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
   printf '%s\n' "${OPEN_ROWS[@]}"
   echo
   echo "OpenLoop --duration $OPEN_DURATION --warmup $OPEN_WARMUP --connections $OPEN_CONNS${BENCH_OPEN_NICE:+ at nice $BENCH_OPEN_NICE}; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"

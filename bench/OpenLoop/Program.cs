@@ -329,6 +329,8 @@ internal sealed class Connection(Run run, int id)
     private bool _inFlight;
     public readonly LongHistogram Latency = Run.NewHistogram();
     public readonly LongHistogram SendLag = Run.NewHistogram();
+    /// <summary>The slowest answer (µs) to a request due in each second of the measured window: shows when a stall happened.</summary>
+    public readonly long[] MaxBySecond = new long[3600];
     public long Completed, NonSuccess, Errors, LastCompletion;
     public int Id => id;
 
@@ -414,7 +416,10 @@ internal sealed class Connection(Run run, int id)
         {
             if (ok)
             {
-                Latency.RecordValue(Run.Micros(now - _intended));
+                var us = Run.Micros(now - _intended);
+                Latency.RecordValue(us);
+                var second = (_intended - run.MeasureStart) / Stopwatch.Frequency;
+                if (second < MaxBySecond.Length) MaxBySecond[second] = Math.Max(MaxBySecond[second], us);
                 Completed++;
                 if (_parser.Status is < 200 or > 299) NonSuccess++;
                 LastCompletion = now;
@@ -579,9 +584,11 @@ internal sealed class Run(Options o)
         var latency = NewHistogram();
         var lag = NewHistogram();
         long completed = 0, non2xx = 0, errors = 0, last = MeasureStart;
+        var maxBySecond = new long[(int)Math.Min(Math.Ceiling(O.Duration), 3600)];
         foreach (var c in conns)
         {
             latency.Add(c.Latency); lag.Add(c.SendLag);
+            for (var i = 0; i < maxBySecond.Length; i++) maxBySecond[i] = Math.Max(maxBySecond[i], c.MaxBySecond[i]);
             completed += c.Completed; non2xx += c.NonSuccess; errors += c.Errors;
             last = Math.Max(last, c.LastCompletion);
         }
@@ -629,6 +636,7 @@ internal sealed class Run(Options o)
             ["queued_max"] = _queuedMax,
             ["generator_cpu_s"] = Math.Round(cpu, 3),
             ["generator_cpu_us_per_request"] = Math.Round(cpu * 1e6 / Math.Max(measured, 1), 2),
+            ["max_ms_by_second"] = maxBySecond.Select(us => Ms(us)).ToArray(),
         };
         Console.Error.WriteLine(
             $"{O.Method} {O.Url} at {O.Rate:0}/s for {O.Duration:0.#} s ({O.Warmup:0.#} s warm-up), {O.Connections} connections\n" +
