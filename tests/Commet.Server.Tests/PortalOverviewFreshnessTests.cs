@@ -179,9 +179,11 @@ public abstract class PortalOverviewFreshnessTests<TServer>(TServer server, ITes
         }
 
         output.WriteLine($"[{server.Name}] round trips of a warm overview (paid plan, card, one invoice, no features or add-ons): {string.Join(", ", counts)}");
-        // The session with its customer, test clock and catalog version; the subscription; the card with the latest invoices
-        // (one command). The plan, and the tenant having no add-on, come from the catalog cache.
-        Assert.True(counts.Min() <= 3, $"warm overviews took {string.Join(", ", counts)} round trips");
+        // The session with its customer, test clock and catalog version; the subscription (on PostgreSQL in the session's
+        // command); the card with the latest invoices (one command). The plan, and the tenant having no add-on, come from the
+        // catalog cache.
+        var most = server is PostgresServer ? 2 : 3;
+        Assert.True(counts.Min() <= most, $"warm overviews took {string.Join(", ", counts)} round trips (at most {most} expected)");
     }
 
     [Fact]
@@ -248,7 +250,8 @@ public abstract class PortalOverviewFreshnessTests<TServer>(TServer server, ITes
 
     /// <summary>
     /// The session and subscription reads every portal page starts with (on SQLite statements kept prepared on the native
-    /// connection, read column by column) give exactly what the compiled EF Core queries give: every field of the session,
+    /// connection, on PostgreSQL one command of both statements; read column by column) give exactly what the compiled EF
+    /// Core queries give: every field of the session,
     /// the customer (the address included, or null when none is set), the subscription, the test clock and the catalog
     /// version, each time's kind included; null where those give null.
     /// </summary>
@@ -285,10 +288,22 @@ public abstract class PortalOverviewFreshnessTests<TServer>(TServer server, ITes
             var read = await db.ReadPortalSessionAsync(hash, CancellationToken.None);
             var compiled = await Portal.PortalQueries.SessionByHash.Invoke(db, hash, CancellationToken.None);
             Assert.NotNull(read);
-            Assert.Equal(Json(compiled), Json(read));
+            // The session's fields; the subscription read with it (PostgreSQL only) is compared below.
+            Assert.Equal(Json(compiled), Json(read with { Subscription = null }));
             Assert.Equal((customer, DateTimeKind.Utc), (read.Customer.ExternalId, read.Session.CreatedAt.Kind));
             var subscription = await db.ReadCurrentSubscriptionAsync(read.Customer.Id, CancellationToken.None);
-            Assert.Equal(Json(await Portal.PortalQueries.CurrentSubscription.Invoke(db, read.Customer.Id, CancellationToken.None)), Json(subscription));
+            var expected = Json(await Portal.PortalQueries.CurrentSubscription.Invoke(db, read.Customer.Id, CancellationToken.None));
+            Assert.Equal(expected, Json(subscription));
+            if (server is PostgresServer)
+            {
+                // Read in the session's command, through the same session hash: the same subscription, field by field.
+                Assert.NotNull(read.Subscription);
+                Assert.Equal(expected, Json(read.Subscription.Value));
+            }
+            else
+            {
+                Assert.Null(read.Subscription);
+            }
             switch (customer)
             {
                 case "gus":

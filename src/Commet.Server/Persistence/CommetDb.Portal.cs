@@ -159,22 +159,25 @@ public abstract partial class CommetDb
     }
 
     /// <summary>
-    /// SQLite: the statements every portal page sends before anything else (the session read with its customer, test
-    /// clock and catalog version; the customer's current subscription), their columns taken from the model once.
+    /// The statements every portal page sends before anything else (the session read with its customer, test clock and
+    /// catalog version; the customer's current subscription), their columns taken from the model once. SQLite keeps them
+    /// prepared and sends them one by one (no round trip to save); PostgreSQL sends the session's and the subscription's
+    /// in one command, the subscription found through the same session hash.
     /// </summary>
-    private sealed class SqlitePortalReads
+    private sealed class PortalReads<TSource>
     {
-        public readonly SqliteRows<PortalSession> Session;
-        public readonly SqliteRows<Customer> Customer;
-        public readonly SqliteRows<Subscription> Subscription;
+        public readonly EntityRows<TSource, PortalSession> Session;
+        public readonly EntityRows<TSource, Customer> Customer;
+        public readonly EntityRows<TSource, Subscription> Subscription;
         public readonly string SessionSql;
         public readonly string SubscriptionSql;
+        public readonly string SubscriptionBySessionSql;
 
-        public SqlitePortalReads(Microsoft.EntityFrameworkCore.Metadata.IModel model)
+        public PortalReads(Microsoft.EntityFrameworkCore.Metadata.IModel model, Type values)
         {
-            Session = new SqliteRows<PortalSession>(model, "s");
-            Customer = new SqliteRows<Customer>(model, "c");
-            Subscription = new SqliteRows<Subscription>(model, "s");
+            Session = new(model, "s", values);
+            Customer = new(model, "c", values);
+            Subscription = new(model, "s", values);
             // As PortalQueries.SessionByHash: the customer in the session's organization and mode; no test clock is null, no catalog version 0.
             SessionSql = $"""
                 SELECT {Session.Columns}, {Customer.Columns},
@@ -186,19 +189,33 @@ public abstract partial class CommetDb
                 LIMIT 1
                 """;
             // As PortalQueries.CurrentSubscription, with the tenant named as the query filter names it: the live one, else the latest.
+            var order = $"""
+                ORDER BY CASE WHEN s."Status" IN ('{SubscriptionStatus.PendingPayment}', '{SubscriptionStatus.Trialing}', '{SubscriptionStatus.Active}', '{SubscriptionStatus.PastDue}') THEN 0 ELSE 1 END, s."Id" DESC
+                LIMIT 1
+                """;
             SubscriptionSql = $"""
                 SELECT {Subscription.Columns}
                 FROM subscriptions AS s
                 WHERE s."OrganizationId" = @org AND s."Livemode" = @live AND s."CustomerId" = @customer
-                ORDER BY CASE WHEN s."Status" IN ('{SubscriptionStatus.PendingPayment}', '{SubscriptionStatus.Trialing}', '{SubscriptionStatus.Active}', '{SubscriptionStatus.PastDue}') THEN 0 ELSE 1 END, s."Id" DESC
-                LIMIT 1
+                {order}
+                """;
+            // The same subscription, its customer and tenant taken from the session row the hash names.
+            SubscriptionBySessionSql = $"""
+                SELECT {Subscription.Columns}
+                FROM portal_sessions AS p
+                JOIN subscriptions AS s ON s."OrganizationId" = p."OrganizationId" AND s."Livemode" = p."Livemode" AND s."CustomerId" = p."CustomerId"
+                WHERE p."SessionHash" = @hash
+                {order}
                 """;
         }
     }
 
-    private static SqlitePortalReads? sqlitePortalReads;
+    private static PortalReads<SQLitePCL.sqlite3_stmt>? sqlitePortalReads;
+    private static PortalReads<DbDataReader>? npgsqlPortalReads;
 
-    private SqlitePortalReads PortalReads => sqlitePortalReads ??= new SqlitePortalReads(Model);
+    private PortalReads<SQLitePCL.sqlite3_stmt> SqliteReads => sqlitePortalReads ??= new(Model, typeof(SqliteRowValues));
+
+    private PortalReads<DbDataReader> NpgsqlReads => npgsqlPortalReads ??= new(Model, typeof(DbRowValues));
 
     /// <summary>
     /// The live-or-not session a cookie's hash names, with its customer, the organization's test clock and catalog version
@@ -208,11 +225,15 @@ public abstract partial class CommetDb
     /// </summary>
     public Task<Commet.Server.Portal.SessionRow?> ReadPortalSessionAsync(string sessionHash, CancellationToken ct)
     {
+        if (Database.GetDbConnection() is Npgsql.NpgsqlConnection)
+        {
+            return ReadPortalSessionNpgsqlAsync(sessionHash, ct);
+        }
         if (Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection { State: ConnectionState.Open } sqlite)
         {
             return Commet.Server.Portal.PortalQueries.SessionByHash.Invoke(this, sessionHash, ct);
         }
-        var reads = PortalReads;
+        var reads = SqliteReads;
         RoundTripMeter.Of(this)?.Add();
         var stmt = SqliteStatements.Get(sqlite, reads.SessionSql);
         try
@@ -226,12 +247,41 @@ public abstract partial class CommetDb
             var customer = reads.Customer.Read(stmt, reads.Session.Count);
             var next = reads.Session.Count + reads.Customer.Count;
             return Task.FromResult<Commet.Server.Portal.SessionRow?>(new Commet.Server.Portal.SessionRow(session, customer,
-                SqliteRowValues.ReadNullableTime(stmt, next), SqliteRowValues.ReadInt64(stmt, next + 1)));
+                SqliteRowValues.ReadNullableTime(stmt, next), SqliteRowValues.ReadInt64(stmt, next + 1), null));
         }
         finally
         {
             SqliteStatements.Reset(stmt);
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: the session row and the customer's current subscription in one command of two statements, so a portal
+    /// page starts with one round trip where it sent two. The subscription is read whatever the session turns out to be
+    /// (expired, ended); the caller drops it with the session then.
+    /// </summary>
+    private Task<Commet.Server.Portal.SessionRow?> ReadPortalSessionNpgsqlAsync(string sessionHash, CancellationToken ct)
+    {
+        var reads = NpgsqlReads;
+        return OnConnectionAsync(reads.SessionSql + ";\n" + reads.SubscriptionBySessionSql, command => Text(command, "hash", sessionHash), async command =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+            var session = reads.Session.Read(reader, 0);
+            var customer = reads.Customer.Read(reader, reads.Session.Count);
+            var next = reads.Session.Count + reads.Customer.Count;
+            var clock = DbRowValues.ReadNullableTime(reader, next);
+            var catalogVersion = reader.GetInt64(next + 1);
+            Subscription? subscription = null;
+            if (await reader.NextResultAsync(ct) && await reader.ReadAsync(ct))
+            {
+                subscription = reads.Subscription.Read(reader, 0);
+            }
+            return new Commet.Server.Portal.SessionRow(session, customer, clock, catalogVersion, new Commet.Server.Portal.PrefetchedSubscription(subscription));
+        }, ct);
     }
 
     /// <summary>
@@ -245,7 +295,7 @@ public abstract partial class CommetDb
         {
             return Commet.Server.Portal.PortalQueries.CurrentSubscription.Invoke(this, customerId, ct);
         }
-        var reads = PortalReads;
+        var reads = SqliteReads;
         RoundTripMeter.Of(this)?.Add();
         var stmt = SqliteStatements.Get(sqlite, reads.SubscriptionSql);
         try

@@ -116,7 +116,7 @@ public sealed class PortalContexts(PortalSessions sessions, PortalBrandings bran
         {
             return null;
         }
-        var (session, customer, simulated, catalogVersion) = resolved;
+        var (session, customer, simulated, catalogVersion, prefetched) = resolved;
         // From here on every query of this request sees this organization and mode only.
         db.ScopeTo(session.OrganizationId, session.Livemode);
         var branding = await brandings.GetAsync(db, session.OrganizationId, session.Livemode, ct);
@@ -133,7 +133,8 @@ public sealed class PortalContexts(PortalSessions sessions, PortalBrandings bran
             Format = PortalFormat.For(customer.Timezone),
             AccentCss = accentCss,
             AccentHash = PortalStyles.Hash(accentCss),
-            Subscription = await PortalContext.CurrentSubscriptionAsync(db, customer.Id, ct),
+            // Read with the session on PostgreSQL (one round trip for both); read now otherwise.
+            Subscription = prefetched is not null ? prefetched.Value : await PortalContext.CurrentSubscriptionAsync(db, customer.Id, ct),
             CatalogVersion = catalogVersion,
         };
         http.Items[PortalContext.ItemKey] = context;

@@ -9,7 +9,12 @@ namespace Commet.Server.Portal;
 /// A session row read with its customer, the organization's test clock and the tenant's catalog version (0 before the
 /// first catalog change; see <see cref="CatalogVersion"/>), which read-only pages use to take plans from the shared cache.
 /// </summary>
-public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock, long CatalogVersion);
+/// <remarks><see cref="Subscription"/> is the customer's current subscription when it was read along with the session (on
+/// PostgreSQL, in the same command), null when it was not read.</remarks>
+public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock, long CatalogVersion, PrefetchedSubscription? Subscription);
+
+/// <summary>The customer's current subscription as read with the session: <see cref="Value"/> null when they have none.</summary>
+public sealed record PrefetchedSubscription(Subscription? Value);
 
 /// <summary>
 /// What the overview's "recent invoices" table shows of an invoice (6 of the invoice's columns, not all 45); read with the
@@ -32,7 +37,8 @@ public static class PortalQueries
          join c in db.Customers.IgnoreQueryFilters().AsNoTracking()
              on new { Id = s.CustomerId, s.OrganizationId, s.Livemode } equals new { c.Id, c.OrganizationId, c.Livemode }
          select new SessionRow(s, c, db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault(),
-             db.CatalogVersions.Where(v => v.OrganizationId == s.OrganizationId && v.Livemode == s.Livemode).Select(v => v.Version).FirstOrDefault()))
+             db.CatalogVersions.Where(v => v.OrganizationId == s.OrganizationId && v.Livemode == s.Livemode).Select(v => v.Version).FirstOrDefault(),
+             (PrefetchedSubscription?)null))
         .FirstOrDefault());
 
     /// <summary>

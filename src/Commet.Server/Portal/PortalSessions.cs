@@ -7,7 +7,7 @@ using Commet.Server.Persistence;
 namespace Commet.Server.Portal;
 
 /// <summary>A live session with what every page needs alongside it: its customer, the organization's test clock and catalog version.</summary>
-public sealed record ResolvedSession(PortalSession Session, Customer Customer, DateTime? SimulatedTime, long CatalogVersion);
+public sealed record ResolvedSession(PortalSession Session, Customer Customer, DateTime? SimulatedTime, long CatalogVersion, PrefetchedSubscription? Subscription);
 
 /// <summary>What opening a portal link came to.</summary>
 public sealed record Redemption(PortalSession? Session, string? CookieToken, string? OrganizationId, bool Livemode, string? ReturnUrl)
@@ -143,7 +143,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             }
             session.LastSeenAt = now;
         }
-        return new ResolvedSession(session, row.Customer, row.Clock, row.CatalogVersion);
+        return new ResolvedSession(session, row.Customer, row.Clock, row.CatalogVersion, row.Subscription);
     }
 
     /// <summary>What an ended or unknown session cookie still says about where the customer came from (never customer data).</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
@@ -8,15 +9,16 @@ using SQLitePCL;
 namespace Commet.Server.Persistence;
 
 /// <summary>
-/// SQLite: reads an entity's row from a statement kept by <see cref="SqliteStatements"/>, property by property as EF Core
-/// would (same columns, same conversions: text, integers, booleans as 0/1, times as text read back as UTC, an optional
-/// owned type null when all its columns are). Built once per entity type from the model, so a column added to the
-/// entity is read here too; a property of a type this reader does not know fails when the reader is built (at the
-/// first query), not with a wrong value.
+/// Reads an entity's row from a source, property by property as EF Core would (same columns, same conversions: text,
+/// integers, booleans, times read back as UTC, an optional owned type null when all its columns are). The source is a
+/// SQLite statement kept by <see cref="SqliteStatements"/> (values read by <see cref="SqliteRowValues"/>) or an ADO.NET
+/// data reader (values read by <see cref="DbRowValues"/>, for PostgreSQL commands of several statements that EF Core
+/// cannot send). Built once per entity type from the model, so a column added to the entity is read here too; a property
+/// of a type this reader does not know fails when the reader is built (at the first query), not with a wrong value.
 /// </summary>
-internal sealed class SqliteRows<T> where T : class
+internal sealed class EntityRows<TSource, T> where T : class
 {
-    private readonly Func<sqlite3_stmt, int, T> read;
+    private readonly Func<TSource, int, T> read;
 
     /// <summary>The entity's columns, each prefixed with <c>alias.</c>, in the order <see cref="Read"/> reads them.</summary>
     public string Columns { get; }
@@ -24,27 +26,38 @@ internal sealed class SqliteRows<T> where T : class
     /// <summary>How many columns <see cref="Read"/> takes.</summary>
     public int Count { get; }
 
-    public SqliteRows(IModel model, string alias)
+    /// <param name="model">The context's model, where the entity's properties and columns are read.</param>
+    /// <param name="alias">The table's alias in the statement that selects <see cref="Columns"/>.</param>
+    /// <param name="values">The static class whose <c>IsNull</c>, <c>ReadString</c>, … read a <typeparamref name="TSource"/>'s columns.</param>
+    public EntityRows(IModel model, string alias, Type values)
     {
         var entity = model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var columns = new List<string>();
-        var stmt = Expression.Parameter(typeof(sqlite3_stmt), "stmt");
+        var source = Expression.Parameter(typeof(TSource), "source");
         var first = Expression.Parameter(typeof(int), "first");
-        var body = Build(entity, table, alias, columns, stmt, first, optional: false);
-        read = Expression.Lambda<Func<sqlite3_stmt, int, T>>(body, stmt, first).Compile();
+        var body = Build(entity, table, alias, columns, new Reads(source, values), first, optional: false);
+        read = Expression.Lambda<Func<TSource, int, T>>(body, source, first).Compile();
         Columns = string.Join(", ", columns);
         Count = columns.Count;
     }
 
     /// <summary>The entity whose columns start at <paramref name="first"/> in the current row.</summary>
-    public T Read(sqlite3_stmt stmt, int first) => read(stmt, first);
+    public T Read(TSource source, int first) => read(source, first);
+
+    /// <summary>The source parameter and the class that reads its values.</summary>
+    private sealed record Reads(ParameterExpression Source, Type Values)
+    {
+        public MethodCallExpression Call(string method, Expression ordinal) =>
+            Expression.Call(Values.GetMethod(method, BindingFlags.Public | BindingFlags.Static, [typeof(TSource), typeof(int)])
+                ?? throw new InvalidOperationException($"{Values.Name}.{method}({typeof(TSource).Name}, int) is missing."), Source, ordinal);
+    }
 
     /// <summary>
     /// <c>new E { P = read(first + i), …, Owned = all null ? null : new O { … } }</c>. An optional owned type's columns
     /// are read twice (once to see if any is set); it has a handful of short ones.
     /// </summary>
-    private static Expression Build(IEntityType entity, StoreObjectIdentifier table, string alias, List<string> columns, ParameterExpression stmt,
+    private static Expression Build(IEntityType entity, StoreObjectIdentifier table, string alias, List<string> columns, Reads reads,
         ParameterExpression first, bool optional)
     {
         var bindings = new List<MemberBinding>();
@@ -58,7 +71,7 @@ internal sealed class SqliteRows<T> where T : class
             var column = property.GetColumnName(table) ?? throw new InvalidOperationException($"{entity.DisplayName()}.{property.Name} has no column.");
             var ordinal = Expression.Add(first, Expression.Constant(columns.Count));
             columns.Add($"{alias}.\"{column}\"");
-            bindings.Add(Expression.Bind(property.PropertyInfo!, Value(property, stmt, ordinal)));
+            bindings.Add(Expression.Bind(property.PropertyInfo!, Value(property, reads, ordinal)));
         }
         foreach (var navigation in entity.GetNavigations())
         {
@@ -66,7 +79,7 @@ internal sealed class SqliteRows<T> where T : class
             {
                 throw new NotSupportedException($"{entity.DisplayName()}.{navigation.Name}: only owned references are read.");
             }
-            bindings.Add(Expression.Bind(navigation.PropertyInfo!, Build(navigation.TargetEntityType, table, alias, columns, stmt, first, optional: true)));
+            bindings.Add(Expression.Bind(navigation.PropertyInfo!, Build(navigation.TargetEntityType, table, alias, columns, reads, first, optional: true)));
         }
         Expression created = Expression.MemberInit(Expression.New(entity.ClrType), bindings);
         if (!optional)
@@ -77,12 +90,12 @@ internal sealed class SqliteRows<T> where T : class
         Expression anySet = Expression.Constant(false);
         for (var i = start; i < columns.Count; i++)
         {
-            anySet = Expression.OrElse(anySet, Expression.Not(Expression.Call(IsNullMethod, stmt, Expression.Add(first, Expression.Constant(i)))));
+            anySet = Expression.OrElse(anySet, Expression.Not(reads.Call(nameof(SqliteRowValues.IsNull), Expression.Add(first, Expression.Constant(i)))));
         }
         return Expression.Condition(anySet, created, Expression.Constant(null, entity.ClrType));
     }
 
-    private static MethodCallExpression Value(IProperty property, ParameterExpression stmt, Expression ordinal)
+    private static MethodCallExpression Value(IProperty property, Reads reads, Expression ordinal)
     {
         var type = property.ClrType;
         var converter = property.GetValueConverter() ?? property.GetTypeMapping().Converter;
@@ -104,10 +117,8 @@ internal sealed class SqliteRows<T> where T : class
             _ when type == typeof(DateTime?) => nameof(SqliteRowValues.ReadNullableTime),
             _ => throw new NotSupportedException($"{property.DeclaringType.DisplayName()}.{property.Name}: {type.Name} is not read here."),
         };
-        return Expression.Call(typeof(SqliteRowValues).GetMethod(method, BindingFlags.Public | BindingFlags.Static)!, stmt, ordinal);
+        return reads.Call(method, ordinal);
     }
-
-    private static readonly MethodInfo IsNullMethod = typeof(SqliteRowValues).GetMethod(nameof(SqliteRowValues.IsNull))!;
 }
 
 /// <summary>Column values read as Microsoft.Data.Sqlite's data reader reads them.</summary>
@@ -140,4 +151,26 @@ internal static class SqliteRowValues
     }
 
     public static DateTime? ReadNullableTime(sqlite3_stmt stmt, int i) => IsNull(stmt, i) ? null : ReadTime(stmt, i);
+}
+
+/// <summary>Column values from an ADO.NET data reader, as EF Core reads them (times as UTC, as the context's converter reads them).</summary>
+internal static class DbRowValues
+{
+    public static bool IsNull(DbDataReader reader, int i) => reader.IsDBNull(i);
+
+    public static string? ReadString(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    public static long ReadInt64(DbDataReader reader, int i) => reader.GetInt64(i);
+
+    public static long? ReadNullableInt64(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
+
+    public static int ReadInt32(DbDataReader reader, int i) => reader.GetInt32(i);
+
+    public static int? ReadNullableInt32(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetInt32(i);
+
+    public static bool ReadBoolean(DbDataReader reader, int i) => reader.GetBoolean(i);
+
+    public static DateTime ReadTime(DbDataReader reader, int i) => DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc);
+
+    public static DateTime? ReadNullableTime(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : ReadTime(reader, i);
 }
