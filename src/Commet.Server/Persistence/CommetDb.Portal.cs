@@ -97,7 +97,19 @@ public abstract partial class CommetDb
         }, async command => await command.ExecuteScalarAsync(ct) is string, ct);
 
     /// <summary>Runs <paramref name="sql"/> as a plain command on this context's connection (opened for it when closed) and transaction.</summary>
-    private async Task<T> OnConnectionAsync<T>(string sql, Action<DbCommand> bind, Func<DbCommand, Task<T>> run, CancellationToken ct)
+    private Task<T> OnConnectionAsync<T>(string sql, Action<DbCommand> bind, Func<DbCommand, Task<T>> run, CancellationToken ct) =>
+        OnConnectionAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = sql;
+            bind(command);
+            RoundTripMeter.Of(this)?.Add();
+            return await run(command);
+        }, ct);
+
+    /// <summary>Runs <paramref name="run"/> on this context's connection, opened for it when closed (and closed again after).</summary>
+    private async Task<T> OnConnectionAsync<T>(Func<DbConnection, Task<T>> run, CancellationToken ct)
     {
         var connection = Database.GetDbConnection();
         var open = connection.State == ConnectionState.Open;
@@ -107,12 +119,7 @@ public abstract partial class CommetDb
         }
         try
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = sql;
-            bind(command);
-            RoundTripMeter.Of(this)?.Add();
-            return await run(command);
+            return await run(connection);
         }
         finally
         {
@@ -161,23 +168,34 @@ public abstract partial class CommetDb
     /// <summary>
     /// The statements every portal page sends before anything else (the session read with its customer, test clock and
     /// catalog version; the customer's current subscription), their columns taken from the model once. SQLite keeps them
-    /// prepared and sends them one by one (no round trip to save); PostgreSQL sends the session's and the subscription's
-    /// in one command, the subscription found through the same session hash.
+    /// prepared and sends them one by one (no round trip to save). PostgreSQL sends them as one batch, each statement
+    /// finding its rows through the same session hash (the first and only parameter, positional, so Npgsql sends the
+    /// text as it is instead of rewriting named parameters on every execution), with the overview's card and latest
+    /// invoices when the page shows them.
     /// </summary>
     private sealed class PortalReads<TSource>
     {
         public readonly EntityRows<TSource, PortalSession> Session;
         public readonly EntityRows<TSource, Customer> Customer;
         public readonly EntityRows<TSource, Subscription> Subscription;
+        public readonly EntityRows<TSource, PaymentMethod> Card;
         public readonly string SessionSql;
         public readonly string SubscriptionSql;
         public readonly string SubscriptionBySessionSql;
+        public readonly string CardSql;
+        public readonly string InvoicesSql;
+        public readonly string CardBySessionSql;
+        public readonly string InvoicesBySessionSql;
 
-        public PortalReads(Microsoft.EntityFrameworkCore.Metadata.IModel model, Type values)
+        /// <param name="model">The context's model, where the entities' columns are read.</param>
+        /// <param name="values">How a <typeparamref name="TSource"/>'s columns are read (see <see cref="EntityRows{TSource, T}"/>).</param>
+        /// <param name="hash">How the statements name the session hash: <c>@hash</c> on SQLite, <c>$1</c> on PostgreSQL.</param>
+        public PortalReads(Microsoft.EntityFrameworkCore.Metadata.IModel model, Type values, string hash)
         {
             Session = new(model, "s", values);
             Customer = new(model, "c", values);
             Subscription = new(model, "s", values);
+            Card = new(model, "m", values);
             // As PortalQueries.SessionByHash: the customer in the session's organization and mode; no test clock is null, no catalog version 0.
             SessionSql = $"""
                 SELECT {Session.Columns}, {Customer.Columns},
@@ -185,7 +203,7 @@ public abstract partial class CommetDb
                     coalesce((SELECT v."Version" FROM catalog_versions AS v WHERE v."OrganizationId" = s."OrganizationId" AND v."Livemode" = s."Livemode" LIMIT 1), 0)
                 FROM portal_sessions AS s
                 JOIN customers AS c ON s."CustomerId" = c."Id" AND s."OrganizationId" = c."OrganizationId" AND s."Livemode" = c."Livemode"
-                WHERE s."SessionHash" = @hash
+                WHERE s."SessionHash" = {hash}
                 LIMIT 1
                 """;
             // As PortalQueries.CurrentSubscription, with the tenant named as the query filter names it: the live one, else the latest.
@@ -204,30 +222,63 @@ public abstract partial class CommetDb
                 SELECT {Subscription.Columns}
                 FROM portal_sessions AS p
                 JOIN subscriptions AS s ON s."OrganizationId" = p."OrganizationId" AND s."Livemode" = p."Livemode" AND s."CustomerId" = p."CustomerId"
-                WHERE p."SessionHash" = @hash
+                WHERE p."SessionHash" = {hash}
                 {order}
+                """;
+            // The customer's default card and latest issued invoices (ReadCardAndInvoicesAsync), in the tenant named as the query filters name it.
+            CardSql = $"""
+                SELECT {Card.Columns}
+                FROM payment_methods AS m
+                WHERE m."OrganizationId" = @org AND m."Livemode" = @live AND m."CustomerId" = @customer AND m."IsDefault" AND m."DetachedAt" IS NULL
+                LIMIT 1
+                """;
+            InvoicesSql = """
+                SELECT i."Id", i."Number", i."IssueDate", i."Status", i."Total", i."Currency"
+                FROM invoices AS i
+                WHERE i."OrganizationId" = @org AND i."Livemode" = @live AND i."CustomerId" = @customer AND i."Status" <> 'draft'
+                ORDER BY i."Id" DESC
+                LIMIT @count
+                """;
+            // The same, the customer and tenant taken from the session row the hash names.
+            CardBySessionSql = $"""
+                SELECT {Card.Columns}
+                FROM portal_sessions AS p
+                JOIN payment_methods AS m ON m."OrganizationId" = p."OrganizationId" AND m."Livemode" = p."Livemode" AND m."CustomerId" = p."CustomerId"
+                WHERE p."SessionHash" = {hash} AND m."IsDefault" AND m."DetachedAt" IS NULL
+                LIMIT 1
+                """;
+            InvoicesBySessionSql = $"""
+                SELECT i."Id", i."Number", i."IssueDate", i."Status", i."Total", i."Currency"
+                FROM portal_sessions AS p
+                JOIN invoices AS i ON i."OrganizationId" = p."OrganizationId" AND i."Livemode" = p."Livemode" AND i."CustomerId" = p."CustomerId"
+                WHERE p."SessionHash" = {hash} AND i."Status" <> 'draft'
+                ORDER BY i."Id" DESC
+                LIMIT {Commet.Server.Portal.PrefetchedOverview.Invoices}
                 """;
         }
     }
 
     private static PortalReads<SQLitePCL.sqlite3_stmt>? sqlitePortalReads;
-    private static PortalReads<DbDataReader>? npgsqlPortalReads;
+    private static PortalReads<DbDataReader>? commandPortalReads;
 
-    private PortalReads<SQLitePCL.sqlite3_stmt> SqliteReads => sqlitePortalReads ??= new(Model, typeof(SqliteRowValues));
+    private PortalReads<SQLitePCL.sqlite3_stmt> SqliteReads => sqlitePortalReads ??= new(Model, typeof(SqliteRowValues), "@hash");
 
-    private PortalReads<DbDataReader> NpgsqlReads => npgsqlPortalReads ??= new(Model, typeof(DbRowValues));
+    /// <summary>The reads sent as ADO.NET commands: PostgreSQL's session batch, and the card-and-invoices command on both databases.</summary>
+    private PortalReads<DbDataReader> CommandReads => commandPortalReads ??= new(Model, typeof(DbRowValues), "$1");
 
     /// <summary>
     /// The live-or-not session a cookie's hash names, with its customer, the organization's test clock and catalog version
     /// (see <see cref="Commet.Server.Portal.PortalQueries.SessionByHash"/>). On SQLite the statement stays prepared on the
     /// native connection (<see cref="SqliteStatements"/>): preparing the session and subscription statements was about a
-    /// quarter of the overview's server time (a closed connection takes the compiled query).
+    /// quarter of the overview's server time (a closed connection takes the compiled query). On PostgreSQL the customer's
+    /// current subscription comes in the same round trip, and with <paramref name="overview"/> the overview's card and
+    /// latest invoices too.
     /// </summary>
-    public Task<Commet.Server.Portal.SessionRow?> ReadPortalSessionAsync(string sessionHash, CancellationToken ct)
+    public Task<Commet.Server.Portal.SessionRow?> ReadPortalSessionAsync(string sessionHash, bool overview, CancellationToken ct)
     {
         if (Database.GetDbConnection() is Npgsql.NpgsqlConnection)
         {
-            return ReadPortalSessionNpgsqlAsync(sessionHash, ct);
+            return ReadPortalSessionNpgsqlAsync(sessionHash, overview, ct);
         }
         if (Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection { State: ConnectionState.Open } sqlite)
         {
@@ -247,7 +298,7 @@ public abstract partial class CommetDb
             var customer = reads.Customer.Read(stmt, reads.Session.Count);
             var next = reads.Session.Count + reads.Customer.Count;
             return Task.FromResult<Commet.Server.Portal.SessionRow?>(new Commet.Server.Portal.SessionRow(session, customer,
-                SqliteRowValues.ReadNullableTime(stmt, next), SqliteRowValues.ReadInt64(stmt, next + 1), null));
+                SqliteRowValues.ReadNullableTime(stmt, next), SqliteRowValues.ReadInt64(stmt, next + 1), null, null));
         }
         finally
         {
@@ -256,16 +307,32 @@ public abstract partial class CommetDb
     }
 
     /// <summary>
-    /// PostgreSQL: the session row and the customer's current subscription in one command of two statements, so a portal
-    /// page starts with one round trip where it sent two. The subscription is read whatever the session turns out to be
-    /// (expired, ended); the caller drops it with the session then.
+    /// PostgreSQL: the session row and the customer's current subscription (with <paramref name="overview"/>, also the
+    /// default card and the latest issued invoices) in one batch, so a portal page starts with one round trip. The other
+    /// rows are read whatever the session turns out to be (expired, ended); the caller drops them with the session then.
     /// </summary>
-    private Task<Commet.Server.Portal.SessionRow?> ReadPortalSessionNpgsqlAsync(string sessionHash, CancellationToken ct)
+    private Task<Commet.Server.Portal.SessionRow?> ReadPortalSessionNpgsqlAsync(string sessionHash, bool overview, CancellationToken ct)
     {
-        var reads = NpgsqlReads;
-        return OnConnectionAsync(reads.SessionSql + ";\n" + reads.SubscriptionBySessionSql, command => Text(command, "hash", sessionHash), async command =>
+        var reads = CommandReads;
+        return OnConnectionAsync(async connection =>
         {
-            await using var reader = await command.ExecuteReaderAsync(ct);
+            await using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)connection)
+            {
+                Transaction = (Npgsql.NpgsqlTransaction?)Database.CurrentTransaction?.GetDbTransaction(),
+            };
+            void Add(string sql) => batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(sql)
+            {
+                Parameters = { new Npgsql.NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = sessionHash } },
+            });
+            Add(reads.SessionSql);
+            Add(reads.SubscriptionBySessionSql);
+            if (overview)
+            {
+                Add(reads.CardBySessionSql);
+                Add(reads.InvoicesBySessionSql);
+            }
+            RoundTripMeter.Of(this)?.Add();
+            await using var reader = await batch.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
                 return null;
@@ -275,12 +342,17 @@ public abstract partial class CommetDb
             var next = reads.Session.Count + reads.Customer.Count;
             var clock = DbRowValues.ReadNullableTime(reader, next);
             var catalogVersion = reader.GetInt64(next + 1);
-            Subscription? subscription = null;
-            if (await reader.NextResultAsync(ct) && await reader.ReadAsync(ct))
+            await reader.NextResultAsync(ct);
+            var subscription = await reader.ReadAsync(ct) ? reads.Subscription.Read(reader, 0) : null;
+            Commet.Server.Portal.PrefetchedOverview? prefetched = null;
+            if (overview)
             {
-                subscription = reads.Subscription.Read(reader, 0);
+                await reader.NextResultAsync(ct);
+                var card = await reader.ReadAsync(ct) ? reads.Card.Read(reader, 0) : null;
+                await reader.NextResultAsync(ct);
+                prefetched = new Commet.Server.Portal.PrefetchedOverview(card, await ReadInvoiceRowsAsync(reader, Commet.Server.Portal.PrefetchedOverview.Invoices, ct));
             }
-            return new Commet.Server.Portal.SessionRow(session, customer, clock, catalogVersion, new Commet.Server.Portal.PrefetchedSubscription(subscription));
+            return new Commet.Server.Portal.SessionRow(session, customer, clock, catalogVersion, new Commet.Server.Portal.PrefetchedSubscription(subscription), prefetched);
         }, ct);
     }
 
@@ -311,42 +383,18 @@ public abstract partial class CommetDb
         }
     }
 
-    /// <summary>The overview's card and latest invoices, as <see cref="ReadCardAndInvoicesAsync"/> sends them.</summary>
-    private const string DefaultCardSql = """
-        SELECT "Id", "OrganizationId", "Livemode", "CustomerId", "Provider", "ProviderReference", "Brand", "Last4", "ExpMonth", "ExpYear",
-            "Fingerprint", "IsDefault", "DetachedAt", "CreatedAt"
-        FROM payment_methods
-        WHERE "OrganizationId" = @org AND "Livemode" = @live AND "CustomerId" = @customer AND "IsDefault" AND "DetachedAt" IS NULL
-        LIMIT 1;
-        """;
-
-    private const string LatestInvoicesSql = """
-        SELECT "Id", "Number", "IssueDate", "Status", "Total", "Currency"
-        FROM invoices
-        WHERE "OrganizationId" = @org AND "Livemode" = @live AND "CustomerId" = @customer AND "Status" <> 'draft'
-        ORDER BY "Id" DESC
-        LIMIT @count;
-        """;
-
     /// <summary>
     /// The customer's default card (not detached) and, when <paramref name="invoiceCount"/> is above 0, their latest issued
     /// invoices newest first: one command of two statements, so one round trip where the overview sent two queries. Both
-    /// are read inside the tenant (organization and mode) named here, as the context's query filters would.
+    /// are read inside the tenant (organization and mode) named here, as the context's query filters would. (On PostgreSQL
+    /// the overview reads them with the session instead: <see cref="ReadPortalSessionAsync"/>.)
     /// </summary>
-    public async Task<(PaymentMethod? Card, List<Commet.Server.Portal.InvoiceRow> Invoices)> ReadCardAndInvoicesAsync(string organizationId, bool livemode,
+    public Task<(PaymentMethod? Card, List<Commet.Server.Portal.InvoiceRow> Invoices)> ReadCardAndInvoicesAsync(string organizationId, bool livemode,
         string customerId, int invoiceCount, CancellationToken ct)
     {
-        var connection = Database.GetDbConnection();
-        var open = connection.State == ConnectionState.Open;
-        if (!open)
+        var reads = CommandReads;
+        return OnConnectionAsync(invoiceCount > 0 ? reads.CardSql + ";\n" + reads.InvoicesSql : reads.CardSql, command =>
         {
-            await Database.OpenConnectionAsync(ct);
-        }
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = invoiceCount > 0 ? DefaultCardSql + "\n" + LatestInvoicesSql : DefaultCardSql;
             Text(command, "org", organizationId);
             Value(command, "live", livemode);
             Text(command, "customer", customerId);
@@ -354,47 +402,27 @@ public abstract partial class CommetDb
             {
                 Value(command, "count", invoiceCount);
             }
-            RoundTripMeter.Of(this)?.Add();
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            PaymentMethod? card = null;
-            if (await reader.ReadAsync(ct))
-            {
-                card = new PaymentMethod
-                {
-                    Id = reader.GetString(0),
-                    OrganizationId = reader.GetString(1),
-                    Livemode = reader.GetBoolean(2),
-                    CustomerId = reader.GetString(3),
-                    Provider = reader.GetString(4),
-                    ProviderReference = reader.GetString(5),
-                    Brand = reader.GetString(6),
-                    Last4 = reader.GetString(7),
-                    ExpMonth = reader.GetInt32(8),
-                    ExpYear = reader.GetInt32(9),
-                    Fingerprint = reader.GetString(10),
-                    IsDefault = reader.GetBoolean(11),
-                    DetachedAt = reader.IsDBNull(12) ? null : AsUtc(reader.GetDateTime(12)),
-                    CreatedAt = AsUtc(reader.GetDateTime(13)),
-                };
-            }
-            var invoices = new List<Commet.Server.Portal.InvoiceRow>(Math.Max(invoiceCount, 0));
-            if (invoiceCount > 0 && await reader.NextResultAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    invoices.Add(new Commet.Server.Portal.InvoiceRow(reader.GetString(0), reader.GetString(1), AsUtc(reader.GetDateTime(2)), reader.GetString(3),
-                        reader.GetInt64(4), reader.GetString(5)));
-                }
-            }
-            return (card, invoices);
-        }
-        finally
+        }, async command =>
         {
-            if (!open)
-            {
-                await Database.CloseConnectionAsync();
-            }
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var card = await reader.ReadAsync(ct) ? reads.Card.Read(reader, 0) : null;
+            var invoices = invoiceCount > 0 && await reader.NextResultAsync(ct)
+                ? await ReadInvoiceRowsAsync(reader, invoiceCount, ct)
+                : [];
+            return (card, invoices);
+        }, ct);
+    }
+
+    /// <summary>The rows of a statement selecting an invoice's Id, Number, IssueDate, Status, Total and Currency, in that order.</summary>
+    private static async Task<List<Commet.Server.Portal.InvoiceRow>> ReadInvoiceRowsAsync(DbDataReader reader, int count, CancellationToken ct)
+    {
+        var invoices = new List<Commet.Server.Portal.InvoiceRow>(count);
+        while (await reader.ReadAsync(ct))
+        {
+            invoices.Add(new Commet.Server.Portal.InvoiceRow(reader.GetString(0), reader.GetString(1), AsUtc(reader.GetDateTime(2)), reader.GetString(3),
+                reader.GetInt64(4), reader.GetString(5)));
         }
+        return invoices;
     }
 
     /// <summary>Times are stored in UTC; read back as UTC, as the context's converter does.</summary>

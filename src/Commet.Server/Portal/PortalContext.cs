@@ -36,6 +36,12 @@ public sealed class PortalContext
 
     public bool HasLiveSubscription => Subscription is not null && SubscriptionStatus.IsLive(Subscription.Status);
 
+    /// <summary>
+    /// The overview's card and latest invoices when they were read with the session (the overview page on PostgreSQL), else
+    /// null. Dropped by <see cref="RefreshAsync"/>.
+    /// </summary>
+    public PrefetchedOverview? Overview { get; set; }
+
     /// <summary>The tenant's catalog version, read with the session (see <see cref="Catalog.CatalogCache"/>).</summary>
     public long CatalogVersion { get; init; }
 
@@ -73,6 +79,7 @@ public sealed class PortalContext
     public async Task RefreshAsync(CancellationToken ct)
     {
         Subscription = await CurrentSubscriptionAsync(Db, Customer.Id, ct);
+        Overview = null;
         planLoaded = false;
         plan = null;
     }
@@ -111,12 +118,14 @@ public sealed class PortalContexts(PortalSessions sessions, PortalBrandings bran
         }
         // One connection for the whole page rather than one per query.
         await db.Database.OpenConnectionAsync(ct);
-        var resolved = await sessions.ResolveAsync(db, http.Request.Cookies[PortalSessions.CookieName], ct);
+        // The overview's GET reads its card and invoices with the session (the page model says which page it is; routing ran before).
+        var overview = HttpMethods.IsGet(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<ReadsOverviewAttribute>() is not null;
+        var resolved = await sessions.ResolveAsync(db, http.Request.Cookies[PortalSessions.CookieName], ct, overview);
         if (resolved is null)
         {
             return null;
         }
-        var (session, customer, simulated, catalogVersion, prefetched) = resolved;
+        var (session, customer, simulated, catalogVersion, prefetched, prefetchedOverview) = resolved;
         // From here on every query of this request sees this organization and mode only.
         db.ScopeTo(session.OrganizationId, session.Livemode);
         var branding = await brandings.GetAsync(db, session.OrganizationId, session.Livemode, ct);
@@ -136,6 +145,7 @@ public sealed class PortalContexts(PortalSessions sessions, PortalBrandings bran
             // Read with the session on PostgreSQL (one round trip for both); read now otherwise.
             Subscription = prefetched is not null ? prefetched.Value : await PortalContext.CurrentSubscriptionAsync(db, customer.Id, ct),
             CatalogVersion = catalogVersion,
+            Overview = prefetchedOverview,
         };
         http.Items[PortalContext.ItemKey] = context;
         return context;

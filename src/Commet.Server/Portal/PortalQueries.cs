@@ -10,11 +10,30 @@ namespace Commet.Server.Portal;
 /// first catalog change; see <see cref="CatalogVersion"/>), which read-only pages use to take plans from the shared cache.
 /// </summary>
 /// <remarks><see cref="Subscription"/> is the customer's current subscription when it was read along with the session (on
-/// PostgreSQL, in the same command), null when it was not read.</remarks>
-public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock, long CatalogVersion, PrefetchedSubscription? Subscription);
+/// PostgreSQL, in the same round trip), null when it was not read; <see cref="Overview"/> likewise the overview's card and
+/// invoices.</remarks>
+public sealed record SessionRow(PortalSession Session, Customer Customer, DateTime? Clock, long CatalogVersion, PrefetchedSubscription? Subscription,
+    PrefetchedOverview? Overview);
 
 /// <summary>The customer's current subscription as read with the session: <see cref="Value"/> null when they have none.</summary>
 public sealed record PrefetchedSubscription(Subscription? Value);
+
+/// <summary>
+/// The overview's default card (null when there is none) and latest issued invoices (newest first, at most
+/// <see cref="Invoices"/>), as read with the session; the page shows the invoices only when the organization shows them.
+/// </summary>
+public sealed record PrefetchedOverview(PaymentMethod? Card, List<InvoiceRow> LatestInvoices)
+{
+    /// <summary>How many invoices the overview lists.</summary>
+    public const int Invoices = 3;
+}
+
+/// <summary>
+/// On a portal page's model: the page is the overview, so the request's session read (on PostgreSQL) brings the card and
+/// latest invoices along (<see cref="PrefetchedOverview"/>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ReadsOverviewAttribute : Attribute;
 
 /// <summary>
 /// What the overview's "recent invoices" table shows of an invoice (6 of the invoice's columns, not all 45); read with the
@@ -38,7 +57,7 @@ public static class PortalQueries
              on new { Id = s.CustomerId, s.OrganizationId, s.Livemode } equals new { c.Id, c.OrganizationId, c.Livemode }
          select new SessionRow(s, c, db.TestClocks.Where(t => t.OrganizationId == s.OrganizationId).Select(t => t.SimulatedTime).FirstOrDefault(),
              db.CatalogVersions.Where(v => v.OrganizationId == s.OrganizationId && v.Livemode == s.Livemode).Select(v => v.Version).FirstOrDefault(),
-             (PrefetchedSubscription?)null))
+             (PrefetchedSubscription?)null, (PrefetchedOverview?)null))
         .FirstOrDefault());
 
     /// <summary>

@@ -7,7 +7,8 @@ using Commet.Server.Persistence;
 namespace Commet.Server.Portal;
 
 /// <summary>A live session with what every page needs alongside it: its customer, the organization's test clock and catalog version.</summary>
-public sealed record ResolvedSession(PortalSession Session, Customer Customer, DateTime? SimulatedTime, long CatalogVersion, PrefetchedSubscription? Subscription);
+public sealed record ResolvedSession(PortalSession Session, Customer Customer, DateTime? SimulatedTime, long CatalogVersion, PrefetchedSubscription? Subscription,
+    PrefetchedOverview? Overview);
 
 /// <summary>What opening a portal link came to.</summary>
 public sealed record Redemption(PortalSession? Session, string? CookieToken, string? OrganizationId, bool Livemode, string? ReturnUrl)
@@ -119,15 +120,16 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
     /// <summary>
     /// The live session a cookie names, sliding its idle expiry; null when there is none. The session, its customer
     /// (same organization and mode), the organization's test clock and its catalog version come back in one query: every page asks.
+    /// With <paramref name="overview"/>, the overview's card and invoices are read in the same round trip where the database allows.
     /// </summary>
-    public async Task<ResolvedSession?> ResolveAsync(CommetDb db, string? cookie, CancellationToken ct)
+    public async Task<ResolvedSession?> ResolveAsync(CommetDb db, string? cookie, CancellationToken ct, bool overview = false)
     {
         if (!PortalTokens.LooksValid(cookie))
         {
             return null;
         }
         var hash = PortalTokens.Hash(cookie!);
-        var row = await db.ReadPortalSessionAsync(hash, ct);
+        var row = await db.ReadPortalSessionAsync(hash, overview, ct);
         var now = Now;
         if (row is null || !row.Session.IsAlive(now))
         {
@@ -143,7 +145,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
             }
             session.LastSeenAt = now;
         }
-        return new ResolvedSession(session, row.Customer, row.Clock, row.CatalogVersion, row.Subscription);
+        return new ResolvedSession(session, row.Customer, row.Clock, row.CatalogVersion, row.Subscription, row.Overview);
     }
 
     /// <summary>What an ended or unknown session cookie still says about where the customer came from (never customer data).</summary>

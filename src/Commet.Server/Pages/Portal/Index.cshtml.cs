@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Commet.Server.Pages.Portal;
 
 /// <summary>The overview: the subscription and its billing cycle, what is scheduled, the card, the latest invoices.</summary>
+[ReadsOverview]
 public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views, Catalog.CatalogCache catalog) : PortalPageModel
 {
     public override PortalSection Section => PortalSection.Overview;
@@ -76,9 +77,11 @@ public sealed class IndexModel(RenewalInvoices renewals, SubscriptionViews views
         // query at all once the tenant's plans were read under it), and a tenant without add-ons skips their queries.
         await Portal.UseSharedCatalogAsync(catalog, Ct);
         Plan = await Portal.PlanAsync(Ct) is { } graph ? new PlanSummary(graph.Name, graph.Description, graph.PlanGroupId, graph.ConsumptionModel) : null;
-        // The card and the latest invoices in one round trip (one command of two statements).
-        (Card, var invoices) = await db.ReadCardAndInvoicesAsync(Portal.Session.OrganizationId, Portal.Livemode, Portal.Customer.Id,
-            Portal.Branding.ShowInvoices ? 3 : 0, Ct);
+        // The card and the latest invoices: read with the session (PostgreSQL), else in one round trip (one command of two statements).
+        var shown = Portal.Branding.ShowInvoices ? PrefetchedOverview.Invoices : 0;
+        (Card, var invoices) = Portal.Overview is { } read
+            ? (read.Card, shown > 0 ? read.LatestInvoices : [])
+            : await db.ReadCardAndInvoicesAsync(Portal.Session.OrganizationId, Portal.Livemode, Portal.Customer.Id, shown, Ct);
         RecentInvoices = invoices;
         if (s?.ScheduledPlanId is { } scheduled && scheduled != s.PlanId)
         {
