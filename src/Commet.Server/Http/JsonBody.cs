@@ -19,53 +19,84 @@ public sealed class Json<T> : IEndpointParameterMetadataProvider
 
     public static async ValueTask<Json<T>?> BindAsync(HttpContext context)
     {
-        byte[] bytes;
+        var buffer = new MemoryStream(context.Request.ContentLength is > 0 and <= MaxPresize and var length ? (int)length : 0);
         try
         {
-            using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-            bytes = buffer.ToArray();
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw new ApiException(ApiErrors.PayloadTooLarge);
         }
+        return new Json<T>(Bind(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+    }
 
-        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
-        {
-            return new Json<T>(new T());
-        }
+    /// <summary>The most a body's announced length presizes its buffer by (a larger body grows the buffer as it comes).</summary>
+    private const int MaxPresize = 64 * 1024;
 
-        JsonDocument document;
-        try
+    /// <summary>
+    /// The body bound as <typeparamref name="T"/>, in the order a client can act on: unreadable JSON (or deeper than 32
+    /// levels) first, then a root that is not an object, then a NUL character anywhere, then the fields' types. The body is
+    /// read once by a bare reader to check it, then deserialized from its bytes; a body holding the escape <c>\u0000</c>
+    /// is also walked as a document to name the field with the NUL.
+    /// </summary>
+    internal static T Bind(ReadOnlySpan<byte> body)
+    {
+        if (body.Trim(" \t\r\n"u8).IsEmpty)
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
+            return new T();
         }
-        catch (JsonException)
+        if (!WellFormed(body, out var root))
         {
             throw new ApiException(ApiErrors.InvalidJson);
         }
-
-        using (document)
+        if (root != JsonTokenType.StartObject)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new ApiException(Error.Validation("body", "The request body must be a JSON object."));
-            }
+            throw new ApiException(Error.Validation("body", "The request body must be a JSON object."));
+        }
+        // A raw NUL byte cannot be in well-formed JSON (control characters must be escaped), so only the escape can bring one.
+        if (body.IndexOf("\\u0000"u8) >= 0)
+        {
+            using var document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (NulField(document.RootElement, "") is { } nul)
             {
                 // PostgreSQL stores no NUL in text or jsonb; refused the same way on every database.
                 throw new ApiException(Error.Validation(nul, $"{nul} must not contain a NUL character (\\u0000)."));
             }
-            try
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, Api.Json) ?? new T();
+        }
+        catch (JsonException ex)
+        {
+            var field = FieldFromPath(ex.Path);
+            throw new ApiException(Error.Validation(field, $"'{field}' has the wrong type or an out-of-range value."));
+        }
+    }
+
+    private const int MaxDepth = 32;
+
+    /// <summary>Whether <paramref name="body"/> is one well-formed JSON value at most <see cref="MaxDepth"/> deep, and its first token.</summary>
+    private static bool WellFormed(ReadOnlySpan<byte> body, out JsonTokenType root)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth });
+        root = JsonTokenType.None;
+        try
+        {
+            if (!reader.Read())
             {
-                return new Json<T>(document.RootElement.Deserialize<T>(Api.Json) ?? new T());
+                return false;
             }
-            catch (JsonException ex)
+            root = reader.TokenType;
+            while (reader.Read())
             {
-                var field = FieldFromPath(ex.Path);
-                throw new ApiException(Error.Validation(field, $"'{field}' has the wrong type or an out-of-range value."));
             }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 
