@@ -10,7 +10,7 @@ using static Commet.Server.Tests.Infrastructure.BillingApi;
 namespace Commet.Server.Tests;
 
 /// <summary>
-/// What one usage event costs the database, in round trips (commands, commits, rollbacks), counted by the server's
+/// What one usage event costs the database, in round trips (commands, commits, rollbacks, savepoints), counted by the server's
 /// own <see cref="RoundTripMeter"/>. Figures are printed; the bounds are the ones the hot path is built to.
 /// </summary>
 public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper output) : IClassFixture<TServer>

@@ -38,7 +38,7 @@ public sealed class RoundTripMeter
             .OfType<RoundTripCounter>().FirstOrDefault()?.Meter;
 }
 
-/// <summary>Feeds <see cref="RoundTripMeter"/>: commands, commits and rollbacks.</summary>
+/// <summary>Feeds <see cref="RoundTripMeter"/>: commands, commits and rollbacks, and savepoints made, released or rolled back to.</summary>
 internal sealed class RoundTripCounter(RoundTripMeter meter) : DbCommandInterceptor, IDbTransactionInterceptor
 {
     public RoundTripMeter Meter => meter;
@@ -102,6 +102,45 @@ internal sealed class RoundTripCounter(RoundTripMeter meter) : DbCommandIntercep
     }
 
     public ValueTask<InterceptionResult> TransactionRollingBackAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        meter.Add();
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        meter.Add();
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> CreatingSavepointAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        meter.Add();
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult ReleasingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        meter.Add();
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ReleasingSavepointAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        meter.Add();
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult RollingBackToSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        meter.Add();
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> RollingBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData,
         InterceptionResult result, CancellationToken cancellationToken = default)
     {
         meter.Add();

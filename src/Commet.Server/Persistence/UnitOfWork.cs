@@ -49,7 +49,7 @@ public static class UnitOfWork
             var result = await work();
             if (result.IsSuccess)
             {
-                await db.SaveChangesAsync(ct);
+                await SaveWithoutSavepointAsync(db, ct);
                 await tx.CommitAsync(ct);
             }
             else
@@ -81,7 +81,7 @@ public static class UnitOfWork
             var result = await work();
             if (result.IsSuccess)
             {
-                await db.SaveChangesAsync(ct);
+                await SaveWithoutSavepointAsync(db, ct);
                 await outer.ReleaseSavepointAsync(savepoint, ct);
             }
             else
@@ -101,6 +101,26 @@ public static class UnitOfWork
         {
             db.ChangeTracker.Clear();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Saves the unit's changes without the savepoint EF Core otherwise wraps a save inside a transaction in (a
+    /// <c>SAVEPOINT</c> before and a <c>RELEASE</c> after: two more statements, on PostgreSQL two more round trips, for every
+    /// unit that saves). That savepoint keeps the transaction usable after a failed save. A unit never goes on after its
+    /// save fails: the transaction is rolled back (or, nested, rolled back to the unit's own savepoint), so it is not needed.
+    /// </summary>
+    private static async Task SaveWithoutSavepointAsync(CommetDb db, CancellationToken ct)
+    {
+        var auto = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = auto;
         }
     }
 }
