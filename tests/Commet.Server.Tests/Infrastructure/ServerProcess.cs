@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Commet.Server.Tests.Infrastructure;
 
@@ -11,13 +10,15 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly System.Text.StringBuilder output = new();
     private int disposed;
 
-    private ServerProcess(Process process, Uri baseAddress)
+    /// <summary>The address the server says it listens on (its "Now listening on" line), once it has said it.</summary>
+    private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process)
     {
         this.process = process;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; } = null!;
 
     public string Output
     {
@@ -50,10 +51,14 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <paramref name="environment"/> sets <c>Logging__LogLevel__Default</c>; <paramref name="workingDirectory"/>
     /// defaults to the test run's own.
     /// </summary>
+    /// <remarks>
+    /// The server binds port 0 and the address is taken from its own "Now listening on" line. A port found free here
+    /// and handed to the server could be taken in between by another test's server, whose <c>/readyz</c> then answered
+    /// for this one (and whose API keys are not this one's: a 401 on the first call).
+    /// </remarks>
     public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment, string? workingDirectory = null)
     {
-        var port = FreePort();
-        var info = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", $"http://127.0.0.1:{port}"])
+        var info = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -61,6 +66,7 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory ?? "",
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         info.Environment["Commet__RateLimits__RequestsPerSecond"] = "10000000";
         info.Environment["Commet__RateLimits__Burst"] = "10000000";
         info.Environment["Commet__RateLimits__ExpensiveConcurrency"] = "100000";
@@ -70,14 +76,24 @@ public sealed class ServerProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(180);
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(server.listening.Task, exited, Task.Delay(deadline - DateTime.UtcNow)) != server.listening.Task)
+        {
+            var output = server.Output;
+            await server.DisposeAsync();
+            throw exited.IsCompleted
+                ? new InvalidOperationException("The server process exited: " + output)
+                : new TimeoutException("The server process did not start listening: " + output);
+        }
+        server.BaseAddress = await server.listening.Task;
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -135,6 +151,11 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             output.AppendLine(line);
         }
+        const string Listening = "Now listening on: ";
+        if (line.IndexOf(Listening, StringComparison.Ordinal) is >= 0 and var at)
+        {
+            listening.TrySetResult(new Uri(line[(at + Listening.Length)..].Trim()));
+        }
     }
 
     /// <summary>The server built next to this test run (same configuration), found from the repository root.</summary>
@@ -152,12 +173,5 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         var dll = Path.Combine(dir.FullName, "src", "Commet.Server", "bin", configuration, "net10.0", "Commet.Server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
