@@ -70,13 +70,20 @@ public static class UsageWrites
     /// <see cref="WriteChangedAsync"/> writes tracked ones, and the new ones with one INSERT per table. PostgreSQL: all of
     /// it in one command (<c>UPDATE … FROM unnest</c>, <c>INSERT … SELECT * FROM unnest</c>); SQLite: prepared single-row
     /// statements. Rows loaded and not changed (every event on them refused) are not written, as EF Core would not.
+    /// <paramref name="alsoInsert"/> (rows built outside the change tracker, such as a group's events and spend entries) are
+    /// inserted after the new usage rows: on PostgreSQL by the same command, on SQLite by the same prepared INSERTs.
     /// </summary>
-    public static async Task WriteAsync(CommetDb db, UntrackedUsageRows rows, CancellationToken ct)
+    public static async Task WriteAsync(CommetDb db, UntrackedUsageRows rows, CancellationToken ct, BulkCopy.Rows? alsoInsert = null)
     {
         var (counters, daily, accounts) = rows.Changed();
         var inserts = rows.HasNew
             ? new BulkCopy.Rows().Add(db, rows.NewCounters).Add(db, rows.NewDaily).Add(db, rows.NewAccounts)
             : null;
+        if (alsoInsert is not null)
+        {
+            inserts ??= new BulkCopy.Rows();
+            inserts.Tables.AddRange(alsoInsert.Tables);
+        }
         if (counters.Count + daily.Count + accounts.Count == 0 && inserts is null)
         {
             return;
