@@ -54,6 +54,14 @@ public static class Backup
         {
             source.Open();
             destination.Open();
+            // Microsoft.Data.Sqlite retries a busy command itself (DefaultTimeout) but sets no SQLite busy handler, and the
+            // backup API uses only that: without one, a lock held for a moment by a writer's commit or checkpoint failed
+            // the backup at once with "database is locked". With it, the backup waits for the lock as a command would.
+            using (var wait = source.CreateCommand())
+            {
+                wait.CommandText = "PRAGMA busy_timeout = 60000;";
+                wait.ExecuteNonQuery();
+            }
             // One pass under a read transaction: in WAL mode writers go on meanwhile, and the copy is the state at its start.
             source.BackupDatabase(destination);
             using var journal = destination.CreateCommand();
