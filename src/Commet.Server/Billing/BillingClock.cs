@@ -18,11 +18,8 @@ public sealed class BillingClock(TimeProvider time)
     public async Task<DateTime> NowAsync(CommetDb db, string organizationId, bool livemode, CancellationToken ct) =>
         livemode ? RealNow : NowFrom(livemode, await SimulatedAsync(db, organizationId, ct));
 
-    /// <summary>The organization's test clock (null when none is set): one compiled query, read on every sandbox request.</summary>
-    public static Task<DateTime?> SimulatedAsync(CommetDb db, string organizationId, CancellationToken ct) => TestClock.Invoke(db, organizationId, ct);
-
-    private static readonly Compiled<string, DateTime?> TestClock = new((db, organizationId, ct) =>
-        db.TestClocks.AsNoTracking().Where(c => c.OrganizationId == organizationId).Select(c => c.SimulatedTime).FirstOrDefault());
+    /// <summary>The organization's test clock (null when none is set): one plain command, read on every sandbox request.</summary>
+    public static Task<DateTime?> SimulatedAsync(CommetDb db, string organizationId, CancellationToken ct) => db.ReadTestClockAsync(organizationId, ct);
 
     /// <summary>The billing time, given the organization's test clock as read along with something else (one query instead of two).</summary>
     public DateTime NowFrom(bool livemode, DateTime? simulated) => !livemode && simulated is { } s ? Truncate(s) : RealNow;
