@@ -19,7 +19,7 @@ public sealed record TrackKeys(string OrganizationId, bool Livemode, string? Ide
 /// will move (the account locked). The rows are not tracked; the caller attaches those it keeps.
 /// </summary>
 public sealed record TrackRows(long CatalogVersion, string? DuplicateEventId, string? SubscriptionStatus, long? SubscriptionVersion,
-    UsageCounter? Counter, UsageDaily? Daily, ConsumptionAccount? Account);
+    UsageCounter? Counter, UsageDaily? Daily, ConsumptionAccount? Account, DateTime? Clock = null);
 
 /// <summary>What a group of single events with cached resolutions names for <see cref="TrackReads.ReadForGroupAsync"/>.</summary>
 public sealed class GroupKeys(string organizationId, bool livemode)
@@ -49,14 +49,18 @@ public sealed class GroupRows
 
 public static class TrackReads
 {
+    /// <summary>The organization's test clock, as the first statement of a read (parameter <c>@org</c>).</summary>
+    private const string TestClockStatement = """SELECT "SimulatedTime" FROM test_clocks WHERE "OrganizationId" = @org;""";
+
     /// <summary>
     /// One round trip (one command of several statements) inside the open transaction: the catalog version first,
     /// then the idempotency key, then the subscription row locked (PostgreSQL <c>FOR UPDATE</c>; SQLite's single
     /// writer already excludes the others), then, under that lock, the counter, the daily row and the account (locked
     /// too). Statements run in that order, each seeing what committed before it, so the rows read after the lock are
-    /// the ones the previous holder left.
+    /// the ones the previous holder left. With <paramref name="readClock"/> the organization's test clock comes first
+    /// (<see cref="TrackRows.Clock"/>, null when none is set), so that a sandbox event needs no read of its own for it.
     /// </summary>
-    public static async Task<TrackRows> ReadForTrackAsync(this CommetDb db, TrackKeys k, CancellationToken ct)
+    public static async Task<TrackRows> ReadForTrackAsync(this CommetDb db, TrackKeys k, CancellationToken ct, bool readClock = false)
     {
         var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("ReadForTrackAsync runs inside a transaction.");
         var forUpdate = db.IsPostgres ? " FOR UPDATE" : "";
@@ -66,6 +70,10 @@ public static class TrackReads
         var sql = new System.Text.StringBuilder();
         Add(command, "org", k.OrganizationId);
         Add(command, "live", k.Livemode);
+        if (readClock)
+        {
+            sql.Append(TestClockStatement).Append('\n');
+        }
         sql.Append("""SELECT "Version" FROM catalog_versions WHERE "OrganizationId" = @org AND "Livemode" = @live;""").Append('\n');
         if (k.IdempotencyKey is not null)
         {
@@ -97,6 +105,15 @@ public static class TrackReads
         RoundTripMeter.Of(db)?.Add();
 
         await using var reader = await command.ExecuteReaderAsync(ct);
+        DateTime? clock = null;
+        if (readClock)
+        {
+            if (await reader.ReadAsync(ct) && !reader.IsDBNull(0))
+            {
+                clock = Utc(reader.GetDateTime(0));
+            }
+            await reader.NextResultAsync(ct);
+        }
         long catalog = await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
         string? duplicate = null;
         if (k.IdempotencyKey is not null)
@@ -149,7 +166,7 @@ public static class TrackReads
                 };
             }
         }
-        return new TrackRows(catalog, duplicate, status, version, counter, daily, account);
+        return new TrackRows(catalog, duplicate, status, version, counter, daily, account, clock);
     }
 
     /// <summary>
@@ -383,7 +400,7 @@ public static class TrackReads
             Add(command, "live", livemode);
             if (clockHere)
             {
-                sql.Append("""SELECT "SimulatedTime" FROM test_clocks WHERE "OrganizationId" = @org;""").Append('\n');
+                sql.Append(TestClockStatement).Append('\n');
             }
             AppendRecordedKeys(db, command, sql, keys);
             command.CommandText = sql.ToString();

@@ -136,8 +136,12 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
     /// (<see cref="TrackReads.ReadForTrackAsync"/>) checks that, looks up the idempotency key, locks the subscription
     /// and loads the counter, daily row and account; the changes are written in one batch at commit. On PostgreSQL
     /// that is three round trips (read, write, commit); a stale or missing cache entry costs the full resolution.
+    /// With <paramref name="clockUnread"/> (the scope's <c>Now</c> is the real time the request came in, and the event has no
+    /// timestamp) the sandbox's test clock is read by that same read. The cached resolution's keys are named with the real
+    /// time; when the clock names another window or day, the event is resolved afresh at the clock's time, as a stale
+    /// cache entry is (a tenant without a test clock, and one whose clock is within the day, never pays for this).
     /// </summary>
-    public async Task<Result<Tracked>> HandleAsync(BillingScope scope, TrackRequest r, CancellationToken ct)
+    public async Task<Result<Tracked>> HandleAsync(BillingScope scope, TrackRequest r, CancellationToken ct, bool clockUnread = false)
     {
         var check = Validate(r, "", scope.Now);
         if (check.Failed)
@@ -150,15 +154,28 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
         {
             var session = new TrackSession(scope);
             var hit = cache.Find(scope.Tenant, r.CustomerId!);
-            var keys = hit is { } h ? KeysFor(scope, r, h.Live) : new TrackKeys(scope.Tenant.OrganizationId, scope.Tenant.Livemode, r.IdempotencyKey);
-            var rows = await scope.Db.ReadForTrackAsync(keys, ct);
+            var readClock = clockUnread && !scope.Tenant.Livemode;
+            // With the clock unread, the keys are named at the time this tenant's clock showed last (real time if none).
+            var named = readClock && clocks.TryGetValue(scope.Tenant.OrganizationId, out var seen) ? scope with { Now = seen } : scope;
+            var keys = hit is { } h ? KeysFor(named, r, h.Live) : new TrackKeys(scope.Tenant.OrganizationId, scope.Tenant.Livemode, r.IdempotencyKey);
+            var rows = await scope.Db.ReadForTrackAsync(keys, ct, readClock);
+            if (readClock)
+            {
+                RememberClock(scope.Tenant.OrganizationId, rows.Clock);
+            }
             catalogVersion = rows.CatalogVersion;
             if (rows.DuplicateEventId is { } earlierId)
             {
                 var earlier = await scope.Db.UsageEvents.AsNoTracking().FirstAsync(e => e.Id == earlierId, ct);
                 return new Tracked(earlier, true);
             }
-            if (hit is { } fresh && fresh.CatalogVersion == rows.CatalogVersion && rows.SubscriptionVersion == fresh.Live.Subscription.Version
+            if (readClock && rows.Clock is { } simulated)
+            {
+                session.Scope = scope with { Now = BillingClock.Truncate(simulated) };
+            }
+            // Keys named at another time than the event's still hold when they name the same window and day.
+            var keysHold = hit is not { } cached || named.Now == session.Scope.Now || KeysFor(session.Scope, r, cached.Live) == keys;
+            if (keysHold && hit is { } fresh && fresh.CatalogVersion == rows.CatalogVersion && rows.SubscriptionVersion == fresh.Live.Subscription.Version
                 && rows.SubscriptionStatus is { } status && SubscriptionStatus.IsLive(status))
             {
                 Adopt(session, r, fresh.Live, keys, rows);
@@ -180,6 +197,25 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
             return new Tracked(winner, true);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The test clock each sandbox organization showed at its last lone event's read (none: no entry). A clock stays where
+    /// it was set until it is moved, so naming the next event's keys at that time makes them right without a read of its
+    /// own; when it moved to another window or day, the keys are wrong, and the event is resolved afresh (see <see cref="HandleAsync"/>).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> clocks = new(StringComparer.Ordinal);
+
+    private void RememberClock(string organizationId, DateTime? clock)
+    {
+        if (clock is { } at)
+        {
+            clocks[organizationId] = BillingClock.Truncate(at);
+        }
+        else if (!clocks.IsEmpty)
+        {
+            clocks.TryRemove(organizationId, out _);
+        }
     }
 
     /// <summary>What the read of a cached resolution names: the event's counter, daily row and account.</summary>
