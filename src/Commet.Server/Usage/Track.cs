@@ -137,9 +137,9 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
     /// and loads the counter, daily row and account; the changes are written in one batch at commit. On PostgreSQL
     /// that is three round trips (read, write, commit); a stale or missing cache entry costs the full resolution.
     /// With <paramref name="clockUnread"/> (the scope's <c>Now</c> is the real time the request came in, and the event has no
-    /// timestamp) the sandbox's test clock is read by that same read. The cached resolution's keys are named with the real
-    /// time; when the clock names another window or day, the event is resolved afresh at the clock's time, as a stale
-    /// cache entry is (a tenant without a test clock, and one whose clock is within the day, never pays for this).
+    /// timestamp) the sandbox's test clock is read by that same read. The cached resolution's keys are named at the time
+    /// the tenant's clock showed at its last lone event (the real time when it has none); when the clock read names another
+    /// window or day, the event is resolved afresh at the clock's time, as a stale cache entry is.
     /// </summary>
     public async Task<Result<Tracked>> HandleAsync(BillingScope scope, TrackRequest r, CancellationToken ct, bool clockUnread = false)
     {
