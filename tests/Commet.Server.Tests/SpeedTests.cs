@@ -28,15 +28,21 @@ public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper outp
     private static Task<ApiResponse> Track(HttpClient api, string customer, string feature, string? key = null, string? header = null) =>
         api.PostJson("/api/v1/usage/events", new { customerId = customer, feature, value = 1, idempotencyKey = key }, header);
 
+    /// <summary>A usage feature and a monthly credits plan of 1,000 included credits, one credit a unit of it.</summary>
+    private static async Task CreditsPlan(HttpClient api, string feature, string plan)
+    {
+        await api.PostJson("/api/v1/features/manage", new { code = feature, name = feature, type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = plan, name = plan, consumptionModel = "credits" }).Ok();
+        await api.PostJson($"/api/v1/plans/{plan}/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
+        await api.PostJson($"/api/v1/plans/{plan}/features", new { featureId = feature, creditsPerUnit = 1 }).Ok();
+    }
+
     [Fact]
     public async Task UsageEvent_RoundTrips()
     {
         var t = await server.NewTenantAsync();
         var api = t.Api;
-        await api.PostJson("/api/v1/features/manage", new { code = "calls", name = "Calls", type = "usage" }).Ok();
-        await api.PostJson("/api/v1/plans/manage", new { code = "cr", name = "Cr", consumptionModel = "credits" }).Ok();
-        await api.PostJson("/api/v1/plans/cr/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
-        await api.PostJson("/api/v1/plans/cr/features", new { featureId = "calls", creditsPerUnit = 1 }).Ok();
+        await CreditsPlan(api, "calls", "cr");
         await api.Customer("rt");
         await api.Subscribe("rt", "cr");
 
@@ -79,10 +85,7 @@ public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper outp
     {
         var t = await server.NewTenantAsync();
         var api = t.Api;
-        await api.PostJson("/api/v1/features/manage", new { code = "tick", name = "Tick", type = "usage" }).Ok();
-        await api.PostJson("/api/v1/plans/manage", new { code = "tk", name = "Tk", consumptionModel = "credits" }).Ok();
-        await api.PostJson("/api/v1/plans/tk/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
-        await api.PostJson("/api/v1/plans/tk/features", new { featureId = "tick", creditsPerUnit = 1 }).Ok();
+        await CreditsPlan(api, "tick", "tk");
         // Far from the real time: another month, another day.
         var frozen = new DateTime(2027, 3, 10, 12, 30, 0, DateTimeKind.Utc);
         await api.SetClock(frozen);
@@ -124,10 +127,7 @@ public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper outp
     {
         var t = await server.NewTenantAsync();
         var api = t.Api;
-        await api.PostJson("/api/v1/features/manage", new { code = "gen", name = "Gen", type = "usage" }).Ok();
-        await api.PostJson("/api/v1/plans/manage", new { code = "cc", name = "Cc", consumptionModel = "credits" }).Ok();
-        await api.PostJson("/api/v1/plans/cc/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
-        await api.PostJson("/api/v1/plans/cc/features", new { featureId = "gen", creditsPerUnit = 1 }).Ok();
+        await CreditsPlan(api, "gen", "cc");
         await api.Customer("cc1");
         var id = (await api.Subscribe("cc1", "cc")).Str("id");
         async Task<long> Left() => (await api.GetJson($"/api/v1/subscriptions/{id}").Ok())["credits"]!["remaining"]!.GetValue<long>();
@@ -155,10 +155,7 @@ public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper outp
     {
         var t = await server.NewTenantAsync();
         var api = t.Api;
-        await api.PostJson("/api/v1/features/manage", new { code = "gen", name = "Gen", type = "usage" }).Ok();
-        await api.PostJson("/api/v1/plans/manage", new { code = "bc", name = "Bc", consumptionModel = "credits" }).Ok();
-        await api.PostJson("/api/v1/plans/bc/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
-        await api.PostJson("/api/v1/plans/bc/features", new { featureId = "gen", creditsPerUnit = 1 }).Ok();
+        await CreditsPlan(api, "gen", "bc");
         await api.Customer("bc1");
         await api.Customer("bc2");
         var id1 = (await api.Subscribe("bc1", "bc")).Str("id");
@@ -211,10 +208,7 @@ public abstract class SpeedTests<TServer>(TServer server, ITestOutputHelper outp
         const string before = "Pacific/Pago_Pago", after = "Pacific/Kiritimati";
         var t = await server.NewTenantAsync();
         var api = t.Api;
-        await api.PostJson("/api/v1/features/manage", new { code = "tz", name = "Tz", type = "usage" }).Ok();
-        await api.PostJson("/api/v1/plans/manage", new { code = "tzp", name = "Tzp", consumptionModel = "credits" }).Ok();
-        await api.PostJson("/api/v1/plans/tzp/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
-        await api.PostJson("/api/v1/plans/tzp/features", new { featureId = "tz", creditsPerUnit = 1 }).Ok();
+        await CreditsPlan(api, "tz", "tzp");
         await api.Customer("tz1");
         await api.PutJson("/api/v1/customers/tz1", new { timezone = before }).Ok();
         var subscriptionId = (await api.Subscribe("tz1", "tzp")).Str("id");
