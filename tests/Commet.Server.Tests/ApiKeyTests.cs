@@ -1,5 +1,9 @@
 using System.Net;
+using Commet.Server.Organizations;
+using Commet.Server.Persistence;
 using Commet.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Commet.Server.Tests;
 
@@ -25,6 +29,39 @@ public abstract class ApiKeyTests<TServer>(TServer server) : IClassFixture<TServ
         Assert.DoesNotContain(secret, list.Raw, StringComparison.Ordinal);
         Assert.Contains(list.Data.AsArray(), k => k!["id"]!.GetValue<string>() == created.Data["id"]!.GetValue<string>());
         Assert.All(list.Data.AsArray(), k => Assert.Null(k!["apiKey"]));
+    }
+
+    [Fact]
+    public async Task AKeyUsedWithinTheMinute_IsResolvedAgainWithoutAWrite()
+    {
+        var t = await server.NewTenantAsync();
+        var keys = server.Services.GetRequiredService<ApiKeyService>();
+        var meter = server.Services.GetRequiredService<RoundTripMeter>();
+        RoundTripMeter.CountThisRequest();
+
+        // Never used: the resolution reads the key and records lastUsedAt.
+        var before = meter.Count;
+        Assert.NotNull(await keys.ResolveAsync(t.SandboxKey, CancellationToken.None));
+        var first = meter.Count - before;
+        var used = await LastUsedAsync(t);
+        Assert.NotNull(used);
+
+        // The cache entry gone (as after its 15 s), the key is read again; lastUsedAt is under a minute old, so no write
+        // is sent (on SQLite even an update that changes nothing takes the single writer's turn).
+        keys.Forget(ApiKeyService.Hash(t.SandboxKey));
+        before = meter.Count;
+        Assert.NotNull(await keys.ResolveAsync(t.SandboxKey, CancellationToken.None));
+        var second = meter.Count - before;
+
+        Assert.Equal((2L, 1L), (first, second));
+        Assert.Equal(used, await LastUsedAsync(t));
+    }
+
+    private async Task<DateTime?> LastUsedAsync(TestTenant t)
+    {
+        await using var db = server.Services.GetRequiredService<IDbContextFactory<CommetDb>>().CreateDbContext();
+        var hash = ApiKeyService.Hash(t.SandboxKey);
+        return await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Hash == hash).Select(k => k.LastUsedAt).SingleAsync();
     }
 
     [Fact]

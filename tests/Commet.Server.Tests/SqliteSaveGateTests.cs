@@ -78,3 +78,22 @@ public abstract class SqliteSaveGateTests<TServer>(TServer server) : IClassFixtu
 public sealed class SqliteSaveGateTests_Sqlite(SqliteServer server) : SqliteSaveGateTests<SqliteServer>(server);
 
 public sealed class SqliteSaveGateTests_Postgres(PostgresServer server) : SqliteSaveGateTests<PostgresServer>(server);
+
+/// <summary>
+/// Every SQLite connection of the server has a busy handler: a statement that finds the write lock taken (by a write
+/// outside the gate, or by another process) waits in SQLite's own handler, a few milliseconds at a time, instead of
+/// failing and sleeping 150 ms in Microsoft.Data.Sqlite's retry loop while the writes queued behind it wait too.
+/// </summary>
+public sealed class SqliteBusyHandlerTests(SqliteServer server) : IClassFixture<SqliteServer>
+{
+    [Fact]
+    public async Task ServerConnections_HaveABusyTimeout_OfMicrosoftDataSqlitesCommandTimeout()
+    {
+        await using var db = server.Services.GetRequiredService<IDbContextFactory<CommetDb>>().CreateDbContext();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout;";
+
+        Assert.Equal(30_000L, (long)(await command.ExecuteScalarAsync())!);
+    }
+}

@@ -78,7 +78,7 @@ public sealed class EmailSender(IDbContextFactory<CommetDb> dbFactory, EmailComp
         var now = Now;
         var until = now.AddSeconds(Math.Max(10, options.Value.LeaseSeconds));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        using (await Portal.PortalWrites.EnterAsync(db, ct))
+        using (await SqliteWriteGate.EnterAsync(db, ct))
         {
             return await db.EmailMessages.IgnoreQueryFilters()
                 .Where(m => m.Id == id && m.Status == EmailStatuses.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
@@ -117,7 +117,7 @@ public sealed class EmailSender(IDbContextFactory<CommetDb> dbFactory, EmailComp
                 gaveUp ? ", giving up" : "", ex.GetType().Name + ": " + ex.Message);
             var reason = Truncate(ex.GetType().Name + ": " + ex.Message, 500);
             var next = Now + Backoff[Math.Min(attempts - 1, Backoff.Length - 1)];
-            using (await Portal.PortalWrites.EnterAsync(db, CancellationToken.None))
+            using (await SqliteWriteGate.EnterAsync(db, CancellationToken.None))
             {
                 await db.EmailMessages.IgnoreQueryFilters().Where(x => x.Id == id && x.LeaseOwner == owner)
                     .ExecuteUpdateAsync(u => u
@@ -136,7 +136,7 @@ public sealed class EmailSender(IDbContextFactory<CommetDb> dbFactory, EmailComp
         CancellationToken ct)
     {
         var now = Now;
-        using (await Portal.PortalWrites.EnterAsync(db, ct))
+        using (await SqliteWriteGate.EnterAsync(db, ct))
         {
             await db.EmailMessages.IgnoreQueryFilters().Where(x => x.Id == id && x.LeaseOwner == owner)
                 .ExecuteUpdateAsync(u => u

@@ -38,14 +38,15 @@ public sealed class ApiKeyService(IDbContextFactory<CommetDb> dbFactory, IMemory
         if (!cache.TryGetValue(hash, out ResolvedKey? resolved))
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            resolved = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+            var found = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
                 .Where(k => k.Hash == hash)
-                .Select(k => new ResolvedKey(k.Id, k.OrganizationId, k.Livemode, k.ExpiresAt))
+                .Select(k => new { Key = new ResolvedKey(k.Id, k.OrganizationId, k.Livemode, k.ExpiresAt), k.LastUsedAt })
                 .FirstOrDefaultAsync(ct);
+            resolved = found?.Key;
             cache.Set(hash, resolved, CacheFor);
-            if (resolved is not null)
+            if (found is not null)
             {
-                await TouchAsync(db, resolved.Id, ct);
+                await TouchAsync(db, found.Key.Id, found.LastUsedAt, ct);
             }
         }
         if (resolved?.ExpiresAt is { } expires && expires <= clock.GetUtcNow().UtcDateTime)
@@ -78,13 +79,21 @@ public sealed class ApiKeyService(IDbContextFactory<CommetDb> dbFactory, IMemory
         return (key, secret);
     }
 
-    private async Task TouchAsync(CommetDb db, string keyId, CancellationToken ct)
+    private async Task TouchAsync(CommetDb db, string keyId, DateTime? lastUsedAt, CancellationToken ct)
     {
-        // lastUsedAt is kept to the minute: one write per key per minute, not one per request.
+        // lastUsedAt is kept to the minute: one write per key per minute, not one per request (nor one per cache miss:
+        // a write that would change nothing is not sent, since on SQLite even that takes the single writer's turn).
         var now = clock.GetUtcNow().UtcDateTime;
         var staleBefore = now - TouchEvery;
-        await db.ApiKeys.IgnoreQueryFilters()
-            .Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < staleBefore))
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+        if (lastUsedAt >= staleBefore)
+        {
+            return;
+        }
+        using (await SqliteWriteGate.EnterAsync(db, ct))
+        {
+            await db.ApiKeys.IgnoreQueryFilters()
+                .Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < staleBefore))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+        }
     }
 }

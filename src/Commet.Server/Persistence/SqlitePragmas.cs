@@ -11,6 +11,15 @@ namespace Commet.Server.Persistence;
 /// once (it was a statement on every open: two or three per request). With background checkpoints, each connection
 /// also gets <c>PRAGMA wal_autocheckpoint=0</c>: the log is copied back by <see cref="SqliteCheckpoints"/>, not by
 /// whichever commit crosses the threshold.
+/// <para>
+/// Each connection also gets <c>PRAGMA busy_timeout</c>. Without a busy handler, a statement that finds the write lock
+/// taken fails with SQLITE_BUSY and Microsoft.Data.Sqlite puts its thread to sleep for 150 ms before it tries again.
+/// When that statement was the group commit's, every event waiting behind it waited too: stalls of 150 ms to a second
+/// under the usage benchmark's open loop, about once per 15 s, when an API key's cache entry expired and its
+/// <c>lastUsedAt</c> update (outside <see cref="SqliteWriteGate"/> then) met the group's transaction. SQLite's own
+/// handler retries after 1, 2, 5, 10 … ms, so a lock held for a moment costs about that moment. 30 s is
+/// Microsoft.Data.Sqlite's default command timeout, which bounds its own retries too.
+/// </para>
 /// </summary>
 /// <param name="backgroundCheckpoints">Whether <see cref="SqliteCheckpoints"/> runs in this process.</param>
 public sealed class SqlitePragmas(bool backgroundCheckpoints = false) : DbConnectionInterceptor
@@ -43,7 +52,9 @@ public sealed class SqlitePragmas(bool backgroundCheckpoints = false) : DbConnec
 
     /// <summary>The pragmas of a server connection, for a connection opened outside EF Core (<see cref="Portal.PortalLinkWriter"/>).</summary>
     public static string For(bool backgroundCheckpoints) =>
-        backgroundCheckpoints ? "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;" : "PRAGMA synchronous=NORMAL;";
+        backgroundCheckpoints ? Common + " PRAGMA wal_autocheckpoint=0;" : Common;
+
+    private const string Common = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
 
     private void Execute(DbConnection connection)
     {

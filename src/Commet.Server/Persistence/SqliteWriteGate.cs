@@ -28,6 +28,18 @@ public static class SqliteWriteGate
         return gate;
     }
 
+    /// <summary>
+    /// Holds the gate around a write outside <see cref="UnitOfWork.InTransactionAsync{T}"/> (a single statement, or a
+    /// write on a connection of its own): <c>using (await SqliteWriteGate.EnterAsync(db, ct)) { ... }</c>.
+    /// </summary>
+    public static async Task<Releaser> EnterAsync(CommetDb db, CancellationToken ct) => new(await WaitAsync(db, ct));
+
+    /// <summary>Releases the gate taken by <see cref="EnterAsync"/> (nothing on PostgreSQL or when the flow held it already).</summary>
+    public readonly struct Releaser(SemaphoreSlim? gate) : IDisposable
+    {
+        public void Dispose() => gate?.Release();
+    }
+
     /// <summary>Marks the current flow as holding the gate (call it in the method that holds it: AsyncLocal changes do not flow back to callers).</summary>
     public static void MarkHeld(bool held) => Held.Value = held;
 }

@@ -137,7 +137,7 @@ public sealed class PortalLinkWriter : IDisposable
             return;
         }
         // The gate every SQLite writer of this process queues on: the group's transaction does not wait on SQLite's lock.
-        using var gate = await PortalWrites.EnterAsync(db, CancellationToken.None);
+        using var gate = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
         WriteSqlite(lane, Gather(lane, leader));
     }
 

@@ -98,7 +98,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         var now = Now;
         await using var db = dbFactory.CreateDbContext();
         int won;
-        using (await PortalWrites.EnterAsync(db, ct))
+        using (await SqliteWriteGate.EnterAsync(db, ct))
         {
             won = await db.PortalSessions.IgnoreQueryFilters()
                 .Where(s => s.LinkHash == linkHash && s.RedeemedAt == null && s.EndedAt == null && s.LinkExpiresAt > now)
@@ -138,7 +138,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
         var session = row.Session;
         if (session.NeedsTouch(now))
         {
-            using (await PortalWrites.EnterAsync(db, ct))
+            using (await SqliteWriteGate.EnterAsync(db, ct))
             {
                 await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == session.Id)
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
@@ -163,7 +163,7 @@ public sealed class PortalSessions(IDbContextFactory<CommetDb> dbFactory, TimePr
     public async Task EndAsync(CommetDb db, string sessionId, CancellationToken ct)
     {
         var now = Now;
-        using (await PortalWrites.EnterAsync(db, ct))
+        using (await SqliteWriteGate.EnterAsync(db, ct))
         {
             await db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == sessionId && s.EndedAt == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now), ct);

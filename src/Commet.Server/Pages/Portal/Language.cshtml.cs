@@ -1,4 +1,5 @@
 using Commet.Server.Localization;
+using Commet.Server.Persistence;
 using Commet.Server.Portal;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public sealed class LanguageModel(Microsoft.Extensions.Options.IOptions<PortalOp
         if (Languages.Match(locale, options.Value.PseudoLocalization) is { } tag)
         {
             var id = Portal.Session.Id;
-            using (await PortalWrites.EnterAsync(Portal.Db, Ct))
+            using (await SqliteWriteGate.EnterAsync(Portal.Db, Ct))
             {
                 await Portal.Db.PortalSessions.IgnoreQueryFilters().Where(s => s.Id == id)
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.Locale, tag), Ct);
