@@ -24,6 +24,16 @@ namespace Commet.Server.Persistence;
 /// <param name="backgroundCheckpoints">Whether <see cref="SqliteCheckpoints"/> runs in this process.</param>
 public sealed class SqlitePragmas(bool backgroundCheckpoints = false) : DbConnectionInterceptor
 {
+    /// <summary>
+    /// The connection EF Core would make, without the SQL functions it registers on it. Microsoft.Data.Sqlite registers a
+    /// connection's functions on the native connection at every open and removes them at every close, and SQLite
+    /// marks every statement prepared on that native connection for a new preparation whenever a function is added or
+    /// removed: the statements kept prepared (<see cref="SqliteStatements"/>) were prepared again on every request.
+    /// This server's queries use none of those functions (decimal arithmetic and comparisons, <c>regexp</c>).
+    /// </summary>
+    public override InterceptionResult<DbConnection> ConnectionCreating(ConnectionCreatingEventData eventData, InterceptionResult<DbConnection> result) =>
+        InterceptionResult<DbConnection>.SuppressWithResult(new Microsoft.Data.Sqlite.SqliteConnection(eventData.ConnectionString));
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
