@@ -400,3 +400,73 @@ public sealed class GroupCommitFallbackTests(OneWriterPostgresServer server) : I
         Assert.Equal(5, await check.UsageEvents.CountAsync(e => e.SubscriptionId == rich));
     }
 }
+
+/// <summary>
+/// PostgreSQL with the default two writers per tenant: a second group is started beside the one being written only when
+/// a full group (<see cref="TrackUsage.MaxBatch"/> events) waits, never for a few events.
+/// </summary>
+public sealed class GroupCommitSecondWriterTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    private Task<ApiResponse> Track(TestTenant t, string customer) =>
+        server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = customer, feature = "gw", value = 1 });
+
+    private async Task WaitForAsync(Func<(int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup), bool> condition, string what)
+    {
+        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition(groups.Load()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Never happened: {what} ({groups.Load()})");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task WriterHeldUp_EventsQueueBehindIt_ASecondWriterTakesThemOnlyAsAFullGroup()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "gw", name = "gw", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "gw_plan", name = "gw", consumptionModel = "credits" }).Ok();
+        await api.PostJson("/api/v1/plans/gw_plan/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
+        await api.PostJson("/api/v1/plans/gw_plan/features", new { featureId = "gw", creditsPerUnit = 1 }).Ok();
+        await api.Customer("blk");
+        await api.Customer("many");
+        var blk = (await api.Subscribe("blk", "gw_plan")).Str("id");
+        var many = (await api.Subscribe("many", "gw_plan")).Str("id");
+        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
+        var before = groups.Load();
+
+        await using var locker = new NpgsqlConnection(server.ConnectionString);
+        await locker.OpenAsync();
+        await using var lockTx = await locker.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("""SELECT 1 FROM subscriptions WHERE "Id" = @id FOR UPDATE""", locker, lockTx))
+        {
+            command.Parameters.AddWithValue("id", blk);
+            await command.ExecuteScalarAsync();
+        }
+        // The first event's group waits on blk's row lock. 99 events behind it queue: with one group of the tenant being
+        // written, none of them starts a second one.
+        var first = Track(t, "blk");
+        await WaitForAsync(l => l.Writing == 1, "the first event is being written");
+        var queued = Enumerable.Range(0, TrackUsage.MaxBatch - 1).Select(_ => Track(t, "many")).ToArray();
+        await WaitForAsync(l => l.Waiting == TrackUsage.MaxBatch - 1, "99 events wait");
+        Assert.Equal(1, groups.Load().Writing);
+
+        // The 100th makes a full group: a second writer takes all 100 and commits them while the first is still held.
+        var last = Track(t, "many");
+        var answers = await Task.WhenAll(queued.Append(last));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        Assert.False(first.IsCompleted);
+        var during = groups.Load();
+        Assert.Equal((1, 0, 1L, (long)TrackUsage.MaxBatch, TrackUsage.MaxBatch),
+            (during.Writing, during.Waiting, during.Groups - before.Groups, during.GroupedEvents - before.GroupedEvents, during.LargestGroup));
+
+        await lockTx.RollbackAsync();
+        Assert.Equal(HttpStatusCode.Created, (await first).Status);
+        await using var db = t.Db();
+        Assert.Equal(TrackUsage.MaxBatch, await db.UsageEvents.CountAsync(e => e.SubscriptionId == many));
+        Assert.Equal(1000L - TrackUsage.MaxBatch, (await db.ConsumptionAccounts.AsNoTracking()
+            .SingleAsync(a => a.SubscriptionId == many && a.Kind == AccountKinds.Credits)).PlanAmount);
+    }
+}

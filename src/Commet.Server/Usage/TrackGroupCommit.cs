@@ -17,7 +17,10 @@ namespace Commet.Server.Usage;
 /// the events before it left (a refused event changes nothing, so its neighbours see exactly what they would have
 /// seen alone). Every request answers only after the transaction of its event has committed. There is no timer:
 /// with one request in flight it is written at once (on PostgreSQL through <see cref="TrackUsage.HandleAsync"/>, on
-/// SQLite as a group of one); under concurrency the groups form while the previous one is being written.
+/// SQLite as a group of one); under concurrency the groups form while the previous one is being written. On PostgreSQL
+/// a second group of the same tenant (up to <see cref="UsageOptions.GroupCommitConcurrency"/>) is started beside the one
+/// being written only when a full group waits: one writer keeps up until then, and a stalled one (a lock held by a
+/// batch) holds up at most one group's worth of events before the next writer takes them.
 /// </summary>
 public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOptions<UsageOptions> options)
 {
@@ -99,7 +102,10 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         bool lead;
         lock (lane)
         {
-            lead = lane.Writing < writers;
+            // A further group is started beside one being written only when a full group waits (this request and
+            // MaxBatch − 1 queued): two part-filled groups written at once cost each event a share of two transactions'
+            // fixed work instead of one, and wrote a third more CPU per event on each side (docs/decisions.md).
+            lead = lane.Writing == 0 || (lane.Writing < writers && lane.Waiting.Count >= TrackUsage.MaxBatch - 1);
             if (lead)
             {
                 lane.Writing++;
