@@ -279,6 +279,87 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         // 7 events of 1 credit each: 100 − 7 = 93 left, and the ledger says the same.
         Assert.Equal((93L, 0L), await Account(t, subscription));
     }
+
+    /// <summary>
+    /// A group whose customers are all cached reads the sandbox's test clock as the first statement of its one read, its
+    /// rows named at the time the clock showed at its last read. On PostgreSQL that group takes three round trips (read,
+    /// write, commit), not four. When the clock has moved to another day since (here behind the server's back, by SQL),
+    /// the rows named are the old day's: the group is resolved afresh at the clock's time, and the events and daily rows
+    /// are the new day's.
+    /// </summary>
+    [Fact]
+    public async Task CachedGroupOnATestClock_ClockReadWithTheGroup_AClockMovedToAnotherDayResolvesAfresh()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        var frozen = new DateTime(2027, 5, 20, 9, 0, 0, DateTimeKind.Utc);
+        await api.SetClock(frozen);
+        await api.PostJson("/api/v1/features/manage", new { code = "gfold", name = "gfold", type = "usage" }).Ok();
+        await CreditsPlan(api, "gfold", 100, "gfold");
+        await api.Customer("blk");
+        await api.Customer("fold");
+        var blk = (await api.Subscribe("blk", "gfold")).Str("id");
+        var fold = (await api.Subscribe("fold", "gfold")).Str("id");
+        var meter = server.Services.GetRequiredService<RoundTripMeter>();
+        // The holding event carries its own timestamp: it reads the clock outside the group's way, so it leaves the
+        // group's hint (the time the clock showed at the last read by an event without one) as it was.
+        var stamp = frozen.AddHours(-1).ToString("O");
+        Task<ApiResponse> Blocker() => server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = "blk", feature = "gfold", value = 1, timestamp = stamp });
+        await Blocker().Ok(HttpStatusCode.Created);
+        var before = meter.Count;
+        await Blocker().Ok(HttpStatusCode.Created);
+        var blockerTrips = meter.Count - before;
+        // One event of fold alone: its resolution is cached, and the clock's time is the hint.
+        await Track(t, "fold", "gfold").Ok(HttpStatusCode.Created);
+
+        async Task<(ApiResponse[] Answers, long Trips)> GroupAsync()
+        {
+            var start = meter.Count;
+            Task<ApiResponse> first;
+            Task<ApiResponse>[] queued;
+            await using (await HoldWriterAsync(t, blk))
+            {
+                first = Blocker();
+                await WaitForAsync(l => l.Writing == 1);
+                queued = Enumerable.Range(0, 4).Select(_ => Track(t, "fold", "gfold")).ToArray();
+                await WaitForAsync(l => l.Waiting == 4);
+            }
+            Assert.Equal(HttpStatusCode.Created, (await first).Status);
+            var answers = await Task.WhenAll(queued);
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+            return (answers, meter.Count - start - blockerTrips);
+        }
+
+        var gatherer = server.Services.GetRequiredService<TrackGroupCommit>();
+        var cachedBefore = gatherer.CachedGroups;
+        var (same, sameTrips) = await GroupAsync();
+        Assert.All(same, a => Assert.Equal(frozen, a.Data["ts"]!.GetValue<DateTime>().ToUniversalTime()));
+        Assert.Equal(1L, gatherer.CachedGroups - cachedBefore);
+        if (server is PostgresServer)
+        {
+            Assert.True(sameTrips == 3, $"a cached group on a test clock took {sameTrips} round trips, not 3 (read, write, commit)");
+        }
+
+        // The clock moves to the next day without the server being told: the group names yesterday's daily row, finds the
+        // clock elsewhere, and is resolved afresh at the clock's time.
+        var moved = frozen.AddDays(1).AddHours(2);
+        await using (var db = t.Db())
+        {
+            var clock = await db.TestClocks.SingleAsync(c => c.OrganizationId == t.OrganizationId);
+            clock.SimulatedTime = moved;
+            await db.SaveChangesAsync();
+        }
+        cachedBefore = gatherer.CachedGroups;
+        var (next, _) = await GroupAsync();
+        Assert.All(next, a => Assert.Equal(moved, a.Data["ts"]!.GetValue<DateTime>().ToUniversalTime()));
+        Assert.Equal(0L, gatherer.CachedGroups - cachedBefore);
+
+        await using var check = t.Db();
+        var days = await check.UsageDaily.AsNoTracking().Where(d => d.SubscriptionId == fold).ToListAsync();
+        Assert.Equal(new[] { (frozen.Date, 5m), (moved.Date, 4m) }, days.OrderBy(d => d.Day).Select(d => (d.Day, d.Quantity)).ToArray());
+        // 1 + 4 + 4 events of 1 credit: 100 − 9 = 91 left, and the ledger says the same.
+        Assert.Equal((91L, 0L), await Account(t, fold));
+    }
 }
 
 public sealed class GroupCommitTests_Sqlite(SqliteServer server) : GroupCommitTests<SqliteServer>(server);
