@@ -279,6 +279,87 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         // 7 events of 1 credit each: 100 − 7 = 93 left, and the ledger says the same.
         Assert.Equal((93L, 0L), await Account(t, subscription));
     }
+
+    /// <summary>
+    /// A group whose customers are all cached reads the sandbox's test clock as the first statement of its one read, its
+    /// rows named at the time the clock showed at its last read. On PostgreSQL that group takes three round trips (read,
+    /// write, commit), not four. When the clock has moved to another day since (here behind the server's back, by SQL),
+    /// the rows named are the old day's: the group is resolved afresh at the clock's time, and the events and daily rows
+    /// are the new day's.
+    /// </summary>
+    [Fact]
+    public async Task CachedGroupOnATestClock_ClockReadWithTheGroup_AClockMovedToAnotherDayResolvesAfresh()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        var frozen = new DateTime(2027, 5, 20, 9, 0, 0, DateTimeKind.Utc);
+        await api.SetClock(frozen);
+        await api.PostJson("/api/v1/features/manage", new { code = "gfold", name = "gfold", type = "usage" }).Ok();
+        await CreditsPlan(api, "gfold", 100, "gfold");
+        await api.Customer("blk");
+        await api.Customer("fold");
+        var blk = (await api.Subscribe("blk", "gfold")).Str("id");
+        var fold = (await api.Subscribe("fold", "gfold")).Str("id");
+        var meter = server.Services.GetRequiredService<RoundTripMeter>();
+        // The holding event carries its own timestamp: it reads the clock outside the group's way, so it leaves the
+        // group's hint (the time the clock showed at the last read by an event without one) as it was.
+        var stamp = frozen.AddHours(-1).ToString("O");
+        Task<ApiResponse> Blocker() => server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = "blk", feature = "gfold", value = 1, timestamp = stamp });
+        await Blocker().Ok(HttpStatusCode.Created);
+        var before = meter.Count;
+        await Blocker().Ok(HttpStatusCode.Created);
+        var blockerTrips = meter.Count - before;
+        // One event of fold alone: its resolution is cached, and the clock's time is the hint.
+        await Track(t, "fold", "gfold").Ok(HttpStatusCode.Created);
+
+        async Task<(ApiResponse[] Answers, long Trips)> GroupAsync()
+        {
+            var start = meter.Count;
+            Task<ApiResponse> first;
+            Task<ApiResponse>[] queued;
+            await using (await HoldWriterAsync(t, blk))
+            {
+                first = Blocker();
+                await WaitForAsync(l => l.Writing == 1);
+                queued = Enumerable.Range(0, 4).Select(_ => Track(t, "fold", "gfold")).ToArray();
+                await WaitForAsync(l => l.Waiting == 4);
+            }
+            Assert.Equal(HttpStatusCode.Created, (await first).Status);
+            var answers = await Task.WhenAll(queued);
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+            return (answers, meter.Count - start - blockerTrips);
+        }
+
+        var gatherer = server.Services.GetRequiredService<TrackGroupCommit>();
+        var cachedBefore = gatherer.CachedGroups;
+        var (same, sameTrips) = await GroupAsync();
+        Assert.All(same, a => Assert.Equal(frozen, a.Data["ts"]!.GetValue<DateTime>().ToUniversalTime()));
+        Assert.Equal(1L, gatherer.CachedGroups - cachedBefore);
+        if (server is PostgresServer)
+        {
+            Assert.True(sameTrips == 3, $"a cached group on a test clock took {sameTrips} round trips, not 3 (read, write, commit)");
+        }
+
+        // The clock moves to the next day without the server being told: the group names yesterday's daily row, finds the
+        // clock elsewhere, and is resolved afresh at the clock's time.
+        var moved = frozen.AddDays(1).AddHours(2);
+        await using (var db = t.Db())
+        {
+            var clock = await db.TestClocks.SingleAsync(c => c.OrganizationId == t.OrganizationId);
+            clock.SimulatedTime = moved;
+            await db.SaveChangesAsync();
+        }
+        cachedBefore = gatherer.CachedGroups;
+        var (next, _) = await GroupAsync();
+        Assert.All(next, a => Assert.Equal(moved, a.Data["ts"]!.GetValue<DateTime>().ToUniversalTime()));
+        Assert.Equal(0L, gatherer.CachedGroups - cachedBefore);
+
+        await using var check = t.Db();
+        var days = await check.UsageDaily.AsNoTracking().Where(d => d.SubscriptionId == fold).ToListAsync();
+        Assert.Equal(new[] { (frozen.Date, 5m), (moved.Date, 4m) }, days.OrderBy(d => d.Day).Select(d => (d.Day, d.Quantity)).ToArray());
+        // 1 + 4 + 4 events of 1 credit: 100 − 9 = 91 left, and the ledger says the same.
+        Assert.Equal((91L, 0L), await Account(t, fold));
+    }
 }
 
 public sealed class GroupCommitTests_Sqlite(SqliteServer server) : GroupCommitTests<SqliteServer>(server);
@@ -398,5 +479,75 @@ public sealed class GroupCommitFallbackTests(OneWriterPostgresServer server) : I
         Assert.Equal(96L, account.PlanAmount);
         Assert.Equal(4m, (await check.UsageCounters.Where(c => c.SubscriptionId == rich).ToListAsync()).Sum(c => c.Quantity));
         Assert.Equal(5, await check.UsageEvents.CountAsync(e => e.SubscriptionId == rich));
+    }
+}
+
+/// <summary>
+/// PostgreSQL with the default two writers per tenant: a second group is started beside the one being written only when
+/// a full group (<see cref="TrackUsage.MaxBatch"/> events) waits, never for a few events.
+/// </summary>
+public sealed class GroupCommitSecondWriterTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    private Task<ApiResponse> Track(TestTenant t, string customer) =>
+        server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = customer, feature = "gw", value = 1 });
+
+    private async Task WaitForAsync(Func<(int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup), bool> condition, string what)
+    {
+        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition(groups.Load()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Never happened: {what} ({groups.Load()})");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task WriterHeldUp_EventsQueueBehindIt_ASecondWriterTakesThemOnlyAsAFullGroup()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.PostJson("/api/v1/features/manage", new { code = "gw", name = "gw", type = "usage" }).Ok();
+        await api.PostJson("/api/v1/plans/manage", new { code = "gw_plan", name = "gw", consumptionModel = "credits" }).Ok();
+        await api.PostJson("/api/v1/plans/gw_plan/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
+        await api.PostJson("/api/v1/plans/gw_plan/features", new { featureId = "gw", creditsPerUnit = 1 }).Ok();
+        await api.Customer("blk");
+        await api.Customer("many");
+        var blk = (await api.Subscribe("blk", "gw_plan")).Str("id");
+        var many = (await api.Subscribe("many", "gw_plan")).Str("id");
+        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
+        var before = groups.Load();
+
+        await using var locker = new NpgsqlConnection(server.ConnectionString);
+        await locker.OpenAsync();
+        await using var lockTx = await locker.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("""SELECT 1 FROM subscriptions WHERE "Id" = @id FOR UPDATE""", locker, lockTx))
+        {
+            command.Parameters.AddWithValue("id", blk);
+            await command.ExecuteScalarAsync();
+        }
+        // The first event's group waits on blk's row lock. 99 events behind it queue: with one group of the tenant being
+        // written, none of them starts a second one.
+        var first = Track(t, "blk");
+        await WaitForAsync(l => l.Writing == 1, "the first event is being written");
+        var queued = Enumerable.Range(0, TrackUsage.MaxBatch - 1).Select(_ => Track(t, "many")).ToArray();
+        await WaitForAsync(l => l.Waiting == TrackUsage.MaxBatch - 1, "99 events wait");
+        Assert.Equal(1, groups.Load().Writing);
+
+        // The 100th makes a full group: a second writer takes all 100 and commits them while the first is still held.
+        var last = Track(t, "many");
+        var answers = await Task.WhenAll(queued.Append(last));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        Assert.False(first.IsCompleted);
+        var during = groups.Load();
+        Assert.Equal((1, 0, 1L, (long)TrackUsage.MaxBatch, TrackUsage.MaxBatch),
+            (during.Writing, during.Waiting, during.Groups - before.Groups, during.GroupedEvents - before.GroupedEvents, during.LargestGroup));
+
+        await lockTx.RollbackAsync();
+        Assert.Equal(HttpStatusCode.Created, (await first).Status);
+        await using var db = t.Db();
+        Assert.Equal(TrackUsage.MaxBatch, await db.UsageEvents.CountAsync(e => e.SubscriptionId == many));
+        Assert.Equal(1000L - TrackUsage.MaxBatch, (await db.ConsumptionAccounts.AsNoTracking()
+            .SingleAsync(a => a.SubscriptionId == many && a.Kind == AccountKinds.Credits)).PlanAmount);
     }
 }

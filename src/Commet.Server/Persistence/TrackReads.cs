@@ -31,6 +31,9 @@ public sealed class GroupKeys(string organizationId, bool livemode)
     public List<(string SubscriptionId, string FeatureId, DateTime WindowStart)> Counters { get; } = [];
     public List<(string SubscriptionId, string FeatureId, DateTime Day)> Daily { get; } = [];
     public List<(string SubscriptionId, string Kind)> Accounts { get; } = [];
+
+    /// <summary>Read the organization's test clock first (<see cref="GroupRows.Clock"/>).</summary>
+    public bool ReadClock { get; set; }
 }
 
 /// <summary>
@@ -45,6 +48,9 @@ public sealed class GroupRows
     public Dictionary<(string, string, DateTime), UsageCounter> Counters { get; } = [];
     public Dictionary<(string, string, DateTime), UsageDaily> Daily { get; } = [];
     public Dictionary<(string, string), ConsumptionAccount> Accounts { get; } = [];
+
+    /// <summary>The test clock's time when <see cref="GroupKeys.ReadClock"/> asked for it (null: none set, or not asked).</summary>
+    public DateTime? Clock { get; set; }
 }
 
 public static class TrackReads
@@ -174,7 +180,8 @@ public static class TrackReads
     /// each set-based) for the events of a group whose customers' resolutions are cached. In order: the catalog version;
     /// the idempotency keys already recorded; the subscriptions locked in Id order (the order every other multi-row lock
     /// of subscriptions takes, so two groups or batches wait for each other instead of deadlocking); then, under those
-    /// locks, the counters, the daily rows, and the accounts (locked, in key order). Rows are not tracked.
+    /// locks, the counters, the daily rows, and the accounts (locked, in key order). Rows are not tracked. With
+    /// <see cref="GroupKeys.ReadClock"/> the organization's test clock comes first, as in <see cref="ReadForTrackAsync"/>.
     /// </summary>
     public static async Task<GroupRows> ReadForGroupAsync(this CommetDb db, GroupKeys k, CancellationToken ct)
     {
@@ -202,6 +209,11 @@ public static class TrackReads
         try
         {
             var (c, sql) = Statement();
+            if (k.ReadClock)
+            {
+                sql.Append(TestClockStatement).Append('\n');
+                (c, sql) = Statement();
+            }
             sql.Append("""SELECT "Version" FROM catalog_versions WHERE "OrganizationId" = @org AND "Livemode" = @live;""").Append('\n');
             if (k.IdempotencyKeys.Count > 0)
             {
@@ -264,6 +276,11 @@ public static class TrackReads
             try
             {
                 var r = await NextAsync();
+                if (k.ReadClock)
+                {
+                    rows.Clock = await r.ReadAsync(ct) && !r.IsDBNull(0) ? Utc(r.GetDateTime(0)) : null;
+                    r = await NextAsync();
+                }
                 rows.CatalogVersion = await r.ReadAsync(ct) ? r.GetInt64(0) : 0;
                 if (k.IdempotencyKeys.Count > 0)
                 {

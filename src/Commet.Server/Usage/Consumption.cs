@@ -32,7 +32,10 @@ public sealed class UsageOptions
     /// </summary>
     public bool GroupCommit { get; set; } = true;
 
-    /// <summary>How many groups of one tenant may be written at once on PostgreSQL (SQLite has one writer: always 1).</summary>
+    /// <summary>
+    /// How many groups of one tenant may be written at once on PostgreSQL (SQLite has one writer: always 1). Groups
+    /// beyond the first start only when a full group (<see cref="TrackUsage.MaxBatch"/> events) waits.
+    /// </summary>
     public int GroupCommitConcurrency { get; set; } = 2;
 }
 

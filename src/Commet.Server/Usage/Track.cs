@@ -200,13 +200,16 @@ public sealed class TrackUsage(IOptions<UsageOptions> options, TrackCache cache)
     }
 
     /// <summary>
-    /// The test clock each sandbox organization showed at its last lone event's read (none: no entry). A clock stays where
+    /// The test clock each sandbox organization showed at its last read by a lone event or a group (none: no entry). A clock stays where
     /// it was set until it is moved, so naming the next event's keys at that time makes them right without a read of its
     /// own; when it moved to another window or day, the keys are wrong, and the event is resolved afresh (see <see cref="HandleAsync"/>).
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> clocks = new(StringComparer.Ordinal);
 
-    private void RememberClock(string organizationId, DateTime? clock)
+    /// <summary>The time the organization's test clock showed at the last read of it by a usage event; null when it had none.</summary>
+    internal DateTime? ClockHint(string organizationId) => clocks.TryGetValue(organizationId, out var at) ? at : null;
+
+    internal void RememberClock(string organizationId, DateTime? clock)
     {
         if (clock is { } at)
         {

@@ -17,7 +17,10 @@ namespace Commet.Server.Usage;
 /// the events before it left (a refused event changes nothing, so its neighbours see exactly what they would have
 /// seen alone). Every request answers only after the transaction of its event has committed. There is no timer:
 /// with one request in flight it is written at once (on PostgreSQL through <see cref="TrackUsage.HandleAsync"/>, on
-/// SQLite as a group of one); under concurrency the groups form while the previous one is being written.
+/// SQLite as a group of one); under concurrency the groups form while the previous one is being written. On PostgreSQL
+/// a second group of the same tenant (up to <see cref="UsageOptions.GroupCommitConcurrency"/>) is started beside the one
+/// being written only when a full group waits: one writer keeps up until then, and a stalled one (a lock held by a
+/// batch) holds up at most one group's worth of events before the next writer takes them.
 /// </summary>
 public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOptions<UsageOptions> options)
 {
@@ -99,7 +102,10 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         bool lead;
         lock (lane)
         {
-            lead = lane.Writing < writers;
+            // A further group is started beside one being written only when a full group waits (this request and
+            // MaxBatch − 1 queued): two part-filled groups written at once cost each event a share of two transactions'
+            // fixed work instead of one, and wrote a third more CPU per event on each side (docs/decisions.md).
+            lead = lane.Writing == 0 || (lane.Writing < writers && lane.Waiting.Count >= TrackUsage.MaxBatch - 1);
             if (lead)
             {
                 lane.Writing++;
@@ -150,8 +156,11 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         return await me.Done.Task;
     }
 
-    /// <summary>Settles the billing time of the group's events that came without it, with one read of the test clock.</summary>
-    private static async Task SettleClockAsync(List<Pending> group, CancellationToken ct)
+    /// <summary>
+    /// Settles the billing time of the group's events that came without it, with one read of the test clock. Used when
+    /// the group's customers are not all cached; otherwise the clock comes with the group's one read (<see cref="ReadCachedAsync"/>).
+    /// </summary>
+    private async Task SettleClockAsync(List<Pending> group, CancellationToken ct)
     {
         if (!group.Exists(p => p.ClockUnread))
         {
@@ -161,6 +170,7 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         // serves them all — a quarter of a single event's server CPU on SQLite when it was read per request).
         var first = group[0].Scope;
         var simulated = await BillingClock.SimulatedAsync(first.Db, first.Tenant.OrganizationId, ct);
+        track.RememberClock(first.Tenant.OrganizationId, simulated);
         foreach (var p in group.Where(p => p.ClockUnread))
         {
             if (simulated is { } s)
@@ -180,10 +190,17 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
             alone.Done.TrySetResult(await track.HandleAsync(alone.Scope, alone.Request, ct, alone.ClockUnread));
             return;
         }
-        // Every event of one lane is of one tenant, so one read of its test clock serves the whole group.
-        await SettleClockAsync(group, ct);
-        var leader = group[0].Scope;
-        var db = leader.Db;
+        var first = group[0].Scope;
+        var db = first.Db;
+        var tenant = first.Tenant;
+        // Every event of one lane is of one tenant, so one read of its test clock serves the whole group. With every
+        // customer's resolution cached it is the first statement of the group's one read (ReadCachedAsync); otherwise it
+        // is read now, on its own, before the resolution that needs the billing time.
+        var hits = FindCached(tenant, group);
+        if (hits is null)
+        {
+            await SettleClockAsync(group, ct);
+        }
         // On SQLite an event written alone goes the group's way too: its event and ledger rows by the prepared INSERTs
         // and its counters by the prepared UPDATEs, not EF Core's save (4.6 % of the server's samples under load when it
         // went through TrackUsage.HandleAsync). Only groups of two or more are counted as groups.
@@ -196,28 +213,33 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
                 Interlocked.CompareExchange(ref largestGroup, group.Count, largest);
             }
         }
-        // Each event keeps its own billing time (the time its request was scoped), on the writer's database context.
-        var scopes = group.Select(p => p.Scope == leader ? leader : leader with { Now = p.Scope.Now }).ToArray();
+        // Each event keeps its own billing time (the time its request was scoped, or the test clock's), on the writer's
+        // database context. Known once the clock is settled.
+        BillingScope[] Scopes() => group.Select(p => p.Scope == group[0].Scope ? p.Scope : group[0].Scope with { Now = p.Scope.Now }).ToArray();
         var results = new Result<Tracked>[group.Count];
-        var tenant = leader.Tenant;
-        var hits = FindCached(tenant, group);
         long catalogVersion = 0;
         TrackSession? applied = null;
         var written = await db.InTransactionAsync<bool>(async () =>
         {
+            var keys = group.Select(p => p.Request.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var cached = hits is null ? null : await ReadCachedAsync(group, hits, keys, ct);
+            var scopes = Scopes();
+            var leader = scopes[0];
             // As the batch endpoint: the group's events and spend entries are collected by the session, and its counters,
             // daily rows and accounts held outside the change tracker (UntrackedUsageRows), so EF Core never attaches,
             // snapshots or scans them (its change tracking was the largest share of the server's CPU on this path).
             var session = applied = new TrackSession(leader) { NewEvents = new(group.Count), NewLedger = new(group.Count), Untracked = new() };
-            var keys = group.Select(p => p.Request.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             Dictionary<string, UsageEvent> seen;
-            if (hits is not null && await AdoptCachedAsync(session, group, scopes, hits, keys, ct) is { } adopted)
+            if (cached is { } c)
             {
-                catalogVersion = adopted.CatalogVersion;
-                seen = adopted.Seen;
+                catalogVersion = c.Rows.CatalogVersion;
+                seen = await RecordedAsync(db, c.Rows, ct);
+                c.Read.Adopt(session, leader, c.Rows, hits!);
             }
             else
             {
+                // A resolution not cached, changed since, or a read that named rows at other times than the test clock
+                // now shows (the clock is settled either way): the group is resolved afresh at its events' times.
                 hits = null;
                 catalogVersion = await db.ReadCatalogVersionAsync(tenant.OrganizationId, tenant.Livemode, ct);
                 seen = await db.RecordedEventsAsync(tenant.OrganizationId, tenant.Livemode, keys, ct);
@@ -278,10 +300,11 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
             // written on its own, deduplicated as a lone request would be.
             // Every event runs on the leader's database context: each starts from an empty change tracker, as a lone
             // request's would, so the rows one event wrote are read afresh (not attached twice) by the next.
+            var scopes = Scopes();
             for (var i = 0; i < group.Count; i++)
             {
                 db.ChangeTracker.Clear();
-                results[i] = await track.HandleAsync(scopes[i], group[i].Request, ct);
+                results[i] = await track.HandleAsync(scopes[i], group[i].Request, ct, group[i].ClockUnread);
             }
         }
         for (var i = 0; i < group.Count; i++)
@@ -311,29 +334,56 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
     }
 
     /// <summary>
-    /// Reads, in one round trip, what the group needs when every customer's resolution is cached, and puts it into the
-    /// session when the reads confirm the cache (the catalog version and every subscription's version unchanged, every
-    /// subscription still live). Null when they do not: nothing was put into the session, and the caller resolves
-    /// afresh (the locks taken stay held by the transaction, which is harmless: the same rows are locked again).
+    /// Reads, in one round trip (<see cref="TrackReads.ReadForGroupAsync"/>), what the group needs when every customer's
+    /// resolution is cached, and settles the billing time of events that came without it: the test clock is the read's
+    /// first statement. Their rows are named at the time the clock showed at its last read (the real time when it has
+    /// none; a clock stays where it was set until it is moved). The read and its names, or null when it does not confirm
+    /// the cache (the catalog version or a subscription's version changed, a subscription no longer live) or the clock
+    /// has moved to another window or day than the rows named: the caller then resolves afresh, with the clock settled
+    /// (the locks taken stay held by the transaction, which is harmless: the same rows are locked again).
     /// </summary>
-    private static async Task<(long CatalogVersion, Dictionary<string, UsageEvent> Seen)?> AdoptCachedAsync(TrackSession session, List<Pending> group,
-        BillingScope[] scopes, Dictionary<string, (LiveSubscription Live, long CatalogVersion)?> hits, List<string> idempotencyKeys, CancellationToken ct)
+    private async Task<(GroupRows Rows, CachedGroupRead Read)?> ReadCachedAsync(List<Pending> group,
+        Dictionary<string, (LiveSubscription Live, long CatalogVersion)?> hits, List<string> idempotencyKeys, CancellationToken ct)
     {
-        var leader = session.Scope;
-        var db = leader.Db;
-        var read = new CachedGroupRead(new GroupKeys(leader.Tenant.OrganizationId, leader.Tenant.Livemode));
+        var first = group[0].Scope;
+        var organizationId = first.Tenant.OrganizationId;
+        var readClock = group.Exists(p => p.ClockUnread);
+        var hint = readClock ? track.ClockHint(organizationId) : null;
+        var named = group.Select(p => p.ClockUnread && hint is { } at ? p.Scope with { Now = at } : p.Scope).ToArray();
+        var read = new CachedGroupRead(new GroupKeys(organizationId, first.Tenant.Livemode) { ReadClock = readClock });
         read.Keys.IdempotencyKeys.AddRange(idempotencyKeys);
         for (var i = 0; i < group.Count; i++)
         {
             var r = group[i].Request;
-            read.Add(scopes[i], r, hits[r.CustomerId!]!.Value.Live);
+            read.Add(named[i], r, hits[r.CustomerId!]!.Value.Live);
         }
-        var rows = await db.ReadForGroupAsync(read.Keys, ct);
-        if (!CachedGroupRead.Confirms(rows, hits.Values))
+        var rows = await first.Db.ReadForGroupAsync(read.Keys, ct);
+        var namesHold = true;
+        if (readClock)
         {
-            return null;
+            track.RememberClock(organizationId, rows.Clock);
+            for (var i = 0; i < group.Count; i++)
+            {
+                var p = group[i];
+                if (!p.ClockUnread)
+                {
+                    continue;
+                }
+                if (rows.Clock is { } clock)
+                {
+                    p.Scope = p.Scope with { Now = BillingClock.Truncate(clock) };
+                }
+                p.ClockUnread = false;
+                var live = hits[p.Request.CustomerId!]!.Value.Live;
+                namesHold &= named[i].Now == p.Scope.Now || TrackUsage.KeysFor(named[i], p.Request, live) == TrackUsage.KeysFor(p.Scope, p.Request, live);
+            }
         }
+        return namesHold && CachedGroupRead.Confirms(rows, hits.Values) ? (rows, read) : null;
+    }
 
+    /// <summary>The events already recorded under the group's idempotency keys that the read found (key → event).</summary>
+    private static async Task<Dictionary<string, UsageEvent>> RecordedAsync(CommetDb db, GroupRows rows, CancellationToken ct)
+    {
         var seen = new Dictionary<string, UsageEvent>(StringComparer.Ordinal);
         if (rows.RecordedKeys.Count > 0)
         {
@@ -343,7 +393,6 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
                 seen[earlier.IdempotencyKey!] = earlier;
             }
         }
-        read.Adopt(session, leader, rows, hits);
-        return (rows.CatalogVersion, seen);
+        return seen;
     }
 }
