@@ -281,9 +281,9 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
     }
 
     /// <summary>
-    /// A group whose customers are all cached reads the sandbox's test clock as the first statement of its one read, its
-    /// rows named at the time the clock showed at its last read. On PostgreSQL that group takes three round trips (read,
-    /// write, commit), not four. When the clock has moved to another day since (here behind the server's back, by SQL),
+    /// On PostgreSQL a group whose customers are all cached reads the sandbox's test clock as the first statement of its
+    /// one read, its rows named at the time the clock showed at its last read: three round trips (read, write, commit),
+    /// not four. SQLite reads the clock first, on its own. When the clock has moved to another day since (here behind the server's back, by SQL),
     /// the rows named are the old day's: the group is resolved afresh at the clock's time, and the events and daily rows
     /// are the new day's.
     /// </summary>
@@ -352,7 +352,9 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         cachedBefore = gatherer.CachedGroups;
         var (next, _) = await GroupAsync();
         Assert.All(next, a => Assert.Equal(moved, a.Data["ts"]!.GetValue<DateTime>().ToUniversalTime()));
-        Assert.Equal(0L, gatherer.CachedGroups - cachedBefore);
+        // SQLite reads the clock before the group's read (outside the single writer's turn), so it names today's rows and
+        // stays on the cached path.
+        Assert.Equal(server is PostgresServer ? 0L : 1L, gatherer.CachedGroups - cachedBefore);
 
         await using var check = t.Db();
         var days = await check.UsageDaily.AsNoTracking().Where(d => d.SubscriptionId == fold).ToListAsync();

@@ -193,11 +193,12 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         var first = group[0].Scope;
         var db = first.Db;
         var tenant = first.Tenant;
-        // Every event of one lane is of one tenant, so one read of its test clock serves the whole group. With every
-        // customer's resolution cached it is the first statement of the group's one read (ReadCachedAsync); otherwise it
-        // is read now, on its own, before the resolution that needs the billing time.
+        // Every event of one lane is of one tenant, so one read of its test clock serves the whole group. On PostgreSQL,
+        // with every customer's resolution cached, it is the first statement of the group's one read (ReadCachedAsync: a
+        // round trip less). Otherwise it is read now, on its own, before the resolution that needs the billing time; on
+        // SQLite always so, outside the single writer's turn (there is no round trip to save there).
         var hits = FindCached(tenant, group);
-        if (hits is null)
+        if (hits is null || !db.IsPostgres)
         {
             await SettleClockAsync(group, ct);
         }
