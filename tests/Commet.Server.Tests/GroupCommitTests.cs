@@ -17,16 +17,34 @@ public sealed class OneWriterPostgresServer : PostgresServer
     protected override void AdjustSettings(IDictionary<string, string?> settings) => settings["Commet:Usage:GroupCommitConcurrency"] = "1";
 }
 
-/// <summary>Group commit of single usage events (<see cref="TrackGroupCommit"/>): each event of a group answers as if alone.</summary>
-public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<TServer>
-    where TServer : ServerFixture
+/// <summary>What the group-commit tests share: a credits plan, and waiting until the gatherer is in a given state.</summary>
+internal static class GroupCommitSteps
 {
-    private static async Task CreditsPlan(HttpClient api, string code, long credits, string feature)
+    /// <summary>A monthly credits plan of <paramref name="credits"/> included credits, one credit a unit of <paramref name="feature"/> (which exists).</summary>
+    public static async Task CreditsPlan(HttpClient api, string code, long credits, string feature)
     {
         await api.PostJson("/api/v1/plans/manage", new { code, name = code, consumptionModel = "credits" }).Ok();
         await api.PostJson($"/api/v1/plans/{code}/prices", new { billingInterval = "monthly", price = 100, includedCredits = credits }).Ok();
         await api.PostJson($"/api/v1/plans/{code}/features", new { featureId = feature, creditsPerUnit = 1 }).Ok();
     }
+
+    public static async Task WaitForAsync(ServerFixture server, Func<(int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup), bool> condition,
+        string what)
+    {
+        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition(groups.Load()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Never happened: {what} ({groups.Load()})");
+            await Task.Delay(10);
+        }
+    }
+}
+
+/// <summary>Group commit of single usage events (<see cref="TrackGroupCommit"/>): each event of a group answers as if alone.</summary>
+public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<TServer>
+    where TServer : ServerFixture
+{
 
     private Task<ApiResponse> Track(TestTenant t, string customer, string feature, string? key = null) =>
         server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = customer, feature, value = 1, idempotencyKey = key });
@@ -67,16 +85,8 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         public async ValueTask DisposeAsync() => await release();
     }
 
-    private async Task WaitForAsync(Func<(int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup), bool> condition)
-    {
-        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition(groups.Load()))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The gatherer never got there: {groups.Load()}");
-            await Task.Delay(10);
-        }
-    }
+    private Task WaitForAsync(Func<(int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup), bool> condition) =>
+        GroupCommitSteps.WaitForAsync(server, condition, "the gatherer's state");
 
     private static async Task<(long Plan, long Purchased)> Account(TestTenant t, string subscriptionId)
     {
@@ -95,8 +105,8 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         var api = t.Api;
         await api.PostJson("/api/v1/features/manage", new { code = "gc", name = "gc", type = "usage" }).Ok();
         await api.PostJson("/api/v1/features/manage", new { code = "gc_other", name = "gc other", type = "usage" }).Ok();
-        await CreditsPlan(api, "gc_poor", 2, "gc");
-        await CreditsPlan(api, "gc_rich", 100, "gc");
+        await GroupCommitSteps.CreditsPlan(api, "gc_poor", 2, "gc");
+        await GroupCommitSteps.CreditsPlan(api, "gc_rich", 100, "gc");
         await api.Customer("blk");
         await api.Customer("poor");
         await api.Customer("rich");
@@ -175,7 +185,7 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         var t = await server.NewTenantAsync();
         var api = t.Api;
         await api.PostJson("/api/v1/features/manage", new { code = "gcc", name = "gcc", type = "usage" }).Ok();
-        await CreditsPlan(api, "gcc_plan", 100, "gcc");
+        await GroupCommitSteps.CreditsPlan(api, "gcc_plan", 100, "gcc");
         var subs = new Dictionary<string, string>();
         foreach (var c in new[] { "blk", "c1", "c2", "c3" })
         {
@@ -248,7 +258,7 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         var frozen = new DateTime(2027, 3, 10, 12, 30, 0, DateTimeKind.Utc);
         await api.SetClock(frozen);
         await api.PostJson("/api/v1/features/manage", new { code = "gclk", name = "gclk", type = "usage" }).Ok();
-        await CreditsPlan(api, "gclk", 100, "gclk");
+        await GroupCommitSteps.CreditsPlan(api, "gclk", 100, "gclk");
         await api.Customer("clk");
         var subscription = (await api.Subscribe("clk", "gclk")).Str("id");
 
@@ -283,9 +293,9 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
     /// <summary>
     /// On PostgreSQL a group whose customers are all cached reads the sandbox's test clock as the first statement of its
     /// one read, its rows named at the time the clock showed at its last read: three round trips (read, write, commit),
-    /// not four. SQLite reads the clock first, on its own. When the clock has moved to another day since (here behind the server's back, by SQL),
-    /// the rows named are the old day's: the group is resolved afresh at the clock's time, and the events and daily rows
-    /// are the new day's.
+    /// not four. SQLite reads the clock first, on its own. When the clock has moved to another day since (here behind
+    /// the server's back, by SQL), the rows named are the old day's: the group is resolved afresh at the clock's time,
+    /// and the events and daily rows are the new day's.
     /// </summary>
     [Fact]
     public async Task CachedGroupOnATestClock_ClockReadWithTheGroup_AClockMovedToAnotherDayResolvesAfresh()
@@ -295,7 +305,7 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         var frozen = new DateTime(2027, 5, 20, 9, 0, 0, DateTimeKind.Utc);
         await api.SetClock(frozen);
         await api.PostJson("/api/v1/features/manage", new { code = "gfold", name = "gfold", type = "usage" }).Ok();
-        await CreditsPlan(api, "gfold", 100, "gfold");
+        await GroupCommitSteps.CreditsPlan(api, "gfold", 100, "gfold");
         await api.Customer("blk");
         await api.Customer("fold");
         var blk = (await api.Subscribe("blk", "gfold")).Str("id");
@@ -377,15 +387,6 @@ public sealed class GroupCommitFallbackTests(OneWriterPostgresServer server) : I
     private Task<ApiResponse> Track(TestTenant t, string customer, string? key = null) =>
         server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = customer, feature = "gf", value = 1, idempotencyKey = key });
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Never happened: {what}");
-            await Task.Delay(10);
-        }
-    }
 
     [Fact]
     public async Task GroupLosesAKeyToAnotherTransaction_EachEventIsWrittenAlone_SameCustomerTwiceInARow()
@@ -393,9 +394,7 @@ public sealed class GroupCommitFallbackTests(OneWriterPostgresServer server) : I
         var t = await server.NewTenantAsync();
         var api = t.Api;
         await api.PostJson("/api/v1/features/manage", new { code = "gf", name = "gf", type = "usage" }).Ok();
-        await api.PostJson("/api/v1/plans/manage", new { code = "gf_plan", name = "gf", consumptionModel = "credits" }).Ok();
-        await api.PostJson("/api/v1/plans/gf_plan/prices", new { billingInterval = "monthly", price = 100, includedCredits = 100 }).Ok();
-        await api.PostJson("/api/v1/plans/gf_plan/features", new { featureId = "gf", creditsPerUnit = 1 }).Ok();
+        await GroupCommitSteps.CreditsPlan(api, "gf_plan", 100, "gf");
         await api.Customer("blk");
         await api.Customer("rich");
         var blk = (await api.Subscribe("blk", "gf_plan")).Str("id");
@@ -445,10 +444,10 @@ public sealed class GroupCommitFallbackTests(OneWriterPostgresServer server) : I
                 await command.ExecuteScalarAsync();
             }
             first = Track(t, "blk");
-            await WaitForAsync(() => groups.Load().Writing == 1, "the first event is being written");
+            await GroupCommitSteps.WaitForAsync(server, l => l.Writing == 1, "the first event is being written");
             plain = [Track(t, "rich"), Track(t, "rich"), Track(t, "rich")];
             keyed = Track(t, "rich", key);
-            await WaitForAsync(() => groups.Load().Waiting == 4, "four events wait behind it");
+            await GroupCommitSteps.WaitForAsync(server, l => l.Waiting == 4, "four events wait behind it");
             await lockTx.RollbackAsync();
         }
         Assert.Equal(HttpStatusCode.Created, (await first).Status);
@@ -493,16 +492,8 @@ public sealed class GroupCommitSecondWriterTests(PostgresServer server) : IClass
     private Task<ApiResponse> Track(TestTenant t, string customer) =>
         server.Client(t.SandboxKey).PostJson("/api/v1/usage/events", new { customerId = customer, feature = "gw", value = 1 });
 
-    private async Task WaitForAsync(Func<(int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup), bool> condition, string what)
-    {
-        var groups = server.Services.GetRequiredService<TrackGroupCommit>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition(groups.Load()))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Never happened: {what} ({groups.Load()})");
-            await Task.Delay(10);
-        }
-    }
+    private Task WaitForAsync(Func<(int Writing, int Waiting, long Groups, long GroupedEvents, int LargestGroup), bool> condition, string what) =>
+        GroupCommitSteps.WaitForAsync(server, condition, what);
 
     [Fact]
     public async Task WriterHeldUp_EventsQueueBehindIt_ASecondWriterTakesThemOnlyAsAFullGroup()
@@ -510,9 +501,7 @@ public sealed class GroupCommitSecondWriterTests(PostgresServer server) : IClass
         var t = await server.NewTenantAsync();
         var api = t.Api;
         await api.PostJson("/api/v1/features/manage", new { code = "gw", name = "gw", type = "usage" }).Ok();
-        await api.PostJson("/api/v1/plans/manage", new { code = "gw_plan", name = "gw", consumptionModel = "credits" }).Ok();
-        await api.PostJson("/api/v1/plans/gw_plan/prices", new { billingInterval = "monthly", price = 100, includedCredits = 1000 }).Ok();
-        await api.PostJson("/api/v1/plans/gw_plan/features", new { featureId = "gw", creditsPerUnit = 1 }).Ok();
+        await GroupCommitSteps.CreditsPlan(api, "gw_plan", 1000, "gw");
         await api.Customer("blk");
         await api.Customer("many");
         var blk = (await api.Subscribe("blk", "gw_plan")).Str("id");
