@@ -27,7 +27,8 @@ public abstract partial class CommetDb
             e.Property(x => x.PreviousValue).HasPrecision(28, 6);
             // The merchant's business key counts once.
             e.HasIndex(x => new { x.OrganizationId, x.Livemode, x.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
-            e.HasIndex(x => new { x.SubscriptionId, x.FeatureId, x.Timestamp });
+            // No other index: every event pays for each one on the ingestion path, and nothing reads events by
+            // subscription (usage per period and per day is read from usage_counters and usage_daily).
             Tenant(e);
         });
 
@@ -57,7 +58,9 @@ public abstract partial class CommetDb
             e.ToTable("ledger_entries");
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasMaxLength(40);
-            e.HasIndex(x => new { x.SubscriptionId, x.Kind, x.Bucket });
+            // The one read: a subscription's newest entries (the dashboard's customer page, LedgerQueries.Newest), an
+            // index range read backwards from the end instead of a sort of every entry the subscription ever had.
+            e.HasIndex(x => new { x.SubscriptionId, x.At });
             Tenant(e);
         });
 

@@ -122,9 +122,7 @@ public sealed class CustomerModel(PortalSessions sessions, PortalBrandings brand
         // Read-only, each a bounded query on this customer's rows (the tenant filters keep them to this organization and mode).
         var subscriptionIds = Subscriptions.Select(s => s.Id).ToList();
         SubscriptionCurrencies = Subscriptions.ToDictionary(s => s.Id, s => s.Currency);
-        var ledger = subscriptionIds.Count == 0 ? []
-            : await Db.Ledger.AsNoTracking().Where(l => subscriptionIds.Contains(l.SubscriptionId))
-                .OrderByDescending(l => l.At).ThenByDescending(l => l.Id).Take(Recent + 1).ToListAsync(Ct);
+        var ledger = await LedgerQueries.NewestAsync(Db, subscriptionIds, Recent + 1, Ct);
         MoreLedger = ledger.Count > Recent;
         Ledger = ledger.Take(Recent).ToList();
         Transactions = await Db.Transactions.AsNoTracking().Where(x => x.CustomerId == customer.Id)

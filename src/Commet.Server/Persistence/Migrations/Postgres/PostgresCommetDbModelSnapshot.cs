@@ -2379,7 +2379,7 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SubscriptionId", "Kind", "Bucket");
+                    b.HasIndex("SubscriptionId", "At");
 
                     b.ToTable("ledger_entries", (string)null);
                 });
@@ -2576,8 +2576,6 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.HasIndex("OrganizationId", "Livemode", "IdempotencyKey")
                         .IsUnique()
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
-
-                    b.HasIndex("SubscriptionId", "FeatureId", "Timestamp");
 
                     b.ToTable("usage_events", (string)null);
                 });

@@ -2370,7 +2370,7 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SubscriptionId", "Kind", "Bucket");
+                    b.HasIndex("SubscriptionId", "At");
 
                     b.ToTable("ledger_entries", (string)null);
                 });
@@ -2567,8 +2567,6 @@ namespace Commet.Server.Persistence.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "Livemode", "IdempotencyKey")
                         .IsUnique()
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
-
-                    b.HasIndex("SubscriptionId", "FeatureId", "Timestamp");
 
                     b.ToTable("usage_events", (string)null);
                 });
