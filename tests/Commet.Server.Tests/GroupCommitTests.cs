@@ -293,9 +293,10 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
     /// <summary>
     /// On PostgreSQL a group whose customers are all cached reads the sandbox's test clock as the first statement of its
     /// one read, its rows named at the time the clock showed at its last read: three round trips (read, write, commit),
-    /// not four. SQLite reads the clock first, on its own. When the clock has moved to another day since (here behind
-    /// the server's back, by SQL), the rows named are the old day's: the group is resolved afresh at the clock's time,
-    /// and the events and daily rows are the new day's.
+    /// not four. When the clock has moved to another day since (here behind the server's back, by SQL), the rows named
+    /// are the old day's, so on PostgreSQL the group is resolved afresh at the clock's time. SQLite reads the clock first,
+    /// on its own, so its group names the new day's rows from the start and stays cached. On both, the events and daily
+    /// rows are the new day's.
     /// </summary>
     [Fact]
     public async Task CachedGroupOnATestClock_ClockReadWithTheGroup_AClockMovedToAnotherDayResolvesAfresh()

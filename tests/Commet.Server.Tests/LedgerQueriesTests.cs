@@ -148,7 +148,7 @@ public sealed class LedgerQueriesTests_Postgres(PostgresServer server) : LedgerQ
             return (string)(await command.ExecuteScalarAsync())!;
         });
 
-        var nodes = Nodes(JsonNode.Parse(plan)![0]!["Plan"]!).ToList();
+        var nodes = QueryPlans.Nodes(JsonNode.Parse(plan)![0]!["Plan"]!).ToList();
         var scan = Assert.Single(nodes, n => (string?)n["Relation Name"] == "ledger_entries");
         Assert.Equal("Index Scan", (string?)scan["Node Type"]);
         Assert.Equal("IX_ledger_entries_SubscriptionId_At", (string?)scan["Index Name"]);
@@ -157,7 +157,4 @@ public sealed class LedgerQueriesTests_Postgres(PostgresServer server) : LedgerQ
         // The ties on one time may be sorted (an incremental sort); a sort of all the subscription's entries may not.
         Assert.DoesNotContain(nodes, n => (string?)n["Node Type"] == "Sort");
     }
-
-    private static IEnumerable<JsonNode> Nodes(JsonNode node) =>
-        new[] { node }.Concat((node["Plans"] as JsonArray ?? new JsonArray()).SelectMany(child => Nodes(child!)));
 }

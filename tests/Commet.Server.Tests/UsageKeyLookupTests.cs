@@ -91,7 +91,7 @@ public sealed class UsageKeyLookupTests_Postgres(PostgresServer server) : UsageK
         await using var explain = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) EXECUTE lookup('{org}', false, ARRAY['x', 'y', 'z'])", connection, tx);
         var plan = JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
 
-        var onEvents = Nodes(plan).Where(n => (string?)n["Relation Name"] == "usage_events").ToList();
+        var onEvents = QueryPlans.Nodes(plan).Where(n => (string?)n["Relation Name"] == "usage_events").ToList();
         Assert.NotEmpty(onEvents);
         foreach (var node in onEvents)
         {
@@ -101,7 +101,4 @@ public sealed class UsageKeyLookupTests_Postgres(PostgresServer server) : UsageK
             Assert.Null(node["Filter"]);
         }
     }
-
-    private static IEnumerable<JsonNode> Nodes(JsonNode node) =>
-        new[] { node }.Concat((node["Plans"] as JsonArray ?? new JsonArray()).SelectMany(child => Nodes(child!)));
 }
