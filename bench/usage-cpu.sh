@@ -8,6 +8,9 @@
 # usage: bench/usage-cpu.sh <path to Commet.Server.dll> [connections, default 32]
 #   BENCH_PERF=1 OUT=<prefix>   also records a perf profile (12 s, 499 Hz, call graphs) to <prefix>.data, with perf maps
 #   BENCH_SERVER_ENV="..."      extra environment for the server
+#   BENCH_BATCH=1               batches of 100 events (bench/wrk/track-batch.lua, 10 customers each) instead of single
+#                               events; CPU is still reported per event
+#   BENCH_PG_PERF=1 OUT=<prefix> also records a perf profile of every postgres process to <prefix>.pg.data
 # Prints: events/s, p99, server and PostgreSQL CPU µs per event, non-2xx count.
 set -euo pipefail
 DLL=$1; C=${2:-32}
@@ -29,14 +32,28 @@ PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null' EXIT
 for _ in $(seq 600); do curl -s -o /dev/null --max-time 1 "$BASE/healthz" && break; sleep 0.1; done
 python3 bench/usage/seed.py "$BASE" "$KEY" 200 >"$WORK/seed.json"
-wrk -t$T -c"$C" -d40s -s bench/wrk/track.lua "$BASE/api/v1/usage/events" -- w 200 >/dev/null
-pg_cpu() { for p in $(pgrep -x postgres); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | paste -sd+ | bc; }
+if [[ ${BENCH_BATCH:-0} == 1 ]]; then
+  ROUTE=/api/v1/usage/events/batch; SCRIPT=bench/wrk/track-batch.lua; PER=100; WARM=(w 200 10); MEASURE=(m 200 10)
+else
+  ROUTE=/api/v1/usage/events; SCRIPT=bench/wrk/track.lua; PER=1; WARM=(w 200); MEASURE=(m 200)
+fi
+wrk -t$T -c"$C" -d40s -s $SCRIPT "$BASE$ROUTE" -- "${WARM[@]}" >/dev/null
+# Every postgres process alive, plus what the postmaster's exited children used (its cutime + cstime): an autovacuum
+# worker or a backend that ends between the two reads still counts, and one that vanishes mid-read is skipped.
+pg_cpu() {
+  local pm; pm=$(pgrep -o -x postgres)
+  { for p in $(pgrep -x postgres); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true; done
+    awk '{print $16+$17}' "/proc/$pm/stat"; } | paste -sd+ | bc
+}
 s0=$(awk '{print $14+$15}' "/proc/$PID/stat"); g0=$(pg_cpu)
-wrk -t$T -c"$C" -d20s --latency -s bench/wrk/track.lua "$BASE/api/v1/usage/events" -- m 200 >"$OUT.wrk" &
-W=$!
-if [[ ${BENCH_PERF:-0} == 1 ]]; then sleep 3; perf record -F 499 -g -p "$PID" -o "$OUT.data" -- sleep 12 2>/dev/null; fi
-wait $W
+wrk -t$T -c"$C" -d20s --latency -s $SCRIPT "$BASE$ROUTE" -- "${MEASURE[@]}" >"$OUT.wrk" &
+W=$!; PERFS=()
+sleep 3
+if [[ ${BENCH_PERF:-0} == 1 ]]; then perf record -F 499 -g -p "$PID" -o "$OUT.data" -- sleep 12 2>/dev/null & PERFS+=($!); fi
+if [[ ${BENCH_PG_PERF:-0} == 1 ]]; then perf record -F 499 -g -p "$(pgrep -d, -x postgres)" -o "$OUT.pg.data" -- sleep 12 2>/dev/null & PERFS+=($!); fi
+wait $W "${PERFS[@]}"
 s1=$(awk '{print $14+$15}' "/proc/$PID/stat"); g1=$(pg_cpu)
 tick=$(getconf CLK_TCK)
-n=$(grep -o "[0-9]* requests in" "$OUT.wrk" | cut -d' ' -f1)
-echo "c$C: $(grep Requests/sec "$OUT.wrk" | awk '{print $2}') events/s, p99 $(grep ' 99%' "$OUT.wrk" | awk '{print $2}'), server $(( (s1-s0)*1000000/tick/n )) µs/event, PostgreSQL $(( (g1-g0)*1000000/tick/n )) µs/event, $(grep -o 'Non-2xx.*' "$OUT.wrk" || echo 'no non-2xx')"
+n=$(( $(grep -o "[0-9]* requests in" "$OUT.wrk" | cut -d' ' -f1) * PER ))
+if grep -Eq "batch_failed_items [1-9]" "$OUT.wrk"; then echo "failed batch items: $(grep batch_failed_items "$OUT.wrk")" >&2; exit 1; fi
+echo "c$C: $(grep Requests/sec "$OUT.wrk" | awk -v per=$PER '{printf "%.0f", $2*per}') events/s, p99 $(grep ' 99%' "$OUT.wrk" | awk '{print $2}'), server $(( (s1-s0)*1000000/tick/n )) µs/event, PostgreSQL $(( (g1-g0)*1000000/tick/n )) µs/event, $(grep -o 'Non-2xx.*' "$OUT.wrk" || echo 'no non-2xx')"
