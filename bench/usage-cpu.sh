@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Single usage events on PostgreSQL at one concurrency, with the CPU each event costs the server and PostgreSQL, and
-# optionally a perf profile of the server (docs/benchmarks.md, "Single events on PostgreSQL: EF Core's savepoint…").
+# Usage events on PostgreSQL (single, or batches of 100 with BENCH_BATCH=1) at one concurrency, with the CPU each event
+# costs the server and PostgreSQL, and optionally perf profiles of either side (docs/benchmarks.md, "Single events on
+# PostgreSQL: EF Core's savepoint…" and "Batch CPU measured on its own…").
 # One server on a fresh database, 200 customers seeded by bench/usage/seed.py, a 40 s wrk warm-up (tiered JIT takes
-# 35–40 s under load), then 20 s measured; CPU read from /proc before and after (the server's process, every
-# postgres process). For A/B runs of two builds, alternate the builds.
-# Needs wrk, psql, python3, PostgreSQL on 127.0.0.1:5433 (scripts/postgres.sh start); perf for BENCH_PERF=1.
+# 35–40 s under load), then 20 s measured; CPU read from /proc before and after (the server's process; every
+# postgres process, background workers and exited ones included). For A/B runs of two builds, alternate the builds.
+# Needs wrk, psql, python3, PostgreSQL on 127.0.0.1:5433 (scripts/postgres.sh start); perf for the profiles.
 # usage: bench/usage-cpu.sh <path to Commet.Server.dll> [connections, default 32]
 #   BENCH_PERF=1 OUT=<prefix>   also records a perf profile (12 s, 499 Hz, call graphs) to <prefix>.data, with perf maps
 #   BENCH_SERVER_ENV="..."      extra environment for the server
