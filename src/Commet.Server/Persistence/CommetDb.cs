@@ -263,4 +263,29 @@ public sealed class SqliteCommetDb(DbContextOptions<SqliteCommetDb> options) : C
 public sealed class PostgresCommetDb(DbContextOptions<PostgresCommetDb> options) : CommetDb(options)
 {
     public override bool IsPostgres => true;
+
+    /// <summary>
+    /// Identifiers, keys and hashes compare byte by byte (<c>COLLATE "C"</c>), as every SQLite column already does: they
+    /// are machine text, never sorted for a reader, and the database's own collation (often <c>en_US.UTF-8</c>) makes
+    /// every comparison of their index entries a locale-aware one. A copy of a million rows into a table with three
+    /// such indexes took 39 % less time than under ICU's en-US and 16 % less than under C.UTF-8 (docs/decisions.md,
+    /// "Identifiers compare byte by byte on PostgreSQL"). Names, e-mails and other text a person reads keep the
+    /// database's collation.
+    /// </summary>
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        foreach (var property in b.Model.GetEntityTypes().SelectMany(t => t.GetDeclaredProperties()))
+        {
+            if (property.ClrType == typeof(string) && IsMachineText(property.Name))
+            {
+                property.SetCollation("C");
+            }
+        }
+    }
+
+    /// <summary><c>Id</c>, <c>…Id</c>, <c>…Key</c> and <c>…Hash</c> columns.</summary>
+    internal static bool IsMachineText(string name) =>
+        name == "Id" || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("Key", StringComparison.Ordinal)
+        || name.EndsWith("Hash", StringComparison.Ordinal);
 }

@@ -26,7 +26,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("BasePrice")
                         .HasColumnType("bigint");
@@ -50,7 +51,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("FeatureId")
                         .IsRequired()
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long?>("IncludedUnits")
                         .HasColumnType("bigint");
@@ -66,7 +68,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long?>("OverageRate")
                         .HasColumnType("bigint");
@@ -98,7 +101,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -109,7 +113,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
@@ -125,7 +130,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Prefix")
                         .IsRequired()
@@ -146,13 +152,15 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("CustomerId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("DataJson")
                         .IsRequired()
@@ -170,10 +178,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -195,10 +205,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("CheckoutPaymentId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
@@ -208,13 +220,15 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("InvoiceId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -226,7 +240,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("PurchaseJson")
                         .HasColumnType("text");
@@ -235,13 +250,15 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("TargetInterval")
                         .HasColumnType("text");
 
                     b.Property<string>("TargetPlanId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -252,7 +269,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("BillToCity")
                         .HasMaxLength(255)
@@ -292,11 +310,13 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("BillToTaxId")
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasColumnType("character varying(100)")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingKey")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -307,7 +327,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<long>("DiscountAmount")
                         .HasColumnType("bigint");
@@ -335,7 +356,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("OverdueAt")
                         .HasColumnType("timestamp with time zone");
@@ -386,7 +408,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("SellerTaxId")
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasColumnType("character varying(100)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
@@ -397,7 +420,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<long>("Subtotal")
                         .HasColumnType("bigint");
@@ -476,7 +500,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("InvoiceId")
                         .IsRequired()
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("LineType")
                         .IsRequired()
@@ -514,7 +539,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Billing.InvoiceSequence", b =>
                 {
                     b.Property<string>("OrganizationId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
@@ -531,7 +557,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("AmountSubtotal")
                         .HasColumnType("bigint");
@@ -544,7 +571,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("ChargeKey")
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
+                        .HasColumnType("character varying(300)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -557,7 +585,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Description")
                         .IsRequired()
@@ -569,11 +598,13 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("HostedSessionId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("InvoiceId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -589,7 +620,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("timestamp with time zone");
@@ -613,7 +645,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("TransactionId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -634,7 +667,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Brand")
                         .IsRequired()
@@ -645,7 +679,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("DetachedAt")
                         .HasColumnType("timestamp with time zone");
@@ -673,7 +708,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -694,12 +730,14 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -715,7 +753,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -745,7 +784,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("Amount")
                         .HasColumnType("bigint");
@@ -753,7 +793,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("AttemptKey")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -764,7 +805,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("FailureCode")
                         .HasColumnType("text");
@@ -773,7 +815,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("InvoiceId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
@@ -781,13 +824,15 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PaymentMethodId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -840,7 +885,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingInterval")
                         .HasMaxLength(20)
@@ -885,7 +931,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("PlanIds")
                         .HasMaxLength(4000)
@@ -916,12 +963,14 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("PromoCodeId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("RedeemedAt")
                         .HasColumnType("timestamp with time zone");
@@ -929,7 +978,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("SubscriptionId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -943,14 +993,16 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("OrganizationId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
 
                     b.Property<string>("Id")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
@@ -969,7 +1021,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("BasePrice")
                         .HasColumnType("bigint");
@@ -1012,7 +1065,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<int>("Cycle")
                         .HasColumnType("integer");
@@ -1026,7 +1080,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("DiscountPromoCodeId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("DiscountType")
                         .HasMaxLength(20)
@@ -1062,10 +1117,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("OutstandingInvoiceId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<long>("PaidForCurrentPeriod")
                         .HasColumnType("bigint");
@@ -1076,10 +1133,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("PlanId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("PlanPriceId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("ScheduledChangeType")
                         .HasColumnType("text");
@@ -1091,7 +1150,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("ScheduledPlanId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("StartDate")
                         .HasColumnType("timestamp with time zone");
@@ -1138,14 +1198,16 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Billing.SubscriptionAddon", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("ActivatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("AddonId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("DeactivatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1156,7 +1218,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("SubscriptionId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -1172,7 +1235,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Billing.TestClock", b =>
                 {
                     b.Property<string>("OrganizationId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("SimulatedTime")
                         .HasColumnType("timestamp with time zone");
@@ -1189,7 +1253,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
@@ -1207,11 +1272,13 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("EndpointId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("EventId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("EventType")
                         .IsRequired()
@@ -1244,7 +1311,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("MessageId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
@@ -1252,7 +1320,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1261,7 +1330,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("SubscriptionId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -1281,7 +1351,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("ApiVersion")
                         .HasMaxLength(20)
@@ -1315,7 +1386,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("PreviousSecretExpiresAt")
                         .HasColumnType("timestamp with time zone");
@@ -1346,7 +1418,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1379,7 +1452,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("Price")
                         .HasColumnType("bigint");
@@ -1400,7 +1474,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1416,7 +1491,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("ExternalId")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
 
                     b.Property<string>("FullName")
                         .HasMaxLength(255)
@@ -1435,11 +1511,13 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
 
                     b.Property<string>("TaxDocument")
                         .HasMaxLength(100)
@@ -1468,7 +1546,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
@@ -1483,14 +1562,16 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Data")
                         .HasColumnType("text");
 
                     b.Property<string>("InvoiceId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -1513,7 +1594,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(500)
@@ -1533,7 +1615,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("SubscriptionId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("ToAddress")
                         .HasMaxLength(320)
@@ -1554,7 +1637,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Code")
                         .IsRequired()
@@ -1581,7 +1665,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -1608,7 +1693,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("SessionId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Token")
                         .HasMaxLength(64)
@@ -1623,7 +1709,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Outcome")
                         .HasColumnType("text");
@@ -1638,14 +1725,16 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.IdempotencyRecord", b =>
                 {
                     b.Property<string>("OrganizationId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
 
                     b.Property<string>("Key")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
 
                     b.Property<bool>("Completed")
                         .HasColumnType("boolean");
@@ -1656,7 +1745,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<byte[]>("ResponseBody")
                         .HasColumnType("bytea");
@@ -1675,7 +1765,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1699,7 +1790,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<bool?>("BlockOnExhaustion")
                         .HasColumnType("boolean");
@@ -1754,10 +1846,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("PlanGroupId")
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer");
@@ -1779,10 +1873,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.PlanFeature", b =>
                 {
                     b.Property<string>("PlanId")
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("FeatureId")
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long?>("CreditsPerUnit")
                         .HasColumnType("bigint");
@@ -1827,7 +1923,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1849,7 +1946,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1863,7 +1961,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("BillingInterval")
                         .IsRequired()
@@ -1898,7 +1997,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("PlanId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("Price")
                         .HasColumnType("bigint");
@@ -1927,7 +2027,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("AttemptedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1935,7 +2036,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -1948,7 +2050,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -1961,7 +2064,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("OrganizationId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
@@ -1981,11 +2085,13 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.HasKey("OrganizationId", "Livemode");
 
@@ -1999,7 +2105,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("AbsoluteExpiresAt")
                         .HasColumnType("timestamp with time zone");
@@ -2010,7 +2117,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2027,7 +2135,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("LinkHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
@@ -2039,7 +2148,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("RedeemedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2050,7 +2160,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("SessionHash")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -2069,7 +2180,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("OrganizationId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
@@ -2188,7 +2300,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("TaxId")
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasColumnType("character varying(100)")
+                        .UseCollation("C");
 
                     b.Property<string>("TermsUrl")
                         .HasMaxLength(2048)
@@ -2212,7 +2325,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("CacheReadRate")
                         .HasColumnType("bigint");
@@ -2239,7 +2353,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("OutputRate")
                         .HasColumnType("bigint");
@@ -2258,10 +2373,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Usage.AiModelUsage", b =>
                 {
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("FeatureId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("WindowStart")
                         .HasColumnType("timestamp with time zone");
@@ -2307,7 +2424,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Usage.ConsumptionAccount", b =>
                 {
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("Kind")
                         .HasColumnType("text");
@@ -2339,7 +2457,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("Amount")
                         .HasColumnType("bigint");
@@ -2364,7 +2483,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -2375,7 +2495,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("SubscriptionId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -2387,10 +2508,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Usage.SeatBalance", b =>
                 {
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("FeatureId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<long>("Current")
                         .HasColumnType("bigint");
@@ -2421,14 +2544,16 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Usage.SeatEvent", b =>
                 {
                     b.Property<string>("Id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("FeatureCode")
                         .IsRequired()
@@ -2436,7 +2561,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
@@ -2447,14 +2573,16 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<long>("PreviousBalance")
                         .HasColumnType("bigint");
 
                     b.Property<string>("SubscriptionId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("Ts")
                         .HasColumnType("timestamp with time zone");
@@ -2473,10 +2601,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Usage.UsageCounter", b =>
                 {
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("FeatureId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("WindowStart")
                         .HasColumnType("timestamp with time zone");
@@ -2496,10 +2626,12 @@ namespace Commet.Server.Persistence.Migrations.Postgres
             modelBuilder.Entity("Commet.Domain.Usage.UsageDaily", b =>
                 {
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("FeatureId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("Day")
                         .HasColumnType("timestamp with time zone");
@@ -2517,14 +2649,16 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("FeatureCode")
                         .IsRequired()
@@ -2533,11 +2667,13 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("FeatureId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -2549,7 +2685,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<decimal?>("PreviousValue")
                         .HasPrecision(28, 6)
@@ -2562,7 +2699,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("SubscriptionId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("Timestamp")
                         .HasColumnType("timestamp with time zone");
@@ -2584,7 +2722,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -2600,7 +2739,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("Target")
                         .HasMaxLength(320)
@@ -2614,7 +2754,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -2627,7 +2768,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("integer");
@@ -2663,7 +2805,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("PasswordHash")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
 
                     b.Property<string>("PhoneNumber")
                         .HasMaxLength(64)
@@ -2698,14 +2841,16 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("AcceptedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("AcceptedByUserId")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2713,7 +2858,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("CreatedByUserId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<string>("Email")
                         .IsRequired()
@@ -2726,7 +2872,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2739,7 +2886,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -2755,11 +2903,13 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("OrganizationId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2780,7 +2930,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("OrganizationId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean");
@@ -2831,7 +2982,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
@@ -2848,7 +3000,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
 
                     b.Property<string>("ProviderKey")
                         .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasColumnType("character varying(128)")
+                        .UseCollation("C");
 
                     b.Property<string>("ProviderDisplayName")
                         .HasMaxLength(256)
@@ -2857,7 +3010,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.HasKey("LoginProvider", "ProviderKey");
 
@@ -2870,7 +3024,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                 {
                     b.Property<string>("UserId")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<string>("LoginProvider")
                         .HasMaxLength(128)
@@ -2932,7 +3087,8 @@ namespace Commet.Server.Persistence.Migrations.Postgres
                     b.OwnsOne("Commet.Domain.Address", "Address", b1 =>
                         {
                             b1.Property<string>("CustomerId")
-                                .HasColumnType("character varying(40)");
+                                .HasColumnType("character varying(40)")
+                                .UseCollation("C");
 
                             b1.Property<string>("City")
                                 .IsRequired()
