@@ -9,6 +9,8 @@
 # Knobs (environment):
 #   BENCH_DBS="sqlite postgres"  which databases     BENCH_THREADS=2  BENCH_CONNS=32  BENCH_DURATION=10s
 #   BENCH_WARMUP=3s  warm-up per scenario (0 = none)  BENCH_COLD_RUNS=5  cold starts per database
+#   BENCH_WRITE_WARMUP=30s  warm-up of the two create scenarios: on a fresh server the write path took about a minute
+#                           to reach its rate (780 → 3,050 creates/s on PostgreSQL, docs/benchmarks.md, nineteenth session)
 #   BENCH_PORT=5190  (only 5190-5199)                 BENCH_PG_PORT=5433
 #   BENCH_QUIET_WAIT=60 BENCH_QUIET_BUSY=0.15  before each measurement wait up to 60 s for the machine
 #                                     to be at most 15% busy (it is shared with other work)
@@ -27,6 +29,7 @@ THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNS:-32}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
+WRITE_WARMUP=${BENCH_WRITE_WARMUP:-30s}
 COLD_RUNS=${BENCH_COLD_RUNS:-5}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-60}
 QUIET_BUSY=${BENCH_QUIET_BUSY:-0.15}
@@ -193,6 +196,7 @@ run_wrk() {
   local duration=$DURATION out="$WORK/$db-$name.txt"
   if (( WARMING )); then
     duration=$WARMUP; out="$WORK/$db-$name.warmup.txt"
+    [[ $name == create* ]] && duration=$WRITE_WARMUP
     # create scenarios get their own id prefix during the warm-up
     if (( ${#args[@]} > 1 )); then args[1]="w${args[1]}"; fi
   fi
@@ -284,7 +288,7 @@ bench_db() {
     run_wrk "$db" list "list customers (limit=25)" "/api/v1/customers?limit=25" bench/wrk/get.lua
   }
   if [[ $WARMUP != 0 ]]; then
-    log "$db: warm-up pass ($WARMUP per scenario, not recorded)"
+    log "$db: warm-up pass ($WARMUP per scenario, $WRITE_WARMUP for the create scenarios; not recorded)"
     WARMING=1; scenarios; WARMING=0
   fi
   log "$db: measuring (wrk -t$THREADS -c$CONNS -d$DURATION --latency)"
@@ -342,10 +346,10 @@ jq -s -c \
   --argjson mem "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" --arg kernel "$(uname -r)" \
   --arg dotnet "$(dotnet --version)" --arg wrk "$(wrk -v 2>&1 | head -1)" \
   --arg server_env "${BENCH_SERVER_ENV:-}" --arg runtime_env "$SERVER_RUNTIME_ENV" --arg pg_extra "${BENCH_PG_EXTRA:-}" --arg only "${BENCH_ONLY:-}" \
-  --arg threads "$THREADS" --arg conns "$CONNS" --arg duration "$DURATION" --arg warmup "$WARMUP" \
+  --arg threads "$THREADS" --arg conns "$CONNS" --arg duration "$DURATION" --arg warmup "$WARMUP" --arg write_warmup "$WRITE_WARMUP" \
   '{started_utc:$started, commit:$commit, src_commit:$src_commit, src_dirty:$dirty,
     machine:{cpu:$cpu, cpus:$cpus, mem_mb:$mem, kernel:$kernel, dotnet_sdk:$dotnet, wrk:$wrk},
-    params:{threads:($threads|tonumber), connections:($conns|tonumber), duration:$duration, warmup:$warmup, wrk_timeout:"10s",
+    params:{threads:($threads|tonumber), connections:($conns|tonumber), duration:$duration, warmup:$warmup, write_warmup:$write_warmup, wrk_timeout:"10s",
             server_env:$server_env, runtime_env:$runtime_env, pg_connection_extra:$pg_extra, only:$only},
     ok: true, databases: .}' $(for db in $DBS; do echo "$WORK/$db.json"; done) >"$RESULT_FILE"
 if (( FAILED )); then
