@@ -70,16 +70,18 @@ def ticks_of(pid):
 
 
 def cpu(server_pid, database=None):
-    pg = pg_db = 0
+    # Per process, so that the difference is taken per process (cpudiff): a postgres process that ended between the
+    # two readings would otherwise take its whole CPU time out of the total and could make it negative.
+    pg, pg_db = {}, {}
     for stat in glob.glob("/proc/[0-9]*/stat"):
         try:
             if open(stat).read().split(" ", 2)[1] == "(postgres)":
                 pid = stat.split("/")[2]
                 ticks = ticks_of(pid)
-                pg += ticks
+                pg[pid] = ticks
                 # a backend's title names its database: "postgres: <user> <database> <client> <state>"
                 if database and f" {database} " in open(f"/proc/{pid}/cmdline").read().replace("\0", " "):
-                    pg_db += ticks
+                    pg_db[pid] = ticks
         except OSError:
             pass
     fields = open("/proc/stat").readline().split()[1:]
@@ -88,9 +90,18 @@ def cpu(server_pid, database=None):
     return {"server": ticks_of(server_pid) if server_pid != "0" else 0, "postgres": pg, "postgres_db": pg_db, "busy": total - idle, "total": total}
 
 
+def per_process(before, after):
+    """CPU ticks the processes alive at the second reading used since the first (or since they started). A process that
+    ended in between is not counted: the figure can be short by its share of the window, never negative."""
+    if isinstance(after, int):  # a reading written before the figures were kept per process
+        return after - (before if isinstance(before, int) else 0)
+    before = before if isinstance(before, dict) else {}
+    return sum(t - before.get(pid, 0) for pid, t in after.items())
+
+
 def cpudiff(before, after, seconds):
     a, b = json.load(open(before)), json.load(open(after))
-    d = {k: (b[k] - a.get(k, 0)) / TICK for k in b}
+    d = {k: (per_process(a.get(k, {}), b[k]) if k in ("postgres", "postgres_db") else b[k] - a.get(k, 0)) / TICK for k in b}
     # /proc/stat counts all CPUs; "busy" is in CPU-seconds.
     other = d["busy"] - d["server"] - d["postgres"]
     return {"server_cpu_s": round(d["server"], 2), "postgres_cpu_s": round(d["postgres"], 2),
