@@ -268,7 +268,7 @@ public sealed class PostgresCommetDb(DbContextOptions<PostgresCommetDb> options)
     /// Identifiers, keys and hashes compare byte by byte (<c>COLLATE "C"</c>), as every SQLite column already does: they
     /// are machine text, never sorted for a reader, and the database's own collation (often <c>en_US.UTF-8</c>) makes
     /// every comparison of their index entries a locale-aware one. A copy of a million rows into a table with three
-    /// such indexes took 39 % less time than under ICU's en-US and 16 % less than under C.UTF-8 (docs/decisions.md,
+    /// such indexes took 38–39 % less time than under ICU's en-US and 12–18 % less than under C.UTF-8 (docs/decisions.md,
     /// "Identifiers compare byte by byte on PostgreSQL"). Names, e-mails and other text a person reads keep the
     /// database's collation.
     /// </summary>
@@ -285,7 +285,7 @@ public sealed class PostgresCommetDb(DbContextOptions<PostgresCommetDb> options)
     }
 
     /// <summary><c>Id</c>, <c>…Id</c>, <c>…Key</c> and <c>…Hash</c> columns.</summary>
-    internal static bool IsMachineText(string name) =>
+    private static bool IsMachineText(string name) =>
         name == "Id" || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("Key", StringComparison.Ordinal)
         || name.EndsWith("Hash", StringComparison.Ordinal);
 }
