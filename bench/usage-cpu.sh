@@ -12,6 +12,9 @@
 #   BENCH_BATCH=1               batches of 100 events (bench/wrk/track-batch.lua, 10 customers each) instead of single
 #                               events; CPU is still reported per event
 #   BENCH_PG_PERF=1 OUT=<prefix> also records a perf profile of every postgres process to <prefix>.pg.data
+#   BENCH_PG_STATEMENTS=1       also prints, for the measured 20 s, each statement of the benchmark database from
+#                               pg_stat_statements: calls, rows per call and executor µs per call (wall time, so a
+#                               lock wait counts). Needs the library preloaded; the script says how when it is not.
 # Prints: events/s, p99, server and PostgreSQL CPU µs per event, non-2xx count.
 set -euo pipefail
 DLL=$1; C=${2:-32}
@@ -24,6 +27,12 @@ T=$(( C < 2 ? C : 2 ))
 PERF_ENV=(); [[ ${BENCH_PERF:-0} == 1 ]] && PERF_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 PSQL=(psql -h 127.0.0.1 -p 5433 -U postgres -qAt)
 PG_DB="commet_usagecpu_$RANDOM$RANDOM"
+if [[ ${BENCH_PG_STATEMENTS:-0} == 1 ]] && ! "${PSQL[@]}" -d postgres -c "SHOW shared_preload_libraries" | grep -q pg_stat_statements; then
+  echo "BENCH_PG_STATEMENTS=1 needs pg_stat_statements preloaded: psql -h 127.0.0.1 -p 5433 -U postgres -c \"ALTER SYSTEM SET" \
+    "shared_preload_libraries = 'pg_stat_statements'\", then scripts/postgres.sh stop && scripts/postgres.sh start" \
+    "(ALTER SYSTEM RESET shared_preload_libraries and the same restart undo it)" >&2
+  exit 2
+fi
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE \"$PG_DB\"" >/dev/null
 # shellcheck disable=SC2086
 env $SERVER_RUNTIME_ENV ${BENCH_SERVER_ENV:-} "${PERF_ENV[@]}" COMMET_DATABASE_URL="Host=127.0.0.1;Port=5433;Username=postgres;Database=$PG_DB" \
@@ -46,6 +55,9 @@ pg_cpu() {
   { for p in $(pgrep -x postgres); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true; done
     awk '{print $16+$17}' "/proc/$pm/stat"; } | paste -sd+ | bc
 }
+if [[ ${BENCH_PG_STATEMENTS:-0} == 1 ]]; then
+  "${PSQL[@]}" -d postgres -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+fi
 s0=$(awk '{print $14+$15}' "/proc/$PID/stat"); g0=$(pg_cpu)
 wrk -t$T -c"$C" -d20s --latency -s $SCRIPT "$BASE$ROUTE" -- "${MEASURE[@]}" >"$OUT.wrk" &
 W=$!; PERFS=()
@@ -58,3 +70,10 @@ tick=$(getconf CLK_TCK)
 n=$(( $(grep -o "[0-9]* requests in" "$OUT.wrk" | cut -d' ' -f1) * PER ))
 if grep -Eq "batch_failed_items [1-9]" "$OUT.wrk"; then echo "failed batch items: $(grep batch_failed_items "$OUT.wrk")" >&2; exit 1; fi
 echo "c$C: $(grep Requests/sec "$OUT.wrk" | awk -v per=$PER '{printf "%.0f", $2*per}') events/s, p99 $(grep ' 99%' "$OUT.wrk" | awk '{print $2}'), server $(( (s1-s0)*1000000/tick/n )) µs/event, PostgreSQL $(( (g1-g0)*1000000/tick/n )) µs/event, $(grep -o 'Non-2xx.*' "$OUT.wrk" || echo 'no non-2xx')"
+if [[ ${BENCH_PG_STATEMENTS:-0} == 1 ]]; then
+  echo "statements of $PG_DB over the measured window (calls, rows per call, executor µs per call, statement):"
+  "${PSQL[@]}" -d postgres -F $'\t' -c "SELECT s.calls, round(s.rows::numeric / s.calls, 1), round((1000 * s.total_exec_time / s.calls)::numeric),
+      left(regexp_replace(s.query, '\s+', ' ', 'g'), 110)
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$PG_DB' AND s.calls >= 100
+    ORDER BY s.total_exec_time DESC LIMIT 20"
+fi

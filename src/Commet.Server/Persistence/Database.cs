@@ -42,13 +42,22 @@ public static class Database
     /// <summary>
     /// Npgsql settings this server's traffic wants, unless the operator's connection string sets them: connections go
     /// back to the pool without <c>DISCARD ALL</c> (the server keeps no session state on them), and the statements a
-    /// connection sends often are prepared automatically (parsed and planned once per connection).
+    /// connection sends often are prepared automatically (parsed and planned once per connection). Npgsql's multiplexing
+    /// is refused with a message saying why: some of the server's commands run synchronously (the Data Protection key
+    /// ring's reads), which multiplexing does not support.
     /// </summary>
     public static string WithPoolDefaults(string connectionString)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         bool Has(params string[] names) => names.Any(given.ContainsKey);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Multiplexing)
+        {
+            // Without this the server stops at start-up on the first synchronous read (the Data Protection key ring).
+            throw new InvalidOperationException(
+                "The PostgreSQL connection string sets Multiplexing=true, which Commet does not support: some of its commands run synchronously " +
+                "(the Data Protection key ring's reads), which multiplexing does not allow. Remove Multiplexing from COMMET_DATABASE_URL (or ConnectionStrings:Commet).");
+        }
         if (!Has("No Reset On Close", "NoResetOnClose"))
         {
             builder.NoResetOnClose = true;
