@@ -48,6 +48,16 @@ public sealed class ConnectionStringTests
     }
 
     [Fact]
+    public void Multiplexing_InAPostgresUrlsQuery_IsRefusedToo()
+    {
+        var fromUrl = Database.ToNpgsqlConnectionString("postgres://commet:secret@db:5432/billing?Multiplexing=true");
+
+        var error = Assert.Throws<InvalidOperationException>(() => Database.WithPoolDefaults(fromUrl));
+
+        Assert.Contains("Multiplexing=true", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MultiplexingFalse_IsAccepted()
     {
         var result = new NpgsqlConnectionStringBuilder(Database.WithPoolDefaults("Host=db;Database=billing;Multiplexing=false"));

@@ -55,8 +55,8 @@ public static class Database
         {
             // Without this the server stops at start-up on the first synchronous read (the Data Protection key ring).
             throw new InvalidOperationException(
-                "The PostgreSQL connection string sets Multiplexing=true, which Commet does not support: some of its commands run synchronously " +
-                "(the Data Protection key ring's reads), which multiplexing does not allow. Remove Multiplexing from COMMET_DATABASE_URL (or ConnectionStrings:Commet).");
+                "The PostgreSQL connection string sets Multiplexing=true, which Commet does not support: multiplexing allows no synchronous " +
+                "commands, and some of Commet's run synchronously (the Data Protection key ring's reads). Remove Multiplexing from COMMET_DATABASE_URL (or ConnectionStrings:Commet).");
         }
         if (!Has("No Reset On Close", "NoResetOnClose"))
         {
