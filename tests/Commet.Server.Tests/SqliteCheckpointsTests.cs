@@ -34,8 +34,10 @@ public sealed class SqliteCheckpointsTests : IDisposable
         }
         Assert.True(new FileInfo(path).Length >= 400_000, $"database file {new FileInfo(path).Length} bytes 15 s after the checkpoints started");
 
-        // Stopping returns once the loop has ended (it waits on the host's token, not on a full interval).
-        await checkpoints.StopAsync(CancellationToken.None);
+        // Stopping returns once the loop has ended (it waits on the host's token, not on a full interval). StopAsync gives
+        // up after 10 s rather than hang the suite, and the loop's task is then unfinished.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await checkpoints.StopAsync(patience.Token);
         Assert.True(checkpoints.ExecuteTask!.IsCompletedSuccessfully);
 
         // Every row is still there, read through the database file and the log alike.
