@@ -26,8 +26,12 @@ public sealed class SqliteCheckpoints(string connectionString, ILogger<SqliteChe
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+    /// <summary>Whether the loop runs on a thread-pool thread (null until it has started): it must not.</summary>
+    internal bool? OnThreadPool { get; private set; }
+
     private void Run(CancellationToken stoppingToken)
     {
+        OnThreadPool = Thread.CurrentThread.IsThreadPoolThread;
         // WaitOne returns true once the host is stopping; false each time the interval has passed.
         while (!stoppingToken.WaitHandle.WaitOne(Interval))
         {
