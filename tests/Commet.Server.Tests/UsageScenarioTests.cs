@@ -179,6 +179,132 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Quarterly_Metered_EachMonthHasItsOwnAllowance_TheRenewalBillsEachMonthsOverage()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 1, 10));
+        await Feature(api, "api_calls");
+        // 100 calls a month included, then $0.05 a call (rate scale: 500 = $0.05).
+        await PlanWith(api, "quarter", new { code = "quarter", name = "Quarter" }, new { billingInterval = "quarterly", price = 9000 },
+            new { featureId = "api_calls", includedAmount = 100, overage = new { enabled = true, unitPrice = 500 } });
+        await api.Customer("qtr");
+        var id = (await api.Subscribe("qtr", "quarter")).Str("id");
+
+        // Month 1 (Jan 10 – Feb 10): 150 used, 50 beyond. Month 2 (Feb 10 – Mar 10): 80, none beyond.
+        // Month 3 (Mar 10 – Apr 10): 120, 20 beyond. Over the quarter 350 against 3 × 100, but what counts is each month.
+        await api.RunUntil(Utc(2027, 1, 20));
+        await Track(api, "qtr", "api_calls", 150).Ok(HttpStatusCode.Created);
+        await api.RunUntil(Utc(2027, 2, 15));
+        await Track(api, "qtr", "api_calls", 80).Ok(HttpStatusCode.Created);
+        var february = await api.GetJson("/api/v1/feature-access/api_calls?customerId=qtr").Ok();
+        Assert.Equal((80m, 100m, 0m), (february["current"]!.GetValue<decimal>(), february["included"]!.GetValue<decimal>(), february["overageQuantity"]!.GetValue<decimal>()));
+        await api.RunUntil(Utc(2027, 3, 15));
+        await Track(api, "qtr", "api_calls", 120).Ok(HttpStatusCode.Created);
+
+        await using (var db = t.Db())
+        {
+            // Nothing is billed between renewals: only the first invoice so far.
+            Assert.Single(await db.Invoices.AsNoTracking().Where(i => i.SubscriptionId == id).ToListAsync());
+        }
+        await api.RunUntil(Utc(2027, 4, 10));
+
+        await using var check = t.Db();
+        var renewal = await check.Invoices.Include(i => i.Lines).SingleAsync(i => i.SubscriptionId == id && i.PeriodStart == Utc(2027, 4, 10));
+        Assert.Equal(Utc(2027, 7, 10), renewal.PeriodEnd);
+        var overage = renewal.Lines.Single(l => l.LineType == LineTypes.FeatureOverage);
+        // (50 + 0 + 20) × $0.05 = $3.50, of 350 used against 3 × 100 included.
+        Assert.Equal((350L, 70m, 300m, 350m), (overage.Amount, overage.OverageAmount!.Value, overage.IncludedAmount!.Value, overage.UsedAmount!.Value));
+        Assert.Equal(9000 + 350, renewal.Total);
+        Assert.Equal(InvoiceStatus.Paid, renewal.Status);
+    }
+
+    [Fact]
+    public async Task Yearly_Credits_ResetEveryMonth_FromTheAnchor_WithMonthEndsClamped_AndNoInvoiceBetween()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 1, 31));
+        await Feature(api, "generations");
+        await PlanWith(api, "annual", new { code = "annual", name = "Annual", consumptionModel = "credits" },
+            new { billingInterval = "yearly", price = 29000, includedCredits = 1000 },
+            new { featureId = "generations", creditsPerUnit = 10 });
+        await api.Customer("ann");
+        var id = (await api.Subscribe("ann", "annual")).Str("id");
+
+        for (var i = 0; i < 100; i++)
+        {
+            await Track(api, "ann", "generations").Ok(HttpStatusCode.Created);
+        }
+        var refused = await Track(api, "ann", "generations");
+        Assert.Equal((HttpStatusCode.PaymentRequired, "insufficient_credits"), (refused.Status, refused.ErrorCode));
+
+        // The first allowance month runs Jan 31 – Feb 28 (Feb 31 clamped): on Feb 27 the credits are still spent.
+        await api.RunUntil(Utc(2027, 2, 27));
+        Assert.Equal("insufficient_credits", (await Track(api, "ann", "generations")).ErrorCode);
+        await api.RunUntil(Utc(2027, 2, 28));
+        await Track(api, "ann", "generations").Ok(HttpStatusCode.Created);
+        Assert.Equal((990L, 0L), await Account(t, id, AccountKinds.Credits));
+        var sub = await api.Subscription(id);
+        Assert.Equal((990L, 1000L), (sub["credits"]!["remaining"]!.GetValue<long>(), sub["credits"]!["included"]!.GetValue<long>()));
+
+        // The next month starts on Mar 31 (the anchor's day again), not Mar 28.
+        await Track(api, "ann", "generations", 99).Ok(HttpStatusCode.Created);
+        await api.RunUntil(Utc(2027, 3, 30));
+        Assert.Equal("insufficient_credits", (await Track(api, "ann", "generations")).ErrorCode);
+        await api.RunUntil(Utc(2027, 3, 31));
+        await Track(api, "ann", "generations").Ok(HttpStatusCode.Created);
+        Assert.Equal((990L, 0L), await Account(t, id, AccountKinds.Credits));
+
+        await using var db = t.Db();
+        var invoice = Assert.Single(await db.Invoices.AsNoTracking().Where(i => i.SubscriptionId == id).ToListAsync());
+        Assert.Equal((29000L, Utc(2027, 1, 31), Utc(2028, 1, 31)), (invoice.Total, invoice.PeriodStart, invoice.PeriodEnd));
+        // Each reset expired what was left of the month before (nothing) and granted 1,000: three grants in all.
+        var grants = await db.Ledger.AsNoTracking().Where(l => l.SubscriptionId == id && l.Reason == "grant").Select(l => l.Amount).ToListAsync();
+        Assert.Equal([1000L, 1000L, 1000L], grants);
+    }
+
+    [Fact]
+    public async Task Yearly_Balance_AMonthsOverspendIsCoveredByTheNextGrant_AndWhatIsStillOverspentAtRenewalIsBilled()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 1, 1));
+        await Feature(api, "calls");
+        // $5.00 of balance a month, $0.01 a call, never blocked.
+        await PlanWith(api, "payg", new { code = "payg", name = "Pay as you go", consumptionModel = "balance", blockOnExhaustion = false },
+            new { billingInterval = "yearly", price = 10000, includedBalance = 50000 },
+            new { featureId = "calls", overage = new { enabled = true, unitPrice = 100 } });
+        await api.Customer("yb");
+        var id = (await api.Subscribe("yb", "payg")).Str("id");
+
+        // January: 820 calls = $8.20 against $5.00: $3.20 overspent.
+        await Track(api, "yb", "calls", 820).Ok(HttpStatusCode.Created);
+        Assert.Equal((0L, -32000L), await Account(t, id, AccountKinds.Balance));
+        // February's $5.00 covers January's $3.20 first: $1.80 left. Nothing is billed before the renewal.
+        await api.RunUntil(Utc(2027, 2, 1));
+        await Track(api, "yb", "calls", 0).Ok(HttpStatusCode.Created);
+        Assert.Equal((50000L, -32000L), await Account(t, id, AccountKinds.Balance));
+        Assert.Equal(18000L, (await api.Subscription(id))["balance"]!["remaining"]!.GetValue<long>());
+
+        // December (the last month of the year): 700 calls = $7.00 against $5.00 + the −$3.20 still carried: −$5.20.
+        await api.RunUntil(Utc(2027, 12, 1));
+        await Track(api, "yb", "calls", 700).Ok(HttpStatusCode.Created);
+        Assert.Equal(-52000L, (await api.Subscription(id))["balance"]!["remaining"]!.GetValue<long>());
+        await api.RunUntil(Utc(2028, 1, 1));
+
+        await using var db = t.Db();
+        var invoices = await db.Invoices.Include(i => i.Lines).Where(i => i.SubscriptionId == id).OrderBy(i => i.PeriodStart).ToListAsync();
+        Assert.Equal(2, invoices.Count);
+        var renewal = invoices[1];
+        Assert.Equal((Utc(2028, 1, 1), Utc(2029, 1, 1)), (renewal.PeriodStart, renewal.PeriodEnd));
+        Assert.Equal(520, renewal.Lines.Single(l => l.LineType == LineTypes.BalanceOverage).Amount);
+        Assert.Equal(10000 + 520, renewal.Total);
+        // Billed, then the new year's first month starts from its own $5.00.
+        Assert.Equal(50000L, (await api.Subscription(id))["balance"]!["remaining"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Seats_Adding2At25_HalfwayThrough30Days_Charges2500()
     {
         var t = await server.NewTenantAsync();
