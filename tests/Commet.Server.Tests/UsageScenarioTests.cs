@@ -108,6 +108,52 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Credits_Canceled_PlanCreditsEndWithThePeriod_PurchasedAreKept_AndAReactivationGrantsAFreshMonth()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        await Feature(api, "generations");
+        await PlanWith(api, "credits", new { code = "credits", name = "Credits", consumptionModel = "credits" },
+            new { billingInterval = "monthly", price = 2900, includedCredits = 1000 },
+            new { featureId = "generations", creditsPerUnit = 10 });
+        var pack = await api.PostJson("/api/v1/credit-packs/manage", new { name = "500 credits", credits = 500, price = 1500 }).Ok();
+        await api.Customer("can");
+        var id = (await api.Subscribe("can", "credits")).Str("id");
+        await api.SetClock(Utc(2027, 4, 10));
+        await api.PostJson($"/api/v1/subscriptions/{id}/credits", new { creditPackId = pack.Str("id") }).Ok();
+        for (var i = 0; i < 30; i++)
+        {
+            await Track(api, "can", "generations").Ok(HttpStatusCode.Created);
+        }
+
+        // Canceled at the period end (the default): the plan credits last until then.
+        await api.PostJson($"/api/v1/subscriptions/{id}/cancel", new { }).Ok();
+        await Track(api, "can", "generations").Ok(HttpStatusCode.Created);
+        Assert.Equal((690L, 500L), await Account(t, id, AccountKinds.Credits));
+
+        await api.RunUntil(Utc(2027, 5, 1));
+        Assert.Equal("canceled", (await api.Subscription(id)).Str("status"));
+        // The 690 plan credits left end with the subscription; the 500 bought are the customer's.
+        Assert.Equal((0L, 500L), await Account(t, id, AccountKinds.Credits));
+        await using (var db = t.Db())
+        {
+            var ended = await db.Ledger.AsNoTracking().Where(l => l.SubscriptionId == id && l.Reason == "cancel").ToListAsync();
+            Assert.Equal((Buckets.Plan, -690L), (Assert.Single(ended).Bucket, ended[0].Amount));
+        }
+        var refused = await Track(api, "can", "generations");
+        Assert.Equal((HttpStatusCode.NotFound, "no_active_subscription"), (refused.Status, refused.ErrorCode));
+
+        // Reactivated on May 5: a fresh month of plan credits from the new anchor, with the purchased ones still there.
+        await api.SetClock(Utc(2027, 5, 5));
+        await api.PostJson($"/api/v1/subscriptions/{id}/reactivate", new { }).Ok();
+        await Track(api, "can", "generations").Ok(HttpStatusCode.Created);
+        Assert.Equal((990L, 500L), await Account(t, id, AccountKinds.Credits));
+        var sub = await api.Subscription(id);
+        Assert.Equal((1490L, 1000L, 500L), (sub["credits"]!["remaining"]!.GetValue<long>(), sub["credits"]!["included"]!.GetValue<long>(), sub["credits"]!["purchased"]!.GetValue<long>()));
+    }
+
+    [Fact]
     public async Task Credits_AtZero_AreRefused_WithInsufficientCredits()
     {
         var t = await server.NewTenantAsync();
