@@ -364,6 +364,40 @@ public abstract class BillingScenarioTests<TServer>(TServer server) : IClassFixt
     }
 
     [Fact]
+    public async Task MonthlyToYearly_OnTheSamePlan_IsAnUpgrade_NowWithTheUnusedDaysCredited_AndTheYearStartsOnTheChange()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        await api.Plan("pro", 4900);
+        await api.PostJson("/api/v1/plans/pro/prices", new { billingInterval = "yearly", price = 49000 }).Ok();
+        await api.Customer("myr");
+        var id = (await api.Subscribe("myr", "pro", interval: "monthly")).Str("id");
+        await api.SetClock(Utc(2027, 4, 11));
+
+        // 20 of April's 30 days unused: credit round(4900 × 20 / 30) = round(3266.67) = 3267; 49000 − 3267 = 45733.
+        var preview = await api.PostJson($"/api/v1/subscriptions/{id}/preview-change", new { planId = "pro", billingInterval = "yearly" }).Ok();
+        Assert.Equal((20, 30, 3267L, 49000L, 45733L, true),
+            (preview["daysRemaining"]!.GetValue<int>(), preview["totalDays"]!.GetValue<int>(), preview["currentPlanCredit"]!.GetValue<long>(),
+             preview["newPlanCharge"]!.GetValue<long>(), preview["estimatedTotal"]!.GetValue<long>(), preview["isUpgrade"]!.GetValue<bool>()));
+        var change = await api.PostJson($"/api/v1/subscriptions/{id}/change-plan", new { newBillingInterval = "yearly" }).Ok();
+
+        Assert.NotEqual(true, change["scheduled"]?.GetValue<bool>());
+        Assert.Equal(45733L, change["billing"]!["totalCharged"]!.GetValue<long>());
+        var after = await api.Subscription(id);
+        Assert.Equal(("yearly", Utc(2027, 4, 11), Utc(2028, 4, 11)), (after.Str("billingInterval"), after["currentPeriod"]!.Date("start"), after["currentPeriod"]!.Date("end")));
+        var invoices = await Invoices(t, id);
+        Assert.Equal([4900L, 45733L], invoices.Select(i => i.Total));
+        Assert.Equal((InvoiceTypes.PlanChange, InvoiceStatus.Paid), (invoices[1].Type, invoices[1].Status));
+
+        // Nothing more until the year is over.
+        await api.RunUntil(Utc(2028, 4, 10));
+        Assert.Equal(2, (await Invoices(t, id)).Count);
+        await api.RunUntil(Utc(2028, 4, 11));
+        Assert.Equal(49000L, (await Invoices(t, id))[^1].Total);
+    }
+
+    [Fact]
     public async Task ChangeToAPlanOutsideTheGroup_IsPlansNotInSameGroup()
     {
         var t = await server.NewTenantAsync();

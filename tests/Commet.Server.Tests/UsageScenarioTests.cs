@@ -154,6 +154,51 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Credits_Upgrade_PlanCreditsResetToTheNewPlansAllowance_PurchasedUntouched_TheMonthRestarts()
+    {
+        var t = await server.NewTenantAsync();
+        var api = t.Api;
+        await api.SetClock(Utc(2027, 4, 1));
+        await Feature(api, "generations");
+        var group = await api.Group();
+        await PlanWith(api, "small", new { code = "small", name = "Small", consumptionModel = "credits", planGroupId = group, sortOrder = 0 },
+            new { billingInterval = "monthly", price = 2900, includedCredits = 1000 }, new { featureId = "generations", creditsPerUnit = 10 });
+        await PlanWith(api, "big", new { code = "big", name = "Big", consumptionModel = "credits", planGroupId = group, sortOrder = 1 },
+            new { billingInterval = "monthly", price = 9900, includedCredits = 5000 }, new { featureId = "generations", creditsPerUnit = 10 });
+        var pack = await api.PostJson("/api/v1/credit-packs/manage", new { name = "500 credits", credits = 500, price = 1500 }).Ok();
+        await api.Customer("upc");
+        var id = (await api.Subscribe("upc", "small")).Str("id");
+        await api.SetClock(Utc(2027, 4, 11));
+        await api.PostJson($"/api/v1/subscriptions/{id}/credits", new { creditPackId = pack.Str("id") }).Ok();
+        for (var i = 0; i < 30; i++)
+        {
+            await Track(api, "upc", "generations").Ok(HttpStatusCode.Created);
+        }
+        Assert.Equal((700L, 500L), await Account(t, id, AccountKinds.Credits));
+
+        // 10 of April's 30 days used: credit round(2900 × 20 / 30) = 1933, charge 9900, total 7967.
+        var change = await api.PostJson($"/api/v1/subscriptions/{id}/change-plan", new { newPlanId = "big" }).Ok();
+        Assert.Equal((1933L, 9900L, 7967L), (change["billing"]!["credit"]!.GetValue<long>(), change["billing"]!["charge"]!.GetValue<long>(), change["billing"]!["totalCharged"]!.GetValue<long>()));
+
+        // Big's 5,000 replace what was left of Small's 1,000; the 500 bought stay.
+        Assert.Equal((5000L, 500L), await Account(t, id, AccountKinds.Credits));
+        var sub = await api.Subscription(id);
+        Assert.Equal((5500L, 5000L, 500L), (sub["credits"]!["remaining"]!.GetValue<long>(), sub["credits"]!["included"]!.GetValue<long>(), sub["credits"]!["purchased"]!.GetValue<long>()));
+        await Track(api, "upc", "generations", 10).Ok(HttpStatusCode.Created);
+        Assert.Equal((4900L, 500L), await Account(t, id, AccountKinds.Credits));
+
+        // The period and the allowance month restarted on Apr 11: no reset on May 1, the next on May 11 with the renewal.
+        await api.RunUntil(Utc(2027, 5, 1));
+        await Track(api, "upc", "generations").Ok(HttpStatusCode.Created);
+        Assert.Equal((4890L, 500L), await Account(t, id, AccountKinds.Credits));
+        await api.RunUntil(Utc(2027, 5, 11));
+        Assert.Equal((5000L, 500L), await Account(t, id, AccountKinds.Credits));
+        await using var db = t.Db();
+        var renewal = await db.Invoices.AsNoTracking().SingleAsync(i => i.SubscriptionId == id && i.PeriodStart == Utc(2027, 5, 11));
+        Assert.Equal((9900L, InvoiceStatus.Paid), (renewal.Total, renewal.Status));
+    }
+
+    [Fact]
     public async Task Credits_AtZero_AreRefused_WithInsufficientCredits()
     {
         var t = await server.NewTenantAsync();
