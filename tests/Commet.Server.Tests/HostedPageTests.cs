@@ -19,6 +19,8 @@ public abstract class HostedPageTests<TServer>(TServer server) : IClassFixture<T
     private const string Ok = "4242424242424242";
     private const string Declined = "4000000000000002";
     private const string FailsLater = "4000000000000341";
+    private const string InsufficientFunds = "4000000000009995";
+    private const string Expired = "4000000000000069";
 
     private readonly HttpClient api = server.Client();
 
@@ -90,6 +92,57 @@ public abstract class HostedPageTests<TServer>(TServer server) : IClassFixture<T
         Assert.Single(await TransactionsAsync(customer, TransactionStatus.Succeeded));
 
         await AssertNoRowContainsAsync("4012888888881881", Declined);
+    }
+
+    [Fact]
+    public async Task SandboxCards_ThroughTheApiHelper_EachTestCardBehavesAsDocumented_AndNoNumberIsStored()
+    {
+        var customer = await CustomerAsync();
+        foreach (var (number, code) in new[] { (Declined, "card_declined"), (InsufficientFunds, "insufficient_funds"), (Expired, "expired_card") })
+        {
+            var refused = await api.PostJson("/api/v1/sandbox/payment-methods", new { customerId = customer, cardNumber = number });
+            Assert.Equal((HttpStatusCode.PaymentRequired, code), (refused.Status, refused.ErrorCode));
+        }
+        // One digit off 4242…: the Luhn check fails.
+        var invalid = await api.PostJson("/api/v1/sandbox/payment-methods", new { customerId = customer, cardNumber = "4242424242424241" });
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_card_number"), (invalid.Status, invalid.ErrorCode));
+        Assert.Null(await DefaultCardAsync(customer));
+
+        // …0341 attaches, and every charge on it fails: a paid subscription waits for payment, with a checkout link.
+        var attached = await api.PostJson("/api/v1/sandbox/payment-methods", new { customerId = customer, cardNumber = FailsLater });
+        Assert.Equal(HttpStatusCode.Created, attached.Status);
+        Assert.Equal(("visa", "0341"), (attached.Data["brand"]!.GetValue<string>(), attached.Data["last4"]!.GetValue<string>()));
+        var created = await api.PostJson("/api/v1/subscriptions", new { customerId = customer, planCode = await PaidPlanAsync(4900) });
+        Assert.Equal("pending_payment", created.Data["status"]!.GetValue<string>());
+        Assert.Contains("/pay/", created.Data["checkoutUrl"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await TransactionsAsync(customer, TransactionStatus.Succeeded));
+
+        await AssertNoRowContainsAsync(Declined, InsufficientFunds, Expired, FailsLater);
+    }
+
+    [Theory]
+    [InlineData(InsufficientFunds, "Your card has insufficient funds and nothing was charged")]
+    [InlineData(Expired, "This card has expired")]
+    public async Task Checkout_InsufficientFundsOrExpiredTestCard_SaysWhich_ChargesNothing_ThenAGoodCardPays(string number, string message)
+    {
+        var (subscriptionId, customer, url) = await PendingCheckoutAsync();
+        using var browser = new PageClient(server.BaseAddress);
+        await browser.Get(url);
+
+        var refused = await browser.Post(url, Card(number));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains(message, refused.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(number, refused.Html, StringComparison.Ordinal);
+        Assert.Equal("pending_payment", await StatusAsync(subscriptionId));
+        Assert.Empty(await TransactionsAsync(customer, TransactionStatus.Succeeded));
+        Assert.Null(await DefaultCardAsync(customer));
+
+        var paid = await browser.Post(url, Card(Ok));
+        Assert.Equal(HttpStatusCode.OK, paid.Status);
+        Assert.Equal("active", await StatusAsync(subscriptionId));
+        Assert.Equal(4900, Assert.Single(await TransactionsAsync(customer, TransactionStatus.Succeeded)).Amount);
+        await AssertNoRowContainsAsync(number);
     }
 
     [Fact]
