@@ -87,7 +87,7 @@ public sealed class TrackUsageBatch(TrackUsage track, TrackCache cache)
             // Every customer's resolution cached: one read confirms it (catalog and subscription versions), locks the
             // subscriptions and accounts, and loads the counters and daily rows. Otherwise the full resolution, after the
             // catalog version it will be remembered under.
-            hits = FindCached(scope.Tenant, fresh);
+            hits = cache.FindAll(scope.Tenant, fresh.Select(e => e.CustomerId!));
             if (hits is not null && await AdoptCachedAsync(session, fresh, hits, ct) is { } version)
             {
                 catalogVersion = version;
@@ -157,29 +157,6 @@ public sealed class TrackUsageBatch(TrackUsage track, TrackCache cache)
         }
         return results;
     }
-    /// <summary>The cached resolution of every event's customer, or null when any is missing (the batch then resolves afresh).</summary>
-    private Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>? FindCached(Tenant tenant, List<TrackRequest> events)
-    {
-        if (events.Count == 0)
-        {
-            return null;
-        }
-        var hits = new Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            if (hits.ContainsKey(e.CustomerId!))
-            {
-                continue;
-            }
-            if (cache.Find(tenant, e.CustomerId!) is not { } hit)
-            {
-                return null;
-            }
-            hits[e.CustomerId!] = hit;
-        }
-        return hits;
-    }
-
     /// <summary>
     /// Reads, in one round trip (<see cref="TrackReads.ReadForGroupAsync"/>: subscriptions locked in Id order, then accounts
     /// in key order, as <see cref="TrackPreparation.PrepareAsync"/> locks them), what the batch needs when every customer's

@@ -34,6 +34,28 @@ public sealed class TrackCache
         return (new LiveSubscription(entry.Customer, entry.Subscription.Copy(), plan.Plan), entry.CatalogVersion);
     }
 
+    /// <summary>
+    /// The remembered resolution of each of <paramref name="customerKeys"/> (a key named twice is looked up once), or null
+    /// when any of them is missing or there are none: a group or batch then resolves all of its customers afresh.
+    /// </summary>
+    public Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>? FindAll(Tenant tenant, IEnumerable<string> customerKeys)
+    {
+        var hits = new Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>(StringComparer.Ordinal);
+        foreach (var key in customerKeys)
+        {
+            if (hits.ContainsKey(key))
+            {
+                continue;
+            }
+            if (Find(tenant, key) is not { } hit)
+            {
+                return null;
+            }
+            hits[key] = hit;
+        }
+        return hits.Count == 0 ? null : hits;
+    }
+
     public void Remember(Tenant tenant, string customerKey, LiveSubscription live, long catalogVersion)
     {
         if (customers.Count >= MaxCustomers)

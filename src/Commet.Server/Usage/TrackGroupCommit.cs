@@ -197,7 +197,7 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         // with every customer's resolution cached, it is the first statement of the group's one read (ReadCachedAsync: a
         // round trip less). Otherwise it is read now, on its own, before the resolution that needs the billing time; on
         // SQLite always so, outside the single writer's turn (there is no round trip to save there).
-        var hits = FindCached(tenant, group);
+        var hits = cache.FindAll(tenant, group.Select(p => p.Request.CustomerId!));
         if (hits is null || !db.IsPostgres)
         {
             await SettleClockAsync(group, ct);
@@ -312,26 +312,6 @@ public sealed class TrackGroupCommit(TrackUsage track, TrackCache cache, IOption
         {
             group[i].Done.TrySetResult(results[i]);
         }
-    }
-
-    /// <summary>The cached resolution of every event's customer, or null when any is missing (the group then resolves afresh).</summary>
-    private Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>? FindCached(Tenant tenant, List<Pending> group)
-    {
-        var hits = new Dictionary<string, (LiveSubscription Live, long CatalogVersion)?>(StringComparer.Ordinal);
-        foreach (var p in group)
-        {
-            var customerId = p.Request.CustomerId!;
-            if (hits.ContainsKey(customerId))
-            {
-                continue;
-            }
-            if (cache.Find(tenant, customerId) is not { } hit)
-            {
-                return null;
-            }
-            hits[customerId] = hit;
-        }
-        return hits;
     }
 
     /// <summary>
