@@ -24,6 +24,19 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
         }
     }
 
+    /// <summary>
+    /// The credits plan "credits" ($29.00 a month, 1,000 credits a month, "generations" at 10 credits a use) and a pack of
+    /// 500 credits for $15.00, whose ID is returned.
+    /// </summary>
+    private static async Task<string> CreditsPlanAndPackAsync(HttpClient api)
+    {
+        await Feature(api, "generations");
+        await PlanWith(api, "credits", new { code = "credits", name = "Credits", consumptionModel = "credits" },
+            new { billingInterval = "monthly", price = 2900, includedCredits = 1000 },
+            new { featureId = "generations", creditsPerUnit = 10 });
+        return (await api.PostJson("/api/v1/credit-packs/manage", new { name = "500 credits", credits = 500, price = 1500 }).Ok()).Str("id");
+    }
+
     private static Task<ApiResponse> Track(HttpClient api, string customer, string feature, decimal value = 1, string? key = null) =>
         api.PostJson("/api/v1/usage/events", new { customerId = customer, feature, value, idempotencyKey = key });
 
@@ -75,16 +88,12 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
         var t = await server.NewTenantAsync();
         var api = t.Api;
         await api.SetClock(Utc(2027, 4, 1));
-        await Feature(api, "generations");
-        await PlanWith(api, "credits", new { code = "credits", name = "Credits", consumptionModel = "credits" },
-            new { billingInterval = "monthly", price = 2900, includedCredits = 1000 },
-            new { featureId = "generations", creditsPerUnit = 10 });
-        var pack = await api.PostJson("/api/v1/credit-packs/manage", new { name = "500 credits", credits = 500, price = 1500 }).Ok();
+        var pack = await CreditsPlanAndPackAsync(api);
         await api.Customer("cre");
         var id = (await api.Subscribe("cre", "credits")).Str("id");
 
         await api.SetClock(Utc(2027, 4, 15));
-        var grant = await api.PostJson($"/api/v1/subscriptions/{id}/credits", new { creditPackId = pack.Str("id") }).Ok();
+        var grant = await api.PostJson($"/api/v1/subscriptions/{id}/credits", new { creditPackId = pack }).Ok();
         Assert.Equal(500, grant["credits"]!.GetValue<long>());
         for (var i = 0; i < 120; i++)
         {
@@ -113,15 +122,11 @@ public abstract class UsageScenarioTests<TServer>(TServer server) : IClassFixtur
         var t = await server.NewTenantAsync();
         var api = t.Api;
         await api.SetClock(Utc(2027, 4, 1));
-        await Feature(api, "generations");
-        await PlanWith(api, "credits", new { code = "credits", name = "Credits", consumptionModel = "credits" },
-            new { billingInterval = "monthly", price = 2900, includedCredits = 1000 },
-            new { featureId = "generations", creditsPerUnit = 10 });
-        var pack = await api.PostJson("/api/v1/credit-packs/manage", new { name = "500 credits", credits = 500, price = 1500 }).Ok();
+        var pack = await CreditsPlanAndPackAsync(api);
         await api.Customer("can");
         var id = (await api.Subscribe("can", "credits")).Str("id");
         await api.SetClock(Utc(2027, 4, 10));
-        await api.PostJson($"/api/v1/subscriptions/{id}/credits", new { creditPackId = pack.Str("id") }).Ok();
+        await api.PostJson($"/api/v1/subscriptions/{id}/credits", new { creditPackId = pack }).Ok();
         for (var i = 0; i < 30; i++)
         {
             await Track(api, "can", "generations").Ok(HttpStatusCode.Created);
